@@ -1,0 +1,103 @@
+//! The story model: what a story *is*, independent of how it was written.
+//!
+//! `twinstory-story` parses `story.md` into these types; `twinstory build`
+//! writes them as `story.json`; the browser player deserialises that JSON.
+//! Field names are kebab-case in both YAML and JSON, and unknown fields are
+//! rejected so that a typo never silently does nothing.
+
+mod color;
+mod layer;
+mod step;
+
+pub use color::{Color, ColorParseError};
+pub use layer::{Layer, LayerStyle, Source};
+pub use step::{FitTarget, LayerState, Step, Transition, View};
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON form; the player refuses files it does not understand.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A complete story: metadata, data layers and the ordered steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Story {
+    /// Version of the compiled JSON form (see [`FORMAT_VERSION`]).
+    #[serde(default = "default_format")]
+    pub format: u32,
+    /// Title shown at the top of the story and in the browser tab.
+    pub title: String,
+    /// Language of the story text as a BCP 47 tag, e.g. `de` or `en`.
+    #[serde(default = "default_lang")]
+    pub lang: String,
+    /// One or two sentences that say what the story is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Names of the people or teams who wrote the story.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// Source and licence lines shown at the end of the story and under the map.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credits: Vec<String>,
+    /// Colours of the story page.
+    #[serde(default)]
+    pub theme: Theme,
+    /// Data layers, drawn in this order (the first is at the bottom).
+    #[serde(default)]
+    pub layers: Vec<Layer>,
+    /// The narrative steps in reading order.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+}
+
+fn default_format() -> u32 {
+    FORMAT_VERSION
+}
+
+fn default_lang() -> String {
+    "de".to_owned()
+}
+
+impl Story {
+    /// Finds a layer by its id.
+    pub fn layer(&self, id: &str) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.id == id)
+    }
+
+    /// Index of the step with this id, if any.
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.id == id)
+    }
+}
+
+/// Colours of the page around the map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Theme {
+    /// Accent colour for links, the active step marker and highlights.
+    #[serde(default = "Theme::default_accent")]
+    pub accent: Color,
+    /// Background colour of the map area.
+    #[serde(default = "Theme::default_map_background")]
+    pub map_background: Color,
+}
+
+impl Theme {
+    fn default_accent() -> Color {
+        Color::rgb(0x00, 0x5c, 0xa9)
+    }
+    fn default_map_background() -> Color {
+        Color::rgb(0xf4, 0xf1, 0xea)
+    }
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self {
+            accent: Self::default_accent(),
+            map_background: Self::default_map_background(),
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Steps: a block of text and the complete map state that goes with it.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// One narrative step. Its map state is complete: the player applies it as a
+/// whole, so arriving at a step by any path shows the same map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Step {
+    /// Id used in links (`#playgrounds`); made from the heading when not given.
+    pub id: String,
+    /// The step's heading.
+    pub title: String,
+    /// The step's text as safe HTML (rendered from Markdown by the build).
+    #[serde(default)]
+    pub html: String,
+    /// Where the camera goes; the previous step's view is kept when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<View>,
+    /// Layers visible in this step, bottom to top; every other layer is hidden.
+    #[serde(default)]
+    pub show: Vec<LayerState>,
+    /// How the camera moves to this step's view.
+    #[serde(default)]
+    pub transition: Transition,
+}
+
+/// Where the camera looks: either `center` with `zoom`, or `fit`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct View {
+    /// Centre as `[longitude, latitude]` in degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub center: Option<[f64; 2]>,
+    /// Zoom level as in web maps: 0 shows the world, 11 a city, 15 a street.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoom: Option<f64>,
+    /// Rotation in degrees clockwise from north.
+    #[serde(default)]
+    pub bearing: f64,
+    /// Fit the view to a layer's features or a bounding box.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fit: Option<FitTarget>,
+}
+
+/// What a `fit` view frames.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum FitTarget {
+    /// All features of the layer with this id.
+    Layer(String),
+    /// `[west, south, east, north]` in degrees.
+    Bbox([f64; 4]),
+}
+
+/// A layer shown in a step, with its opacity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub struct LayerState {
+    /// Id of the layer.
+    pub layer: String,
+    /// Opacity from 0 (invisible) to 1 (opaque).
+    pub opacity: f64,
+}
+
+impl<'de> Deserialize<'de> for LayerState {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+        struct Full {
+            layer: String,
+            #[serde(default = "one")]
+            opacity: f64,
+        }
+        fn one() -> f64 {
+            1.0
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Id(String),
+            Full(Full),
+        }
+        Ok(match Either::deserialize(d)? {
+            Either::Id(layer) => LayerState { layer, opacity: 1.0 },
+            Either::Full(f) => LayerState { layer: f.layer, opacity: f.opacity },
+        })
+    }
+}
+
+/// How the camera travels to a step's view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Transition {
+    /// Zoom out, pan and zoom in along a smooth arc (van Wijk & Nuij).
+    #[default]
+    Fly,
+    /// Move straight to the new view with an ease-in-out.
+    Ease,
+    /// Cut to the new view without animation.
+    Jump,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_state_accepts_id_or_map() {
+        let v: Vec<LayerState> =
+            serde_json::from_str(r#"["quarters", {"layer": "parks", "opacity": 0.5}]"#).unwrap();
+        assert_eq!(v[0], LayerState { layer: "quarters".into(), opacity: 1.0 });
+        assert_eq!(v[1].opacity, 0.5);
+    }
+
+    #[test]
+    fn fit_target_is_layer_or_bbox() {
+        let v: View = serde_json::from_str(r#"{"fit": "quarters"}"#).unwrap();
+        assert_eq!(v.fit, Some(FitTarget::Layer("quarters".into())));
+        let v: View = serde_json::from_str(r#"{"fit": [9.7, 53.4, 10.3, 53.7]}"#).unwrap();
+        assert!(matches!(v.fit, Some(FitTarget::Bbox(_))));
+    }
+
+    #[test]
+    fn unknown_fields_are_errors() {
+        assert!(serde_json::from_str::<View>(r#"{"zooom": 3}"#).is_err());
+    }
+}
