@@ -1,1 +1,30 @@
-//! placeholder
+//! The map core of twinstory: everything between "a story's layers and a
+//! camera" and "pixels", without any browser dependency.
+//!
+//! - [`projection`]: Web Mercator between longitude/latitude and world units.
+//! - [`camera`]: the camera (centre, zoom, bearing), the viewport and the
+//!   world-to-screen transform.
+//! - [`flight`] and [`fit`]: camera transitions and fitting bounds.
+//! - [`prepare`]: geometry projected once into world units, with bounding boxes.
+//! - [`draw_list`]: a camera plus prepared layers become a list of drawing
+//!   commands in device pixels (culled and thinned for the zoom level).
+//! - [`raster`]: an anti-aliased software rasteriser that paints a draw list
+//!   into an RGBA framebuffer (the browser shows it with one `putImageData`).
+//! - [`svg`]: the same draw list written as an SVG document.
+
+pub mod camera;
+pub mod classify;
+pub mod draw_list;
+pub mod easing;
+pub mod fit;
+pub mod flight;
+pub mod palette;
+pub mod prepare;
+pub mod projection;
+pub mod raster;
+pub mod svg;
+
+pub use camera::{Camera, LonLatBounds, Padding, Transform, Viewport};
+pub use draw_list::{DrawCommand, DrawList, LayerPaint};
+pub use prepare::PreparedLayer;
+pub use raster::{Framebuffer, Rgba};

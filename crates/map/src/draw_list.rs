@@ -1,0 +1,388 @@
+//! From prepared layers and a camera to drawing commands in device pixels.
+//!
+//! The draw list is the seam between map logic and painting: the software
+//! rasteriser and the SVG writer both consume it, and tests can inspect it.
+//! Building it culls shapes outside the view and thins vertices closer than
+//! half a device pixel, which is the level-of-detail step: at low zoom a
+//! quarter's 2,000 vertices collapse to the few dozen that are visible.
+
+use crate::camera::{Transform, Viewport};
+use crate::prepare::PreparedLayer;
+use crate::raster::Rgba;
+use std::ops::Range;
+
+/// Vertices closer than this (in device px) to the previous kept one are dropped.
+const THIN_PX: f32 = 0.5;
+
+/// How one layer is painted in the current step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerPaint {
+    /// Fill colour of polygons and points (per feature when `feature_fill` is set).
+    pub fill: Option<Rgba>,
+    /// Per-feature fill colours (choropleths, highlights); `None` entries are not filled.
+    pub feature_fill: Option<Vec<Option<Rgba>>>,
+    /// Outline colour.
+    pub stroke: Option<Rgba>,
+    /// Outline width in CSS px.
+    pub stroke_width: f64,
+    /// Point radius in CSS px.
+    pub radius: f64,
+    /// Layer opacity, 0–1 (multiplies every colour's alpha).
+    pub opacity: f64,
+}
+
+impl LayerPaint {
+    fn fill_of(&self, feature: u32) -> Option<Rgba> {
+        match &self.feature_fill {
+            Some(v) => v.get(feature as usize).copied().flatten(),
+            None => self.fill,
+        }
+    }
+}
+
+/// One drawing operation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DrawCommand {
+    /// Fill closed paths with the non-zero rule.
+    Fill {
+        /// Colour including opacity.
+        color: Rgba,
+        /// Range into [`DrawList::paths`].
+        paths: Range<usize>,
+    },
+    /// Stroke paths (closed ones include the closing segment).
+    Stroke {
+        /// Colour including opacity.
+        color: Rgba,
+        /// Line width in device px.
+        width: f32,
+        /// Range into [`DrawList::paths`].
+        paths: Range<usize>,
+    },
+    /// Circles at points.
+    Points {
+        /// Fill colour including opacity.
+        fill: Rgba,
+        /// Outline colour including opacity.
+        stroke: Option<Rgba>,
+        /// Radius in device px.
+        radius: f32,
+        /// Outline width in device px.
+        stroke_width: f32,
+        /// Range into [`DrawList::points`].
+        points: Range<usize>,
+    },
+}
+
+/// A path in device pixels: a range of [`DrawList::verts`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Path {
+    /// Start index in `verts`.
+    pub start: u32,
+    /// End index (exclusive) in `verts`.
+    pub end: u32,
+    /// Whether the path is a closed ring.
+    pub closed: bool,
+}
+
+/// Everything needed to paint one frame. Buffers are reused between frames.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DrawList {
+    /// Width in device px.
+    pub width: u32,
+    /// Height in device px.
+    pub height: u32,
+    /// Background colour.
+    pub background: Rgba,
+    /// The commands in painting order.
+    pub commands: Vec<DrawCommand>,
+    /// Paths referenced by fill and stroke commands.
+    pub paths: Vec<Path>,
+    /// Path vertices in device px.
+    pub verts: Vec<[f32; 2]>,
+    /// Point positions in device px.
+    pub points: Vec<[f32; 2]>,
+    scratch: Vec<(Rgba, u32)>,
+}
+
+impl DrawList {
+    /// An empty draw list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Rebuilds the list for these layers (bottom first) seen through a camera.
+    ///
+    /// Layers with opacity 0 are skipped entirely. Shapes whose bounding box
+    /// misses the view are culled; points outside the view are dropped.
+    pub fn build(&mut self, layers: &[(&PreparedLayer, &LayerPaint)], transform: &Transform, viewport: &Viewport, background: Rgba) {
+        self.width = viewport.device_width();
+        self.height = viewport.device_height();
+        self.background = background;
+        self.commands.clear();
+        self.paths.clear();
+        self.verts.clear();
+        self.points.clear();
+        let view = transform.visible_world_bounds();
+        let dpr = viewport.dpr as f32;
+        for (layer, paint) in layers {
+            let opacity = paint.opacity.clamp(0.0, 1.0);
+            if opacity <= 0.0 {
+                continue;
+            }
+            self.add_fills(layer, paint, opacity, transform, &view);
+            self.add_strokes(layer, paint, opacity, transform, &view, dpr);
+            self.add_points(layer, paint, opacity, transform, dpr);
+        }
+    }
+
+    fn add_fills(&mut self, layer: &PreparedLayer, paint: &LayerPaint, opacity: f64, t: &Transform, view: &[f64; 4]) {
+        // Group visible polygons by colour so each colour is one fill pass.
+        let mut groups = std::mem::take(&mut self.scratch);
+        groups.clear();
+        for (i, s) in layer.shapes.iter().enumerate() {
+            if s.closed && intersects(&s.bbox, view) {
+                if let Some(c) = paint.fill_of(s.feature) {
+                    groups.push((c, i as u32));
+                }
+            }
+        }
+        groups.sort_by_key(|(c, _)| (c.r, c.g, c.b, c.a));
+        let mut k = 0;
+        while k < groups.len() {
+            let color = groups[k].0;
+            let first_path = self.paths.len();
+            while k < groups.len() && groups[k].0 == color {
+                let shape = &layer.shapes[groups[k].1 as usize];
+                for ring in layer.shape_rings(shape) {
+                    self.push_path(ring, true, t);
+                }
+                k += 1;
+            }
+            if self.paths.len() > first_path {
+                self.commands.push(DrawCommand::Fill { color: color.with_opacity(opacity), paths: first_path..self.paths.len() });
+            }
+        }
+        self.scratch = groups;
+    }
+
+    fn add_strokes(&mut self, layer: &PreparedLayer, paint: &LayerPaint, opacity: f64, t: &Transform, view: &[f64; 4], dpr: f32) {
+        // Lines without a stroke colour fall back to the fill colour, so a
+        // line layer styled only with `fill` is still visible.
+        let has_lines = layer.shapes.iter().any(|s| !s.closed);
+        let color = match (paint.stroke, has_lines) {
+            (Some(c), _) => c,
+            (None, true) => match paint.fill {
+                Some(c) => c,
+                None => return,
+            },
+            (None, false) => return,
+        };
+        if paint.stroke_width <= 0.0 {
+            return;
+        }
+        let first_path = self.paths.len();
+        for s in &layer.shapes {
+            if intersects(&s.bbox, view) && (paint.stroke.is_some() || !s.closed) {
+                for ring in layer.shape_rings(s) {
+                    self.push_path(ring, s.closed, t);
+                }
+            }
+        }
+        if self.paths.len() > first_path {
+            self.commands.push(DrawCommand::Stroke {
+                color: color.with_opacity(opacity),
+                width: paint.stroke_width as f32 * dpr,
+                paths: first_path..self.paths.len(),
+            });
+        }
+    }
+
+    fn add_points(&mut self, layer: &PreparedLayer, paint: &LayerPaint, opacity: f64, t: &Transform, dpr: f32) {
+        if layer.points.is_empty() {
+            return;
+        }
+        let radius = (paint.radius as f32 * dpr).max(0.5);
+        let stroke_width = if paint.stroke.is_some() { (paint.stroke_width as f32 * dpr).min(radius) } else { 0.0 };
+        let (w, h) = (self.width as f32 + radius, self.height as f32 + radius);
+        // Points of one colour are one command; per-feature colours split them.
+        match &paint.feature_fill {
+            None => {
+                let Some(fill) = paint.fill else { return };
+                let start = self.points.len();
+                for p in &layer.points {
+                    let [x, y] = t.to_screen(*p);
+                    let (x, y) = (x as f32, y as f32);
+                    if x >= -radius && y >= -radius && x <= w && y <= h {
+                        self.points.push([x, y]);
+                    }
+                }
+                self.push_points(fill, paint.stroke, opacity, radius, stroke_width, start);
+            }
+            Some(_) => {
+                let mut groups = std::mem::take(&mut self.scratch);
+                groups.clear();
+                for (i, f) in layer.point_feature.iter().enumerate() {
+                    if let Some(c) = paint.fill_of(*f) {
+                        groups.push((c, i as u32));
+                    }
+                }
+                groups.sort_by_key(|(c, _)| (c.r, c.g, c.b, c.a));
+                let mut k = 0;
+                while k < groups.len() {
+                    let color = groups[k].0;
+                    let start = self.points.len();
+                    while k < groups.len() && groups[k].0 == color {
+                        let [x, y] = t.to_screen(layer.points[groups[k].1 as usize]);
+                        let (x, y) = (x as f32, y as f32);
+                        if x >= -radius && y >= -radius && x <= w && y <= h {
+                            self.points.push([x, y]);
+                        }
+                        k += 1;
+                    }
+                    self.push_points(color, paint.stroke, opacity, radius, stroke_width, start);
+                }
+                self.scratch = groups;
+            }
+        }
+    }
+
+    fn push_points(&mut self, fill: Rgba, stroke: Option<Rgba>, opacity: f64, radius: f32, stroke_width: f32, start: usize) {
+        if self.points.len() > start {
+            self.commands.push(DrawCommand::Points {
+                fill: fill.with_opacity(opacity),
+                stroke: stroke.map(|c| c.with_opacity(opacity)),
+                radius,
+                stroke_width,
+                points: start..self.points.len(),
+            });
+        }
+    }
+
+    fn push_path(&mut self, ring: &[[f64; 2]], closed: bool, t: &Transform) {
+        let start = self.verts.len() as u32;
+        let mut last: Option<[f32; 2]> = None;
+        let n = ring.len();
+        for (i, p) in ring.iter().enumerate() {
+            let [x, y] = t.to_screen(*p);
+            let v = [x as f32, y as f32];
+            if let Some(l) = last {
+                // Always keep the final vertex of an open line.
+                let keep_last = !closed && i + 1 == n;
+                if !keep_last && (v[0] - l[0]).abs() < THIN_PX && (v[1] - l[1]).abs() < THIN_PX {
+                    continue;
+                }
+            }
+            self.verts.push(v);
+            last = Some(v);
+        }
+        let end = self.verts.len() as u32;
+        let min = if closed { 3 } else { 2 };
+        if end - start >= min {
+            self.paths.push(Path { start, end, closed });
+        } else {
+            self.verts.truncate(start as usize);
+        }
+    }
+
+    /// The vertices of a path.
+    pub fn path_verts(&self, p: &Path) -> &[[f32; 2]] {
+        &self.verts[p.start as usize..p.end as usize]
+    }
+}
+
+fn intersects(a: &[f64; 4], b: &[f64; 4]) -> bool {
+    a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::camera::Camera;
+    use geo::{polygon, Geometry, Point};
+
+    fn paint() -> LayerPaint {
+        LayerPaint {
+            fill: Some(Rgba::rgb(200, 0, 0)),
+            feature_fill: None,
+            stroke: Some(Rgba::rgb(255, 255, 255)),
+            stroke_width: 1.0,
+            radius: 3.0,
+            opacity: 1.0,
+        }
+    }
+
+    fn square(x: f64, y: f64, d: f64) -> Geometry<f64> {
+        Geometry::Polygon(polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d)])
+    }
+
+    #[test]
+    fn culls_shapes_and_points_outside_the_view() {
+        let near = square(10.0, 53.5, 0.01);
+        let far = square(-70.0, -30.0, 0.01);
+        let layer = PreparedLayer::from_geometries([Some(&near), Some(&far)]);
+        let pts = [Geometry::Point(Point::new(10.005, 53.505)), Geometry::Point(Point::new(120.0, 10.0))];
+        let points = PreparedLayer::from_geometries(pts.iter().map(Some));
+        let vp = Viewport { width: 400.0, height: 300.0, dpr: 1.0 };
+        let t = Transform::new(&Camera::new([10.005, 53.505], 13.0), &vp);
+        let mut dl = DrawList::new();
+        let p = paint();
+        dl.build(&[(&layer, &p), (&points, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
+        assert_eq!(dl.paths.len(), 2, "one ring filled and stroked; the far square culled");
+        assert_eq!(dl.points.len(), 1);
+        assert!(matches!(dl.commands[0], DrawCommand::Fill { .. }));
+        assert!(matches!(dl.commands[1], DrawCommand::Stroke { .. }));
+        assert!(matches!(dl.commands[2], DrawCommand::Points { .. }));
+    }
+
+    #[test]
+    fn zero_opacity_layers_draw_nothing() {
+        let layer = PreparedLayer::from_geometries([Some(&square(10.0, 53.5, 0.01))]);
+        let vp = Viewport { width: 400.0, height: 300.0, dpr: 2.0 };
+        let t = Transform::new(&Camera::new([10.005, 53.505], 13.0), &vp);
+        let mut dl = DrawList::new();
+        let p = LayerPaint { opacity: 0.0, ..paint() };
+        dl.build(&[(&layer, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
+        assert!(dl.commands.is_empty());
+        assert_eq!((dl.width, dl.height), (800, 600));
+    }
+
+    #[test]
+    fn thinning_collapses_subpixel_detail_at_low_zoom() {
+        // A ring with 1,000 vertices on a tiny circle.
+        let ring: Vec<(f64, f64)> = (0..1000)
+            .map(|i| {
+                let a = i as f64 / 1000.0 * std::f64::consts::TAU;
+                (10.0 + 0.01 * a.cos(), 53.5 + 0.01 * a.sin())
+            })
+            .collect();
+        let g = Geometry::Polygon(geo::Polygon::new(ring.into(), vec![]));
+        let layer = PreparedLayer::from_geometries([Some(&g)]);
+        let vp = Viewport { width: 400.0, height: 300.0, dpr: 1.0 };
+        let mut dl = DrawList::new();
+        let p = LayerPaint { stroke: None, ..paint() };
+        dl.build(&[(&layer, &p)], &Transform::new(&Camera::new([10.0, 53.5], 6.0), &vp), &vp, Rgba::rgb(0, 0, 0));
+        let low = dl.verts.len();
+        dl.build(&[(&layer, &p)], &Transform::new(&Camera::new([10.0, 53.5], 16.0), &vp), &vp, Rgba::rgb(0, 0, 0));
+        let high = dl.verts.len();
+        assert!(low < 40, "low zoom keeps {low} vertices");
+        assert!(high > 900, "high zoom keeps {high} vertices");
+    }
+
+    #[test]
+    fn per_feature_colours_make_one_fill_per_colour() {
+        let a = square(10.0, 53.5, 0.01);
+        let b = square(10.01, 53.5, 0.01);
+        let c = square(10.02, 53.5, 0.01);
+        let layer = PreparedLayer::from_geometries([Some(&a), Some(&b), Some(&c)]);
+        let red = Rgba::rgb(255, 0, 0);
+        let blue = Rgba::rgb(0, 0, 255);
+        let p = LayerPaint { stroke: None, feature_fill: Some(vec![Some(red), Some(blue), Some(red)]), ..paint() };
+        let vp = Viewport { width: 400.0, height: 300.0, dpr: 1.0 };
+        let mut dl = DrawList::new();
+        dl.build(&[(&layer, &p)], &Transform::new(&Camera::new([10.015, 53.505], 12.0), &vp), &vp, Rgba::rgb(0, 0, 0));
+        let fills: Vec<_> = dl.commands.iter().filter_map(|c| match c { DrawCommand::Fill { color, paths } => Some((*color, paths.len())), _ => None }).collect();
+        assert_eq!(fills.len(), 2);
+        assert!(fills.contains(&(red, 2)) && fills.contains(&(blue, 1)));
+    }
+}

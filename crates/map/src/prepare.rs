@@ -1,0 +1,246 @@
+//! Geometry projected once into world units, ready to be drawn at any camera.
+//!
+//! Projection (the expensive trigonometry) happens here, once per layer; per
+//! frame only a scale, rotation and translation remain. Polygon rings are
+//! re-oriented so that holes wind against their exterior, which the
+//! rasteriser's non-zero rule relies on whatever order the source file used.
+
+use crate::camera::LonLatBounds;
+use crate::projection::lonlat_to_world;
+use geo::{Coord, Geometry, LineString, Polygon};
+
+/// One drawable part of a feature: a polygon (with holes) or a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    /// Index of the feature this shape belongs to.
+    pub feature: u32,
+    /// True for polygons (filled), false for lines.
+    pub closed: bool,
+    /// First ring of this shape in [`PreparedLayer::rings`].
+    pub first_ring: u32,
+    /// Number of rings (exterior first, then holes).
+    pub ring_count: u32,
+    /// World-unit bounding box `[min_x, min_y, max_x, max_y]`.
+    pub bbox: [f64; 4],
+}
+
+/// A layer's geometry in world units.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PreparedLayer {
+    /// Polygons and lines.
+    pub shapes: Vec<Shape>,
+    /// Ranges `start..end` into [`Self::coords`], one per ring or line.
+    pub rings: Vec<(u32, u32)>,
+    /// Vertices of all rings and lines, in world units.
+    pub coords: Vec<[f64; 2]>,
+    /// Point positions in world units.
+    pub points: Vec<[f64; 2]>,
+    /// Feature index of each point.
+    pub point_feature: Vec<u32>,
+    /// Number of features the layer was built from (including empty ones).
+    pub feature_count: usize,
+    /// Bounds of everything in longitude/latitude, `None` when empty.
+    pub lonlat_bounds: Option<LonLatBounds>,
+}
+
+impl PreparedLayer {
+    /// Projects a sequence of feature geometries (`None` = feature without geometry).
+    ///
+    /// # Examples
+    /// ```
+    /// use geo::{Geometry, Point};
+    /// use twinstory_map::PreparedLayer;
+    /// let layer = PreparedLayer::from_geometries([Some(&Geometry::Point(Point::new(10.0, 53.5))), None]);
+    /// assert_eq!(layer.points.len(), 1);
+    /// assert_eq!(layer.feature_count, 2);
+    /// ```
+    pub fn from_geometries<'a>(geometries: impl IntoIterator<Item = Option<&'a Geometry<f64>>>) -> Self {
+        let mut layer = PreparedLayer::default();
+        let mut bounds = Bounds::default();
+        for (i, g) in geometries.into_iter().enumerate() {
+            layer.feature_count += 1;
+            if let Some(g) = g {
+                layer.add_geometry(i as u32, g, &mut bounds);
+            }
+        }
+        layer.lonlat_bounds = bounds.finish();
+        layer
+    }
+
+    /// True when the layer has nothing to draw.
+    pub fn is_empty(&self) -> bool {
+        self.shapes.is_empty() && self.points.is_empty()
+    }
+
+    /// The rings of a shape as slices of world coordinates.
+    pub fn shape_rings(&self, shape: &Shape) -> impl Iterator<Item = &[[f64; 2]]> {
+        let first = shape.first_ring as usize;
+        self.rings[first..first + shape.ring_count as usize]
+            .iter()
+            .map(|&(s, e)| &self.coords[s as usize..e as usize])
+    }
+
+    fn add_geometry(&mut self, feature: u32, g: &Geometry<f64>, bounds: &mut Bounds) {
+        match g {
+            Geometry::Point(p) => self.add_point(feature, p.0, bounds),
+            Geometry::MultiPoint(mp) => {
+                for p in &mp.0 {
+                    self.add_point(feature, p.0, bounds);
+                }
+            }
+            Geometry::Line(l) => self.add_line(feature, &LineString::new(vec![l.start, l.end]), bounds),
+            Geometry::LineString(ls) => self.add_line(feature, ls, bounds),
+            Geometry::MultiLineString(mls) => {
+                for ls in &mls.0 {
+                    self.add_line(feature, ls, bounds);
+                }
+            }
+            Geometry::Polygon(p) => self.add_polygon(feature, p, bounds),
+            Geometry::MultiPolygon(mp) => {
+                for p in &mp.0 {
+                    self.add_polygon(feature, p, bounds);
+                }
+            }
+            Geometry::Rect(r) => self.add_polygon(feature, &r.to_polygon(), bounds),
+            Geometry::Triangle(t) => self.add_polygon(feature, &t.to_polygon(), bounds),
+            Geometry::GeometryCollection(gc) => {
+                for g in &gc.0 {
+                    self.add_geometry(feature, g, bounds);
+                }
+            }
+        }
+    }
+
+    fn add_point(&mut self, feature: u32, c: Coord<f64>, bounds: &mut Bounds) {
+        if !(c.x.is_finite() && c.y.is_finite()) {
+            return;
+        }
+        bounds.add(c);
+        self.points.push(lonlat_to_world([c.x, c.y]));
+        self.point_feature.push(feature);
+    }
+
+    fn push_ring(&mut self, coords: &[Coord<f64>], bounds: &mut Bounds, bbox: &mut [f64; 4]) {
+        let start = self.coords.len() as u32;
+        for c in coords.iter().filter(|c| c.x.is_finite() && c.y.is_finite()) {
+            bounds.add(*c);
+            let w = lonlat_to_world([c.x, c.y]);
+            bbox[0] = bbox[0].min(w[0]);
+            bbox[1] = bbox[1].min(w[1]);
+            bbox[2] = bbox[2].max(w[0]);
+            bbox[3] = bbox[3].max(w[1]);
+            self.coords.push(w);
+        }
+        self.rings.push((start, self.coords.len() as u32));
+    }
+
+    fn add_line(&mut self, feature: u32, ls: &LineString<f64>, bounds: &mut Bounds) {
+        if ls.0.len() < 2 {
+            return;
+        }
+        let mut bbox = EMPTY_BBOX;
+        let first_ring = self.rings.len() as u32;
+        self.push_ring(&ls.0, bounds, &mut bbox);
+        self.shapes.push(Shape { feature, closed: false, first_ring, ring_count: 1, bbox });
+    }
+
+    fn add_polygon(&mut self, feature: u32, p: &Polygon<f64>, bounds: &mut Bounds) {
+        if p.exterior().0.len() < 3 {
+            return;
+        }
+        let mut bbox = EMPTY_BBOX;
+        let first_ring = self.rings.len() as u32;
+        let rings = std::iter::once(p.exterior()).chain(p.interiors());
+        for (i, ring) in rings.enumerate() {
+            if ring.0.len() < 3 {
+                continue;
+            }
+            self.push_ring(&ring.0, bounds, &mut bbox);
+            // Exterior rings positive, holes negative (in world units, y down).
+            let &(s, e) = self.rings.last().unwrap_or(&(0, 0));
+            let slice = &mut self.coords[s as usize..e as usize];
+            let area = signed_area(slice);
+            if (i == 0 && area < 0.0) || (i > 0 && area > 0.0) {
+                slice.reverse();
+            }
+        }
+        let ring_count = self.rings.len() as u32 - first_ring;
+        if ring_count > 0 {
+            self.shapes.push(Shape { feature, closed: true, first_ring, ring_count, bbox });
+        }
+    }
+}
+
+const EMPTY_BBOX: [f64; 4] = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+
+/// Twice the signed area of a ring (shoelace formula); positive when the
+/// ring turns clockwise on screen (y pointing down).
+pub fn signed_area(ring: &[[f64; 2]]) -> f64 {
+    let n = ring.len();
+    if n < 3 {
+        return 0.0;
+    }
+    let mut sum = 0.0;
+    for i in 0..n {
+        let [x0, y0] = ring[i];
+        let [x1, y1] = ring[(i + 1) % n];
+        sum += x0 * y1 - x1 * y0;
+    }
+    sum
+}
+
+#[derive(Default)]
+struct Bounds(Option<LonLatBounds>);
+
+impl Bounds {
+    fn add(&mut self, c: Coord<f64>) {
+        let b = self.0.get_or_insert(LonLatBounds { west: c.x, south: c.y, east: c.x, north: c.y });
+        b.west = b.west.min(c.x);
+        b.east = b.east.max(c.x);
+        b.south = b.south.min(c.y);
+        b.north = b.north.max(c.y);
+    }
+    fn finish(self) -> Option<LonLatBounds> {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, MultiPolygon};
+
+    #[test]
+    fn holes_wind_against_their_exterior_whatever_the_input() {
+        // Both rings given in the same orientation, as some files do.
+        let p = polygon!(
+            exterior: [(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)],
+            interiors: [[(x: 0.2, y: 0.2), (x: 0.8, y: 0.2), (x: 0.8, y: 0.8), (x: 0.2, y: 0.8)]],
+        );
+        let g = Geometry::MultiPolygon(MultiPolygon(vec![p]));
+        let layer = PreparedLayer::from_geometries([Some(&g)]);
+        let rings: Vec<_> = layer.shape_rings(&layer.shapes[0]).collect();
+        assert_eq!(rings.len(), 2);
+        assert!(signed_area(rings[0]) > 0.0);
+        assert!(signed_area(rings[1]) < 0.0);
+    }
+
+    #[test]
+    fn bounds_cover_all_parts_and_skip_non_finite() {
+        let a = Geometry::Point(geo::Point::new(9.7, 53.4));
+        let b = Geometry::Point(geo::Point::new(10.3, 53.7));
+        let nan = Geometry::Point(geo::Point::new(f64::NAN, 1.0));
+        let layer = PreparedLayer::from_geometries([Some(&a), Some(&nan), Some(&b)]);
+        let bb = layer.lonlat_bounds.unwrap();
+        assert_eq!((bb.west, bb.south, bb.east, bb.north), (9.7, 53.4, 10.3, 53.7));
+        assert_eq!(layer.points.len(), 2);
+        assert_eq!(layer.point_feature, vec![0, 2]);
+    }
+
+    #[test]
+    fn empty_input_gives_empty_layer() {
+        let layer = PreparedLayer::from_geometries(std::iter::empty());
+        assert!(layer.is_empty());
+        assert!(layer.lonlat_bounds.is_none());
+    }
+}

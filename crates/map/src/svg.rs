@@ -1,0 +1,1 @@
+//! Writing a draw list as SVG.

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, idempotently.
+# Sourced by scripts/serve.sh and scripts/test.sh; a second run only checks.
+#
+# After sourcing: $CARGO_WASM (command to build for wasm32), $WASM_OPT,
+# $WASM_BINDGEN, and PATH with the tools.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Tools live outside the repo so that a clean clone on the same machine reuses them.
+TOOLS="${TWINSTORY_TOOLS:-$HOME/.local/share/twinstory-tools}"
+mkdir -p "$TOOLS"
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*" >&2; }
+
+export PATH="$HOME/.cargo/bin:$TOOLS/bin:$PATH"
+
+# --- apt packages --------------------------------------------------------
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v curl >/dev/null || need_apt+=(curl)
+command -v node >/dev/null || need_apt+=(nodejs npm)
+command -v python3 >/dev/null || need_apt+=(python3 python3-venv)
+if ((${#need_apt[@]})); then
+  log "installing apt packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# --- the wasm32 target ---------------------------------------------------
+# Route 1: rustup (normal). Route 2: Debian's rustc-web with -Zbuild-std.
+WASM_ROUTE=""
+if command -v rustup >/dev/null; then
+  if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    WASM_ROUTE=rustup
+  else
+    log "adding the wasm32 target with rustup (2 min limit)"
+    if timeout 120 rustup target add wasm32-unknown-unknown >&2 \
+       && rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+      WASM_ROUTE=rustup
+    fi
+  fi
+fi
+if [ -z "$WASM_ROUTE" ]; then
+  if [ ! -x /usr/bin/cargo ] || [ ! -d /usr/lib/rustlib/src ]; then
+    log "rustup could not add wasm32; installing Debian's rustc-web with build-std"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rustc-web cargo-web rust-web-src lld-22 >/dev/null
+  fi
+  WASM_ROUTE=debian
+fi
+if [ "$WASM_ROUTE" = rustup ]; then
+  CARGO_WASM=(cargo)
+  WASM_BUILD_STD=()
+else
+  CARGO_WASM=(env PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 /usr/bin/cargo)
+  WASM_BUILD_STD=(-Zbuild-std=std,panic_abort)
+fi
+export WASM_ROUTE
+
+# --- wasm-bindgen-cli at the Cargo.lock version --------------------------
+WB_VERSION="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$ROOT/Cargo.lock" 2>/dev/null || true)"
+WB_VERSION="${WB_VERSION:-0.2.130}"
+WASM_BINDGEN="$TOOLS/bin/wasm-bindgen"
+if ! { [ -x "$WASM_BINDGEN" ] && "$WASM_BINDGEN" --version | grep -q " $WB_VERSION\$"; }; then
+  log "installing wasm-bindgen-cli $WB_VERSION (takes ~4 minutes once)"
+  if ! cargo install wasm-bindgen-cli --version "$WB_VERSION" --locked --root "$TOOLS" >&2; then
+    # The registry mirror can lack the exact webpki-roots that the lock file
+    # names; re-lock just that crate to an older patch release and retry.
+    log "retrying wasm-bindgen-cli with webpki-roots re-locked"
+    tmp="$(mktemp -d)"
+    src="$tmp/wasm-bindgen-cli-$WB_VERSION"
+    crate="$(ls -d "$HOME"/.cargo/registry/cache/*/wasm-bindgen-cli-"$WB_VERSION".crate | head -1)"
+    tar -xzf "$crate" -C "$tmp"
+    (cd "$src" && cargo update -p webpki-roots --precise 1.0.10 >&2 \
+      && cargo install --path . --locked --root "$TOOLS" >&2)
+    rm -rf "$tmp"
+  fi
+fi
+
+# --- npm tools (exact pins) ----------------------------------------------
+NPM_DIR="$ROOT/tests/e2e"
+if [ ! -x "$NPM_DIR/node_modules/.bin/wasm-opt" ] || [ ! -d "$NPM_DIR/node_modules/playwright-core" ] \
+   || [ "$NPM_DIR/package-lock.json" -nt "$NPM_DIR/node_modules/.stamp" ]; then
+  log "installing npm packages (binaryen, playwright-core)"
+  (cd "$NPM_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2)
+  touch "$NPM_DIR/node_modules/.stamp"
+fi
+WASM_OPT="$NPM_DIR/node_modules/.bin/wasm-opt"
+export WASM_OPT WASM_BINDGEN
