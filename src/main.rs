@@ -1,1 +1,5 @@
-fn main() {}
+//! The twinstory player binary: mounts the app into the page.
+
+fn main() {
+    twinstory_player::start();
+}

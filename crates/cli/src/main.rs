@@ -1,1 +1,147 @@
-fn main() {}
+//! `twinstory`: write, check, preview and publish data stories.
+
+mod build;
+mod serve;
+mod validate;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Scroll-driven map stories from plain text files.
+#[derive(Parser)]
+#[command(name = "twinstory", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build stories into a static folder that any web server can host.
+    ///
+    /// PATH is one story folder (with story.md) or a folder of story folders.
+    ///
+    /// Examples:
+    ///   twinstory build stories/spielplaetze --out public-site
+    ///   twinstory build stories --out dist
+    Build {
+        /// Story folder, or a folder of story folders.
+        #[arg(default_value = "stories")]
+        path: PathBuf,
+        /// Where to write the site.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Folder with the built player (twinstory_player.js and _bg.wasm).
+        #[arg(long, env = "TWINSTORY_PLAYER", default_value = "target/player")]
+        player: PathBuf,
+    },
+    /// Create a new story folder from a working template.
+    ///
+    /// Examples:
+    ///   twinstory new spielplaetze
+    ///   twinstory new radwege --title "Radwege in Hamburg" --dir stories
+    New {
+        /// Folder name of the story (letters, digits and `-`).
+        slug: String,
+        /// Title of the story.
+        #[arg(long)]
+        title: Option<String>,
+        /// Folder in which the story folder is created.
+        #[arg(long, default_value = "stories")]
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of the story settings (for editors).
+    ///
+    /// Examples:
+    ///   twinstory schema > story.schema.json
+    Schema,
+    /// Check a story and list every problem with its line, column and a fix.
+    ///
+    /// Exits with 0 when there are no errors, 1 otherwise.
+    ///
+    /// Examples:
+    ///   twinstory validate stories/spielplaetze
+    ///   twinstory validate stories/spielplaetze/story.md --format json
+    Validate {
+        /// Story folder or story.md file.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output format of the diagnostics.
+        #[arg(long, value_enum, default_value_t = validate::Format::Human)]
+        format: validate::Format,
+        /// Treat warnings as errors (exit 1 when there are any).
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Build stories and serve them on 127.0.0.1.
+    ///
+    /// Examples:
+    ///   twinstory serve
+    ///   twinstory serve stories/spielplaetze --port 8080
+    Serve {
+        /// Story folder, or a folder of story folders.
+        #[arg(default_value = "stories")]
+        path: PathBuf,
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Folder with the built player.
+        #[arg(long, env = "TWINSTORY_PLAYER", default_value = "target/player")]
+        player: PathBuf,
+        /// Where the built site is kept while serving.
+        #[arg(long, default_value = "target/twinstory-serve")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Build { path, out, player } => {
+            let report = build::build_site(&path, &out, &player)?;
+            Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::New { slug, title, dir } => new_story(&slug, title.as_deref(), &dir),
+        Command::Schema => {
+            println!("{}", twinstory_story::schema_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { path, format, deny_warnings } => validate::run(&path, format, deny_warnings),
+        Command::Serve { path, port, player, out } => {
+            let report = build::build_site(&path, &out, &player)?;
+            if !report.ok {
+                return Ok(ExitCode::FAILURE);
+            }
+            serve::serve(&out, port)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn new_story(slug: &str, title: Option<&str>, dir: &std::path::Path) -> Result<ExitCode> {
+    use anyhow::{bail, Context};
+    if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        bail!("`{slug}` cannot be a story folder name; use lowercase letters, digits and `-`, e.g. `spielplaetze-2026`");
+    }
+    let folder = dir.join(slug);
+    if folder.exists() {
+        bail!("{} already exists; pick another name or delete it first", folder.display());
+    }
+    std::fs::create_dir_all(folder.join("data")).with_context(|| format!("cannot create {}", folder.display()))?;
+    let title = title.map(str::to_owned).unwrap_or_else(|| slug.replace('-', " "));
+    std::fs::write(folder.join("story.md"), twinstory_story::new_story_template(slug, &title))?;
+    println!("Created {}. Next: twinstory serve {}", folder.join("story.md").display(), folder.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,1 +1,107 @@
-//! Writing a draw list as SVG.
+//! Writing a draw list as an SVG document.
+//!
+//! The same draw list that the rasteriser paints, so a step's SVG (static
+//! fallback, print, social preview) shows exactly what the canvas shows.
+
+use crate::draw_list::{DrawCommand, DrawList};
+use crate::raster::Rgba;
+use std::fmt::Write;
+
+/// Writes the draw list as a standalone SVG document (size in device px).
+///
+/// # Examples
+/// ```
+/// use twinstory_map::{DrawList, svg::to_svg};
+/// let svg = to_svg(&DrawList::new());
+/// assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
+/// ```
+pub fn to_svg(list: &DrawList) -> String {
+    let (w, h) = (list.width, list.height);
+    let mut out = String::new();
+    let _ = writeln!(out, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#);
+    let _ = writeln!(out, r#"<rect width="{w}" height="{h}" fill="{}"/>"#, hex(list.background));
+    for cmd in &list.commands {
+        match cmd {
+            DrawCommand::Fill { color, paths } => {
+                let d = path_data(list, paths.clone());
+                let _ = writeln!(out, r#"<path fill="{}"{} fill-rule="nonzero" d="{d}"/>"#, hex(*color), opacity_attr("fill", *color));
+            }
+            DrawCommand::Stroke { color, width, paths } => {
+                let d = path_data(list, paths.clone());
+                let _ = writeln!(
+                    out,
+                    r#"<path fill="none" stroke="{}"{} stroke-width="{width}" stroke-linejoin="round" d="{d}"/>"#,
+                    hex(*color),
+                    opacity_attr("stroke", *color)
+                );
+            }
+            DrawCommand::Points { fill, stroke, radius, stroke_width, points } => {
+                let stroke_attrs = match stroke {
+                    Some(s) => format!(r#" stroke="{}"{} stroke-width="{stroke_width}""#, hex(*s), opacity_attr("stroke", *s)),
+                    None => String::new(),
+                };
+                let _ = writeln!(out, r#"<g fill="{}"{}{stroke_attrs}>"#, hex(*fill), opacity_attr("fill", *fill));
+                // The outline sits inside the radius, as in the rasteriser.
+                let r = radius - stroke_width / 2.0;
+                for [x, y] in &list.points[points.clone()] {
+                    let _ = writeln!(out, r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r:.2}"/>"#);
+                }
+                out.push_str("</g>\n");
+            }
+        }
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn path_data(list: &DrawList, paths: std::ops::Range<usize>) -> String {
+    let mut d = String::new();
+    for p in &list.paths[paths] {
+        for (i, [x, y]) in list.path_verts(p).iter().enumerate() {
+            let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
+        }
+        if p.closed {
+            d.push('Z');
+        }
+    }
+    d
+}
+
+fn hex(c: Rgba) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b)
+}
+
+fn opacity_attr(what: &str, c: Rgba) -> String {
+    if c.a == 255 {
+        String::new()
+    } else {
+        format!(r#" {what}-opacity="{:.3}""#, c.a as f64 / 255.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draw_list::Path;
+
+    #[test]
+    fn writes_fills_strokes_and_points() {
+        let mut l = DrawList::new();
+        l.width = 100;
+        l.height = 50;
+        l.background = Rgba::rgb(255, 255, 255);
+        l.verts = vec![[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]];
+        l.paths = vec![Path { start: 0, end: 3, closed: true }];
+        l.points = vec![[5.0, 5.0]];
+        l.commands = vec![
+            DrawCommand::Fill { color: Rgba::rgb(255, 0, 0).with_opacity(0.5), paths: 0..1 },
+            DrawCommand::Stroke { color: Rgba::rgb(0, 0, 0), width: 2.0, paths: 0..1 },
+            DrawCommand::Points { fill: Rgba::rgb(0, 0, 255), stroke: None, radius: 3.0, stroke_width: 0.0, points: 0..1 },
+        ];
+        let svg = to_svg(&l);
+        assert!(svg.contains(r#"fill="#ff0000" fill-opacity="0.502""#));
+        assert!(svg.contains("M0.0 0.0L10.0 0.0L10.0 10.0Z"));
+        assert!(svg.contains(r#"stroke-width="2""#));
+        assert!(svg.contains(r#"<circle cx="5.0" cy="5.0" r="3.00"/>"#));
+    }
+}

@@ -1,0 +1,231 @@
+//! `twinstory build`: stories in, a static site out.
+//!
+//! Every file except the entry points (`index.html`, `story.json`) gets a
+//! content hash in its name, so a web server may cache them forever. All
+//! links are relative, so the site works from any sub-path.
+
+use anyhow::{bail, Context, Result};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use twinstory_model::Story;
+use twinstory_story::{check_assets, has_errors, parse_story, render_diagnostics, AssetKind};
+
+const PAGE: &str = include_str!("page.html");
+
+/// What a build did.
+pub struct BuildReport {
+    /// False when any story had errors.
+    pub ok: bool,
+    /// Slugs of the stories built.
+    pub stories: Vec<String>,
+}
+
+/// The player files, content-hashed, as written into a story folder.
+struct Player {
+    files: Vec<(String, Vec<u8>)>,
+    js: String,
+    wasm: String,
+    css: String,
+}
+
+/// Builds one story folder, or every story folder below `path`.
+pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildReport> {
+    let player = load_player(player_dir)?;
+    let single = path.join("story.md").is_file();
+    let dirs: Vec<PathBuf> = if single {
+        vec![path.to_path_buf()]
+    } else {
+        let mut v: Vec<PathBuf> = fs::read_dir(path)
+            .with_context(|| format!("cannot read the story folder {}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join("story.md").is_file())
+            .collect();
+        v.sort();
+        if v.is_empty() {
+            bail!("{} has no story.md and no story folders with one; create one with `twinstory new <slug>`", path.display());
+        }
+        v
+    };
+    if out.exists() {
+        fs::remove_dir_all(out).with_context(|| format!("cannot clear {}", out.display()))?;
+    }
+    fs::create_dir_all(out)?;
+    let mut report = BuildReport { ok: true, stories: Vec::new() };
+    let mut listed = Vec::new();
+    for dir in &dirs {
+        let slug = dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "story".into());
+        let target = if single { out.to_path_buf() } else { out.join(&slug) };
+        match build_story(dir, &target, &player)? {
+            Some(story) => {
+                eprintln!("built {} → {}", dir.display(), target.display());
+                listed.push((slug.clone(), story));
+                report.stories.push(slug);
+            }
+            None => report.ok = false,
+        }
+    }
+    if !single {
+        fs::write(out.join("index.html"), index_page(&listed))?;
+    }
+    print_sizes(&player);
+    Ok(report)
+}
+
+/// Builds one story; `None` when it has errors (already printed).
+fn build_story(dir: &Path, out: &Path, player: &Player) -> Result<Option<Story>> {
+    let md_path = dir.join("story.md");
+    let source = fs::read(&md_path).with_context(|| format!("cannot read {}", md_path.display()))?;
+    let display = md_path.display().to_string();
+    let mut parsed = parse_story(&display, &source);
+    check_assets(&mut parsed, dir);
+    if !parsed.diagnostics.is_empty() {
+        let text = String::from_utf8_lossy(&source);
+        eprint!("{}", render_diagnostics(&text, &parsed.diagnostics, std::io::stderr().is_terminal()));
+    }
+    let Some(mut story) = parsed.story.filter(|_| !has_errors(&parsed.diagnostics)) else {
+        eprintln!("{display}: not built because of the errors above");
+        return Ok(None);
+    };
+    fs::create_dir_all(out)?;
+    // Data files: copied with a content hash, paths rewritten.
+    let mut copied: BTreeMap<String, String> = BTreeMap::new();
+    for layer in &mut story.layers {
+        let url = layer.source.url().to_string();
+        if is_remote(&url) {
+            continue;
+        }
+        let name = match copied.get(&url) {
+            Some(n) => n.clone(),
+            None => {
+                let bytes = fs::read(dir.join(&url)).with_context(|| format!("cannot read data file {url}"))?;
+                let name = format!("data/{}", hashed_name(file_name(&url), &bytes));
+                write(out, &name, &bytes)?;
+                copied.insert(url.clone(), name.clone());
+                name
+            }
+        };
+        layer.source.set_url(name);
+    }
+    // Images keep their relative paths (the HTML refers to them).
+    for asset in &parsed.assets {
+        if matches!(asset.kind, AssetKind::Image) && !is_remote(&asset.url) {
+            let src = dir.join(&asset.url);
+            if let Ok(bytes) = fs::read(&src) {
+                write(out, &asset.url, &bytes)?;
+            }
+        }
+    }
+    for (name, bytes) in &player.files {
+        write(out, name, bytes)?;
+    }
+    fs::write(out.join("story.json"), serde_json::to_vec(&story)?)?;
+    fs::write(out.join("index.html"), story_page(&story, player))?;
+    Ok(Some(story))
+}
+
+fn load_player(dir: &Path) -> Result<Player> {
+    let read = |n: &str| {
+        fs::read(dir.join(n)).with_context(|| {
+            format!("the player is not built: {} is missing (run scripts/build-player.sh)", dir.join(n).display())
+        })
+    };
+    let js = read("twinstory_player.js")?;
+    let wasm = read("twinstory_player_bg.wasm")?;
+    let css = read("twinstory.css")?;
+    let js_name = hashed_name("twinstory_player.js", &js);
+    let wasm_name = hashed_name("twinstory_player_bg.wasm", &wasm);
+    let css_name = hashed_name("twinstory.css", &css);
+    Ok(Player {
+        files: vec![(js_name.clone(), js), (wasm_name.clone(), wasm), (css_name.clone(), css)],
+        js: js_name,
+        wasm: wasm_name,
+        css: css_name,
+    })
+}
+
+fn story_page(story: &Story, p: &Player) -> String {
+    PAGE.replace("{{lang}}", &escape(&story.lang))
+        .replace("{{title}}", &escape(&story.title))
+        .replace("{{summary}}", &escape(story.summary.as_deref().unwrap_or("")))
+        .replace("{{css}}", &p.css)
+        .replace("{{js}}", &p.js)
+        .replace("{{wasm}}", &p.wasm)
+}
+
+fn index_page(stories: &[(String, Story)]) -> String {
+    let items: String = stories
+        .iter()
+        .map(|(slug, s)| {
+            format!(
+                "<li><a href=\"{}/\">{}</a><p>{}</p></li>\n",
+                escape(slug),
+                escape(&s.title),
+                escape(s.summary.as_deref().unwrap_or(""))
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html>\n<html lang=\"de\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>twinstory – Geschichten</title>\n<style>body{{font:1.05rem/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2330}}a{{color:#005ca9;font-weight:600}}li{{margin:0 0 1rem}}</style></head>\n<body><h1>Geschichten</h1><ul>\n{items}</ul></body></html>\n"
+    )
+}
+
+fn print_sizes(p: &Player) {
+    let total: usize = p.files.iter().filter(|(n, _)| !n.ends_with(".css")).map(|(_, b)| b.len()).sum();
+    eprintln!("player: {} KB wasm + JS (uncompressed)", total / 1000);
+}
+
+fn is_remote(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn write(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+    let p = out.join(rel);
+    if let Some(parent) = p.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(&p, bytes).with_context(|| format!("cannot write {}", p.display()))
+}
+
+/// `name.ext` → `name-<16 hex digits>.ext`, from a 64-bit FNV-1a hash.
+pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // Keep double extensions such as `.tar.gz` or `_bg.wasm` readable.
+    match name.find('.') {
+        Some(i) => format!("{}-{:016x}{}", &name[..i], h, &name[i..]),
+        None => format!("{name}-{h:016x}"),
+    }
+}
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_change_with_content_and_keep_extensions() {
+        let a = hashed_name("quarters.geojson", b"a");
+        let b = hashed_name("quarters.geojson", b"b");
+        assert_ne!(a, b);
+        assert!(a.starts_with("quarters-") && a.ends_with(".geojson"));
+        assert!(hashed_name("twinstory_player_bg.wasm", b"x").ends_with("_bg.wasm"));
+    }
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape("<a href=\"x\">&"), "&lt;a href=&quot;x&quot;&gt;&amp;");
+    }
+}

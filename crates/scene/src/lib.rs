@@ -1,0 +1,19 @@
+//! Playing a story without a browser.
+//!
+//! [`Scene`] holds a story's layers (prepared for drawing, or their loading
+//! state); [`Playback`] is the state machine that a reader's scrolling drives:
+//! it is told which step is active and what time it is, and answers which
+//! camera and layer opacities to draw. The browser shell only measures the
+//! page, forwards times and shows the frame.
+//!
+//! Invariant: the state a step shows is computed from that step alone (its
+//! resolved view and its `show` list), never from the order in which steps
+//! were visited, so jumping to step 9 ends exactly where reading to it does.
+
+mod playback;
+mod scene;
+mod style;
+
+pub use playback::{Playback, PlaybackOptions};
+pub use scene::{LayerStatus, Scene, SceneLayer, StepTarget};
+pub use style::{paint_for, to_rgba};

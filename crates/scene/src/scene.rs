@@ -1,0 +1,146 @@
+//! A story with its layers' data and the target state of every step.
+
+use twinstory_data::Dataset;
+use twinstory_map::fit::fit_bounds;
+use twinstory_map::{Camera, LonLatBounds, Padding, PreparedLayer, Viewport};
+use twinstory_model::{FitTarget, Story, View};
+
+/// Highest zoom a `fit` may produce (a single point would otherwise zoom in forever).
+const FIT_MAX_ZOOM: f64 = 17.0;
+
+/// Where a layer's data is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerStatus {
+    /// Still being fetched or parsed.
+    Loading,
+    /// Ready to draw.
+    Ready,
+    /// Could not be loaded; the message says why, for the reader.
+    Failed(String),
+}
+
+/// A layer of the scene: its data once loaded.
+#[derive(Debug, Clone)]
+pub struct SceneLayer {
+    /// The layer's id in the story.
+    pub id: String,
+    /// Loading state.
+    pub status: LayerStatus,
+    /// Geometry in world units (empty until ready).
+    pub prepared: PreparedLayer,
+}
+
+/// What a step shows: the camera and every layer's opacity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepTarget {
+    /// Where the camera should be.
+    pub camera: Camera,
+    /// Target opacity of each layer, in story order.
+    pub opacity: Vec<f64>,
+}
+
+/// A story and its layers.
+#[derive(Debug, Clone)]
+pub struct Scene {
+    /// The story being played.
+    pub story: Story,
+    /// One entry per story layer, same order.
+    pub layers: Vec<SceneLayer>,
+}
+
+impl Scene {
+    /// A scene whose layers are all still loading.
+    pub fn new(story: Story) -> Self {
+        let layers = story
+            .layers
+            .iter()
+            .map(|l| SceneLayer { id: l.id.clone(), status: LayerStatus::Loading, prepared: PreparedLayer::default() })
+            .collect();
+        Self { story, layers }
+    }
+
+    /// Stores a loaded layer's features.
+    pub fn set_layer_data(&mut self, index: usize, data: &Dataset) {
+        if let Some(l) = self.layers.get_mut(index) {
+            l.prepared = PreparedLayer::from_geometries(data.features.iter().map(|f| f.geometry.as_ref()));
+            l.status = LayerStatus::Ready;
+        }
+    }
+
+    /// Marks a layer as failed with a message for the reader.
+    pub fn set_layer_failed(&mut self, index: usize, message: String) {
+        if let Some(l) = self.layers.get_mut(index) {
+            l.status = LayerStatus::Failed(message);
+        }
+    }
+
+    /// Index of a layer by id.
+    pub fn layer_index(&self, id: &str) -> Option<usize> {
+        self.layers.iter().position(|l| l.id == id)
+    }
+
+    /// Bounds of all loaded layers together.
+    pub fn all_bounds(&self) -> Option<LonLatBounds> {
+        self.layers.iter().filter_map(|l| l.prepared.lonlat_bounds).reduce(union)
+    }
+
+    /// The view in force at a step: its own, or the nearest earlier one.
+    pub fn resolved_view(&self, step: usize) -> Option<&View> {
+        self.story.steps.get(..=step)?.iter().rev().find_map(|s| s.view.as_ref())
+    }
+
+    /// The complete target state of a step for this viewport and padding.
+    ///
+    /// Layers that are not loaded yet cannot be fitted; the scene then falls
+    /// back to everything loaded so far, and the shell asks again once data
+    /// arrives.
+    pub fn target(&self, step: usize, viewport: &Viewport, padding: &Padding) -> StepTarget {
+        let step = step.min(self.story.steps.len().saturating_sub(1));
+        let mut opacity = vec![0.0; self.layers.len()];
+        if let Some(s) = self.story.steps.get(step) {
+            for st in &s.show {
+                if let Some(i) = self.layer_index(&st.layer) {
+                    opacity[i] = st.opacity.clamp(0.0, 1.0);
+                }
+            }
+        }
+        let camera = self.camera_for(self.resolved_view(step), viewport, padding);
+        StepTarget { camera, opacity }
+    }
+
+    fn camera_for(&self, view: Option<&View>, viewport: &Viewport, padding: &Padding) -> Camera {
+        let bearing = view.map(|v| v.bearing).unwrap_or(0.0);
+        let fit = |b: LonLatBounds| fit_bounds(&b, viewport, padding, bearing, FIT_MAX_ZOOM);
+        let fallback = || self.all_bounds().map(fit).unwrap_or_else(|| Camera::new([10.0, 53.55], 10.0));
+        let Some(view) = view else { return fallback() };
+        if let Some(target) = &view.fit {
+            let bounds = match target {
+                FitTarget::Layer(id) => self.layer_index(id).and_then(|i| self.layers[i].prepared.lonlat_bounds),
+                FitTarget::Bbox([w, s, e, n]) => Some(LonLatBounds { west: *w, south: *s, east: *e, north: *n }),
+            };
+            return bounds.map(fit).unwrap_or_else(fallback);
+        }
+        match (view.center, view.zoom) {
+            (Some(center), Some(zoom)) => centered_in_padding(center, zoom, bearing, viewport, padding),
+            _ => fallback(),
+        }
+    }
+}
+
+/// A camera that shows `center` in the middle of the padded (free) area
+/// rather than the middle of the canvas, so the text column never hides it.
+fn centered_in_padding(center: [f64; 2], zoom: f64, bearing: f64, viewport: &Viewport, padding: &Padding) -> Camera {
+    let cam = Camera { center, zoom, bearing };
+    let t = twinstory_map::Transform::new(&cam, viewport);
+    let dpr = viewport.dpr;
+    let free_cx = (padding.left + (viewport.width - padding.right)) / 2.0 * dpr;
+    let free_cy = (padding.top + (viewport.height - padding.bottom)) / 2.0 * dpr;
+    let canvas_c = [viewport.device_width() as f64 / 2.0, viewport.device_height() as f64 / 2.0];
+    // Move the camera so that `center` lands on the free area's middle.
+    let shifted = t.to_world([canvas_c[0] - (free_cx - canvas_c[0]), canvas_c[1] - (free_cy - canvas_c[1])]);
+    Camera::from_world(shifted, zoom, bearing)
+}
+
+fn union(a: LonLatBounds, b: LonLatBounds) -> LonLatBounds {
+    LonLatBounds { west: a.west.min(b.west), south: a.south.min(b.south), east: a.east.max(b.east), north: a.north.max(b.north) }
+}

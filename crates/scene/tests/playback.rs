@@ -1,0 +1,158 @@
+//! Playback is deterministic: a step looks the same however the reader got there.
+
+use geo::{Geometry, Point, Polygon};
+use twinstory_data::{Dataset, Feature};
+use twinstory_map::{DrawList, Framebuffer, Padding, Viewport};
+use twinstory_model::{Story, Transition};
+use twinstory_scene::{Playback, PlaybackOptions, Scene};
+
+fn story() -> Story {
+    serde_json::from_str(
+        r##"{
+        "title": "Test",
+        "layers": [
+            {"id": "areas", "source": {"type": "geojson", "url": "a.geojson"}, "style": {"fill": "#d5dde6"}},
+            {"id": "dots", "source": {"type": "csv", "url": "b.csv"}, "style": {"fill": "#e4572e", "radius": 4}}
+        ],
+        "steps": [
+            {"id": "one", "title": "One", "view": {"fit": "areas"}, "show": ["areas"]},
+            {"id": "two", "title": "Two", "show": ["areas", "dots"]},
+            {"id": "three", "title": "Three", "view": {"center": [10.0, 53.55], "zoom": 13}, "show": ["dots"]},
+            {"id": "four", "title": "Four", "view": {"center": [10.2, 53.45], "zoom": 12, "bearing": 20}, "show": ["areas", {"layer": "dots", "opacity": 0.5}], "transition": "ease"},
+            {"id": "five", "title": "Five", "view": {"fit": [9.9, 53.5, 10.1, 53.6]}, "show": ["areas"], "transition": "jump"}
+        ]
+    }"##,
+    )
+    .unwrap()
+}
+
+fn scene() -> Scene {
+    let mut scene = Scene::new(story());
+    let square = |x: f64, y: f64| {
+        Geometry::Polygon(Polygon::new(vec![(x, y), (x + 0.05, y), (x + 0.05, y + 0.04), (x, y + 0.04)].into(), vec![]))
+    };
+    let areas = Dataset {
+        features: (0..20)
+            .map(|i| Feature {
+                id: None,
+                geometry: Some(square(9.8 + (i % 5) as f64 * 0.1, 53.4 + (i / 5) as f64 * 0.08)),
+                properties: Default::default(),
+            })
+            .collect(),
+        warnings: vec![],
+    };
+    let dots = Dataset {
+        features: (0..300)
+            .map(|i| Feature {
+                id: None,
+                geometry: Some(Geometry::Point(Point::new(9.8 + (i % 17) as f64 * 0.03, 53.4 + (i / 17) as f64 * 0.02))),
+                properties: Default::default(),
+            })
+            .collect(),
+        warnings: vec![],
+    };
+    scene.set_layer_data(0, &areas);
+    scene.set_layer_data(1, &dots);
+    scene
+}
+
+const VP: Viewport = Viewport { width: 640.0, height: 400.0, dpr: 1.0 };
+const PAD: Padding = Padding { top: 20.0, right: 20.0, bottom: 20.0, left: 260.0 };
+
+fn frame(scene: &Scene, p: &Playback) -> Vec<u8> {
+    let mut list = DrawList::new();
+    let mut fb = Framebuffer::new(1, 1);
+    p.render(scene, &VP, &mut list, &mut fb);
+    fb.as_bytes().to_vec()
+}
+
+/// Runs all animations to their end.
+fn settle(p: &mut Playback, now: &mut f64) {
+    for _ in 0..10_000 {
+        *now += 16.0;
+        if !p.tick(*now) {
+            return;
+        }
+    }
+    panic!("animation never ended");
+}
+
+#[test]
+fn jumping_to_a_step_looks_exactly_like_reading_to_it() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    for target in 0..scene.story.steps.len() {
+        let mut read = Playback::new(&scene);
+        let mut now = 0.0;
+        for step in 0..=target {
+            read.go_to(&scene, step, &VP, &PAD, now, &opts);
+            // A reader who scrolls fast interrupts flights half-way.
+            now += 137.0;
+            read.tick(now);
+        }
+        settle(&mut read, &mut now);
+
+        let mut jump = Playback::new(&scene);
+        jump.go_to(&scene, target, &VP, &PAD, 0.0, &opts);
+        let mut t = 0.0;
+        settle(&mut jump, &mut t);
+
+        assert_eq!(read.camera(), jump.camera(), "step {target}: camera");
+        assert_eq!(read.opacity(), jump.opacity(), "step {target}: opacities");
+        assert!(frame(&scene, &read) == frame(&scene, &jump), "step {target}: pixels");
+    }
+}
+
+#[test]
+fn scrolling_back_restores_the_earlier_map() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut p = Playback::new(&scene);
+    let mut now = 0.0;
+    p.go_to(&scene, 0, &VP, &PAD, now, &opts);
+    settle(&mut p, &mut now);
+    let first = frame(&scene, &p);
+    for step in [1, 2, 3, 2, 1, 0] {
+        p.go_to(&scene, step, &VP, &PAD, now, &opts);
+        settle(&mut p, &mut now);
+    }
+    assert!(frame(&scene, &p) == first);
+}
+
+#[test]
+fn a_step_without_view_keeps_the_previous_one_and_shows_only_its_layers() {
+    let scene = scene();
+    let one = scene.target(0, &VP, &PAD);
+    let two = scene.target(1, &VP, &PAD);
+    assert_eq!(one.camera, two.camera);
+    assert_eq!(one.opacity, vec![1.0, 0.0]);
+    assert_eq!(two.opacity, vec![1.0, 1.0]);
+    assert_eq!(scene.target(3, &VP, &PAD).opacity, vec![1.0, 0.5]);
+    assert_eq!(scene.story.steps[3].transition, Transition::Ease);
+}
+
+#[test]
+fn centre_views_put_the_centre_in_the_free_part_of_the_map() {
+    let scene = scene();
+    let t = scene.target(2, &VP, &PAD);
+    let transform = twinstory_map::Transform::new(&t.camera, &VP);
+    let [x, y] = transform.to_screen(twinstory_map::projection::lonlat_to_world([10.0, 53.55]));
+    // Free area: x from 260 to 620, y from 20 to 380 → middle (440, 200).
+    assert!((x - 440.0).abs() < 1e-6 && (y - 200.0).abs() < 1e-6, "({x}, {y})");
+}
+
+#[test]
+fn the_next_step_flies_and_ends_on_its_target() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut p = Playback::new(&scene);
+    p.go_to(&scene, 1, &VP, &PAD, 0.0, &opts);
+    p.go_to(&scene, 2, &VP, &PAD, 1000.0, &opts);
+    assert!(p.tick(1100.0), "a flight is under way");
+    let mid = p.camera();
+    let mut now = 1100.0;
+    settle(&mut p, &mut now);
+    let end = p.camera();
+    assert_ne!(mid, end);
+    assert_eq!(end, scene.target(2, &VP, &PAD).camera);
+}

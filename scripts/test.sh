@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite: host tests, lints, wasm tests in headless Chromium and
+# end-to-end story tests. Installs what is missing first (idempotent).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source "$ROOT/scripts/setup.sh"
+start=$(date +%s)
+step() { printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" $(( $(date +%s) - start )) >&2; }
+
+step "format"
+cargo fmt --all --check
+
+step "host tests (pure crates and CLI)"
+cargo test --release --workspace --exclude twinstory-player
+
+step "clippy (host)"
+cargo clippy --release --workspace --exclude twinstory-player --all-targets -- -D warnings
+
+step "clippy (player, wasm32)"
+"${CARGO_WASM[@]}" clippy --release --target wasm32-unknown-unknown -p twinstory-player --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
+
+step "every example story validates without warnings"
+cargo build --release -p twinstory-cli
+for d in stories/*/; do ./target/release/twinstory validate --deny-warnings "$d"; done
+
+step "wasm tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
+
+step "player build"
+"$ROOT/scripts/build-player.sh"
+
+step "end-to-end story tests (Playwright + Chromium)"
+cd "$ROOT/tests/e2e"
+TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=1 ./*.test.mjs

@@ -1,0 +1,19 @@
+//! The twinstory browser player: a thin shell around the pure crates.
+//!
+//! `app` loads the story, `story_page` lays it out, `scroll` derives the
+//! active step, `map_view` shows frames painted by `twinstory-scene`, and
+//! `platform` wraps the browser services used (fetch, canvas, URL, media
+//! queries). Nothing here decides what the map shows; that is the scene's job.
+
+pub mod app;
+pub mod loader;
+pub mod map_view;
+pub mod platform;
+pub mod scroll;
+pub mod story_page;
+
+/// Mounts the player into `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,151 @@
+// End-to-end: serve the example stories, read them in headless Chromium as a
+// person would (scrolling), and check what the reader sees.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, startServer, launch, watchConsole } from './lib.mjs';
+
+const SHOTS = process.env.SCREENSHOT_DIR || path.join(ROOT, 'target', 'screenshots');
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  fs.mkdirSync(SHOTS, { recursive: true });
+  console.log(`# screenshots: ${SHOTS}`);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** Waits until the map is idle (no flight, no fade, data loaded) at `step`. */
+async function settled(page, step) {
+  await page.waitForFunction((s) => {
+    const c = document.querySelector('.ts-canvas');
+    return c && c.dataset.activeStep === String(s) && c.dataset.moving === 'false' && c.dataset.loading === '0';
+  }, step, { timeout: 20_000 });
+  // One more frame so the last paint is on screen.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+}
+
+/** Statistics of the canvas pixels: distinct colours and a hash. */
+async function canvasStats(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('.ts-canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    let hash = 2166136261;
+    let nonBackground = 0;
+    const bg = [d[0], d[1], d[2]];
+    for (let i = 0; i < d.length; i += 4) {
+      if (i % 64 === 0) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      if (d[i] !== bg[0] || d[i + 1] !== bg[1] || d[i + 2] !== bg[2]) nonBackground++;
+      hash = Math.imul(hash ^ d[i] ^ (d[i + 1] << 8) ^ (d[i + 2] << 16), 16777619) >>> 0;
+    }
+    return { width: c.width, height: c.height, colours: colours.size, nonBackground, hash, pixels: d.length / 4 };
+  });
+}
+
+async function scrollToStep(page, i) {
+  // Put the step's top just above the reading line (the middle of the window).
+  await page.evaluate((i) => {
+    const el = document.querySelectorAll('.ts-step')[i];
+    const top = el.getBoundingClientRect().top + window.scrollY;
+    window.scrollTo(0, top - window.innerHeight * 0.4);
+  }, i);
+}
+
+test('the example story plays step by step, forwards and backwards', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}spielplaetze/`);
+  await page.waitForSelector('.ts-step');
+  const count = await page.locator('.ts-step').count();
+  assert.ok(count >= 4, `the story has ${count} steps`);
+
+  const seen = [];
+  for (let i = 0; i < count; i++) {
+    await scrollToStep(page, i);
+    await settled(page, i);
+    const camera = await page.locator('.ts-canvas').getAttribute('data-camera');
+    const stats = await canvasStats(page);
+    const hash = await page.evaluate(() => location.hash);
+    await page.screenshot({ path: path.join(SHOTS, `spielplaetze-step-${i + 1}.png`) });
+    assert.equal(stats.width, 1280, 'canvas backing store matches the window width');
+    assert.ok(stats.colours > 3, `step ${i + 1}: canvas is not blank (${stats.colours} colours)`);
+    assert.ok(stats.nonBackground > stats.pixels * 0.05, `step ${i + 1}: the map shows data`);
+    const id = await page.locator('.ts-step').nth(i).getAttribute('id');
+    assert.equal(hash, `#${id}`, 'the URL fragment names the active step');
+    assert.equal(await page.locator('.ts-step.is-active').count(), 1);
+    seen.push({ camera, hash: stats.hash });
+  }
+  for (let i = 1; i < count; i++) {
+    assert.notEqual(seen[i].hash, seen[i - 1].hash, `steps ${i} and ${i + 1} show different maps`);
+  }
+  assert.ok(new Set(seen.map((s) => s.camera)).size >= 3, 'the camera moves between steps');
+
+  // Scrolling back reverses it: every step shows the same map again.
+  for (let i = count - 2; i >= 0; i--) {
+    await scrollToStep(page, i);
+    await settled(page, i);
+    const camera = await page.locator('.ts-canvas').getAttribute('data-camera');
+    assert.equal(camera, seen[i].camera, `step ${i + 1}: same camera after scrolling back`);
+    assert.equal((await canvasStats(page)).hash, seen[i].hash, `step ${i + 1}: same pixels after scrolling back`);
+  }
+  assert.deepEqual(problems, [], 'the console stayed clean');
+  await page.close();
+
+  // Opening a deep link lands on exactly the map that reading to it showed.
+  const jump = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const jumpProblems = watchConsole(jump);
+  const target = count - 2;
+  const id = `#${await (async () => { await jump.goto(`${server.url}spielplaetze/`); await jump.waitForSelector('.ts-step'); return jump.locator('.ts-step').nth(target).getAttribute('id'); })()}`;
+  await jump.goto(`${server.url}spielplaetze/${id}`);
+  await jump.reload();
+  await settled(jump, target);
+  assert.equal(await jump.locator('.ts-canvas').getAttribute('data-camera'), seen[target].camera, 'deep link: same camera');
+  assert.equal((await canvasStats(jump)).hash, seen[target].hash, 'deep link: same pixels');
+  assert.deepEqual(jumpProblems, []);
+  await jump.close();
+});
+
+test('the map is crisp on high-DPI screens and follows window resizes', async () => {
+  const page = await browser.newPage({ viewport: { width: 800, height: 600 }, deviceScaleFactor: 2 });
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}spielplaetze/`);
+  await page.waitForSelector('.ts-step');
+  await scrollToStep(page, 1);
+  await settled(page, 1);
+  let stats = await canvasStats(page);
+  assert.equal(stats.width, 1600, 'backing store is in device pixels');
+  assert.equal(stats.height, 1200);
+  await page.screenshot({ path: path.join(SHOTS, 'spielplaetze-dpr2.png') });
+  await page.setViewportSize({ width: 500, height: 700 });
+  await page.waitForFunction(() => document.querySelector('.ts-canvas').width === 1000);
+  await settled(page, 1);
+  stats = await canvasStats(page);
+  assert.equal(stats.height, 1400);
+  assert.ok(stats.nonBackground > stats.pixels * 0.05, 'still shows the data after resizing');
+  await page.screenshot({ path: path.join(SHOTS, 'spielplaetze-phone.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a story that cannot be loaded says so in the page', async () => {
+  const page = await browser.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}spielplaetze/?story=missing.json`);
+  const alert = page.locator('[role=alert]');
+  await alert.waitFor({ timeout: 10_000 });
+  const text = await alert.innerText();
+  assert.match(text, /kann nicht angezeigt werden/);
+  assert.match(text, /missing\.json/);
+  assert.match(text, /404/);
+  // The 404 itself is the only console noise allowed.
+  assert.ok(problems.every((p) => /404|missing\.json/.test(p)), problems.join('\n'));
+  await page.close();
+});
