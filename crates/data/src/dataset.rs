@@ -94,3 +94,48 @@ impl fmt::Display for DataError {
 }
 
 impl std::error::Error for DataError {}
+
+impl DataError {
+    /// An error in `file` at `position` with a message and an optional hint.
+    pub fn new(
+        file: &str,
+        position: Option<Position>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Self {
+        DataError {
+            file: file.to_string(),
+            position,
+            message: message.into(),
+            hint,
+        }
+    }
+}
+
+impl DataWarning {
+    /// A warning at `position` with a message and an optional hint.
+    pub fn new(
+        position: Option<Position>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Self {
+        DataWarning {
+            position,
+            message: message.into(),
+            hint,
+        }
+    }
+}
+
+impl fmt::Display for DataWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(p) = &self.position {
+            write!(f, "at {p}: ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
+}

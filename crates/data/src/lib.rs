@@ -4,9 +4,21 @@
 //! [`DataError`] that names the file, the position and what to fix. The same
 //! code runs in the CLI (validate, build) and in the browser player.
 
+mod csv;
+mod csv_points;
 mod dataset;
+mod encoding;
+mod geojson;
+mod json_text;
+mod number;
+mod suggestion;
 
+pub use csv::{read_csv_table, CsvDialect, Table, TableRow};
+pub use csv_points::{detect_coordinate_columns, read_csv_points, read_csv_points_with};
 pub use dataset::{DataError, DataWarning, Dataset, Feature, Position};
+pub use encoding::TextEncoding;
+pub use geojson::read_geojson;
+pub use number::{parse_number, NumberFormat};
 
 /// Options for reading a CSV table of points.
 #[derive(Debug, Clone, Default, PartialEq)]

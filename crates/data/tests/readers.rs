@@ -1,0 +1,63 @@
+//! The readers on the real Hamburg files the example stories use.
+
+use geo::{Geometry, Point};
+use serde_json::Value;
+use twinstory_data::{read_csv_points, read_geojson, CsvOptions};
+
+fn data(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn quarters_load_as_181_multipolygons_with_their_properties() {
+    let d = read_geojson("quarters.geojson", &data("quarters.geojson")).unwrap();
+    assert_eq!(d.features.len(), 181);
+    assert!(d
+        .features
+        .iter()
+        .all(|f| matches!(f.geometry, Some(Geometry::MultiPolygon(_)))));
+    let altstadt = &d.features[0];
+    assert_eq!(altstadt.id.as_deref(), Some("APP_ORTSTEILE_35658"));
+    assert_eq!(altstadt.properties["name"], Value::from("Hamburg-Altstadt"));
+    // The quarter id must stay text: its leading zero is part of the key.
+    assert_eq!(altstadt.properties["id"], Value::from("01101101"));
+    let names: std::collections::BTreeSet<_> = d
+        .features
+        .iter()
+        .filter_map(|f| f.properties["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 104);
+}
+
+#[test]
+fn playgrounds_load_as_722_points_in_hamburg() {
+    let d = read_csv_points(
+        "playgrounds.csv",
+        &data("playgrounds.csv"),
+        &CsvOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(d.features.len(), 722);
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    let first = &d.features[0];
+    assert_eq!(
+        first.geometry,
+        Some(Geometry::Point(Point::new(9.9992007, 53.6009574)))
+    );
+    assert_eq!(first.id.as_deref(), Some("33412746"));
+    assert_eq!(
+        first.properties["geojson_feature_id"],
+        Value::from("04405408")
+    );
+    assert_eq!(first.properties["name"], Value::Null);
+    for f in &d.features {
+        let Some(Geometry::Point(p)) = f.geometry else {
+            panic!("not a point")
+        };
+        assert!(
+            (9.7..10.4).contains(&p.x()) && (53.3..53.8).contains(&p.y()),
+            "{p:?} is not in Hamburg"
+        );
+    }
+}
