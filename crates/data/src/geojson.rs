@@ -136,6 +136,7 @@ struct Walk {
     rewound_exterior: Tally,
     rewound_holes: Tally,
     extra_dimensions: Tally,
+    out_of_range: Tally,
 }
 
 /// Counters used while converting one coordinates array.
@@ -147,6 +148,7 @@ struct CoordStats {
     rewound_holes_count: usize,
     extra_dimensions: Option<Vec<usize>>,
     extra_dimensions_count: usize,
+    out_of_range_count: usize,
 }
 
 fn describe(v: &Value) -> &'static str {
@@ -199,6 +201,11 @@ impl Walk {
                 &self.extra_dimensions,
                 "position(s) have more than three numbers; the extra numbers were ignored",
                 "RFC 7946 3.1.1: positions should have two or three elements",
+            ),
+            (
+                &self.out_of_range,
+                "position(s) lie outside longitude ±180° / latitude ±90° and will be misplaced on the map",
+                "GeoJSON positions are [longitude, latitude] in WGS 84; check for swapped or shifted coordinates",
             ),
         ];
         let mut out = Vec::new();
@@ -585,6 +592,11 @@ impl Walk {
                 stats.extra_dimensions,
                 stats.extra_dimensions_count,
             ),
+            (
+                &mut self.out_of_range,
+                Some(Vec::new()),
+                stats.out_of_range_count,
+            ),
         ] {
             if count > 0 {
                 if tally.first.is_none() {
@@ -652,7 +664,7 @@ impl Walk {
                 );
                 return None;
             }
-            if let Some(g) = self.geometry(m, format!("{path}.geometries[{i}]"), depth + 1) {
+            if let Some(g) = self.geometry(m, join(&path, &format!("geometries[{i}]")), depth + 1) {
                 out.push(g);
             }
         }
@@ -727,16 +739,16 @@ fn position(v: &Value, stats: &mut CoordStats) -> Result<Coord<f64>, CoordError>
             "write ordinary decimal numbers",
         ));
     }
-    if !(-90.0..=90.0).contains(&y) {
-        let hint = if (-90.0..=90.0).contains(&x) {
-            "GeoJSON positions are [longitude, latitude]; the two numbers look swapped"
-        } else {
-            "the coordinates look projected (metres); reproject the file to WGS 84 (EPSG:4326)"
-        };
+    if x.abs() > 1000.0 || y.abs() > 1000.0 {
         return Err(CoordError::new(
-            format!("latitude {y} is beyond ±90°"),
-            hint,
+            format!("the position ({x}, {y}) is not in degrees"),
+            "the coordinates look projected (metres); reproject the file to WGS 84 longitude/latitude (EPSG:4326)",
         ));
+    }
+    if !(-90.0..=90.0).contains(&y) || !(-180.0..=180.0).contains(&x) {
+        // RFC 7946 sets no hard range, so this is a warning: the file loads,
+        // but the author should know that the shape will be misplaced.
+        stats.out_of_range_count += 1;
     }
     Ok(Coord { x, y })
 }
@@ -922,9 +934,17 @@ mod tests {
     }
 
     #[test]
-    fn swapped_coordinates_get_a_hint() {
-        let e = err(r#"{"type":"Point","coordinates":[53.5,100.0]}"#);
-        assert!(e.message.contains("latitude 100"), "{e}");
+    fn out_of_range_positions_warn_and_projected_ones_are_errors() {
+        let d = read_geojson(
+            "t.geojson",
+            br#"{"type":"Point","coordinates":[53.5,100.0]}"#,
+        )
+        .unwrap();
+        assert!(
+            d.warnings[0].message.contains("outside longitude"),
+            "{:?}",
+            d.warnings
+        );
         let e = err(r#"{"type":"Point","coordinates":[565000,5933000]}"#);
         assert!(e.hint.unwrap_or_default().contains("projected"));
     }

@@ -11,6 +11,7 @@ mod encoding;
 mod geojson;
 mod json_text;
 mod number;
+mod overpass;
 mod suggestion;
 
 pub use csv::{read_csv_table, CsvDialect, Table, TableRow};
@@ -19,6 +20,7 @@ pub use dataset::{DataError, DataWarning, Dataset, Feature, Position};
 pub use encoding::TextEncoding;
 pub use geojson::read_geojson;
 pub use number::{parse_number, NumberFormat};
+pub use overpass::read_overpass;
 
 /// Options for reading a CSV table of points.
 #[derive(Debug, Clone, Default, PartialEq)]
