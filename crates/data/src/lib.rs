@@ -3,6 +3,26 @@
 //! Every reader returns a [`Dataset`] (features plus warnings) or a
 //! [`DataError`] that names the file, the position and what to fix. The same
 //! code runs in the CLI (validate, build) and in the browser player.
+//!
+//! Code map:
+//! - `geojson`: RFC 7946 reader; validates a `serde_json::Value` tree and
+//!   reports JSON paths. Out-of-range degrees and wrong winding are warnings
+//!   (RFC 7946 sets no hard range and says parsers SHOULD NOT reject winding);
+//!   projected coordinates (|value| > 1000) are errors.
+//! - `json_text`: JSON syntax errors as line:column, duplicate members rejected.
+//! - `csv`, `encoding`, `number`: own RFC 4180 reader, UTF-8/UTF-16/Windows-1252
+//!   decoding and German number formats. Deliberately without `csv` and
+//!   `encoding_rs`, to keep the browser player small.
+//! - `csv_points`: point layers from latitude/longitude columns.
+//! - `overpass`: Overpass API JSON, multipolygons assembled from member ways.
+//! - `join`, `stadtteil`, `expression`: joining tables onto features (by key,
+//!   or Stadtteil by name), the [`JoinReport`], computed fields.
+//!
+//! Invariant: no input makes a reader panic; `tests/conformance.rs` runs the
+//! corpus in `tests/conformance/` whole and cut at every 97th byte.
+
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod csv;
 mod csv_points;

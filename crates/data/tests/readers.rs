@@ -61,3 +61,39 @@ fn playgrounds_load_as_722_points_in_hamburg() {
         );
     }
 }
+
+#[test]
+fn parks_from_overpass_are_polygons_with_their_names() {
+    let d =
+        twinstory_data::read_overpass("parks-overpass.json", &data("parks-overpass.json")).unwrap();
+    // 1244 ways and 226 multipolygon relations; untagged member ways are parts, not parks.
+    assert!(d.features.len() > 1000, "{} features", d.features.len());
+    let polygons = d
+        .features
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.geometry,
+                Some(Geometry::Polygon(_)) | Some(Geometry::MultiPolygon(_))
+            )
+        })
+        .count();
+    assert!(
+        polygons * 10 >= d.features.len() * 9,
+        "{polygons} of {} are areas",
+        d.features.len()
+    );
+    let relation = d
+        .features
+        .iter()
+        .find(|f| f.id.as_deref() == Some("relation/14405"))
+        .expect("relation/14405");
+    let Some(Geometry::Polygon(p)) = &relation.geometry else {
+        panic!("{:?}", relation.geometry)
+    };
+    assert!(!p.interiors().is_empty(), "the park's inner ring is a hole");
+    assert!(d
+        .features
+        .iter()
+        .any(|f| f.properties.get("name").and_then(Value::as_str) == Some("Hamburger Stadtpark")));
+}
