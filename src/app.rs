@@ -22,8 +22,14 @@ pub fn App() -> impl IntoView {
         });
     });
     move || match state.get() {
-        LoadState::Loading => view! { <p class="ts-loading" role="status">"Die Geschichte wird geladen …"</p> }.into_any(),
-        LoadState::Failed(message) => view! { <ErrorPanel title="Diese Geschichte kann nicht angezeigt werden." message/> }.into_any(),
+        LoadState::Loading => {
+            view! { <p class="ts-loading" role="status">"Die Geschichte wird geladen …"</p> }
+                .into_any()
+        }
+        LoadState::Failed(message) => {
+            view! { <ErrorPanel title="Diese Geschichte kann nicht angezeigt werden." message/> }
+                .into_any()
+        }
         LoadState::Ready(loaded) => view! { <StoryPage loaded/> }.into_any(),
     }
 }

@@ -24,8 +24,9 @@ pub fn story_url() -> Result<String, String> {
 pub async fn load_story() -> Result<LoadedStory, String> {
     let url = story_url()?;
     let text = fetch_text(&url).await?;
-    let story: Story = serde_json::from_str(&text)
-        .map_err(|e| format!("The story file {url} could not be read: {e}. Rebuild it with `twinstory build`."))?;
+    let story: Story = serde_json::from_str(&text).map_err(|e| {
+        format!("The story file {url} could not be read: {e}. Rebuild it with `twinstory build`.")
+    })?;
     if story.format > FORMAT_VERSION {
         return Err(format!(
             "The story file {url} was written by a newer twinstory (format {}); this player reads format {FORMAT_VERSION}.",
@@ -42,8 +43,17 @@ pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, Strin
     let name = layer.source.url();
     let parsed = match &layer.source {
         Source::Geojson { .. } => twinstory_data::read_geojson(name, &bytes),
-        Source::Csv { lat, lon, delimiter, .. } => {
-            let opts = CsvOptions { lat: lat.clone(), lon: lon.clone(), delimiter: *delimiter };
+        Source::Csv {
+            lat,
+            lon,
+            delimiter,
+            ..
+        } => {
+            let opts = CsvOptions {
+                lat: lat.clone(),
+                lon: lon.clone(),
+                delimiter: *delimiter,
+            };
             twinstory_data::read_csv_points(name, &bytes, &opts)
         }
     };
@@ -51,11 +61,20 @@ pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, Strin
 }
 
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let resp = Request::get(url).send().await.map_err(|e| format!("{url} could not be loaded ({e})"))?;
+    let resp = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("{url} could not be loaded ({e})"))?;
     if !resp.ok() {
-        return Err(format!("{url} could not be loaded (HTTP {} {})", resp.status(), resp.status_text()));
+        return Err(format!(
+            "{url} could not be loaded (HTTP {} {})",
+            resp.status(),
+            resp.status_text()
+        ));
     }
-    resp.binary().await.map_err(|e| format!("{url} could not be read ({e})"))
+    resp.binary()
+        .await
+        .map_err(|e| format!("{url} could not be read ({e})"))
 }
 
 async fn fetch_text(url: &str) -> Result<String, String> {

@@ -37,7 +37,11 @@ impl MapState {
             playback,
             list: DrawList::new(),
             fb: Framebuffer::new(1, 1),
-            viewport: Viewport { width: 1.0, height: 1.0, dpr: 1.0 },
+            viewport: Viewport {
+                width: 1.0,
+                height: 1.0,
+                dpr: 1.0,
+            },
             padding: Padding::default(),
             opts,
             canvas: None,
@@ -56,36 +60,65 @@ impl MapState {
         let Some(canvas) = &self.canvas else { return };
         let rect = canvas.get_bounding_client_rect();
         let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
-        self.viewport = Viewport { width: w, height: h, dpr: device_pixel_ratio() };
+        self.viewport = Viewport {
+            width: w,
+            height: h,
+            dpr: device_pixel_ratio(),
+        };
         self.padding = padding_for(w, h, card, rect.left());
         let now = now_ms();
-        self.playback.refresh(&self.scene, &self.viewport, &self.padding, now, &self.opts);
+        self.playback
+            .refresh(&self.scene, &self.viewport, &self.padding, now, &self.opts);
     }
 
     /// Makes a step active.
     pub fn go_to(&mut self, step: usize) {
         let now = now_ms();
-        self.playback.go_to(&self.scene, step, &self.viewport, &self.padding, now, &self.opts);
+        self.playback.go_to(
+            &self.scene,
+            step,
+            &self.viewport,
+            &self.padding,
+            now,
+            &self.opts,
+        );
     }
 
     /// Re-targets after layer data arrived.
     pub fn data_changed(&mut self) {
-        self.playback.refresh(&self.scene, &self.viewport, &self.padding, now_ms(), &self.opts);
+        self.playback.refresh(
+            &self.scene,
+            &self.viewport,
+            &self.padding,
+            now_ms(),
+            &self.opts,
+        );
     }
 
     /// Paints one frame; returns true while an animation is running.
     fn draw(&mut self) -> bool {
-        let Some(canvas) = self.canvas.clone() else { return false };
+        let Some(canvas) = self.canvas.clone() else {
+            return false;
+        };
         let moving = self.playback.tick(now_ms());
-        self.playback.render(&self.scene, &self.viewport, &mut self.list, &mut self.fb);
-        if let Err(e) = put_pixels(&canvas, self.fb.as_bytes(), self.fb.width(), self.fb.height()) {
+        self.playback
+            .render(&self.scene, &self.viewport, &mut self.list, &mut self.fb);
+        if let Err(e) = put_pixels(
+            &canvas,
+            self.fb.as_bytes(),
+            self.fb.width(),
+            self.fb.height(),
+        ) {
             web_sys::console::warn_1(&JsValue::from_str(&e));
         }
         self.frames += 1;
         let cam = self.playback.camera();
         let _ = canvas.set_attribute(
             "data-camera",
-            &format!("{:.6},{:.6},{:.4},{:.2}", cam.center[0], cam.center[1], cam.zoom, cam.bearing),
+            &format!(
+                "{:.6},{:.6},{:.4},{:.2}",
+                cam.center[0], cam.center[1], cam.zoom, cam.bearing
+            ),
         );
         let _ = canvas.set_attribute("data-frames", &self.frames.to_string());
         let _ = canvas.set_attribute("data-moving", if moving { "true" } else { "false" });
@@ -127,7 +160,11 @@ fn record_frame_time(ms: f64) {
         _ => {
             let o = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&o, &JsValue::from_str("frameMs"), &js_sys::Array::new());
-            let _ = js_sys::Reflect::set(&o, &JsValue::from_str("firstFrameAt"), &JsValue::from_f64(now_ms()));
+            let _ = js_sys::Reflect::set(
+                &o,
+                &JsValue::from_str("firstFrameAt"),
+                &JsValue::from_f64(now_ms()),
+            );
             let _ = js_sys::Reflect::set(&w, &key, &o);
             o.into()
         }
@@ -154,7 +191,12 @@ fn padding_for(width: f64, height: f64, card: Option<Element>, map_left: f64) ->
             left: (r.right() - map_left + margin).clamp(margin, width * 0.6),
         },
         // Cards across the map (phones): keep the upper part free.
-        Some(_) => Padding { top: margin * 0.5, right: 16.0, bottom: height * 0.4, left: 16.0 },
+        Some(_) => Padding {
+            top: margin * 0.5,
+            right: 16.0,
+            bottom: height * 0.5,
+            left: 16.0,
+        },
         None => Padding::uniform(margin),
     }
 }

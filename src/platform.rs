@@ -17,7 +17,11 @@ pub fn now_ms() -> f64 {
 /// Device pixels per CSS pixel.
 pub fn device_pixel_ratio() -> f64 {
     let r = window().device_pixel_ratio();
-    if r.is_finite() && r > 0.0 { r } else { 1.0 }
+    if r.is_finite() && r > 0.0 {
+        r
+    } else {
+        1.0
+    }
 }
 
 /// Whether the reader asked the system for reduced motion.
@@ -32,16 +36,29 @@ pub fn prefers_reduced_motion() -> bool {
 
 /// Height of the layout viewport in CSS px.
 pub fn viewport_height() -> f64 {
-    window().inner_height().ok().and_then(|v| v.as_f64()).unwrap_or(800.0)
+    window()
+        .inner_height()
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(800.0)
 }
 
 /// Width of the layout viewport in CSS px.
 pub fn viewport_width() -> f64 {
-    window().inner_width().ok().and_then(|v| v.as_f64()).unwrap_or(1280.0)
+    window()
+        .inner_width()
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(1280.0)
 }
 
 /// Shows RGBA pixels on a canvas, resizing its backing store to match.
-pub fn put_pixels(canvas: &HtmlCanvasElement, bytes: &[u8], width: u32, height: u32) -> Result<(), String> {
+pub fn put_pixels(
+    canvas: &HtmlCanvasElement,
+    bytes: &[u8],
+    width: u32,
+    height: u32,
+) -> Result<(), String> {
     if canvas.width() != width {
         canvas.set_width(width);
     }
@@ -56,7 +73,8 @@ pub fn put_pixels(canvas: &HtmlCanvasElement, bytes: &[u8], width: u32, height: 
         .map_err(|_| "this browser cannot draw on a canvas".to_string())?;
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(bytes), width, height)
         .map_err(|_| "the map image could not be created".to_string())?;
-    ctx.put_image_data(&image, 0.0, 0.0).map_err(|_| "the map image could not be shown".to_string())
+    ctx.put_image_data(&image, 0.0, 0.0)
+        .map_err(|_| "the map image could not be shown".to_string())
 }
 
 /// The current URL fragment without `#`, percent-decoded.
@@ -66,21 +84,32 @@ pub fn location_hash() -> Option<String> {
     if raw.is_empty() {
         return None;
     }
-    Some(js_sys::decode_uri_component(raw).ok().and_then(|s| s.as_string()).unwrap_or_else(|| raw.to_string()))
+    Some(
+        js_sys::decode_uri_component(raw)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| raw.to_string()),
+    )
 }
 
 /// Replaces the URL fragment without scrolling or adding a history entry.
 pub fn replace_hash(id: &str) {
     let w = window();
     if let Ok(history) = w.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{id}")));
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("#{id}")),
+        );
     }
 }
 
 /// The value of a query parameter of the page URL.
 pub fn query_param(name: &str) -> Option<String> {
     let search = window().location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
 /// Resolves a possibly relative URL against a base URL.

@@ -48,13 +48,17 @@ pub fn watch_active_step(steps_root: Element, active: WriteSignal<Option<usize>>
     update();
     let on_cross = {
         let update = update.clone();
-        Closure::<dyn FnMut(js_sys::Array, IntersectionObserver)>::new(move |_: js_sys::Array, _: IntersectionObserver| update())
+        Closure::<dyn FnMut(js_sys::Array, IntersectionObserver)>::new(
+            move |_: js_sys::Array, _: IntersectionObserver| update(),
+        )
     };
     let opts = IntersectionObserverInit::new();
     // A thin band around the reading line: a step entering or leaving it
     // is exactly a change of the active step.
     opts.set_root_margin("-49% 0px -50% 0px");
-    if let Ok(observer) = IntersectionObserver::new_with_options(on_cross.as_ref().unchecked_ref(), &opts) {
+    if let Ok(observer) =
+        IntersectionObserver::new_with_options(on_cross.as_ref().unchecked_ref(), &opts)
+    {
         if let Ok(steps) = steps_root.query_selector_all(".ts-step") {
             for i in 0..steps.length() {
                 if let Some(el) = steps.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {

@@ -53,13 +53,17 @@ pub fn StoryPage(
     {
         let map = map.clone();
         Effect::new(move |_| {
-            let (Some(canvas), Some(steps)) = (canvas_ref.get(), steps_ref.get()) else { return };
+            let (Some(canvas), Some(steps)) = (canvas_ref.get(), steps_ref.get()) else {
+                return;
+            };
             map.borrow_mut().attach(canvas.clone());
             let card = steps.query_selector(".ts-card").ok().flatten();
             map.borrow_mut().measure(card);
             // Open at the step named in the URL fragment, if any.
             if let Some(id) = location_hash() {
-                if let Ok(Some(el)) = steps.query_selector(&format!("[id=\"{}\"]", id.replace('"', ""))) {
+                if let Ok(Some(el)) =
+                    steps.query_selector(&format!("[id=\"{}\"]", id.replace('"', "")))
+                {
                     el.scroll_into_view();
                 }
             }
@@ -191,7 +195,12 @@ fn legend_rows(story: &twinstory_model::Story) -> Vec<Vec<LegendRow>> {
                     let l = story.layer(&st.layer)?;
                     Some(LegendRow {
                         title: l.title.clone().unwrap_or_else(|| l.id.clone()),
-                        colour: l.style.fill.or(l.style.stroke).map(|c| c.to_hex()).unwrap_or_default(),
+                        colour: l
+                            .style
+                            .fill
+                            .or(l.style.stroke)
+                            .map(|c| c.to_hex())
+                            .unwrap_or_default(),
                         point: matches!(l.source, twinstory_model::Source::Csv { .. }),
                     })
                 })

@@ -52,11 +52,21 @@ pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildRep
         fs::remove_dir_all(out).with_context(|| format!("cannot clear {}", out.display()))?;
     }
     fs::create_dir_all(out)?;
-    let mut report = BuildReport { ok: true, stories: Vec::new() };
+    let mut report = BuildReport {
+        ok: true,
+        stories: Vec::new(),
+    };
     let mut listed = Vec::new();
     for dir in &dirs {
-        let slug = dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "story".into());
-        let target = if single { out.to_path_buf() } else { out.join(&slug) };
+        let slug = dir
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "story".into());
+        let target = if single {
+            out.to_path_buf()
+        } else {
+            out.join(&slug)
+        };
         match build_story(dir, &target, &player)? {
             Some(story) => {
                 eprintln!("built {} → {}", dir.display(), target.display());
@@ -76,13 +86,17 @@ pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildRep
 /// Builds one story; `None` when it has errors (already printed).
 fn build_story(dir: &Path, out: &Path, player: &Player) -> Result<Option<Story>> {
     let md_path = dir.join("story.md");
-    let source = fs::read(&md_path).with_context(|| format!("cannot read {}", md_path.display()))?;
+    let source =
+        fs::read(&md_path).with_context(|| format!("cannot read {}", md_path.display()))?;
     let display = md_path.display().to_string();
     let mut parsed = parse_story(&display, &source);
     check_assets(&mut parsed, dir);
     if !parsed.diagnostics.is_empty() {
         let text = String::from_utf8_lossy(&source);
-        eprint!("{}", render_diagnostics(&text, &parsed.diagnostics, std::io::stderr().is_terminal()));
+        eprint!(
+            "{}",
+            render_diagnostics(&text, &parsed.diagnostics, std::io::stderr().is_terminal())
+        );
     }
     let Some(mut story) = parsed.story.filter(|_| !has_errors(&parsed.diagnostics)) else {
         eprintln!("{display}: not built because of the errors above");
@@ -99,7 +113,8 @@ fn build_story(dir: &Path, out: &Path, player: &Player) -> Result<Option<Story>>
         let name = match copied.get(&url) {
             Some(n) => n.clone(),
             None => {
-                let bytes = fs::read(dir.join(&url)).with_context(|| format!("cannot read data file {url}"))?;
+                let bytes = fs::read(dir.join(&url))
+                    .with_context(|| format!("cannot read data file {url}"))?;
                 let name = format!("data/{}", hashed_name(file_name(&url), &bytes));
                 write(out, &name, &bytes)?;
                 copied.insert(url.clone(), name.clone());
@@ -128,7 +143,10 @@ fn build_story(dir: &Path, out: &Path, player: &Player) -> Result<Option<Story>>
 fn load_player(dir: &Path) -> Result<Player> {
     let read = |n: &str| {
         fs::read(dir.join(n)).with_context(|| {
-            format!("the player is not built: {} is missing (run scripts/build-player.sh)", dir.join(n).display())
+            format!(
+                "the player is not built: {} is missing (run scripts/build-player.sh)",
+                dir.join(n).display()
+            )
         })
     };
     let js = read("twinstory_player.js")?;
@@ -138,7 +156,11 @@ fn load_player(dir: &Path) -> Result<Player> {
     let wasm_name = hashed_name("twinstory_player_bg.wasm", &wasm);
     let css_name = hashed_name("twinstory.css", &css);
     Ok(Player {
-        files: vec![(js_name.clone(), js), (wasm_name.clone(), wasm), (css_name.clone(), css)],
+        files: vec![
+            (js_name.clone(), js),
+            (wasm_name.clone(), wasm),
+            (css_name.clone(), css),
+        ],
         js: js_name,
         wasm: wasm_name,
         css: css_name,
@@ -148,7 +170,10 @@ fn load_player(dir: &Path) -> Result<Player> {
 fn story_page(story: &Story, p: &Player) -> String {
     PAGE.replace("{{lang}}", &escape(&story.lang))
         .replace("{{title}}", &escape(&story.title))
-        .replace("{{summary}}", &escape(story.summary.as_deref().unwrap_or("")))
+        .replace(
+            "{{summary}}",
+            &escape(story.summary.as_deref().unwrap_or("")),
+        )
         .replace("{{css}}", &p.css)
         .replace("{{js}}", &p.js)
         .replace("{{wasm}}", &p.wasm)
@@ -172,7 +197,12 @@ fn index_page(stories: &[(String, Story)]) -> String {
 }
 
 fn print_sizes(p: &Player) {
-    let total: usize = p.files.iter().filter(|(n, _)| !n.ends_with(".css")).map(|(_, b)| b.len()).sum();
+    let total: usize = p
+        .files
+        .iter()
+        .filter(|(n, _)| !n.ends_with(".css"))
+        .map(|(_, b)| b.len())
+        .sum();
     eprintln!("player: {} KB wasm + JS (uncompressed)", total / 1000);
 }
 
@@ -208,7 +238,10 @@ pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
 
 /// Escapes text for HTML.
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -226,6 +259,9 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(escape("<a href=\"x\">&"), "&lt;a href=&quot;x&quot;&gt;&amp;");
+        assert_eq!(
+            escape("<a href=\"x\">&"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;"
+        );
     }
 }

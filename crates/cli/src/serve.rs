@@ -11,7 +11,9 @@ use std::thread;
 
 /// Serves `root` on 127.0.0.1:`port` until the process is stopped.
 pub fn serve(root: &Path, port: u16) -> Result<()> {
-    let listener = TcpListener::bind(("127.0.0.1", port)).with_context(|| format!("cannot listen on 127.0.0.1:{port}; is another server running? Try --port 0"))?;
+    let listener = TcpListener::bind(("127.0.0.1", port)).with_context(|| {
+        format!("cannot listen on 127.0.0.1:{port}; is another server running? Try --port 0")
+    })?;
     let addr = listener.local_addr()?;
     println!("Serving {} on http://{addr}/", root.display());
     println!("Press Ctrl+C to stop.");
@@ -38,15 +40,39 @@ fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/");
     if method != "GET" && method != "HEAD" {
-        return respond(&mut stream, 405, "text/plain", b"method not allowed", method == "HEAD");
+        return respond(
+            &mut stream,
+            405,
+            "text/plain",
+            b"method not allowed",
+            method == "HEAD",
+        );
     }
     let path = target.split(['?', '#']).next().unwrap_or("/");
     match resolve(root, path) {
         Some(file) => match std::fs::read(&file) {
-            Ok(body) => respond(&mut stream, 200, content_type(&file), &body, method == "HEAD"),
-            Err(_) => respond(&mut stream, 404, "text/plain", b"not found", method == "HEAD"),
+            Ok(body) => respond(
+                &mut stream,
+                200,
+                content_type(&file),
+                &body,
+                method == "HEAD",
+            ),
+            Err(_) => respond(
+                &mut stream,
+                404,
+                "text/plain",
+                b"not found",
+                method == "HEAD",
+            ),
         },
-        None => respond(&mut stream, 404, "text/plain; charset=utf-8", b"not found", method == "HEAD"),
+        None => respond(
+            &mut stream,
+            404,
+            "text/plain; charset=utf-8",
+            b"not found",
+            method == "HEAD",
+        ),
     }
 }
 
@@ -101,7 +127,13 @@ fn content_type(p: &Path) -> &'static str {
     }
 }
 
-fn respond(stream: &mut TcpStream, status: u16, ctype: &str, body: &[u8], head: bool) -> std::io::Result<()> {
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    ctype: &str,
+    body: &[u8],
+    head: bool,
+) -> std::io::Result<()> {
     let reason = match status {
         200 => "OK",
         404 => "Not Found",

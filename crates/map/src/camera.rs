@@ -26,7 +26,11 @@ pub struct Camera {
 impl Camera {
     /// A camera without rotation.
     pub fn new(center: [f64; 2], zoom: f64) -> Self {
-        Self { center, zoom: zoom.clamp(MIN_ZOOM, MAX_ZOOM), bearing: 0.0 }
+        Self {
+            center,
+            zoom: zoom.clamp(MIN_ZOOM, MAX_ZOOM),
+            bearing: 0.0,
+        }
     }
 
     /// The centre in world units.
@@ -36,7 +40,11 @@ impl Camera {
 
     /// A camera looking at a point given in world units.
     pub fn from_world(center: [f64; 2], zoom: f64, bearing: f64) -> Self {
-        Self { center: world_to_lonlat(center), zoom, bearing }
+        Self {
+            center: world_to_lonlat(center),
+            zoom,
+            bearing,
+        }
     }
 }
 
@@ -79,7 +87,12 @@ pub struct Padding {
 impl Padding {
     /// The same padding on every side.
     pub fn uniform(px: f64) -> Self {
-        Self { top: px, right: px, bottom: px, left: px }
+        Self {
+            top: px,
+            right: px,
+            bottom: px,
+            left: px,
+        }
     }
 }
 
@@ -155,7 +168,10 @@ impl Transform {
         // Inverse rotation: rotate by +theta's negative.
         let dx = x * self.cos + y * self.sin;
         let dy = -x * self.sin + y * self.cos;
-        [dx / self.scale + self.center[0], dy / self.scale + self.center[1]]
+        [
+            dx / self.scale + self.center[0],
+            dy / self.scale + self.center[1],
+        ]
     }
 
     /// The world-unit box that contains everything visible (larger than the
@@ -164,7 +180,12 @@ impl Transform {
         let w = self.half[0] * 2.0;
         let h = self.half[1] * 2.0;
         let corners = [[0.0, 0.0], [w, 0.0], [0.0, h], [w, h]].map(|c| self.to_world(c));
-        let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
         for [x, y] in corners {
             b[0] = b[0].min(x);
             b[1] = b[1].min(y);
@@ -180,13 +201,21 @@ mod tests {
     use super::*;
 
     fn vp() -> Viewport {
-        Viewport { width: 1000.0, height: 500.0, dpr: 1.0 }
+        Viewport {
+            width: 1000.0,
+            height: 500.0,
+            dpr: 1.0,
+        }
     }
 
     #[test]
     fn screen_and_world_round_trip_with_rotation() {
         for bearing in [0.0, 30.0, 90.0, -135.0] {
-            let cam = Camera { center: [9.99, 53.55], zoom: 12.3, bearing };
+            let cam = Camera {
+                center: [9.99, 53.55],
+                zoom: 12.3,
+                bearing,
+            };
             let t = Transform::new(&cam, &vp());
             for p in [[0.0, 0.0], [999.0, 10.0], [500.0, 250.0], [17.5, 480.25]] {
                 let back = t.to_screen(t.to_world(p));
@@ -207,7 +236,11 @@ mod tests {
 
     #[test]
     fn bearing_90_puts_east_at_the_top() {
-        let cam = Camera { center: [10.0, 53.5], zoom: 10.0, bearing: 90.0 };
+        let cam = Camera {
+            center: [10.0, 53.5],
+            zoom: 10.0,
+            bearing: 90.0,
+        };
         let t = Transform::new(&cam, &vp());
         let [x, y] = t.to_screen(lonlat_to_world([10.1, 53.5]));
         assert!((x - 500.0).abs() < 1e-6 && y < 250.0);
@@ -215,7 +248,14 @@ mod tests {
 
     #[test]
     fn world_size_at_zoom_zero_is_512_css_px() {
-        let t = Transform::new(&Camera::new([0.0, 0.0], 0.0), &Viewport { width: 512.0, height: 512.0, dpr: 2.0 });
+        let t = Transform::new(
+            &Camera::new([0.0, 0.0], 0.0),
+            &Viewport {
+                width: 512.0,
+                height: 512.0,
+                dpr: 2.0,
+            },
+        );
         assert_eq!(t.scale(), 1024.0);
         let [x, _] = t.to_screen([1.0, 0.5]);
         assert!((x - 1024.0).abs() < 1e-9);

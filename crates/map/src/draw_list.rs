@@ -115,7 +115,13 @@ impl DrawList {
     ///
     /// Layers with opacity 0 are skipped entirely. Shapes whose bounding box
     /// misses the view are culled; points outside the view are dropped.
-    pub fn build(&mut self, layers: &[(&PreparedLayer, &LayerPaint)], transform: &Transform, viewport: &Viewport, background: Rgba) {
+    pub fn build(
+        &mut self,
+        layers: &[(&PreparedLayer, &LayerPaint)],
+        transform: &Transform,
+        viewport: &Viewport,
+        background: Rgba,
+    ) {
         self.width = viewport.device_width();
         self.height = viewport.device_height();
         self.background = background;
@@ -136,7 +142,14 @@ impl DrawList {
         }
     }
 
-    fn add_fills(&mut self, layer: &PreparedLayer, paint: &LayerPaint, opacity: f64, t: &Transform, view: &[f64; 4]) {
+    fn add_fills(
+        &mut self,
+        layer: &PreparedLayer,
+        paint: &LayerPaint,
+        opacity: f64,
+        t: &Transform,
+        view: &[f64; 4],
+    ) {
         // Group visible polygons by colour so each colour is one fill pass.
         let mut groups = std::mem::take(&mut self.scratch);
         groups.clear();
@@ -160,13 +173,24 @@ impl DrawList {
                 k += 1;
             }
             if self.paths.len() > first_path {
-                self.commands.push(DrawCommand::Fill { color: color.with_opacity(opacity), paths: first_path..self.paths.len() });
+                self.commands.push(DrawCommand::Fill {
+                    color: color.with_opacity(opacity),
+                    paths: first_path..self.paths.len(),
+                });
             }
         }
         self.scratch = groups;
     }
 
-    fn add_strokes(&mut self, layer: &PreparedLayer, paint: &LayerPaint, opacity: f64, t: &Transform, view: &[f64; 4], dpr: f32) {
+    fn add_strokes(
+        &mut self,
+        layer: &PreparedLayer,
+        paint: &LayerPaint,
+        opacity: f64,
+        t: &Transform,
+        view: &[f64; 4],
+        dpr: f32,
+    ) {
         // Lines without a stroke colour fall back to the fill colour, so a
         // line layer styled only with `fill` is still visible.
         let has_lines = layer.shapes.iter().any(|s| !s.closed);
@@ -198,12 +222,23 @@ impl DrawList {
         }
     }
 
-    fn add_points(&mut self, layer: &PreparedLayer, paint: &LayerPaint, opacity: f64, t: &Transform, dpr: f32) {
+    fn add_points(
+        &mut self,
+        layer: &PreparedLayer,
+        paint: &LayerPaint,
+        opacity: f64,
+        t: &Transform,
+        dpr: f32,
+    ) {
         if layer.points.is_empty() {
             return;
         }
         let radius = (paint.radius as f32 * dpr).max(0.5);
-        let stroke_width = if paint.stroke.is_some() { (paint.stroke_width as f32 * dpr).min(radius) } else { 0.0 };
+        let stroke_width = if paint.stroke.is_some() {
+            (paint.stroke_width as f32 * dpr).min(radius)
+        } else {
+            0.0
+        };
         let (w, h) = (self.width as f32 + radius, self.height as f32 + radius);
         // Points of one colour are one command; per-feature colours split them.
         match &paint.feature_fill {
@@ -247,7 +282,15 @@ impl DrawList {
         }
     }
 
-    fn push_points(&mut self, fill: Rgba, stroke: Option<Rgba>, opacity: f64, radius: f32, stroke_width: f32, start: usize) {
+    fn push_points(
+        &mut self,
+        fill: Rgba,
+        stroke: Option<Rgba>,
+        opacity: f64,
+        radius: f32,
+        stroke_width: f32,
+        start: usize,
+    ) {
         if self.points.len() > start {
             self.commands.push(DrawCommand::Points {
                 fill: fill.with_opacity(opacity),
@@ -313,7 +356,9 @@ mod tests {
     }
 
     fn square(x: f64, y: f64, d: f64) -> Geometry<f64> {
-        Geometry::Polygon(polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d)])
+        Geometry::Polygon(
+            polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d)],
+        )
     }
 
     #[test]
@@ -321,14 +366,25 @@ mod tests {
         let near = square(10.0, 53.5, 0.01);
         let far = square(-70.0, -30.0, 0.01);
         let layer = PreparedLayer::from_geometries([Some(&near), Some(&far)]);
-        let pts = [Geometry::Point(Point::new(10.005, 53.505)), Geometry::Point(Point::new(120.0, 10.0))];
+        let pts = [
+            Geometry::Point(Point::new(10.005, 53.505)),
+            Geometry::Point(Point::new(120.0, 10.0)),
+        ];
         let points = PreparedLayer::from_geometries(pts.iter().map(Some));
-        let vp = Viewport { width: 400.0, height: 300.0, dpr: 1.0 };
+        let vp = Viewport {
+            width: 400.0,
+            height: 300.0,
+            dpr: 1.0,
+        };
         let t = Transform::new(&Camera::new([10.005, 53.505], 13.0), &vp);
         let mut dl = DrawList::new();
         let p = paint();
         dl.build(&[(&layer, &p), (&points, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
-        assert_eq!(dl.paths.len(), 2, "one ring filled and stroked; the far square culled");
+        assert_eq!(
+            dl.paths.len(),
+            2,
+            "one ring filled and stroked; the far square culled"
+        );
         assert_eq!(dl.points.len(), 1);
         assert!(matches!(dl.commands[0], DrawCommand::Fill { .. }));
         assert!(matches!(dl.commands[1], DrawCommand::Stroke { .. }));
@@ -338,10 +394,17 @@ mod tests {
     #[test]
     fn zero_opacity_layers_draw_nothing() {
         let layer = PreparedLayer::from_geometries([Some(&square(10.0, 53.5, 0.01))]);
-        let vp = Viewport { width: 400.0, height: 300.0, dpr: 2.0 };
+        let vp = Viewport {
+            width: 400.0,
+            height: 300.0,
+            dpr: 2.0,
+        };
         let t = Transform::new(&Camera::new([10.005, 53.505], 13.0), &vp);
         let mut dl = DrawList::new();
-        let p = LayerPaint { opacity: 0.0, ..paint() };
+        let p = LayerPaint {
+            opacity: 0.0,
+            ..paint()
+        };
         dl.build(&[(&layer, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
         assert!(dl.commands.is_empty());
         assert_eq!((dl.width, dl.height), (800, 600));
@@ -358,12 +421,29 @@ mod tests {
             .collect();
         let g = Geometry::Polygon(geo::Polygon::new(ring.into(), vec![]));
         let layer = PreparedLayer::from_geometries([Some(&g)]);
-        let vp = Viewport { width: 400.0, height: 300.0, dpr: 1.0 };
+        let vp = Viewport {
+            width: 400.0,
+            height: 300.0,
+            dpr: 1.0,
+        };
         let mut dl = DrawList::new();
-        let p = LayerPaint { stroke: None, ..paint() };
-        dl.build(&[(&layer, &p)], &Transform::new(&Camera::new([10.0, 53.5], 6.0), &vp), &vp, Rgba::rgb(0, 0, 0));
+        let p = LayerPaint {
+            stroke: None,
+            ..paint()
+        };
+        dl.build(
+            &[(&layer, &p)],
+            &Transform::new(&Camera::new([10.0, 53.5], 6.0), &vp),
+            &vp,
+            Rgba::rgb(0, 0, 0),
+        );
         let low = dl.verts.len();
-        dl.build(&[(&layer, &p)], &Transform::new(&Camera::new([10.0, 53.5], 16.0), &vp), &vp, Rgba::rgb(0, 0, 0));
+        dl.build(
+            &[(&layer, &p)],
+            &Transform::new(&Camera::new([10.0, 53.5], 16.0), &vp),
+            &vp,
+            Rgba::rgb(0, 0, 0),
+        );
         let high = dl.verts.len();
         assert!(low < 40, "low zoom keeps {low} vertices");
         assert!(high > 900, "high zoom keeps {high} vertices");
@@ -377,11 +457,31 @@ mod tests {
         let layer = PreparedLayer::from_geometries([Some(&a), Some(&b), Some(&c)]);
         let red = Rgba::rgb(255, 0, 0);
         let blue = Rgba::rgb(0, 0, 255);
-        let p = LayerPaint { stroke: None, feature_fill: Some(vec![Some(red), Some(blue), Some(red)]), ..paint() };
-        let vp = Viewport { width: 400.0, height: 300.0, dpr: 1.0 };
+        let p = LayerPaint {
+            stroke: None,
+            feature_fill: Some(vec![Some(red), Some(blue), Some(red)]),
+            ..paint()
+        };
+        let vp = Viewport {
+            width: 400.0,
+            height: 300.0,
+            dpr: 1.0,
+        };
         let mut dl = DrawList::new();
-        dl.build(&[(&layer, &p)], &Transform::new(&Camera::new([10.015, 53.505], 12.0), &vp), &vp, Rgba::rgb(0, 0, 0));
-        let fills: Vec<_> = dl.commands.iter().filter_map(|c| match c { DrawCommand::Fill { color, paths } => Some((*color, paths.len())), _ => None }).collect();
+        dl.build(
+            &[(&layer, &p)],
+            &Transform::new(&Camera::new([10.015, 53.505], 12.0), &vp),
+            &vp,
+            Rgba::rgb(0, 0, 0),
+        );
+        let fills: Vec<_> = dl
+            .commands
+            .iter()
+            .filter_map(|c| match c {
+                DrawCommand::Fill { color, paths } => Some((*color, paths.len())),
+                _ => None,
+            })
+            .collect();
         assert_eq!(fills.len(), 2);
         assert!(fills.contains(&(red, 2)) && fills.contains(&(blue, 1)));
     }

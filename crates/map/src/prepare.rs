@@ -54,7 +54,9 @@ impl PreparedLayer {
     /// assert_eq!(layer.points.len(), 1);
     /// assert_eq!(layer.feature_count, 2);
     /// ```
-    pub fn from_geometries<'a>(geometries: impl IntoIterator<Item = Option<&'a Geometry<f64>>>) -> Self {
+    pub fn from_geometries<'a>(
+        geometries: impl IntoIterator<Item = Option<&'a Geometry<f64>>>,
+    ) -> Self {
         let mut layer = PreparedLayer::default();
         let mut bounds = Bounds::default();
         for (i, g) in geometries.into_iter().enumerate() {
@@ -88,7 +90,9 @@ impl PreparedLayer {
                     self.add_point(feature, p.0, bounds);
                 }
             }
-            Geometry::Line(l) => self.add_line(feature, &LineString::new(vec![l.start, l.end]), bounds),
+            Geometry::Line(l) => {
+                self.add_line(feature, &LineString::new(vec![l.start, l.end]), bounds)
+            }
             Geometry::LineString(ls) => self.add_line(feature, ls, bounds),
             Geometry::MultiLineString(mls) => {
                 for ls in &mls.0 {
@@ -141,7 +145,13 @@ impl PreparedLayer {
         let mut bbox = EMPTY_BBOX;
         let first_ring = self.rings.len() as u32;
         self.push_ring(&ls.0, bounds, &mut bbox);
-        self.shapes.push(Shape { feature, closed: false, first_ring, ring_count: 1, bbox });
+        self.shapes.push(Shape {
+            feature,
+            closed: false,
+            first_ring,
+            ring_count: 1,
+            bbox,
+        });
     }
 
     fn add_polygon(&mut self, feature: u32, p: &Polygon<f64>, bounds: &mut Bounds) {
@@ -166,12 +176,23 @@ impl PreparedLayer {
         }
         let ring_count = self.rings.len() as u32 - first_ring;
         if ring_count > 0 {
-            self.shapes.push(Shape { feature, closed: true, first_ring, ring_count, bbox });
+            self.shapes.push(Shape {
+                feature,
+                closed: true,
+                first_ring,
+                ring_count,
+                bbox,
+            });
         }
     }
 }
 
-const EMPTY_BBOX: [f64; 4] = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+const EMPTY_BBOX: [f64; 4] = [
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::NEG_INFINITY,
+];
 
 /// Twice the signed area of a ring (shoelace formula); positive when the
 /// ring turns clockwise on screen (y pointing down).
@@ -194,7 +215,12 @@ struct Bounds(Option<LonLatBounds>);
 
 impl Bounds {
     fn add(&mut self, c: Coord<f64>) {
-        let b = self.0.get_or_insert(LonLatBounds { west: c.x, south: c.y, east: c.x, north: c.y });
+        let b = self.0.get_or_insert(LonLatBounds {
+            west: c.x,
+            south: c.y,
+            east: c.x,
+            north: c.y,
+        });
         b.west = b.west.min(c.x);
         b.east = b.east.max(c.x);
         b.south = b.south.min(c.y);
@@ -232,7 +258,10 @@ mod tests {
         let nan = Geometry::Point(geo::Point::new(f64::NAN, 1.0));
         let layer = PreparedLayer::from_geometries([Some(&a), Some(&nan), Some(&b)]);
         let bb = layer.lonlat_bounds.unwrap();
-        assert_eq!((bb.west, bb.south, bb.east, bb.north), (9.7, 53.4, 10.3, 53.7));
+        assert_eq!(
+            (bb.west, bb.south, bb.east, bb.north),
+            (9.7, 53.4, 10.3, 53.7)
+        );
         assert_eq!(layer.points.len(), 2);
         assert_eq!(layer.point_feature, vec![0, 2]);
     }

@@ -36,7 +36,10 @@ impl Rgba {
 
     /// The colour with its alpha multiplied by `opacity` (0–1).
     pub fn with_opacity(self, opacity: f64) -> Self {
-        Self { a: (self.a as f64 * opacity.clamp(0.0, 1.0)).round() as u8, ..self }
+        Self {
+            a: (self.a as f64 * opacity.clamp(0.0, 1.0)).round() as u8,
+            ..self
+        }
     }
 
     #[inline]
@@ -119,7 +122,11 @@ impl Framebuffer {
                     }
                     self.resolve(*color);
                 }
-                DrawCommand::Stroke { color, width, paths } => {
+                DrawCommand::Stroke {
+                    color,
+                    width,
+                    paths,
+                } => {
                     // Hairlines are drawn one pixel wide with reduced alpha.
                     let (w, color) = if *width < 1.0 {
                         (1.0, color.with_opacity(*width as f64))
@@ -131,7 +138,13 @@ impl Framebuffer {
                     }
                     self.resolve(color);
                 }
-                DrawCommand::Points { fill, stroke, radius, stroke_width, points } => {
+                DrawCommand::Points {
+                    fill,
+                    stroke,
+                    radius,
+                    stroke_width,
+                    points,
+                } => {
                     self.prepare_stamp(*fill, *stroke, *radius, *stroke_width);
                     for p in &list.points[points.clone()] {
                         self.stamp_at(*p);
@@ -176,10 +189,16 @@ impl Framebuffer {
     /// Adds the signed coverage of one edge to the accumulation buffer.
     fn line(&mut self, p0: [f32; 2], p1: [f32; 2]) {
         let h = self.height as f32;
-        if (p0[1] - p1[1]).abs() < 1e-6 || !(p0[0].is_finite() && p0[1].is_finite() && p1[0].is_finite() && p1[1].is_finite()) {
+        if (p0[1] - p1[1]).abs() < 1e-6
+            || !(p0[0].is_finite() && p0[1].is_finite() && p1[0].is_finite() && p1[1].is_finite())
+        {
             return;
         }
-        let (dir, p0, p1) = if p0[1] < p1[1] { (1.0f32, p0, p1) } else { (-1.0f32, p1, p0) };
+        let (dir, p0, p1) = if p0[1] < p1[1] {
+            (1.0f32, p0, p1)
+        } else {
+            (-1.0f32, p1, p0)
+        };
         if p1[1] <= 0.0 || p0[1] >= h {
             return;
         }
@@ -280,7 +299,13 @@ impl Framebuffer {
 
     fn prepare_stamp(&mut self, fill: Rgba, stroke: Option<Rgba>, radius: f32, stroke_width: f32) {
         let stroke_c = stroke.unwrap_or(fill);
-        let key = (fill.pack(), stroke_c.pack(), radius.to_bits(), stroke_width.to_bits(), stroke.is_some() as u32);
+        let key = (
+            fill.pack(),
+            stroke_c.pack(),
+            radius.to_bits(),
+            stroke_width.to_bits(),
+            stroke.is_some() as u32,
+        );
         if self.stamp.key == key && !self.stamp.cells.is_empty() {
             return;
         }
@@ -294,13 +319,22 @@ impl Framebuffer {
                 let dy = j as f32 + 0.5 - c;
                 let dist = (dx * dx + dy * dy).sqrt();
                 let total = (radius - dist + 0.5).clamp(0.0, 1.0);
-                let fill_cov = if stroke.is_some() { (inner - dist + 0.5).clamp(0.0, 1.0).min(total) } else { total };
+                let fill_cov = if stroke.is_some() {
+                    (inner - dist + 0.5).clamp(0.0, 1.0).min(total)
+                } else {
+                    total
+                };
                 let stroke_cov = total - fill_cov;
                 let fa = fill_cov * fill.a as f32 / 255.0;
                 let sa = stroke_cov * stroke_c.a as f32 / 255.0;
                 let a = fa + sa;
                 let pre = |f: u8, s: u8| (f as f32 * fa + s as f32 * sa).round().min(255.0) as u16;
-                cells.push([pre(fill.r, stroke_c.r), pre(fill.g, stroke_c.g), pre(fill.b, stroke_c.b), (a * 256.0).round() as u16]);
+                cells.push([
+                    pre(fill.r, stroke_c.r),
+                    pre(fill.g, stroke_c.g),
+                    pre(fill.b, stroke_c.b),
+                    (a * 256.0).round() as u16,
+                ]);
             }
         }
         self.stamp = Stamp { key, size, cells };
@@ -354,21 +388,38 @@ mod tests {
     use crate::draw_list::{DrawCommand, Path};
 
     fn list(w: u32, h: u32) -> DrawList {
-        { let mut l = DrawList::new(); l.width = w; l.height = h; l.background = Rgba::rgb(255, 255, 255); l }
+        {
+            let mut l = DrawList::new();
+            l.width = w;
+            l.height = h;
+            l.background = Rgba::rgb(255, 255, 255);
+            l
+        }
     }
 
     fn add_path(l: &mut DrawList, verts: &[[f32; 2]], closed: bool) -> std::ops::Range<usize> {
         let start = l.verts.len() as u32;
         l.verts.extend_from_slice(verts);
-        l.paths.push(Path { start, end: l.verts.len() as u32, closed });
+        l.paths.push(Path {
+            start,
+            end: l.verts.len() as u32,
+            closed,
+        });
         l.paths.len() - 1..l.paths.len()
     }
 
     #[test]
     fn fills_a_square_exactly_with_soft_edges() {
         let mut l = list(20, 20);
-        let paths = add_path(&mut l, &[[2.0, 2.0], [12.0, 2.0], [12.0, 12.5], [2.0, 12.5]], true);
-        l.commands.push(DrawCommand::Fill { color: Rgba::rgb(0, 0, 0), paths });
+        let paths = add_path(
+            &mut l,
+            &[[2.0, 2.0], [12.0, 2.0], [12.0, 12.5], [2.0, 12.5]],
+            true,
+        );
+        l.commands.push(DrawCommand::Fill {
+            color: Rgba::rgb(0, 0, 0),
+            paths,
+        });
         let mut fb = Framebuffer::new(1, 1);
         fb.paint(&l);
         assert_eq!(fb.pixel(5, 5), Rgba::rgb(0, 0, 0));
@@ -386,7 +437,10 @@ mod tests {
         let hole = [[5.0, 5.0], [5.0, 15.0], [15.0, 15.0], [15.0, 5.0]];
         let a = add_path(&mut l, &outer, true);
         let b = add_path(&mut l, &hole, true);
-        l.commands.push(DrawCommand::Fill { color: Rgba::rgb(0, 0, 200), paths: a.start..b.end });
+        l.commands.push(DrawCommand::Fill {
+            color: Rgba::rgb(0, 0, 200),
+            paths: a.start..b.end,
+        });
         let mut fb = Framebuffer::new(20, 20);
         fb.paint(&l);
         assert_eq!(fb.pixel(2, 2), Rgba::rgb(0, 0, 200));
@@ -397,8 +451,15 @@ mod tests {
     fn shapes_partly_off_canvas_are_clipped_not_distorted() {
         let mut l = list(10, 10);
         // A big triangle mostly outside on the left and top.
-        let paths = add_path(&mut l, &[[-100.0, -100.0], [8.0, -100.0], [8.0, 12.0]], true);
-        l.commands.push(DrawCommand::Fill { color: Rgba::rgb(0, 0, 0), paths });
+        let paths = add_path(
+            &mut l,
+            &[[-100.0, -100.0], [8.0, -100.0], [8.0, 12.0]],
+            true,
+        );
+        l.commands.push(DrawCommand::Fill {
+            color: Rgba::rgb(0, 0, 0),
+            paths,
+        });
         let mut fb = Framebuffer::new(10, 10);
         fb.paint(&l);
         assert_eq!(fb.pixel(7, 1), Rgba::rgb(0, 0, 0));
@@ -413,7 +474,11 @@ mod tests {
     fn strokes_cover_their_width() {
         let mut l = list(20, 20);
         let paths = add_path(&mut l, &[[2.0, 10.0], [18.0, 10.0]], false);
-        l.commands.push(DrawCommand::Stroke { color: Rgba::rgb(0, 0, 0), width: 2.0, paths });
+        l.commands.push(DrawCommand::Stroke {
+            color: Rgba::rgb(0, 0, 0),
+            width: 2.0,
+            paths,
+        });
         let mut fb = Framebuffer::new(20, 20);
         fb.paint(&l);
         assert_eq!(fb.pixel(10, 9), Rgba::rgb(0, 0, 0));
@@ -444,8 +509,15 @@ mod tests {
     #[test]
     fn translucent_colours_blend_with_what_is_below() {
         let mut l = list(10, 10);
-        let paths = add_path(&mut l, &[[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]], true);
-        l.commands.push(DrawCommand::Fill { color: Rgba::rgb(0, 0, 0).with_opacity(0.5), paths });
+        let paths = add_path(
+            &mut l,
+            &[[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]],
+            true,
+        );
+        l.commands.push(DrawCommand::Fill {
+            color: Rgba::rgb(0, 0, 0).with_opacity(0.5),
+            paths,
+        });
         let mut fb = Framebuffer::new(10, 10);
         fb.paint(&l);
         let p = fb.pixel(5, 5);

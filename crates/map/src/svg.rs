@@ -18,15 +18,31 @@ use std::fmt::Write;
 pub fn to_svg(list: &DrawList) -> String {
     let (w, h) = (list.width, list.height);
     let mut out = String::new();
-    let _ = writeln!(out, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#);
-    let _ = writeln!(out, r#"<rect width="{w}" height="{h}" fill="{}"/>"#, hex(list.background));
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#
+    );
+    let _ = writeln!(
+        out,
+        r#"<rect width="{w}" height="{h}" fill="{}"/>"#,
+        hex(list.background)
+    );
     for cmd in &list.commands {
         match cmd {
             DrawCommand::Fill { color, paths } => {
                 let d = path_data(list, paths.clone());
-                let _ = writeln!(out, r#"<path fill="{}"{} fill-rule="nonzero" d="{d}"/>"#, hex(*color), opacity_attr("fill", *color));
+                let _ = writeln!(
+                    out,
+                    r#"<path fill="{}"{} fill-rule="nonzero" d="{d}"/>"#,
+                    hex(*color),
+                    opacity_attr("fill", *color)
+                );
             }
-            DrawCommand::Stroke { color, width, paths } => {
+            DrawCommand::Stroke {
+                color,
+                width,
+                paths,
+            } => {
                 let d = path_data(list, paths.clone());
                 let _ = writeln!(
                     out,
@@ -35,12 +51,27 @@ pub fn to_svg(list: &DrawList) -> String {
                     opacity_attr("stroke", *color)
                 );
             }
-            DrawCommand::Points { fill, stroke, radius, stroke_width, points } => {
+            DrawCommand::Points {
+                fill,
+                stroke,
+                radius,
+                stroke_width,
+                points,
+            } => {
                 let stroke_attrs = match stroke {
-                    Some(s) => format!(r#" stroke="{}"{} stroke-width="{stroke_width}""#, hex(*s), opacity_attr("stroke", *s)),
+                    Some(s) => format!(
+                        r#" stroke="{}"{} stroke-width="{stroke_width}""#,
+                        hex(*s),
+                        opacity_attr("stroke", *s)
+                    ),
                     None => String::new(),
                 };
-                let _ = writeln!(out, r#"<g fill="{}"{}{stroke_attrs}>"#, hex(*fill), opacity_attr("fill", *fill));
+                let _ = writeln!(
+                    out,
+                    r#"<g fill="{}"{}{stroke_attrs}>"#,
+                    hex(*fill),
+                    opacity_attr("fill", *fill)
+                );
                 // The outline sits inside the radius, as in the rasteriser.
                 let r = radius - stroke_width / 2.0;
                 for [x, y] in &list.points[points.clone()] {
@@ -91,15 +122,32 @@ mod tests {
         l.height = 50;
         l.background = Rgba::rgb(255, 255, 255);
         l.verts = vec![[0.0, 0.0], [10.0, 0.0], [10.0, 10.0]];
-        l.paths = vec![Path { start: 0, end: 3, closed: true }];
+        l.paths = vec![Path {
+            start: 0,
+            end: 3,
+            closed: true,
+        }];
         l.points = vec![[5.0, 5.0]];
         l.commands = vec![
-            DrawCommand::Fill { color: Rgba::rgb(255, 0, 0).with_opacity(0.5), paths: 0..1 },
-            DrawCommand::Stroke { color: Rgba::rgb(0, 0, 0), width: 2.0, paths: 0..1 },
-            DrawCommand::Points { fill: Rgba::rgb(0, 0, 255), stroke: None, radius: 3.0, stroke_width: 0.0, points: 0..1 },
+            DrawCommand::Fill {
+                color: Rgba::rgb(255, 0, 0).with_opacity(0.5),
+                paths: 0..1,
+            },
+            DrawCommand::Stroke {
+                color: Rgba::rgb(0, 0, 0),
+                width: 2.0,
+                paths: 0..1,
+            },
+            DrawCommand::Points {
+                fill: Rgba::rgb(0, 0, 255),
+                stroke: None,
+                radius: 3.0,
+                stroke_width: 0.0,
+                points: 0..1,
+            },
         ];
         let svg = to_svg(&l);
-        assert!(svg.contains(r#"fill="#ff0000" fill-opacity="0.502""#));
+        assert!(svg.contains(r##"fill="#ff0000" fill-opacity="0.502""##));
         assert!(svg.contains("M0.0 0.0L10.0 0.0L10.0 10.0Z"));
         assert!(svg.contains(r#"stroke-width="2""#));
         assert!(svg.contains(r#"<circle cx="5.0" cy="5.0" r="3.00"/>"#));

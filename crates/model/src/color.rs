@@ -59,11 +59,20 @@ impl FromStr for Color {
             return Err(err());
         }
         let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| err());
-        let nib = |i: usize| u8::from_str_radix(&hex[i..i + 1], 16).map(|v| v * 17).map_err(|_| err());
+        let nib = |i: usize| {
+            u8::from_str_radix(&hex[i..i + 1], 16)
+                .map(|v| v * 17)
+                .map_err(|_| err())
+        };
         match hex.len() {
             3 => Ok(Color::rgb(nib(0)?, nib(1)?, nib(2)?)),
             6 => Ok(Color::rgb(byte(0)?, byte(2)?, byte(4)?)),
-            8 => Ok(Color { r: byte(0)?, g: byte(2)?, b: byte(4)?, a: byte(6)? }),
+            8 => Ok(Color {
+                r: byte(0)?,
+                g: byte(2)?,
+                b: byte(4)?,
+                a: byte(6)?,
+            }),
             _ => Err(err()),
         }
     }
@@ -102,7 +111,10 @@ mod tests {
 
     #[test]
     fn parses_and_prints_hex() {
-        assert_eq!("#005ca9".parse::<Color>().unwrap(), Color::rgb(0, 0x5c, 0xa9));
+        assert_eq!(
+            "#005ca9".parse::<Color>().unwrap(),
+            Color::rgb(0, 0x5c, 0xa9)
+        );
         assert_eq!("#fff".parse::<Color>().unwrap(), Color::rgb(255, 255, 255));
         assert_eq!("#00000080".parse::<Color>().unwrap().a, 0x80);
         assert_eq!(Color::rgb(1, 2, 3).to_hex(), "#010203");

@@ -77,10 +77,16 @@ impl Source {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct LayerStyle {
     /// Fill colour of polygons and point circles; none leaves them unfilled.
-    #[serde(default = "LayerStyle::default_fill", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default = "LayerStyle::default_fill",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fill: Option<Color>,
     /// Outline colour; none draws no outline.
-    #[serde(default = "LayerStyle::default_stroke", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default = "LayerStyle::default_stroke",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stroke: Option<Color>,
     /// Outline width in CSS pixels.
     #[serde(default = "LayerStyle::default_stroke_width")]

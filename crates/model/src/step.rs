@@ -86,8 +86,14 @@ impl<'de> Deserialize<'de> for LayerState {
             Full(Full),
         }
         Ok(match Either::deserialize(d)? {
-            Either::Id(layer) => LayerState { layer, opacity: 1.0 },
-            Either::Full(f) => LayerState { layer: f.layer, opacity: f.opacity },
+            Either::Id(layer) => LayerState {
+                layer,
+                opacity: 1.0,
+            },
+            Either::Full(f) => LayerState {
+                layer: f.layer,
+                opacity: f.opacity,
+            },
         })
     }
 }
@@ -114,7 +120,13 @@ mod tests {
     fn layer_state_accepts_id_or_map() {
         let v: Vec<LayerState> =
             serde_json::from_str(r#"["quarters", {"layer": "parks", "opacity": 0.5}]"#).unwrap();
-        assert_eq!(v[0], LayerState { layer: "quarters".into(), opacity: 1.0 });
+        assert_eq!(
+            v[0],
+            LayerState {
+                layer: "quarters".into(),
+                opacity: 1.0
+            }
+        );
         assert_eq!(v[1].opacity, 0.5);
     }
 

@@ -3,7 +3,9 @@
 use crate::scene::{Scene, StepTarget};
 use crate::style::{paint_for, to_rgba};
 use twinstory_map::flight::{Flight, FlightOptions, TransitionKind};
-use twinstory_map::{Camera, DrawList, Framebuffer, LayerPaint, Padding, PreparedLayer, Transform, Viewport};
+use twinstory_map::{
+    Camera, DrawList, Framebuffer, LayerPaint, Padding, PreparedLayer, Transform, Viewport,
+};
 use twinstory_model::Transition;
 
 /// Timing of transitions.
@@ -17,7 +19,10 @@ pub struct PlaybackOptions {
 
 impl Default for PlaybackOptions {
     fn default() -> Self {
-        Self { fade_ms: 450.0, flight: FlightOptions::default() }
+        Self {
+            fade_ms: 450.0,
+            flight: FlightOptions::default(),
+        }
     }
 }
 
@@ -73,14 +78,28 @@ impl Playback {
     /// Makes `step` the active step at time `now` (ms). The first step
     /// shown appears at once; later changes fly and fade. Calling it again
     /// with the same step changes nothing.
-    pub fn go_to(&mut self, scene: &Scene, step: usize, viewport: &Viewport, padding: &Padding, now: f64, opts: &PlaybackOptions) {
+    pub fn go_to(
+        &mut self,
+        scene: &Scene,
+        step: usize,
+        viewport: &Viewport,
+        padding: &Padding,
+        now: f64,
+        opts: &PlaybackOptions,
+    ) {
         if self.active == Some(step) {
             return;
         }
         let first = self.active.is_none();
         self.active = Some(step);
         let target = scene.target(step, viewport, padding);
-        let kind = match scene.story.steps.get(step).map(|s| s.transition).unwrap_or_default() {
+        let kind = match scene
+            .story
+            .steps
+            .get(step)
+            .map(|s| s.transition)
+            .unwrap_or_default()
+        {
             Transition::Fly => TransitionKind::Fly,
             Transition::Ease => TransitionKind::Ease,
             Transition::Jump => TransitionKind::Jump,
@@ -108,7 +127,14 @@ impl Playback {
     /// Recomputes the active step's target (after data arrived or the
     /// viewport changed) and moves there without animation unless a flight
     /// is under way, which is retargeted from where the camera is.
-    pub fn refresh(&mut self, scene: &Scene, viewport: &Viewport, padding: &Padding, now: f64, opts: &PlaybackOptions) {
+    pub fn refresh(
+        &mut self,
+        scene: &Scene,
+        viewport: &Viewport,
+        padding: &Padding,
+        now: f64,
+        opts: &PlaybackOptions,
+    ) {
         let Some(step) = self.active else { return };
         let target = scene.target(step, viewport, padding);
         if self.target.as_ref() == Some(&target) {
@@ -116,7 +142,13 @@ impl Playback {
         }
         self.tick(now);
         if self.flight.is_some() {
-            let f = Flight::new(self.camera, target.camera, viewport, TransitionKind::Ease, &opts.flight);
+            let f = Flight::new(
+                self.camera,
+                target.camera,
+                viewport,
+                TransitionKind::Ease,
+                &opts.flight,
+            );
             self.flight = Some((f, now));
             self.start_fade(&target, now, opts.fade_ms);
             self.target = Some(target);
@@ -157,7 +189,11 @@ impl Playback {
             }
         }
         if let Some(target) = &self.target {
-            let p = if self.fade_ms <= 0.0 { 1.0 } else { ((now - self.fade_start) / self.fade_ms).clamp(0.0, 1.0) };
+            let p = if self.fade_ms <= 0.0 {
+                1.0
+            } else {
+                ((now - self.fade_start) / self.fade_ms).clamp(0.0, 1.0)
+            };
             for (i, o) in self.opacity.iter_mut().enumerate() {
                 let to = target.opacity.get(i).copied().unwrap_or(0.0);
                 let from = self.fade_from.get(i).copied().unwrap_or(0.0);
@@ -172,7 +208,13 @@ impl Playback {
     }
 
     /// Builds the draw list for the current state and paints it.
-    pub fn render(&self, scene: &Scene, viewport: &Viewport, list: &mut DrawList, fb: &mut Framebuffer) {
+    pub fn render(
+        &self,
+        scene: &Scene,
+        viewport: &Viewport,
+        list: &mut DrawList,
+        fb: &mut Framebuffer,
+    ) {
         let paints: Vec<LayerPaint> = scene
             .story
             .layers
@@ -180,9 +222,19 @@ impl Playback {
             .enumerate()
             .map(|(i, l)| paint_for(l, self.opacity.get(i).copied().unwrap_or(0.0)))
             .collect();
-        let layers: Vec<(&PreparedLayer, &LayerPaint)> = scene.layers.iter().map(|l| &l.prepared).zip(paints.iter()).collect();
+        let layers: Vec<(&PreparedLayer, &LayerPaint)> = scene
+            .layers
+            .iter()
+            .map(|l| &l.prepared)
+            .zip(paints.iter())
+            .collect();
         let transform = Transform::new(&self.camera, viewport);
-        list.build(&layers, &transform, viewport, to_rgba(scene.story.theme.map_background));
+        list.build(
+            &layers,
+            &transform,
+            viewport,
+            to_rgba(scene.story.theme.map_background),
+        );
         fb.paint(list);
     }
 }

@@ -54,7 +54,11 @@ impl Scene {
         let layers = story
             .layers
             .iter()
-            .map(|l| SceneLayer { id: l.id.clone(), status: LayerStatus::Loading, prepared: PreparedLayer::default() })
+            .map(|l| SceneLayer {
+                id: l.id.clone(),
+                status: LayerStatus::Loading,
+                prepared: PreparedLayer::default(),
+            })
             .collect();
         Self { story, layers }
     }
@@ -62,7 +66,8 @@ impl Scene {
     /// Stores a loaded layer's features.
     pub fn set_layer_data(&mut self, index: usize, data: &Dataset) {
         if let Some(l) = self.layers.get_mut(index) {
-            l.prepared = PreparedLayer::from_geometries(data.features.iter().map(|f| f.geometry.as_ref()));
+            l.prepared =
+                PreparedLayer::from_geometries(data.features.iter().map(|f| f.geometry.as_ref()));
             l.status = LayerStatus::Ready;
         }
     }
@@ -81,12 +86,20 @@ impl Scene {
 
     /// Bounds of all loaded layers together.
     pub fn all_bounds(&self) -> Option<LonLatBounds> {
-        self.layers.iter().filter_map(|l| l.prepared.lonlat_bounds).reduce(union)
+        self.layers
+            .iter()
+            .filter_map(|l| l.prepared.lonlat_bounds)
+            .reduce(union)
     }
 
     /// The view in force at a step: its own, or the nearest earlier one.
     pub fn resolved_view(&self, step: usize) -> Option<&View> {
-        self.story.steps.get(..=step)?.iter().rev().find_map(|s| s.view.as_ref())
+        self.story
+            .steps
+            .get(..=step)?
+            .iter()
+            .rev()
+            .find_map(|s| s.view.as_ref())
     }
 
     /// The complete target state of a step for this viewport and padding.
@@ -111,17 +124,30 @@ impl Scene {
     fn camera_for(&self, view: Option<&View>, viewport: &Viewport, padding: &Padding) -> Camera {
         let bearing = view.map(|v| v.bearing).unwrap_or(0.0);
         let fit = |b: LonLatBounds| fit_bounds(&b, viewport, padding, bearing, FIT_MAX_ZOOM);
-        let fallback = || self.all_bounds().map(fit).unwrap_or_else(|| Camera::new([10.0, 53.55], 10.0));
+        let fallback = || {
+            self.all_bounds()
+                .map(fit)
+                .unwrap_or_else(|| Camera::new([10.0, 53.55], 10.0))
+        };
         let Some(view) = view else { return fallback() };
         if let Some(target) = &view.fit {
             let bounds = match target {
-                FitTarget::Layer(id) => self.layer_index(id).and_then(|i| self.layers[i].prepared.lonlat_bounds),
-                FitTarget::Bbox([w, s, e, n]) => Some(LonLatBounds { west: *w, south: *s, east: *e, north: *n }),
+                FitTarget::Layer(id) => self
+                    .layer_index(id)
+                    .and_then(|i| self.layers[i].prepared.lonlat_bounds),
+                FitTarget::Bbox([w, s, e, n]) => Some(LonLatBounds {
+                    west: *w,
+                    south: *s,
+                    east: *e,
+                    north: *n,
+                }),
             };
             return bounds.map(fit).unwrap_or_else(fallback);
         }
         match (view.center, view.zoom) {
-            (Some(center), Some(zoom)) => centered_in_padding(center, zoom, bearing, viewport, padding),
+            (Some(center), Some(zoom)) => {
+                centered_in_padding(center, zoom, bearing, viewport, padding)
+            }
             _ => fallback(),
         }
     }
@@ -129,18 +155,39 @@ impl Scene {
 
 /// A camera that shows `center` in the middle of the padded (free) area
 /// rather than the middle of the canvas, so the text column never hides it.
-fn centered_in_padding(center: [f64; 2], zoom: f64, bearing: f64, viewport: &Viewport, padding: &Padding) -> Camera {
-    let cam = Camera { center, zoom, bearing };
+fn centered_in_padding(
+    center: [f64; 2],
+    zoom: f64,
+    bearing: f64,
+    viewport: &Viewport,
+    padding: &Padding,
+) -> Camera {
+    let cam = Camera {
+        center,
+        zoom,
+        bearing,
+    };
     let t = twinstory_map::Transform::new(&cam, viewport);
     let dpr = viewport.dpr;
     let free_cx = (padding.left + (viewport.width - padding.right)) / 2.0 * dpr;
     let free_cy = (padding.top + (viewport.height - padding.bottom)) / 2.0 * dpr;
-    let canvas_c = [viewport.device_width() as f64 / 2.0, viewport.device_height() as f64 / 2.0];
+    let canvas_c = [
+        viewport.device_width() as f64 / 2.0,
+        viewport.device_height() as f64 / 2.0,
+    ];
     // Move the camera so that `center` lands on the free area's middle.
-    let shifted = t.to_world([canvas_c[0] - (free_cx - canvas_c[0]), canvas_c[1] - (free_cy - canvas_c[1])]);
+    let shifted = t.to_world([
+        canvas_c[0] - (free_cx - canvas_c[0]),
+        canvas_c[1] - (free_cy - canvas_c[1]),
+    ]);
     Camera::from_world(shifted, zoom, bearing)
 }
 
 fn union(a: LonLatBounds, b: LonLatBounds) -> LonLatBounds {
-    LonLatBounds { west: a.west.min(b.west), south: a.south.min(b.south), east: a.east.max(b.east), north: a.north.max(b.north) }
+    LonLatBounds {
+        west: a.west.min(b.west),
+        south: a.south.min(b.south),
+        east: a.east.max(b.east),
+        north: a.north.max(b.north),
+    }
 }

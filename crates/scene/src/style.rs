@@ -5,7 +5,12 @@ use twinstory_model::{Color, Layer};
 
 /// Converts a story colour to a raster colour.
 pub fn to_rgba(c: Color) -> Rgba {
-    Rgba { r: c.r, g: c.g, b: c.b, a: c.a }
+    Rgba {
+        r: c.r,
+        g: c.g,
+        b: c.b,
+        a: c.a,
+    }
 }
 
 /// The paint for a layer at the given opacity.

@@ -29,13 +29,19 @@ fn story() -> Story {
 fn scene() -> Scene {
     let mut scene = Scene::new(story());
     let square = |x: f64, y: f64| {
-        Geometry::Polygon(Polygon::new(vec![(x, y), (x + 0.05, y), (x + 0.05, y + 0.04), (x, y + 0.04)].into(), vec![]))
+        Geometry::Polygon(Polygon::new(
+            vec![(x, y), (x + 0.05, y), (x + 0.05, y + 0.04), (x, y + 0.04)].into(),
+            vec![],
+        ))
     };
     let areas = Dataset {
         features: (0..20)
             .map(|i| Feature {
                 id: None,
-                geometry: Some(square(9.8 + (i % 5) as f64 * 0.1, 53.4 + (i / 5) as f64 * 0.08)),
+                geometry: Some(square(
+                    9.8 + (i % 5) as f64 * 0.1,
+                    53.4 + (i / 5) as f64 * 0.08,
+                )),
                 properties: Default::default(),
             })
             .collect(),
@@ -45,7 +51,10 @@ fn scene() -> Scene {
         features: (0..300)
             .map(|i| Feature {
                 id: None,
-                geometry: Some(Geometry::Point(Point::new(9.8 + (i % 17) as f64 * 0.03, 53.4 + (i / 17) as f64 * 0.02))),
+                geometry: Some(Geometry::Point(Point::new(
+                    9.8 + (i % 17) as f64 * 0.03,
+                    53.4 + (i / 17) as f64 * 0.02,
+                ))),
                 properties: Default::default(),
             })
             .collect(),
@@ -56,8 +65,17 @@ fn scene() -> Scene {
     scene
 }
 
-const VP: Viewport = Viewport { width: 640.0, height: 400.0, dpr: 1.0 };
-const PAD: Padding = Padding { top: 20.0, right: 20.0, bottom: 20.0, left: 260.0 };
+const VP: Viewport = Viewport {
+    width: 640.0,
+    height: 400.0,
+    dpr: 1.0,
+};
+const PAD: Padding = Padding {
+    top: 20.0,
+    right: 20.0,
+    bottom: 20.0,
+    left: 260.0,
+};
 
 fn frame(scene: &Scene, p: &Playback) -> Vec<u8> {
     let mut list = DrawList::new();
@@ -99,7 +117,10 @@ fn jumping_to_a_step_looks_exactly_like_reading_to_it() {
 
         assert_eq!(read.camera(), jump.camera(), "step {target}: camera");
         assert_eq!(read.opacity(), jump.opacity(), "step {target}: opacities");
-        assert!(frame(&scene, &read) == frame(&scene, &jump), "step {target}: pixels");
+        assert!(
+            frame(&scene, &read) == frame(&scene, &jump),
+            "step {target}: pixels"
+        );
     }
 }
 
@@ -138,7 +159,10 @@ fn centre_views_put_the_centre_in_the_free_part_of_the_map() {
     let transform = twinstory_map::Transform::new(&t.camera, &VP);
     let [x, y] = transform.to_screen(twinstory_map::projection::lonlat_to_world([10.0, 53.55]));
     // Free area: x from 260 to 620, y from 20 to 380 → middle (440, 200).
-    assert!((x - 440.0).abs() < 1e-6 && (y - 200.0).abs() < 1e-6, "({x}, {y})");
+    assert!(
+        (x - 440.0).abs() < 1e-6 && (y - 200.0).abs() < 1e-6,
+        "({x}, {y})"
+    );
 }
 
 #[test]
