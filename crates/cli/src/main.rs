@@ -132,16 +132,38 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 fn new_story(slug: &str, title: Option<&str>, dir: &std::path::Path) -> Result<ExitCode> {
     use anyhow::{bail, Context};
-    if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if slug.is_empty()
+        || !slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         bail!("`{slug}` cannot be a story folder name; use lowercase letters, digits and `-`, e.g. `spielplaetze-2026`");
     }
     let folder = dir.join(slug);
     if folder.exists() {
-        bail!("{} already exists; pick another name or delete it first", folder.display());
+        bail!(
+            "{} already exists; pick another name or delete it first",
+            folder.display()
+        );
     }
-    std::fs::create_dir_all(folder.join("data")).with_context(|| format!("cannot create {}", folder.display()))?;
-    let title = title.map(str::to_owned).unwrap_or_else(|| slug.replace('-', " "));
-    std::fs::write(folder.join("story.md"), twinstory_story::new_story_template(slug, &title))?;
-    println!("Created {}. Next: twinstory serve {}", folder.join("story.md").display(), folder.display());
+    std::fs::create_dir_all(folder.join("data"))
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let title = title
+        .map(str::to_owned)
+        .unwrap_or_else(|| slug.replace('-', " "));
+    std::fs::write(
+        folder.join("story.md"),
+        twinstory_story::new_story_template(slug, &title),
+    )
+    .with_context(|| format!("cannot write {}", folder.join("story.md").display()))?;
+    // The template's layer uses this sample file, so the new story works at once.
+    let data = folder.join(twinstory_story::SAMPLE_DATA_PATH);
+    std::fs::write(&data, twinstory_story::SAMPLE_DATA)
+        .with_context(|| format!("cannot write {}", data.display()))?;
+    println!(
+        "Created {}. Next: twinstory serve {}",
+        folder.join("story.md").display(),
+        folder.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -43,6 +43,9 @@ pub struct Story {
     /// Colours of the story page.
     #[serde(default)]
     pub theme: Theme,
+    /// Text before the first step (everything between the title and the first `##`), as safe HTML.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub intro: String,
     /// Data layers, drawn in this order (the first is at the bottom).
     #[serde(default)]
     pub layers: Vec<Layer>,

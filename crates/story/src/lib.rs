@@ -1,1 +1,89 @@
-//! placeholder
+//! Parses `story.md` (YAML front matter + Markdown with ```` ```step ```` blocks)
+//! into the story model plus every diagnostic, renders the diagnostics
+//! compiler-style, checks images and data files, and provides the JSON Schema
+//! and the `twinstory new` template.
+//!
+//! Code map:
+//! - `parse`: the whole file → [`ParsedStory`] (encoding, front matter split, steps).
+//! - `yaml`, `walk`: YAML → a tree with positions → typed values with diagnostics.
+//! - `front_matter`, `step_block`: the settings of the story and of each step.
+//! - `markdown`: headings → steps, Markdown → safe HTML, images.
+//! - `assets`: files on disk, data errors, views against the data's bounds.
+//! - `diagnostic`, `render`, `suggest`: the diagnostics and how they are shown.
+//! - `schema`, `template`: JSON Schema for editors, the new-story scaffold.
+//!
+//! Host only: this crate is never compiled into the browser player.
+
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod assets;
+mod diagnostic;
+mod front_matter;
+mod markdown;
+mod parse;
+mod render;
+mod schema;
+mod slug;
+mod source;
+mod step_block;
+mod suggest;
+mod template;
+mod walk;
+mod yaml;
+
+pub use assets::check_assets;
+pub use diagnostic::{has_errors, Diagnostic, Severity};
+pub use parse::{parse_story, MAX_FILE_BYTES};
+pub use render::render_diagnostics;
+pub use schema::schema_json;
+pub use slug::slugify;
+pub use template::{new_story_template, SAMPLE_DATA, SAMPLE_DATA_PATH};
+
+use serde::Serialize;
+
+/// A story as parsed: the model (when the file could be read at all), every
+/// problem found, and the files it refers to.
+#[derive(Debug, Clone)]
+pub struct ParsedStory {
+    /// The story; `None` when the file could not be read as a story at all.
+    pub story: Option<twinstory_model::Story>,
+    /// Every problem found, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Images and local data files the story uses, with their positions.
+    pub assets: Vec<Asset>,
+    /// Positions that later checks ([`check_assets`]) point at.
+    spans: Spans,
+}
+
+/// Positions kept from parsing for [`check_assets`].
+#[derive(Debug, Clone, Default)]
+struct Spans {
+    /// Per layer (same order as `story.layers`): position of its `url`.
+    layer_url: Vec<diagnostic::Pos>,
+    /// Per step (same order as `story.steps`): position of its `center` or `fit`.
+    step_view: Vec<Option<diagnostic::Pos>>,
+}
+
+/// A file the story refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Asset {
+    /// Image or data file.
+    pub kind: AssetKind,
+    /// The path or URL as written in story.md.
+    pub url: String,
+    /// 1-based line where it is named.
+    pub line: usize,
+    /// 1-based column where it is named.
+    pub column: usize,
+}
+
+/// What kind of file an [`Asset`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AssetKind {
+    /// An image in the text.
+    Image,
+    /// A layer's data file.
+    Data,
+}

@@ -1,0 +1,176 @@
+//! Checks against the disk: images and data files exist, data reads, views are near the data.
+
+use crate::diagnostic::{Pos, Severity, Sink};
+use crate::markdown::is_remote;
+use crate::{AssetKind, ParsedStory};
+use geo::{BoundingRect, Rect};
+use std::path::Path;
+use twinstory_data::{read_csv_points, read_geojson, CsvOptions};
+use twinstory_model::{FitTarget, Source};
+
+/// Adds diagnostics for missing images and data files, unreadable data, and views far from the data.
+///
+/// Relative paths are relative to `base_dir` (the story folder); `http(s)://` URLs are not checked.
+pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
+    let file = parsed.diagnostics.first().map(|d| d.file.clone());
+    let file = file.unwrap_or_else(|| base_dir.join("story.md").display().to_string());
+    let mut sink = Sink::new(&file);
+    for a in &parsed.assets {
+        if a.kind != AssetKind::Image || is_remote(&a.url) || a.url.starts_with('#') {
+            continue;
+        }
+        let path = base_dir.join(percent_decode(a.url.split(['#', '?']).next().unwrap_or("")));
+        if !path.is_file() {
+            sink.error(
+                "E0060",
+                Pos { line: a.line, column: a.column, len: 0 },
+                format!("the image `{}` does not exist", a.url),
+                Some(format!("the path is relative to the story folder; no file was found at {}", path.display())),
+            );
+        }
+    }
+    let Some(story) = &parsed.story else {
+        parsed.diagnostics.extend(sink.diags);
+        return;
+    };
+    let mut bounds: Option<Rect<f64>> = None;
+    let mut all_read = true;
+    for (i, layer) in story.layers.iter().enumerate() {
+        let url = layer.source.url();
+        let pos = parsed.spans.layer_url.get(i).copied().unwrap_or_default();
+        if is_remote(url) {
+            all_read = false;
+            continue;
+        }
+        let path = base_dir.join(percent_decode(url));
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(_) => {
+                all_read = false;
+                sink.error(
+                    "E0061",
+                    pos,
+                    format!("the data file `{url}` of layer `{}` does not exist", layer.id),
+                    Some(format!("the path is relative to the story folder; no file was found at {}", path.display())),
+                );
+                continue;
+            }
+        };
+        let read = match &layer.source {
+            Source::Geojson { .. } => read_geojson(url, &bytes),
+            Source::Csv { lat, lon, delimiter, .. } => {
+                let opts = CsvOptions { lat: lat.clone(), lon: lon.clone(), delimiter: *delimiter };
+                read_csv_points(url, &bytes, &opts)
+            }
+        };
+        match read {
+            Ok(data) => {
+                for w in data.warnings.iter().filter(|w| !is_silent_repair(&w.message)) {
+                    sink.warning(
+                        "W0004",
+                        pos,
+                        format!("data file `{url}`: {}", with_position(&w.message, w.position.as_ref())),
+                        w.hint.clone(),
+                    );
+                }
+                for f in &data.features {
+                    if let Some(r) = f.geometry.as_ref().and_then(|g| g.bounding_rect()) {
+                        bounds = Some(match bounds {
+                            Some(b) => Rect::new(
+                                (b.min().x.min(r.min().x), b.min().y.min(r.min().y)),
+                                (b.max().x.max(r.max().x), b.max().y.max(r.max().y)),
+                            ),
+                            None => r,
+                        });
+                    }
+                }
+            }
+            Err(e) => {
+                all_read = false;
+                sink.error(
+                    "E0062",
+                    pos,
+                    format!("the data file `{url}` of layer `{}` cannot be read: {}", layer.id, with_position(&e.message, e.position.as_ref())),
+                    e.hint.clone(),
+                );
+            }
+        }
+    }
+    // Views are compared with the data only when every layer could be read,
+    // so a missing file does not also make every view "outside".
+    if let (Some(b), true) = (bounds, all_read) {
+        let (w, h) = (b.width(), b.height());
+        // Generous: the data's box grown by its own size (at least half a degree) on each side.
+        let mx = w.max(0.5);
+        let my = h.max(0.5);
+        let (x0, y0, x1, y1) = (b.min().x - mx, b.min().y - my, b.max().x + mx, b.max().y + my);
+        let inside = |x: f64, y: f64| x >= x0 && x <= x1 && y >= y0 && y <= y1;
+        for (i, step) in story.steps.iter().enumerate() {
+            let Some(view) = &step.view else { continue };
+            let Some(pos) = parsed.spans.step_view.get(i).copied().flatten() else {
+                continue;
+            };
+            let (x, y) = match (&view.center, &view.fit) {
+                (Some([x, y]), _) => (*x, *y),
+                (None, Some(FitTarget::Bbox([w, s, e, n]))) => ((w + e) / 2.0, (s + n) / 2.0),
+                _ => continue,
+            };
+            if !inside(x, y) {
+                let swapped = inside(y, x);
+                let help = if swapped {
+                    format!("the numbers look swapped: `center` is [longitude, latitude], so write [{y}, {x}]")
+                } else {
+                    format!(
+                        "the data lies between longitude {:.3} and {:.3}, latitude {:.3} and {:.3}; check the numbers, or use `fit: <layer>`",
+                        b.min().x, b.max().x, b.min().y, b.max().y
+                    )
+                };
+                sink.warning(
+                    "W0005",
+                    pos,
+                    format!("the view of step `{}` is outside the data's bounds ({x}, {y})", step.id),
+                    Some(help),
+                );
+            }
+        }
+    }
+    parsed.diagnostics.extend(sink.diags);
+    parsed
+        .diagnostics
+        .sort_by_key(|d| (d.line, d.column, d.severity == Severity::Warning));
+}
+
+/// Winding repairs are not the author's problem: RFC 7946 asks readers to accept
+/// either winding and the map re-orients rings anyway, so they are not reported.
+/// (twinstory-data has no warning kinds, so this matches its wording.)
+fn is_silent_repair(message: &str) -> bool {
+    message.contains("were reversed")
+        && (message.contains("ran clockwise") || message.contains("ran counterclockwise"))
+}
+
+fn with_position(message: &str, position: Option<&twinstory_data::Position>) -> String {
+    match position {
+        Some(p) => format!("at {p}: {message}"),
+        None => message.to_owned(),
+    }
+}
+
+/// Decodes `%20`-style escapes in a relative path (Markdown links often have them).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

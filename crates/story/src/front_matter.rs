@@ -1,0 +1,329 @@
+//! The YAML front matter: story settings and the layers.
+
+use crate::diagnostic::Pos;
+use crate::walk::{is_valid_id, Walker};
+use crate::yaml::{Kind, Node};
+use twinstory_model::{Color, Layer, LayerStyle, Source, Theme};
+
+/// Settings allowed at the top of the front matter.
+pub(crate) const STORY_FIELDS: &[&str] = &[
+    "title", "lang", "summary", "authors", "credits", "theme", "layers",
+];
+/// Settings of one layer.
+pub(crate) const LAYER_FIELDS: &[&str] = &["title", "source", "style", "attribution", "tooltip"];
+/// Settings of a layer's `source`.
+pub(crate) const SOURCE_FIELDS: &[&str] = &["type", "url", "lat", "lon", "delimiter"];
+/// Settings of a layer's `style`.
+pub(crate) const STYLE_FIELDS: &[&str] = &["fill", "stroke", "stroke-width", "radius"];
+/// Settings of `theme`.
+pub(crate) const THEME_FIELDS: &[&str] = &["accent", "map-background"];
+/// Values of `source.type`.
+const SOURCE_TYPES: &[&str] = &["geojson", "csv"];
+
+/// What the front matter says, with the positions later checks need.
+#[derive(Debug, Default)]
+pub(crate) struct FrontMatter {
+    /// The title, if given and valid.
+    pub title: Option<String>,
+    /// Language tag.
+    pub lang: Option<String>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Credits.
+    pub credits: Vec<String>,
+    /// Theme colours.
+    pub theme: Theme,
+    /// Layers in file order.
+    pub layers: Vec<Layer>,
+    /// Position of each layer's `url` value (same order as `layers`).
+    pub url_pos: Vec<Pos>,
+}
+
+/// Reads the front matter tree; every problem goes to the walker's sink.
+pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> FrontMatter {
+    let mut fm = FrontMatter::default();
+    let Some(fields) = w.fields(root, STORY_FIELDS, "the front matter", "title: My story") else {
+        return fm;
+    };
+    for (key, _k, v) in fields {
+        match key {
+            "title" => {
+                fm.title = w.text(v, "title", "title: Playgrounds in Hamburg");
+                if fm.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                    fm.title = None;
+                }
+            }
+            "lang" => {
+                if let Some(l) = w.text(v, "lang", "lang: de") {
+                    if !is_language_tag(&l) {
+                        let pos = w.pos(v);
+                        w.sink.error(
+                            "E0023",
+                            pos,
+                            format!("`{l}` is not a language tag"),
+                            Some("use a short tag such as `de`, `en` or `de-CH`".into()),
+                        );
+                    } else {
+                        fm.lang = Some(l);
+                    }
+                }
+            }
+            "summary" => fm.summary = w.text(v, "summary", "summary: One sentence about the story."),
+            "authors" => fm.authors = w.text_list(v, "authors", "authors: [Jane Doe]"),
+            "credits" => fm.credits = w.text_list(v, "credits", "credits: [\"Data: City of Hamburg, CC BY 4.0\"]"),
+            "theme" => fm.theme = read_theme(w, v),
+            "layers" => read_layers(w, v, &mut fm),
+            _ => {}
+        }
+    }
+    fm
+}
+
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    first_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn read_theme(w: &mut Walker<'_, '_>, n: &Node) -> Theme {
+    let mut theme = Theme::default();
+    let Some(fields) = w.fields(n, THEME_FIELDS, "`theme`", "theme: { accent: \"#005ca9\" }") else {
+        return theme;
+    };
+    for (key, _k, v) in fields {
+        if let Some(Some(c)) = colour(w, v, key) {
+            match key {
+                "accent" => theme.accent = c,
+                _ => theme.map_background = c,
+            }
+        }
+    }
+    theme
+}
+
+/// A colour; `Some(None)` for an explicit `none`/empty value, `None` after an error.
+fn colour(w: &mut Walker<'_, '_>, n: &Node, name: &str) -> Option<Option<Color>> {
+    if n.kind == Kind::Null {
+        return Some(None);
+    }
+    let text = w.text(n, name, &format!("{name}: \"#e4572e\""))?;
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Some(None);
+    }
+    match text.parse::<Color>() {
+        Ok(c) => Some(Some(c)),
+        Err(e) => {
+            let pos = w.pos(n);
+            w.sink.error(
+                "E0023",
+                pos,
+                format!("`{text}` is not a colour"),
+                Some(format!(
+                    "{e}; put it in quotes, because YAML reads `#` as the start of a comment: `{name}: \"#e4572e\"`"
+                )),
+            );
+            None
+        }
+    }
+}
+
+fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
+    let Kind::Map(entries) = &n.kind else {
+        if n.kind != Kind::Null {
+            w.wrong_type(
+                n,
+                "layers",
+                "a group of layers, each under its id",
+                "layers: { quarters: { source: { type: geojson, url: data/quarters.geojson } } }",
+            );
+        }
+        return;
+    };
+    for (k, v) in entries {
+        let id = match &k.kind {
+            Kind::Str(s) => s.clone(),
+            Kind::Int(i) => i.to_string(),
+            other => {
+                let pos = w.pos(k);
+                w.sink.error(
+                    "E0023",
+                    pos,
+                    format!("a layer id must be a name, but it is {}", crate::walk::kind_name(other)),
+                    Some("use letters, digits, `-` and `_`, e.g. `quarters`".into()),
+                );
+                continue;
+            }
+        };
+        if !is_valid_id(&id) {
+            let pos = w.pos(k);
+            w.sink.error(
+                "E0023",
+                pos,
+                format!("`{id}` cannot be a layer id"),
+                Some("use only letters, digits, `-` and `_`, e.g. `play-areas`".into()),
+            );
+        }
+        if let Some((layer, url_pos)) = read_layer(w, &id, v) {
+            fm.layers.push(layer);
+            fm.url_pos.push(url_pos);
+        }
+    }
+}
+
+fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Layer, Pos)> {
+    let what = format!("layer `{id}`");
+    let fields = w.fields(n, LAYER_FIELDS, &what, "source: { type: geojson, url: data/x.geojson }")?;
+    let mut title = None;
+    let mut source = None;
+    let mut style = LayerStyle::default();
+    let mut attribution = None;
+    let mut tooltip = None;
+    let mut has_source = false;
+    for (key, _k, v) in fields {
+        match key {
+            "title" => title = w.text(v, "title", "title: Playgrounds"),
+            "source" => {
+                has_source = true;
+                source = read_source(w, id, v);
+            }
+            "style" => style = read_style(w, id, v),
+            "attribution" => attribution = w.text(v, "attribution", "attribution: \"© OpenStreetMap contributors (ODbL)\""),
+            "tooltip" => tooltip = w.text(v, "tooltip", "tooltip: \"{name}\""),
+            _ => {}
+        }
+    }
+    if !has_source {
+        w.missing(n, "source", &what, "source: { type: geojson, url: data/places.geojson }");
+    }
+    let (source, url_pos) = source?;
+    Some((
+        Layer {
+            id: id.to_owned(),
+            title,
+            source,
+            style,
+            attribution,
+            tooltip,
+        },
+        url_pos,
+    ))
+}
+
+fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Pos)> {
+    let what = format!("the `source` of layer `{id}`");
+    let fields = w.fields(n, SOURCE_FIELDS, &what, "source: { type: geojson, url: data/places.geojson }")?;
+    let mut kind: Option<(String, &Node)> = None;
+    let mut url: Option<(String, Pos)> = None;
+    let (mut lat, mut lon, mut delimiter) = (None, None, None);
+    let mut csv_only: Vec<&Node> = Vec::new();
+    let mut type_seen = false;
+    for (key, k, v) in fields {
+        match key {
+            "type" => {
+                type_seen = true;
+                if let Some(t) = w.text(v, "type", "type: geojson") {
+                    kind = Some((t, v));
+                }
+            }
+            "url" => {
+                if let Some(u) = w.text(v, "url", "url: data/places.geojson") {
+                    url = Some((u, w.pos(v)));
+                }
+            }
+            "lat" => {
+                csv_only.push(k);
+                lat = w.text(v, "lat", "lat: latitude");
+            }
+            "lon" => {
+                csv_only.push(k);
+                lon = w.text(v, "lon", "lon: longitude");
+            }
+            _ => {
+                csv_only.push(k);
+                if let Some(d) = w.text(v, "delimiter", "delimiter: \";\"") {
+                    let mut chars = d.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => delimiter = Some(c),
+                        _ => {
+                            let pos = w.pos(v);
+                            w.sink.error(
+                                "E0023",
+                                pos,
+                                format!("`delimiter` must be one character, but it is `{d}`"),
+                                Some("write e.g. `delimiter: \";\"`, or leave it out to detect `,` or `;`".into()),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !type_seen {
+        w.missing(n, "type", &what, "type: geojson");
+    }
+    if url.is_none() && !fields_has(n, "url") {
+        w.missing(n, "url", &what, "url: data/places.geojson");
+    }
+    let (t, tnode) = kind?;
+    let (url, url_pos) = url?;
+    match t.as_str() {
+        "geojson" => {
+            for k in csv_only {
+                let pos = w.pos(k);
+                w.sink.error(
+                    "E0020",
+                    pos,
+                    "`lat`, `lon` and `delimiter` only work with `type: csv`",
+                    Some("delete this line; a GeoJSON file has its own coordinates".into()),
+                );
+            }
+            Some((Source::Geojson { url }, url_pos))
+        }
+        "csv" => Some((Source::Csv { url, lat, lon, delimiter }, url_pos)),
+        other => {
+            w.not_one_of(tnode, "type", other, SOURCE_TYPES);
+            None
+        }
+    }
+}
+
+fn fields_has(n: &Node, name: &str) -> bool {
+    matches!(&n.kind, Kind::Map(e) if e.iter().any(|(k, _)| k.kind == Kind::Str(name.into())))
+}
+
+fn read_style(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> LayerStyle {
+    let mut style = LayerStyle::default();
+    let what = format!("the `style` of layer `{id}`");
+    let Some(fields) = w.fields(n, STYLE_FIELDS, &what, "style: { fill: \"#e4572e\", radius: 4 }") else {
+        return style;
+    };
+    for (key, _k, v) in fields {
+        match key {
+            "fill" => {
+                if let Some(c) = colour(w, v, "fill") {
+                    style.fill = c;
+                }
+            }
+            "stroke" => {
+                if let Some(c) = colour(w, v, "stroke") {
+                    style.stroke = c;
+                }
+            }
+            "stroke-width" => {
+                if let Some(x) = w.number_in(v, "stroke-width", "stroke-width: 1", 0.0, 100.0, "the outline width is in pixels: 0 draws none, 1 is a thin line") {
+                    style.stroke_width = x;
+                }
+            }
+            _ => {
+                if let Some(x) = w.number_in(v, "radius", "radius: 4", 0.0, 100.0, "the radius of point circles is in pixels, e.g. 3") {
+                    style.radius = x;
+                }
+            }
+        }
+    }
+    style
+}

@@ -1,0 +1,376 @@
+//! The Markdown body: title, intro, steps and their safe HTML.
+//!
+//! Safety is decided here, on pulldown-cmark's events: raw HTML becomes text,
+//! links and images keep only harmless URL schemes, and every HTML string we
+//! emit ourselves is escaped.
+
+use crate::diagnostic::{Pos, Sink};
+use crate::source::LineIndex;
+use crate::{Asset, AssetKind};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// The YAML of a ```step block and where it is.
+#[derive(Debug)]
+pub(crate) struct Block {
+    /// The YAML text.
+    pub yaml: String,
+    /// File line of the YAML's first line.
+    pub first_line: usize,
+    /// Columns the fence is indented by.
+    pub col_offset: usize,
+}
+
+/// One `##` section before its step block is read.
+#[derive(Debug)]
+pub(crate) struct RawStep {
+    /// Heading text.
+    pub title: String,
+    /// Where the heading is.
+    pub heading: Pos,
+    /// The section's text as safe HTML (without the heading and the step block).
+    pub html: String,
+    /// The first ```step block, if any.
+    pub block: Option<Block>,
+}
+
+/// What the body holds.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    /// Text of the first `#` heading before any step.
+    pub h1: Option<String>,
+    /// Safe HTML of everything before the first `##`.
+    pub intro: String,
+    /// The steps in order.
+    pub steps: Vec<RawStep>,
+    /// Images, with their positions.
+    pub images: Vec<Asset>,
+}
+
+/// Output events: Markdown events, or an image we render ourselves.
+enum Out {
+    Ev(Event<'static>),
+    Figure { block: String, inline: String },
+}
+
+struct Section {
+    out: Vec<Out>,
+}
+
+/// Splits and renders the body. `offset` is the body's byte offset in `file_text`.
+pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut Sink) -> Body {
+    let pos = |r: &Range<usize>| -> Pos {
+        let (line, column) = lines.line_col(offset + r.start);
+        let end = if r.end > r.start { r.end } else { r.start + 1 };
+        // Mark at most to the end of the first line.
+        let line_end = body[r.start.min(body.len())..].find('\n').map_or(body.len(), |i| r.start + i);
+        Pos { line, column, len: lines.char_len(offset + r.start, offset + end.min(line_end.max(r.start + 1))) }
+    };
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, opts).into_offset_iter().collect();
+
+    let mut result = Body::default();
+    let mut intro = Section { out: Vec::new() };
+    let mut steps: Vec<(RawStep, Section)> = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    // Per link: whether its start was kept (its end must match).
+    let mut links: Vec<bool> = Vec::new();
+    let mut html_lines: Vec<usize> = Vec::new();
+    while i < events.len() {
+        let (ev, range) = &events[i];
+        let no_steps_yet = steps.is_empty();
+        let section = match steps.last_mut() {
+            Some((_, s)) => s,
+            None => &mut intro,
+        };
+        match ev {
+            Event::Start(Tag::Heading { level, .. }) if depth == 0 && (*level == HeadingLevel::H2 || (*level == HeadingLevel::H1 && no_steps_yet && result.h1.is_none())) => {
+                let (text, next) = plain_text(&events, i);
+                let p = pos(range);
+                if *level == HeadingLevel::H1 {
+                    result.h1 = Some(text);
+                } else {
+                    if text.trim().is_empty() {
+                        sink.error(
+                            "E0042",
+                            p,
+                            "this `##` heading has no text",
+                            Some("every `##` heading starts a step and becomes its title; write the title after `## `".into()),
+                        );
+                    }
+                    steps.push((
+                        RawStep { title: text.trim().to_owned(), heading: p, html: String::new(), block: None },
+                        Section { out: Vec::new() },
+                    ));
+                }
+                i = next;
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if depth == 0 && info.split_whitespace().next() == Some("step") => {
+                let mut yaml = String::new();
+                let mut j = i + 1;
+                while j < events.len() {
+                    match &events[j].0 {
+                        Event::Text(t) => yaml.push_str(t),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let p = pos(range);
+                match steps.last_mut() {
+                    None => sink.error(
+                        "E0045",
+                        p,
+                        "this ```step block comes before the first `##` heading",
+                        Some("a ```step block belongs to the step whose `##` heading is above it; move it below a heading".into()),
+                    ),
+                    Some((step, _)) if step.block.is_some() => sink.error(
+                        "E0044",
+                        p,
+                        format!("the step `{}` already has a ```step block", step.title),
+                        Some("put all settings of a step into its first ```step block, or start a new step with a `##` heading above this block".into()),
+                    ),
+                    Some((step, _)) => {
+                        step.block = Some(Block { yaml, first_line: p.line + 1, col_offset: p.column - 1 });
+                    }
+                }
+                i = j + 1;
+                continue;
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                let (alt, next) = plain_text(&events, i);
+                let p = pos(range);
+                let url = dest_url.trim().to_owned();
+                if alt.trim().is_empty() {
+                    sink.error(
+                        "E0050",
+                        p,
+                        "this image has no alt text",
+                        Some("describe what the image shows for people who cannot see it: `![Children on a slide in Planten un Blomen](images/slide.jpg)`".into()),
+                    );
+                }
+                if url_allowed(&url) {
+                    result.images.push(Asset { kind: AssetKind::Image, url: url.clone(), line: p.line, column: p.column });
+                    section.out.push(figure(&url, alt.trim(), title.trim()));
+                } else {
+                    sink.warning(
+                        "W0002",
+                        p,
+                        format!("the image address `{}` is left out", short(&url)),
+                        Some("images must be files next to story.md (e.g. `images/photo.jpg`) or `https://` addresses".into()),
+                    );
+                    section.out.push(Out::Ev(Event::Text(CowStr::from(alt))));
+                }
+                i = next;
+                continue;
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let keep = url_allowed(dest_url);
+                if !keep {
+                    sink.warning(
+                        "W0002",
+                        pos(range),
+                        format!("the link address `{}` is left out; the link text stays as plain text", short(dest_url)),
+                        Some("links can go to `https://`, `http://` and `mailto:` addresses, other files of the story and `#step-id`".into()),
+                    );
+                } else {
+                    section.out.push(Out::Ev(ev.clone().into_static()));
+                }
+                links.push(keep);
+                depth += 1;
+            }
+            Event::End(TagEnd::Link) => {
+                if links.pop().unwrap_or(false) {
+                    section.out.push(Out::Ev(ev.clone().into_static()));
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Html(t) | Event::InlineHtml(t) => {
+                let p = pos(range);
+                if !html_lines.contains(&p.line) {
+                    html_lines.push(p.line);
+                    sink.warning(
+                        "W0003",
+                        p,
+                        "HTML in the text is shown as written, not run as HTML",
+                        Some("use Markdown instead: **bold**, *italic*, [link](https://example.org), ![description](image.jpg)".into()),
+                    );
+                }
+                section.out.push(Out::Ev(Event::Text(CowStr::from(t.to_string()))));
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                section.out.push(Out::Ev(Event::Start(Tag::Paragraph)));
+                depth += 1;
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                section.out.push(Out::Ev(Event::End(TagEnd::Paragraph)));
+                depth = depth.saturating_sub(1);
+            }
+            Event::Start(_) => {
+                depth += 1;
+                section.out.push(Out::Ev(ev.clone().into_static()));
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                section.out.push(Out::Ev(ev.clone().into_static()));
+            }
+            _ => section.out.push(Out::Ev(ev.clone().into_static())),
+        }
+        i += 1;
+    }
+    result.intro = to_html(intro.out);
+    result.steps = steps
+        .into_iter()
+        .map(|(mut step, section)| {
+            step.html = to_html(section.out);
+            step
+        })
+        .collect();
+    result
+}
+
+/// Plain text inside the element that starts at `start`, and the index after its end.
+fn plain_text(events: &[(Event<'_>, Range<usize>)], start: usize) -> (String, usize) {
+    let mut text = String::new();
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return (text, i + 1);
+                }
+            }
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+        i += 1;
+    }
+    (text, i)
+}
+
+/// True for URLs that are safe in a link or image: http, https, mailto, relative, `#`.
+pub(crate) fn url_allowed(url: &str) -> bool {
+    // Browsers ignore tabs and line breaks inside URLs (`java\tscript:`), so we do too.
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let cleaned = cleaned.trim_start_matches(|c: char| c.is_control() || c == ' ');
+    match scheme(cleaned) {
+        None => true,
+        Some(s) => matches!(s.to_ascii_lowercase().as_str(), "http" | "https" | "mailto"),
+    }
+}
+
+/// The URL scheme, if the URL has one.
+fn scheme(url: &str) -> Option<&str> {
+    let end = url.find([':', '/', '?', '#'])?;
+    if url.as_bytes().get(end) != Some(&b':') || end == 0 {
+        return None;
+    }
+    Some(&url[..end])
+}
+
+/// True for `http://` and `https://` URLs (not checked on disk).
+pub(crate) fn is_remote(url: &str) -> bool {
+    scheme(url).is_some()
+}
+
+fn short(s: &str) -> String {
+    let mut t: String = s.chars().take(60).collect();
+    if s.chars().count() > 60 {
+        t.push('…');
+    }
+    t
+}
+
+fn figure(url: &str, alt: &str, credit: &str) -> Out {
+    let img = format!("<img src=\"{}\" alt=\"{}\" loading=\"lazy\">", escape(url), escape(alt));
+    if credit.is_empty() {
+        Out::Figure { block: format!("<figure>{img}</figure>\n"), inline: img }
+    } else {
+        let c = escape(credit);
+        Out::Figure {
+            block: format!("<figure>{img}<figcaption>{c}</figcaption></figure>\n"),
+            inline: format!("{img}<small class=\"credit\">{c}</small>"),
+        }
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn to_html(out: Vec<Out>) -> String {
+    let mut events: Vec<Event<'static>> = Vec::with_capacity(out.len());
+    let mut it = out.into_iter().peekable();
+    let mut pending_para = false;
+    while let Some(o) = it.next() {
+        match o {
+            Out::Ev(Event::Start(Tag::Paragraph)) => {
+                if let Some(Out::Figure { .. }) = it.peek() {
+                    pending_para = true;
+                    continue;
+                }
+                events.push(Event::Start(Tag::Paragraph));
+            }
+            Out::Figure { block, inline } => {
+                if pending_para && matches!(it.peek(), Some(Out::Ev(Event::End(TagEnd::Paragraph)))) {
+                    it.next();
+                    events.push(Event::Html(CowStr::from(block)));
+                } else {
+                    if pending_para {
+                        events.push(Event::Start(Tag::Paragraph));
+                    }
+                    events.push(Event::InlineHtml(CowStr::from(inline)));
+                }
+                pending_para = false;
+            }
+            Out::Ev(e) => {
+                if pending_para {
+                    events.push(Event::Start(Tag::Paragraph));
+                    pending_para = false;
+                }
+                events.push(e);
+            }
+        }
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes() {
+        for ok in ["https://x.org", "HTTP://x", "mailto:a@b.c", "images/a.png", "#step", "../a b.png", "a/b:c"] {
+            assert!(url_allowed(ok), "{ok}");
+        }
+        for bad in ["javascript:alert(1)", "JaVaScRiPt:x", "java\tscript:x", " javascript:x", "data:image/png;base64,AA", "vbscript:x", "file:///etc/passwd"] {
+            assert!(!url_allowed(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! The whole file: encoding, front matter, body, steps, cross-checks.
+
+use crate::diagnostic::{Pos, Sink};
+use crate::source::LineIndex;
+use crate::suggest::did_you_mean;
+use crate::walk::Walker;
+use crate::yaml::{self, YamlError, YamlErrorKind};
+use crate::{front_matter, markdown, slugify, step_block, Asset, AssetKind, ParsedStory, Spans};
+use std::collections::HashMap;
+use twinstory_model::{Step, Story, FORMAT_VERSION};
+
+/// The largest story.md read (10 MB); data belongs in data files.
+pub const MAX_FILE_BYTES: usize = 10 * 1000 * 1000;
+
+/// Parses story.md into the model plus every diagnostic; never panics, never stops at the first problem.
+pub fn parse_story(file_display: &str, source: &[u8]) -> ParsedStory {
+    let mut sink = Sink::new(file_display);
+    let story = parse_into(&mut sink, source);
+    let (story, assets, spans) = match story {
+        Some((s, a, sp)) => (Some(s), a, sp),
+        None => (None, Vec::new(), Spans::default()),
+    };
+    let mut diagnostics = sink.diags;
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    ParsedStory {
+        story,
+        diagnostics,
+        assets,
+        spans,
+    }
+}
+
+fn at(line: usize, column: usize) -> Pos {
+    Pos { line, column, len: 0 }
+}
+
+fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Spans)> {
+    if source.len() > MAX_FILE_BYTES {
+        sink.error(
+            "E0003",
+            at(1, 1),
+            format!(
+                "this file is {:.1} MB; a story.md can be at most {} MB",
+                source.len() as f64 / 1e6,
+                MAX_FILE_BYTES / 1_000_000
+            ),
+            Some("keep the text in story.md and put data into files under data/ that layers refer to".into()),
+        );
+        return None;
+    }
+    let head = &source[..source.len().min(8192)];
+    if head.contains(&0) {
+        let nul = head.iter().position(|&b| b == 0).unwrap_or(0);
+        let line = 1 + head[..nul].iter().filter(|&&b| b == b'\n').count();
+        sink.error(
+            "E0002",
+            at(line, 1),
+            "this file is not text (it contains binary data)",
+            Some("a story must be a plain text file in Markdown; check that you opened the right file".into()),
+        );
+        return None;
+    }
+    let text: std::borrow::Cow<'_, str> = match std::str::from_utf8(source) {
+        Ok(t) => t.into(),
+        Err(e) => {
+            let bad = e.valid_up_to();
+            let line = 1 + source[..bad].iter().filter(|&&b| b == b'\n').count();
+            let line_start = source[..bad].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = 1 + String::from_utf8_lossy(&source[line_start..bad]).chars().count();
+            sink.error(
+                "E0001",
+                at(line, column),
+                format!("this file is not UTF-8 text: byte 0x{:02X} cannot be read", source[bad]),
+                Some("save the file with the encoding UTF-8 (in most editors: Save as… → Encoding: UTF-8)".into()),
+            );
+            String::from_utf8_lossy(source)
+        }
+    };
+    // A byte-order mark is invisible to authors; reading past it keeps line 1 intact.
+    let text: &str = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let lines = LineIndex::new(text);
+
+    // Front matter: a first line `---`, YAML, a line `---` (or `...`).
+    let mut fm = front_matter::FrontMatter::default();
+    let mut fm_ok = false;
+    let body_start;
+    if lines.line_text(1).trim_end() == "---" {
+        let close = (2..=lines.line_count()).find(|&l| matches!(lines.line_text(l).trim_end(), "---" | "..."));
+        let Some(close) = close else {
+            sink.error(
+                "E0011",
+                Pos { line: 1, column: 1, len: 3 },
+                "the front matter that starts here is never closed",
+                Some("add a line with only `---` after the settings (title, layers …) and before the text".into()),
+            );
+            return None;
+        };
+        let yaml_text = &text[lines.line_start(2)..lines.line_start(close)];
+        let mut w = Walker::new(sink, yaml_text, 2, 0);
+        match yaml::parse(yaml_text) {
+            Ok(root) => {
+                fm = front_matter::read(&mut w, &root);
+                fm_ok = true;
+            }
+            Err(e) => yaml_error(&mut w, &e, "front matter"),
+        }
+        if fm_ok && fm.title.is_none() {
+            sink.error(
+                "E0040",
+                Pos { line: 1, column: 1, len: 3 },
+                "the story has no title",
+                Some("add a line `title: …` to the front matter, e.g. `title: Playgrounds in Hamburg`".into()),
+            );
+        }
+        body_start = lines.line_start(close + 1);
+    } else {
+        sink.error(
+            "E0010",
+            at(1, 1),
+            "story.md must start with front matter: a line `---`, the settings, and another `---`",
+            Some("put this at the very top:\n---\ntitle: My story\n---".into()),
+        );
+        body_start = 0;
+    }
+
+    let body = markdown::read(&text[body_start..], body_start, &lines, sink);
+    let layer_ids: Vec<&str> = fm.layers.iter().map(|l| l.id.as_str()).collect();
+    let mut steps = Vec::new();
+    let mut step_view = Vec::new();
+    let mut first_line_of: HashMap<String, usize> = HashMap::new();
+    let mut shown: Vec<&str> = Vec::new();
+    let mut fitted: Vec<String> = Vec::new();
+    for (n, raw) in body.steps.iter().enumerate() {
+        let mut settings = step_block::StepSettings::default();
+        match &raw.block {
+            Some(b) => {
+                let mut w = Walker::new(sink, &b.yaml, b.first_line, b.col_offset);
+                match yaml::parse(&b.yaml) {
+                    Ok(root) => settings = step_block::read(&mut w, &root),
+                    Err(e) => yaml_error(&mut w, &e, "```step block"),
+                }
+            }
+            None => {
+                let previous: Option<&Step> = steps.last();
+                let help = if previous.is_some() {
+                    "the map stays as the step before left it; add a ```step block (e.g. `show: [layer-id]`) to change it"
+                } else {
+                    "the map shows no layers here; add a ```step block below the heading, e.g.\n```step\nview: { fit: layer-id }\nshow: [layer-id]\n```"
+                };
+                sink.warning(
+                    "W0001",
+                    raw.heading,
+                    format!("the step `{}` has no ```step block", raw.title),
+                    Some(help.into()),
+                );
+                if let Some(p) = previous {
+                    settings.view = p.view.clone();
+                    settings.show = p.show.clone();
+                    settings.transition = p.transition;
+                }
+            }
+        }
+        if fm_ok {
+            for (id, p) in &settings.layer_refs {
+                if !layer_ids.contains(&id.as_str()) {
+                    let help = did_you_mean(id, &layer_ids, "the layers are");
+                    let help = help.or_else(|| Some("add the layer under `layers:` in the front matter".into()));
+                    sink.error("E0101", *p, format!("unknown layer `{id}`"), help);
+                }
+            }
+        }
+        let (id, id_pos) = match settings.id.clone() {
+            Some((id, p)) => (id, p),
+            None => {
+                let s = slugify(&raw.title);
+                (if s.is_empty() { format!("step-{}", n + 1) } else { s }, raw.heading)
+            }
+        };
+        if let Some(first) = first_line_of.get(&id) {
+            sink.error(
+                "E0043",
+                id_pos,
+                format!("two steps have the id `{id}`; the first is on line {first}"),
+                Some("step ids must be unique, because they are the steps' links; give this step another `id:` in its ```step block".into()),
+            );
+        } else {
+            first_line_of.insert(id.clone(), id_pos.line);
+        }
+        fitted.extend(settings.layer_refs.iter().map(|(id, _)| id.clone()));
+        step_view.push(settings.view_pos);
+        steps.push(Step {
+            id,
+            title: raw.title.clone(),
+            html: raw.html.clone(),
+            view: settings.view,
+            show: settings.show,
+            transition: settings.transition,
+        });
+    }
+    for s in &steps {
+        shown.extend(s.show.iter().map(|l| l.layer.as_str()));
+    }
+    if steps.is_empty() {
+        let line = lines.line_col(body_start).0;
+        sink.error(
+            "E0041",
+            at(line, 1),
+            "the story has no steps",
+            Some("start each step with a `##` heading, followed by a ```step block and its text".into()),
+        );
+    } else if fm_ok {
+        for (layer, p) in fm.layers.iter().zip(&fm.url_pos) {
+            if !shown.contains(&layer.id.as_str()) && !fitted.contains(&layer.id) {
+                sink.warning(
+                    "W0006",
+                    *p,
+                    format!("the layer `{}` is never shown", layer.id),
+                    Some(format!("add it to the `show` list of a step (`show: [{}]`), or delete the layer", layer.id)),
+                );
+            }
+        }
+    }
+
+    let mut assets: Vec<Asset> = fm
+        .layers
+        .iter()
+        .zip(&fm.url_pos)
+        .filter(|(l, _)| !markdown::is_remote(l.source.url()))
+        .map(|(l, p)| Asset { kind: AssetKind::Data, url: l.source.url().to_owned(), line: p.line, column: p.column })
+        .collect();
+    assets.extend(body.images);
+    let story = Story {
+        format: FORMAT_VERSION,
+        title: fm.title.unwrap_or_default(),
+        lang: fm.lang.unwrap_or_else(|| "de".to_owned()),
+        summary: fm.summary,
+        authors: fm.authors,
+        credits: fm.credits,
+        theme: fm.theme,
+        intro: body.intro,
+        layers: fm.layers,
+        steps,
+    };
+    Some((story, assets, Spans { layer_url: fm.url_pos, step_view }))
+}
+
+/// Reports a YAML error at its position in the file.
+fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str) {
+    let pos = w.file_pos(e.line, e.column);
+    match e.kind {
+        YamlErrorKind::Syntax => w.sink.error(
+            "E0012",
+            pos,
+            format!("the {what} is not valid YAML: {}", e.message),
+            Some("check the brackets, quotes and indentation near here; text with `:` or `#` in it must be in quotes".into()),
+        ),
+        YamlErrorKind::DuplicateKey => w.sink.error(
+            "E0013",
+            pos,
+            format!("the {what} has a setting twice: {}", e.message),
+            Some("keep only one of the two lines".into()),
+        ),
+        YamlErrorKind::Limit => w.sink.error(
+            "E0014",
+            pos,
+            format!("the {what} is too large or too deeply nested to read"),
+            Some("story settings are short; anchors (`&`) and aliases (`*`) that repeat big parts are not needed".into()),
+        ),
+    }
+}

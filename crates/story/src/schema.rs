@@ -1,0 +1,96 @@
+//! JSON Schema (draft-07) of what an author writes: the front matter and a ```step block.
+
+use schemars::{generate::SchemaSettings, JsonSchema};
+use std::collections::BTreeMap;
+use twinstory_model::{LayerStyle, Source, Theme, Transition, View};
+
+/// The settings between the `---` lines at the top of story.md.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(title = "twinstory story.md front matter")]
+#[allow(dead_code)]
+struct FrontMatter {
+    /// Title shown at the top of the story and in the browser tab (required).
+    title: String,
+    /// Language of the story text as a BCP 47 tag, e.g. `de` or `en`.
+    #[schemars(default = "default_lang")]
+    lang: Option<String>,
+    /// One or two sentences that say what the story is about.
+    summary: Option<String>,
+    /// Names of the people or teams who wrote the story.
+    #[serde(default)]
+    authors: Vec<String>,
+    /// Source and licence lines shown at the end of the story and under the map.
+    #[serde(default)]
+    credits: Vec<String>,
+    /// Colours of the story page.
+    #[serde(default)]
+    theme: Option<Theme>,
+    /// Data layers under their ids (letters, digits, `-`, `_`), drawn in this order: the first is at the bottom.
+    #[serde(default)]
+    layers: BTreeMap<String, LayerSettings>,
+}
+
+fn default_lang() -> &'static str {
+    "de"
+}
+
+/// One data layer; its id is the key it is written under.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code)]
+struct LayerSettings {
+    /// Human-readable name, shown in legends.
+    title: Option<String>,
+    /// Where the features come from (required).
+    source: Source,
+    /// How the features are drawn.
+    #[serde(default)]
+    style: Option<LayerStyle>,
+    /// Source and licence line for this layer, shown under the map while it is visible.
+    attribution: Option<String>,
+    /// Tooltip template, e.g. `{name}: {value}`.
+    tooltip: Option<String>,
+}
+
+/// The YAML inside a ```step block below a `##` heading.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code)]
+struct StepBlock {
+    /// Id used in links (`#harbour`); made from the heading when left out. Letters, digits, `-`, `_`.
+    id: Option<String>,
+    /// Where the camera goes: `{center: [lon, lat], zoom}` or `{fit: layer-id}` / `{fit: [west, south, east, north]}`. Left out: the previous step's view stays.
+    view: Option<View>,
+    /// Layers visible in this step, bottom to top; every other layer is hidden.
+    #[serde(default)]
+    show: Vec<ShowEntry>,
+    /// How the camera moves to this step's view (default `fly`).
+    #[serde(default)]
+    transition: Option<Transition>,
+}
+
+/// A layer to show: its id, or `{layer, opacity}`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum ShowEntry {
+    /// Id of a layer, shown fully opaque.
+    Id(String),
+    /// A layer with an opacity.
+    WithOpacity {
+        /// Id of the layer.
+        layer: String,
+        /// Opacity from 0 (invisible) to 1 (opaque); default 1.
+        #[schemars(range(min = 0.0, max = 1.0))]
+        opacity: Option<f64>,
+    },
+}
+
+/// The JSON Schema (draft-07) of the front matter, with the ```step block under `definitions.StepBlock`.
+pub fn schema_json() -> String {
+    let mut generator = SchemaSettings::draft07().into_generator();
+    generator.subschema_for::<StepBlock>();
+    let schema = generator.into_root_schema_for::<FrontMatter>();
+    serde_json::to_string_pretty(&schema).unwrap_or_else(|_| "{}".to_owned())
+}

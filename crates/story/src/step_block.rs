@@ -1,0 +1,284 @@
+//! The YAML inside a ```step block: id, view, show and transition.
+
+use crate::diagnostic::Pos;
+use crate::walk::{is_valid_id, Walker};
+use crate::yaml::{Kind, Node};
+use twinstory_model::{FitTarget, LayerState, Transition, View};
+
+/// Settings of a ```step block.
+pub(crate) const STEP_FIELDS: &[&str] = &["id", "view", "show", "transition"];
+/// Settings of `view`.
+pub(crate) const VIEW_FIELDS: &[&str] = &["center", "zoom", "bearing", "fit"];
+/// Settings of one entry of `show` written as a group.
+pub(crate) const SHOW_FIELDS: &[&str] = &["layer", "opacity"];
+/// Values of `transition`.
+const TRANSITIONS: &[&str] = &["fly", "ease", "jump"];
+/// The largest latitude Web Mercator maps show.
+pub(crate) const MAX_LAT: f64 = 85.05;
+
+/// What a ```step block says, with the positions later checks need.
+#[derive(Debug, Default)]
+pub(crate) struct StepSettings {
+    /// `id`, with the value's position.
+    pub id: Option<(String, Pos)>,
+    /// The view, if valid.
+    pub view: Option<View>,
+    /// Position of `center` or `fit`, for the bounds check.
+    pub view_pos: Option<Pos>,
+    /// Layers shown.
+    pub show: Vec<LayerState>,
+    /// The transition.
+    pub transition: Transition,
+    /// Every layer id the block names, with its position.
+    pub layer_refs: Vec<(String, Pos)>,
+}
+
+/// Reads a step block's tree.
+pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
+    let mut s = StepSettings::default();
+    let Some(fields) = w.fields(root, STEP_FIELDS, "the ```step block", "view: { center: [9.99, 53.55], zoom: 12 }") else {
+        return s;
+    };
+    for (key, _k, v) in fields {
+        match key {
+            "id" => {
+                if let Some(id) = w.text(v, "id", "id: harbour") {
+                    let pos = w.pos(v);
+                    if is_valid_id(&id) {
+                        s.id = Some((id, pos));
+                    } else {
+                        w.sink.error(
+                            "E0023",
+                            pos,
+                            format!("`{id}` cannot be a step id"),
+                            Some("use only letters, digits, `-` and `_`, e.g. `old-town`; the id becomes the step's link (#old-town)".into()),
+                        );
+                    }
+                }
+            }
+            "view" => read_view(w, v, &mut s),
+            "show" => read_show(w, v, &mut s),
+            _ => {
+                if let Some(t) = w.text(v, "transition", "transition: fly") {
+                    match t.as_str() {
+                        "fly" => s.transition = Transition::Fly,
+                        "ease" => s.transition = Transition::Ease,
+                        "jump" => s.transition = Transition::Jump,
+                        other => w.not_one_of(v, "transition", other, TRANSITIONS),
+                    }
+                }
+            }
+        }
+    }
+    s
+}
+
+fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
+    let Some(fields) = w.fields(n, VIEW_FIELDS, "`view`", "view: { center: [9.99, 53.55], zoom: 12 }") else {
+        return;
+    };
+    let mut view = View::default();
+    let mut ok = true;
+    let (mut center_node, mut zoom_node, mut fit_node) = (None, None, None);
+    for (key, k, v) in fields {
+        match key {
+            "center" => {
+                center_node = Some(k);
+                s.view_pos = Some(w.pos(v));
+                view.center = read_center(w, v);
+                ok &= view.center.is_some();
+            }
+            "zoom" => {
+                zoom_node = Some(k);
+                view.zoom = w.number_in(v, "zoom", "zoom: 12", 0.0, 22.0, "0 shows the whole world, 11 a city, 15 a street, 22 a house");
+                ok &= view.zoom.is_some();
+            }
+            "bearing" => match w.number(v, "bearing", "bearing: 30") {
+                Some(b) => view.bearing = b,
+                None => ok = false,
+            },
+            _ => {
+                fit_node = Some(k);
+                s.view_pos = Some(w.pos(v));
+                view.fit = read_fit(w, v, s);
+                ok &= view.fit.is_some();
+            }
+        }
+    }
+    match (center_node, zoom_node, fit_node) {
+        (Some(_), _, Some(f)) => {
+            let pos = w.pos(f);
+            w.sink.error(
+                "E0024",
+                pos,
+                "`view` has both `center` and `fit`",
+                Some("use either `center` with `zoom`, or `fit` alone".into()),
+            );
+            ok = false;
+        }
+        (None, Some(z), Some(_)) => {
+            let pos = w.pos(z);
+            w.sink.error(
+                "E0024",
+                pos,
+                "`zoom` cannot be used together with `fit`",
+                Some("`fit` picks the zoom that shows everything; delete `zoom`, or use `center` with `zoom`".into()),
+            );
+            ok = false;
+        }
+        (Some(_), None, None) => {
+            w.missing(n, "zoom", "`view` with a `center`", "zoom: 12");
+            ok = false;
+        }
+        (None, Some(_), None) => {
+            w.missing(n, "center", "`view` with a `zoom`", "center: [9.99, 53.55]");
+            ok = false;
+        }
+        (None, None, None) => {
+            let pos = w.pos(n);
+            w.sink.error(
+                "E0022",
+                pos,
+                "`view` says neither where to look (`center` and `zoom`) nor what to show (`fit`)",
+                Some("write e.g. `view: { center: [9.99, 53.55], zoom: 12 }` or `view: { fit: quarters }`".into()),
+            );
+            ok = false;
+        }
+        _ => {}
+    }
+    if ok {
+        s.view = Some(view);
+    }
+}
+
+/// Two numbers: longitude, latitude.
+fn read_center(w: &mut Walker<'_, '_>, n: &Node) -> Option<[f64; 2]> {
+    let example = "center: [9.99, 53.55]";
+    let Kind::Seq(items) = &n.kind else {
+        w.wrong_type(n, "center", "two numbers in brackets, [longitude, latitude]", example);
+        return None;
+    };
+    if items.len() != 2 {
+        let pos = w.pos(n);
+        w.sink.error(
+            "E0021",
+            pos,
+            format!("`center` must have two numbers, [longitude, latitude], but it has {}", items.len()),
+            Some(format!("write it like this: `{example}`")),
+        );
+        return None;
+    }
+    let lon = lon_lat(w, &items[0], "longitude", 180.0);
+    let lat = lon_lat(w, &items[1], "latitude", MAX_LAT);
+    Some([lon?, lat?])
+}
+
+fn lon_lat(w: &mut Walker<'_, '_>, n: &Node, name: &str, max: f64) -> Option<f64> {
+    let v = w.number(n, name, "center: [9.99, 53.55]")?;
+    if v.abs() > max {
+        let pos = w.pos(n);
+        let help = if name == "latitude" && v.abs() <= 180.0 {
+            "the map cannot show latitudes beyond ±85.05°; check that `center` is [longitude, latitude], in that order"
+        } else {
+            "longitudes go from -180 to 180 degrees; check that the value is in degrees (WGS 84), not metres"
+        };
+        w.sink.error(
+            "E0030",
+            pos,
+            format!("{name} {v} is outside the map (±{max}°)"),
+            Some(help.into()),
+        );
+        return None;
+    }
+    Some(v)
+}
+
+fn read_fit(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) -> Option<FitTarget> {
+    let example = "fit: quarters";
+    match &n.kind {
+        Kind::Str(id) => {
+            s.layer_refs.push((id.clone(), w.pos(n)));
+            Some(FitTarget::Layer(id.clone()))
+        }
+        Kind::Seq(items) if items.len() == 4 => {
+            let mut b = [0.0; 4];
+            let mut ok = true;
+            for (i, item) in items.iter().enumerate() {
+                let (name, max) = if i % 2 == 0 { ("longitude", 180.0) } else { ("latitude", MAX_LAT) };
+                match lon_lat(w, item, name, max) {
+                    Some(v) => b[i] = v,
+                    None => ok = false,
+                }
+            }
+            if ok && (b[0] >= b[2] || b[1] >= b[3]) {
+                let pos = w.pos(n);
+                w.sink.error(
+                    "E0030",
+                    pos,
+                    "the box in `fit` is empty or upside down",
+                    Some("write it as [west, south, east, north], e.g. `fit: [9.7, 53.4, 10.3, 53.7]`".into()),
+                );
+                ok = false;
+            }
+            ok.then_some(FitTarget::Bbox(b))
+        }
+        Kind::Seq(items) => {
+            let pos = w.pos(n);
+            w.sink.error(
+                "E0021",
+                pos,
+                format!("a box in `fit` must have four numbers, [west, south, east, north], but it has {}", items.len()),
+                Some("write e.g. `fit: [9.7, 53.4, 10.3, 53.7]`, or name a layer: `fit: quarters`".into()),
+            );
+            None
+        }
+        _ => {
+            w.wrong_type(n, "fit", "a layer id or [west, south, east, north]", example);
+            None
+        }
+    }
+}
+
+fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
+    let items: Vec<&Node> = match &n.kind {
+        Kind::Seq(items) => items.iter().collect(),
+        Kind::Null => Vec::new(),
+        _ => vec![n],
+    };
+    for item in items {
+        match &item.kind {
+            Kind::Str(id) => {
+                s.layer_refs.push((id.clone(), w.pos(item)));
+                s.show.push(LayerState { layer: id.clone(), opacity: 1.0 });
+            }
+            Kind::Map(_) => {
+                let Some(fields) = w.fields(item, SHOW_FIELDS, "an entry of `show`", "{ layer: playgrounds, opacity: 0.5 }") else {
+                    continue;
+                };
+                let mut layer = None;
+                let mut opacity = Some(1.0);
+                for (key, _k, v) in fields {
+                    if key == "layer" {
+                        if let Some(id) = w.text(v, "layer", "layer: playgrounds") {
+                            s.layer_refs.push((id.clone(), w.pos(v)));
+                            layer = Some(id);
+                        }
+                    } else {
+                        opacity = w.number_in(v, "opacity", "opacity: 0.5", 0.0, 1.0, "0 is invisible, 1 is fully opaque, 0.5 is half transparent");
+                    }
+                }
+                if layer.is_none() && !fields_has_layer(item) {
+                    w.missing(item, "layer", "this entry of `show`", "layer: playgrounds");
+                }
+                if let (Some(layer), Some(opacity)) = (layer, opacity) {
+                    s.show.push(LayerState { layer, opacity });
+                }
+            }
+            _ => w.wrong_type(item, "show", "a list of layer ids", "show: [quarters, playgrounds]"),
+        }
+    }
+}
+
+fn fields_has_layer(n: &Node) -> bool {
+    matches!(&n.kind, Kind::Map(e) if e.iter().any(|(k, _)| k.kind == Kind::Str("layer".into())))
+}

@@ -1,0 +1,200 @@
+//! A YAML tree with positions: serde-saphyr parses, we walk and check.
+//!
+//! Checking a generic tree (instead of deserialising straight into typed
+//! structs) lets the parser report every unknown field and wrong type in one
+//! run, not only the first one serde stops at.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// A YAML node with its position in the YAML text (1-based, in characters).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    /// What the node holds.
+    pub kind: Kind,
+    /// 1-based line in the YAML text.
+    pub line: usize,
+    /// 1-based column (characters) in the YAML text.
+    pub column: usize,
+    /// Length in characters (at least 1).
+    pub len: usize,
+}
+
+/// The value of a YAML node.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Kind {
+    /// `~`, `null` or nothing.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A number with a fraction (or too large for `i64`).
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, keys in file order.
+    Map(Vec<(Node, Node)>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Spanned::<Kind>::deserialize(d)?;
+        let loc = s.referenced;
+        Ok(Node {
+            kind: s.value,
+            line: usize::try_from(loc.line()).unwrap_or(usize::MAX).max(1),
+            column: usize::try_from(loc.column()).unwrap_or(usize::MAX).max(1),
+            len: usize::try_from(loc.span().len()).unwrap_or(1).max(1),
+        })
+    }
+}
+
+struct KindVisitor;
+
+impl<'de> Visitor<'de> for KindVisitor {
+    type Value = Kind;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Kind, E> {
+        Ok(Kind::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Kind, E> {
+        Ok(Kind::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Kind, E> {
+        Ok(i64::try_from(v).map_or(Kind::Float(v as f64), Kind::Int))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Kind, E> {
+        Ok(i64::try_from(v).map_or(Kind::Float(v as f64), Kind::Int))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Kind, E> {
+        Ok(i64::try_from(v).map_or(Kind::Float(v as f64), Kind::Int))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Kind, E> {
+        Ok(Kind::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Kind, E> {
+        Ok(Kind::Str(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Kind, E> {
+        Ok(Kind::Str(v))
+    }
+    fn visit_char<E: de::Error>(self, v: char) -> Result<Kind, E> {
+        Ok(Kind::Str(v.to_string()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Kind, E> {
+        Ok(Kind::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Kind, E> {
+        Ok(Kind::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Kind, D::Error> {
+        d.deserialize_any(KindVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind, A::Error> {
+        let mut items = Vec::new();
+        while let Some(n) = seq.next_element::<Node>()? {
+            items.push(n);
+        }
+        Ok(Kind::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((k, v)) = map.next_entry::<Node, Node>()? {
+            entries.push((k, v));
+        }
+        Ok(Kind::Map(entries))
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(KindVisitor)
+    }
+}
+
+/// A YAML problem with its position in the YAML text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct YamlError {
+    /// What went wrong, in serde-saphyr's words.
+    pub message: String,
+    /// 1-based line, when known.
+    pub line: usize,
+    /// 1-based column, when known.
+    pub column: usize,
+    /// What kind of problem it is.
+    pub kind: YamlErrorKind,
+}
+
+/// Broad classes of YAML problems, for the diagnostic code and help text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum YamlErrorKind {
+    /// The text is not valid YAML.
+    Syntax,
+    /// A key appears twice in one mapping.
+    DuplicateKey,
+    /// Too many nodes, aliases or nesting levels.
+    Limit,
+}
+
+/// Parses YAML text into a tree; an empty text gives `Kind::Null`.
+pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
+    let mut opts = serde_saphyr::Options::default();
+    opts.with_snippet = false;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 64;
+    budget.max_nodes = 250_000;
+    opts.budget = Some(budget);
+    match serde_saphyr::from_str_with_options::<Option<Node>>(text, opts) {
+        Ok(Some(n)) => Ok(n),
+        Ok(None) => Ok(Node {
+            kind: Kind::Null,
+            line: 1,
+            column: 1,
+            len: 1,
+        }),
+        Err(e) => Err(convert_error(&e)),
+    }
+}
+
+fn convert_error(e: &serde_saphyr::Error) -> YamlError {
+    use serde_saphyr::MessageFormatter;
+    let message = serde_saphyr::UserMessageFormatter
+        .format_message(e)
+        .into_owned();
+    let (line, column) = e
+        .location()
+        .map(|l| {
+            (
+                usize::try_from(l.line()).unwrap_or(1).max(1),
+                usize::try_from(l.column()).unwrap_or(1).max(1),
+            )
+        })
+        .unwrap_or((1, 1));
+    let kind = match e {
+        serde_saphyr::Error::DuplicateMappingKey { .. } => YamlErrorKind::DuplicateKey,
+        serde_saphyr::Error::Budget { .. }
+        | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. }
+        | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. }
+        | serde_saphyr::Error::AliasReplayCounterOverflow { .. } => YamlErrorKind::Limit,
+        _ if message.contains("too large or too complex") || message.contains("limit") => {
+            YamlErrorKind::Limit
+        }
+        _ if message.contains("duplicate mapping key") => YamlErrorKind::DuplicateKey,
+        _ => YamlErrorKind::Syntax,
+    };
+    YamlError {
+        message,
+        line,
+        column,
+        kind,
+    }
+}
+
