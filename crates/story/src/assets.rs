@@ -12,9 +12,7 @@ use twinstory_model::{FitTarget, Source};
 ///
 /// Relative paths are relative to `base_dir` (the story folder); `http(s)://` URLs are not checked.
 pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
-    let file = parsed.diagnostics.first().map(|d| d.file.clone());
-    let file = file.unwrap_or_else(|| base_dir.join("story.md").display().to_string());
-    let mut sink = Sink::new(&file);
+    let mut sink = Sink::new(&parsed.spans.file);
     for a in &parsed.assets {
         if a.kind != AssetKind::Image || is_remote(&a.url) || a.url.starts_with('#') {
             continue;
@@ -23,9 +21,16 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         if !path.is_file() {
             sink.error(
                 "E0060",
-                Pos { line: a.line, column: a.column, len: 0 },
+                Pos {
+                    line: a.line,
+                    column: a.column,
+                    len: 0,
+                },
                 format!("the image `{}` does not exist", a.url),
-                Some(format!("the path is relative to the story folder; no file was found at {}", path.display())),
+                Some(format!(
+                    "the path is relative to the story folder; no file was found at {}",
+                    path.display()
+                )),
             );
         }
     }
@@ -50,26 +55,48 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 sink.error(
                     "E0061",
                     pos,
-                    format!("the data file `{url}` of layer `{}` does not exist", layer.id),
-                    Some(format!("the path is relative to the story folder; no file was found at {}", path.display())),
+                    format!(
+                        "the data file `{url}` of layer `{}` does not exist",
+                        layer.id
+                    ),
+                    Some(format!(
+                        "the path is relative to the story folder; no file was found at {}",
+                        path.display()
+                    )),
                 );
                 continue;
             }
         };
         let read = match &layer.source {
             Source::Geojson { .. } => read_geojson(url, &bytes),
-            Source::Csv { lat, lon, delimiter, .. } => {
-                let opts = CsvOptions { lat: lat.clone(), lon: lon.clone(), delimiter: *delimiter };
+            Source::Csv {
+                lat,
+                lon,
+                delimiter,
+                ..
+            } => {
+                let opts = CsvOptions {
+                    lat: lat.clone(),
+                    lon: lon.clone(),
+                    delimiter: *delimiter,
+                };
                 read_csv_points(url, &bytes, &opts)
             }
         };
         match read {
             Ok(data) => {
-                for w in data.warnings.iter().filter(|w| !is_silent_repair(&w.message)) {
+                for w in data
+                    .warnings
+                    .iter()
+                    .filter(|w| !is_silent_repair(&w.message))
+                {
                     sink.warning(
                         "W0004",
                         pos,
-                        format!("data file `{url}`: {}", with_position(&w.message, w.position.as_ref())),
+                        format!(
+                            "data file `{url}`: {}",
+                            with_position(&w.message, w.position.as_ref())
+                        ),
                         w.hint.clone(),
                     );
                 }
@@ -90,7 +117,11 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 sink.error(
                     "E0062",
                     pos,
-                    format!("the data file `{url}` of layer `{}` cannot be read: {}", layer.id, with_position(&e.message, e.position.as_ref())),
+                    format!(
+                        "the data file `{url}` of layer `{}` cannot be read: {}",
+                        layer.id,
+                        with_position(&e.message, e.position.as_ref())
+                    ),
                     e.hint.clone(),
                 );
             }
@@ -103,7 +134,12 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         // Generous: the data's box grown by its own size (at least half a degree) on each side.
         let mx = w.max(0.5);
         let my = h.max(0.5);
-        let (x0, y0, x1, y1) = (b.min().x - mx, b.min().y - my, b.max().x + mx, b.max().y + my);
+        let (x0, y0, x1, y1) = (
+            b.min().x - mx,
+            b.min().y - my,
+            b.max().x + mx,
+            b.max().y + my,
+        );
         let inside = |x: f64, y: f64| x >= x0 && x <= x1 && y >= y0 && y <= y1;
         for (i, step) in story.steps.iter().enumerate() {
             let Some(view) = &step.view else { continue };
@@ -118,7 +154,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             if !inside(x, y) {
                 let swapped = inside(y, x);
                 let help = if swapped {
-                    format!("the numbers look swapped: `center` is [longitude, latitude], so write [{y}, {x}]")
+                    format!("the numbers look swapped: `center` is [longitude, latitude], so write [{}, {}]", deg(y), deg(x))
                 } else {
                     format!(
                         "the data lies between longitude {:.3} and {:.3}, latitude {:.3} and {:.3}; check the numbers, or use `fit: <layer>`",
@@ -128,7 +164,12 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 sink.warning(
                     "W0005",
                     pos,
-                    format!("the view of step `{}` is outside the data's bounds ({x}, {y})", step.id),
+                    format!(
+                        "the view of step `{}` is outside the data's bounds ({}, {})",
+                        step.id,
+                        deg(x),
+                        deg(y)
+                    ),
                     Some(help),
                 );
             }
@@ -146,6 +187,17 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
 fn is_silent_repair(message: &str) -> bool {
     message.contains("were reversed")
         && (message.contains("ran clockwise") || message.contains("ran counterclockwise"))
+}
+
+/// Degrees with at most six decimals, without trailing zeros.
+fn deg(v: f64) -> String {
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }
 
 fn with_position(message: &str, position: Option<&twinstory_data::Position>) -> String {

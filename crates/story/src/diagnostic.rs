@@ -72,7 +72,13 @@ impl Sink {
     }
 
     /// Reports an error.
-    pub fn error(&mut self, code: &str, pos: Pos, message: impl Into<String>, help: Option<String>) {
+    pub fn error(
+        &mut self,
+        code: &str,
+        pos: Pos,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
         self.push(Severity::Error, code, pos, message.into(), help);
     }
 
@@ -87,7 +93,14 @@ impl Sink {
         self.push(Severity::Warning, code, pos, message.into(), help);
     }
 
-    fn push(&mut self, severity: Severity, code: &str, pos: Pos, message: String, help: Option<String>) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        pos: Pos,
+        message: String,
+        help: Option<String>,
+    ) {
         let (end_line, end_column) = if pos.len > 0 {
             (Some(pos.line), Some(pos.column + pos.len))
         } else {

@@ -70,9 +70,17 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> FrontMatter {
                     }
                 }
             }
-            "summary" => fm.summary = w.text(v, "summary", "summary: One sentence about the story."),
+            "summary" => {
+                fm.summary = w.text(v, "summary", "summary: One sentence about the story.")
+            }
             "authors" => fm.authors = w.text_list(v, "authors", "authors: [Jane Doe]"),
-            "credits" => fm.credits = w.text_list(v, "credits", "credits: [\"Data: City of Hamburg, CC BY 4.0\"]"),
+            "credits" => {
+                fm.credits = w.text_list(
+                    v,
+                    "credits",
+                    "credits: [\"Data: City of Hamburg, CC BY 4.0\"]",
+                )
+            }
             "theme" => fm.theme = read_theme(w, v),
             "layers" => read_layers(w, v, &mut fm),
             _ => {}
@@ -86,12 +94,14 @@ fn is_language_tag(s: &str) -> bool {
     let first_ok = parts
         .next()
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    first_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn read_theme(w: &mut Walker<'_, '_>, n: &Node) -> Theme {
     let mut theme = Theme::default();
-    let Some(fields) = w.fields(n, THEME_FIELDS, "`theme`", "theme: { accent: \"#005ca9\" }") else {
+    let Some(fields) = w.fields(n, THEME_FIELDS, "`theme`", "theme: { accent: \"#005ca9\" }")
+    else {
         return theme;
     };
     for (key, _k, v) in fields {
@@ -108,6 +118,20 @@ fn read_theme(w: &mut Walker<'_, '_>, n: &Node) -> Theme {
 /// A colour; `Some(None)` for an explicit `none`/empty value, `None` after an error.
 fn colour(w: &mut Walker<'_, '_>, n: &Node, name: &str) -> Option<Option<Color>> {
     if n.kind == Kind::Null {
+        // `fill: #e4572e` without quotes is a YAML comment, so the value is empty.
+        if w.line_of(n)
+            .split_once(':')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('#'))
+        {
+            let pos = w.pos(n);
+            w.sink.error(
+                "E0023",
+                pos,
+                format!("`{name}` is empty, because YAML reads the `#` as the start of a comment"),
+                Some(format!("put the colour in quotes: `{name}: \"#e4572e\"`")),
+            );
+            return None;
+        }
         return Some(None);
     }
     let text = w.text(n, name, &format!("{name}: \"#e4572e\""))?;
@@ -152,7 +176,10 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
                 w.sink.error(
                     "E0023",
                     pos,
-                    format!("a layer id must be a name, but it is {}", crate::walk::kind_name(other)),
+                    format!(
+                        "a layer id must be a name, but it is {}",
+                        crate::walk::kind_name(other)
+                    ),
                     Some("use letters, digits, `-` and `_`, e.g. `quarters`".into()),
                 );
                 continue;
@@ -176,7 +203,12 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
 
 fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Layer, Pos)> {
     let what = format!("layer `{id}`");
-    let fields = w.fields(n, LAYER_FIELDS, &what, "source: { type: geojson, url: data/x.geojson }")?;
+    let fields = w.fields(
+        n,
+        LAYER_FIELDS,
+        &what,
+        "source: { type: geojson, url: data/x.geojson }",
+    )?;
     let mut title = None;
     let mut source = None;
     let mut style = LayerStyle::default();
@@ -191,13 +223,24 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Layer, Pos)
                 source = read_source(w, id, v);
             }
             "style" => style = read_style(w, id, v),
-            "attribution" => attribution = w.text(v, "attribution", "attribution: \"© OpenStreetMap contributors (ODbL)\""),
+            "attribution" => {
+                attribution = w.text(
+                    v,
+                    "attribution",
+                    "attribution: \"© OpenStreetMap contributors (ODbL)\"",
+                )
+            }
             "tooltip" => tooltip = w.text(v, "tooltip", "tooltip: \"{name}\""),
             _ => {}
         }
     }
     if !has_source {
-        w.missing(n, "source", &what, "source: { type: geojson, url: data/places.geojson }");
+        w.missing(
+            n,
+            "source",
+            &what,
+            "source: { type: geojson, url: data/places.geojson }",
+        );
     }
     let (source, url_pos) = source?;
     Some((
@@ -215,7 +258,12 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Layer, Pos)
 
 fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Pos)> {
     let what = format!("the `source` of layer `{id}`");
-    let fields = w.fields(n, SOURCE_FIELDS, &what, "source: { type: geojson, url: data/places.geojson }")?;
+    let fields = w.fields(
+        n,
+        SOURCE_FIELDS,
+        &what,
+        "source: { type: geojson, url: data/places.geojson }",
+    )?;
     let mut kind: Option<(String, &Node)> = None;
     let mut url: Option<(String, Pos)> = None;
     let (mut lat, mut lon, mut delimiter) = (None, None, None);
@@ -283,7 +331,15 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             }
             Some((Source::Geojson { url }, url_pos))
         }
-        "csv" => Some((Source::Csv { url, lat, lon, delimiter }, url_pos)),
+        "csv" => Some((
+            Source::Csv {
+                url,
+                lat,
+                lon,
+                delimiter,
+            },
+            url_pos,
+        )),
         other => {
             w.not_one_of(tnode, "type", other, SOURCE_TYPES);
             None
@@ -298,7 +354,12 @@ fn fields_has(n: &Node, name: &str) -> bool {
 fn read_style(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> LayerStyle {
     let mut style = LayerStyle::default();
     let what = format!("the `style` of layer `{id}`");
-    let Some(fields) = w.fields(n, STYLE_FIELDS, &what, "style: { fill: \"#e4572e\", radius: 4 }") else {
+    let Some(fields) = w.fields(
+        n,
+        STYLE_FIELDS,
+        &what,
+        "style: { fill: \"#e4572e\", radius: 4 }",
+    ) else {
         return style;
     };
     for (key, _k, v) in fields {
@@ -314,12 +375,26 @@ fn read_style(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> LayerStyle {
                 }
             }
             "stroke-width" => {
-                if let Some(x) = w.number_in(v, "stroke-width", "stroke-width: 1", 0.0, 100.0, "the outline width is in pixels: 0 draws none, 1 is a thin line") {
+                if let Some(x) = w.number_in(
+                    v,
+                    "stroke-width",
+                    "stroke-width: 1",
+                    0.0,
+                    100.0,
+                    "the outline width is in pixels: 0 draws none, 1 is a thin line",
+                ) {
                     style.stroke_width = x;
                 }
             }
             _ => {
-                if let Some(x) = w.number_in(v, "radius", "radius: 4", 0.0, 100.0, "the radius of point circles is in pixels, e.g. 3") {
+                if let Some(x) = w.number_in(
+                    v,
+                    "radius",
+                    "radius: 4",
+                    0.0,
+                    100.0,
+                    "the radius of point circles is in pixels, e.g. 3",
+                ) {
                     style.radius = x;
                 }
             }

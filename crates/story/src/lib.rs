@@ -59,6 +59,8 @@ pub struct ParsedStory {
 /// Positions kept from parsing for [`check_assets`].
 #[derive(Debug, Clone, Default)]
 struct Spans {
+    /// The file name diagnostics carry.
+    file: String,
     /// Per layer (same order as `story.layers`): position of its `url`.
     layer_url: Vec<diagnostic::Pos>,
     /// Per step (same order as `story.steps`): position of its `center` or `fit`.

@@ -63,13 +63,23 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
         let (line, column) = lines.line_col(offset + r.start);
         let end = if r.end > r.start { r.end } else { r.start + 1 };
         // Mark at most to the end of the first line.
-        let line_end = body[r.start.min(body.len())..].find('\n').map_or(body.len(), |i| r.start + i);
-        Pos { line, column, len: lines.char_len(offset + r.start, offset + end.min(line_end.max(r.start + 1))) }
+        let line_end = body[r.start.min(body.len())..]
+            .find('\n')
+            .map_or(body.len(), |i| r.start + i);
+        Pos {
+            line,
+            column,
+            len: lines.char_len(
+                offset + r.start,
+                offset + end.min(line_end.max(r.start + 1)),
+            ),
+        }
     };
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
-    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, opts).into_offset_iter().collect();
+    let events: Vec<(Event<'_>, Range<usize>)> =
+        Parser::new_ext(body, opts).into_offset_iter().collect();
 
     let mut result = Body::default();
     let mut intro = Section { out: Vec::new() };
@@ -87,7 +97,11 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
             None => &mut intro,
         };
         match ev {
-            Event::Start(Tag::Heading { level, .. }) if depth == 0 && (*level == HeadingLevel::H2 || (*level == HeadingLevel::H1 && no_steps_yet && result.h1.is_none())) => {
+            Event::Start(Tag::Heading { level, .. })
+                if depth == 0
+                    && (*level == HeadingLevel::H2
+                        || (*level == HeadingLevel::H1 && no_steps_yet && result.h1.is_none())) =>
+            {
                 let (text, next) = plain_text(&events, i);
                 let p = pos(range);
                 if *level == HeadingLevel::H1 {
@@ -102,14 +116,21 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         );
                     }
                     steps.push((
-                        RawStep { title: text.trim().to_owned(), heading: p, html: String::new(), block: None },
+                        RawStep {
+                            title: text.trim().to_owned(),
+                            heading: p,
+                            html: String::new(),
+                            block: None,
+                        },
                         Section { out: Vec::new() },
                     ));
                 }
                 i = next;
                 continue;
             }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if depth == 0 && info.split_whitespace().next() == Some("step") => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if depth == 0 && info.split_whitespace().next() == Some("step") =>
+            {
                 let mut yaml = String::new();
                 let mut j = i + 1;
                 while j < events.len() {
@@ -141,7 +162,9 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                 i = j + 1;
                 continue;
             }
-            Event::Start(Tag::Image { dest_url, title, .. }) => {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
                 let (alt, next) = plain_text(&events, i);
                 let p = pos(range);
                 let url = dest_url.trim().to_owned();
@@ -154,7 +177,12 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                     );
                 }
                 if url_allowed(&url) {
-                    result.images.push(Asset { kind: AssetKind::Image, url: url.clone(), line: p.line, column: p.column });
+                    result.images.push(Asset {
+                        kind: AssetKind::Image,
+                        url: url.clone(),
+                        line: p.line,
+                        column: p.column,
+                    });
                     section.out.push(figure(&url, alt.trim(), title.trim()));
                 } else {
                     sink.warning(
@@ -200,7 +228,9 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         Some("use Markdown instead: **bold**, *italic*, [link](https://example.org), ![description](image.jpg)".into()),
                     );
                 }
-                section.out.push(Out::Ev(Event::Text(CowStr::from(t.to_string()))));
+                section
+                    .out
+                    .push(Out::Ev(Event::Text(CowStr::from(t.to_string()))));
             }
             Event::Start(Tag::HtmlBlock) => {
                 section.out.push(Out::Ev(Event::Start(Tag::Paragraph)));
@@ -247,7 +277,9 @@ fn plain_text(events: &[(Event<'_>, Range<usize>)], start: usize) -> (String, us
                     return (text, i + 1);
                 }
             }
-            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => text.push_str(t),
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
+                text.push_str(t)
+            }
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             _ => {}
         }
@@ -293,9 +325,16 @@ fn short(s: &str) -> String {
 }
 
 fn figure(url: &str, alt: &str, credit: &str) -> Out {
-    let img = format!("<img src=\"{}\" alt=\"{}\" loading=\"lazy\">", escape(url), escape(alt));
+    let img = format!(
+        "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+        escape(url),
+        escape(alt)
+    );
     if credit.is_empty() {
-        Out::Figure { block: format!("<figure>{img}</figure>\n"), inline: img }
+        Out::Figure {
+            block: format!("<figure>{img}</figure>\n"),
+            inline: img,
+        }
     } else {
         let c = escape(credit);
         Out::Figure {
@@ -335,7 +374,8 @@ fn to_html(out: Vec<Out>) -> String {
                 events.push(Event::Start(Tag::Paragraph));
             }
             Out::Figure { block, inline } => {
-                if pending_para && matches!(it.peek(), Some(Out::Ev(Event::End(TagEnd::Paragraph)))) {
+                if pending_para && matches!(it.peek(), Some(Out::Ev(Event::End(TagEnd::Paragraph))))
+                {
                     it.next();
                     events.push(Event::Html(CowStr::from(block)));
                 } else {
@@ -366,10 +406,26 @@ mod tests {
 
     #[test]
     fn schemes() {
-        for ok in ["https://x.org", "HTTP://x", "mailto:a@b.c", "images/a.png", "#step", "../a b.png", "a/b:c"] {
+        for ok in [
+            "https://x.org",
+            "HTTP://x",
+            "mailto:a@b.c",
+            "images/a.png",
+            "#step",
+            "../a b.png",
+            "a/b:c",
+        ] {
             assert!(url_allowed(ok), "{ok}");
         }
-        for bad in ["javascript:alert(1)", "JaVaScRiPt:x", "java\tscript:x", " javascript:x", "data:image/png;base64,AA", "vbscript:x", "file:///etc/passwd"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:x",
+            "java\tscript:x",
+            " javascript:x",
+            "data:image/png;base64,AA",
+            "vbscript:x",
+            "file:///etc/passwd",
+        ] {
             assert!(!url_allowed(bad), "{bad}");
         }
     }

@@ -20,6 +20,10 @@ pub fn parse_story(file_display: &str, source: &[u8]) -> ParsedStory {
         Some((s, a, sp)) => (Some(s), a, sp),
         None => (None, Vec::new(), Spans::default()),
     };
+    let spans = Spans {
+        file: file_display.to_owned(),
+        ..spans
+    };
     let mut diagnostics = sink.diags;
     diagnostics.sort_by_key(|d| (d.line, d.column));
     ParsedStory {
@@ -31,7 +35,11 @@ pub fn parse_story(file_display: &str, source: &[u8]) -> ParsedStory {
 }
 
 fn at(line: usize, column: usize) -> Pos {
-    Pos { line, column, len: 0 }
+    Pos {
+        line,
+        column,
+        len: 0,
+    }
 }
 
 fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Spans)> {
@@ -65,8 +73,13 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
         Err(e) => {
             let bad = e.valid_up_to();
             let line = 1 + source[..bad].iter().filter(|&&b| b == b'\n').count();
-            let line_start = source[..bad].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = 1 + String::from_utf8_lossy(&source[line_start..bad]).chars().count();
+            let line_start = source[..bad]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = 1 + String::from_utf8_lossy(&source[line_start..bad])
+                .chars()
+                .count();
             sink.error(
                 "E0001",
                 at(line, column),
@@ -85,7 +98,8 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
     let mut fm_ok = false;
     let body_start;
     if lines.line_text(1).trim_end() == "---" {
-        let close = (2..=lines.line_count()).find(|&l| matches!(lines.line_text(l).trim_end(), "---" | "..."));
+        let close = (2..=lines.line_count())
+            .find(|&l| matches!(lines.line_text(l).trim_end(), "---" | "..."));
         let Some(close) = close else {
             sink.error(
                 "E0011",
@@ -164,7 +178,9 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             for (id, p) in &settings.layer_refs {
                 if !layer_ids.contains(&id.as_str()) {
                     let help = did_you_mean(id, &layer_ids, "the layers are");
-                    let help = help.or_else(|| Some("add the layer under `layers:` in the front matter".into()));
+                    let help = help.or_else(|| {
+                        Some("add the layer under `layers:` in the front matter".into())
+                    });
                     sink.error("E0101", *p, format!("unknown layer `{id}`"), help);
                 }
             }
@@ -173,7 +189,14 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             Some((id, p)) => (id, p),
             None => {
                 let s = slugify(&raw.title);
-                (if s.is_empty() { format!("step-{}", n + 1) } else { s }, raw.heading)
+                (
+                    if s.is_empty() {
+                        format!("step-{}", n + 1)
+                    } else {
+                        s
+                    },
+                    raw.heading,
+                )
             }
         };
         if let Some(first) = first_line_of.get(&id) {
@@ -206,7 +229,10 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             "E0041",
             at(line, 1),
             "the story has no steps",
-            Some("start each step with a `##` heading, followed by a ```step block and its text".into()),
+            Some(
+                "start each step with a `##` heading, followed by a ```step block and its text"
+                    .into(),
+            ),
         );
     } else if fm_ok {
         for (layer, p) in fm.layers.iter().zip(&fm.url_pos) {
@@ -215,7 +241,10 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
                     "W0006",
                     *p,
                     format!("the layer `{}` is never shown", layer.id),
-                    Some(format!("add it to the `show` list of a step (`show: [{}]`), or delete the layer", layer.id)),
+                    Some(format!(
+                        "add it to the `show` list of a step (`show: [{}]`), or delete the layer",
+                        layer.id
+                    )),
                 );
             }
         }
@@ -226,7 +255,12 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
         .iter()
         .zip(&fm.url_pos)
         .filter(|(l, _)| !markdown::is_remote(l.source.url()))
-        .map(|(l, p)| Asset { kind: AssetKind::Data, url: l.source.url().to_owned(), line: p.line, column: p.column })
+        .map(|(l, p)| Asset {
+            kind: AssetKind::Data,
+            url: l.source.url().to_owned(),
+            line: p.line,
+            column: p.column,
+        })
         .collect();
     assets.extend(body.images);
     let story = Story {
@@ -241,19 +275,34 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
         layers: fm.layers,
         steps,
     };
-    Some((story, assets, Spans { layer_url: fm.url_pos, step_view }))
+    Some((
+        story,
+        assets,
+        Spans {
+            file: String::new(),
+            layer_url: fm.url_pos,
+            step_view,
+        },
+    ))
 }
 
 /// Reports a YAML error at its position in the file.
 fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str) {
     let pos = w.file_pos(e.line, e.column);
     match e.kind {
-        YamlErrorKind::Syntax => w.sink.error(
-            "E0012",
-            pos,
-            format!("the {what} is not valid YAML: {}", e.message),
-            Some("check the brackets, quotes and indentation near here; text with `:` or `#` in it must be in quotes".into()),
-        ),
+        YamlErrorKind::Syntax => {
+            let help = if e.message.contains("bracket") || e.message.contains("flow") {
+                "a `[` or `{` before this point is not closed, or a `,` is missing; a `#` outside quotes starts a comment, so write colours in quotes: \"#e4572e\""
+            } else {
+                "check the indentation and quotes near here; text with `: ` or ` #` in it must be in quotes"
+            };
+            w.sink.error(
+                "E0012",
+                pos,
+                format!("the {what} is not valid YAML: {}", e.message),
+                Some(help.into()),
+            )
+        }
         YamlErrorKind::DuplicateKey => w.sink.error(
             "E0013",
             pos,

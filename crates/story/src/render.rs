@@ -47,7 +47,14 @@ pub fn render_diagnostics(source_text: &str, diags: &[Diagnostic], colour: bool)
             paint(col, &format!("{word}[{}]", d.code)),
             paint(BOLD, &format!(": {}", one_line(&d.message)))
         );
-        let _ = writeln!(out, "{pad}{} {}:{}:{}", paint(BLUE, "-->"), d.file, d.line, d.column);
+        let _ = writeln!(
+            out,
+            "{pad}{} {}:{}:{}",
+            paint(BLUE, "-->"),
+            d.file,
+            d.line,
+            d.column
+        );
         if d.line >= 1 && d.line <= lines.line_count() {
             let raw = lines.line_text(d.line);
             let shown = clean(raw);
@@ -67,14 +74,30 @@ pub fn render_diagnostics(source_text: &str, diags: &[Diagnostic], colour: bool)
             }
             .max(1);
             let _ = writeln!(out, "{pad} {bar}");
-            let _ = writeln!(out, "{} {bar} {}", paint(BLUE, &d.line.to_string()), shown.trim_end());
-            let _ = writeln!(out, "{pad} {bar} {}{}", " ".repeat(start), paint(col, &"^".repeat(span)));
+            let _ = writeln!(
+                out,
+                "{} {bar} {}",
+                paint(BLUE, &d.line.to_string()),
+                shown.trim_end()
+            );
+            let _ = writeln!(
+                out,
+                "{pad} {bar} {}{}",
+                " ".repeat(start),
+                paint(col, &"^".repeat(span))
+            );
         }
         if let Some(help) = &d.help {
             let _ = writeln!(out, "{pad} {bar}");
             let mut help_lines = help.lines();
             let first = help_lines.next().unwrap_or("");
-            let _ = writeln!(out, "{pad} {} {}: {}", paint(BLUE, "="), paint(CYAN, "help"), clean(first));
+            let _ = writeln!(
+                out,
+                "{pad} {} {}: {}",
+                paint(BLUE, "="),
+                paint(CYAN, "help"),
+                clean(first)
+            );
             for l in help_lines {
                 let _ = writeln!(out, "{pad}         {}", clean(l));
             }

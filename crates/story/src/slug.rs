@@ -31,7 +31,10 @@ mod tests {
 
     #[test]
     fn spells_out_umlauts_and_collapses_the_rest() {
-        assert_eq!(slugify("Dicht an dicht in Eimsbüttel"), "dicht-an-dicht-in-eimsbuettel");
+        assert_eq!(
+            slugify("Dicht an dicht in Eimsbüttel"),
+            "dicht-an-dicht-in-eimsbuettel"
+        );
         assert_eq!(slugify("Straße & Öffis!"), "strasse-oeffis");
         assert_eq!(slugify("  722 Spielplätze  "), "722-spielplaetze");
         assert_eq!(slugify("Café"), "caf");

@@ -36,7 +36,12 @@ pub(crate) struct StepSettings {
 /// Reads a step block's tree.
 pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
     let mut s = StepSettings::default();
-    let Some(fields) = w.fields(root, STEP_FIELDS, "the ```step block", "view: { center: [9.99, 53.55], zoom: 12 }") else {
+    let Some(fields) = w.fields(
+        root,
+        STEP_FIELDS,
+        "the ```step block",
+        "view: { center: [9.99, 53.55], zoom: 12 }",
+    ) else {
         return s;
     };
     for (key, _k, v) in fields {
@@ -74,9 +79,17 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
 }
 
 fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
-    let Some(fields) = w.fields(n, VIEW_FIELDS, "`view`", "view: { center: [9.99, 53.55], zoom: 12 }") else {
+    let unknown_before = w.unknown;
+    let Some(fields) = w.fields(
+        n,
+        VIEW_FIELDS,
+        "`view`",
+        "view: { center: [9.99, 53.55], zoom: 12 }",
+    ) else {
         return;
     };
+    // A misspelt setting is reported once, not again as a missing one.
+    let misspelt = w.unknown > unknown_before;
     let mut view = View::default();
     let mut ok = true;
     let (mut center_node, mut zoom_node, mut fit_node) = (None, None, None);
@@ -90,7 +103,14 @@ fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
             }
             "zoom" => {
                 zoom_node = Some(k);
-                view.zoom = w.number_in(v, "zoom", "zoom: 12", 0.0, 22.0, "0 shows the whole world, 11 a city, 15 a street, 22 a house");
+                view.zoom = w.number_in(
+                    v,
+                    "zoom",
+                    "zoom: 12",
+                    0.0,
+                    22.0,
+                    "0 shows the whole world, 11 a city, 15 a street, 22 a house",
+                );
                 ok &= view.zoom.is_some();
             }
             "bearing" => match w.number(v, "bearing", "bearing: 30") {
@@ -126,15 +146,15 @@ fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
             );
             ok = false;
         }
-        (Some(_), None, None) => {
+        (Some(_), None, None) if !misspelt => {
             w.missing(n, "zoom", "`view` with a `center`", "zoom: 12");
             ok = false;
         }
-        (None, Some(_), None) => {
+        (None, Some(_), None) if !misspelt => {
             w.missing(n, "center", "`view` with a `zoom`", "center: [9.99, 53.55]");
             ok = false;
         }
-        (None, None, None) => {
+        (None, None, None) if !misspelt => {
             let pos = w.pos(n);
             w.sink.error(
                 "E0022",
@@ -144,6 +164,7 @@ fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
             );
             ok = false;
         }
+        (_, _, None) if misspelt => ok = false,
         _ => {}
     }
     if ok {
@@ -155,7 +176,12 @@ fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
 fn read_center(w: &mut Walker<'_, '_>, n: &Node) -> Option<[f64; 2]> {
     let example = "center: [9.99, 53.55]";
     let Kind::Seq(items) = &n.kind else {
-        w.wrong_type(n, "center", "two numbers in brackets, [longitude, latitude]", example);
+        w.wrong_type(
+            n,
+            "center",
+            "two numbers in brackets, [longitude, latitude]",
+            example,
+        );
         return None;
     };
     if items.len() != 2 {
@@ -163,7 +189,10 @@ fn read_center(w: &mut Walker<'_, '_>, n: &Node) -> Option<[f64; 2]> {
         w.sink.error(
             "E0021",
             pos,
-            format!("`center` must have two numbers, [longitude, latitude], but it has {}", items.len()),
+            format!(
+                "`center` must have two numbers, [longitude, latitude], but it has {}",
+                items.len()
+            ),
             Some(format!("write it like this: `{example}`")),
         );
         return None;
@@ -204,7 +233,11 @@ fn read_fit(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) -> Option<Fi
             let mut b = [0.0; 4];
             let mut ok = true;
             for (i, item) in items.iter().enumerate() {
-                let (name, max) = if i % 2 == 0 { ("longitude", 180.0) } else { ("latitude", MAX_LAT) };
+                let (name, max) = if i % 2 == 0 {
+                    ("longitude", 180.0)
+                } else {
+                    ("latitude", MAX_LAT)
+                };
                 match lon_lat(w, item, name, max) {
                     Some(v) => b[i] = v,
                     None => ok = false,
@@ -233,7 +266,12 @@ fn read_fit(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) -> Option<Fi
             None
         }
         _ => {
-            w.wrong_type(n, "fit", "a layer id or [west, south, east, north]", example);
+            w.wrong_type(
+                n,
+                "fit",
+                "a layer id or [west, south, east, north]",
+                example,
+            );
             None
         }
     }
@@ -249,10 +287,18 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
         match &item.kind {
             Kind::Str(id) => {
                 s.layer_refs.push((id.clone(), w.pos(item)));
-                s.show.push(LayerState { layer: id.clone(), opacity: 1.0 });
+                s.show.push(LayerState {
+                    layer: id.clone(),
+                    opacity: 1.0,
+                });
             }
             Kind::Map(_) => {
-                let Some(fields) = w.fields(item, SHOW_FIELDS, "an entry of `show`", "{ layer: playgrounds, opacity: 0.5 }") else {
+                let Some(fields) = w.fields(
+                    item,
+                    SHOW_FIELDS,
+                    "an entry of `show`",
+                    "{ layer: playgrounds, opacity: 0.5 }",
+                ) else {
                     continue;
                 };
                 let mut layer = None;
@@ -264,7 +310,14 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
                             layer = Some(id);
                         }
                     } else {
-                        opacity = w.number_in(v, "opacity", "opacity: 0.5", 0.0, 1.0, "0 is invisible, 1 is fully opaque, 0.5 is half transparent");
+                        opacity = w.number_in(
+                            v,
+                            "opacity",
+                            "opacity: 0.5",
+                            0.0,
+                            1.0,
+                            "0 is invisible, 1 is fully opaque, 0.5 is half transparent",
+                        );
                     }
                 }
                 if layer.is_none() && !fields_has_layer(item) {
@@ -274,7 +327,12 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
                     s.show.push(LayerState { layer, opacity });
                 }
             }
-            _ => w.wrong_type(item, "show", "a list of layer ids", "show: [quarters, playgrounds]"),
+            _ => w.wrong_type(
+                item,
+                "show",
+                "a list of layer ids",
+                "show: [quarters, playgrounds]",
+            ),
         }
     }
 }

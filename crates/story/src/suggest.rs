@@ -1,7 +1,10 @@
 //! "Did you mean …?" for misspelt field names and layer ids.
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
-pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
@@ -61,7 +64,10 @@ mod tests {
     #[test]
     fn finds_typos_and_ignores_strangers() {
         assert_eq!(closest("quater", ["quarters", "schools"]), Some("quarters"));
-        assert_eq!(closest("zooom", ["center", "zoom", "bearing", "fit"]), Some("zoom"));
+        assert_eq!(
+            closest("zooom", ["center", "zoom", "bearing", "fit"]),
+            Some("zoom")
+        );
         assert_eq!(closest("tilte", ["title", "lang"]), Some("title"));
         assert_eq!(closest("banana", ["title", "lang"]), None);
     }

@@ -15,6 +15,8 @@ pub(crate) struct Walker<'s, 't> {
     line_offset: usize,
     /// Columns to add (for indented fences).
     col_offset: usize,
+    /// How many unknown settings were reported (to skip follow-up "missing" errors).
+    pub unknown: usize,
 }
 
 /// What a YAML node is, in words for authors.
@@ -41,6 +43,7 @@ impl<'s, 't> Walker<'s, 't> {
             yaml: LineIndex::new(text),
             line_offset: first_line.saturating_sub(1),
             col_offset,
+            unknown: 0,
         }
     }
 
@@ -62,6 +65,11 @@ impl<'s, 't> Walker<'s, 't> {
         }
     }
 
+    /// The YAML line the node is on.
+    pub fn line_of(&self, n: &Node) -> &'t str {
+        self.yaml.line_text(n.line)
+    }
+
     /// The node's text as written (for numbers and `true`/`false` used as text).
     fn raw(&self, n: &Node) -> String {
         self.yaml
@@ -78,7 +86,10 @@ impl<'s, 't> Walker<'s, 't> {
         self.sink.error(
             "E0021",
             pos,
-            format!("`{name}` must be {expected}, but it is {}", kind_name(&n.kind)),
+            format!(
+                "`{name}` must be {expected}, but it is {}",
+                kind_name(&n.kind)
+            ),
             Some(format!("write it like this: `{example}`")),
         );
     }
@@ -97,7 +108,12 @@ impl<'s, 't> Walker<'s, 't> {
             if n.kind == Kind::Null {
                 return Some(Vec::new());
             }
-            self.wrong_type(n, what, "a group of settings (`name: value` lines)", example);
+            self.wrong_type(
+                n,
+                what.trim_matches('`'),
+                "a group of settings (`name: value` lines)",
+                example,
+            );
             return None;
         };
         let mut out = Vec::new();
@@ -116,9 +132,14 @@ impl<'s, 't> Walker<'s, 't> {
                 out.push((key.as_str(), k, v));
             } else {
                 let pos = self.pos(k);
+                self.unknown += 1;
                 let help = did_you_mean(key, allowed, "the settings here are");
-                self.sink
-                    .error("E0020", pos, format!("unknown setting `{key}` in {what}"), help);
+                self.sink.error(
+                    "E0020",
+                    pos,
+                    format!("unknown setting `{key}` in {what}"),
+                    help,
+                );
             }
         }
         Some(out)
@@ -135,7 +156,9 @@ impl<'s, 't> Walker<'s, 't> {
                     "E0022",
                     pos,
                     format!("`{name}` is empty"),
-                    Some(format!("write a value after the colon, e.g. `{example}`, or delete the line")),
+                    Some(format!(
+                        "write a value after the colon, e.g. `{example}`, or delete the line"
+                    )),
                 );
                 None
             }
@@ -209,12 +232,18 @@ impl<'s, 't> Walker<'s, 't> {
     pub fn not_one_of(&mut self, n: &Node, name: &str, value: &str, allowed: &[&str]) {
         let pos = self.pos(n);
         let help = did_you_mean(value, allowed, "it can be one of");
-        self.sink
-            .error("E0023", pos, format!("`{value}` is not a valid `{name}`"), help);
+        self.sink.error(
+            "E0023",
+            pos,
+            format!("`{value}` is not a valid `{name}`"),
+            help,
+        );
     }
 }
 
 /// True for ids made of letters, digits, `-` and `_`.
 pub(crate) fn is_valid_id(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }

@@ -148,7 +148,7 @@ pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
     let mut opts = serde_saphyr::Options::default();
     opts.with_snippet = false;
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = 64;
+    budget.max_depth = 16;
     budget.max_nodes = 250_000;
     opts.budget = Some(budget);
     match serde_saphyr::from_str_with_options::<Option<Node>>(text, opts) {
@@ -198,3 +198,39 @@ fn convert_error(e: &serde_saphyr::Error) -> YamlError {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        for depth in [17, 200, 100_000] {
+            let flow = format!("a: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+            assert_eq!(
+                parse(&flow).unwrap_err().kind,
+                YamlErrorKind::Limit,
+                "{depth}"
+            );
+            let mut block = String::new();
+            for i in 0..depth.min(2000) {
+                block.push_str(&" ".repeat(i));
+                block.push_str("- \n");
+            }
+            assert_eq!(
+                parse(&block).unwrap_err().kind,
+                YamlErrorKind::Limit,
+                "{depth}"
+            );
+        }
+        assert!(parse("a: [[[[[[1]]]]]]\n").is_ok());
+    }
+
+    #[test]
+    fn keeps_positions_and_kinds() {
+        let n = parse("view: {zoom: thirteen}\n").unwrap();
+        let Kind::Map(e) = &n.kind else { panic!() };
+        let Kind::Map(v) = &e[0].1.kind else { panic!() };
+        assert_eq!(v[0].1.kind, Kind::Str("thirteen".into()));
+        assert_eq!((v[0].1.line, v[0].1.column, v[0].1.len), (1, 14, 8));
+    }
+}

@@ -5,7 +5,10 @@ use twinstory_model::{FitTarget, Source, Transition};
 use twinstory_story::{check_assets, parse_story, render_diagnostics};
 
 fn story_dir() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../stories/spielplaetze"))
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../stories/spielplaetze"
+    ))
 }
 
 #[test]
@@ -36,7 +39,16 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
     assert_eq!(story.layers[1].style.radius, 3.5);
     assert_eq!(story.layers[0].tooltip.as_deref(), Some("{name}"));
     let steps: Vec<&str> = story.steps.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(steps, ["stadt", "spielplaetze", "eimsbuettel", "marschlanden", "schulen"]);
+    assert_eq!(
+        steps,
+        [
+            "stadt",
+            "spielplaetze",
+            "eimsbuettel",
+            "marschlanden",
+            "schulen"
+        ]
+    );
     assert_eq!(story.steps[0].title, "Eine Stadt aus 181 Quartieren");
     assert_eq!(story.steps[0].transition, Transition::Jump);
     assert_eq!(story.steps[1].transition, Transition::Fly);
@@ -52,8 +64,13 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
         .iter()
         .map(|l| (l.layer.as_str(), l.opacity))
         .collect();
-    assert_eq!(show, [("quarters", 1.0), ("playgrounds", 0.35), ("schools", 1.0)]);
-    assert!(story.steps[1].html.contains("<strong>722 Spielplätze</strong>"));
+    assert_eq!(
+        show,
+        [("quarters", 1.0), ("playgrounds", 0.35), ("schools", 1.0)]
+    );
+    assert!(story.steps[1]
+        .html
+        .contains("<strong>722 Spielplätze</strong>"));
     assert!(!story.steps[0].html.contains("```"));
     assert!(!story.steps[0].html.contains("transition"));
     // Three data files, no images.
