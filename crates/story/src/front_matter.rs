@@ -351,54 +351,90 @@ fn fields_has(n: &Node, name: &str) -> bool {
     matches!(&n.kind, Kind::Map(e) if e.iter().any(|(k, _)| k.kind == Kind::Str(name.into())))
 }
 
+/// Setting names of a layer's `style`, taken from the model's schema so that
+/// new style options are accepted as soon as the model has them.
+pub(crate) fn style_fields() -> Vec<String> {
+    let schema = schemars::schema_for!(LayerStyle);
+    let mut names: Vec<String> = schema
+        .get("properties")
+        .and_then(|p| p.as_object())
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    if names.is_empty() {
+        names = STYLE_FIELDS.iter().map(|s| (*s).to_owned()).collect();
+    }
+    names
+}
+
 fn read_style(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> LayerStyle {
-    let mut style = LayerStyle::default();
+    let names = style_fields();
+    let allowed: Vec<&str> = names.iter().map(String::as_str).collect();
     let what = format!("the `style` of layer `{id}`");
     let Some(fields) = w.fields(
         n,
-        STYLE_FIELDS,
+        &allowed,
         &what,
         "style: { fill: \"#e4572e\", radius: 4 }",
     ) else {
-        return style;
+        return LayerStyle::default();
     };
+    let mut obj = serde_json::Map::new();
+    let mut ok = true;
     for (key, _k, v) in fields {
-        match key {
-            "fill" => {
-                if let Some(c) = colour(w, v, "fill") {
-                    style.fill = c;
+        let value = match key {
+            "fill" | "stroke" => match colour(w, v, key) {
+                Some(c) => serde_json::to_value(c).unwrap_or(serde_json::Value::Null),
+                None => {
+                    ok = false;
+                    continue;
                 }
-            }
-            "stroke" => {
-                if let Some(c) = colour(w, v, "stroke") {
-                    style.stroke = c;
+            },
+            "stroke-width" => match w.number_in(
+                v,
+                "stroke-width",
+                "stroke-width: 1",
+                0.0,
+                100.0,
+                "the outline width is in pixels: 0 draws none, 1 is a thin line",
+            ) {
+                Some(x) => serde_json::json!(x),
+                None => {
+                    ok = false;
+                    continue;
                 }
-            }
-            "stroke-width" => {
-                if let Some(x) = w.number_in(
-                    v,
-                    "stroke-width",
-                    "stroke-width: 1",
-                    0.0,
-                    100.0,
-                    "the outline width is in pixels: 0 draws none, 1 is a thin line",
-                ) {
-                    style.stroke_width = x;
+            },
+            "radius" => match w.number_in(
+                v,
+                "radius",
+                "radius: 4",
+                0.0,
+                100.0,
+                "the radius of point circles is in pixels, e.g. 3",
+            ) {
+                Some(x) => serde_json::json!(x),
+                None => {
+                    ok = false;
+                    continue;
                 }
-            }
-            _ => {
-                if let Some(x) = w.number_in(
-                    v,
-                    "radius",
-                    "radius: 4",
-                    0.0,
-                    100.0,
-                    "the radius of point circles is in pixels, e.g. 3",
-                ) {
-                    style.radius = x;
-                }
-            }
+            },
+            _ => v.to_json(),
+        };
+        obj.insert(key.to_owned(), value);
+    }
+    if !ok {
+        return LayerStyle::default();
+    }
+    match serde_json::from_value::<LayerStyle>(serde_json::Value::Object(obj)) {
+        Ok(style) => style,
+        Err(e) => {
+            let pos = w.pos(n);
+            w.sink.error(
+                "E0023",
+                pos,
+                format!("{what} cannot be used: {e}"),
+                Some("see docs/story-format.md for the style settings and their values".into()),
+            );
+            LayerStyle::default()
         }
     }
-    style
 }

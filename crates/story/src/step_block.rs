@@ -10,7 +10,7 @@ pub(crate) const STEP_FIELDS: &[&str] = &["id", "view", "show", "transition"];
 /// Settings of `view`.
 pub(crate) const VIEW_FIELDS: &[&str] = &["center", "zoom", "bearing", "fit"];
 /// Settings of one entry of `show` written as a group.
-pub(crate) const SHOW_FIELDS: &[&str] = &["layer", "opacity"];
+pub(crate) const SHOW_FIELDS: &[&str] = &["layer", "opacity", "filter", "highlight"];
 /// Values of `transition`.
 const TRANSITIONS: &[&str] = &["fly", "ease", "jump"];
 /// The largest latitude Web Mercator maps show.
@@ -287,10 +287,7 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
         match &item.kind {
             Kind::Str(id) => {
                 s.layer_refs.push((id.clone(), w.pos(item)));
-                s.show.push(LayerState {
-                    layer: id.clone(),
-                    opacity: 1.0,
-                });
+                s.show.extend(layer_state(id, 1.0, &[]));
             }
             Kind::Map(_) => {
                 let Some(fields) = w.fields(
@@ -303,8 +300,14 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
                 };
                 let mut layer = None;
                 let mut opacity = Some(1.0);
+                let mut conditions: Vec<(&str, String)> = Vec::new();
                 for (key, _k, v) in fields {
-                    if key == "layer" {
+                    if key == "filter" || key == "highlight" {
+                        let example = format!("{key}: 'playgrounds >= 10'");
+                        if let Some(c) = w.text(v, key, &example) {
+                            conditions.push((key, c));
+                        }
+                    } else if key == "layer" {
                         if let Some(id) = w.text(v, "layer", "layer: playgrounds") {
                             s.layer_refs.push((id.clone(), w.pos(v)));
                             layer = Some(id);
@@ -324,7 +327,7 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
                     w.missing(item, "layer", "this entry of `show`", "layer: playgrounds");
                 }
                 if let (Some(layer), Some(opacity)) = (layer, opacity) {
-                    s.show.push(LayerState { layer, opacity });
+                    s.show.extend(layer_state(&layer, opacity, &conditions));
                 }
             }
             _ => w.wrong_type(
@@ -335,6 +338,16 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
             ),
         }
     }
+}
+
+/// Builds a [`LayerState`] through its serde form, so that fields the model
+/// adds later (with defaults) need no change here.
+fn layer_state(layer: &str, opacity: f64, conditions: &[(&str, String)]) -> Option<LayerState> {
+    let mut v = serde_json::json!({ "layer": layer, "opacity": opacity });
+    for (k, c) in conditions {
+        v[*k] = serde_json::Value::String(c.clone());
+    }
+    serde_json::from_value(v).ok()
 }
 
 fn fields_has_layer(n: &Node) -> bool {

@@ -53,6 +53,33 @@ impl<'de> Deserialize<'de> for Node {
     }
 }
 
+impl Node {
+    /// The node as JSON (for settings that the model's own serde code reads).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            Kind::Null => Value::Null,
+            Kind::Bool(b) => Value::Bool(*b),
+            Kind::Int(i) => Value::from(*i),
+            Kind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            Kind::Str(s) => Value::String(s.clone()),
+            Kind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            Kind::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let key = match &k.kind {
+                            Kind::Str(s) => s.clone(),
+                            other => format!("{other:?}"),
+                        };
+                        (key, v.to_json())
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
 struct KindVisitor;
 
 impl<'de> Visitor<'de> for KindVisitor {
