@@ -32,13 +32,20 @@ pub fn run(path: &Path, format: Format, deny_warnings: bool) -> Result<ExitCode>
     let mut parsed = parse_story(&display, &source);
     let base = file.parent().unwrap_or(Path::new("."));
     check_assets(&mut parsed, base);
-    let errors = parsed.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = parsed.diagnostics.len() - errors;
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&parsed.diagnostics)?),
         Format::Human => {
             let text = String::from_utf8_lossy(&source);
-            eprint!("{}", render_diagnostics(&text, &parsed.diagnostics, std::io::stderr().is_terminal()));
+            eprint!(
+                "{}",
+                render_diagnostics(&text, &parsed.diagnostics, std::io::stderr().is_terminal())
+            );
             if errors == 0 && warnings == 0 {
                 let steps = parsed.story.as_ref().map(|s| s.steps.len()).unwrap_or(0);
                 let layers = parsed.story.as_ref().map(|s| s.layers.len()).unwrap_or(0);
@@ -48,5 +55,9 @@ pub fn run(path: &Path, format: Format, deny_warnings: bool) -> Result<ExitCode>
             }
         }
     }
-    Ok(if errors > 0 || (deny_warnings && warnings > 0) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
