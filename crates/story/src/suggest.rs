@@ -19,7 +19,7 @@ pub(crate) fn closest<'a>(
 }
 
 /// A help text: "did you mean `x`?" or the list of names that are allowed.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str], what: &str) -> Option<String> {
+pub(crate) fn did_you_mean(word: &str, candidates: &[&str], what: &str) -> Option<String> {
     if let Some(c) = closest(word, candidates.iter().copied()) {
         return Some(format!("did you mean `{c}`?"));
     }
