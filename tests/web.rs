@@ -30,11 +30,11 @@ fn painted_frame_reaches_the_canvas_unchanged() {
     let points = PreparedLayer::from_geometries([Some(&point)]);
     let paint = LayerPaint {
         fill: Some(Rgba::rgb(200, 30, 40)),
-        feature_fill: None,
         stroke: Some(Rgba::rgb(255, 255, 255)),
         stroke_width: 1.0,
         radius: 6.0,
         opacity: 1.0,
+        ..LayerPaint::default()
     };
     let dot = LayerPaint {
         fill: Some(Rgba::rgb(10, 90, 160)),

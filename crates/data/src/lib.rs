@@ -41,7 +41,7 @@ pub use csv::{read_csv_table, CsvDialect, Table, TableRow};
 pub use csv_points::{detect_coordinate_columns, read_csv_points, read_csv_points_with};
 pub use dataset::{DataError, DataWarning, Dataset, Feature, Position};
 pub use encoding::TextEncoding;
-pub use expression::{compute_field, ExpressionError};
+pub use expression::{compute_field, Condition, ExpressionError};
 pub use geojson::read_geojson;
 pub use join::{join_table, JoinOptions, JoinReport, UnmatchedRow};
 pub use number::{parse_number, NumberFormat};

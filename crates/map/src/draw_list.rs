@@ -9,12 +9,21 @@
 use crate::camera::{Transform, Viewport};
 use crate::prepare::PreparedLayer;
 use crate::raster::Rgba;
+use std::borrow::Borrow;
 use std::ops::Range;
 
 /// Vertices closer than this (in device px) to the previous kept one are dropped.
 const THIN_PX: f32 = 0.5;
 
+/// Point radii are grouped in quarter device pixels, up to this many.
+const MAX_QUARTER_PX: u64 = 0xffff;
+
 /// How one layer is painted in the current step.
+///
+/// The per-feature vectors are indexed by feature (as in
+/// [`PreparedLayer::from_geometries`]) and computed once per layer and step,
+/// never per frame; a missing entry means "not drawn" for colours and
+/// "the layer's value" for radii.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerPaint {
     /// Fill colour of polygons and points (per feature when `feature_fill` is set).
@@ -23,12 +32,48 @@ pub struct LayerPaint {
     pub feature_fill: Option<Vec<Option<Rgba>>>,
     /// Outline colour.
     pub stroke: Option<Rgba>,
+    /// Per-feature outline colours (dimmed features); `None` entries get no outline.
+    pub feature_stroke: Option<Vec<Option<Rgba>>>,
     /// Outline width in CSS px.
     pub stroke_width: f64,
     /// Point radius in CSS px.
     pub radius: f64,
+    /// Per-feature point radius in CSS px (proportional circles).
+    pub feature_radius: Option<Vec<f32>>,
+    /// Which features are drawn at all (a step's filter); `None` draws all.
+    pub feature_visible: Option<Vec<bool>>,
+    /// An extra outline around some polygons and points (a step's highlight).
+    pub emphasis: Option<Emphasis>,
     /// Layer opacity, 0–1 (multiplies every colour's alpha).
     pub opacity: f64,
+}
+
+/// A strong outline drawn on top of the features it marks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Emphasis {
+    /// Outline colour.
+    pub color: Rgba,
+    /// Outline width in CSS px.
+    pub width: f64,
+    /// Per feature: whether it gets the outline.
+    pub features: Vec<bool>,
+}
+
+impl Default for LayerPaint {
+    fn default() -> Self {
+        Self {
+            fill: Some(Rgba::rgb(0x9d, 0xb8, 0xd2)),
+            feature_fill: None,
+            stroke: Some(Rgba::rgb(255, 255, 255)),
+            feature_stroke: None,
+            stroke_width: 1.0,
+            radius: 3.0,
+            feature_radius: None,
+            feature_visible: None,
+            emphasis: None,
+            opacity: 1.0,
+        }
+    }
 }
 
 impl LayerPaint {
@@ -36,6 +81,40 @@ impl LayerPaint {
         match &self.feature_fill {
             Some(v) => v.get(feature as usize).copied().flatten(),
             None => self.fill,
+        }
+    }
+
+    /// Outline colour of a feature; lines without one fall back to the fill
+    /// colour, so a line layer styled only with `fill` is still visible.
+    fn stroke_of(&self, feature: u32, closed: bool) -> Option<Rgba> {
+        let own = match &self.feature_stroke {
+            Some(v) => v.get(feature as usize).copied().flatten(),
+            None => self.stroke,
+        };
+        match own {
+            Some(c) => Some(c),
+            None if !closed && self.stroke.is_none() => self.fill_of(feature),
+            None => None,
+        }
+    }
+
+    fn visible(&self, feature: u32) -> bool {
+        match &self.feature_visible {
+            Some(v) => v.get(feature as usize).copied().unwrap_or(false),
+            None => true,
+        }
+    }
+
+    fn emphasised(&self, feature: u32) -> bool {
+        self.emphasis
+            .as_ref()
+            .is_some_and(|e| e.features.get(feature as usize).copied().unwrap_or(false))
+    }
+
+    fn radius_of(&self, feature: u32) -> f64 {
+        match &self.feature_radius {
+            Some(v) => v.get(feature as usize).map_or(self.radius, |r| *r as f64),
+            None => self.radius,
         }
     }
 }
@@ -103,6 +182,7 @@ pub struct DrawList {
     /// Point positions in device px.
     pub points: Vec<[f32; 2]>,
     scratch: Vec<(Rgba, u32)>,
+    point_scratch: Vec<(u64, u32)>,
 }
 
 impl DrawList {
@@ -115,13 +195,19 @@ impl DrawList {
     ///
     /// Layers with opacity 0 are skipped entirely. Shapes whose bounding box
     /// misses the view are culled; points outside the view are dropped.
-    pub fn build(
+    /// Features hidden by `feature_visible` are neither filled nor outlined.
+    ///
+    /// `layers` is any sequence of `(layer, paint)` pairs or references to
+    /// them, so callers can pass a slice or an iterator without collecting.
+    pub fn build<'a, L>(
         &mut self,
-        layers: &[(&PreparedLayer, &LayerPaint)],
+        layers: impl IntoIterator<Item = L>,
         transform: &Transform,
         viewport: &Viewport,
         background: Rgba,
-    ) {
+    ) where
+        L: Borrow<(&'a PreparedLayer, &'a LayerPaint)>,
+    {
         self.width = viewport.device_width();
         self.height = viewport.device_height();
         self.background = background;
@@ -131,13 +217,15 @@ impl DrawList {
         self.points.clear();
         let view = transform.visible_world_bounds();
         let dpr = viewport.dpr as f32;
-        for (layer, paint) in layers {
+        for pair in layers {
+            let (layer, paint) = *pair.borrow();
             let opacity = paint.opacity.clamp(0.0, 1.0);
             if opacity <= 0.0 {
                 continue;
             }
             self.add_fills(layer, paint, opacity, transform, &view);
             self.add_strokes(layer, paint, opacity, transform, &view, dpr);
+            self.add_emphasis(layer, paint, opacity, transform, &view, dpr);
             self.add_points(layer, paint, opacity, transform, dpr);
         }
     }
@@ -154,32 +242,16 @@ impl DrawList {
         let mut groups = std::mem::take(&mut self.scratch);
         groups.clear();
         for (i, s) in layer.shapes.iter().enumerate() {
-            if s.closed && intersects(&s.bbox, view) {
+            if s.closed && intersects(&s.bbox, view) && paint.visible(s.feature) {
                 if let Some(c) = paint.fill_of(s.feature) {
                     groups.push((c, i as u32));
                 }
             }
         }
-        groups.sort_by_key(|(c, _)| (c.r, c.g, c.b, c.a));
-        let mut k = 0;
-        while k < groups.len() {
-            let color = groups[k].0;
-            let first_path = self.paths.len();
-            while k < groups.len() && groups[k].0 == color {
-                let shape = &layer.shapes[groups[k].1 as usize];
-                for ring in layer.shape_rings(shape) {
-                    self.push_path(ring, true, t);
-                }
-                k += 1;
-            }
-            if self.paths.len() > first_path {
-                self.commands.push(DrawCommand::Fill {
-                    color: color.with_opacity(opacity),
-                    paths: first_path..self.paths.len(),
-                });
-            }
-        }
-        self.scratch = groups;
+        self.push_path_groups(layer, groups, t, |color, paths| DrawCommand::Fill {
+            color: color.with_opacity(opacity),
+            paths,
+        });
     }
 
     fn add_strokes(
@@ -191,35 +263,87 @@ impl DrawList {
         view: &[f64; 4],
         dpr: f32,
     ) {
-        // Lines without a stroke colour fall back to the fill colour, so a
-        // line layer styled only with `fill` is still visible.
-        let has_lines = layer.shapes.iter().any(|s| !s.closed);
-        let color = match (paint.stroke, has_lines) {
-            (Some(c), _) => c,
-            (None, true) => match paint.fill {
-                Some(c) => c,
-                None => return,
-            },
-            (None, false) => return,
-        };
         if paint.stroke_width <= 0.0 {
             return;
         }
-        let first_path = self.paths.len();
-        for s in &layer.shapes {
-            if intersects(&s.bbox, view) && (paint.stroke.is_some() || !s.closed) {
-                for ring in layer.shape_rings(s) {
-                    self.push_path(ring, s.closed, t);
+        let mut groups = std::mem::take(&mut self.scratch);
+        groups.clear();
+        for (i, s) in layer.shapes.iter().enumerate() {
+            if intersects(&s.bbox, view) && paint.visible(s.feature) {
+                if let Some(c) = paint.stroke_of(s.feature, s.closed) {
+                    groups.push((c, i as u32));
                 }
             }
         }
-        if self.paths.len() > first_path {
-            self.commands.push(DrawCommand::Stroke {
-                color: color.with_opacity(opacity),
-                width: paint.stroke_width as f32 * dpr,
-                paths: first_path..self.paths.len(),
-            });
+        let width = paint.stroke_width as f32 * dpr;
+        self.push_path_groups(layer, groups, t, |color, paths| DrawCommand::Stroke {
+            color: color.with_opacity(opacity),
+            width,
+            paths,
+        });
+    }
+
+    /// Outlines emphasised polygons on top of the layer's own outlines.
+    fn add_emphasis(
+        &mut self,
+        layer: &PreparedLayer,
+        paint: &LayerPaint,
+        opacity: f64,
+        t: &Transform,
+        view: &[f64; 4],
+        dpr: f32,
+    ) {
+        let Some(e) = &paint.emphasis else { return };
+        if e.width <= 0.0 {
+            return;
         }
+        let mut groups = std::mem::take(&mut self.scratch);
+        groups.clear();
+        for (i, s) in layer.shapes.iter().enumerate() {
+            if s.closed
+                && intersects(&s.bbox, view)
+                && paint.visible(s.feature)
+                && paint.emphasised(s.feature)
+            {
+                groups.push((e.color, i as u32));
+            }
+        }
+        let width = e.width as f32 * dpr;
+        self.push_path_groups(layer, groups, t, |color, paths| DrawCommand::Stroke {
+            color: color.with_opacity(opacity),
+            width,
+            paths,
+        });
+    }
+
+    /// Emits one command per colour for `(colour, shape)` pairs and gives
+    /// the buffer back as scratch space.
+    fn push_path_groups(
+        &mut self,
+        layer: &PreparedLayer,
+        mut groups: Vec<(Rgba, u32)>,
+        t: &Transform,
+        command: impl Fn(Rgba, Range<usize>) -> DrawCommand,
+    ) {
+        // A stable sort keeps the source order within a colour.
+        groups.sort_by_key(|(c, _)| (c.r, c.g, c.b, c.a));
+        let mut k = 0;
+        while k < groups.len() {
+            let color = groups[k].0;
+            let first_path = self.paths.len();
+            while k < groups.len() && groups[k].0 == color {
+                let shape = &layer.shapes[groups[k].1 as usize];
+                for ring in layer.shape_rings(shape) {
+                    self.push_path(ring, shape.closed, t);
+                }
+                k += 1;
+            }
+            if self.paths.len() > first_path {
+                self.commands
+                    .push(command(color, first_path..self.paths.len()));
+            }
+        }
+        self.scratch = groups;
     }
 
     fn add_points(
@@ -233,53 +357,70 @@ impl DrawList {
         if layer.points.is_empty() {
             return;
         }
-        let radius = (paint.radius as f32 * dpr).max(0.5);
-        let stroke_width = if paint.stroke.is_some() {
-            (paint.stroke_width as f32 * dpr).min(radius)
-        } else {
-            0.0
-        };
-        let (w, h) = (self.width as f32 + radius, self.height as f32 + radius);
-        // Points of one colour are one command; per-feature colours split them.
-        match &paint.feature_fill {
-            None => {
-                let Some(fill) = paint.fill else { return };
-                let start = self.points.len();
-                for p in &layer.points {
-                    let [x, y] = t.to_screen(*p);
-                    let (x, y) = (x as f32, y as f32);
-                    if x >= -radius && y >= -radius && x <= w && y <= h {
-                        self.points.push([x, y]);
-                    }
+        let per_feature = paint.feature_fill.is_some()
+            || paint.feature_radius.is_some()
+            || paint.feature_visible.is_some()
+            || paint.emphasis.is_some();
+        if !per_feature {
+            // One colour and one size: a single command, no sorting.
+            let Some(fill) = paint.fill else { return };
+            let radius = (paint.radius as f32 * dpr).max(0.5);
+            let stroke_width = point_stroke_width(paint.stroke, paint.stroke_width, radius, dpr);
+            let (w, h) = (self.width as f32 + radius, self.height as f32 + radius);
+            let start = self.points.len();
+            for p in &layer.points {
+                let [x, y] = t.to_screen(*p);
+                let (x, y) = (x as f32, y as f32);
+                if x >= -radius && y >= -radius && x <= w && y <= h {
+                    self.points.push([x, y]);
                 }
-                self.push_points(fill, paint.stroke, opacity, radius, stroke_width, start);
             }
-            Some(_) => {
-                let mut groups = std::mem::take(&mut self.scratch);
-                groups.clear();
-                for (i, f) in layer.point_feature.iter().enumerate() {
-                    if let Some(c) = paint.fill_of(*f) {
-                        groups.push((c, i as u32));
-                    }
-                }
-                groups.sort_by_key(|(c, _)| (c.r, c.g, c.b, c.a));
-                let mut k = 0;
-                while k < groups.len() {
-                    let color = groups[k].0;
-                    let start = self.points.len();
-                    while k < groups.len() && groups[k].0 == color {
-                        let [x, y] = t.to_screen(layer.points[groups[k].1 as usize]);
-                        let (x, y) = (x as f32, y as f32);
-                        if x >= -radius && y >= -radius && x <= w && y <= h {
-                            self.points.push([x, y]);
-                        }
-                        k += 1;
-                    }
-                    self.push_points(color, paint.stroke, opacity, radius, stroke_width, start);
-                }
-                self.scratch = groups;
-            }
+            self.push_points(fill, paint.stroke, opacity, radius, stroke_width, start);
+            return;
         }
+        // Group by (size, emphasis, colour); bigger circles are drawn first
+        // so that small ones on top of them stay visible.
+        let mut groups = std::mem::take(&mut self.point_scratch);
+        groups.clear();
+        for (i, f) in layer.point_feature.iter().enumerate() {
+            if !paint.visible(*f) {
+                continue;
+            }
+            let Some(c) = paint.fill_of(*f) else { continue };
+            let quarter_px = ((paint.radius_of(*f) as f32 * dpr).max(0.5) * 4.0).round() as u64;
+            let key = ((MAX_QUARTER_PX - quarter_px.min(MAX_QUARTER_PX)) << 33)
+                | ((paint.emphasised(*f) as u64) << 32)
+                | u32::from_le_bytes([c.r, c.g, c.b, c.a]) as u64;
+            groups.push((key, i as u32));
+        }
+        groups.sort_by_key(|(key, _)| *key);
+        let mut k = 0;
+        while k < groups.len() {
+            let key = groups[k].0;
+            let radius = (MAX_QUARTER_PX - (key >> 33)) as f32 / 4.0;
+            let emphasised = (key >> 32) & 1 == 1;
+            let [r, g, b, a] = (key as u32).to_le_bytes();
+            let fill = Rgba { r, g, b, a };
+            let (stroke, stroke_width) = match (&paint.emphasis, emphasised) {
+                (Some(e), true) => (Some(e.color), (e.width as f32 * dpr).min(radius)),
+                _ => (
+                    paint.stroke,
+                    point_stroke_width(paint.stroke, paint.stroke_width, radius, dpr),
+                ),
+            };
+            let (w, h) = (self.width as f32 + radius, self.height as f32 + radius);
+            let start = self.points.len();
+            while k < groups.len() && groups[k].0 == key {
+                let [x, y] = t.to_screen(layer.points[groups[k].1 as usize]);
+                let (x, y) = (x as f32, y as f32);
+                if x >= -radius && y >= -radius && x <= w && y <= h {
+                    self.points.push([x, y]);
+                }
+                k += 1;
+            }
+            self.push_points(fill, stroke, opacity, radius, stroke_width, start);
+        }
+        self.point_scratch = groups;
     }
 
     fn push_points(
@@ -334,6 +475,15 @@ impl DrawList {
     }
 }
 
+/// Outline width of point circles in device px (never wider than the radius).
+fn point_stroke_width(stroke: Option<Rgba>, width: f64, radius: f32, dpr: f32) -> f32 {
+    if stroke.is_some() {
+        (width as f32 * dpr).min(radius)
+    } else {
+        0.0
+    }
+}
+
 fn intersects(a: &[f64; 4], b: &[f64; 4]) -> bool {
     a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1]
 }
@@ -347,11 +497,7 @@ mod tests {
     fn paint() -> LayerPaint {
         LayerPaint {
             fill: Some(Rgba::rgb(200, 0, 0)),
-            feature_fill: None,
-            stroke: Some(Rgba::rgb(255, 255, 255)),
-            stroke_width: 1.0,
-            radius: 3.0,
-            opacity: 1.0,
+            ..LayerPaint::default()
         }
     }
 
@@ -379,7 +525,7 @@ mod tests {
         let t = Transform::new(&Camera::new([10.005, 53.505], 13.0), &vp);
         let mut dl = DrawList::new();
         let p = paint();
-        dl.build(&[(&layer, &p), (&points, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
+        dl.build([(&layer, &p), (&points, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
         assert_eq!(
             dl.paths.len(),
             2,
@@ -405,7 +551,7 @@ mod tests {
             opacity: 0.0,
             ..paint()
         };
-        dl.build(&[(&layer, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
+        dl.build([(&layer, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
         assert!(dl.commands.is_empty());
         assert_eq!((dl.width, dl.height), (800, 600));
     }
@@ -432,14 +578,14 @@ mod tests {
             ..paint()
         };
         dl.build(
-            &[(&layer, &p)],
+            [(&layer, &p)],
             &Transform::new(&Camera::new([10.0, 53.5], 6.0), &vp),
             &vp,
             Rgba::rgb(0, 0, 0),
         );
         let low = dl.verts.len();
         dl.build(
-            &[(&layer, &p)],
+            [(&layer, &p)],
             &Transform::new(&Camera::new([10.0, 53.5], 16.0), &vp),
             &vp,
             Rgba::rgb(0, 0, 0),
@@ -469,7 +615,7 @@ mod tests {
         };
         let mut dl = DrawList::new();
         dl.build(
-            &[(&layer, &p)],
+            [(&layer, &p)],
             &Transform::new(&Camera::new([10.015, 53.505], 12.0), &vp),
             &vp,
             Rgba::rgb(0, 0, 0),
@@ -484,5 +630,70 @@ mod tests {
             .collect();
         assert_eq!(fills.len(), 2);
         assert!(fills.contains(&(red, 2)) && fills.contains(&(blue, 1)));
+    }
+
+    #[test]
+    fn filtered_features_are_neither_filled_nor_outlined() {
+        let a = square(10.0, 53.5, 0.01);
+        let b = square(10.01, 53.5, 0.01);
+        let layer = PreparedLayer::from_geometries([Some(&a), Some(&b)]);
+        let vp = Viewport {
+            width: 400.0,
+            height: 300.0,
+            dpr: 1.0,
+        };
+        let t = Transform::new(&Camera::new([10.01, 53.505], 12.0), &vp);
+        let mut dl = DrawList::new();
+        let p = LayerPaint {
+            feature_visible: Some(vec![false, true]),
+            ..paint()
+        };
+        dl.build([(&layer, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
+        assert_eq!(dl.paths.len(), 2, "one fill ring and one outline ring");
+    }
+
+    #[test]
+    fn proportional_circles_draw_big_ones_first_and_emphasis_outlines_on_top() {
+        let pts = [
+            Geometry::Point(Point::new(10.0, 53.5)),
+            Geometry::Point(Point::new(10.001, 53.5)),
+            Geometry::Point(Point::new(10.002, 53.5)),
+        ];
+        let layer = PreparedLayer::from_geometries(pts.iter().map(Some));
+        let vp = Viewport {
+            width: 400.0,
+            height: 300.0,
+            dpr: 2.0,
+        };
+        let t = Transform::new(&Camera::new([10.001, 53.5], 14.0), &vp);
+        let black = Rgba::rgb(0, 0, 0);
+        let p = LayerPaint {
+            feature_radius: Some(vec![2.0, 10.0, 5.0]),
+            emphasis: Some(Emphasis {
+                color: black,
+                width: 2.0,
+                features: vec![false, false, true],
+            }),
+            ..paint()
+        };
+        let mut dl = DrawList::new();
+        dl.build([(&layer, &p)], &t, &vp, Rgba::rgb(255, 255, 255));
+        let circles: Vec<(f32, Option<Rgba>)> = dl
+            .commands
+            .iter()
+            .filter_map(|c| match c {
+                DrawCommand::Points { radius, stroke, .. } => Some((*radius, *stroke)),
+                _ => None,
+            })
+            .collect();
+        // Radii in device px (dpr 2), largest first; the emphasised one is outlined in black.
+        assert_eq!(
+            circles,
+            [
+                (20.0, Some(Rgba::rgb(255, 255, 255))),
+                (10.0, Some(black)),
+                (4.0, Some(Rgba::rgb(255, 255, 255)))
+            ]
+        );
     }
 }

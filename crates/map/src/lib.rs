@@ -25,6 +25,6 @@ pub mod raster;
 pub mod svg;
 
 pub use camera::{Camera, LonLatBounds, Padding, Transform, Viewport};
-pub use draw_list::{DrawCommand, DrawList, LayerPaint};
+pub use draw_list::{DrawCommand, DrawList, Emphasis, LayerPaint};
 pub use prepare::PreparedLayer;
 pub use raster::{Framebuffer, Rgba};

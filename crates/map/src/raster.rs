@@ -311,7 +311,9 @@ impl Framebuffer {
         }
         let size = (radius * 2.0).ceil() as i32 + 2;
         let c = size as f32 / 2.0;
-        let mut cells = Vec::with_capacity((size * size) as usize);
+        // Reuse the buffer: proportional circles prepare many stamps per frame.
+        let mut cells = std::mem::take(&mut self.stamp.cells);
+        cells.clear();
         let inner = radius - stroke_width;
         for j in 0..size {
             for i in 0..size {

@@ -2,6 +2,7 @@
 
 use crate::Color;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One data layer of a story.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,6 +95,181 @@ pub struct LayerStyle {
     /// Radius of point circles in CSS pixels.
     #[serde(default = "LayerStyle::default_radius")]
     pub radius: f64,
+    /// Colour features by a number, in classes (a choropleth map); replaces `fill`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choropleth: Option<Choropleth>,
+    /// Colour features by a text property, one colour per value; replaces `fill`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Categories>,
+    /// Size point circles by a number, their area proportional to it; replaces `radius`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub circles: Option<Circles>,
+}
+
+/// A choropleth: features coloured by which class their number falls into.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Choropleth {
+    /// The numeric property that decides the colour, e.g. `playgrounds`.
+    pub property: String,
+    /// How the values are divided into classes.
+    #[serde(default)]
+    pub method: Classification,
+    /// Number of classes (2 to 9); fewer are shown when the data has fewer distinct values.
+    #[serde(default = "Choropleth::default_classes")]
+    pub classes: u8,
+    /// Named colour scheme; sequential (`blues`, …) for "more is darker", diverging (`rd-bu`, …) around a middle.
+    #[serde(default = "Choropleth::default_scheme")]
+    pub scheme: SchemeName,
+    /// Own colours, one per class from low to high; replaces `scheme` when given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub colors: Vec<Color>,
+    /// Colour of features without a number in `property`.
+    #[serde(default = "default_no_data")]
+    pub no_data: Color,
+}
+
+impl Choropleth {
+    fn default_classes() -> u8 {
+        5
+    }
+    fn default_scheme() -> SchemeName {
+        SchemeName::Blues
+    }
+}
+
+/// Categories: one colour per distinct value of a text property.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Categories {
+    /// The property whose value decides the colour, e.g. `district_name`.
+    pub property: String,
+    /// Named qualitative colour scheme for values without an own colour.
+    #[serde(default = "Categories::default_scheme")]
+    pub scheme: SchemeName,
+    /// Own colours for some or all values, e.g. `Altona: "#e69f00"`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub colors: BTreeMap<String, Color>,
+    /// Colour of values beyond the scheme's colours, and of features without a value.
+    #[serde(default = "default_no_data")]
+    pub other: Color,
+}
+
+impl Categories {
+    fn default_scheme() -> SchemeName {
+        SchemeName::OkabeIto
+    }
+}
+
+/// Proportional circles: each point's circle area is proportional to a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Circles {
+    /// The numeric property that decides the size, e.g. `visitors`.
+    pub property: String,
+    /// Radius in CSS pixels of the circle for `max-value`.
+    #[serde(default = "Circles::default_max_radius")]
+    pub max_radius: f64,
+    /// The value drawn with `max-radius`; the largest value in the data when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<f64>,
+}
+
+impl Circles {
+    fn default_max_radius() -> f64 {
+        20.0
+    }
+}
+
+fn default_no_data() -> Color {
+    Color::rgb(0xd9, 0xd9, 0xd9)
+}
+
+/// How a choropleth divides values into classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Classification {
+    /// Every class holds about the same number of features.
+    #[default]
+    Quantiles,
+    /// Every class spans the same range of values.
+    EqualInterval,
+    /// Breaks where the data has gaps (Jenks natural breaks).
+    #[serde(alias = "jenks")]
+    NaturalBreaks,
+}
+
+/// A named colour scheme that people with colour vision deficiencies can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum SchemeName {
+    /// Sequential, light to dark blue.
+    Blues,
+    /// Sequential, light to dark green.
+    Greens,
+    /// Sequential, light to dark grey.
+    Greys,
+    /// Sequential, light to dark orange.
+    Oranges,
+    /// Sequential, light to dark purple.
+    Purples,
+    /// Sequential, light to dark red.
+    Reds,
+    /// Sequential, yellow – green – blue.
+    YlGnBu,
+    /// Sequential, yellow – orange – red.
+    YlOrRd,
+    /// Sequential, light purple to blue.
+    PuBu,
+    /// Diverging, red – white – blue.
+    RdBu,
+    /// Diverging, orange – white – purple.
+    PuOr,
+    /// Diverging, brown – white – blue-green.
+    BrBg,
+    /// Diverging, pink – white – green.
+    PiYg,
+    /// Diverging, red – yellow – blue.
+    RdYlBu,
+    /// Qualitative, eight colours distinguishable with any colour vision (Okabe & Ito).
+    OkabeIto,
+    /// Qualitative, eight dark colours (colour-blind safe up to three).
+    Dark2,
+    /// Qualitative, eight soft colours (colour-blind safe up to three).
+    Set2,
+    /// Qualitative, twelve colours in light/dark pairs (colour-blind safe up to four).
+    Paired,
+}
+
+impl SchemeName {
+    /// The scheme's name as written in stories (`yl-gn-bu`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SchemeName::Blues => "blues",
+            SchemeName::Greens => "greens",
+            SchemeName::Greys => "greys",
+            SchemeName::Oranges => "oranges",
+            SchemeName::Purples => "purples",
+            SchemeName::Reds => "reds",
+            SchemeName::YlGnBu => "yl-gn-bu",
+            SchemeName::YlOrRd => "yl-or-rd",
+            SchemeName::PuBu => "pu-bu",
+            SchemeName::RdBu => "rd-bu",
+            SchemeName::PuOr => "pu-or",
+            SchemeName::BrBg => "br-bg",
+            SchemeName::PiYg => "pi-yg",
+            SchemeName::RdYlBu => "rd-yl-bu",
+            SchemeName::OkabeIto => "okabe-ito",
+            SchemeName::Dark2 => "dark2",
+            SchemeName::Set2 => "set2",
+            SchemeName::Paired => "paired",
+        }
+    }
 }
 
 impl LayerStyle {
@@ -118,6 +294,44 @@ impl Default for LayerStyle {
             stroke: Self::default_stroke(),
             stroke_width: Self::default_stroke_width(),
             radius: Self::default_radius(),
+            choropleth: None,
+            categories: None,
+            circles: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn styles_without_the_new_fields_still_read() {
+        let s: LayerStyle = serde_json::from_str(r##"{"fill": "#d5dde6", "radius": 4}"##).unwrap();
+        assert!(s.choropleth.is_none() && s.categories.is_none() && s.circles.is_none());
+    }
+
+    #[test]
+    fn a_choropleth_reads_with_defaults_and_scheme_names() {
+        let s: LayerStyle = serde_json::from_str(
+            r#"{"choropleth": {"property": "kids", "method": "jenks", "scheme": "yl-gn-bu"}}"#,
+        )
+        .unwrap();
+        let c = s.choropleth.unwrap();
+        assert_eq!(c.method, Classification::NaturalBreaks);
+        assert_eq!(c.classes, 5);
+        assert_eq!(c.scheme, SchemeName::YlGnBu);
+        assert_eq!(c.scheme.name(), "yl-gn-bu");
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(json.contains(r#""method":"natural-breaks""#), "{json}");
+    }
+
+    #[test]
+    fn unknown_schemes_and_fields_are_errors() {
+        let e = serde_json::from_str::<Choropleth>(r#"{"property": "a", "scheme": "rainbow"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown variant `rainbow`"), "{e}");
+        assert!(serde_json::from_str::<Circles>(r#"{"property": "a", "radius": 3}"#).is_err());
     }
 }

@@ -10,7 +10,9 @@ mod layer;
 mod step;
 
 pub use color::{Color, ColorParseError};
-pub use layer::{Layer, LayerStyle, Source};
+pub use layer::{
+    Categories, Choropleth, Circles, Classification, Layer, LayerStyle, SchemeName, Source,
+};
 pub use step::{FitTarget, LayerState, Step, Transition, View};
 
 use serde::{Deserialize, Serialize};

@@ -56,7 +56,10 @@ pub enum FitTarget {
     Bbox([f64; 4]),
 }
 
-/// A layer shown in a step, with its opacity.
+/// A layer shown in a step, with its opacity and which of its features count.
+///
+/// Written as the layer id alone (`quarters`) or as a map
+/// (`{ layer: quarters, highlight: 'district_name == "Altona"' }`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -65,6 +68,24 @@ pub struct LayerState {
     pub layer: String,
     /// Opacity from 0 (invisible) to 1 (opaque).
     pub opacity: f64,
+    /// Only features matching this condition are drawn, e.g. `playgrounds >= 10`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// Features matching this condition keep their colour and get an outline; the rest are dimmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<String>,
+}
+
+impl LayerState {
+    /// A layer shown fully opaque, unfiltered and without highlight.
+    pub fn new(layer: impl Into<String>) -> Self {
+        Self {
+            layer: layer.into(),
+            opacity: 1.0,
+            filter: None,
+            highlight: None,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for LayerState {
@@ -75,6 +96,10 @@ impl<'de> Deserialize<'de> for LayerState {
             layer: String,
             #[serde(default = "one")]
             opacity: f64,
+            #[serde(default)]
+            filter: Option<String>,
+            #[serde(default)]
+            highlight: Option<String>,
         }
         fn one() -> f64 {
             1.0
@@ -86,13 +111,12 @@ impl<'de> Deserialize<'de> for LayerState {
             Full(Full),
         }
         Ok(match Either::deserialize(d)? {
-            Either::Id(layer) => LayerState {
-                layer,
-                opacity: 1.0,
-            },
+            Either::Id(layer) => LayerState::new(layer),
             Either::Full(f) => LayerState {
                 layer: f.layer,
                 opacity: f.opacity,
+                filter: f.filter,
+                highlight: f.highlight,
             },
         })
     }
@@ -120,14 +144,19 @@ mod tests {
     fn layer_state_accepts_id_or_map() {
         let v: Vec<LayerState> =
             serde_json::from_str(r#"["quarters", {"layer": "parks", "opacity": 0.5}]"#).unwrap();
-        assert_eq!(
-            v[0],
-            LayerState {
-                layer: "quarters".into(),
-                opacity: 1.0
-            }
-        );
+        assert_eq!(v[0], LayerState::new("quarters"));
         assert_eq!(v[1].opacity, 0.5);
+    }
+
+    #[test]
+    fn layer_state_reads_filter_and_highlight() {
+        let v: LayerState = serde_json::from_str(
+            r#"{"layer": "quarters", "highlight": "district_name == \"Altona\"", "filter": "kids > 0"}"#,
+        )
+        .unwrap();
+        assert_eq!(v.highlight.as_deref(), Some(r#"district_name == "Altona""#));
+        assert_eq!(v.filter.as_deref(), Some("kids > 0"));
+        assert!(serde_json::from_str::<LayerState>(r#"{"layer": "q", "hilight": "a"}"#).is_err());
     }
 
     #[test]

@@ -10,10 +10,17 @@
 //! resolved view and its `show` list), never from the order in which steps
 //! were visited, so jumping to step 9 ends exactly where reading to it does.
 
+mod legend;
 mod playback;
 mod scene;
 mod style;
 
+pub use legend::{
+    format_number, legend_decimals, nice_floor, LegendEntry, LegendItem, LegendKind, LegendLabel,
+};
 pub use playback::{Playback, PlaybackOptions};
 pub use scene::{LayerStatus, Scene, SceneLayer, StepTarget};
-pub use style::{paint_for, to_rgba};
+pub use style::{
+    dim, paint_for, step_paint, style_layer, to_rgba, LayerStyling, StepConditions, DIM_OPACITY,
+    EMPHASIS_COLOR, EMPHASIS_WIDTH,
+};

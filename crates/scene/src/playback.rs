@@ -1,11 +1,9 @@
 //! The playback state machine: active step, camera flight and layer fades.
 
 use crate::scene::{Scene, StepTarget};
-use crate::style::{paint_for, to_rgba};
+use crate::style::to_rgba;
 use twinstory_map::flight::{Flight, FlightOptions, TransitionKind};
-use twinstory_map::{
-    Camera, DrawList, Framebuffer, LayerPaint, Padding, PreparedLayer, Transform, Viewport,
-};
+use twinstory_map::{Camera, DrawList, Framebuffer, LayerPaint, Padding, Transform, Viewport};
 use twinstory_model::Transition;
 
 /// Timing of transitions.
@@ -37,6 +35,9 @@ pub struct Playback {
     fade_from: Vec<f64>,
     fade_start: f64,
     fade_ms: f64,
+    /// The active step's paint per layer (colours, sizes, filter, highlight),
+    /// computed when the step or the data changes; frames only set opacity.
+    paints: Vec<LayerPaint>,
 }
 
 impl Playback {
@@ -52,6 +53,7 @@ impl Playback {
             fade_from: vec![0.0; n],
             fade_start: 0.0,
             fade_ms: 0.0,
+            paints: scene.paints(None),
         }
     }
 
@@ -92,6 +94,7 @@ impl Playback {
         }
         let first = self.active.is_none();
         self.active = Some(step);
+        self.set_paints(scene.paints(Some(step)));
         let target = scene.target(step, viewport, padding);
         let kind = match scene
             .story
@@ -136,6 +139,8 @@ impl Playback {
         opts: &PlaybackOptions,
     ) {
         let Some(step) = self.active else { return };
+        // New data changes colours and classes even when the camera stays.
+        self.set_paints(scene.paints(Some(step)));
         let target = scene.target(step, viewport, padding);
         if self.target.as_ref() == Some(&target) {
             return;
@@ -157,10 +162,25 @@ impl Playback {
         }
     }
 
+    fn set_paints(&mut self, paints: Vec<LayerPaint>) {
+        self.paints = paints;
+        for (p, o) in self.paints.iter_mut().zip(&self.opacity) {
+            p.opacity = *o;
+        }
+    }
+
+    /// The paint of each layer as of the last [`tick`](Self::tick).
+    pub fn paints(&self) -> &[LayerPaint] {
+        &self.paints
+    }
+
     fn snap_to(&mut self, target: StepTarget) {
         self.camera = target.camera;
         self.flight = None;
         self.opacity.clone_from(&target.opacity);
+        for (p, o) in self.paints.iter_mut().zip(&self.opacity) {
+            p.opacity = *o;
+        }
         self.fade_from.clone_from(&target.opacity);
         self.fade_ms = 0.0;
         self.target = Some(target);
@@ -200,6 +220,9 @@ impl Playback {
                 // Land exactly on the target so arriving by any path is identical.
                 *o = if p >= 1.0 { to } else { from + (to - from) * p };
             }
+            for (paint, o) in self.paints.iter_mut().zip(&self.opacity) {
+                paint.opacity = *o;
+            }
             if p < 1.0 {
                 moving = true;
             }
@@ -208,6 +231,9 @@ impl Playback {
     }
 
     /// Builds the draw list for the current state and paints it.
+    ///
+    /// Allocation-free once the buffers have grown: paints are prepared per
+    /// step, and the draw list and framebuffer reuse their memory.
     pub fn render(
         &self,
         scene: &Scene,
@@ -215,22 +241,13 @@ impl Playback {
         list: &mut DrawList,
         fb: &mut Framebuffer,
     ) {
-        let paints: Vec<LayerPaint> = scene
-            .story
-            .layers
-            .iter()
-            .enumerate()
-            .map(|(i, l)| paint_for(l, self.opacity.get(i).copied().unwrap_or(0.0)))
-            .collect();
-        let layers: Vec<(&PreparedLayer, &LayerPaint)> = scene
-            .layers
-            .iter()
-            .map(|l| &l.prepared)
-            .zip(paints.iter())
-            .collect();
         let transform = Transform::new(&self.camera, viewport);
         list.build(
-            &layers,
+            scene
+                .layers
+                .iter()
+                .map(|l| &l.prepared)
+                .zip(self.paints.iter()),
             &transform,
             viewport,
             to_rgba(scene.story.theme.map_background),

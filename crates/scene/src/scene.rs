@@ -1,9 +1,13 @@
 //! A story with its layers' data and the target state of every step.
 
+use crate::legend::{LegendEntry, LegendKind};
+use crate::style::{
+    is_point_layer, paint_for, step_paint, style_layer, LayerStyling, StepConditions,
+};
 use twinstory_data::Dataset;
 use twinstory_map::fit::fit_bounds;
-use twinstory_map::{Camera, LonLatBounds, Padding, PreparedLayer, Viewport};
-use twinstory_model::{FitTarget, Story, View};
+use twinstory_map::{Camera, LayerPaint, LonLatBounds, Padding, PreparedLayer, Viewport};
+use twinstory_model::{FitTarget, LayerState, Story, View};
 
 /// Highest zoom a `fit` may produce (a single point would otherwise zoom in forever).
 const FIT_MAX_ZOOM: f64 = 17.0;
@@ -28,6 +32,8 @@ pub struct SceneLayer {
     pub status: LayerStatus,
     /// Geometry in world units (empty until ready).
     pub prepared: PreparedLayer,
+    /// Colours, sizes and legend items from the data (empty until ready).
+    pub styling: LayerStyling,
 }
 
 /// What a step shows: the camera and every layer's opacity.
@@ -58,6 +64,7 @@ impl Scene {
                 id: l.id.clone(),
                 status: LayerStatus::Loading,
                 prepared: PreparedLayer::default(),
+                styling: LayerStyling::default(),
             })
             .collect();
         Self { story, layers }
@@ -68,6 +75,11 @@ impl Scene {
         if let Some(l) = self.layers.get_mut(index) {
             l.prepared =
                 PreparedLayer::from_geometries(data.features.iter().map(|f| f.geometry.as_ref()));
+            if let Some(layer) = self.story.layers.get(index) {
+                // Classes are computed over the whole layer once, so a colour
+                // means the same in every step whatever the step filters.
+                l.styling = style_layer(layer, data);
+            }
             l.status = LayerStatus::Ready;
         }
     }
@@ -119,6 +131,100 @@ impl Scene {
         }
         let camera = self.camera_for(self.resolved_view(step), viewport, padding);
         StepTarget { camera, opacity }
+    }
+
+    /// Every layer's paint in a step (opacity 0: playback fades it), with
+    /// the step's filters and highlights applied. `None` gives the plain
+    /// data-driven style, as before any step is active.
+    ///
+    /// Computed once per step change or data arrival, never per frame.
+    pub fn paints(&self, step: Option<usize>) -> Vec<LayerPaint> {
+        self.story
+            .layers
+            .iter()
+            .zip(&self.layers)
+            .map(|(layer, scene_layer)| {
+                let state = step.and_then(|s| self.layer_state(s, &layer.id));
+                if scene_layer.status != LayerStatus::Ready {
+                    return paint_for(layer, 0.0);
+                }
+                let styling = &scene_layer.styling;
+                let (visible, highlighted) = match state {
+                    Some(st) => {
+                        let c = StepConditions::of(st);
+                        (c.visible(styling), c.highlighted(styling))
+                    }
+                    None => (None, None),
+                };
+                step_paint(layer, styling, visible, highlighted)
+            })
+            .collect()
+    }
+
+    /// The legend of a step: one entry per layer the step shows (top layer
+    /// first, as readers scan a legend), with its classes, categories or
+    /// circle sizes and how many drawn features each stands for.
+    pub fn legend(&self, step: usize) -> Vec<LegendEntry> {
+        let Some(s) = self.story.steps.get(step) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for state in s.show.iter().rev().filter(|st| st.opacity > 0.0) {
+            let Some(i) = self.layer_index(&state.layer) else {
+                continue;
+            };
+            let (layer, scene_layer) = (&self.story.layers[i], &self.layers[i]);
+            let styling = &scene_layer.styling;
+            let conditions = StepConditions::of(state);
+            let visible = conditions.visible(styling);
+            let highlighted = conditions.highlighted(styling);
+            let total = styling.item_of.len();
+            let shown_at = |f: usize| visible.as_ref().is_none_or(|v| v[f]);
+            let mut items = styling.items.clone();
+            if !items.is_empty() && styling.kind != Some(LegendKind::Circles) {
+                for item in &mut items {
+                    item.count = 0;
+                }
+                for (f, item) in styling.item_of.iter().enumerate() {
+                    if let (true, Some(i)) = (shown_at(f), item) {
+                        if let Some(it) = items.get_mut(*i as usize) {
+                            it.count += 1;
+                        }
+                    }
+                }
+            }
+            let mut problems = styling.problems.clone();
+            problems.extend(conditions.problems);
+            if let LayerStatus::Failed(m) = &scene_layer.status {
+                problems.push(m.clone());
+            }
+            out.push(LegendEntry {
+                layer: layer.id.clone(),
+                title: layer.title.clone().unwrap_or_else(|| layer.id.clone()),
+                kind: styling.kind.unwrap_or(LegendKind::Single),
+                property: styling.property.clone(),
+                point: is_point_layer(layer),
+                items,
+                highlight: state.highlight.clone(),
+                filter: state.filter.clone(),
+                shown: (0..total).filter(|f| shown_at(*f)).count(),
+                highlighted: highlighted
+                    .as_ref()
+                    .map_or(0, |h| (0..total).filter(|f| h[*f] && shown_at(*f)).count()),
+                total,
+                problems,
+            });
+        }
+        out
+    }
+
+    fn layer_state(&self, step: usize, layer: &str) -> Option<&LayerState> {
+        self.story
+            .steps
+            .get(step)?
+            .show
+            .iter()
+            .find(|st| st.layer == layer)
     }
 
     fn camera_for(&self, view: Option<&View>, viewport: &Viewport, padding: &Padding) -> Camera {

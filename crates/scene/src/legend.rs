@@ -1,0 +1,258 @@
+//! The legend model: what a styled layer's colours and sizes mean, per step.
+//!
+//! The scene builds it (class ranges, categories, circle sizes, how many
+//! features each stands for in the step); the player only renders it. Labels
+//! are formatted here, for the story's language, so they are host-tested.
+
+use twinstory_map::Rgba;
+
+/// What a layer's legend explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegendKind {
+    /// One colour for the whole layer.
+    Single,
+    /// Classes of a number (a choropleth).
+    Classes,
+    /// One colour per text value.
+    Categories,
+    /// Circle sizes for numbers (proportional circles).
+    Circles,
+}
+
+/// The legend of one layer in one step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendEntry {
+    /// Id of the layer.
+    pub layer: String,
+    /// The layer's title (or id).
+    pub title: String,
+    /// What the items explain.
+    pub kind: LegendKind,
+    /// The property the colours or sizes come from.
+    pub property: Option<String>,
+    /// True for point layers (round symbols), false for areas and lines.
+    pub point: bool,
+    /// The symbols with their meaning.
+    pub items: Vec<LegendItem>,
+    /// The step's highlight condition on this layer, if any.
+    pub highlight: Option<String>,
+    /// The step's filter condition on this layer, if any.
+    pub filter: Option<String>,
+    /// How many features the step draws (after its filter).
+    pub shown: usize,
+    /// How many features the step highlights.
+    pub highlighted: usize,
+    /// How many features the layer has.
+    pub total: usize,
+    /// Problems with this layer's style or the step's conditions, for the author.
+    pub problems: Vec<String>,
+}
+
+/// One symbol in a legend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendItem {
+    /// Fill colour of the symbol.
+    pub color: Option<Rgba>,
+    /// Outline colour of the symbol.
+    pub stroke: Option<Rgba>,
+    /// Radius in CSS px for circle sizes.
+    pub radius: Option<f64>,
+    /// What the symbol stands for.
+    pub label: LegendLabel,
+    /// How many of the step's drawn features it stands for.
+    pub count: usize,
+}
+
+/// What a legend symbol stands for, before formatting.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LegendLabel {
+    /// The layer itself (single colour).
+    Layer(String),
+    /// A class of values from `min` to `max`; `first` classes include `min`.
+    Range {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound (included).
+        max: f64,
+        /// Whether `min` itself belongs to the class (only the first class).
+        first: bool,
+        /// Whether all values are whole numbers (ranges then read `3 – 4`).
+        integers: bool,
+        /// Decimal places that tell the class bounds apart.
+        decimals: usize,
+    },
+    /// A category value.
+    Category(String),
+    /// Values without their own colour.
+    Other,
+    /// Features without a value.
+    NoData,
+    /// A circle size for this value.
+    Value {
+        /// The value.
+        value: f64,
+        /// Decimal places to show.
+        decimals: usize,
+    },
+}
+
+impl LegendItem {
+    /// The item's text in the story's language (`de` and `en` wording;
+    /// numbers formatted for `lang`).
+    ///
+    /// # Examples
+    /// ```
+    /// use twinstory_scene::{LegendItem, LegendLabel};
+    /// let item = LegendItem {
+    ///     color: None, stroke: None, radius: None, count: 3,
+    ///     label: LegendLabel::Range { min: 1000.0, max: 2500.5, first: false, integers: false, decimals: 1 },
+    /// };
+    /// assert_eq!(item.text("de"), "über 1.000,0 bis 2.500,5");
+    /// assert_eq!(item.text("en"), "over 1,000.0 to 2,500.5");
+    /// ```
+    pub fn text(&self, lang: &str) -> String {
+        let de = is_german(lang);
+        let n = |v: f64, d: usize| format_number(v, d, lang);
+        match &self.label {
+            LegendLabel::Layer(t) | LegendLabel::Category(t) => t.clone(),
+            LegendLabel::Other => (if de { "Sonstige" } else { "Other" }).to_string(),
+            LegendLabel::NoData => (if de { "keine Angabe" } else { "No data" }).to_string(),
+            LegendLabel::Value { value, decimals } => n(*value, *decimals),
+            LegendLabel::Range {
+                min,
+                max,
+                first,
+                integers,
+                decimals,
+            } => {
+                let to = if de { "bis" } else { "to" };
+                if *integers {
+                    // Whole numbers: the class above 2 starts at 3.
+                    let lo = if *first { *min } else { min.floor() + 1.0 };
+                    if lo >= *max {
+                        n(*max, 0)
+                    } else {
+                        format!("{} {to} {}", n(lo, 0), n(*max, 0))
+                    }
+                } else if *first {
+                    format!("{} {to} {}", n(*min, *decimals), n(*max, *decimals))
+                } else {
+                    let over = if de { "über" } else { "over" };
+                    format!("{over} {} {to} {}", n(*min, *decimals), n(*max, *decimals))
+                }
+            }
+        }
+    }
+}
+
+fn is_german(lang: &str) -> bool {
+    lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"))
+}
+
+/// Formats a number for a language: `de` (and most of continental Europe)
+/// writes `1.234,5`, `en` writes `1,234.5`, `fr` writes `1 234,5` (with a
+/// narrow no-break space).
+///
+/// # Examples
+/// ```
+/// use twinstory_scene::format_number;
+/// assert_eq!(format_number(1234.5, 1, "de"), "1.234,5");
+/// assert_eq!(format_number(1234.5, 1, "en-GB"), "1,234.5");
+/// assert_eq!(format_number(-0.04, 1, "de"), "0,0");
+/// assert_eq!(format_number(1234567.0, 0, "de"), "1.234.567");
+/// assert_eq!(format_number(f64::NAN, 0, "de"), "–");
+/// ```
+pub fn format_number(value: f64, decimals: usize, lang: &str) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    let prefix = lang.get(..2).unwrap_or("").to_ascii_lowercase();
+    let (group, point) = match prefix.as_str() {
+        "en" | "ja" | "zh" | "ko" | "he" | "th" => (",", "."),
+        "fr" | "sv" | "fi" | "nb" | "no" | "cs" | "pl" | "ru" | "uk" => ("\u{202f}", ","),
+        _ => (".", ","),
+    };
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut out = String::new();
+    // "-0,0" reads wrong: a value that rounds to zero has no sign.
+    if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.push('-');
+    }
+    let digits: Vec<char> = int.chars().collect();
+    // Groups of three from the right: the first group holds the remainder.
+    let first = match digits.len() % 3 {
+        0 => 3,
+        r => r,
+    };
+    for (i, d) in digits.iter().enumerate() {
+        if i >= first && (i - first) % 3 == 0 {
+            out.push_str(group);
+        }
+        out.push(*d);
+    }
+    if let Some(f) = frac {
+        out.push_str(point);
+        out.push_str(f);
+    }
+    out
+}
+
+/// The fewest decimal places (0–3) at which all `values` read differently
+/// and none rounds to a misleading zero.
+///
+/// # Examples
+/// ```
+/// use twinstory_scene::legend_decimals;
+/// assert_eq!(legend_decimals(&[1.0, 20.0, 300.0]), 0);
+/// assert_eq!(legend_decimals(&[0.1, 0.12, 0.4]), 2);
+/// assert_eq!(legend_decimals(&[]), 0);
+/// ```
+pub fn legend_decimals(values: &[f64]) -> usize {
+    for d in 0..=3 {
+        let shown: Vec<String> = values.iter().map(|v| format!("{v:.d$}")).collect();
+        let distinct = shown.windows(2).all(|w| w[0] != w[1]);
+        let no_false_zero = values.iter().zip(&shown).all(|(v, s)| {
+            *v == 0.0
+                || s.trim_start_matches('-')
+                    .chars()
+                    .any(|c| c.is_ascii_digit() && c != '0')
+        });
+        if distinct && no_false_zero {
+            return d;
+        }
+    }
+    3
+}
+
+/// The largest "nice" number (1, 2 or 5 times a power of ten) not above `x`.
+///
+/// # Examples
+/// ```
+/// use twinstory_scene::nice_floor;
+/// assert_eq!(nice_floor(734.0), 500.0);
+/// assert_eq!(nice_floor(0.3), 0.2);
+/// assert_eq!(nice_floor(0.0), 0.0);
+/// ```
+pub fn nice_floor(x: f64) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return 0.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    let m = x / p;
+    let f = if m >= 5.0 {
+        5.0
+    } else if m >= 2.0 {
+        2.0
+    } else {
+        1.0
+    };
+    // Powers of ten below 1 are inexact; round to the power's precision.
+    let v = f * p;
+    let digits = (-p.log10()).max(0.0) as i32;
+    let scale = 10f64.powi(digits);
+    (v * scale).round() / scale
+}
