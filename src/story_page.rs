@@ -7,7 +7,8 @@ use crate::scroll::watch_active_step;
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use std::rc::Rc;
-use twinstory_scene::Scene;
+use twinstory_map::Rgba;
+use twinstory_scene::{LegendEntry, LegendKind, Scene};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -21,6 +22,7 @@ pub fn StoryPage(
     let (active, set_active) = signal::<Option<usize>>(None);
     let (layer_errors, set_layer_errors) = signal::<Vec<String>>(Vec::new());
     let (loading, set_loading) = signal(story.layers.len());
+    let (legend, set_legend) = signal::<Vec<LegendEntry>>(Vec::new());
     let canvas_ref = NodeRef::<Canvas>::new();
     let steps_ref = NodeRef::<Div>::new();
     let map: MapHandle = MapState::new(Scene::new(story.clone()));
@@ -43,6 +45,10 @@ pub fn StoryPage(
                     }
                 }
                 m.data_changed();
+                // Classes and counts come from the data: refresh the legend.
+                if let Some(step) = active.get_untracked() {
+                    set_legend.set(m.scene.legend(step));
+                }
             }
             set_loading.update(|n| *n = n.saturating_sub(1));
             request_frame(&map);
@@ -79,6 +85,7 @@ pub fn StoryPage(
         Effect::new(move |_| {
             if let Some(i) = active.get() {
                 map.borrow_mut().go_to(i);
+                set_legend.set(map.borrow().scene.legend(i));
                 request_frame(&map);
                 if let Some(id) = ids.get(i) {
                     replace_hash(id);
@@ -89,7 +96,6 @@ pub fn StoryPage(
 
     let accent = story.theme.accent.to_hex();
     let style = format!("--ts-accent: {accent};");
-    let legend = legend_rows(&story);
     let step_views = story
         .steps
         .iter()
@@ -134,7 +140,7 @@ pub fn StoryPage(
                         {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">"Daten werden geladen …"</p> })}
                         {move || layer_errors.get().into_iter().map(|e| view! { <p class="ts-map-error">{e}</p> }).collect_view()}
                     </div>
-                    <Legend rows=legend active=active/>
+                    <Legend entries=legend lang=story.lang.clone()/>
                 </div>
                 <div class="ts-steps" node_ref=steps_ref>{step_views}</div>
             </div>
@@ -147,66 +153,131 @@ pub fn StoryPage(
     }
 }
 
-/// One row of the legend.
-#[derive(Debug, Clone, PartialEq)]
-struct LegendRow {
-    title: String,
-    colour: String,
-    point: bool,
-}
-
-/// The layers visible in the active step, with their symbol colour.
+/// The legend of the active step: for every visible layer its classes,
+/// categories or circle sizes, as a list with text (never colour alone).
 #[component]
 fn Legend(
-    /// Legend rows for each step.
-    rows: Vec<Vec<LegendRow>>,
-    /// The active step.
-    active: ReadSignal<Option<usize>>,
+    /// The active step's legend, from the scene.
+    entries: ReadSignal<Vec<LegendEntry>>,
+    /// The story's language (number format and wording).
+    lang: String,
 ) -> impl IntoView {
-    let items = move || {
-        let step_rows = rows.get(active.get()?)?.clone();
-        let list = step_rows
+    let de = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
+    let label = if de { "Legende" } else { "Legend" };
+    let list = move || {
+        let entries = entries.get();
+        if entries.is_empty() {
+            return None;
+        }
+        let lang = lang.clone();
+        let sections = entries
             .into_iter()
-            .map(|r| {
-                let kind = if r.point { "ts-legend-item ts-legend-point" } else { "ts-legend-item ts-legend-area" };
-                view! {
-                    <li class=kind>
-                        <span class="ts-swatch" style=format!("background:{}", r.colour) aria-hidden="true"></span>
-                        {r.title}
-                    </li>
-                }
-            })
+            .map(|e| legend_entry(e, &lang, de))
             .collect_view();
-        Some(view! { <ul class="ts-legend" aria-label="Legende">{list}</ul> })
+        Some(view! { <section class="ts-legend" aria-label=label>{sections}</section> })
     };
-    view! { <div class="ts-legend-box">{items}</div> }
+    view! { <div class="ts-legend-box">{list}</div> }
 }
 
-/// Legend rows of every step, from the story alone.
-fn legend_rows(story: &twinstory_model::Story) -> Vec<Vec<LegendRow>> {
-    story
-        .steps
+/// One layer's part of the legend.
+fn legend_entry(e: LegendEntry, lang: &str, de: bool) -> impl IntoView {
+    let kind = match e.kind {
+        LegendKind::Single => "single",
+        LegendKind::Classes => "classes",
+        LegendKind::Categories => "categories",
+        LegendKind::Circles => "circles",
+    };
+    let shape = if e.point {
+        "ts-legend-point"
+    } else {
+        "ts-legend-area"
+    };
+    let single = e.kind == LegendKind::Single;
+    let heading = (!single).then(|| {
+        let property = e
+            .property
+            .clone()
+            .map(|p| view! { <span class="ts-legend-property">{p}</span> });
+        view! { <p class="ts-legend-title">{e.title.clone()}{property}</p> }
+    });
+    let note = match (&e.highlight, &e.filter) {
+        (Some(h), _) => Some(if de {
+            format!("Hervorgehoben: {} von {} ({h})", e.highlighted, e.shown)
+        } else {
+            format!("Highlighted: {} of {} ({h})", e.highlighted, e.shown)
+        }),
+        (None, Some(f)) => Some(if de {
+            format!("Gezeigt: {} von {} ({f})", e.shown, e.total)
+        } else {
+            format!("Shown: {} of {} ({f})", e.shown, e.total)
+        }),
+        _ => None,
+    }
+    .map(|t| view! { <p class="ts-legend-note">{t}</p> });
+    let max_radius = e.items.iter().filter_map(|i| i.radius).fold(0.0, f64::max);
+    let items = e
+        .items
         .iter()
-        .map(|s| {
-            s.show
-                .iter()
-                .filter(|st| st.opacity > 0.0)
-                .filter_map(|st| {
-                    let l = story.layer(&st.layer)?;
-                    Some(LegendRow {
-                        title: l.title.clone().unwrap_or_else(|| l.id.clone()),
-                        colour: l
-                            .style
-                            .fill
-                            .or(l.style.stroke)
-                            .map(|c| c.to_hex())
-                            .unwrap_or_default(),
-                        point: matches!(l.source, twinstory_model::Source::Csv { .. }),
-                    })
-                })
-                .collect()
+        .map(|item| {
+            let text = item.text(lang);
+            let swatch = swatch_style(item.color, item.stroke, item.radius, max_radius);
+            // Counts only make sense for classes and categories.
+            let count = (!single && e.kind != LegendKind::Circles).then(|| {
+                view! { <span class="ts-legend-count">{format!("({})", item.count)}</span> }
+            });
+            view! {
+                <li class="ts-legend-item">
+                    <span class="ts-swatch" style=swatch aria-hidden="true"></span>
+                    <span class="ts-legend-label">{text}</span>
+                    {count}
+                </li>
+            }
         })
-        .collect()
+        .collect_view();
+    let problems = e
+        .problems
+        .iter()
+        .map(|p| view! { <p class="ts-legend-problem">{p.clone()}</p> })
+        .collect_view();
+    view! {
+        <div class=format!("ts-legend-entry ts-legend-{kind} {shape}")>
+            {heading}
+            <ul class="ts-legend-items">{items}</ul>
+            {note}
+            {problems}
+        </div>
+    }
+}
+
+/// Inline style of a legend symbol: its colours and, for circle sizes, its
+/// diameter (in a box as wide as the largest circle, so labels line up).
+fn swatch_style(
+    fill: Option<Rgba>,
+    stroke: Option<Rgba>,
+    radius: Option<f64>,
+    max_radius: f64,
+) -> String {
+    let mut s = format!("background:{};", css(fill));
+    if let Some(c) = stroke {
+        s.push_str(&format!("border-color:{};", css(Some(c))));
+    }
+    if let Some(r) = radius {
+        let d = (2.0 * r).max(2.0);
+        let box_w = (2.0 * max_radius).max(d);
+        s.push_str(&format!(
+            "width:{d:.1}px;height:{d:.1}px;margin:0 {m:.1}px;",
+            m = (box_w - d) / 2.0
+        ));
+    }
+    s
+}
+
+fn css(c: Option<Rgba>) -> String {
+    match c {
+        Some(c) if c.a == 255 => format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b),
+        Some(c) => format!("rgba({},{},{},{:.3})", c.r, c.g, c.b, c.a as f64 / 255.0),
+        None => "transparent".to_string(),
+    }
 }
 
 /// Re-measures the map when the window or the map box changes size.
