@@ -17,8 +17,8 @@ cargo test --release --workspace --exclude twinstory-player
 step "clippy (host)"
 cargo clippy --release --workspace --exclude twinstory-player --all-targets -- -D warnings
 
-step "clippy (player, wasm32)"
-"${CARGO_WASM[@]}" clippy --release --target wasm32-unknown-unknown -p twinstory-player --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
+step "clippy (player and story compiler module, wasm32)"
+"${CARGO_WASM[@]}" clippy --release --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
 
 step "every example story validates without warnings"
 cargo build --release -p twinstory-cli

@@ -3,9 +3,10 @@
 //! `app` loads the story, `story_page` lays it out, `scroll` derives the
 //! active step, `map_view` shows frames painted by `twinstory-scene`, and
 //! `platform` wraps the browser services used (fetch, canvas, URL, media
-//! queries). Nothing here decides what the map shows; that is the scene's job.
+//! queries); `author` loads the story compiler for `?story=…/story.md`. Nothing here decides what the map shows; that is the scene's job.
 
 pub mod app;
+pub mod author;
 pub mod loader;
 pub mod map_view;
 pub mod platform;

@@ -23,6 +23,11 @@ pub fn story_url() -> Result<String, String> {
 /// Fetches and decodes the story.
 pub async fn load_story() -> Result<LoadedStory, String> {
     let url = story_url()?;
+    if crate::author::is_markdown(&url) {
+        let source = fetch_bytes(&url).await?;
+        let story = crate::author::compile_markdown(&url, &source).await?;
+        return Ok(LoadedStory { story, url });
+    }
     let text = fetch_text(&url).await?;
     let story: Story = serde_json::from_str(&text).map_err(|e| {
         format!("The story file {url} could not be read: {e}. Rebuild it with `twinstory build`.")

@@ -122,6 +122,10 @@ impl MapState {
         );
         let _ = canvas.set_attribute("data-frames", &self.frames.to_string());
         let _ = canvas.set_attribute("data-moving", if moving { "true" } else { "false" });
+        // The step this frame shows, written with the camera so that tests
+        // and tools never see a new step beside an old frame.
+        let step = self.playback.active().map(|i| i.to_string());
+        let _ = canvas.set_attribute("data-active-step", step.as_deref().unwrap_or(""));
         moving
     }
 }

@@ -123,3 +123,12 @@ pub fn resolve_url(relative: &str, base: &str) -> Result<String, String> {
 pub fn page_url() -> String {
     window().location().href().unwrap_or_default()
 }
+
+/// The `content` of `<meta name="{name}">` in the page, if present and not empty.
+pub fn meta_content(name: &str) -> Option<String> {
+    let doc = window().document()?;
+    let el = doc
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()??;
+    el.get_attribute("content").filter(|c| !c.is_empty())
+}

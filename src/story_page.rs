@@ -133,7 +133,6 @@ pub fn StoryPage(
                         class="ts-canvas"
                         role="img"
                         aria-label=format!("Karte zur Geschichte „{}“", story.title)
-                        data-active-step=move || active.get().map(|i| i.to_string()).unwrap_or_default()
                         data-loading=move || loading.get().to_string()
                     ></canvas>
                     <div class="ts-map-status" role="status" aria-live="polite">

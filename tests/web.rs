@@ -48,7 +48,7 @@ fn painted_frame_reaches_the_canvas_unchanged() {
     let t = Transform::new(&Camera::new([10.0, 53.55], 8.0), &vp);
     let mut list = DrawList::new();
     list.build(
-        &[(&polys, &paint), (&points, &dot)],
+        [(&polys, &paint), (&points, &dot)],
         &t,
         &vp,
         Rgba::rgb(240, 240, 240),

@@ -86,7 +86,7 @@ console.log(`player transfer (gzip -9): wasm ${wasmGz} B + JS ${jsGz} B = ${wasm
 const browser = await launch();
 for (const run of runs) {
   const { dir, slug } = run.points ? syntheticStory(run.points) : { dir: path.join(ROOT, 'stories'), slug: 'spielplaetze' };
-  const server = await startServer(dir);
+  const server = await startServer(dir, ['--no-watch']);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   const t0 = Date.now();
   await page.goto(`${server.url}${slug}/`);
@@ -104,7 +104,7 @@ for (const run of runs) {
     await page.waitForFunction((i) => { const c = document.querySelector('.ts-canvas'); return c.dataset.activeStep === String(i) && c.dataset.moving === 'false'; }, i, { timeout: 300_000 });
   }
   const { frames, intervals } = await page.evaluate(() => { window.__stop = true; return { frames: window.__twinstory.frameMs, intervals: window.__intervals.slice(2) }; });
-  const label = run.points ? `${run.points.toLocaleString('en')} synthetic points + 181 quarters` : 'Hamburg (181 quarters, 722 playgrounds, 84 schools)';
+  const label = run.points ? `${run.points.toLocaleString('en')} synthetic points + 181 quarters` : 'Hamburg (181 quarters, 608 playgrounds, 59 schools)';
   console.log(`\n${label}`);
   console.log(`  first step drawn: ${firstDrawn.toFixed(0)} ms after navigation start (wall ${wall} ms)`);
   console.log(`  paint per frame (ms): p50 ${pct(frames, 50).toFixed(1)} / p95 ${pct(frames, 95).toFixed(1)} / max ${Math.max(...frames).toFixed(1)} over ${frames.length} frames`);

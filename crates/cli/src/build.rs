@@ -20,6 +20,9 @@ pub struct BuildReport {
     pub ok: bool,
     /// Slugs of the stories built.
     pub stories: Vec<String>,
+    /// Every story's diagnostics, rendered without colour (for the preview's
+    /// error overlay); empty when there were none.
+    pub problems: String,
 }
 
 /// The player files, content-hashed, as written into a story folder.
@@ -28,6 +31,8 @@ struct Player {
     js: String,
     wasm: String,
     css: String,
+    /// The story compiler module (JS, wasm), when it was built.
+    author: Option<(String, String)>,
 }
 
 /// Builds one story folder, or every story folder below `path`.
@@ -55,6 +60,7 @@ pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildRep
     let mut report = BuildReport {
         ok: true,
         stories: Vec::new(),
+        problems: String::new(),
     };
     let mut listed = Vec::new();
     for dir in &dirs {
@@ -67,7 +73,7 @@ pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildRep
         } else {
             out.join(&slug)
         };
-        match build_story(dir, &target, &player)? {
+        match build_story(dir, &target, &player, &mut report.problems)? {
             Some(story) => {
                 eprintln!("built {} → {}", dir.display(), target.display());
                 listed.push((slug.clone(), story));
@@ -84,7 +90,12 @@ pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildRep
 }
 
 /// Builds one story; `None` when it has errors (already printed).
-fn build_story(dir: &Path, out: &Path, player: &Player) -> Result<Option<Story>> {
+fn build_story(
+    dir: &Path,
+    out: &Path,
+    player: &Player,
+    problems: &mut String,
+) -> Result<Option<Story>> {
     let md_path = dir.join("story.md");
     let source =
         fs::read(&md_path).with_context(|| format!("cannot read {}", md_path.display()))?;
@@ -97,9 +108,13 @@ fn build_story(dir: &Path, out: &Path, player: &Player) -> Result<Option<Story>>
             "{}",
             render_diagnostics(&text, &parsed.diagnostics, std::io::stderr().is_terminal())
         );
+        problems.push_str(&render_diagnostics(&text, &parsed.diagnostics, false));
     }
     let Some(mut story) = parsed.story.filter(|_| !has_errors(&parsed.diagnostics)) else {
         eprintln!("{display}: not built because of the errors above");
+        problems.push_str(&format!(
+            "{display}: not built because of the errors above\n"
+        ));
         return Ok(None);
     };
     fs::create_dir_all(out)?;
@@ -149,21 +164,56 @@ fn load_player(dir: &Path) -> Result<Player> {
             )
         })
     };
-    let js = read("twinstory_player.js")?;
-    let wasm = read("twinstory_player_bg.wasm")?;
-    let css = read("twinstory.css")?;
-    let js_name = hashed_name("twinstory_player.js", &js);
-    let wasm_name = hashed_name("twinstory_player_bg.wasm", &wasm);
-    let css_name = hashed_name("twinstory.css", &css);
+    let mut files = Vec::new();
+    let mut add = |name: &str, bytes: Vec<u8>| {
+        let hashed = hashed_name(name, &bytes);
+        files.push((hashed.clone(), bytes));
+        hashed
+    };
+    let js = add("twinstory_player.js", read("twinstory_player.js")?);
+    let wasm = add(
+        "twinstory_player_bg.wasm",
+        read("twinstory_player_bg.wasm")?,
+    );
+    let css = add("twinstory.css", read("twinstory.css")?);
+    // The story compiler for `?story=…/story.md`, loaded only when needed.
+    let author = match (
+        fs::read(dir.join("twinstory_author.js")),
+        fs::read(dir.join("twinstory_author_bg.wasm")),
+    ) {
+        (Ok(js), Ok(wasm)) => Some((
+            add("twinstory_author.js", js),
+            add("twinstory_author_bg.wasm", wasm),
+        )),
+        _ => None,
+    };
+    // JS snippets that the glue imports by relative path keep their names.
+    let snippets = dir.join("snippets");
+    let mut stack = vec![snippets.clone()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push((rel, fs::read(&p)?));
+            }
+        }
+    }
     Ok(Player {
-        files: vec![
-            (js_name.clone(), js),
-            (wasm_name.clone(), wasm),
-            (css_name.clone(), css),
-        ],
-        js: js_name,
-        wasm: wasm_name,
-        css: css_name,
+        files,
+        js,
+        wasm,
+        css,
+        author,
     })
 }
 
@@ -177,6 +227,14 @@ fn story_page(story: &Story, p: &Player) -> String {
         .replace("{{css}}", &p.css)
         .replace("{{js}}", &p.js)
         .replace("{{wasm}}", &p.wasm)
+        .replace(
+            "{{author_js}}",
+            p.author.as_ref().map(|a| a.0.as_str()).unwrap_or(""),
+        )
+        .replace(
+            "{{author_wasm}}",
+            p.author.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
+        )
 }
 
 fn index_page(stories: &[(String, Story)]) -> String {
@@ -200,7 +258,7 @@ fn print_sizes(p: &Player) {
     let total: usize = p
         .files
         .iter()
-        .filter(|(n, _)| !n.ends_with(".css"))
+        .filter(|(n, _)| n.starts_with("twinstory_player") || n.starts_with("snippets/"))
         .map(|(_, b)| b.len())
         .sum();
     eprintln!("player: {} KB wasm + JS (uncompressed)", total / 1000);
@@ -254,7 +312,12 @@ mod tests {
         let b = hashed_name("quarters.geojson", b"b");
         assert_ne!(a, b);
         assert!(a.starts_with("quarters-") && a.ends_with(".geojson"));
-        assert!(hashed_name("twinstory_player_bg.wasm", b"x").ends_with("_bg.wasm"));
+        let wasm = hashed_name("twinstory_player_bg.wasm", b"x");
+        assert!(
+            wasm.starts_with("twinstory_player_bg-") && wasm.ends_with(".wasm"),
+            "{wasm}"
+        );
+        assert!(hashed_name("data.tar.gz", b"x").ends_with(".tar.gz"));
     }
 
     #[test]

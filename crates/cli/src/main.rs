@@ -75,7 +75,11 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
-    /// Build stories and serve them on 127.0.0.1.
+    /// Build stories, serve them on 127.0.0.1 and reload the page on every save.
+    ///
+    /// The folder is watched: after each change the stories are rebuilt and
+    /// open pages reload. When a change has errors, they are printed here and
+    /// shown over the page, and the last good version keeps playing.
     ///
     /// Examples:
     ///   twinstory serve
@@ -93,6 +97,9 @@ enum Command {
         /// Where the built site is kept while serving.
         #[arg(long, default_value = "target/twinstory-serve")]
         out: PathBuf,
+        /// Build once and serve without watching for changes.
+        #[arg(long)]
+        no_watch: bool,
     },
 }
 
@@ -111,20 +118,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Build { path, out, player } => {
             let report = build::build_site(&path, &out, &player)?;
-            Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::New { slug, title, dir } => new_story(&slug, title.as_deref(), &dir),
         Command::Schema => {
             println!("{}", twinstory_story::schema_json());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate { path, format, deny_warnings } => validate::run(&path, format, deny_warnings),
-        Command::Serve { path, port, player, out } => {
-            let report = build::build_site(&path, &out, &player)?;
-            if !report.ok {
-                return Ok(ExitCode::FAILURE);
-            }
-            serve::serve(&out, port)?;
+        Command::Validate {
+            path,
+            format,
+            deny_warnings,
+        } => validate::run(&path, format, deny_warnings),
+        Command::Serve {
+            path,
+            port,
+            player,
+            out,
+            no_watch,
+        } => {
+            serve::serve(serve::ServeOptions {
+                source: path,
+                out,
+                player,
+                port,
+                watch: !no_watch,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
     }

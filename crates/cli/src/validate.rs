@@ -49,7 +49,13 @@ pub fn run(path: &Path, format: Format, deny_warnings: bool) -> Result<ExitCode>
             if errors == 0 && warnings == 0 {
                 let steps = parsed.story.as_ref().map(|s| s.steps.len()).unwrap_or(0);
                 let layers = parsed.story.as_ref().map(|s| s.layers.len()).unwrap_or(0);
-                eprintln!("{display}: ok ({steps} steps, {layers} layers)");
+                let plural =
+                    |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+                eprintln!(
+                    "{display}: ok ({}, {})",
+                    plural(steps, "step"),
+                    plural(layers, "layer")
+                );
             } else {
                 eprintln!("{display}: {errors} error(s), {warnings} warning(s)");
             }

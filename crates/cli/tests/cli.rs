@@ -57,12 +57,33 @@ fn bad_story_dir() -> PathBuf {
 
 #[test]
 fn validate_good_story_says_ok() {
-    let out = twinstory(&["validate", "stories/spielplaetze"], &repo());
+    let dir = bad_story_dir();
+    let good = BAD_STORY
+        .replace("thirteen", "13")
+        .replace("[quater]", "[quarters]");
+    std::fs::write(dir.join("story.md"), good).unwrap();
+    let out = twinstory(&["validate", "."], &dir);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "stories/spielplaetze/story.md: ok (5 steps, 3 layers)\n"
+        "./story.md: ok (1 step, 1 layer)\n"
     );
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn every_example_story_validates_without_warnings() {
+    for entry in std::fs::read_dir(repo().join("stories")).unwrap() {
+        let dir = entry.unwrap().path();
+        if dir.join("story.md").is_file() {
+            let out = twinstory(
+                &["validate", "--deny-warnings", dir.to_str().unwrap()],
+                &repo(),
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.trim_end().contains(": ok ("), "{stderr}");
+            assert_eq!(out.status.code(), Some(0), "{stderr}");
+        }
+    }
 }
 
 #[test]
@@ -156,7 +177,7 @@ fn new_story_validates_without_warnings() {
     let out = twinstory(&["validate", "radwege", "--deny-warnings"], &dir);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "radwege/story.md: ok (3 steps, 1 layers)\n"
+        "radwege/story.md: ok (3 steps, 1 layer)\n"
     );
     assert_eq!(out.status.code(), Some(0));
     let again = twinstory(&["new", "radwege", "--dir", "."], &dir);

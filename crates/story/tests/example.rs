@@ -34,9 +34,9 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
     assert_eq!(story.credits.len(), 2);
     assert_eq!(story.theme.map_background.to_hex(), "#eef1f4");
     let ids: Vec<&str> = story.layers.iter().map(|l| l.id.as_str()).collect();
-    assert_eq!(ids, ["quarters", "playgrounds", "schools"]);
-    assert!(matches!(&story.layers[1].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
-    assert_eq!(story.layers[1].style.radius, 3.5);
+    assert_eq!(ids, ["quarters", "districts", "playgrounds", "schools"]);
+    assert!(matches!(&story.layers[2].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
+    assert_eq!(story.layers[2].style.radius, 3.5);
     assert_eq!(story.layers[0].tooltip.as_deref(), Some("{name}"));
     let steps: Vec<&str> = story.steps.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
@@ -46,7 +46,8 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "spielplaetze",
             "eimsbuettel",
             "marschlanden",
-            "schulen"
+            "schulen",
+            "bezirke"
         ]
     );
     assert_eq!(story.steps[0].title, "Eine Stadt aus 181 Quartieren");
@@ -55,7 +56,7 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
     assert_eq!(story.steps[4].transition, Transition::Ease);
     assert_eq!(
         story.steps[0].view.as_ref().unwrap().fit,
-        Some(FitTarget::Layer("quarters".into()))
+        Some(FitTarget::Bbox([9.72, 53.39, 10.33, 53.74]))
     );
     let v = story.steps[2].view.as_ref().unwrap();
     assert_eq!((v.center, v.zoom), (Some([9.955, 53.572]), Some(13.6)));
@@ -70,9 +71,9 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
     );
     assert!(story.steps[1]
         .html
-        .contains("<strong>722 Spielplätze</strong>"));
+        .contains("<strong>608 Spielplätze</strong>"));
     assert!(!story.steps[0].html.contains("```"));
     assert!(!story.steps[0].html.contains("transition"));
-    // Three data files, no images.
-    assert_eq!(parsed.assets.len(), 3);
+    // Four data layers (two share a file), no images.
+    assert_eq!(parsed.assets.len(), 4);
 }

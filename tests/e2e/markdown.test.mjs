@@ -1,0 +1,110 @@
+// End-to-end: one hosted player plays a story.md straight from another
+// server (`?story=<url of story.md>`), loading the story compiler module
+// only then; a story.md with mistakes shows them in the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, startServer, launch, watchConsole } from './lib.mjs';
+
+let site;
+let files;
+let browser;
+let dir;
+
+/** A plain static file server with CORS, as a city's CMS or a bucket would be. */
+function staticServer(root) {
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
+    if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404, { 'Access-Control-Allow-Origin': '*' });
+      res.end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Access-Control-Allow-Origin': '*' });
+    res.end(fs.readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}/`,
+    stop: () => server.close(),
+  })));
+}
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-md-'));
+  fs.cpSync(path.join(ROOT, 'stories', 'spielplaetze'), path.join(dir, 'good'), { recursive: true });
+  fs.cpSync(path.join(ROOT, 'stories', 'spielplaetze'), path.join(dir, 'bad'), { recursive: true });
+  const bad = path.join(dir, 'bad', 'story.md');
+  fs.writeFileSync(bad, fs.readFileSync(bad, 'utf8').replace('show: [quarters]\n', 'show: [quater]\n'));
+  files = await staticServer(dir);
+  site = await startServer(undefined, ['--no-watch']);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  site?.stop();
+  files?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a story.md from another server plays without a build step', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = watchConsole(page);
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  const story = `${files.url}good/story.md`;
+  await page.goto(`${site.url}spielplaetze/?story=${encodeURIComponent(story)}`);
+  await page.waitForSelector('.ts-step', { timeout: 20_000 });
+  const headings = fs.readFileSync(path.join(dir, 'good', 'story.md'), 'utf8').match(/^## /gm).length;
+  assert.equal(await page.locator('.ts-step').count(), headings, 'one step per level-2 heading');
+  await page.waitForFunction(() => {
+    const c = document.querySelector('.ts-canvas');
+    return c && c.dataset.activeStep === '0' && c.dataset.loading === '0' && c.dataset.moving === 'false';
+  }, null, { timeout: 20_000 });
+  const drawn = await page.evaluate(() => {
+    const c = document.querySelector('.ts-canvas');
+    // Read a copy, so that the test's readbacks do not slow the player's canvas.
+    const copy = document.createElement('canvas');
+    copy.width = c.width;
+    copy.height = c.height;
+    const ctx = copy.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(c, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let differ = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) differ++;
+    return differ / (d.length / 4);
+  });
+  assert.ok(drawn > 0.05, `the quarters are drawn (${(drawn * 100).toFixed(1)} % of pixels)`);
+  assert.ok(requested.some((u) => u.includes('twinstory_author')), 'the story compiler module was loaded');
+  assert.ok(requested.some((u) => u.startsWith(`${files.url}good/data/`)), 'data came from beside story.md');
+  assert.deepEqual(problems, [], 'the console stayed clean');
+  await page.close();
+});
+
+test('compiled stories never load the story compiler', async () => {
+  const page = await browser.newPage();
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await page.goto(`${site.url}spielplaetze/`);
+  await page.waitForSelector('.ts-step');
+  await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0');
+  assert.deepEqual(requested.filter((u) => u.includes('twinstory_author')), []);
+  await page.close();
+});
+
+test('a story.md with a mistake shows it with line, column and a fix', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${site.url}spielplaetze/?story=${encodeURIComponent(`${files.url}bad/story.md`)}`);
+  const alert = page.locator('[role=alert]');
+  await alert.waitFor({ timeout: 20_000 });
+  const text = await alert.innerText();
+  assert.match(text, /kann nicht angezeigt werden/);
+  assert.match(text, /story\.md:\d+:\d+/);
+  assert.match(text, /quater/);
+  assert.match(text, /quarters/);
+  await page.close();
+});
