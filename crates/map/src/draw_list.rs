@@ -77,7 +77,7 @@ impl Default for LayerPaint {
 }
 
 impl LayerPaint {
-    fn fill_of(&self, feature: u32) -> Option<Rgba> {
+    pub(crate) fn fill_of(&self, feature: u32) -> Option<Rgba> {
         match &self.feature_fill {
             Some(v) => v.get(feature as usize).copied().flatten(),
             None => self.fill,
@@ -86,7 +86,7 @@ impl LayerPaint {
 
     /// Outline colour of a feature; lines without one fall back to the fill
     /// colour, so a line layer styled only with `fill` is still visible.
-    fn stroke_of(&self, feature: u32, closed: bool) -> Option<Rgba> {
+    pub(crate) fn stroke_of(&self, feature: u32, closed: bool) -> Option<Rgba> {
         let own = match &self.feature_stroke {
             Some(v) => v.get(feature as usize).copied().flatten(),
             None => self.stroke,
@@ -98,7 +98,7 @@ impl LayerPaint {
         }
     }
 
-    fn visible(&self, feature: u32) -> bool {
+    pub(crate) fn visible(&self, feature: u32) -> bool {
         match &self.feature_visible {
             Some(v) => v.get(feature as usize).copied().unwrap_or(false),
             None => true,
@@ -111,9 +111,18 @@ impl LayerPaint {
             .is_some_and(|e| e.features.get(feature as usize).copied().unwrap_or(false))
     }
 
-    fn radius_of(&self, feature: u32) -> f64 {
+    pub(crate) fn radius_of(&self, feature: u32) -> f64 {
         match &self.feature_radius {
             Some(v) => v.get(feature as usize).map_or(self.radius, |r| *r as f64),
+            None => self.radius,
+        }
+    }
+
+    /// The largest point radius in CSS px any feature gets (one pass over
+    /// the per-feature radii; compute it once per step, not per query).
+    pub fn max_radius(&self) -> f64 {
+        match &self.feature_radius {
+            Some(v) => v.iter().fold(self.radius, |m, r| m.max(*r as f64)),
             None => self.radius,
         }
     }

@@ -11,6 +11,8 @@
 //! - [`raster`]: an anti-aliased software rasteriser that paints a draw list
 //!   into an RGBA framebuffer (the browser shows it with one `putImageData`).
 //! - [`svg`]: the same draw list written as an SVG document.
+//! - [`hit`]: a spatial index per layer and hit tests at a screen point
+//!   (tooltips), plus keyboard stepping between features.
 
 pub mod camera;
 pub mod classify;
@@ -18,6 +20,7 @@ pub mod draw_list;
 pub mod easing;
 pub mod fit;
 pub mod flight;
+pub mod hit;
 pub mod palette;
 pub mod prepare;
 pub mod projection;
