@@ -9,8 +9,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use twinstory_model::Story;
-use twinstory_story::{check_assets, has_errors, parse_story, render_diagnostics, AssetKind};
+use twinstory_data::write_geojson;
+use twinstory_model::{Source, Story};
+use twinstory_story::{
+    check_assets, has_errors, load_layer_data, parse_story, render_diagnostics, AssetKind,
+};
 
 const PAGE: &str = include_str!("page.html");
 
@@ -85,6 +88,11 @@ pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildRep
     if !single {
         fs::write(out.join("index.html"), index_page(&listed))?;
     }
+    // Published beside the stories, for editors and tools that write story files.
+    fs::write(
+        out.join("story.schema.json"),
+        twinstory_story::schema_json(),
+    )?;
     print_sizes(&player);
     Ok(report)
 }
@@ -123,6 +131,20 @@ fn build_story(
     for layer in &mut story.layers {
         let url = layer.source.url().to_string();
         if is_remote(&url) {
+            continue;
+        }
+        if !layer.join.is_empty() || !layer.compute.is_empty() {
+            // Joined once, here: the player gets one GeoJSON file with the result.
+            let data = load_layer_data(layer, dir).map_err(|p| anyhow::anyhow!(p.message))?;
+            let bytes = write_geojson(&data.dataset, 7).into_bytes();
+            let name = format!(
+                "data/{}",
+                hashed_name(&format!("{}.geojson", layer.id), &bytes)
+            );
+            write(out, &name, &bytes)?;
+            layer.source = Source::Geojson { url: name };
+            layer.join.clear();
+            layer.compute.clear();
             continue;
         }
         let name = match copied.get(&url) {

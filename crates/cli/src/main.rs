@@ -64,6 +64,7 @@ enum Command {
     /// Examples:
     ///   twinstory validate stories/spielplaetze
     ///   twinstory validate stories/spielplaetze/story.md --format json
+    ///   twinstory validate stories/spielplaetze --verbose
     Validate {
         /// Story folder or story.md file.
         #[arg(default_value = ".")]
@@ -74,6 +75,10 @@ enum Command {
         /// Treat warnings as errors (exit 1 when there are any).
         #[arg(long)]
         deny_warnings: bool,
+        /// Also print a data sheet per layer (features, fields and their
+        /// types, licence) and what each join matched, on both sides.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Build stories, serve them on 127.0.0.1 and reload the page on every save.
     ///
@@ -133,7 +138,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             path,
             format,
             deny_warnings,
-        } => validate::run(&path, format, deny_warnings),
+            verbose,
+        } => validate::run(&path, format, deny_warnings, verbose),
         Command::Serve {
             path,
             port,

@@ -4,7 +4,9 @@ use anyhow::{Context, Result};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use twinstory_story::{check_assets, parse_story, render_diagnostics, Severity};
+use twinstory_story::{
+    check_assets, load_layer_data, parse_story, render_diagnostics, DataSheet, Severity,
+};
 
 /// How diagnostics are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -25,7 +27,7 @@ pub fn story_file(path: &Path) -> PathBuf {
 }
 
 /// Runs `validate`.
-pub fn run(path: &Path, format: Format, deny_warnings: bool) -> Result<ExitCode> {
+pub fn run(path: &Path, format: Format, deny_warnings: bool, verbose: bool) -> Result<ExitCode> {
     let file = story_file(path);
     let source = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let display = file.display().to_string();
@@ -46,6 +48,11 @@ pub fn run(path: &Path, format: Format, deny_warnings: bool) -> Result<ExitCode>
                 "{}",
                 render_diagnostics(&text, &parsed.diagnostics, std::io::stderr().is_terminal())
             );
+            if verbose {
+                if let Some(story) = &parsed.story {
+                    print_data_sheets(story, base);
+                }
+            }
             if errors == 0 && warnings == 0 {
                 let steps = parsed.story.as_ref().map(|s| s.steps.len()).unwrap_or(0);
                 let layers = parsed.story.as_ref().map(|s| s.layers.len()).unwrap_or(0);
@@ -66,4 +73,61 @@ pub fn run(path: &Path, format: Format, deny_warnings: bool) -> Result<ExitCode>
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Per layer: where the data comes from, its licence, what it holds, and
+/// what each join matched (rows and features on both sides).
+fn print_data_sheets(story: &twinstory_model::Story, base: &Path) {
+    for layer in &story.layers {
+        let title = layer.title.as_deref().unwrap_or(&layer.id);
+        eprintln!("\nlayer `{}` ({title})", layer.id);
+        eprintln!("  source: {}", layer.source.url());
+        match &layer.attribution {
+            Some(a) => eprintln!("  licence: {a}"),
+            None => eprintln!("  licence: not stated (add `attribution` to the layer)"),
+        }
+        if twinstory_story::is_remote_url(layer.source.url()) {
+            eprintln!("  (read by the player when the story plays; not checked here)");
+            continue;
+        }
+        let data = match load_layer_data(layer, base) {
+            Ok(d) => d,
+            Err(p) => {
+                eprintln!("  cannot be read: {}", p.message);
+                continue;
+            }
+        };
+        for (table, report) in &data.joins {
+            let join = layer.join.iter().find(|j| &j.table == table);
+            let how = match join.map(|j| j.by) {
+                Some(twinstory_model::JoinBy::Stadtteil) => format!(
+                    "by Stadtteil name, {}",
+                    match join.map(|j| j.mode) {
+                        Some(twinstory_model::JoinMode::Attach) => "attached to every quarter",
+                        _ => "quarters dissolved",
+                    }
+                ),
+                _ => "by key".to_owned(),
+            };
+            eprintln!("  join {table} ({how}):");
+            for line in report.to_string().lines() {
+                eprintln!("    {line}");
+            }
+        }
+        for c in &layer.compute {
+            eprintln!("  computed: {} = {}", c.name, c.expression);
+        }
+        let sheet = DataSheet::of(&data.dataset);
+        let mut lines = sheet.to_string();
+        if lines.ends_with('\n') {
+            lines.pop();
+        }
+        let mut it = lines.lines();
+        if let Some(first) = it.next() {
+            eprintln!("  {first}");
+        }
+        for l in it {
+            eprintln!("  {l}");
+        }
+    }
 }

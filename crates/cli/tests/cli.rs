@@ -183,3 +183,71 @@ fn new_story_validates_without_warnings() {
     let again = twinstory(&["new", "radwege", "--dir", "."], &dir);
     assert_eq!(again.status.code(), Some(2));
 }
+
+#[test]
+fn build_writes_a_self_contained_site_that_works_below_any_path() {
+    let dir = temp_dir("build");
+    assert_eq!(
+        twinstory(&["new", "radwege", "--dir", "stories"], &dir)
+            .status
+            .code(),
+        Some(0)
+    );
+    // A stand-in for the built player: build only copies and renames it.
+    let player = dir.join("player");
+    std::fs::create_dir_all(&player).unwrap();
+    for (name, body) in [
+        ("twinstory_player.js", "export default function init() {}"),
+        ("twinstory_player_bg.wasm", "\0asm"),
+        ("twinstory.css", "body{}"),
+    ] {
+        std::fs::write(player.join(name), body).unwrap();
+    }
+    let out = twinstory(
+        &["build", "stories", "--out", "site", "--player", "player"],
+        &dir,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let site = dir.join("site");
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("href=\"radwege/\""), "{index}");
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("story.schema.json")).unwrap()).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+
+    let story = site.join("radwege");
+    let page = std::fs::read_to_string(story.join("index.html")).unwrap();
+    let story_json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(story.join("story.json")).unwrap()).unwrap();
+    assert_eq!(story_json["steps"].as_array().unwrap().len(), 3);
+    // Every file the page and the story name exists, by a relative URL.
+    let mut names = Vec::new();
+    for attr in ["href=\"", "src=\"", "from \"./", "module_or_path: \"./"] {
+        for part in page.split(attr).skip(1) {
+            names.push(part.split('"').next().unwrap().to_string());
+        }
+    }
+    for layer in story_json["layers"].as_array().unwrap() {
+        names.push(layer["source"]["url"].as_str().unwrap().to_string());
+    }
+    let local: Vec<&String> = names
+        .iter()
+        .filter(|n| !n.starts_with("data:") && !n.is_empty())
+        .collect();
+    assert!(local.len() >= 4, "{local:?}");
+    for name in local {
+        assert!(
+            !name.starts_with('/') && !name.contains("://"),
+            "{name} is not relative"
+        );
+        assert!(story.join(name).is_file(), "{name} is missing");
+    }
+    // Player files carry a content hash, so they can be cached forever.
+    let js = std::fs::read_dir(&story)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("twinstory_player-") && n.ends_with(".js"));
+    assert!(js.is_some(), "no hashed player script");
+}

@@ -36,6 +36,7 @@ mod number;
 mod overpass;
 mod stadtteil;
 mod suggestion;
+mod write;
 
 pub use csv::{read_csv_table, CsvDialect, Table, TableRow};
 pub use csv_points::{detect_coordinate_columns, read_csv_points, read_csv_points_with};
@@ -47,6 +48,7 @@ pub use join::{join_table, JoinOptions, JoinReport, UnmatchedRow};
 pub use number::{parse_number, NumberFormat};
 pub use overpass::read_overpass;
 pub use stadtteil::{join_stadtteile, StadtteilJoin, StadtteilMode};
+pub use write::write_geojson;
 
 /// Options for reading a CSV table of points.
 #[derive(Debug, Clone, Default, PartialEq)]

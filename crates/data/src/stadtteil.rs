@@ -197,6 +197,11 @@ pub fn join_stadtteile(
                 }
                 properties.insert("quarters".into(), ids(&members));
                 let id = table.rows[*r].values.get(key_col).and_then(key_text);
+                // The Stadtteil's name where the quarters had theirs, so that
+                // tooltips and filters written for quarters keep working.
+                if let Some(name) = &id {
+                    properties.insert(opts.name_property.clone(), Value::from(name.as_str()));
+                }
                 features.push(Feature {
                     id,
                     geometry: dissolve(quarters, &members),

@@ -25,6 +25,121 @@ pub struct Layer {
     /// Tooltip template, e.g. `{name}: {value}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tooltip: Option<String>,
+    /// Tables whose columns are attached to the features, in order.
+    /// `twinstory build` carries them out, so the player gets joined data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub join: Vec<Join>,
+    /// Fields computed from the (joined) properties, in order, e.g.
+    /// `per_1000_children: playgrounds / children * 1000`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compute: Vec<ComputedField>,
+}
+
+/// A table (CSV) joined onto a layer's features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Join {
+    /// The CSV table: a path relative to `story.md`.
+    pub table: String,
+    /// How rows find their features: by a key column (`key`, the default) or,
+    /// for Hamburg's Stadtteil statistics, by Stadtteil name (`stadtteil`).
+    #[serde(default)]
+    pub by: JoinBy,
+    /// The feature property that holds the key (`id` for `by: key`,
+    /// the Stadtteil name `name` for `by: stadtteil`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_key: Option<String>,
+    /// The table column that holds the key (the same name as `feature-key`
+    /// for `by: key`; the first column for `by: stadtteil`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_key: Option<String>,
+    /// `by: stadtteil` only: `dissolve` merges the quarters of a Stadtteil
+    /// into one shape per row; `attach` keeps every quarter and gives it its
+    /// Stadtteil's values, marked `stadtteil_wide`.
+    #[serde(default)]
+    pub mode: JoinMode,
+    /// The columns to attach; all when left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// `by: stadtteil` only: feature properties that are counts, summed per
+    /// Stadtteil (e.g. playgrounds per quarter → per Stadtteil).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sum: Vec<String>,
+    /// `by: key` only: the value features without a row get (e.g. `0` when
+    /// the table lists only places with at least one); left out, they get none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<f64>,
+    /// Text encoding of the table; detected (UTF-8, UTF-8 with BOM, Latin-1) when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<TableEncoding>,
+    /// How numbers are written; detected when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numbers: Option<NumberStyle>,
+    /// Field separator; detected (`,` or `;`) when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<char>,
+}
+
+/// How a joined table's rows find their features.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum JoinBy {
+    /// A key column equals a feature property (e.g. quarter id).
+    #[default]
+    Key,
+    /// A Stadtteil name (Hamburg's Stadtteil-Profile), matching the
+    /// quarters named like it; combined rows ("A und B") match both.
+    Stadtteil,
+}
+
+/// What a Stadtteil join does with the several quarters of one Stadtteil.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum JoinMode {
+    /// One shape per Stadtteil: the quarters are merged.
+    #[default]
+    Dissolve,
+    /// Every quarter keeps its shape and carries its Stadtteil's values.
+    Attach,
+}
+
+/// Text encoding of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum TableEncoding {
+    /// UTF-8, with or without byte order mark.
+    #[serde(alias = "utf8")]
+    Utf8,
+    /// ISO-8859-1 / Windows-1252, as older spreadsheet exports write.
+    #[serde(alias = "iso-8859-1", alias = "windows-1252", alias = "cp1252")]
+    Latin1,
+}
+
+/// How numbers are written in a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum NumberStyle {
+    /// `1.234,5` (German): decimal comma, `.` or space between thousands.
+    DecimalComma,
+    /// `1,234.5`: decimal point.
+    DecimalPoint,
+}
+
+/// A field computed from other properties.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ComputedField {
+    /// The new property's name.
+    pub name: String,
+    /// Arithmetic over properties: `+ - * /`, parentheses, numbers,
+    /// `sum(field)` for the total over all features; names with spaces in backticks.
+    pub expression: String,
 }
 
 /// Where a layer's features come from.

@@ -11,7 +11,8 @@ mod step;
 
 pub use color::{Color, ColorParseError};
 pub use layer::{
-    Categories, Choropleth, Circles, Classification, Layer, LayerStyle, SchemeName, Source,
+    Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
+    LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
 };
 pub use step::{FitTarget, LayerState, Step, Transition, View};
 

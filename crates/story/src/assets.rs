@@ -1,12 +1,12 @@
 //! Checks against the disk: images and data files exist, data reads, views are near the data.
 
 use crate::diagnostic::{Pos, Severity, Sink};
+use crate::layer_data::{load_layer_data, LayerData, LayerPart};
 use crate::markdown::is_remote;
 use crate::{AssetKind, ParsedStory};
 use geo::{BoundingRect, Rect};
 use std::path::Path;
-use twinstory_data::{read_csv_points, read_geojson, CsvOptions};
-use twinstory_model::{FitTarget, Source};
+use twinstory_model::FitTarget;
 
 /// Adds diagnostics for missing images and data files, unreadable data, and views far from the data.
 ///
@@ -45,46 +45,31 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         let pos = parsed.spans.layer_url.get(i).copied().unwrap_or_default();
         if is_remote(url) {
             all_read = false;
-            continue;
-        }
-        let path = base_dir.join(percent_decode(url));
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(_) => {
-                all_read = false;
+            if !layer.join.is_empty() || !layer.compute.is_empty() {
                 sink.error(
-                    "E0061",
+                    "E0063",
                     pos,
                     format!(
-                        "the data file `{url}` of layer `{}` does not exist",
+                        "layer `{}` joins tables or computes fields, so its data must be a file beside story.md",
                         layer.id
                     ),
-                    Some(format!(
-                        "the path is relative to the story folder; no file was found at {}",
-                        path.display()
-                    )),
+                    Some("`twinstory build` does joins once, when it builds; download the data into the story folder and name that file".into()),
                 );
-                continue;
             }
+            continue;
+        }
+        let join_pos = parsed.spans.layer_join.get(i);
+        let compute_pos = parsed.spans.layer_compute.get(i);
+        let part_pos = |part: LayerPart| match part {
+            LayerPart::Source => pos,
+            LayerPart::Join(j) => join_pos.and_then(|p| p.get(j)).copied().unwrap_or(pos),
+            LayerPart::Compute(c) => compute_pos.and_then(|p| p.get(c)).copied().unwrap_or(pos),
         };
-        let read = match &layer.source {
-            Source::Geojson { .. } => read_geojson(url, &bytes),
-            Source::Csv {
-                lat,
-                lon,
-                delimiter,
-                ..
-            } => {
-                let opts = CsvOptions {
-                    lat: lat.clone(),
-                    lon: lon.clone(),
-                    delimiter: *delimiter,
-                };
-                read_csv_points(url, &bytes, &opts)
-            }
-        };
-        match read {
-            Ok(data) => {
+        match load_layer_data(layer, base_dir) {
+            Ok(LayerData {
+                dataset: data,
+                joins,
+            }) => {
                 for w in data
                     .warnings
                     .iter()
@@ -100,6 +85,35 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                         w.hint.clone(),
                     );
                 }
+                for (j, (table, report)) in joins.iter().enumerate() {
+                    if report.rows_matched == 0 && report.rows_total > 0 {
+                        let sample = |v: &[String]| {
+                            v.iter()
+                                .take(3)
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                        let rows: Vec<String> = report
+                            .unmatched_rows
+                            .iter()
+                            .map(|r| r.key.clone())
+                            .collect();
+                        sink.warning(
+                            "W0007",
+                            part_pos(LayerPart::Join(j)),
+                            format!(
+                                "no row of the table `{table}` matched a feature of layer `{}`",
+                                layer.id
+                            ),
+                            Some(format!(
+                                "the table has keys like {}, the features like {}; check `feature-key` and `table-key`",
+                                sample(&rows),
+                                sample(&report.unmatched_features)
+                            )),
+                        );
+                    }
+                }
                 for f in &data.features {
                     if let Some(r) = f.geometry.as_ref().and_then(|g| g.bounding_rect()) {
                         bounds = Some(match bounds {
@@ -112,17 +126,13 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                     }
                 }
             }
-            Err(e) => {
+            Err(problem) => {
                 all_read = false;
                 sink.error(
-                    "E0062",
-                    pos,
-                    format!(
-                        "the data file `{url}` of layer `{}` cannot be read: {}",
-                        layer.id,
-                        with_position(&e.message, e.position.as_ref())
-                    ),
-                    e.hint.clone(),
+                    problem.code,
+                    part_pos(problem.part),
+                    problem.message,
+                    problem.hint,
                 );
             }
         }
@@ -208,7 +218,7 @@ fn with_position(message: &str, position: Option<&twinstory_data::Position>) -> 
 }
 
 /// Decodes `%20`-style escapes in a relative path (Markdown links often have them).
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

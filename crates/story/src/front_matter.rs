@@ -3,14 +3,36 @@
 use crate::diagnostic::Pos;
 use crate::walk::{is_valid_id, Walker};
 use crate::yaml::{Kind, Node};
-use twinstory_model::{Color, Layer, LayerStyle, Source, Theme};
+use twinstory_model::{Color, ComputedField, Join, Layer, LayerStyle, Source, Theme};
 
 /// Settings allowed at the top of the front matter.
 pub(crate) const STORY_FIELDS: &[&str] = &[
     "title", "lang", "summary", "authors", "credits", "theme", "layers",
 ];
 /// Settings of one layer.
-pub(crate) const LAYER_FIELDS: &[&str] = &["title", "source", "style", "attribution", "tooltip"];
+pub(crate) const LAYER_FIELDS: &[&str] = &[
+    "title",
+    "source",
+    "style",
+    "attribution",
+    "tooltip",
+    "join",
+    "compute",
+];
+/// Settings of one `join`.
+pub(crate) const JOIN_FIELDS: &[&str] = &[
+    "table",
+    "by",
+    "feature-key",
+    "table-key",
+    "mode",
+    "columns",
+    "sum",
+    "missing",
+    "encoding",
+    "numbers",
+    "delimiter",
+];
 /// Settings of a layer's `source`.
 pub(crate) const SOURCE_FIELDS: &[&str] = &["type", "url", "lat", "lon", "delimiter"];
 /// Settings of a layer's `style`.
@@ -39,6 +61,18 @@ pub(crate) struct FrontMatter {
     pub layers: Vec<Layer>,
     /// Position of each layer's `url` value (same order as `layers`).
     pub url_pos: Vec<Pos>,
+    /// Per layer: the position of each `join` (its `table` value).
+    pub join_pos: Vec<Vec<Pos>>,
+    /// Per layer: the position of each computed field's expression.
+    pub compute_pos: Vec<Vec<Pos>>,
+}
+
+/// A layer as read, with the positions later checks point at.
+pub(crate) struct ReadLayer {
+    layer: Layer,
+    url_pos: Pos,
+    join_pos: Vec<Pos>,
+    compute_pos: Vec<Pos>,
 }
 
 /// Reads the front matter tree; every problem goes to the walker's sink.
@@ -194,14 +228,16 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
                 Some("use only letters, digits, `-` and `_`, e.g. `play-areas`".into()),
             );
         }
-        if let Some((layer, url_pos)) = read_layer(w, &id, v) {
-            fm.layers.push(layer);
-            fm.url_pos.push(url_pos);
+        if let Some(read) = read_layer(w, &id, v) {
+            fm.layers.push(read.layer);
+            fm.url_pos.push(read.url_pos);
+            fm.join_pos.push(read.join_pos);
+            fm.compute_pos.push(read.compute_pos);
         }
     }
 }
 
-fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Layer, Pos)> {
+fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let what = format!("layer `{id}`");
     let fields = w.fields(
         n,
@@ -214,6 +250,8 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Layer, Pos)
     let mut style = LayerStyle::default();
     let mut attribution = None;
     let mut tooltip = None;
+    let (mut join, mut join_pos) = (Vec::new(), Vec::new());
+    let (mut compute, mut compute_pos) = (Vec::new(), Vec::new());
     let mut has_source = false;
     for (key, _k, v) in fields {
         match key {
@@ -231,6 +269,8 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Layer, Pos)
                 )
             }
             "tooltip" => tooltip = w.text(v, "tooltip", "tooltip: \"{name}\""),
+            "join" => (join, join_pos) = read_joins(w, id, v),
+            "compute" => (compute, compute_pos) = read_compute(w, id, v),
             _ => {}
         }
     }
@@ -243,17 +283,241 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Layer, Pos)
         );
     }
     let (source, url_pos) = source?;
-    Some((
-        Layer {
+    Some(ReadLayer {
+        layer: Layer {
             id: id.to_owned(),
             title,
             source,
             style,
             attribution,
             tooltip,
+            join,
+            compute,
         },
         url_pos,
-    ))
+        join_pos,
+        compute_pos,
+    })
+}
+
+const JOIN_EXAMPLE: &str = "join: { table: data/stats.csv, by: stadtteil, mode: dissolve }";
+
+/// `join`: one table, or a list of them.
+fn read_joins(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> (Vec<Join>, Vec<Pos>) {
+    let items: Vec<&Node> = match &n.kind {
+        Kind::Seq(items) => items.iter().collect(),
+        Kind::Null => Vec::new(),
+        _ => vec![n],
+    };
+    let mut joins = Vec::new();
+    let mut positions = Vec::new();
+    for item in items {
+        if let Some((j, pos)) = read_join(w, id, item) {
+            joins.push(j);
+            positions.push(pos);
+        }
+    }
+    (joins, positions)
+}
+
+fn read_join(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Join, Pos)> {
+    let what = format!("a `join` of layer `{id}`");
+    let fields = w.fields(n, JOIN_FIELDS, &what, JOIN_EXAMPLE)?;
+    let mut obj = serde_json::Map::new();
+    let mut table_pos = None;
+    let mut ok = true;
+    for (key, _k, v) in fields {
+        let allowed: Option<&[&str]> = match key {
+            "by" => Some(&["key", "stadtteil"]),
+            "mode" => Some(&["dissolve", "attach"]),
+            "encoding" => Some(&["utf-8", "latin-1"]),
+            "numbers" => Some(&["decimal-comma", "decimal-point"]),
+            _ => None,
+        };
+        let value = match key {
+            "table" => {
+                table_pos = Some(w.pos(v));
+                match w.text(v, "table", "table: data/stats.csv") {
+                    Some(t) => serde_json::Value::String(t),
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                }
+            }
+            "columns" | "sum" => {
+                serde_json::json!(w.text_list(v, key, &format!("{key}: [population]")))
+            }
+            "missing" => match w.number(v, "missing", "missing: 0") {
+                Some(x) => serde_json::json!(x),
+                None => {
+                    ok = false;
+                    continue;
+                }
+            },
+            "delimiter" => {
+                match w.text(v, "delimiter", "delimiter: \";\"") {
+                    Some(d) if d.chars().count() == 1 => serde_json::Value::String(d),
+                    Some(d) => {
+                        let pos = w.pos(v);
+                        w.sink.error(
+                        "E0023",
+                        pos,
+                        format!("`delimiter` must be one character, but it is `{d}`"),
+                        Some("write e.g. `delimiter: \";\"`, or leave it out to detect `,` or `;`".into()),
+                    );
+                        ok = false;
+                        continue;
+                    }
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                }
+            }
+            _ => match (
+                allowed,
+                w.text(v, key, &format!("{key}: {}", allowed.map_or("…", |a| a[0]))),
+            ) {
+                (Some(allowed), Some(t)) => {
+                    let t = if key == "encoding" {
+                        match t.to_ascii_lowercase().as_str() {
+                            "utf8" => "utf-8".to_owned(),
+                            "iso-8859-1" | "windows-1252" | "cp1252" | "latin1" => {
+                                "latin-1".to_owned()
+                            }
+                            other => other.to_owned(),
+                        }
+                    } else {
+                        t
+                    };
+                    if !allowed.contains(&t.as_str()) {
+                        w.not_one_of(v, key, &t, allowed);
+                        ok = false;
+                        continue;
+                    }
+                    serde_json::Value::String(t)
+                }
+                (None, Some(t)) => serde_json::Value::String(t),
+                (_, None) => {
+                    ok = false;
+                    continue;
+                }
+            },
+        };
+        obj.insert(key.to_owned(), value);
+    }
+    let Some(table_pos) = table_pos else {
+        w.missing(n, "table", &what, "table: data/stats.csv");
+        return None;
+    };
+    if !ok {
+        return None;
+    }
+    match serde_json::from_value::<Join>(serde_json::Value::Object(obj)) {
+        Ok(j) => {
+            let key_only = [("missing", j.missing.is_some())];
+            let stadtteil_only = [("mode", fields_has(n, "mode")), ("sum", !j.sum.is_empty())];
+            let wrong: Vec<&str> = match j.by {
+                twinstory_model::JoinBy::Key => stadtteil_only
+                    .iter()
+                    .filter(|(_, set)| *set)
+                    .map(|(k, _)| *k)
+                    .collect(),
+                twinstory_model::JoinBy::Stadtteil => key_only
+                    .iter()
+                    .filter(|(_, set)| *set)
+                    .map(|(k, _)| *k)
+                    .collect(),
+            };
+            for key in wrong {
+                let pos = w.pos(n);
+                let help = if key == "missing" {
+                    "`missing` fills features without a row in a `by: key` join; a Stadtteil join reports them instead"
+                } else {
+                    "`mode` and `sum` belong to `by: stadtteil`; add that line, or delete this setting"
+                };
+                w.sink.error(
+                    "E0020",
+                    pos,
+                    format!("`{key}` does not work with this kind of join"),
+                    Some(help.into()),
+                );
+            }
+            Some((j, table_pos))
+        }
+        Err(e) => {
+            let pos = w.pos(n);
+            w.sink.error(
+                "E0023",
+                pos,
+                format!("{what} cannot be used: {e}"),
+                Some("see docs/story-format.md, section \"Joining tables\"".into()),
+            );
+            None
+        }
+    }
+}
+
+/// `compute`: `name: expression` lines, evaluated in order.
+fn read_compute(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> (Vec<ComputedField>, Vec<Pos>) {
+    let Kind::Map(entries) = &n.kind else {
+        if n.kind != Kind::Null {
+            w.wrong_type(
+                n,
+                "compute",
+                "`name: expression` lines",
+                "compute: { per_1000: playgrounds / children * 1000 }",
+            );
+        }
+        return (Vec::new(), Vec::new());
+    };
+    let mut out = Vec::new();
+    let mut positions = Vec::new();
+    for (k, v) in entries {
+        let name = match &k.kind {
+            Kind::Str(s) if is_valid_id(s) => s.clone(),
+            _ => {
+                let pos = w.pos(k);
+                w.sink.error(
+                    "E0023",
+                    pos,
+                    format!("a computed field of layer `{id}` needs a simple name"),
+                    Some("use letters, digits and `_`, e.g. `per_1000_children`".into()),
+                );
+                continue;
+            }
+        };
+        let Some(expression) = w.text(v, &name, "per_1000: playgrounds / children * 1000") else {
+            continue;
+        };
+        let pos = w.pos(v);
+        // Syntax now, with the column; unknown fields once the data is read.
+        let mut probe = twinstory_data::Dataset::default();
+        if let Err(e) = twinstory_data::compute_field(&mut probe, &name, &expression) {
+            let quoted = usize::from(
+                w.line_of(v)
+                    .chars()
+                    .nth(v.column.saturating_sub(1))
+                    .is_some_and(|c| c == '"' || c == '\''),
+            );
+            let at = Pos {
+                column: pos.column + quoted + e.column.saturating_sub(1),
+                len: 1,
+                ..pos
+            };
+            w.sink.error(
+                "E0023",
+                at,
+                format!("the expression for `{name}` cannot be read: {}", e.message),
+                Some("write arithmetic over fields, e.g. `playgrounds / children * 1000`; put names with spaces in backticks".into()),
+            );
+            continue;
+        }
+        out.push(ComputedField { name, expression });
+        positions.push(pos);
+    }
+    (out, positions)
 }
 
 fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Pos)> {

@@ -9,6 +9,8 @@
 //! - `front_matter`, `step_block`: the settings of the story and of each step.
 //! - `markdown`: headings → steps, Markdown → safe HTML, images.
 //! - `assets`: files on disk, data errors, views against the data's bounds.
+//! - `layer_data`: a layer's data as the build writes it (source read, tables
+//!   joined, fields computed) with the join reports and a data sheet.
 //! - `diagnostic`, `render`, `suggest`: the diagnostics and how they are shown.
 //! - `schema`, `template`: JSON Schema for editors, the new-story scaffold.
 //!
@@ -20,6 +22,7 @@
 mod assets;
 mod diagnostic;
 mod front_matter;
+mod layer_data;
 mod markdown;
 mod parse;
 mod render;
@@ -34,7 +37,14 @@ mod yaml;
 
 pub use assets::check_assets;
 pub use diagnostic::{has_errors, Diagnostic, Severity};
+pub use layer_data::{load_layer_data, DataSheet, FieldSheet, LayerData, LayerPart, LayerProblem};
 pub use parse::{parse_story, MAX_FILE_BYTES};
+
+/// True for `http(s)://` and other absolute URLs, which are read by the
+/// player and not checked on disk.
+pub fn is_remote_url(url: &str) -> bool {
+    markdown::is_remote(url)
+}
 pub use render::render_diagnostics;
 pub use schema::schema_json;
 pub use slug::slugify;
@@ -63,6 +73,10 @@ struct Spans {
     file: String,
     /// Per layer (same order as `story.layers`): position of its `url`.
     layer_url: Vec<diagnostic::Pos>,
+    /// Per layer: position of each `join`'s `table`.
+    layer_join: Vec<Vec<diagnostic::Pos>>,
+    /// Per layer: position of each computed field's expression.
+    layer_compute: Vec<Vec<diagnostic::Pos>>,
     /// Per step (same order as `story.steps`): position of its `center` or `fit`.
     step_view: Vec<Option<diagnostic::Pos>>,
 }

@@ -262,6 +262,16 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             column: p.column,
         })
         .collect();
+    for (l, positions) in fm.layers.iter().zip(&fm.join_pos) {
+        for (j, p) in l.join.iter().zip(positions) {
+            assets.push(Asset {
+                kind: AssetKind::Data,
+                url: j.table.clone(),
+                line: p.line,
+                column: p.column,
+            });
+        }
+    }
     assets.extend(body.images);
     let story = Story {
         format: FORMAT_VERSION,
@@ -281,6 +291,8 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
         Spans {
             file: String::new(),
             layer_url: fm.url_pos,
+            layer_join: fm.join_pos,
+            layer_compute: fm.compute_pos,
             step_view,
         },
     ))

@@ -31,12 +31,21 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
     assert_eq!(story.title, "Spielplätze in Hamburg");
     assert_eq!(story.lang, "de");
     assert_eq!(story.authors, ["Redaktion twinstory"]);
-    assert_eq!(story.credits.len(), 2);
+    assert_eq!(story.credits.len(), 3);
     assert_eq!(story.theme.map_background.to_hex(), "#eef1f4");
     let ids: Vec<&str> = story.layers.iter().map(|l| l.id.as_str()).collect();
-    assert_eq!(ids, ["quarters", "districts", "playgrounds", "schools"]);
-    assert!(matches!(&story.layers[2].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
-    assert_eq!(story.layers[2].style.radius, 3.5);
+    assert_eq!(
+        ids,
+        [
+            "quarters",
+            "districts",
+            "versorgung",
+            "playgrounds",
+            "schools"
+        ]
+    );
+    assert!(matches!(&story.layers[3].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
+    assert_eq!(story.layers[3].style.radius, 3.5);
     assert_eq!(story.layers[0].tooltip.as_deref(), Some("{name}"));
     let steps: Vec<&str> = story.steps.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
@@ -47,7 +56,8 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "eimsbuettel",
             "marschlanden",
             "schulen",
-            "bezirke"
+            "bezirke",
+            "versorgung"
         ]
     );
     assert_eq!(story.steps[0].title, "Eine Stadt aus 181 Quartieren");
@@ -74,6 +84,10 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
         .contains("<strong>608 Spielplätze</strong>"));
     assert!(!story.steps[0].html.contains("```"));
     assert!(!story.steps[0].html.contains("transition"));
-    // Four data layers (two share a file), no images.
-    assert_eq!(parsed.assets.len(), 4);
+    // Five data layers (three share a file) and two joined tables, no images.
+    assert_eq!(parsed.assets.len(), 7);
+    let v = &story.layers[2];
+    assert_eq!(v.join.len(), 2);
+    assert_eq!(v.join[1].by, twinstory_model::JoinBy::Stadtteil);
+    assert_eq!(v.compute[0].name, "je_1000_kinder");
 }
