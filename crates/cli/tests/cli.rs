@@ -251,3 +251,31 @@ fn build_writes_a_self_contained_site_that_works_below_any_path() {
         .find(|n| n.starts_with("twinstory_player-") && n.ends_with(".js"));
     assert!(js.is_some(), "no hashed player script");
 }
+
+#[test]
+fn validate_verbose_prints_data_sheets_and_what_each_join_matched() {
+    let out = twinstory(&["validate", "--verbose", "stories/spielplaetze"], &repo());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for expected in [
+        "layer `versorgung` (Spielplätze je 1.000 Kinder)",
+        "join data/stadtteilprofile-2014.csv (by Stadtteil name, quarters dissolved):",
+        "99 of 107 rows matched, 180 of 181 features received values",
+        "unmatched row \"Hamburg\" at row 108 (line 108)",
+        "features without a row: Neuwerk",
+        "computed: je_1000_kinder = points_of_interest / `Unter 18-Jährige` * 1000",
+        "100 features (100 MultiPolygon)",
+        "je_1000_kinder: number (1 without a value)",
+        "608 features (608 Point)",
+        "licence: © OpenStreetMap-Mitwirkende (ODbL)",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.trim_end().ends_with("ok (7 steps, 5 layers)"),
+        "{stderr}"
+    );
+}
