@@ -134,6 +134,9 @@ impl LegendItem {
                     } else {
                         format!("{} {to} {}", n(lo, 0), n(*max, 0))
                     }
+                } else if min == max {
+                    // A class of one value, e.g. every feature with 0.
+                    n(*max, *decimals)
                 } else if *first {
                     format!("{} {to} {}", n(*min, *decimals), n(*max, *decimals))
                 } else {
@@ -210,8 +213,12 @@ pub fn format_number(value: f64, decimals: usize, lang: &str) -> String {
 /// assert_eq!(legend_decimals(&[1.0, 20.0, 300.0]), 0);
 /// assert_eq!(legend_decimals(&[0.1, 0.12, 0.4]), 2);
 /// assert_eq!(legend_decimals(&[]), 0);
+/// assert_eq!(legend_decimals(&[0.0, 0.0, 0.896, 1.94, 3.509, 16.598]), 0);
 /// ```
 pub fn legend_decimals(values: &[f64]) -> usize {
+    // Equal breaks (a class of one value, e.g. all zeros) stay equal at any precision.
+    let mut values = values.to_vec();
+    values.dedup();
     for d in 0..=3 {
         let shown: Vec<String> = values.iter().map(|v| format!("{v:.d$}")).collect();
         let distinct = shown.windows(2).all(|w| w[0] != w[1]);
