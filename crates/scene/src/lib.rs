@@ -9,11 +9,16 @@
 //! Invariant: the state a step shows is computed from that step alone (its
 //! resolved view and its `show` list), never from the order in which steps
 //! were visited, so jumping to step 9 ends exactly where reading to it does.
+//!
+//! Tooltips ([`Scene::tooltip_at`], [`Scene::tooltip_step`]) answer which
+//! feature of a layer with a `tooltip` template is under the pointer or next
+//! for the keyboard in the current frame, and render the template as text.
 
 mod legend;
 mod playback;
 mod scene;
 mod style;
+mod tooltip;
 
 pub use legend::{
     format_number, legend_decimals, nice_floor, LegendEntry, LegendItem, LegendKind, LegendLabel,
@@ -24,3 +29,5 @@ pub use style::{
     dim, paint_for, step_paint, style_layer, to_rgba, LayerStyling, StepConditions, DIM_OPACITY,
     EMPHASIS_COLOR, EMPHASIS_WIDTH,
 };
+pub use tooltip::{render_template, Tooltip};
+pub use twinstory_map::hit::Direction;

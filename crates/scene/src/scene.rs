@@ -6,6 +6,7 @@ use crate::style::{
 };
 use twinstory_data::Dataset;
 use twinstory_map::fit::fit_bounds;
+use twinstory_map::hit::HitIndex;
 use twinstory_map::{Camera, LayerPaint, LonLatBounds, Padding, PreparedLayer, Viewport};
 use twinstory_model::{FitTarget, LayerState, Story, View};
 
@@ -34,6 +35,10 @@ pub struct SceneLayer {
     pub prepared: PreparedLayer,
     /// Colours, sizes and legend items from the data (empty until ready).
     pub styling: LayerStyling,
+    /// Spatial index for tooltips; built only for layers with a `tooltip`.
+    pub hit: HitIndex,
+    /// The largest point radius (CSS px) the layer's style gives a feature.
+    pub max_radius: f64,
 }
 
 /// What a step shows: the camera and every layer's opacity.
@@ -65,6 +70,8 @@ impl Scene {
                 status: LayerStatus::Loading,
                 prepared: PreparedLayer::default(),
                 styling: LayerStyling::default(),
+                hit: HitIndex::default(),
+                max_radius: 0.0,
             })
             .collect();
         Self { story, layers }
@@ -79,6 +86,12 @@ impl Scene {
                 // Classes are computed over the whole layer once, so a colour
                 // means the same in every step whatever the step filters.
                 l.styling = style_layer(layer, data);
+                l.max_radius = step_paint(layer, &l.styling, None, None).max_radius();
+                // Built once here, so a hover costs a few box tests.
+                l.hit = match layer.tooltip {
+                    Some(_) => HitIndex::new(&l.prepared),
+                    None => HitIndex::default(),
+                };
             }
             l.status = LayerStatus::Ready;
         }

@@ -1,0 +1,277 @@
+//! Tooltips: which feature the pointer or the keyboard points at, and the
+//! text its layer's `tooltip` template gives it.
+//!
+//! Only layers with a `tooltip` take part: a layer without one (say,
+//! playground dots over the quarters) does not hide the quarter's tooltip
+//! beneath it. Among those, the topmost layer drawn in the current frame
+//! wins ([`twinstory_map::hit::hit_test`]). The text is plain text; the shell
+//! inserts it as text, never as HTML.
+
+use crate::legend::format_number;
+use crate::scene::{LayerStatus, Scene};
+use serde_json::{Map, Value};
+use twinstory_map::hit::{hit_test, nearest_in_direction, visible_features, Direction, HitLayer};
+use twinstory_map::{Camera, LayerPaint, Transform, Viewport};
+
+/// A tooltip to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tooltip {
+    /// Index of the layer in the story.
+    pub layer: usize,
+    /// Index of the feature in its layer.
+    pub feature: u32,
+    /// The rendered template (plain text).
+    pub text: String,
+    /// Where it belongs in CSS px from the map's top-left corner: the
+    /// pointer for hover and tap, the feature's anchor for keyboard focus.
+    pub anchor: [f64; 2],
+}
+
+impl Scene {
+    /// The tooltip for the feature drawn at `point` (CSS px), if any.
+    ///
+    /// `paints` and `camera` are the current frame's ([`crate::Playback`]);
+    /// `tolerance` widens points and lines by that many CSS px (more for
+    /// touch than for a mouse).
+    pub fn tooltip_at(
+        &self,
+        paints: &[LayerPaint],
+        camera: &Camera,
+        viewport: &Viewport,
+        point: [f64; 2],
+        tolerance: f64,
+    ) -> Option<Tooltip> {
+        let (ids, layers) = self.tooltip_layers(paints);
+        let t = Transform::new(camera, viewport);
+        let hit = hit_test(&layers, &t, viewport, point, tolerance)?;
+        let layer = ids[hit.layer];
+        Some(Tooltip {
+            layer,
+            feature: hit.feature,
+            text: self.tooltip_text(layer, hit.feature)?,
+            anchor: point,
+        })
+    }
+
+    /// Keyboard navigation: the tooltip of the feature next to `from` in
+    /// `direction`, among the features of tooltip layers drawn on screen.
+    /// Without `from` (or when it left the screen), the feature nearest to
+    /// `start` (CSS px, e.g. the middle of the free part of the map).
+    /// `None` when there is nothing (further) that way.
+    pub fn tooltip_step(
+        &self,
+        paints: &[LayerPaint],
+        camera: &Camera,
+        viewport: &Viewport,
+        from: Option<(usize, u32)>,
+        start: [f64; 2],
+        direction: Direction,
+    ) -> Option<Tooltip> {
+        let (ids, layers) = self.tooltip_layers(paints);
+        let t = Transform::new(camera, viewport);
+        let mut candidates: Vec<(usize, u32)> = Vec::new();
+        let mut anchors: Vec<[f64; 2]> = Vec::new();
+        let mut origin = None;
+        for (l, hl) in ids.iter().zip(&layers) {
+            visible_features(hl, &t, viewport, |f, at| {
+                if from == Some((*l, f)) {
+                    origin = Some(at);
+                } else {
+                    candidates.push((*l, f));
+                    anchors.push(at);
+                }
+            });
+        }
+        let pick = match origin {
+            Some(o) => nearest_in_direction(o, &anchors, direction)?,
+            None => {
+                anchors
+                    .iter()
+                    .enumerate()
+                    .min_by(|(_, a), (_, b)| {
+                        let da = (a[0] - start[0]).hypot(a[1] - start[1]);
+                        let db = (b[0] - start[0]).hypot(b[1] - start[1]);
+                        da.total_cmp(&db)
+                    })?
+                    .0
+            }
+        };
+        let (layer, feature) = candidates[pick];
+        Some(Tooltip {
+            layer,
+            feature,
+            text: self.tooltip_text(layer, feature)?,
+            anchor: anchors[pick],
+        })
+    }
+
+    /// A feature's tooltip text, `None` when its layer has no tooltip.
+    pub fn tooltip_text(&self, layer: usize, feature: u32) -> Option<String> {
+        let template = self.story.layers.get(layer)?.tooltip.as_deref()?;
+        let empty = Map::new();
+        let props = self
+            .layers
+            .get(layer)?
+            .styling
+            .properties
+            .get(feature as usize)
+            .unwrap_or(&empty);
+        Some(render_template(template, props, &self.story.lang))
+    }
+
+    /// The loaded layers with a tooltip, in drawing order, as the hit test
+    /// sees them this frame, with their story indices.
+    fn tooltip_layers<'a>(&'a self, paints: &'a [LayerPaint]) -> (Vec<usize>, Vec<HitLayer<'a>>) {
+        let mut ids = Vec::new();
+        let mut layers = Vec::new();
+        for (i, (l, paint)) in self.layers.iter().zip(paints).enumerate() {
+            let has_tooltip = self
+                .story
+                .layers
+                .get(i)
+                .is_some_and(|s| s.tooltip.is_some());
+            if has_tooltip && l.status == LayerStatus::Ready && !l.hit.is_empty() {
+                ids.push(i);
+                layers.push(HitLayer {
+                    layer: &l.prepared,
+                    index: &l.hit,
+                    paint,
+                    max_radius: l.max_radius,
+                });
+            }
+        }
+        (ids, layers)
+    }
+}
+
+/// Fills a tooltip template: `{field}` becomes the feature's property
+/// (numbers written for `lang`, whole numbers without decimals), a missing
+/// or empty property `–`; `{{` and `}}` are literal braces. An unclosed `{`
+/// is kept as text.
+///
+/// # Examples
+/// ```
+/// use serde_json::json;
+/// use twinstory_scene::render_template;
+/// let props = json!({"name": "Altona", "rate": 1234.5, "n": 42.0}).as_object().unwrap().clone();
+/// assert_eq!(render_template("{name}: {rate}", &props, "de"), "Altona: 1.234,5");
+/// assert_eq!(render_template("{n} in {{{name}}}", &props, "en"), "42 in {Altona}");
+/// assert_eq!(render_template("{nope}", &props, "de"), "–");
+/// ```
+pub fn render_template(template: &str, properties: &Map<String, Value>, lang: &str) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+        } else if let Some(after) = tail.strip_prefix('}') {
+            out.push('}');
+            rest = after;
+        } else if let Some(end) = tail.find('}') {
+            let field = tail[1..end].trim();
+            out.push_str(&property_text(properties.get(field), lang));
+            rest = &tail[end + 1..];
+        } else {
+            out.push_str(tail);
+            rest = "";
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A property value as a reader should see it.
+fn property_text(value: Option<&Value>, lang: &str) -> String {
+    let de = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
+    match value {
+        None | Some(Value::Null) => "–".to_string(),
+        Some(Value::String(s)) if s.trim().is_empty() => "–".to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .map_or_else(|| n.to_string(), |v| number_text(v, lang)),
+        Some(Value::Bool(b)) => match (b, de) {
+            (true, true) => "ja",
+            (false, true) => "nein",
+            (true, false) => "yes",
+            (false, false) => "no",
+        }
+        .to_string(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Whole numbers without decimals; others with up to two decimals (three
+/// significant digits below 1), trailing zeros dropped.
+fn number_text(v: f64, lang: &str) -> String {
+    if v.fract() == 0.0 || !v.is_finite() {
+        return format_number(v, 0, lang);
+    }
+    let decimals = if v.abs() >= 1.0 {
+        2
+    } else {
+        // 0.01234 → 0.0123: three significant digits, at most six decimals.
+        ((2.0 - v.abs().log10().floor()) as usize).min(6)
+    };
+    // Drop trailing zeros: 2.50 reads as 2.5.
+    let text = format!("{:.*}", decimals, v);
+    let d = text
+        .trim_end_matches('0')
+        .split_once('.')
+        .map_or(0, |(_, f)| f.len());
+    format_number(v, d, lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn props(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn numbers_follow_the_language_and_drop_needless_decimals() {
+        let p = props(json!({
+            "a": 1234.5, "b": 1234567, "c": 2.50, "d": 0.012345, "e": -3.0,
+            "f": 12.345678, "g": 0.5, "h": 1e-9
+        }));
+        let de = render_template("{a}|{b}|{c}|{d}|{e}|{f}|{g}|{h}", &p, "de-DE");
+        assert_eq!(de, "1.234,5|1.234.567|2,5|0,0123|-3|12,35|0,5|0");
+        let en = render_template("{a}|{b}|{c}", &p, "en");
+        assert_eq!(en, "1,234.5|1,234,567|2.5");
+    }
+
+    #[test]
+    fn missing_empty_and_other_values() {
+        let p = props(json!({"s": "  ", "n": null, "t": true, "arr": [1, 2], "name": "St. Pauli"}));
+        assert_eq!(render_template("{s}/{n}/{x}", &p, "de"), "–/–/–");
+        assert_eq!(render_template("{t} {arr}", &p, "de"), "ja [1,2]");
+        assert_eq!(render_template("{t}", &p, "en"), "yes");
+        assert_eq!(
+            render_template("{ name }", &p, "de"),
+            "St. Pauli",
+            "spaces around the field"
+        );
+    }
+
+    #[test]
+    fn braces_escape_and_broken_templates_stay_readable() {
+        let p = props(json!({"name": "<b>Altona</b>"}));
+        assert_eq!(
+            render_template("{{name}} = {name}", &p, "de"),
+            "{name} = <b>Altona</b>"
+        );
+        assert_eq!(render_template("a }} b } c", &p, "de"), "a } b } c");
+        assert_eq!(render_template("open {name", &p, "de"), "open {name");
+        assert_eq!(render_template("", &p, "de"), "");
+        assert_eq!(
+            render_template("Fläche: {name} ✓", &p, "de"),
+            "Fläche: <b>Altona</b> ✓"
+        );
+    }
+}
