@@ -90,3 +90,15 @@ if [ ! -x "$NPM_DIR/node_modules/.bin/wasm-opt" ] || [ ! -d "$NPM_DIR/node_modul
 fi
 WASM_OPT="$NPM_DIR/node_modules/.bin/wasm-opt"
 export WASM_OPT WASM_BINDGEN
+
+# --- pygeoapi (a real OGC API - Features server for the browser tests) ----
+PYGEOAPI_VENV="$TOOLS/pygeoapi-venv"
+PYGEOAPI_REQS="$ROOT/tests/e2e/pygeoapi-requirements.txt"
+if [ ! -x "$PYGEOAPI_VENV/bin/python" ] || [ "$PYGEOAPI_REQS" -nt "$PYGEOAPI_VENV/.stamp" ]; then
+  log "installing pygeoapi into $PYGEOAPI_VENV"
+  python3 -m venv "$PYGEOAPI_VENV" >&2 || { apt-get install -y -qq python3-venv >&2 && python3 -m venv "$PYGEOAPI_VENV" >&2; }
+  "$PYGEOAPI_VENV/bin/pip" install -q --disable-pip-version-check -r "$PYGEOAPI_REQS" >&2
+  touch "$PYGEOAPI_VENV/.stamp"
+fi
+PYGEOAPI_PYTHON="$PYGEOAPI_VENV/bin/python"
+export PYGEOAPI_PYTHON

@@ -4,6 +4,7 @@ use crate::platform::{page_url, query_param, resolve_url};
 use gloo_net::http::Request;
 use twinstory_data::{CsvOptions, Dataset};
 use twinstory_model::{Layer, Source, Story, FORMAT_VERSION};
+use wasm_bindgen::JsCast;
 
 /// A story with the absolute URL it was loaded from.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,9 +42,21 @@ pub async fn load_story() -> Result<LoadedStory, String> {
     Ok(LoadedStory { story, url })
 }
 
+/// How long one request may take before the layer counts as failed.
+const TIMEOUT_MS: i32 = 30_000;
+
 /// Fetches and parses one layer's data.
 pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, String> {
     let url = resolve_url(layer.source.url(), story_url)?;
+    if let Source::OgcApiFeatures {
+        bbox,
+        limit,
+        max_features,
+        ..
+    } = &layer.source
+    {
+        return load_ogc_api_features(&url, *bbox, *limit, *max_features).await;
+    }
     let bytes = fetch_bytes(&url).await?;
     let name = layer.source.url();
     let parsed = match &layer.source {
@@ -61,15 +74,144 @@ pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, Strin
             };
             twinstory_data::read_csv_points(name, &bytes, &opts)
         }
+        Source::OgcApiFeatures { .. } => unreachable_source(),
     };
     parsed.map_err(|e| e.to_string())
 }
 
+fn unreachable_source() -> Result<Dataset, twinstory_data::DataError> {
+    Err(twinstory_data::DataError::new(
+        "story.json",
+        None,
+        "this source is read page by page",
+        None,
+    ))
+}
+
+/// Reads an OGC API – Features collection: `{collection}/items` page by page,
+/// following `next` links, which must stay on the server the story named.
+async fn load_ogc_api_features(
+    collection: &str,
+    bbox: Option<[f64; 4]>,
+    limit: u32,
+    max_features: u32,
+) -> Result<Dataset, String> {
+    let base = collection.split(['?', '#']).next().unwrap_or(collection);
+    let base = base.trim_end_matches('/');
+    let mut next = if base.ends_with("/items") {
+        format!("{base}?limit={limit}")
+    } else {
+        format!("{base}/items?limit={limit}")
+    };
+    if let Some([w, s, e, n]) = bbox {
+        next.push_str(&format!("&bbox={w},{s},{e},{n}"));
+    }
+    next.push_str("&f=json");
+    let origin = origin_of(collection);
+    let mut all = Dataset::default();
+    let mut pages = 0;
+    loop {
+        pages += 1;
+        let bytes = fetch_with(&next, Some("application/geo+json, application/json")).await?;
+        let page = twinstory_data::read_geojson(&next, &bytes).map_err(|e| e.to_string())?;
+        let got = page.features.len();
+        all.features.extend(page.features);
+        all.warnings.extend(page.warnings);
+        let link = next_link(&bytes);
+        match link {
+            Some(href) if got > 0 && (all.features.len() as u64) < u64::from(max_features) => {
+                let href = resolve_url(&href, &next)?;
+                if origin_of(&href) != origin {
+                    return Err(format!(
+                        "{collection}: the server sent a link to another server ({href}); it was not followed, to keep readers' data private"
+                    ));
+                }
+                if pages > 10_000 {
+                    return Err(format!("{collection}: the server keeps sending more pages"));
+                }
+                next = href;
+            }
+            _ => break,
+        }
+    }
+    all.features.truncate(max_features as usize);
+    Ok(all)
+}
+
+/// The `href` of the `rel: next` link of an OGC API items page.
+fn next_link(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Link {
+        rel: Option<String>,
+        href: Option<String>,
+        #[serde(rename = "type")]
+        media_type: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Page {
+        #[serde(default)]
+        links: Vec<Link>,
+    }
+    let page: Page = serde_json::from_slice(bytes).ok()?;
+    let nexts: Vec<&Link> = page
+        .links
+        .iter()
+        .filter(|l| l.rel.as_deref() == Some("next"))
+        .collect();
+    // Prefer the GeoJSON representation when the server offers several.
+    nexts
+        .iter()
+        .find(|l| {
+            l.media_type
+                .as_deref()
+                .is_some_and(|t| t.contains("geo+json") || t.contains("json"))
+        })
+        .or(nexts.first())
+        .and_then(|l| l.href.clone())
+}
+
+/// `scheme://host:port` of an absolute URL.
+fn origin_of(url: &str) -> String {
+    web_sys::Url::new(url)
+        .map(|u| u.origin())
+        .unwrap_or_default()
+}
+
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let resp = Request::get(url)
-        .send()
-        .await
-        .map_err(|e| format!("{url} could not be loaded ({e})"))?;
+    fetch_with(url, None).await
+}
+
+/// GET with a time-out; `accept` sets the Accept header.
+async fn fetch_with(url: &str, accept: Option<&str>) -> Result<Vec<u8>, String> {
+    let controller = web_sys::AbortController::new().ok();
+    let timer = controller.as_ref().and_then(|c| {
+        let c = c.clone();
+        let cb = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
+        web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), TIMEOUT_MS)
+            .ok()
+    });
+    let mut req = Request::get(url).abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    if let Some(a) = accept {
+        req = req.header("Accept", a);
+    }
+    let sent = req.send().await;
+    if let (Some(t), Some(w)) = (timer, web_sys::window()) {
+        w.clear_timeout_with_handle(t);
+    }
+    let resp = sent.map_err(|_| {
+        let host = web_sys::Url::new(url)
+            .map(|u| u.host())
+            .unwrap_or_else(|_| url.to_string());
+        if controller.as_ref().is_some_and(|c| c.signal().aborted()) {
+            format!(
+                "{host} hat nicht innerhalb von {} Sekunden geantwortet ({url})",
+                TIMEOUT_MS / 1000
+            )
+        } else {
+            format!("{host} ist nicht erreichbar oder erlaubt den Abruf nicht ({url})")
+        }
+    })?;
     if !resp.ok() {
         return Err(format!(
             "{url} could not be loaded (HTTP {} {})",

@@ -168,20 +168,49 @@ pub enum Source {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         delimiter: Option<char>,
     },
+    /// A collection of an OGC API – Features server (city data platforms,
+    /// pygeoapi, ldproxy, GeoServer): read page by page while the story loads.
+    #[serde(rename_all = "kebab-case")]
+    OgcApiFeatures {
+        /// The collection, e.g. `https://api.example.org/collections/playgrounds`
+        /// (its `/items` are read).
+        url: String,
+        /// Only features inside `[west, south, east, north]` (degrees).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bbox: Option<[f64; 4]>,
+        /// Features per request (the server may send fewer).
+        #[serde(default = "default_page_size")]
+        limit: u32,
+        /// Stop after this many features, so a huge collection cannot stall the story.
+        #[serde(default = "default_max_features")]
+        max_features: u32,
+    },
+}
+
+fn default_page_size() -> u32 {
+    1000
+}
+
+fn default_max_features() -> u32 {
+    50_000
 }
 
 impl Source {
     /// The file or URL the data is read from.
     pub fn url(&self) -> &str {
         match self {
-            Source::Geojson { url } | Source::Csv { url, .. } => url,
+            Source::Geojson { url }
+            | Source::Csv { url, .. }
+            | Source::OgcApiFeatures { url, .. } => url,
         }
     }
 
     /// Replaces the file or URL (used by the build when it copies data).
     pub fn set_url(&mut self, new: String) {
         match self {
-            Source::Geojson { url } | Source::Csv { url, .. } => *url = new,
+            Source::Geojson { url }
+            | Source::Csv { url, .. }
+            | Source::OgcApiFeatures { url, .. } => *url = new,
         }
     }
 }

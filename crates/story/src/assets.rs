@@ -43,7 +43,8 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
     for (i, layer) in story.layers.iter().enumerate() {
         let url = layer.source.url();
         let pos = parsed.spans.layer_url.get(i).copied().unwrap_or_default();
-        if is_remote(url) {
+        if is_remote(url) || matches!(layer.source, twinstory_model::Source::OgcApiFeatures { .. })
+        {
             all_read = false;
             if !layer.join.is_empty() || !layer.compute.is_empty() {
                 sink.error(

@@ -34,13 +34,22 @@ pub(crate) const JOIN_FIELDS: &[&str] = &[
     "delimiter",
 ];
 /// Settings of a layer's `source`.
-pub(crate) const SOURCE_FIELDS: &[&str] = &["type", "url", "lat", "lon", "delimiter"];
+pub(crate) const SOURCE_FIELDS: &[&str] = &[
+    "type",
+    "url",
+    "lat",
+    "lon",
+    "delimiter",
+    "bbox",
+    "limit",
+    "max-features",
+];
 /// Settings of a layer's `style`.
 pub(crate) const STYLE_FIELDS: &[&str] = &["fill", "stroke", "stroke-width", "radius"];
 /// Settings of `theme`.
 pub(crate) const THEME_FIELDS: &[&str] = &["accent", "map-background"];
 /// Values of `source.type`.
-const SOURCE_TYPES: &[&str] = &["geojson", "csv"];
+const SOURCE_TYPES: &[&str] = &["geojson", "csv", "ogc-api-features"];
 
 /// What the front matter says, with the positions later checks need.
 #[derive(Debug, Default)]
@@ -532,6 +541,8 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
     let mut url: Option<(String, Pos)> = None;
     let (mut lat, mut lon, mut delimiter) = (None, None, None);
     let mut csv_only: Vec<&Node> = Vec::new();
+    let mut api_only: Vec<&Node> = Vec::new();
+    let (mut bbox, mut limit, mut max_features) = (None, None, None);
     let mut type_seen = false;
     for (key, k, v) in fields {
         match key {
@@ -553,6 +564,36 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             "lon" => {
                 csv_only.push(k);
                 lon = w.text(v, "lon", "lon: longitude");
+            }
+            "bbox" => {
+                api_only.push(k);
+                bbox = read_bbox(w, v);
+            }
+            "limit" => {
+                api_only.push(k);
+                limit = w
+                    .number_in(
+                        v,
+                        "limit",
+                        "limit: 1000",
+                        1.0,
+                        100_000.0,
+                        "features per request, e.g. 1000",
+                    )
+                    .map(|x| x as u32);
+            }
+            "max-features" => {
+                api_only.push(k);
+                max_features = w
+                    .number_in(
+                        v,
+                        "max-features",
+                        "max-features: 50000",
+                        1.0,
+                        10_000_000.0,
+                        "the most features read from the server, e.g. 50000",
+                    )
+                    .map(|x| x as u32);
             }
             _ => {
                 csv_only.push(k);
@@ -582,7 +623,50 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
     }
     let (t, tnode) = kind?;
     let (url, url_pos) = url?;
+    if t != "ogc-api-features" {
+        for k in api_only {
+            let pos = w.pos(k);
+            w.sink.error(
+                "E0020",
+                pos,
+                "`bbox`, `limit` and `max-features` only work with `type: ogc-api-features`",
+                Some("delete this line; a file is always read whole".into()),
+            );
+        }
+    }
     match t.as_str() {
+        "ogc-api-features" => {
+            for k in csv_only {
+                let pos = w.pos(k);
+                w.sink.error(
+                    "E0020",
+                    pos,
+                    "`lat`, `lon` and `delimiter` only work with `type: csv`",
+                    Some(
+                        "delete this line; the server sends GeoJSON with its own coordinates"
+                            .into(),
+                    ),
+                );
+            }
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                w.sink.error(
+                    "E0023",
+                    url_pos,
+                    format!("`{url}` is not the address of a server"),
+                    Some("write the collection's full address, e.g. `https://api.example.org/collections/playgrounds`".into()),
+                );
+                // Kept, so that steps showing it are not reported as well.
+            }
+            Some((
+                Source::OgcApiFeatures {
+                    url,
+                    bbox,
+                    limit: limit.unwrap_or(1000),
+                    max_features: max_features.unwrap_or(50_000),
+                },
+                url_pos,
+            ))
+        }
         "geojson" => {
             for k in csv_only {
                 let pos = w.pos(k);
@@ -609,6 +693,52 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             None
         }
     }
+}
+
+/// `[west, south, east, north]` in degrees.
+fn read_bbox(w: &mut Walker<'_, '_>, n: &Node) -> Option<[f64; 4]> {
+    let example = "bbox: [9.7, 53.4, 10.3, 53.7]";
+    let Kind::Seq(items) = &n.kind else {
+        w.wrong_type(n, "bbox", "four numbers: west, south, east, north", example);
+        return None;
+    };
+    if items.len() != 4 {
+        w.wrong_type(n, "bbox", "four numbers: west, south, east, north", example);
+        return None;
+    }
+    let mut out = [0.0; 4];
+    for (i, item) in items.iter().enumerate() {
+        let (min, max) = if i % 2 == 0 {
+            (-180.0, 180.0)
+        } else {
+            (-90.0, 90.0)
+        };
+        out[i] = w.number_in(
+            item,
+            "bbox",
+            example,
+            min,
+            max,
+            "longitudes are -180 to 180, latitudes -90 to 90",
+        )?;
+    }
+    if out[0] > out[2] || out[1] > out[3] {
+        let pos = w.pos(n);
+        w.sink.error(
+            "E0030",
+            pos,
+            "the `bbox` is upside down: west must be less than east, south less than north",
+            Some(format!(
+                "write [{}, {}, {}, {}]",
+                out[0].min(out[2]),
+                out[1].min(out[3]),
+                out[0].max(out[2]),
+                out[1].max(out[3])
+            )),
+        );
+        return None;
+    }
+    Some(out)
 }
 
 fn fields_has(n: &Node, name: &str) -> bool {

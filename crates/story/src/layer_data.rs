@@ -53,6 +53,17 @@ pub struct LayerProblem {
 /// and computes its fields.
 pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, LayerProblem> {
     let url = layer.source.url();
+    if matches!(layer.source, Source::OgcApiFeatures { .. }) {
+        return Err(LayerProblem {
+            part: LayerPart::Source,
+            code: "E0063",
+            message: format!(
+                "layer `{}` is read from a server while the story plays, not from a file",
+                layer.id
+            ),
+            hint: Some("joins and computed fields need a file beside story.md".into()),
+        });
+    }
     let bytes = read_file(base_dir, url).map_err(|hint| LayerProblem {
         part: LayerPart::Source,
         code: "E0061",
@@ -76,6 +87,17 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
                 delimiter: *delimiter,
             };
             read_csv_points(url, &bytes, &opts)
+        }
+        Source::OgcApiFeatures { .. } => {
+            return Err(LayerProblem {
+                part: LayerPart::Source,
+                code: "E0063",
+                message: format!(
+                    "layer `{}` is read from a server while the story plays, not from a file",
+                    layer.id
+                ),
+                hint: Some("joins and computed fields need a file beside story.md".into()),
+            })
         }
     };
     let mut dataset = read.map_err(|e| LayerProblem {
