@@ -2,7 +2,7 @@
 
 use schemars::{generate::SchemaSettings, JsonSchema};
 use std::collections::BTreeMap;
-use twinstory_model::{LayerStyle, Source, Theme, Transition, View};
+use twinstory_model::{Join, LayerStyle, Source, Theme, Transition, View};
 
 /// The settings between the `---` lines at the top of story.md.
 #[derive(JsonSchema)]
@@ -51,6 +51,22 @@ struct LayerSettings {
     attribution: Option<String>,
     /// Tooltip template, e.g. `{name}: {value}`.
     tooltip: Option<String>,
+    /// A table (CSV) to join onto the features, or a list of them.
+    join: Option<JoinSettings>,
+    /// New fields, `name: expression`, e.g. `per_1000: playgrounds / children * 1000`.
+    #[serde(default)]
+    compute: BTreeMap<String, String>,
+}
+
+/// One join, or several in order.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum JoinSettings {
+    /// One table.
+    One(Join),
+    /// Several tables, joined in this order.
+    Many(Vec<Join>),
 }
 
 /// The YAML inside a ```step block below a `##` heading.
