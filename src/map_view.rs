@@ -4,9 +4,10 @@ use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pi
 use std::cell::RefCell;
 use std::rc::Rc;
 use twinstory_map::{DrawList, Framebuffer, Padding, Viewport};
-use twinstory_scene::{Playback, PlaybackOptions, Scene};
-use wasm_bindgen::JsValue;
-use web_sys::{Element, HtmlCanvasElement};
+use twinstory_scene::{Direction, Playback, PlaybackOptions, Scene, Tooltip};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlCanvasElement, HtmlElement, KeyboardEvent, PointerEvent};
 
 /// Everything the map needs between frames.
 pub struct MapState {
@@ -21,7 +22,30 @@ pub struct MapState {
     canvas: Option<HtmlCanvasElement>,
     frame_pending: bool,
     frames: u32,
+    tips: TooltipState,
 }
+
+/// Tooltip state of the map: the pointer, the keyboard focus and the two
+/// elements that show them.
+#[derive(Default)]
+struct TooltipState {
+    /// The mouse position over the map (CSS px), while it hovers.
+    pointer: Option<[f64; 2]>,
+    hit_pending: bool,
+    /// The feature keyboard navigation is on: (layer, feature).
+    focused: Option<(usize, u32)>,
+    /// The box near the pointer (text only, hidden from screen readers).
+    tooltip: Option<HtmlElement>,
+    /// The polite live region that reads keyboard steps aloud.
+    live: Option<HtmlElement>,
+    /// Messages in German (else English).
+    de: bool,
+}
+
+/// Hit tolerance around points and lines for a mouse, in CSS px.
+const MOUSE_TOLERANCE: f64 = 3.0;
+/// Hit tolerance for a finger, in CSS px.
+const TOUCH_TOLERANCE: f64 = 10.0;
 
 /// Shared handle to the map state.
 pub type MapHandle = Rc<RefCell<MapState>>;
@@ -47,7 +71,108 @@ impl MapState {
             canvas: None,
             frame_pending: false,
             frames: 0,
+            tips: TooltipState::default(),
         }))
+    }
+
+    /// The elements that show tooltips: the box and the live region.
+    pub fn attach_tooltip(&mut self, tooltip: HtmlElement, live: HtmlElement, de: bool) {
+        self.tips.tooltip = Some(tooltip);
+        self.tips.live = Some(live);
+        self.tips.de = de;
+    }
+
+    /// The tooltip of what is drawn at `at` (CSS px of the map).
+    fn tooltip_at(&self, at: [f64; 2], tolerance: f64) -> Option<Tooltip> {
+        self.scene.tooltip_at(
+            self.playback.paints(),
+            &self.playback.camera(),
+            &self.viewport,
+            at,
+            tolerance,
+        )
+    }
+
+    /// Shows a tooltip beside its anchor, on the side that keeps it inside
+    /// the map, or hides it. The text goes in as text, never as HTML.
+    fn show(&self, tooltip: Option<&Tooltip>) {
+        let Some(el) = &self.tips.tooltip else { return };
+        let Some(t) = tooltip else {
+            el.set_hidden(true);
+            return;
+        };
+        let [x, y] = t.anchor;
+        let tx = if x > self.viewport.width - 260.0 {
+            "calc(-100% - 12px)"
+        } else {
+            "12px"
+        };
+        let ty = if y < 90.0 {
+            "16px"
+        } else {
+            "calc(-100% - 12px)"
+        };
+        if el.text_content().as_deref() != Some(t.text.as_str()) {
+            el.set_text_content(Some(&t.text));
+        }
+        let _ = el.set_attribute(
+            "style",
+            &format!("left:{x:.1}px;top:{y:.1}px;transform:translate({tx},{ty})"),
+        );
+        el.set_hidden(false);
+    }
+
+    fn announce(&self, text: &str) {
+        if let Some(el) = &self.tips.live {
+            el.set_text_content(Some(text));
+        }
+    }
+
+    /// An arrow key or Escape on the focused map. Returns whether the key
+    /// was used (then the page must not scroll with it).
+    fn key(&mut self, key: &str) -> bool {
+        let direction = match key {
+            "ArrowLeft" => Direction::Left,
+            "ArrowRight" => Direction::Right,
+            "ArrowUp" => Direction::Up,
+            "ArrowDown" => Direction::Down,
+            "Escape" => {
+                self.tips.focused = None;
+                self.show(None);
+                self.announce("");
+                return false;
+            }
+            _ => return false,
+        };
+        let (p, vp) = (&self.padding, &self.viewport);
+        // Start in the middle of the part of the map the text leaves free.
+        let start = [
+            (p.left + vp.width - p.right) / 2.0,
+            (p.top + vp.height - p.bottom) / 2.0,
+        ];
+        let camera = self.playback.camera();
+        let paints = self.playback.paints();
+        let next =
+            self.scene
+                .tooltip_step(paints, &camera, vp, self.tips.focused, start, direction);
+        match next {
+            Some(t) => {
+                self.tips.focused = Some((t.layer, t.feature));
+                self.show(Some(&t));
+                self.announce(&t.text);
+                true
+            }
+            // Nothing further that way: stay on the current feature.
+            None if self.tips.focused.is_some() => true,
+            None => {
+                self.announce(if self.tips.de {
+                    "Hier gibt es auf der Karte nichts zum Auswählen."
+                } else {
+                    "There is nothing to select on the map here."
+                });
+                false
+            }
+        }
     }
 
     /// Attaches the canvas and measures it.
@@ -73,6 +198,10 @@ impl MapState {
 
     /// Makes a step active.
     pub fn go_to(&mut self, step: usize) {
+        if self.tips.pointer.is_none() && self.playback.active() != Some(step) {
+            // A tapped or keyboard tooltip belongs to the old step's map.
+            self.show(None);
+        }
         let now = now_ms();
         self.playback.go_to(
             &self.scene,
@@ -93,6 +222,13 @@ impl MapState {
             now_ms(),
             &self.opts,
         );
+    }
+
+    /// Shows the tooltip of what is under the hovering mouse, if it hovers.
+    fn hover_hit(&self) {
+        if let Some(p) = self.tips.pointer {
+            self.show(self.tooltip_at(p, MOUSE_TOLERANCE).as_ref());
+        }
     }
 
     /// Paints one frame; returns true while an animation is running.
@@ -130,6 +266,73 @@ impl MapState {
     }
 }
 
+/// Listens to the pointer and the keyboard on the map canvas: mouse hover
+/// (one hit test per animation frame), taps, arrow keys and Escape. Nothing
+/// calls `preventDefault` except used arrow keys, so wheel and touch keep
+/// scrolling the story.
+pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement) {
+    let st = state.clone();
+    // One closure for all five events keeps the wasm small.
+    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        if let Some(p) = ev.dyn_ref::<PointerEvent>() {
+            let at = [p.offset_x() as f64, p.offset_y() as f64];
+            let mouse = p.pointer_type() == "mouse";
+            match (ev.type_().as_str(), mouse) {
+                ("pointermove", true) => hover(&st, Some(at)),
+                ("pointerleave", true) => hover(&st, None),
+                // A tap shows what is under the finger, or hides the tooltip.
+                ("pointerdown", false) => {
+                    let s = st.borrow();
+                    s.show(s.tooltip_at(at, TOUCH_TOLERANCE).as_ref());
+                }
+                _ => {}
+            }
+        } else if let Some(k) = ev.dyn_ref::<KeyboardEvent>() {
+            if st.borrow_mut().key(&k.key()) {
+                ev.prevent_default();
+            }
+        } else if ev.type_() == "blur" {
+            let s = st.borrow();
+            s.show(None);
+            s.announce("");
+        }
+    });
+    for name in [
+        "pointermove",
+        "pointerleave",
+        "pointerdown",
+        "keydown",
+        "blur",
+    ] {
+        let _ = canvas.add_event_listener_with_callback(name, handler.as_ref().unchecked_ref());
+    }
+    // The listeners live as long as the page.
+    handler.forget();
+}
+
+/// The mouse moved over the map to `at` (CSS px), or left it (`None`).
+/// Hit tests run at most once per animation frame, on the latest position.
+fn hover(state: &MapHandle, at: Option<[f64; 2]>) {
+    {
+        let mut s = state.borrow_mut();
+        s.tips.pointer = at;
+        if at.is_none() {
+            s.show(None);
+            return;
+        }
+        if s.tips.hit_pending {
+            return;
+        }
+        s.tips.hit_pending = true;
+    }
+    let st = state.clone();
+    leptos::prelude::request_animation_frame(move || {
+        let mut s = st.borrow_mut();
+        s.tips.hit_pending = false;
+        s.hover_hit();
+    });
+}
+
 /// Asks for a frame; frames keep coming while something moves.
 pub fn request_frame(state: &MapHandle) {
     {
@@ -145,7 +348,10 @@ pub fn request_frame(state: &MapHandle) {
         let again = {
             let mut s = st.borrow_mut();
             s.frame_pending = false;
-            s.draw()
+            let again = s.draw();
+            // The map moved under a resting mouse: what is under it now?
+            s.hover_hit();
+            again
         };
         record_frame_time(now_ms() - start);
         if again {
