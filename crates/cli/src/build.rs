@@ -4,12 +4,13 @@
 //! content hash in its name, so a web server may cache them forever. All
 //! links are relative, so the site works from any sub-path.
 
+use crate::pack;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use twinstory_data::write_geojson;
+use twinstory_data::write_packed;
 use twinstory_model::{Source, Story};
 use twinstory_story::{
     check_assets, has_errors, load_layer_data, parse_story, render_diagnostics, AssetKind,
@@ -97,6 +98,15 @@ pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildRep
     Ok(report)
 }
 
+/// Bytes of a layer's source file and joined tables, for the report.
+fn data_size(dir: &Path, layer: &twinstory_model::Layer) -> usize {
+    std::iter::once(layer.source.url())
+        .chain(layer.join.iter().map(|j| j.table.as_str()))
+        .filter_map(|u| fs::metadata(dir.join(u)).ok())
+        .map(|m| m.len() as usize)
+        .sum()
+}
+
 /// Builds one story; `None` when it has errors (already printed).
 fn build_story(
     dir: &Path,
@@ -126,39 +136,43 @@ fn build_story(
         return Ok(None);
     };
     fs::create_dir_all(out)?;
-    // Data files: copied with a content hash, paths rewritten.
-    let mut copied: BTreeMap<String, String> = BTreeMap::new();
+    // Data: each local layer read (joins done, fields computed), trimmed to
+    // what the story uses, simplified and packed; content-hashed names.
+    let plan = story.clone();
+    let mut written: BTreeMap<Vec<u8>, String> = BTreeMap::new();
     for layer in &mut story.layers {
         let url = layer.source.url().to_string();
         if is_remote(&url) {
             continue;
         }
-        if !layer.join.is_empty() || !layer.compute.is_empty() {
-            // Joined once, here: the player gets one GeoJSON file with the result.
-            let data = load_layer_data(layer, dir).map_err(|p| anyhow::anyhow!(p.message))?;
-            let bytes = write_geojson(&data.dataset, 7).into_bytes();
-            let name = format!(
-                "data/{}",
-                hashed_name(&format!("{}.geojson", layer.id), &bytes)
-            );
-            write(out, &name, &bytes)?;
-            layer.source = Source::Geojson { url: name };
-            layer.join.clear();
-            layer.compute.clear();
-            continue;
-        }
-        let name = match copied.get(&url) {
+        let mut data = load_layer_data(layer, dir).map_err(|p| anyhow::anyhow!(p.message))?;
+        let raw = data_size(dir, layer);
+        let report = pack::prepare(&plan, layer, &mut data.dataset);
+        let bytes = write_packed(&data.dataset, 1_000_000);
+        // Layers that come out identical share one file.
+        let name = match written.get(&bytes) {
             Some(n) => n.clone(),
             None => {
-                let bytes = fs::read(dir.join(&url))
-                    .with_context(|| format!("cannot read data file {url}"))?;
-                let name = format!("data/{}", hashed_name(file_name(&url), &bytes));
-                write(out, &name, &bytes)?;
-                copied.insert(url.clone(), name.clone());
-                name
+                let n = format!("data/{}", hashed_name(&format!("{}.tsp", layer.id), &bytes));
+                write(out, &n, &bytes)?;
+                written.insert(bytes.clone(), n.clone());
+                n
             }
         };
-        layer.source.set_url(name);
+        eprintln!(
+            "  layer {}: {} features, {} → {} vertices, {} of {} properties kept; {} KB → {} KB",
+            layer.id,
+            data.dataset.features.len(),
+            report.vertices.0,
+            report.vertices.1,
+            report.kept.len(),
+            report.kept.len() + report.dropped,
+            raw / 1000,
+            bytes.len() / 1000
+        );
+        layer.source = Source::Packed { url: name };
+        layer.join.clear();
+        layer.compute.clear();
     }
     // Images keep their relative paths (the HTML refers to them).
     for asset in &parsed.assets {
@@ -288,10 +302,6 @@ fn print_sizes(p: &Player) {
 
 fn is_remote(url: &str) -> bool {
     url.starts_with("http://") || url.starts_with("https://")
-}
-
-fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn write(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {

@@ -1,6 +1,7 @@
 //! `twinstory`: write, check, preview and publish data stories.
 
 mod build;
+mod pack;
 mod serve;
 mod validate;
 

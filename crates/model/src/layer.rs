@@ -168,6 +168,15 @@ pub enum Source {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         delimiter: Option<char>,
     },
+    /// A layer `twinstory build` prepared for the player (twinstory-data's
+    /// packed format: only the properties the story uses, coordinates as
+    /// integers, lines simplified below what the story's deepest zoom shows).
+    /// Written by the build, not by authors.
+    #[serde(rename_all = "kebab-case")]
+    Packed {
+        /// Path relative to `story.json`.
+        url: String,
+    },
     /// A collection of an OGC API – Features server (city data platforms,
     /// pygeoapi, ldproxy, GeoServer): read page by page while the story loads.
     #[serde(rename_all = "kebab-case")]
@@ -201,6 +210,7 @@ impl Source {
         match self {
             Source::Geojson { url }
             | Source::Csv { url, .. }
+            | Source::Packed { url }
             | Source::OgcApiFeatures { url, .. } => url,
         }
     }
@@ -210,6 +220,7 @@ impl Source {
         match self {
             Source::Geojson { url }
             | Source::Csv { url, .. }
+            | Source::Packed { url }
             | Source::OgcApiFeatures { url, .. } => *url = new,
         }
     }

@@ -39,6 +39,8 @@ pub struct SceneLayer {
     pub hit: HitIndex,
     /// The largest point radius (CSS px) the layer's style gives a feature.
     pub max_radius: f64,
+    /// True when the layer's features are points (legend symbols are circles).
+    pub points: bool,
 }
 
 /// What a step shows: the camera and every layer's opacity.
@@ -72,6 +74,7 @@ impl Scene {
                 styling: LayerStyling::default(),
                 hit: HitIndex::default(),
                 max_radius: 0.0,
+                points: is_point_layer(l, None),
             })
             .collect();
         Self { story, layers }
@@ -86,6 +89,7 @@ impl Scene {
                 // Classes are computed over the whole layer once, so a colour
                 // means the same in every step whatever the step filters.
                 l.styling = style_layer(layer, data);
+                l.points = is_point_layer(layer, Some(data));
                 l.max_radius = step_paint(layer, &l.styling, None, None).max_radius();
                 // Built once here, so a hover costs a few box tests.
                 l.hit = match layer.tooltip {
@@ -216,7 +220,7 @@ impl Scene {
                 title: layer.title.clone().unwrap_or_else(|| layer.id.clone()),
                 kind: styling.kind.unwrap_or(LegendKind::Single),
                 property: styling.property.clone(),
-                point: is_point_layer(layer),
+                point: scene_layer.points,
                 items,
                 highlight: state.highlight.clone(),
                 filter: state.filter.clone(),

@@ -97,9 +97,19 @@ pub fn style_layer(layer: &Layer, data: &Dataset) -> LayerStyling {
     out
 }
 
-/// True for layers whose features are points (drawn as circles).
-pub fn is_point_layer(layer: &Layer) -> bool {
-    matches!(layer.source, Source::Csv { .. })
+/// True for layers whose features are points (drawn as circles): every
+/// geometry in `data` is a point, or, before the data is there, the source
+/// is a table of points.
+pub fn is_point_layer(layer: &Layer, data: Option<&twinstory_data::Dataset>) -> bool {
+    match data {
+        Some(d) if d.features.iter().any(|f| f.geometry.is_some()) => d.features.iter().all(|f| {
+            matches!(
+                f.geometry,
+                None | Some(geo::Geometry::Point(_)) | Some(geo::Geometry::MultiPoint(_))
+            )
+        }),
+        _ => matches!(layer.source, Source::Csv { .. }),
+    }
 }
 
 fn number(v: Option<&Value>) -> Option<f64> {
