@@ -74,6 +74,7 @@ pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, Strin
             };
             twinstory_data::read_csv_points(name, &bytes, &opts)
         }
+        Source::Packed { .. } => twinstory_data::read_packed(name, &bytes),
         Source::OgcApiFeatures { .. } => unreachable_source(),
     };
     parsed.map_err(|e| e.to_string())
