@@ -75,13 +75,6 @@ impl MapState {
         }))
     }
 
-    /// The elements that show tooltips: the box and the live region.
-    pub fn attach_tooltip(&mut self, tooltip: HtmlElement, live: HtmlElement, de: bool) {
-        self.tips.tooltip = Some(tooltip);
-        self.tips.live = Some(live);
-        self.tips.de = de;
-    }
-
     /// The tooltip of what is drawn at `at` (CSS px of the map).
     fn tooltip_at(&self, at: [f64; 2], tolerance: f64) -> Option<Tooltip> {
         self.scene.tooltip_at(
@@ -95,29 +88,39 @@ impl MapState {
 
     /// Shows a tooltip beside its anchor, on the side that keeps it inside
     /// the map, or hides it. The text goes in as text, never as HTML.
-    fn show(&self, tooltip: Option<&Tooltip>) {
+    /// `marked` draws a ring on the anchor: keyboard focus has no pointer
+    /// to show which feature the text belongs to.
+    fn show(&self, tooltip: Option<&Tooltip>, marked: bool) {
         let Some(el) = &self.tips.tooltip else { return };
         let Some(t) = tooltip else {
             el.set_hidden(true);
             return;
         };
         let [x, y] = t.anchor;
-        let tx = if x > self.viewport.width - 260.0 {
-            "calc(-100% - 12px)"
+        // The box sits 12 px beside the anchor; the ring goes on the anchor.
+        let (tx, ax) = if x > self.viewport.width - 260.0 {
+            ("calc(-100% - 12px)", "calc(100% + 12px)")
         } else {
-            "12px"
+            ("12px", "-12px")
         };
-        let ty = if y < 90.0 {
-            "16px"
+        let (ty, ay) = if y < 90.0 {
+            ("16px", "-16px")
         } else {
-            "calc(-100% - 12px)"
+            ("calc(-100% - 12px)", "calc(100% + 12px)")
         };
         if el.text_content().as_deref() != Some(t.text.as_str()) {
             el.set_text_content(Some(&t.text));
         }
+        el.set_class_name(if marked {
+            "ts-tooltip is-marked"
+        } else {
+            "ts-tooltip"
+        });
         let _ = el.set_attribute(
             "style",
-            &format!("left:{x:.1}px;top:{y:.1}px;transform:translate({tx},{ty})"),
+            &format!(
+                "left:{x:.1}px;top:{y:.1}px;transform:translate({tx},{ty});--ts-ax:{ax};--ts-ay:{ay}"
+            ),
         );
         el.set_hidden(false);
     }
@@ -138,7 +141,7 @@ impl MapState {
             "ArrowDown" => Direction::Down,
             "Escape" => {
                 self.tips.focused = None;
-                self.show(None);
+                self.show(None, false);
                 self.announce("");
                 return false;
             }
@@ -158,7 +161,7 @@ impl MapState {
         match next {
             Some(t) => {
                 self.tips.focused = Some((t.layer, t.feature));
-                self.show(Some(&t));
+                self.show(Some(&t), true);
                 self.announce(&t.text);
                 true
             }
@@ -200,7 +203,7 @@ impl MapState {
     pub fn go_to(&mut self, step: usize) {
         if self.tips.pointer.is_none() && self.playback.active() != Some(step) {
             // A tapped or keyboard tooltip belongs to the old step's map.
-            self.show(None);
+            self.show(None, false);
         }
         let now = now_ms();
         self.playback.go_to(
@@ -227,7 +230,7 @@ impl MapState {
     /// Shows the tooltip of what is under the hovering mouse, if it hovers.
     fn hover_hit(&self) {
         if let Some(p) = self.tips.pointer {
-            self.show(self.tooltip_at(p, MOUSE_TOLERANCE).as_ref());
+            self.show(self.tooltip_at(p, MOUSE_TOLERANCE).as_ref(), false);
         }
     }
 
@@ -270,7 +273,56 @@ impl MapState {
 /// (one hit test per animation frame), taps, arrow keys and Escape. Nothing
 /// calls `preventDefault` except used arrow keys, so wheel and touch keep
 /// scrolling the story.
-pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement) {
+///
+/// Adds the canvas' companions: the tooltip box (`.ts-tooltip`, hidden from
+/// screen readers), the polite live region that reads keyboard steps
+/// (`.ts-map-announce`) and the key help the canvas' `aria-describedby`
+/// names (`#ts-map-help`). They are made here rather than in the view, which
+/// keeps the wasm smaller; `de` picks their language.
+pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, de: bool) {
+    let help = if de {
+        "Pfeiltasten: von Gebiet zu Gebiet gehen und seine Angaben hören. Escape: schließen."
+    } else {
+        "Arrow keys: go from feature to feature and hear its details. Escape: close."
+    };
+    let add = |tag: &str, attrs: &[(&str, &str)]| -> Option<HtmlElement> {
+        let parent = canvas.parent_element()?;
+        let el: HtmlElement = parent
+            .owner_document()?
+            .create_element(tag)
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        for (name, value) in attrs {
+            let _ = el.set_attribute(name, value);
+        }
+        parent.append_child(&el).ok()?;
+        Some(el)
+    };
+    if let Some(p) = add("p", &[("id", "ts-map-help"), ("class", "ts-sr-only")]) {
+        p.set_text_content(Some(help));
+    }
+    let live = add(
+        "div",
+        &[
+            ("class", "ts-sr-only ts-map-announce"),
+            ("aria-live", "polite"),
+        ],
+    );
+    let tooltip = add(
+        "div",
+        &[
+            ("class", "ts-tooltip"),
+            ("aria-hidden", "true"),
+            ("hidden", ""),
+        ],
+    );
+    {
+        let mut s = state.borrow_mut();
+        s.tips.tooltip = tooltip;
+        s.tips.live = live;
+        s.tips.de = de;
+    }
     let st = state.clone();
     // One closure for all five events keeps the wasm small.
     let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
@@ -283,7 +335,7 @@ pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement) {
                 // A tap shows what is under the finger, or hides the tooltip.
                 ("pointerdown", false) => {
                     let s = st.borrow();
-                    s.show(s.tooltip_at(at, TOUCH_TOLERANCE).as_ref());
+                    s.show(s.tooltip_at(at, TOUCH_TOLERANCE).as_ref(), false);
                 }
                 _ => {}
             }
@@ -293,7 +345,7 @@ pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement) {
             }
         } else if ev.type_() == "blur" {
             let s = st.borrow();
-            s.show(None);
+            s.show(None, false);
             s.announce("");
         }
     });
@@ -317,7 +369,7 @@ fn hover(state: &MapHandle, at: Option<[f64; 2]>) {
         let mut s = state.borrow_mut();
         s.tips.pointer = at;
         if at.is_none() {
-            s.show(None);
+            s.show(None, false);
             return;
         }
         if s.tips.hit_pending {

@@ -25,12 +25,11 @@ pub fn StoryPage(
     let (legend, set_legend) = signal::<Vec<LegendEntry>>(Vec::new());
     let canvas_ref = NodeRef::<Canvas>::new();
     let steps_ref = NodeRef::<Div>::new();
-    let tooltip_ref = NodeRef::<Div>::new();
-    let live_ref = NodeRef::<Div>::new();
     let de = story
         .lang
         .get(..2)
         .is_some_and(|p| p.eq_ignore_ascii_case("de"));
+    let map_role = if de { "Karte" } else { "map" };
     let map: MapHandle = MapState::new(Scene::new(story.clone()));
 
     // Load every layer in parallel; each arrival re-targets and redraws.
@@ -69,11 +68,7 @@ pub fn StoryPage(
                 return;
             };
             map.borrow_mut().attach(canvas.clone());
-            if let (Some(tooltip), Some(live)) = (tooltip_ref.get(), live_ref.get()) {
-                map.borrow_mut()
-                    .attach_tooltip(tooltip.into(), live.into(), de);
-                listen_for_tooltips(&map, &canvas);
-            }
+            listen_for_tooltips(&map, &canvas, de);
             let card = steps.query_selector(".ts-card").ok().flatten();
             map.borrow_mut().measure(card);
             // Open at the step named in the URL fragment, if any.
@@ -140,26 +135,19 @@ pub fn StoryPage(
             <div class="ts-scrolly">
                 <div class="ts-map">
                     // Focusable, so keyboard users can step through the
-                    // features with the arrow keys (see map_view).
+                    // features with the arrow keys; map_view adds the
+                    // tooltip box, the live region and the key help.
                     <canvas
                         node_ref=canvas_ref
                         class="ts-canvas"
                         tabindex="0"
                         role="application"
-                        aria-roledescription=if de { "Karte" } else { "map" }
+                        aria-roledescription=map_role
                         aria-label=format!("Karte zur Geschichte „{}“", story.title)
                         aria-describedby="ts-map-help"
                         data-loading=move || loading.get().to_string()
                     ></canvas>
-                    <p id="ts-map-help" class="ts-sr-only">
-                        {if de {
-                            "Pfeiltasten: von Gebiet zu Gebiet gehen und seine Angaben hören. Escape: schließen."
-                        } else {
-                            "Arrow keys: go from feature to feature and hear its details. Escape: close."
-                        }}
-                    </p>
-                    <div node_ref=live_ref class="ts-sr-only ts-map-announce" aria-live="polite"></div>
-                    <div node_ref=tooltip_ref class="ts-tooltip" aria-hidden="true" hidden></div>
+
                     <div class="ts-map-status" role="status" aria-live="polite">
                         {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">"Daten werden geladen …"</p> })}
                         {move || layer_errors.get().into_iter().map(|e| view! { <p class="ts-map-error">{e}</p> }).collect_view()}

@@ -248,6 +248,7 @@ test('the keyboard steps through the quarters and the live region reads them', a
   const names = new Set(QUARTERS.map((f) => f.properties.name));
   assert.ok(names.has(first), `the live region names a quarter: "${first}"`);
   assert.equal(await tooltipText(page), first, 'the tooltip shows what is announced');
+  await page.screenshot({ path: path.join(SHOTS, 'tooltip-keyboard.png') });
 
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction((t) => document.querySelector('.ts-map-announce').textContent.trim() !== t, first);

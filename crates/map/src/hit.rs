@@ -74,26 +74,25 @@ impl SpatialIndex {
             (ext[2] - ext[0]).max(f64::MIN_POSITIVE),
             (ext[3] - ext[1]).max(f64::MIN_POSITIVE),
         );
-        let mut order: Vec<(u32, u32)> = boxes
+        let keys: Vec<u32> = boxes
             .iter()
-            .enumerate()
-            .map(|(i, b)| {
+            .map(|b| {
                 // NaN casts to 0; out-of-range values saturate.
                 let x = (((b[0] + b[2]) / 2.0 - ext[0]) / w * 65535.0) as u32;
                 let y = (((b[1] + b[3]) / 2.0 - ext[1]) / h * 65535.0) as u32;
-                (morton(x.min(65535), y.min(65535)), i as u32)
+                morton(x.min(65535), y.min(65535))
             })
             .collect();
-        order.sort_unstable();
+        let order = radix_order(&keys);
         let mut tree = Self {
             num_items: n,
             boxes: Vec::with_capacity(total),
             indices: Vec::with_capacity(total),
             level_bounds,
         };
-        for (_, i) in &order {
-            tree.boxes.push(boxes[*i as usize]);
-            tree.indices.push(*i);
+        for &i in &order {
+            tree.boxes.push(boxes[i as usize]);
+            tree.indices.push(i);
         }
         let mut start = 0;
         for l in 0..tree.level_bounds.len() - 1 {
@@ -559,7 +558,14 @@ fn interior_point(layer: &PreparedLayer, s: &crate::prepare::Shape) -> Option<[f
             }
         }
     }
-    crossings.sort_by(f64::total_cmp);
+    // Few crossings per line: an insertion sort is enough (and tiny in wasm).
+    for i in 1..crossings.len() {
+        let mut j = i;
+        while j > 0 && crossings[j - 1] > crossings[j] {
+            crossings.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     let widest = crossings
         .chunks_exact(2)
         .max_by(|a, b| (a[1] - a[0]).total_cmp(&(b[1] - b[0])));
@@ -610,6 +616,29 @@ fn union(a: &[f64; 4], b: &[f64; 4]) -> [f64; 4] {
 
 fn intersects(a: &[f64; 4], b: &[f64; 4]) -> bool {
     a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1]
+}
+
+/// Indices `0..keys.len()` ordered by key (ties by index): a radix sort in
+/// four byte passes, linear in n and much smaller in wasm than a generic sort.
+fn radix_order(keys: &[u32]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    let mut next = vec![0u32; keys.len()];
+    for shift in [0, 8, 16, 24] {
+        let mut start = [0usize; 257];
+        for &i in &order {
+            start[((keys[i as usize] >> shift) & 0xff) as usize + 1] += 1;
+        }
+        for b in 0..256 {
+            start[b + 1] += start[b];
+        }
+        for &i in &order {
+            let b = ((keys[i as usize] >> shift) & 0xff) as usize;
+            next[start[b]] = i;
+            start[b] += 1;
+        }
+        std::mem::swap(&mut order, &mut next);
+    }
+    order
 }
 
 /// Interleaves the bits of two 16-bit coordinates (Z-order curve).
@@ -719,6 +748,25 @@ mod tests {
                 assert_eq!(got, want, "n = {n}, query {q:?}");
             }
         }
+    }
+
+    #[test]
+    fn radix_order_sorts_by_key_and_keeps_ties_in_index_order() {
+        let mut rng = Rng(7);
+        let keys: Vec<u32> = (0..2000)
+            .map(|i| {
+                if i % 5 == 0 {
+                    42
+                } else {
+                    (rng.next() * u32::MAX as f64) as u32
+                }
+            })
+            .collect();
+        let got = radix_order(&keys);
+        let mut want: Vec<u32> = (0..keys.len() as u32).collect();
+        want.sort_by_key(|i| keys[*i as usize]);
+        assert_eq!(got, want);
+        assert!(radix_order(&[]).is_empty());
     }
 
     #[test]

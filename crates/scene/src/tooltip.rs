@@ -200,7 +200,21 @@ fn property_text(value: Option<&Value>, lang: &str) -> String {
             (false, false) => "no",
         }
         .to_string(),
-        Some(v) => v.to_string(),
+        // Lists read as lists; nested objects have no sensible short text.
+        Some(Value::Array(items)) if !items.is_empty() => {
+            // "1; 2,5" where a comma is the decimal separator.
+            let sep = if de || format_number(0.5, 1, lang).contains(',') {
+                "; "
+            } else {
+                ", "
+            };
+            items
+                .iter()
+                .map(|v| property_text(Some(v), lang))
+                .collect::<Vec<_>>()
+                .join(sep)
+        }
+        Some(_) => "–".to_string(),
     }
 }
 
@@ -248,10 +262,14 @@ mod tests {
 
     #[test]
     fn missing_empty_and_other_values() {
-        let p = props(json!({"s": "  ", "n": null, "t": true, "arr": [1, 2], "name": "St. Pauli"}));
+        let p = props(json!({
+            "s": "  ", "n": null, "t": true, "arr": [1, 2.5, "x"], "obj": {"a": 1}, "empty": [],
+            "name": "St. Pauli"
+        }));
         assert_eq!(render_template("{s}/{n}/{x}", &p, "de"), "–/–/–");
-        assert_eq!(render_template("{t} {arr}", &p, "de"), "ja [1,2]");
-        assert_eq!(render_template("{t}", &p, "en"), "yes");
+        assert_eq!(render_template("{t}: {arr}", &p, "de"), "ja: 1; 2,5; x");
+        assert_eq!(render_template("{obj} {empty}", &p, "de"), "– –");
+        assert_eq!(render_template("{t}: {arr}", &p, "en"), "yes: 1, 2.5, x");
         assert_eq!(
             render_template("{ name }", &p, "de"),
             "St. Pauli",
