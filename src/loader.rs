@@ -57,6 +57,14 @@ pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, Strin
     {
         return load_ogc_api_features(&url, *bbox, *limit, *max_features).await;
     }
+    if let Source::Sensorthings {
+        datastreams,
+        max_features,
+        ..
+    } = &layer.source
+    {
+        return load_sensorthings(&url, datastreams.as_deref(), *max_features).await;
+    }
     let bytes = fetch_bytes(&url).await?;
     let name = layer.source.url();
     let parsed = match &layer.source {
@@ -75,7 +83,7 @@ pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, Strin
             twinstory_data::read_csv_points(name, &bytes, &opts)
         }
         Source::Packed { .. } => twinstory_data::read_packed(name, &bytes),
-        Source::OgcApiFeatures { .. } => unreachable_source(),
+        Source::OgcApiFeatures { .. } | Source::Sensorthings { .. } => unreachable_source(),
     };
     parsed.map_err(|e| e.to_string())
 }
@@ -129,6 +137,47 @@ async fn load_ogc_api_features(
                 }
                 if pages > 10_000 {
                     return Err(format!("{collection}: the server keeps sending more pages"));
+                }
+                next = href;
+            }
+            _ => break,
+        }
+    }
+    all.features.truncate(max_features as usize);
+    Ok(all)
+}
+
+/// Reads the Things of a SensorThings service with their latest
+/// observations, following `@iot.nextLink` on the same server.
+async fn load_sensorthings(
+    root: &str,
+    datastreams: Option<&str>,
+    max_features: u32,
+) -> Result<Dataset, String> {
+    let root = root
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(root)
+        .trim_end_matches('/');
+    let origin = origin_of(root);
+    let mut next = format!(
+        "{root}/{}",
+        twinstory_data::sensorthings_query(datastreams, 200)
+    );
+    let mut all = Dataset::default();
+    for _ in 0..10_000 {
+        let bytes = fetch_with(&next, Some("application/json")).await?;
+        let page = twinstory_data::read_sensorthings(&next, &bytes).map_err(|e| e.to_string())?;
+        let got = page.dataset.features.len();
+        all.features.extend(page.dataset.features);
+        all.warnings.extend(page.dataset.warnings);
+        match page.next {
+            Some(href) if got > 0 && (all.features.len() as u64) < u64::from(max_features) => {
+                let href = resolve_url(&href, &next)?;
+                if origin_of(&href) != origin {
+                    return Err(format!(
+                        "{root}: the server sent a link to another server ({href}); it was not followed, to keep readers' data private"
+                    ));
                 }
                 next = href;
             }

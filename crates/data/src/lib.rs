@@ -15,6 +15,7 @@
 //!   `encoding_rs`, to keep the browser player small.
 //! - `csv_points`: point layers from latitude/longitude columns.
 //! - `overpass`: Overpass API JSON, multipolygons assembled from member ways.
+//! - `sensorthings`: OGC SensorThings Things with their latest observations.
 //! - `packed`: the compact layer format `twinstory build` writes for the player.
 //! - `join`, `stadtteil`, `expression`: joining tables onto features (by key,
 //!   or Stadtteil by name), the [`JoinReport`], computed fields.
@@ -36,6 +37,7 @@ mod json_text;
 mod number;
 mod overpass;
 mod packed;
+mod sensorthings;
 mod stadtteil;
 mod suggestion;
 mod write;
@@ -50,6 +52,7 @@ pub use join::{join_table, JoinOptions, JoinReport, UnmatchedRow};
 pub use number::{parse_number, NumberFormat};
 pub use overpass::read_overpass;
 pub use packed::{is_packed, read_packed, write_packed};
+pub use sensorthings::{read_sensorthings, sensorthings_query, SensorThingsPage};
 pub use stadtteil::{join_stadtteile, StadtteilJoin, StadtteilMode};
 pub use write::write_geojson;
 

@@ -194,6 +194,23 @@ pub enum Source {
         #[serde(default = "default_max_features")]
         max_features: u32,
     },
+    /// Live sensors from an OGC SensorThings API service: every Thing at its
+    /// Location with the latest Observation of its Datastreams (`value`,
+    /// `unit`, `time`, and per Datastream `<name>`), re-read every `refresh` seconds.
+    #[serde(rename_all = "kebab-case")]
+    Sensorthings {
+        /// The service root, e.g. `https://iot.hamburg.de/v1.1`.
+        url: String,
+        /// Only these Datastreams (an OData filter such as `name eq 'PM10'`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        datastreams: Option<String>,
+        /// Seconds between updates while the story is open; none: read once.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        refresh: Option<u32>,
+        /// Stop after this many Things.
+        #[serde(default = "default_max_features")]
+        max_features: u32,
+    },
 }
 
 fn default_page_size() -> u32 {
@@ -205,12 +222,29 @@ fn default_max_features() -> u32 {
 }
 
 impl Source {
+    /// Seconds between re-reads for live sources, if any.
+    pub fn refresh_seconds(&self) -> Option<u32> {
+        match self {
+            Source::Sensorthings { refresh, .. } => *refresh,
+            _ => None,
+        }
+    }
+
+    /// True for sources read from a server while the story plays.
+    pub fn is_service(&self) -> bool {
+        matches!(
+            self,
+            Source::OgcApiFeatures { .. } | Source::Sensorthings { .. }
+        )
+    }
+
     /// The file or URL the data is read from.
     pub fn url(&self) -> &str {
         match self {
             Source::Geojson { url }
             | Source::Csv { url, .. }
             | Source::Packed { url }
+            | Source::Sensorthings { url, .. }
             | Source::OgcApiFeatures { url, .. } => url,
         }
     }
@@ -221,6 +255,7 @@ impl Source {
             Source::Geojson { url }
             | Source::Csv { url, .. }
             | Source::Packed { url }
+            | Source::Sensorthings { url, .. }
             | Source::OgcApiFeatures { url, .. } => *url = new,
         }
     }

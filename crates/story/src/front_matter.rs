@@ -43,13 +43,15 @@ pub(crate) const SOURCE_FIELDS: &[&str] = &[
     "bbox",
     "limit",
     "max-features",
+    "datastreams",
+    "refresh",
 ];
 /// Settings of a layer's `style`.
 pub(crate) const STYLE_FIELDS: &[&str] = &["fill", "stroke", "stroke-width", "radius"];
 /// Settings of `theme`.
 pub(crate) const THEME_FIELDS: &[&str] = &["accent", "map-background"];
 /// Values of `source.type`.
-const SOURCE_TYPES: &[&str] = &["geojson", "csv", "ogc-api-features"];
+const SOURCE_TYPES: &[&str] = &["geojson", "csv", "ogc-api-features", "sensorthings"];
 
 /// What the front matter says, with the positions later checks need.
 #[derive(Debug, Default)]
@@ -543,6 +545,8 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
     let mut csv_only: Vec<&Node> = Vec::new();
     let mut api_only: Vec<&Node> = Vec::new();
     let (mut bbox, mut limit, mut max_features) = (None, None, None);
+    let mut sta_only: Vec<&Node> = Vec::new();
+    let (mut datastreams, mut refresh) = (None, None);
     let mut type_seen = false;
     for (key, k, v) in fields {
         match key {
@@ -564,6 +568,23 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             "lon" => {
                 csv_only.push(k);
                 lon = w.text(v, "lon", "lon: longitude");
+            }
+            "datastreams" => {
+                sta_only.push(k);
+                datastreams = w.text(v, "datastreams", "datastreams: \"name eq 'PM10'\"");
+            }
+            "refresh" => {
+                sta_only.push(k);
+                refresh = w
+                    .number_in(
+                        v,
+                        "refresh",
+                        "refresh: 60",
+                        10.0,
+                        86_400.0,
+                        "seconds between updates, at least 10, e.g. 60",
+                    )
+                    .map(|x| x as u32);
             }
             "bbox" => {
                 api_only.push(k);
@@ -623,18 +644,60 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
     }
     let (t, tnode) = kind?;
     let (url, url_pos) = url?;
+    if t != "sensorthings" {
+        for k in sta_only {
+            let pos = w.pos(k);
+            w.sink.error(
+                "E0020",
+                pos,
+                "`datastreams` and `refresh` only work with `type: sensorthings`",
+                Some("delete this line".into()),
+            );
+        }
+    }
+    if t == "sensorthings" {
+        // `max-features` applies to sensors too; `bbox` and `limit` do not.
+        api_only.retain(|k| k.kind != Kind::Str("max-features".into()));
+    }
     if t != "ogc-api-features" {
         for k in api_only {
             let pos = w.pos(k);
             w.sink.error(
                 "E0020",
                 pos,
-                "`bbox`, `limit` and `max-features` only work with `type: ogc-api-features`",
-                Some("delete this line; a file is always read whole".into()),
+                if t == "sensorthings" {
+                    "`bbox` and `limit` only work with `type: ogc-api-features`"
+                } else {
+                    "`bbox`, `limit` and `max-features` only work with `type: ogc-api-features`"
+                },
+                Some(if t == "sensorthings" {
+                    "delete this line; use `datastreams` to choose what the sensors report".into()
+                } else {
+                    "delete this line; a file is always read whole".into()
+                }),
             );
         }
     }
     match t.as_str() {
+        "sensorthings" => {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                w.sink.error(
+                    "E0023",
+                    url_pos,
+                    format!("`{url}` is not the address of a server"),
+                    Some("write the service root, e.g. `https://iot.hamburg.de/v1.1`".into()),
+                );
+            }
+            Some((
+                Source::Sensorthings {
+                    url,
+                    datastreams,
+                    refresh,
+                    max_features: max_features.unwrap_or(50_000),
+                },
+                url_pos,
+            ))
+        }
         "ogc-api-features" => {
             for k in csv_only {
                 let pos = w.pos(k);

@@ -53,7 +53,7 @@ pub struct LayerProblem {
 /// and computes its fields.
 pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, LayerProblem> {
     let url = layer.source.url();
-    if matches!(layer.source, Source::OgcApiFeatures { .. }) {
+    if layer.source.is_service() {
         return Err(LayerProblem {
             part: LayerPart::Source,
             code: "E0063",
@@ -89,7 +89,7 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
             read_csv_points(url, &bytes, &opts)
         }
         Source::Packed { .. } => twinstory_data::read_packed(url, &bytes),
-        Source::OgcApiFeatures { .. } => {
+        Source::OgcApiFeatures { .. } | Source::Sensorthings { .. } => {
             return Err(LayerProblem {
                 part: LayerPart::Source,
                 code: "E0063",
