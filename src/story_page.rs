@@ -20,7 +20,7 @@ pub fn StoryPage(
 ) -> impl IntoView {
     let story = loaded.story.clone();
     let (active, set_active) = signal::<Option<usize>>(None);
-    let (layer_errors, set_layer_errors) = signal::<Vec<String>>(Vec::new());
+    let (layer_errors, set_layer_errors) = signal::<Vec<(usize, String)>>(Vec::new());
     let (loading, set_loading) = signal(story.layers.len());
     let (legend, set_legend) = signal::<Vec<LegendEntry>>(Vec::new());
     let canvas_ref = NodeRef::<Canvas>::new();
@@ -33,30 +33,29 @@ pub fn StoryPage(
     let map: MapHandle = MapState::new(Scene::new(story.clone()));
 
     // Load every layer in parallel; each arrival re-targets and redraws.
+    let loads = LayerLoads {
+        map: map.clone(),
+        story_url: loaded.url.clone(),
+        set_layer_errors,
+        set_loading,
+        active,
+        set_legend,
+    };
     for (i, layer) in story.layers.iter().enumerate() {
-        let (layer, url, map) = (layer.clone(), loaded.url.clone(), map.clone());
-        leptos::task::spawn_local(async move {
-            let result = load_layer(&layer, &url).await;
-            {
-                let mut m = map.borrow_mut();
-                match result {
-                    Ok(data) => m.scene.set_layer_data(i, &data),
-                    Err(e) => {
-                        let title = layer.title.clone().unwrap_or_else(|| layer.id.clone());
-                        let msg = format!("Die Ebene „{title}“ konnte nicht geladen werden: {e}");
-                        web_sys::console::warn_1(&msg.clone().into());
-                        m.scene.set_layer_failed(i, msg.clone());
-                        set_layer_errors.update(|v| v.push(msg));
-                    }
-                }
-                m.data_changed();
-                // Classes and counts come from the data: refresh the legend.
-                if let Some(step) = active.get_untracked() {
-                    set_legend.set(m.scene.legend(step));
+        loads.start(i, layer.clone());
+    }
+    // "Try again" buttons ask through a signal (view code must be Send).
+    let (retry_request, retry) = signal::<Option<usize>>(None);
+    {
+        let (loads, layers) = (loads.clone(), story.layers.clone());
+        Effect::new(move |_| {
+            if let Some(i) = retry_request.get() {
+                set_layer_errors.update(|v| v.retain(|(j, _)| *j != i));
+                set_loading.update(|n| *n += 1);
+                if let Some(layer) = layers.get(i) {
+                    loads.start(i, layer.clone());
                 }
             }
-            set_loading.update(|n| *n = n.saturating_sub(1));
-            request_frame(&map);
         });
     }
 
@@ -150,7 +149,16 @@ pub fn StoryPage(
 
                     <div class="ts-map-status" role="status" aria-live="polite">
                         {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">"Daten werden geladen …"</p> })}
-                        {move || layer_errors.get().into_iter().map(|e| view! { <p class="ts-map-error">{e}</p> }).collect_view()}
+                        {move || layer_errors.get().into_iter().map(|(i, e)| {
+                            view! {
+                                <p class="ts-map-error">
+                                    {e}" "
+                                    <button type="button" class="ts-retry" on:click=move |_| retry.set(Some(i))>
+                                        {if de { "Erneut versuchen" } else { "Try again" }}
+                                    </button>
+                                </p>
+                            }
+                        }).collect_view()}
                     </div>
                     <Legend entries=legend lang=story.lang.clone()/>
                 </div>
@@ -304,4 +312,78 @@ fn watch_resize(map: MapHandle, steps: web_sys::Element) {
     let _ = w.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
     // The listener lives as long as the page.
     on_resize.forget();
+}
+
+/// Loads layers (again): on arrival the scene, legend and map update; a
+/// failure becomes a message with a retry button; live layers (`refresh`)
+/// are re-read on their interval while the page is open, keeping the last
+/// good data when an update fails.
+#[derive(Clone)]
+struct LayerLoads {
+    map: MapHandle,
+    story_url: String,
+    set_layer_errors: WriteSignal<Vec<(usize, String)>>,
+    set_loading: WriteSignal<usize>,
+    active: ReadSignal<Option<usize>>,
+    set_legend: WriteSignal<Vec<LegendEntry>>,
+}
+
+impl LayerLoads {
+    fn start(&self, i: usize, layer: twinstory_model::Layer) {
+        let this = self.clone();
+        leptos::task::spawn_local(async move {
+            let ok = this.load_once(i, &layer, true).await;
+            this.set_loading.update(|n| *n = n.saturating_sub(1));
+            request_frame(&this.map);
+            let Some(seconds) = layer.source.refresh_seconds().filter(|_| ok) else {
+                return;
+            };
+            loop {
+                sleep_ms(f64::from(seconds) * 1000.0).await;
+                if this.load_once(i, &layer, false).await {
+                    request_frame(&this.map);
+                }
+            }
+        });
+    }
+
+    /// One read; returns true when new data arrived. Only the first read
+    /// reports failures in the page; a failed update keeps the last data.
+    async fn load_once(&self, i: usize, layer: &twinstory_model::Layer, first: bool) -> bool {
+        let result = load_layer(layer, &self.story_url).await;
+        let mut m = self.map.borrow_mut();
+        let ok = match result {
+            Ok(data) => {
+                m.scene.set_layer_data(i, &data);
+                true
+            }
+            Err(e) => {
+                let title = layer.title.clone().unwrap_or_else(|| layer.id.clone());
+                let msg = format!("Die Ebene „{title}“ konnte nicht geladen werden: {e}");
+                web_sys::console::warn_1(&msg.clone().into());
+                if first {
+                    m.scene.set_layer_failed(i, msg.clone());
+                    self.set_layer_errors.update(|v| v.push((i, msg)));
+                }
+                false
+            }
+        };
+        m.data_changed();
+        // Classes and counts come from the data: refresh the legend.
+        if let Some(step) = self.active.get_untracked() {
+            self.set_legend.set(m.scene.legend(step));
+        }
+        ok
+    }
+}
+
+/// Resolves after `ms` milliseconds.
+async fn sleep_ms(ms: f64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+            &resolve,
+            ms.min(f64::from(i32::MAX)) as i32,
+        );
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

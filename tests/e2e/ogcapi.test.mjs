@@ -137,6 +137,21 @@ test('a layer is read page by page from an OGC API - Features server', async () 
   assert.match(await error.first().innerText(), /Sensoren/);
   assert.match(await error.first().innerText(), new RegExp(`127\\.0\\.0\\.1:${deadPort}`));
 
+  // The server comes up: "try again" loads the layer and the message goes.
+  const sensors = path.join(dir, 'sensors.geojson');
+  fs.writeFileSync(sensors, JSON.stringify({ type: 'FeatureCollection', features: [
+    { type: 'Feature', id: 's1', properties: { name: 'Sternschanze' }, geometry: { type: 'Point', coordinates: [9.9683, 53.5642] } },
+  ] }));
+  const late = await startPygeoapi(deadPort, { sensors });
+  try {
+    await page.locator('.ts-retry').first().click();
+    await page.waitForFunction(() => document.querySelectorAll('.ts-map-error').length === 0
+      && document.querySelector('.ts-canvas').dataset.loading === '0', null, { timeout: 30_000 });
+    assert.ok(requests.some((u) => u.startsWith(`http://127.0.0.1:${deadPort}/collections/sensors/items`)));
+  } finally {
+    late.stop();
+  }
+
   // Only the hosts the story named were asked.
   const origins = new Set(requests.map((u) => new URL(u).origin));
   const allowed = new Set([new URL(site.url).origin, api.url, `http://127.0.0.1:${deadPort}`]);
