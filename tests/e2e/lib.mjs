@@ -54,3 +54,51 @@ export function watchConsole(page) {
   page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
   return problems;
 }
+
+/**
+ * Waits until the map is idle (no flight, no fade, data loaded) at `step`:
+ * the frame attributes say so, unchanged over three animation frames (a step
+ * change or arriving data only shows in the frame after it).
+ */
+export async function settled(page, step) {
+  await page.evaluate(() => { window.__settle = { key: null, seen: 0 }; });
+  await page.waitForFunction((s) => {
+    const c = document.querySelector('.ts-canvas');
+    const idle = c && c.dataset.activeStep === String(s) && c.dataset.moving === 'false' && c.dataset.loading === '0';
+    const key = idle ? c.dataset.camera : null;
+    const st = window.__settle;
+    st.seen = key !== null && key === st.key ? st.seen + 1 : 0;
+    st.key = key;
+    return st.seen >= 3;
+  }, step, { timeout: 20_000, polling: 'raf' });
+}
+
+/**
+ * Statistics of the map canvas: size, distinct colours, pixels unlike the
+ * top-left (background) pixel, a hash, and how many pixels match `rgb`
+ * (e.g. [0x7f, 0xb3, 0xd5]) when given. Reads a copy of the canvas, so the
+ * test's readbacks do not slow the player's own canvas.
+ */
+export async function canvasStats(page, rgb = null) {
+  return page.evaluate((rgb) => {
+    const c = document.querySelector('.ts-canvas');
+    const copy = document.createElement('canvas');
+    copy.width = c.width;
+    copy.height = c.height;
+    const ctx = copy.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(c, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    let hash = 2166136261;
+    let nonBackground = 0;
+    let matching = 0;
+    const bg = [d[0], d[1], d[2]];
+    for (let i = 0; i < d.length; i += 4) {
+      if (i % 64 === 0) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      if (d[i] !== bg[0] || d[i + 1] !== bg[1] || d[i + 2] !== bg[2]) nonBackground++;
+      if (rgb && d[i] === rgb[0] && d[i + 1] === rgb[1] && d[i + 2] === rgb[2]) matching++;
+      hash = Math.imul(hash ^ d[i] ^ (d[i + 1] << 8) ^ (d[i + 2] << 16), 16777619) >>> 0;
+    }
+    return { width: c.width, height: c.height, colours: colours.size, nonBackground, matching, hash, pixels: d.length / 4 };
+  }, rgb);
+}

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer, launch, watchConsole } from './lib.mjs';
+import { ROOT, startServer, launch, watchConsole, canvasStats } from './lib.mjs';
 
 let site;
 let files;
@@ -65,19 +65,8 @@ test('a story.md from another server plays without a build step', async () => {
     const c = document.querySelector('.ts-canvas');
     return c && c.dataset.activeStep === '0' && c.dataset.loading === '0' && c.dataset.moving === 'false';
   }, null, { timeout: 20_000 });
-  const drawn = await page.evaluate(() => {
-    const c = document.querySelector('.ts-canvas');
-    // Read a copy, so that the test's readbacks do not slow the player's canvas.
-    const copy = document.createElement('canvas');
-    copy.width = c.width;
-    copy.height = c.height;
-    const ctx = copy.getContext('2d', { willReadFrequently: true });
-    ctx.drawImage(c, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let differ = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) differ++;
-    return differ / (d.length / 4);
-  });
+  const stats = await canvasStats(page);
+  const drawn = stats.nonBackground / stats.pixels;
   assert.ok(drawn > 0.05, `the quarters are drawn (${(drawn * 100).toFixed(1)} % of pixels)`);
   assert.ok(requested.some((u) => u.includes('twinstory_author')), 'the story compiler module was loaded');
   assert.ok(requested.some((u) => u.startsWith(`${files.url}good/data/`)), 'data came from beside story.md');

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer, launch, watchConsole } from './lib.mjs';
+import { ROOT, startServer, launch, watchConsole, canvasStats } from './lib.mjs';
 
 let api;
 let site;
@@ -116,18 +116,8 @@ test('a layer is read page by page from an OGC API - Features server', async () 
   assert.equal(items.length, 4, items.join('\n'));
   assert.match(items[0], /limit=50/);
   assert.ok(items.slice(1).every((u, i) => u.includes(`offset=${(i + 1) * 50}`)), items.join('\n'));
-  const drawn = await page.evaluate(() => {
-    const c = document.querySelector('.ts-canvas');
-    const copy = document.createElement('canvas');
-    copy.width = c.width;
-    copy.height = c.height;
-    const ctx = copy.getContext('2d', { willReadFrequently: true });
-    ctx.drawImage(c, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] === 0x7f && d[i + 1] === 0xb3 && d[i + 2] === 0xd5) n++;
-    return n / (d.length / 4);
-  });
+  const stats = await canvasStats(page, [0x7f, 0xb3, 0xd5]);
+  const drawn = stats.matching / stats.pixels;
   assert.ok(drawn > 0.1, `the quarters are drawn in their colour (${(drawn * 100).toFixed(1)} % of pixels)`);
   await page.screenshot({ path: path.join(ROOT, 'target', 'screenshots', 'ogcapi.png') });
 

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer, launch, watchConsole } from './lib.mjs';
+import { ROOT, startServer, launch, watchConsole, canvasStats } from './lib.mjs';
 
 let sta;
 let site;
@@ -104,23 +104,10 @@ after(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** The canvas hash and how many pixels are the stations' red. */
 async function canvasHash(page) {
-  return page.evaluate(() => {
-    const c = document.querySelector('.ts-canvas');
-    const copy = document.createElement('canvas');
-    copy.width = c.width;
-    copy.height = c.height;
-    const ctx = copy.getContext('2d', { willReadFrequently: true });
-    ctx.drawImage(c, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    let h = 2166136261;
-    let red = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      h = Math.imul(h ^ d[i] ^ (d[i + 1] << 8) ^ (d[i + 2] << 16), 16777619) >>> 0;
-      if (d[i] > 180 && d[i + 1] < 90 && d[i + 2] < 110) red++;
-    }
-    return { h, red };
-  });
+  const s = await canvasStats(page, [0xd7, 0x26, 0x3d]);
+  return { h: s.hash, red: s.matching };
 }
 
 test('sensors show their latest values and update on the refresh interval', async () => {

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, startServer, launch, watchConsole } from './lib.mjs';
+import { ROOT, startServer, launch, watchConsole, settled, canvasStats } from './lib.mjs';
 
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(ROOT, 'target', 'screenshots');
 let server;
@@ -22,48 +22,6 @@ after(async () => {
   await browser?.close();
   server?.stop();
 });
-
-/**
- * Waits until the map is idle (no flight, no fade, data loaded) at `step`:
- * the frame attributes say so, unchanged over three animation frames (a step
- * change or arriving data only shows in the frame after it).
- */
-async function settled(page, step) {
-  await page.evaluate(() => { window.__settle = { key: null, seen: 0 }; });
-  await page.waitForFunction((s) => {
-    const c = document.querySelector('.ts-canvas');
-    const idle = c && c.dataset.activeStep === String(s) && c.dataset.moving === 'false' && c.dataset.loading === '0';
-    const key = idle ? c.dataset.camera : null;
-    const st = window.__settle;
-    st.seen = key !== null && key === st.key ? st.seen + 1 : 0;
-    st.key = key;
-    return st.seen >= 3;
-  }, step, { timeout: 20_000, polling: 'raf' });
-}
-
-/** Statistics of the canvas pixels: distinct colours and a hash. */
-async function canvasStats(page) {
-  return page.evaluate(() => {
-    const c = document.querySelector('.ts-canvas');
-    // Read a copy, so that the test's readbacks do not slow the player's canvas.
-    const copy = document.createElement('canvas');
-    copy.width = c.width;
-    copy.height = c.height;
-    const ctx = copy.getContext('2d', { willReadFrequently: true });
-    ctx.drawImage(c, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    const colours = new Set();
-    let hash = 2166136261;
-    let nonBackground = 0;
-    const bg = [d[0], d[1], d[2]];
-    for (let i = 0; i < d.length; i += 4) {
-      if (i % 64 === 0) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
-      if (d[i] !== bg[0] || d[i + 1] !== bg[1] || d[i + 2] !== bg[2]) nonBackground++;
-      hash = Math.imul(hash ^ d[i] ^ (d[i + 1] << 8) ^ (d[i + 2] << 16), 16777619) >>> 0;
-    }
-    return { width: c.width, height: c.height, colours: colours.size, nonBackground, hash, pixels: d.length / 4 };
-  });
-}
 
 async function scrollToStep(page, i) {
   // Put the step's top just above the reading line (the middle of the window).

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, startServer, launch, watchConsole } from './lib.mjs';
+import { ROOT, startServer, launch, watchConsole, settled } from './lib.mjs';
 
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(ROOT, 'target', 'screenshots');
 const QUARTERS = JSON.parse(
@@ -110,19 +110,6 @@ async function projection(page) {
 /** Whether the canvas (not a card or the legend) is what the pointer meets at a page point. */
 async function canvasOnTop(page, [x, y]) {
   return page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.classList.contains('ts-canvas') ?? false, [x, y]);
-}
-
-async function settled(page, step) {
-  await page.evaluate(() => { window.__settle = { key: null, seen: 0 }; });
-  await page.waitForFunction((s) => {
-    const c = document.querySelector('.ts-canvas');
-    const idle = c && c.dataset.activeStep === String(s) && c.dataset.moving === 'false' && c.dataset.loading === '0';
-    const key = idle ? c.dataset.camera : null;
-    const st = window.__settle;
-    st.seen = key !== null && key === st.key ? st.seen + 1 : 0;
-    st.key = key;
-    return st.seen >= 3;
-  }, step, { timeout: 20_000, polling: 'raf' });
 }
 
 async function openFirstStep(page) {

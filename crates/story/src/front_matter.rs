@@ -645,15 +645,12 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
     let (t, tnode) = kind?;
     let (url, url_pos) = url?;
     if t != "sensorthings" {
-        for k in sta_only {
-            let pos = w.pos(k);
-            w.sink.error(
-                "E0020",
-                pos,
-                "`datastreams` and `refresh` only work with `type: sensorthings`",
-                Some("delete this line".into()),
-            );
-        }
+        not_for_this_type(
+            w,
+            &sta_only,
+            "`datastreams` and `refresh` only work with `type: sensorthings`",
+            "delete this line",
+        );
     }
     if t == "sensorthings" {
         // `max-features` applies to sensors too; `bbox` and `limit` do not.
@@ -699,18 +696,12 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             ))
         }
         "ogc-api-features" => {
-            for k in csv_only {
-                let pos = w.pos(k);
-                w.sink.error(
-                    "E0020",
-                    pos,
-                    "`lat`, `lon` and `delimiter` only work with `type: csv`",
-                    Some(
-                        "delete this line; the server sends GeoJSON with its own coordinates"
-                            .into(),
-                    ),
-                );
-            }
+            not_for_this_type(
+                w,
+                &csv_only,
+                CSV_ONLY,
+                "delete this line; the server sends GeoJSON with its own coordinates",
+            );
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 w.sink.error(
                     "E0023",
@@ -731,15 +722,12 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             ))
         }
         "geojson" => {
-            for k in csv_only {
-                let pos = w.pos(k);
-                w.sink.error(
-                    "E0020",
-                    pos,
-                    "`lat`, `lon` and `delimiter` only work with `type: csv`",
-                    Some("delete this line; a GeoJSON file has its own coordinates".into()),
-                );
-            }
+            not_for_this_type(
+                w,
+                &csv_only,
+                CSV_ONLY,
+                "delete this line; a GeoJSON file has its own coordinates",
+            );
             Some((Source::Geojson { url }, url_pos))
         }
         "csv" => Some((
@@ -755,6 +743,17 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             w.not_one_of(tnode, "type", other, SOURCE_TYPES);
             None
         }
+    }
+}
+
+const CSV_ONLY: &str = "`lat`, `lon` and `delimiter` only work with `type: csv`";
+
+/// Reports each of `keys` as a setting the source's `type` does not have.
+fn not_for_this_type(w: &mut Walker<'_, '_>, keys: &[&Node], message: &str, help: &str) {
+    for k in keys {
+        let pos = w.pos(k);
+        w.sink
+            .error("E0020", pos, message.to_owned(), Some(help.to_owned()));
     }
 }
 
