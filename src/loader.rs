@@ -57,6 +57,17 @@ pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, Strin
     {
         return load_ogc_api_features(&url, *bbox, *limit, *max_features).await;
     }
+    if let Source::Wfs {
+        type_name,
+        format,
+        bbox,
+        limit,
+        max_features,
+        ..
+    } = &layer.source
+    {
+        return load_wfs(&url, type_name, format, *bbox, *limit, *max_features).await;
+    }
     if let Source::Sensorthings {
         datastreams,
         max_features,
@@ -83,7 +94,9 @@ pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, Strin
             twinstory_data::read_csv_points(name, &bytes, &opts)
         }
         Source::Packed { .. } => twinstory_data::read_packed(name, &bytes),
-        Source::OgcApiFeatures { .. } | Source::Sensorthings { .. } => unreachable_source(),
+        Source::OgcApiFeatures { .. } | Source::Sensorthings { .. } | Source::Wfs { .. } => {
+            unreachable_source()
+        }
     };
     parsed.map_err(|e| e.to_string())
 }
@@ -144,6 +157,52 @@ async fn load_ogc_api_features(
         }
     }
     all.features.truncate(max_features as usize);
+    Ok(all)
+}
+
+/// Reads a WFS 2.0 feature type with GetFeature in GeoJSON, `limit`
+/// features per request (`count` + `startIndex`), until a page comes back
+/// short or `max_features` are read.
+async fn load_wfs(
+    service: &str,
+    type_name: &str,
+    format: &str,
+    bbox: Option<[f64; 4]>,
+    limit: u32,
+    max_features: u32,
+) -> Result<Dataset, String> {
+    let base = service.split('#').next().unwrap_or(service);
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
+    let mut query = format!(
+        "{base}{sep}SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES={}&OUTPUTFORMAT={}&SRSNAME=EPSG:4326",
+        enc(type_name),
+        enc(format)
+    );
+    if let Some([w, s, e, n]) = bbox {
+        // WFS 2.0 with EPSG:4326 reads a bbox as latitude first.
+        query.push_str(&format!("&BBOX={s},{w},{n},{e},urn:ogc:def:crs:EPSG::4326"));
+    }
+    let mut all = Dataset::default();
+    let mut start = 0u64;
+    loop {
+        let page_size = limit.min(max_features.saturating_sub(start as u32)).max(1);
+        let url = format!("{query}&COUNT={page_size}&STARTINDEX={start}");
+        let bytes = fetch_with(&url, Some("application/geo+json, application/json")).await?;
+        if bytes.trim_ascii_start().starts_with(b"<") {
+            return Err(format!(
+                "{service} answered with XML instead of GeoJSON (an exception, or `format` is not one the server offers; its GetCapabilities lists the output formats)"
+            ));
+        }
+        let page = twinstory_data::read_geojson(&url, &bytes).map_err(|e| e.to_string())?;
+        let got = page.features.len() as u64;
+        all.features.extend(page.features);
+        all.warnings.extend(page.warnings);
+        start += got;
+        if got < u64::from(page_size) || start >= u64::from(max_features) {
+            break;
+        }
+    }
     Ok(all)
 }
 

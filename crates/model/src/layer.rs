@@ -194,6 +194,27 @@ pub enum Source {
         #[serde(default = "default_max_features")]
         max_features: u32,
     },
+    /// A feature type of a WFS 2.0 service, read with GetFeature in GeoJSON
+    /// (`outputFormat`), page by page (`count`, `startIndex`).
+    #[serde(rename_all = "kebab-case")]
+    Wfs {
+        /// The service address, e.g. `https://geodienste.hamburg.de/HH_WFS_Spielplaetze`.
+        url: String,
+        /// The feature type (`typeNames`), e.g. `de.hh.up:spielplaetze`.
+        type_name: String,
+        /// The GeoJSON output format the server names in its capabilities.
+        #[serde(default = "default_wfs_format")]
+        format: String,
+        /// Only features inside `[west, south, east, north]` (degrees).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bbox: Option<[f64; 4]>,
+        /// Features per request.
+        #[serde(default = "default_page_size")]
+        limit: u32,
+        /// Stop after this many features.
+        #[serde(default = "default_max_features")]
+        max_features: u32,
+    },
     /// Live sensors from an OGC SensorThings API service: every Thing at its
     /// Location with the latest Observation of its Datastreams (`value`,
     /// `unit`, `time`, and per Datastream `<name>`), re-read every `refresh` seconds.
@@ -211,6 +232,10 @@ pub enum Source {
         #[serde(default = "default_max_features")]
         max_features: u32,
     },
+}
+
+fn default_wfs_format() -> String {
+    "application/json".into()
 }
 
 fn default_page_size() -> u32 {
@@ -234,7 +259,7 @@ impl Source {
     pub fn is_service(&self) -> bool {
         matches!(
             self,
-            Source::OgcApiFeatures { .. } | Source::Sensorthings { .. }
+            Source::OgcApiFeatures { .. } | Source::Sensorthings { .. } | Source::Wfs { .. }
         )
     }
 
@@ -245,6 +270,7 @@ impl Source {
             | Source::Csv { url, .. }
             | Source::Packed { url }
             | Source::Sensorthings { url, .. }
+            | Source::Wfs { url, .. }
             | Source::OgcApiFeatures { url, .. } => url,
         }
     }
@@ -256,6 +282,7 @@ impl Source {
             | Source::Csv { url, .. }
             | Source::Packed { url }
             | Source::Sensorthings { url, .. }
+            | Source::Wfs { url, .. }
             | Source::OgcApiFeatures { url, .. } => *url = new,
         }
     }

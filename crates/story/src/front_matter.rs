@@ -45,13 +45,15 @@ pub(crate) const SOURCE_FIELDS: &[&str] = &[
     "max-features",
     "datastreams",
     "refresh",
+    "type-name",
+    "format",
 ];
 /// Settings of a layer's `style`.
 pub(crate) const STYLE_FIELDS: &[&str] = &["fill", "stroke", "stroke-width", "radius"];
 /// Settings of `theme`.
 pub(crate) const THEME_FIELDS: &[&str] = &["accent", "map-background"];
 /// Values of `source.type`.
-const SOURCE_TYPES: &[&str] = &["geojson", "csv", "ogc-api-features", "sensorthings"];
+const SOURCE_TYPES: &[&str] = &["geojson", "csv", "ogc-api-features", "wfs", "sensorthings"];
 
 /// What the front matter says, with the positions later checks need.
 #[derive(Debug, Default)]
@@ -547,6 +549,8 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
     let (mut bbox, mut limit, mut max_features) = (None, None, None);
     let mut sta_only: Vec<&Node> = Vec::new();
     let (mut datastreams, mut refresh) = (None, None);
+    let mut wfs_only: Vec<&Node> = Vec::new();
+    let (mut type_name, mut wfs_format) = (None, None);
     let mut type_seen = false;
     for (key, k, v) in fields {
         match key {
@@ -568,6 +572,14 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             "lon" => {
                 csv_only.push(k);
                 lon = w.text(v, "lon", "lon: longitude");
+            }
+            "type-name" => {
+                wfs_only.push(k);
+                type_name = w.text(v, "type-name", "type-name: de.hh.up:spielplaetze");
+            }
+            "format" => {
+                wfs_only.push(k);
+                wfs_format = w.text(v, "format", "format: application/geo+json");
             }
             "datastreams" => {
                 sta_only.push(k);
@@ -652,6 +664,18 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             "delete this line",
         );
     }
+    if t != "wfs" {
+        not_for_this_type(
+            w,
+            &wfs_only,
+            "`type-name` and `format` only work with `type: wfs`",
+            "delete this line",
+        );
+    }
+    if t == "wfs" {
+        // `bbox`, `limit` and `max-features` work for WFS as for OGC API.
+        api_only.clear();
+    }
     if t == "sensorthings" {
         // `max-features` applies to sensors too; `bbox` and `limit` do not.
         api_only.retain(|k| k.kind != Kind::Str("max-features".into()));
@@ -665,7 +689,7 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
                 if t == "sensorthings" {
                     "`bbox` and `limit` only work with `type: ogc-api-features`"
                 } else {
-                    "`bbox`, `limit` and `max-features` only work with `type: ogc-api-features`"
+                    "`bbox`, `limit` and `max-features` only work with `type: ogc-api-features` or `wfs`"
                 },
                 Some(if t == "sensorthings" {
                     "delete this line; use `datastreams` to choose what the sensors report".into()
@@ -676,6 +700,32 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
         }
     }
     match t.as_str() {
+        "wfs" => {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                w.sink.error(
+                    "E0023",
+                    url_pos,
+                    format!("`{url}` is not the address of a server"),
+                    Some("write the service's full address, e.g. `https://geodienste.hamburg.de/HH_WFS_Spielplaetze`".into()),
+                );
+            }
+            let type_name = type_name.unwrap_or_else(|| {
+                w.missing(n, "type-name", &what, "type-name: de.hh.up:spielplaetze");
+                // Kept, so that steps showing the layer are not reported as well.
+                String::new()
+            });
+            Some((
+                Source::Wfs {
+                    url,
+                    type_name,
+                    format: wfs_format.unwrap_or_else(|| "application/json".into()),
+                    bbox,
+                    limit: limit.unwrap_or(1000),
+                    max_features: max_features.unwrap_or(50_000),
+                },
+                url_pos,
+            ))
+        }
         "sensorthings" => {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 w.sink.error(

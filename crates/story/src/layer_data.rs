@@ -89,7 +89,7 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
             read_csv_points(url, &bytes, &opts)
         }
         Source::Packed { .. } => twinstory_data::read_packed(url, &bytes),
-        Source::OgcApiFeatures { .. } | Source::Sensorthings { .. } => {
+        Source::OgcApiFeatures { .. } | Source::Sensorthings { .. } | Source::Wfs { .. } => {
             return Err(LayerProblem {
                 part: LayerPart::Source,
                 code: "E0063",
