@@ -8,7 +8,7 @@ use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use std::rc::Rc;
 use twinstory_map::Rgba;
-use twinstory_scene::{LegendEntry, LegendKind, Scene};
+use twinstory_scene::{DataTable, LegendEntry, LegendKind, Scene};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -101,12 +101,30 @@ pub fn StoryPage(
 
     let accent = story.theme.accent.to_hex();
     let style = format!("--ts-accent: {accent};");
+    // Data tables: made when a reader opens one (and again when data
+    // arrives), for that step only, so large layers cost nothing unopened.
+    let (table_request, request_table) = signal::<Option<usize>>(None);
+    let (tables, set_tables) = signal::<(usize, Vec<DataTable>)>((usize::MAX, Vec::new()));
+    {
+        let map = map.clone();
+        Effect::new(move |_| {
+            let _ = loading.get();
+            if let Some(i) = table_request.get() {
+                set_tables.set((i, map.borrow().scene.data_tables(i, TABLE_ROWS)));
+            }
+        });
+    }
     let step_views = story
         .steps
         .iter()
         .enumerate()
         .map(|(i, step)| {
             let is_active = move || active.get() == Some(i);
+            let table_label = if de {
+                "Die Daten dieses Schritts als Tabelle"
+            } else {
+                "This step's data as a table"
+            };
             view! {
                 <section
                     class="ts-step"
@@ -118,6 +136,21 @@ pub fn StoryPage(
                     <div class="ts-card">
                         <h2>{step.title.clone()}</h2>
                         <div class="ts-text" inner_html=step.html.clone()></div>
+                        <details
+                            class="ts-table"
+                            on:toggle=move |ev| {
+                                let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+                                if open {
+                                    request_table.set(Some(i));
+                                }
+                            }
+                        >
+                            <summary>{table_label}</summary>
+                            {move || {
+                                let (at, list) = tables.get();
+                                (at == i).then(|| list.into_iter().map(|t| table_view(t, de)).collect_view())
+                            }}
+                        </details>
                     </div>
                 </section>
             }
@@ -386,4 +419,37 @@ async fn sleep_ms(ms: f64) {
         );
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Rows shown per table; the caption says how many there are in all.
+const TABLE_ROWS: usize = 500;
+
+/// One layer's data as an HTML table with a caption and column headers.
+fn table_view(t: DataTable, de: bool) -> impl IntoView {
+    let shown = t.rows.len();
+    let caption = if shown < t.total {
+        if de {
+            format!("{}: die ersten {shown} von {}", t.title, t.total)
+        } else {
+            format!("{}: the first {shown} of {}", t.title, t.total)
+        }
+    } else if de {
+        format!("{} ({} Einträge)", t.title, t.total)
+    } else {
+        format!("{} ({} entries)", t.title, t.total)
+    };
+    view! {
+        <div class="ts-table-scroll" tabindex="0" role="region" aria-label=t.title.clone()>
+            <table>
+                <caption>{caption}</caption>
+                <thead><tr>{t.columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {t.rows.into_iter().map(|r| view! {
+                        <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {t.attribution.map(|a| view! { <p class="ts-table-source">{a}</p> })}
+        </div>
+    }
 }

@@ -124,3 +124,24 @@ test('a story that cannot be loaded says so in the page', async () => {
   assert.ok(problems.every((p) => /404|missing\.json/.test(p)), problems.join('\n'));
   await page.close();
 });
+
+test("each step's data can be read as a table", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}spielplaetze/#versorgung`);
+  await page.waitForSelector('.ts-step');
+  const step = page.locator('#versorgung');
+  await step.locator('.ts-table summary').click();
+  const table = step.locator('.ts-table table').first();
+  await table.waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0');
+  const caption = await table.locator('caption').innerText();
+  assert.match(caption, /Spielplätze je 1\.000 Kinder \(100 Einträge\)/);
+  const headers = await table.locator('th').allInnerTexts();
+  assert.deepEqual(headers.slice(0, 2), ['name', 'je_1000_kinder']);
+  const eimsbuettel = await table.locator('tr', { hasText: 'Eimsbüttel' }).first().locator('td').allInnerTexts();
+  // 12 playgrounds for 6,791 children (Stadtteil-Profile 2014), in German number format.
+  assert.equal(eimsbuettel[1], '1,77');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -18,6 +18,7 @@ mod legend;
 mod playback;
 mod scene;
 mod style;
+mod table;
 mod tooltip;
 
 pub use legend::{
@@ -29,5 +30,6 @@ pub use style::{
     dim, paint_for, step_paint, style_layer, to_rgba, LayerStyling, StepConditions, DIM_OPACITY,
     EMPHASIS_COLOR, EMPHASIS_WIDTH,
 };
+pub use table::DataTable;
 pub use tooltip::{render_template, Tooltip};
 pub use twinstory_map::hit::Direction;

@@ -184,7 +184,7 @@ pub fn render_template(template: &str, properties: &Map<String, Value>, lang: &s
 }
 
 /// A property value as a reader should see it.
-fn property_text(value: Option<&Value>, lang: &str) -> String {
+pub(crate) fn property_text(value: Option<&Value>, lang: &str) -> String {
     let de = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
     match value {
         None | Some(Value::Null) => "–".to_string(),

@@ -190,3 +190,36 @@ fn highlighted_steps_look_the_same_however_the_reader_arrives() {
     assert_eq!(read.camera(), jump.camera());
     assert!(fb.as_bytes() == fb_jump.as_bytes());
 }
+
+#[test]
+fn a_steps_data_tables_follow_its_filter_and_format_numbers() {
+    use twinstory_model::Story;
+    let story: Story = serde_json::from_value(serde_json::json!({
+        "format": 1, "title": "T", "lang": "de",
+        "layers": [{"id": "q", "title": "Quartiere", "source": {"type": "geojson", "url": "q.geojson"},
+                    "style": {"choropleth": {"property": "rate"}}, "attribution": "© Test"}],
+        "steps": [{"id": "a", "title": "A", "html": "", "show": [{"layer": "q", "opacity": 1.0, "filter": "rate > 1"}]}]
+    }))
+    .unwrap();
+    let mut scene = twinstory_scene::Scene::new(story);
+    let mut d = twinstory_data::Dataset::default();
+    for (name, rate) in [("Altona", 1234.5), ("Bahrenfeld", 0.5), ("Ottensen", 2.0)] {
+        let props = serde_json::json!({"name": name, "rate": rate, "extra": "x"});
+        d.features.push(twinstory_data::Feature {
+            id: None,
+            geometry: Some(geo::Geometry::Point(geo::Point::new(10.0, 53.5))),
+            properties: props.as_object().unwrap().clone(),
+        });
+    }
+    scene.set_layer_data(0, &d);
+    let t = &scene.data_tables(0, 1)[0];
+    assert_eq!(t.title, "Quartiere");
+    assert_eq!(t.columns, ["name", "rate", "extra"]);
+    assert_eq!(t.total, 2, "Bahrenfeld is filtered out");
+    assert_eq!(
+        t.rows,
+        [["Altona", "1.234,5", "x"]],
+        "one row at most, German numbers"
+    );
+    assert_eq!(t.attribution.as_deref(), Some("© Test"));
+}
