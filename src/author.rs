@@ -32,12 +32,20 @@ pub fn is_markdown(url: &str) -> bool {
     path.ends_with(".md") || path.ends_with(".markdown")
 }
 
-/// Compiles `source` (the text of `url`) with the author module.
-pub async fn compile_markdown(url: &str, source: &[u8]) -> Result<Story, String> {
+thread_local! {
+    /// The author module once loaded and initialised.
+    static MODULE: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Imports and initialises the author module (once per page).
+async fn module(what: &str) -> Result<JsValue, String> {
+    if let Some(m) = MODULE.with(|m| m.borrow().clone()) {
+        return Ok(m);
+    }
     let unavailable = || {
         format!(
-            "{url} is a story.md, and this player was built without the story compiler. \
-             Open the story.json that `twinstory build` writes instead."
+            "{what} needs the story compiler, and this player was built without it. \
+             Open the story that `twinstory build` writes instead."
         )
     };
     let js = meta_content("twinstory-author-js").ok_or_else(unavailable)?;
@@ -48,6 +56,10 @@ pub async fn compile_markdown(url: &str, source: &[u8]) -> Result<Story, String>
     let module = JsFuture::from(import_module(&js).map_err(failed)?)
         .await
         .map_err(failed)?;
+    if let Some(m) = MODULE.with(|m| m.borrow().clone()) {
+        // Another task finished first.
+        return Ok(m);
+    }
     let init: Function = Reflect::get(&module, &"default".into())
         .map_err(failed)?
         .dyn_into()
@@ -60,23 +72,63 @@ pub async fn compile_markdown(url: &str, source: &[u8]) -> Result<Story, String>
         .dyn_into()
         .map_err(failed)?;
     JsFuture::from(ready).await.map_err(failed)?;
-    let compile: Function = Reflect::get(&module, &"compile_story".into())
+    MODULE.with(|m| *m.borrow_mut() = Some(module.clone()));
+    Ok(module)
+}
+
+/// Calls `name(file, bytes)` of the author module; it returns a string.
+async fn call(what: &str, name: &str, file: &str, bytes: &[u8]) -> Result<String, String> {
+    let module = module(what).await?;
+    let failed = |e: JsValue| format!("the story compiler failed ({})", describe(&e));
+    let f: Function = Reflect::get(&module, &name.into())
         .map_err(failed)?
         .dyn_into()
         .map_err(failed)?;
-    let file = url.rsplit('/').next().unwrap_or(url);
-    let bytes = Uint8Array::from(source);
-    let out = compile
-        .call2(&JsValue::NULL, &file.into(), &bytes)
+    let out = f
+        .call2(&JsValue::NULL, &file.into(), &Uint8Array::from(bytes))
         .map_err(failed)?;
-    let json = out
-        .as_string()
-        .ok_or_else(|| "the story compiler gave no answer".to_string())?;
+    out.as_string()
+        .ok_or_else(|| "the story compiler gave no answer".to_string())
+}
+
+/// Compiles `source` (the text of `url`) with the author module.
+pub async fn compile_markdown(url: &str, source: &[u8]) -> Result<Story, String> {
+    let file = url.rsplit('/').next().unwrap_or(url);
+    let json = call(
+        &format!("{url} is a story.md and"),
+        "compile_story",
+        file,
+        source,
+    )
+    .await?;
     let compiled: Compiled = serde_json::from_str(&json)
         .map_err(|e| format!("the story compiler gave an unreadable answer ({e})"))?;
     compiled
         .story
         .ok_or_else(|| format!("{url} has mistakes to fix:\n\n{}", compiled.text))
+}
+
+/// Converts Overpass JSON (only in stories played unbuilt) to GeoJSON text
+/// with the author module, so the Overpass reader stays out of the player.
+pub async fn overpass_to_geojson(url: &str, bytes: &[u8]) -> Result<String, String> {
+    let json = call(
+        &format!("{url} is Overpass JSON and"),
+        "overpass_to_geojson",
+        url,
+        bytes,
+    )
+    .await?;
+    #[derive(Deserialize)]
+    struct Converted {
+        geojson: Option<String>,
+        error: Option<String>,
+    }
+    let c: Converted = serde_json::from_str(&json)
+        .map_err(|e| format!("the story compiler gave an unreadable answer ({e})"))?;
+    match (c.geojson, c.error) {
+        (Some(g), _) => Ok(g),
+        (None, e) => Err(e.unwrap_or_else(|| "unknown error".into())),
+    }
 }
 
 fn describe(e: &JsValue) -> String {

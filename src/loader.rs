@@ -80,6 +80,12 @@ pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, Strin
     let name = layer.source.url();
     let parsed = match &layer.source {
         Source::Geojson { .. } => twinstory_data::read_geojson(name, &bytes),
+        // Built stories have it packed; unbuilt ones convert it with the
+        // author module, so the Overpass reader stays out of the player.
+        Source::Overpass { .. } => {
+            let geojson = crate::author::overpass_to_geojson(&url, &bytes).await?;
+            twinstory_data::read_geojson(name, geojson.as_bytes())
+        }
         Source::Csv {
             lat,
             lon,

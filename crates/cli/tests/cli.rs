@@ -275,7 +275,7 @@ fn validate_verbose_prints_data_sheets_and_what_each_join_matched() {
         );
     }
     assert!(
-        stderr.trim_end().ends_with("ok (7 steps, 5 layers)"),
+        stderr.trim_end().ends_with("ok (8 steps, 6 layers)"),
         "{stderr}"
     );
 }

@@ -168,6 +168,13 @@ pub enum Source {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         delimiter: Option<char>,
     },
+    /// Overpass API JSON (`out geom`), as OpenStreetMap extracts come:
+    /// nodes as points, ways as lines or areas, multipolygon relations assembled.
+    #[serde(rename_all = "kebab-case")]
+    Overpass {
+        /// A path relative to `story.md`, or an `https://` URL.
+        url: String,
+    },
     /// A layer `twinstory build` prepared for the player (twinstory-data's
     /// packed format: only the properties the story uses, coordinates as
     /// integers, lines simplified below what the story's deepest zoom shows).
@@ -267,6 +274,7 @@ impl Source {
     pub fn url(&self) -> &str {
         match self {
             Source::Geojson { url }
+            | Source::Overpass { url }
             | Source::Csv { url, .. }
             | Source::Packed { url }
             | Source::Sensorthings { url, .. }
@@ -279,6 +287,7 @@ impl Source {
     pub fn set_url(&mut self, new: String) {
         match self {
             Source::Geojson { url }
+            | Source::Overpass { url }
             | Source::Csv { url, .. }
             | Source::Packed { url }
             | Source::Sensorthings { url, .. }

@@ -53,7 +53,14 @@ pub(crate) const STYLE_FIELDS: &[&str] = &["fill", "stroke", "stroke-width", "ra
 /// Settings of `theme`.
 pub(crate) const THEME_FIELDS: &[&str] = &["accent", "map-background"];
 /// Values of `source.type`.
-const SOURCE_TYPES: &[&str] = &["geojson", "csv", "ogc-api-features", "wfs", "sensorthings"];
+const SOURCE_TYPES: &[&str] = &[
+    "geojson",
+    "csv",
+    "overpass",
+    "ogc-api-features",
+    "wfs",
+    "sensorthings",
+];
 
 /// What the front matter says, with the positions later checks need.
 #[derive(Debug, Default)]
@@ -779,6 +786,23 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
                 "delete this line; a GeoJSON file has its own coordinates",
             );
             Some((Source::Geojson { url }, url_pos))
+        }
+        "overpass" => {
+            not_for_this_type(
+                w,
+                &csv_only,
+                CSV_ONLY,
+                "delete this line; Overpass JSON has its own coordinates",
+            );
+            if crate::markdown::is_remote(&url) {
+                w.sink.error(
+                    "E0023",
+                    url_pos,
+                    "Overpass JSON must be a file beside story.md",
+                    Some("save the Overpass answer (`out geom`) in the story folder, e.g. `data/parks.json`; `twinstory build` converts it for the player".into()),
+                );
+            }
+            Some((Source::Overpass { url }, url_pos))
         }
         "csv" => Some((
             Source::Csv {

@@ -75,6 +75,7 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
     })?;
     let read = match &layer.source {
         Source::Geojson { .. } => read_geojson(url, &bytes),
+        Source::Overpass { .. } => twinstory_data::read_overpass(url, &bytes),
         Source::Csv {
             lat,
             lon,

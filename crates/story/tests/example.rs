@@ -41,6 +41,7 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "districts",
             "versorgung",
             "playgrounds",
+            "parks",
             "schools"
         ]
     );
@@ -55,6 +56,7 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "spielplaetze",
             "eimsbuettel",
             "marschlanden",
+            "parks",
             "schulen",
             "bezirke",
             "versorgung"
@@ -63,14 +65,14 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
     assert_eq!(story.steps[0].title, "Eine Stadt aus 181 Quartieren");
     assert_eq!(story.steps[0].transition, Transition::Jump);
     assert_eq!(story.steps[1].transition, Transition::Fly);
-    assert_eq!(story.steps[4].transition, Transition::Ease);
+    assert_eq!(story.steps[5].transition, Transition::Ease);
     assert_eq!(
         story.steps[0].view.as_ref().unwrap().fit,
         Some(FitTarget::Bbox([9.72, 53.39, 10.33, 53.74]))
     );
     let v = story.steps[2].view.as_ref().unwrap();
     assert_eq!((v.center, v.zoom), (Some([9.955, 53.572]), Some(13.6)));
-    let show: Vec<(&str, f64)> = story.steps[4]
+    let show: Vec<(&str, f64)> = story.steps[5]
         .show
         .iter()
         .map(|l| (l.layer.as_str(), l.opacity))
@@ -84,8 +86,8 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
         .contains("<strong>608 Spielplätze</strong>"));
     assert!(!story.steps[0].html.contains("```"));
     assert!(!story.steps[0].html.contains("transition"));
-    // Five data layers (three share a file) and two joined tables, no images.
-    assert_eq!(parsed.assets.len(), 7);
+    // Six data layers (three share a file) and two joined tables, no images.
+    assert_eq!(parsed.assets.len(), 8);
     let v = &story.layers[2];
     assert_eq!(v.join.len(), 2);
     assert_eq!(v.join[1].by, twinstory_model::JoinBy::Stadtteil);
