@@ -1,6 +1,8 @@
 // Shared helpers for the browser tests and benchmarks: start `twinstory
 // serve` on a free port, launch Debian's Chromium through playwright-core.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import { chromium } from 'playwright-core';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,4 +103,29 @@ export async function canvasStats(page, rgb = null) {
     }
     return { width: c.width, height: c.height, colours: colours.size, nonBackground, matching, hash, pixels: d.length / 4 };
   }, rgb);
+}
+
+/**
+ * Writes `markdown` as `<tmp>/<slug>/story.md` and serves it as a static
+ * host would (`twinstory serve --no-watch`). Resolves to { url, dir, stop },
+ * `url` being the story's page; `stop` also removes the folder.
+ */
+export async function serveStory(slug, markdown) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `twinstory-${slug}-`));
+  fs.mkdirSync(path.join(dir, slug));
+  fs.writeFileSync(path.join(dir, slug, 'story.md'), markdown);
+  const site = await startServer(dir, ['--no-watch']);
+  return {
+    url: `${site.url}${slug}/`,
+    dir,
+    stop: () => { site.stop(); fs.rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+/** Waits until the first step is drawn: data loaded, camera at rest. */
+export async function firstStepReady(page, timeout = 30_000) {
+  await page.waitForFunction(() => {
+    const c = document.querySelector('.ts-canvas');
+    return c && c.dataset.loading === '0' && c.dataset.moving === 'false' && c.dataset.activeStep === '0';
+  }, null, { timeout });
 }

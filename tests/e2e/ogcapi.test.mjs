@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer, launch, watchConsole, canvasStats } from './lib.mjs';
+import { ROOT, launch, watchConsole, canvasStats, serveStory, firstStepReady } from './lib.mjs';
 
 let api;
 let site;
@@ -54,9 +54,7 @@ before(async () => {
   api = await startPygeoapi(apiPort, {
     quarters: path.join(ROOT, 'stories/spielplaetze/data/quarters.geojson'),
   });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-ogc-'));
-  fs.mkdirSync(path.join(dir, 'live'));
-  fs.writeFileSync(path.join(dir, 'live', 'story.md'), `---
+  site = await serveStory('live', `---
 title: Quartiere vom Server
 lang: de
 layers:
@@ -89,7 +87,7 @@ show: [quarters, offline]
 
 Die Sensoren fehlen; die Karte zeigt trotzdem die Quartiere.
 `);
-  site = await startServer(dir, ['--no-watch']);
+  dir = site.dir;
   browser = await launch();
 });
 
@@ -97,7 +95,6 @@ after(async () => {
   await browser?.close();
   site?.stop();
   api?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('a layer is read page by page from an OGC API - Features server', async () => {
@@ -105,12 +102,9 @@ test('a layer is read page by page from an OGC API - Features server', async () 
   const problems = watchConsole(page);
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(`${site.url}live/`);
+  await page.goto(site.url);
   await page.waitForSelector('.ts-step');
-  await page.waitForFunction(() => {
-    const c = document.querySelector('.ts-canvas');
-    return c && c.dataset.loading === '0' && c.dataset.moving === 'false' && c.dataset.activeStep === '0';
-  }, null, { timeout: 30_000 });
+  await firstStepReady(page);
   const items = requests.filter((u) => u.startsWith(`${api.url}/collections/quarters/items`));
   // 181 quarters at 50 per page: the first request and three `next` links.
   assert.equal(items.length, 4, items.join('\n'));

@@ -6,16 +6,13 @@
 // paged with @iot.nextLink). The story re-reads them every 10 seconds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer, launch, watchConsole, canvasStats } from './lib.mjs';
+import { ROOT, launch, watchConsole, canvasStats, serveStory, firstStepReady } from './lib.mjs';
 
 let sta;
 let site;
 let browser;
-let dir;
 let round = 0;
 const seen = [];
 
@@ -68,9 +65,7 @@ before(async () => {
       stop: () => server.close(),
     }));
   });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-sta-'));
-  fs.mkdirSync(path.join(dir, 'luft'));
-  fs.writeFileSync(path.join(dir, 'luft', 'story.md'), `---
+  site = await serveStory('luft', `---
 title: Luft in Hamburg, jetzt
 lang: de
 layers:
@@ -93,7 +88,6 @@ show: [pm10]
 
 Die Kreise zeigen den zuletzt gemessenen Feinstaubwert.
 `);
-  site = await startServer(dir, ['--no-watch']);
   browser = await launch();
 });
 
@@ -101,7 +95,6 @@ after(async () => {
   await browser?.close();
   site?.stop();
   sta?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** The canvas hash and how many pixels are the stations' red. */
@@ -113,7 +106,7 @@ async function canvasHash(page) {
 test('sensors show their latest values and update on the refresh interval', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watchConsole(page);
-  await page.goto(`${site.url}luft/`);
+  await page.goto(site.url);
   await page.waitForFunction(() => {
     const c = document.querySelector('.ts-canvas');
     return c && c.dataset.loading === '0' && c.dataset.activeStep === '0' && c.dataset.moving === 'false';

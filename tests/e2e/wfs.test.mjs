@@ -8,14 +8,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer, launch, watchConsole, canvasStats } from './lib.mjs';
+import { ROOT, launch, watchConsole, canvasStats, serveStory, firstStepReady } from './lib.mjs';
 
 let wfs;
 let site;
 let browser;
-let dir;
 const seen = [];
 
 before(async () => {
@@ -39,9 +37,7 @@ before(async () => {
     });
     server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/wfs`, stop: () => server.close() }));
   });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-wfs-'));
-  fs.mkdirSync(path.join(dir, 'wfs'));
-  fs.writeFileSync(path.join(dir, 'wfs', 'story.md'), `---
+  site = await serveStory('wfs', `---
 title: Quartiere aus dem WFS
 lang: de
 layers:
@@ -65,7 +61,6 @@ show: [quarters, wrong]
 
 Die Quartiere kommen aus einem WFS-Dienst.
 `);
-  site = await startServer(dir, ['--no-watch']);
   browser = await launch();
 });
 
@@ -73,17 +68,13 @@ after(async () => {
   await browser?.close();
   site?.stop();
   wfs?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('a WFS 2.0 feature type is read page by page as GeoJSON', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watchConsole(page);
-  await page.goto(`${site.url}wfs/`);
-  await page.waitForFunction(() => {
-    const c = document.querySelector('.ts-canvas');
-    return c && c.dataset.loading === '0' && c.dataset.moving === 'false' && c.dataset.activeStep === '0';
-  }, null, { timeout: 30_000 });
+  await page.goto(site.url);
+  await firstStepReady(page);
   const pages = seen.filter((u) => u.includes('TYPENAMES=app%3Aquartiere') && u.includes('geo%2Bjson'));
   // 181 quarters at 100 per request: two pages, the second one short.
   assert.equal(pages.length, 2, seen.join('\n'));
