@@ -128,6 +128,8 @@ fn build_story(
         );
         problems.push_str(&render_diagnostics(&text, &parsed.diagnostics, false));
     }
+    // What the check read (joins done, fields computed) is packed as it is.
+    let mut checked = parsed.take_layer_data();
     let Some(mut story) = parsed.story.filter(|_| !has_errors(&parsed.diagnostics)) else {
         eprintln!("{display}: not built because of the errors above");
         problems.push_str(&format!(
@@ -140,12 +142,15 @@ fn build_story(
     // what the story uses, simplified and packed; content-hashed names.
     let plan = story.clone();
     let mut written: BTreeMap<Vec<u8>, String> = BTreeMap::new();
-    for layer in &mut story.layers {
+    for (i, layer) in story.layers.iter_mut().enumerate() {
         let url = layer.source.url().to_string();
         if is_remote(&url) {
             continue;
         }
-        let mut data = load_layer_data(layer, dir).map_err(|p| anyhow::anyhow!(p.message))?;
+        let mut data = match checked.get_mut(i).and_then(Option::take) {
+            Some(d) => d,
+            None => load_layer_data(layer, dir).map_err(|p| anyhow::anyhow!(p.message))?,
+        };
         let raw = data_size(dir, layer);
         let report = pack::prepare(&plan, layer, &mut data.dataset);
         let bytes = write_packed(&data.dataset, 1_000_000);

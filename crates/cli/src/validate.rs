@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use twinstory_story::{
-    check_assets, load_layer_data, parse_story, render_diagnostics, DataSheet, Severity,
+    check_assets, load_layer_data, parse_story, render_diagnostics, DataSheet, ParsedStory,
+    Severity,
 };
 
 /// How diagnostics are printed.
@@ -50,7 +51,7 @@ pub fn run(path: &Path, format: Format, deny_warnings: bool, verbose: bool) -> R
             );
             if verbose {
                 if let Some(story) = &parsed.story {
-                    print_data_sheets(story, base);
+                    print_data_sheets(story, &parsed, base);
                 }
             }
             if errors == 0 && warnings == 0 {
@@ -77,8 +78,8 @@ pub fn run(path: &Path, format: Format, deny_warnings: bool, verbose: bool) -> R
 
 /// Per layer: where the data comes from, its licence, what it holds, and
 /// what each join matched (rows and features on both sides).
-fn print_data_sheets(story: &twinstory_model::Story, base: &Path) {
-    for layer in &story.layers {
+fn print_data_sheets(story: &twinstory_model::Story, parsed: &ParsedStory, base: &Path) {
+    for (i, layer) in story.layers.iter().enumerate() {
         let title = layer.title.as_deref().unwrap_or(&layer.id);
         eprintln!("\nlayer `{}` ({title})", layer.id);
         eprintln!("  source: {}", layer.source.url());
@@ -90,12 +91,20 @@ fn print_data_sheets(story: &twinstory_model::Story, base: &Path) {
             eprintln!("  (read by the player when the story plays; not checked here)");
             continue;
         }
-        let data = match load_layer_data(layer, base) {
-            Ok(d) => d,
-            Err(p) => {
-                eprintln!("  cannot be read: {}", p.message);
-                continue;
-            }
+        // Read by `check_assets` already; read again only to say why not.
+        let owned;
+        let data = match parsed.layer_data(i) {
+            Some(d) => d,
+            None => match load_layer_data(layer, base) {
+                Ok(d) => {
+                    owned = d;
+                    &owned
+                }
+                Err(p) => {
+                    eprintln!("  cannot be read: {}", p.message);
+                    continue;
+                }
+            },
         };
         for (table, report) in &data.joins {
             let join = layer.join.iter().find(|j| &j.table == table);

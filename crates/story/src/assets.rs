@@ -40,6 +40,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
     };
     let mut bounds: Option<Rect<f64>> = None;
     let mut all_read = true;
+    let mut loaded: Vec<Option<LayerData>> = vec![None; story.layers.len()];
     for (i, layer) in story.layers.iter().enumerate() {
         let url = layer.source.url();
         let pos = parsed.spans.layer_url.get(i).copied().unwrap_or_default();
@@ -67,10 +68,8 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             LayerPart::Compute(c) => compute_pos.and_then(|p| p.get(c)).copied().unwrap_or(pos),
         };
         match load_layer_data(layer, base_dir) {
-            Ok(LayerData {
-                dataset: data,
-                joins,
-            }) => {
+            Ok(read) => {
+                let (data, joins) = (&read.dataset, &read.joins);
                 for w in data
                     .warnings
                     .iter()
@@ -126,6 +125,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                         });
                     }
                 }
+                loaded[i] = Some(read);
             }
             Err(problem) => {
                 all_read = false;
@@ -186,6 +186,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             }
         }
     }
+    parsed.layer_data = loaded;
     parsed.diagnostics.extend(sink.diags);
     parsed
         .diagnostics

@@ -64,6 +64,22 @@ pub struct ParsedStory {
     pub assets: Vec<Asset>,
     /// Positions that later checks ([`check_assets`]) point at.
     spans: Spans,
+    /// Per layer (story order): its data as [`check_assets`] read it, so
+    /// that the build and `validate --verbose` do not read it again.
+    layer_data: Vec<Option<LayerData>>,
+}
+
+impl ParsedStory {
+    /// Layer `i`'s data as [`check_assets`] read it (local files only;
+    /// `None` before the check, for servers and for data with errors).
+    pub fn layer_data(&self, i: usize) -> Option<&LayerData> {
+        self.layer_data.get(i).and_then(Option::as_ref)
+    }
+
+    /// Takes the data [`check_assets`] read, one entry per layer.
+    pub fn take_layer_data(&mut self) -> Vec<Option<LayerData>> {
+        std::mem::take(&mut self.layer_data)
+    }
 }
 
 /// Positions kept from parsing for [`check_assets`].

@@ -31,6 +31,7 @@ pub fn parse_story(file_display: &str, source: &[u8]) -> ParsedStory {
         diagnostics,
         assets,
         spans,
+        layer_data: Vec::new(),
     }
 }
 
