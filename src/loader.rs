@@ -48,42 +48,35 @@ const TIMEOUT_MS: i32 = 30_000;
 /// Fetches and parses one layer's data.
 pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, String> {
     let url = resolve_url(layer.source.url(), story_url)?;
-    if let Source::OgcApiFeatures {
-        bbox,
-        limit,
-        max_features,
-        ..
-    } = &layer.source
-    {
-        return load_ogc_api_features(&url, *bbox, *limit, *max_features).await;
-    }
-    if let Source::Wfs {
-        type_name,
-        format,
-        bbox,
-        limit,
-        max_features,
-        ..
-    } = &layer.source
-    {
-        return load_wfs(&url, type_name, format, *bbox, *limit, *max_features).await;
-    }
-    if let Source::Sensorthings {
-        datastreams,
-        max_features,
-        ..
-    } = &layer.source
-    {
-        return load_sensorthings(&url, datastreams.as_deref(), *max_features).await;
-    }
-    let bytes = fetch_bytes(&url).await?;
     let name = layer.source.url();
     let parsed = match &layer.source {
-        Source::Geojson { .. } => twinstory_data::read_geojson(name, &bytes),
+        // Services: read page by page.
+        Source::OgcApiFeatures {
+            bbox,
+            limit,
+            max_features,
+            ..
+        } => return load_ogc_api_features(&url, *bbox, *limit, *max_features).await,
+        Source::Wfs {
+            type_name,
+            format,
+            bbox,
+            limit,
+            max_features,
+            ..
+        } => return load_wfs(&url, type_name, format, *bbox, *limit, *max_features).await,
+        Source::Sensorthings {
+            datastreams,
+            max_features,
+            ..
+        } => return load_sensorthings(&url, datastreams.as_deref(), *max_features).await,
+        // Files: read whole.
+        Source::Geojson { .. } => twinstory_data::read_geojson(name, &fetch_bytes(&url).await?),
         // Built stories have it packed; unbuilt ones convert it with the
         // author module, so the Overpass reader stays out of the player.
         Source::Overpass { .. } => {
-            let geojson = crate::author::overpass_to_geojson(&url, &bytes).await?;
+            let geojson =
+                crate::author::overpass_to_geojson(&url, &fetch_bytes(&url).await?).await?;
             twinstory_data::read_geojson(name, geojson.as_bytes())
         }
         Source::Csv {
@@ -97,23 +90,11 @@ pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, Strin
                 lon: lon.clone(),
                 delimiter: *delimiter,
             };
-            twinstory_data::read_csv_points(name, &bytes, &opts)
+            twinstory_data::read_csv_points(name, &fetch_bytes(&url).await?, &opts)
         }
-        Source::Packed { .. } => twinstory_data::read_packed(name, &bytes),
-        Source::OgcApiFeatures { .. } | Source::Sensorthings { .. } | Source::Wfs { .. } => {
-            unreachable_source()
-        }
+        Source::Packed { .. } => twinstory_data::read_packed(name, &fetch_bytes(&url).await?),
     };
     parsed.map_err(|e| e.to_string())
-}
-
-fn unreachable_source() -> Result<Dataset, twinstory_data::DataError> {
-    Err(twinstory_data::DataError::new(
-        "story.json",
-        None,
-        "this source is read page by page",
-        None,
-    ))
 }
 
 /// Reads an OGC API – Features collection: `{collection}/items` page by page,

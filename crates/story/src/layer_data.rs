@@ -54,15 +54,7 @@ pub struct LayerProblem {
 pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, LayerProblem> {
     let url = layer.source.url();
     if layer.source.is_service() {
-        return Err(LayerProblem {
-            part: LayerPart::Source,
-            code: "E0063",
-            message: format!(
-                "layer `{}` is read from a server while the story plays, not from a file",
-                layer.id
-            ),
-            hint: Some("joins and computed fields need a file beside story.md".into()),
-        });
+        return Err(read_by_player(layer));
     }
     let bytes = read_file(base_dir, url).map_err(|hint| LayerProblem {
         part: LayerPart::Source,
@@ -91,15 +83,7 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
         }
         Source::Packed { .. } => twinstory_data::read_packed(url, &bytes),
         Source::OgcApiFeatures { .. } | Source::Sensorthings { .. } | Source::Wfs { .. } => {
-            return Err(LayerProblem {
-                part: LayerPart::Source,
-                code: "E0063",
-                message: format!(
-                    "layer `{}` is read from a server while the story plays, not from a file",
-                    layer.id
-                ),
-                hint: Some("joins and computed fields need a file beside story.md".into()),
-            })
+            return Err(read_by_player(layer))
         }
     };
     let mut dataset = read.map_err(|e| LayerProblem {
@@ -244,6 +228,19 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
         }
     }
     Ok(LayerData { dataset, joins })
+}
+
+/// A service is read by the player while the story plays, never here.
+fn read_by_player(layer: &Layer) -> LayerProblem {
+    LayerProblem {
+        part: LayerPart::Source,
+        code: "E0063",
+        message: format!(
+            "layer `{}` is read from a server while the story plays, not from a file",
+            layer.id
+        ),
+        hint: Some("joins and computed fields need a file beside story.md".into()),
+    }
 }
 
 fn number(v: f64) -> Value {
