@@ -17,6 +17,7 @@
 //! - `overpass`: Overpass API JSON, multipolygons assembled from member ways.
 //! - `sensorthings`: OGC SensorThings Things with their latest observations.
 //! - `packed`: the compact layer format `twinstory build` writes for the player.
+//! - `write`: features back to GeoJSON (RFC 7946 winding, rounded coordinates).
 //! - `join`, `stadtteil`, `expression`: joining tables onto features (by key,
 //!   or Stadtteil by name), the [`JoinReport`], computed fields.
 //!
