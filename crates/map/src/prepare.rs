@@ -33,6 +33,11 @@ pub struct PreparedLayer {
     pub rings: Vec<(u32, u32)>,
     /// Vertices of all rings and lines, in world units.
     pub coords: Vec<[f64; 2]>,
+    /// Per vertex of `coords`: the simplification tolerance (world units)
+    /// up to which Douglas–Peucker keeps it; ring ends and anchors are
+    /// infinite. Keeping the vertices whose value is at least the tolerance
+    /// of the current zoom gives that zoom's simplified shape in one pass.
+    pub importance: Vec<f32>,
     /// Point positions in world units.
     pub points: Vec<[f64; 2]>,
     /// Feature index of each point.
@@ -66,7 +71,27 @@ impl PreparedLayer {
             }
         }
         layer.lonlat_bounds = bounds.finish();
+        layer.importance = vec![0.0; layer.coords.len()];
+        let mut stack = Vec::new();
+        for &(s, e) in &layer.rings {
+            let (s, e) = (s as usize, e as usize);
+            vertex_importance(&layer.coords[s..e], &mut layer.importance[s..e], &mut stack);
+        }
         layer
+    }
+
+    /// The rings of a shape with the per-vertex simplification tolerances.
+    pub fn shape_rings_with_importance(
+        &self,
+        shape: &Shape,
+    ) -> impl Iterator<Item = (&[[f64; 2]], &[f32])> {
+        let first = shape.first_ring as usize;
+        self.rings[first..first + shape.ring_count as usize]
+            .iter()
+            .map(|&(s, e)| {
+                let r = s as usize..e as usize;
+                (&self.coords[r.clone()], &self.importance[r])
+            })
     }
 
     /// True when the layer has nothing to draw.
@@ -187,6 +212,66 @@ impl PreparedLayer {
     }
 }
 
+/// Douglas–Peucker importance of each vertex of a line or ring: the largest
+/// tolerance at which the vertex survives. A vertex's value never exceeds
+/// that of the vertex that split its range, so filtering by one tolerance
+/// gives exactly the Douglas–Peucker result for it. The first and last
+/// vertices (and, for rings, the vertex farthest from the first, so that a
+/// ring keeps an area) are always kept.
+fn vertex_importance(coords: &[[f64; 2]], out: &mut [f32], stack: &mut Vec<(usize, usize, f32)>) {
+    let n = coords.len();
+    if n == 0 {
+        return;
+    }
+    out[0] = f32::INFINITY;
+    out[n - 1] = f32::INFINITY;
+    if n < 3 {
+        return;
+    }
+    // Second anchor: the vertex farthest from the first.
+    let a = coords[0];
+    let far = (1..n - 1)
+        .max_by(|&i, &j| dist2(coords[i], a).total_cmp(&dist2(coords[j], a)))
+        .unwrap_or(1);
+    out[far] = f32::INFINITY;
+    stack.clear();
+    stack.push((0, far, f32::INFINITY));
+    stack.push((far, n - 1, f32::INFINITY));
+    while let Some((i, j, cap)) = stack.pop() {
+        if j <= i + 1 {
+            continue;
+        }
+        let (mut best, mut best_d) = (i + 1, -1.0f64);
+        for (k, c) in coords.iter().enumerate().take(j).skip(i + 1) {
+            let d = segment_dist2(*c, coords[i], coords[j]);
+            if d > best_d {
+                best = k;
+                best_d = d;
+            }
+        }
+        let v = (best_d.sqrt() as f32).min(cap);
+        out[best] = v;
+        stack.push((i, best, v));
+        stack.push((best, j, v));
+    }
+}
+
+fn dist2(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
+}
+
+/// Squared distance from `p` to the segment `a`–`b`.
+fn segment_dist2(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    dist2(p, [a[0] + t * dx, a[1] + t * dy])
+}
+
 const EMPTY_BBOX: [f64; 4] = [
     f64::INFINITY,
     f64::INFINITY,
@@ -264,6 +349,43 @@ mod tests {
         );
         assert_eq!(layer.points.len(), 2);
         assert_eq!(layer.point_feature, vec![0, 2]);
+    }
+
+    #[test]
+    fn importance_filters_like_douglas_peucker() {
+        // A line with a 1-unit bump and a 0.1-unit wiggle.
+        let ls = LineString::from(vec![
+            (0.0, 0.0),
+            (1.0, 0.1),
+            (2.0, 0.0),
+            (3.0, 1.0),
+            (4.0, 0.0),
+        ]);
+        let g = Geometry::LineString(ls);
+        let layer = PreparedLayer::from_geometries([Some(&g)]);
+        let imp = &layer.importance;
+        assert_eq!(imp.len(), 5);
+        assert!(imp[0].is_infinite() && imp[4].is_infinite());
+        // The bump outlives the wiggle; nothing outlives the vertex that split its range.
+        let world = |i: usize| layer.coords[i];
+        assert!(imp[3] > imp[1], "{imp:?}");
+        assert!(imp[2] <= imp[3] || imp[2].is_infinite());
+        // Filtering at a tolerance between the two keeps the bump, drops the wiggle.
+        let tol = (imp[1] + imp[3]) / 2.0;
+        let kept: Vec<_> = (0..5).filter(|&i| imp[i] >= tol).collect();
+        assert!(kept.contains(&3) && !kept.contains(&1), "{kept:?}");
+        let _ = world;
+    }
+
+    #[test]
+    fn rings_keep_three_anchors_at_any_tolerance() {
+        let p = polygon!(
+            exterior: [(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0), (x: 0.0, y: 0.0)],
+            interiors: [],
+        );
+        let layer = PreparedLayer::from_geometries([Some(&Geometry::Polygon(p))]);
+        let kept = layer.importance.iter().filter(|v| v.is_infinite()).count();
+        assert!(kept >= 3, "{:?}", layer.importance);
     }
 
     #[test]

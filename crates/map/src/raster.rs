@@ -55,9 +55,24 @@ pub struct Framebuffer {
     height: u32,
     pixels: Vec<u32>,
     acc: Vec<f32>,
+    /// Per row: the first and last accumulation column an edge touched.
     spans: Vec<(u32, u32)>,
+    /// Per row: one bit per [`BLOCK`] columns an edge touched. Columns of
+    /// untouched blocks hold no coverage change, so resolving skips them
+    /// or fills them with one colour (polygon interiors).
+    blocks: Vec<u64>,
+    /// `u64` words of `blocks` per row.
+    block_words: usize,
+    /// Stroke coverage per pixel (0–255), the union of a stroke's segments.
+    line_cov: Vec<u8>,
+    /// Pixels with non-zero `line_cov`, in the order they were first touched.
+    line_touched: Vec<u32>,
     stamp: Stamp,
 }
+
+/// Columns per entry of the touched-block bitmask.
+const BLOCK_SHIFT: u32 = 4;
+const BLOCK: usize = 1 << BLOCK_SHIFT;
 
 #[derive(Debug, Clone, Default)]
 struct Stamp {
@@ -65,6 +80,8 @@ struct Stamp {
     size: i32,
     /// Per pixel: premultiplied colour (0–255) and alpha (0–256), row-major over `size²`.
     cells: Vec<[u16; 4]>,
+    /// Per row: the columns `lo..hi` with any coverage.
+    rows: Vec<(u16, u16)>,
 }
 
 const EMPTY_SPAN: (u32, u32) = (u32::MAX, 0);
@@ -85,8 +102,13 @@ impl Framebuffer {
         self.width = width;
         self.height = height;
         self.pixels = vec![0; width as usize * height as usize];
-        self.acc = vec![0.0; (width as usize + 2) * height as usize];
+        let stride = width as usize + 2;
+        self.acc = vec![0.0; stride * height as usize];
         self.spans = vec![EMPTY_SPAN; height as usize];
+        self.block_words = stride.div_ceil(BLOCK).div_ceil(64);
+        self.blocks = vec![0; self.block_words * height as usize];
+        self.line_cov = vec![0; width as usize * height as usize];
+        self.line_touched.clear();
     }
 
     /// Width in device pixels.
@@ -134,9 +156,9 @@ impl Framebuffer {
                         (*width, *color)
                     };
                     for p in &list.paths[paths.clone()] {
-                        self.accumulate_stroke(list.path_verts(p), p.closed, w * 0.5);
+                        self.stroke_path(list.path_verts(p), p.closed, w * 0.5);
                     }
-                    self.resolve(color);
+                    self.resolve_strokes(color);
                 }
                 DrawCommand::Points {
                     fill,
@@ -161,29 +183,99 @@ impl Framebuffer {
         }
     }
 
-    fn accumulate_stroke(&mut self, verts: &[[f32; 2]], closed: bool, half: f32) {
+    /// Adds a path's segments to the stroke coverage. Each segment covers
+    /// the pixels within `half` of it (round caps and joins); overlapping
+    /// segments take the larger coverage, so joins are not drawn twice.
+    fn stroke_path(&mut self, verts: &[[f32; 2]], closed: bool, half: f32) {
         let n = verts.len();
-        let segs = if closed { n } else { n - 1 };
+        let segs = if closed { n } else { n.saturating_sub(1) };
         for i in 0..segs {
-            let p = verts[i];
-            let q = verts[(i + 1) % n];
-            let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
-            let len = (dx * dx + dy * dy).sqrt();
-            if len < 1e-6 {
-                continue;
-            }
-            // Extend each segment by half the width so joins have no notch.
-            let (ux, uy) = (dx / len * half, dy / len * half);
-            let (nx, ny) = (-uy, ux);
-            let a = [p[0] - ux + nx, p[1] - uy + ny];
-            let b = [q[0] + ux + nx, q[1] + uy + ny];
-            let c = [q[0] + ux - nx, q[1] + uy - ny];
-            let d = [p[0] - ux - nx, p[1] - uy - ny];
-            self.line(a, b);
-            self.line(b, c);
-            self.line(c, d);
-            self.line(d, a);
+            self.stroke_segment(verts[i], verts[(i + 1) % n], half);
         }
+    }
+
+    fn stroke_segment(&mut self, a: [f32; 2], b: [f32; 2], half: f32) {
+        if !(a[0].is_finite() && a[1].is_finite() && b[0].is_finite() && b[1].is_finite()) {
+            return;
+        }
+        let (w, h) = (self.width as i32, self.height as i32);
+        // Pixel centres further than this from the segment get no coverage.
+        let reach = half + 0.5;
+        // Cull segments whose box misses the canvas.
+        if a[0].max(b[0]) + reach < 0.0
+            || a[1].max(b[1]) + reach < 0.0
+            || a[0].min(b[0]) - reach > w as f32
+            || a[1].min(b[1]) - reach > h as f32
+        {
+            return;
+        }
+        // Walk the major axis; `(u, v)` are (x, y) or (y, x).
+        let major_x = (b[0] - a[0]).abs() >= (b[1] - a[1]).abs();
+        let (au, av, bu, bv, ulim, vlim) = if major_x {
+            (a[0], a[1], b[0], b[1], w, h)
+        } else {
+            (a[1], a[0], b[1], b[0], h, w)
+        };
+        let (du, dv) = (bu - au, bv - av);
+        let len2 = du * du + dv * dv;
+        let slope = if du.abs() > 1e-6 { dv / du } else { 0.0 };
+        let u0 = ((au.min(bu) - reach - 0.5).floor() as i32).max(0);
+        let u1 = ((au.max(bu) + reach - 0.5).ceil() as i32).min(ulim - 1);
+        let (vmin, vmax) = (av.min(bv), av.max(bv));
+        for u in u0..=u1 {
+            let uc = u as f32 + 0.5;
+            // The segment's centre line at this column, kept within its ends.
+            let vc = (av + (uc - au) * slope).clamp(vmin, vmax);
+            let v0 = ((vc - reach - 0.5).floor() as i32).max(0);
+            let v1 = ((vc + reach - 0.5).ceil() as i32).min(vlim - 1);
+            for v in v0..=v1 {
+                let vcf = v as f32 + 0.5;
+                // Distance from the pixel centre to the segment.
+                let (pu, pv) = (uc - au, vcf - av);
+                let t = if len2 > 1e-12 {
+                    ((pu * du + pv * dv) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let (eu, ev) = (pu - t * du, pv - t * dv);
+                let dist = (eu * eu + ev * ev).sqrt();
+                let cov = half + 0.5 - dist;
+                if cov <= 0.0 {
+                    continue;
+                }
+                let c = (cov.min(1.0) * 255.0) as u8;
+                let idx = if major_x {
+                    v as usize * w as usize + u as usize
+                } else {
+                    u as usize * w as usize + v as usize
+                };
+                let cell = &mut self.line_cov[idx];
+                if *cell == 0 {
+                    self.line_touched.push(idx as u32);
+                }
+                *cell = (*cell).max(c);
+            }
+        }
+    }
+
+    /// Paints the accumulated stroke coverage in one colour and clears it.
+    fn resolve_strokes(&mut self, color: Rgba) {
+        let alpha = color.a as u32;
+        let (cr, cg, cb) = (color.r as u32, color.g as u32, color.b as u32);
+        let solid = color.pack() | 0xff00_0000;
+        for &idx in &self.line_touched {
+            let cell = &mut self.line_cov[idx as usize];
+            // Coverage × alpha in 0–256.
+            let a = (*cell as u32 * alpha + 127) / 254;
+            *cell = 0;
+            let px = &mut self.pixels[idx as usize];
+            if a >= 256 {
+                *px = solid;
+            } else if a > 0 {
+                *px = blend(*px, cr, cg, cb, a);
+            }
+        }
+        self.line_touched.clear();
     }
 
     /// Adds the signed coverage of one edge to the accumulation buffer.
@@ -261,14 +353,29 @@ impl Framebuffer {
         let s = &mut self.spans[y];
         s.0 = s.0.min(x0 as u32);
         s.1 = s.1.max(x1 as u32);
+        let row = &mut self.blocks[y * self.block_words..(y + 1) * self.block_words];
+        let (b0, b1) = (x0 >> BLOCK_SHIFT, x1 >> BLOCK_SHIFT);
+        if b0 == b1 {
+            row[b0 >> 6] |= 1 << (b0 & 63);
+        } else {
+            for b in b0..=b1 {
+                row[b >> 6] |= 1 << (b & 63);
+            }
+        }
     }
 
     /// Turns accumulated coverage into colour and clears the buffer.
+    ///
+    /// Walks each touched row block by block: blocks an edge touched are
+    /// resolved pixel by pixel; in the others the running coverage sum is
+    /// constant, so they are skipped (outside) or filled in one go (inside).
     fn resolve(&mut self, color: Rgba) {
         let stride = self.width as usize + 2;
         let w = self.width as usize;
         let alpha = color.a as f32 / 255.0;
         let (cr, cg, cb) = (color.r as u32, color.g as u32, color.b as u32);
+        let solid = color.pack() | 0xff00_0000;
+        let words = self.block_words;
         for y in 0..self.height as usize {
             let (s0, s1) = self.spans[y];
             if s0 > s1 {
@@ -276,22 +383,52 @@ impl Framebuffer {
             }
             self.spans[y] = EMPTY_SPAN;
             let row = y * stride;
+            let pixels = &mut self.pixels[y * w..(y + 1) * w];
+            let acc = &mut self.acc[row..row + stride];
+            let bits = &mut self.blocks[y * words..(y + 1) * words];
             let mut sum = 0.0f32;
-            for x in s0 as usize..=(s1 as usize).min(stride - 1) {
-                sum += self.acc[row + x];
-                self.acc[row + x] = 0.0;
-                if x >= w {
-                    continue;
-                }
-                let cov = sum.abs().min(1.0) * alpha;
-                if cov < 1.0 / 512.0 {
-                    continue;
-                }
-                let px = &mut self.pixels[y * w + x];
-                if cov >= 0.998 {
-                    *px = color.pack() | 0xff00_0000;
+            let (b0, b1) = (
+                s0 as usize >> BLOCK_SHIFT,
+                (s1 as usize).min(stride - 1) >> BLOCK_SHIFT,
+            );
+            for b in b0..=b1 {
+                let x0 = b << BLOCK_SHIFT;
+                let word = &mut bits[b >> 6];
+                let bit = 1u64 << (b & 63);
+                if *word & bit != 0 {
+                    *word &= !bit;
+                    let x1 = (x0 + BLOCK).min(stride);
+                    for x in x0..x1 {
+                        sum += acc[x];
+                        acc[x] = 0.0;
+                        if x >= w {
+                            continue;
+                        }
+                        let cov = sum.abs().min(1.0) * alpha;
+                        if cov < 1.0 / 512.0 {
+                            continue;
+                        }
+                        let px = &mut pixels[x];
+                        *px = if cov >= 0.998 {
+                            solid
+                        } else {
+                            blend(*px, cr, cg, cb, (cov * 256.0) as u32)
+                        };
+                    }
                 } else {
-                    *px = blend(*px, cr, cg, cb, (cov * 256.0) as u32);
+                    let cov = sum.abs().min(1.0) * alpha;
+                    if cov < 1.0 / 512.0 || x0 >= w {
+                        continue;
+                    }
+                    let run = &mut pixels[x0..(x0 + BLOCK).min(w)];
+                    if cov >= 0.998 {
+                        run.fill(solid);
+                    } else {
+                        let a = (cov * 256.0) as u32;
+                        for px in run {
+                            *px = blend(*px, cr, cg, cb, a);
+                        }
+                    }
                 }
             }
         }
@@ -339,14 +476,43 @@ impl Framebuffer {
                 ]);
             }
         }
-        self.stamp = Stamp { key, size, cells };
+        let rows = cells
+            .chunks(size as usize)
+            .map(|row| {
+                let lo = row.iter().position(|c| c[3] > 0).unwrap_or(0);
+                let hi = row.iter().rposition(|c| c[3] > 0).map_or(lo, |i| i + 1);
+                (lo as u16, hi as u16)
+            })
+            .collect();
+        self.stamp = Stamp {
+            key,
+            size,
+            cells,
+            rows,
+        };
     }
 
     fn stamp_at(&mut self, [x, y]: [f32; 2]) {
         let size = self.stamp.size;
-        let x0 = (x - size as f32 / 2.0).round() as i32;
-        let y0 = (y - size as f32 / 2.0).round() as i32;
+        let half = size as f32 / 2.0;
+        // floor(v + 0.5) rounds without a library call in wasm.
+        let x0 = (x - half + 0.5).floor() as i32;
+        let y0 = (y - half + 0.5).floor() as i32;
         let (w, h) = (self.width as i32, self.height as i32);
+        if x0 >= 0 && y0 >= 0 && x0 + size <= w && y0 + size <= h {
+            // Wholly inside: rows of the stamp onto rows of the canvas.
+            let (w, size) = (w as usize, size as usize);
+            let base = y0 as usize * w + x0 as usize;
+            for (j, &(lo, hi)) in self.stamp.rows.iter().enumerate() {
+                let (lo, hi) = (lo as usize, hi as usize);
+                let cells = &self.stamp.cells[j * size + lo..j * size + hi];
+                let dst = &mut self.pixels[base + j * w + lo..base + j * w + hi];
+                for (d, c) in dst.iter_mut().zip(cells) {
+                    *d = stamp_pixel(*d, *c);
+                }
+            }
+            return;
+        }
         for j in 0..size {
             let py = y0 + j;
             if py < 0 || py >= h {
@@ -357,21 +523,26 @@ impl Framebuffer {
                 if px < 0 || px >= w {
                     continue;
                 }
-                let [r, g, b, a] = self.stamp.cells[(j * size + i) as usize];
-                if a == 0 {
-                    continue;
-                }
+                let c = self.stamp.cells[(j * size + i) as usize];
                 let dst = &mut self.pixels[(py * w + px) as usize];
-                if a >= 256 {
-                    *dst = u32::from_le_bytes([r as u8, g as u8, b as u8, 255]);
-                } else {
-                    let [dr, dg, db, _] = dst.to_le_bytes();
-                    let inv = 256 - a as u32;
-                    let mix = |s: u16, d: u8| ((s as u32 + ((d as u32 * inv) >> 8)).min(255)) as u8;
-                    *dst = u32::from_le_bytes([mix(r, dr), mix(g, dg), mix(b, db), 255]);
-                }
+                *dst = stamp_pixel(*dst, c);
             }
         }
+    }
+}
+
+/// One stamp cell (premultiplied colour, alpha 0–256) over a pixel.
+#[inline(always)]
+fn stamp_pixel(dst: u32, [r, g, b, a]: [u16; 4]) -> u32 {
+    if a == 0 {
+        dst
+    } else if a >= 256 {
+        u32::from_le_bytes([r as u8, g as u8, b as u8, 255])
+    } else {
+        let [dr, dg, db, _] = dst.to_le_bytes();
+        let inv = 256 - a as u32;
+        let mix = |s: u16, d: u8| ((s as u32 + ((d as u32 * inv) >> 8)).min(255)) as u8;
+        u32::from_le_bytes([mix(r, dr), mix(g, dg), mix(b, db), 255])
     }
 }
 
