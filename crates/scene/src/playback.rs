@@ -241,6 +241,13 @@ impl Playback {
         list: &mut DrawList,
         fb: &mut Framebuffer,
     ) {
+        self.render_list(scene, viewport, list);
+        fb.paint(list);
+    }
+
+    /// Builds the draw list for the current state (what [`Self::render`]
+    /// paints).
+    pub fn render_list(&self, scene: &Scene, viewport: &Viewport, list: &mut DrawList) {
         let transform = Transform::new(&self.camera, viewport);
         list.build(
             scene
@@ -252,6 +259,5 @@ impl Playback {
             viewport,
             to_rgba(scene.story.theme.map_background),
         );
-        fb.paint(list);
     }
 }
