@@ -13,6 +13,7 @@
 // (default: the real Hamburg story, then synthetic stories with 100,000 and
 // 1,000,000 points; --timeout limits each MapLibre phase, default 180 s).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { ROOT, startServer, launch } from './lib.mjs';
@@ -108,6 +109,8 @@ const player = path.join(ROOT, 'target/player');
 const gz = (f) => zlib.gzipSync(fs.readFileSync(path.join(player, f)), { level: 9 }).length;
 const wasmGz = gz('twinstory_player_bg.wasm');
 const jsGz = gz('twinstory_player.js');
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+console.log(`load average (1 / 5 / 15 min): ${load()} on ${os.cpus().length} CPUs`);
 console.log(`player transfer (gzip -9): wasm ${wasmGz} B + JS ${jsGz} B = ${wasmGz + jsGz} B`);
 const ml = withMaplibre ? maplibreInfo() : null;
 if (ml) console.log(`MapLibre GL JS ${ml.version} transfer (gzip -9): maplibre-gl.js ${ml.jsGz} B + CSS ${ml.cssGz} B = ${ml.jsGz + ml.cssGz} B (plus the GeoJSON as given)`);
@@ -212,7 +215,9 @@ await browser.close();
 if (ml) {
   // Side by side: one block per data set.
   const pad = (s, n) => String(s).padEnd(n);
-  console.log(`\nComparison (ms; Chromium with ${'--use-angle=swiftshader'}, 1280x800, DPR 1; screenshots in target/bench-screenshots/)`);
+  console.log(`\nComparison (ms; Chromium with --use-angle=swiftshader, 1280x800, DPR 1; screenshots in target/bench-screenshots/;`);
+  console.log(`load average now ${load()}). "drawn frame interval": time between animation frames in which the map drew`);
+  console.log(`(twinstory's frame counter, MapLibre's 'render' event) while going through every step.`);
   for (const r of summary) {
     console.log(`\n${r.label}; first step shows: ${r.shows}`);
     console.log(`  ${pad('', 30)}${pad('twinstory', 14)}MapLibre GL JS ${ml.version}`);
