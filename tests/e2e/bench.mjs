@@ -3,17 +3,32 @@
 //  - time from navigation to the first step fully drawn,
 //  - frame times (p50 / p95 / max) of the paint work during a scripted scroll,
 //    and the frame intervals the page actually achieved,
-//  - the player's transfer size (wasm + JS, gzip).
-// Usage: node bench.mjs [--points N ...]   (default: the real Hamburg story,
-// then synthetic stories with 100,000 and 1,000,000 points)
+//  - the player's transfer size (wasm + JS, gzip),
+// and the same for a MapLibre GL JS page showing the first step's data at
+// the same camera (bench-maplibre.mjs), side by side. Both run in one
+// Chromium with WebGL on SwiftShader (lib.mjs WEBGL_ARGS).
+// Needs target/release/twinstory and target/player (./scripts/test.sh or
+// `cargo build --release -p twinstory-cli && ./scripts/build-player.sh`).
+// Usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS]
+// (default: the real Hamburg story, then synthetic stories with 100,000 and
+// 1,000,000 points; --timeout limits each MapLibre phase, default 180 s).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { ROOT, startServer, launch } from './lib.mjs';
+import { maplibreData, maplibreInfo, runMaplibre } from './bench-maplibre.mjs';
 
 const args = process.argv.slice(2);
 const sizes = [];
-for (let i = 0; i < args.length; i++) if (args[i] === '--points') sizes.push(Number(args[++i]));
+let withMaplibre = true;
+let timeoutS = 180;
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--points') sizes.push(Number(args[++i]));
+  else if (args[i] === '--no-maplibre') withMaplibre = false;
+  else if (args[i] === '--timeout') timeoutS = Number(args[++i]);
+  else throw new Error(`unknown argument ${args[i]}; usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS]`);
+}
 const runs = sizes.length ? sizes.map((n) => ({ points: n })) : [{ points: 0 }, { points: 100_000 }, { points: 1_000_000 }];
 
 function pct(xs, p) {
@@ -27,12 +42,22 @@ function syntheticStory(n) {
   const story = path.join(dir, `points-${n}`);
   fs.mkdirSync(path.join(story, 'data'), { recursive: true });
   const csv = path.join(story, 'data', 'points.csv');
-  if (!fs.existsSync(csv)) {
+  // mulberry32: exact 32-bit integer steps. (An LCG in doubles, as used
+  // before, lost precision and repeated after 7,912 distinct points.)
+  const generator = 'mulberry32 seed 42';
+  const marker = path.join(dir, 'generator.txt');
+  if (!fs.existsSync(csv) || !fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== generator) {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
     const lines = ['lat,lon'];
     for (let i = 0; i < n; i++) lines.push(`${(53.395 + rnd() * 0.3444).toFixed(6)},${(9.7301 + rnd() * 0.5952).toFixed(6)}`);
     fs.writeFileSync(csv, lines.join('\n') + '\n');
+    fs.writeFileSync(marker, generator);
   }
   fs.copyFileSync(path.join(ROOT, 'stories/spielplaetze/data/quarters.geojson'), path.join(story, 'data', 'quarters.geojson'));
   fs.writeFileSync(path.join(story, 'story.md'), `---
@@ -77,39 +102,132 @@ Und wieder hinaus.
   return { dir, slug: `points-${n}` };
 }
 
+for (const f of ['target/release/twinstory', 'target/player/twinstory_player_bg.wasm']) {
+  if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run ./scripts/test.sh once, or cargo build --release -p twinstory-cli && ./scripts/build-player.sh`);
+}
 const player = path.join(ROOT, 'target/player');
 const gz = (f) => zlib.gzipSync(fs.readFileSync(path.join(player, f)), { level: 9 }).length;
 const wasmGz = gz('twinstory_player_bg.wasm');
 const jsGz = gz('twinstory_player.js');
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+console.log(`load average (1 / 5 / 15 min): ${load()} on ${os.cpus().length} CPUs`);
 console.log(`player transfer (gzip -9): wasm ${wasmGz} B + JS ${jsGz} B = ${wasmGz + jsGz} B`);
+const ml = withMaplibre ? maplibreInfo() : null;
+if (ml) console.log(`MapLibre GL JS ${ml.version} transfer (gzip -9): maplibre-gl.js ${ml.jsGz} B + CSS ${ml.cssGz} B = ${ml.jsGz + ml.cssGz} B (plus the GeoJSON as given)`);
+const shots = path.join(ROOT, 'target', 'bench-screenshots');
+fs.mkdirSync(shots, { recursive: true });
 
-const browser = await launch();
+// Sets window.__firstDrawn = performance.now() in the first task that
+// wrote a frame (data-frames) after every layer had arrived (data-loading
+// 0) with the camera at rest: the moment the frame was put on the canvas.
+function watchFirstFrame() {
+  window.__firstDrawn = null;
+  let loaded = false;
+  const obs = new MutationObserver((records) => {
+    for (const r of records) {
+      const c = r.target;
+      if (r.attributeName === 'data-loading' && c.dataset.loading === '0') loaded = true;
+      if (r.attributeName === 'data-frames' && loaded && c.dataset.moving === 'false' && window.__firstDrawn === null) {
+        window.__firstDrawn = performance.now();
+        obs.disconnect();
+      }
+    }
+  });
+  obs.observe(document, { subtree: true, attributes: true, attributeFilter: ['data-loading', 'data-frames'] });
+}
+
+const parseCamera = (s) => { const [lon, lat, zoom, bearing] = s.split(',').map(Number); return { lon, lat, zoom, bearing }; };
+const ms = (x) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x >= 10 ? x.toFixed(0) : x.toFixed(1));
+const stats = (xs) => (xs.length ? [pct(xs, 50), pct(xs, 95), Math.max(...xs)] : [NaN, NaN, NaN]);
+
+const browser = await launch({ webgl: true });
+const summary = [];
 for (const run of runs) {
   const { dir, slug } = run.points ? syntheticStory(run.points) : { dir: path.join(ROOT, 'stories'), slug: 'spielplaetze' };
+  const label = run.points ? `${run.points.toLocaleString('en')} synthetic points + 181 quarters` : 'Hamburg (181 quarters, 608 playgrounds, 59 schools)';
   const server = await startServer(dir, ['--no-watch']);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  await page.addInitScript(watchFirstFrame);
   const t0 = Date.now();
   await page.goto(`${server.url}${slug}/`);
-  await page.waitForFunction(() => {
-    const c = document.querySelector('.ts-canvas');
-    return c && c.dataset.loading === '0' && c.dataset.moving === 'false' && Number(c.dataset.frames) > 0;
-  }, null, { timeout: 300_000 });
-  const firstDrawn = await page.evaluate(() => performance.now());
+  await page.waitForFunction(() => window.__firstDrawn !== null, null, { timeout: 300_000 });
   const wall = Date.now() - t0;
+  const firstDrawn = await page.evaluate(() => window.__firstDrawn);
+  const canvas = page.locator('.ts-canvas');
+  const cameras = [parseCamera(await canvas.getAttribute('data-camera'))];
+  const box = await canvas.evaluate((c) => ({ width: c.clientWidth, height: c.clientHeight }));
+  await page.screenshot({ path: path.join(shots, `${slug}-twinstory.png`) });
   // Scripted scroll through every step, waiting for each flight to end.
   const steps = await page.locator('.ts-step').count();
-  await page.evaluate(() => { window.__twinstory.frameMs.length = 0; window.__intervals = []; let last = performance.now(); const loop = (t) => { window.__intervals.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(loop); }; requestAnimationFrame(loop); });
+  // Every rAF interval, and those in which the map drew a frame (its frame
+  // counter moved): waiting for a step to settle adds idle frames at 16.7 ms.
+  await page.evaluate(() => {
+    window.__twinstory.frameMs.length = 0;
+    window.__intervals = [];
+    window.__drawing = [];
+    const c = document.querySelector('.ts-canvas');
+    let last = performance.now();
+    let drawn = c.dataset.frames;
+    const loop = (t) => {
+      window.__intervals.push(t - last);
+      if (c.dataset.frames !== drawn) window.__drawing.push(t - last);
+      drawn = c.dataset.frames;
+      last = t;
+      if (!window.__stop) requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
   for (let i = 1; i < steps; i++) {
     await page.evaluate((i) => { const el = document.querySelectorAll('.ts-step')[i]; window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - innerHeight * 0.4); }, i);
     await page.waitForFunction((i) => { const c = document.querySelector('.ts-canvas'); return c.dataset.activeStep === String(i) && c.dataset.moving === 'false'; }, i, { timeout: 300_000 });
+    cameras.push(parseCamera(await canvas.getAttribute('data-camera')));
   }
-  const { frames, intervals } = await page.evaluate(() => { window.__stop = true; return { frames: window.__twinstory.frameMs, intervals: window.__intervals.slice(2) }; });
-  const label = run.points ? `${run.points.toLocaleString('en')} synthetic points + 181 quarters` : 'Hamburg (181 quarters, 608 playgrounds, 59 schools)';
-  console.log(`\n${label}`);
-  console.log(`  first step drawn: ${firstDrawn.toFixed(0)} ms after navigation start (wall ${wall} ms)`);
-  console.log(`  paint per frame (ms): p50 ${pct(frames, 50).toFixed(1)} / p95 ${pct(frames, 95).toFixed(1)} / max ${Math.max(...frames).toFixed(1)} over ${frames.length} frames`);
-  console.log(`  frame interval (ms): p50 ${pct(intervals, 50).toFixed(1)} / p95 ${pct(intervals, 95).toFixed(1)} / max ${Math.max(...intervals).toFixed(1)}`);
+  const { frames, intervals, drawing } = await page.evaluate(() => { window.__stop = true; return { frames: window.__twinstory.frameMs, intervals: window.__intervals.slice(2), drawing: window.__drawing }; });
+  const story = await (await fetch(`${server.url}${slug}/story.json`)).json();
   await page.close();
   server.stop();
+
+  console.log(`\n${label}`);
+  console.log(`  twinstory: first step drawn ${firstDrawn.toFixed(0)} ms after navigation start (wall ${wall} ms), camera ${Object.values(cameras[0]).join(',')}, canvas ${box.width}x${box.height}`);
+  console.log(`  twinstory: paint per frame (ms): p50 ${pct(frames, 50).toFixed(1)} / p95 ${pct(frames, 95).toFixed(1)} / max ${Math.max(...frames).toFixed(1)} over ${frames.length} frames`);
+  console.log(`  twinstory: frame interval (ms): p50 ${pct(intervals, 50).toFixed(1)} / p95 ${pct(intervals, 95).toFixed(1)} / max ${Math.max(...intervals).toFixed(1)} over ${intervals.length} frames, ${steps} steps`);
+  console.log(`  twinstory: frame interval of drawn frames (ms): p50 ${pct(drawing, 50).toFixed(1)} / p95 ${pct(drawing, 95).toFixed(1)} / max ${Math.max(...drawing).toFixed(1)} over ${drawing.length} frames`);
+  const row = { label, shows: story.steps[0].show.map((s) => s.layer).join(', '), ts: { firstDrawn, paint: stats(frames), intervals: stats(intervals), drawing: stats(drawing) }, ml: null };
+  if (ml) {
+    const storyDir = path.join(dir, slug);
+    const { style, files } = maplibreData(storyDir, story, 0);
+    const r = await runMaplibre(browser, {
+      style, files, width: box.width, height: box.height, cameras,
+      transitions: story.steps.map((s) => s.transition ?? 'fly'), timeoutMs: timeoutS * 1000,
+      screenshot: path.join(shots, `${slug}-maplibre.png`),
+    });
+    row.ml = { firstDrawn: r.firstDrawn, intervals: stats(r.intervals), drawing: stats(r.drawing), n: r.drawing.length, error: r.error };
+    console.log(`  MapLibre: first step drawn ${r.firstDrawn === null ? '–' : `${r.firstDrawn.toFixed(0)} ms after navigation start`}${r.error ? ` (${r.error})` : ''}`);
+    if (r.intervals.length) {
+      console.log(`  MapLibre: frame interval (ms): p50 ${pct(r.intervals, 50).toFixed(1)} / p95 ${pct(r.intervals, 95).toFixed(1)} / max ${Math.max(...r.intervals).toFixed(1)} over ${r.intervals.length} frames`);
+      console.log(`  MapLibre: frame interval of drawn frames (ms): p50 ${pct(r.drawing, 50).toFixed(1)} / p95 ${pct(r.drawing, 95).toFixed(1)} / max ${Math.max(...r.drawing).toFixed(1)} over ${r.drawing.length} frames`);
+    }
+  }
+  summary.push(row);
 }
 await browser.close();
+
+if (ml) {
+  // Side by side: one block per data set.
+  const pad = (s, n) => String(s).padEnd(n);
+  console.log(`\nComparison (ms; Chromium with --use-angle=swiftshader, 1280x800, DPR 1; screenshots in target/bench-screenshots/;`);
+  console.log(`load average now ${load()}). "drawn frame interval": time between animation frames in which the map drew`);
+  console.log(`(twinstory's frame counter, MapLibre's 'render' event) while going through every step.`);
+  for (const r of summary) {
+    console.log(`\n${r.label}; first step shows: ${r.shows}`);
+    console.log(`  ${pad('', 30)}${pad('twinstory', 14)}MapLibre GL JS ${ml.version}`);
+    console.log(`  ${pad('first step drawn', 30)}${pad(ms(r.ts.firstDrawn), 14)}${r.ml.firstDrawn === null ? r.ml.error : ms(r.ml.firstDrawn)}`);
+    const names = ['p50', 'p95', 'max'];
+    for (let k = 0; k < 3; k++) {
+      const mlv = r.ml.n ? ms(r.ml.drawing[k]) : (r.ml.firstDrawn === null ? '–' : r.ml.error ?? '–');
+      console.log(`  ${pad(`drawn frame interval ${names[k]}`, 30)}${pad(ms(r.ts.drawing[k]), 14)}${mlv}`);
+    }
+    console.log(`  ${pad('paint per frame p50/p95/max', 30)}${pad(r.ts.paint.map(ms).join('/'), 14)}– (on the GPU thread)`);
+    if (r.ml.error && r.ml.firstDrawn !== null) console.log(`  MapLibre: ${r.ml.error}`);
+  }
+}

@@ -38,11 +38,20 @@ export function startServer(storiesDir = path.join(ROOT, 'stories'), extraArgs =
   });
 }
 
-/** Launches headless Chromium (never a downloaded browser). */
-export async function launch() {
+/**
+ * WebGL on the CPU (ANGLE on SwiftShader) instead of `--disable-gpu`, which
+ * turns WebGL off: for pages that need it (the MapLibre benchmark page).
+ */
+export const WEBGL_ARGS = [
+  ...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'),
+  '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+/** Launches headless Chromium (never a downloaded browser); `webgl` picks WEBGL_ARGS. */
+export async function launch({ webgl = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    args: webgl ? WEBGL_ARGS : CHROMIUM_ARGS,
   });
 }
 
