@@ -218,6 +218,7 @@ impl Framebuffer {
         };
         let (du, dv) = (bu - au, bv - av);
         let len2 = du * du + dv * dv;
+        let inv_len2 = if len2 > 1e-12 { len2.recip() } else { 0.0 };
         let slope = if du.abs() > 1e-6 { dv / du } else { 0.0 };
         let u0 = ((au.min(bu) - reach - 0.5).floor() as i32).max(0);
         let u1 = ((au.max(bu) + reach - 0.5).ceil() as i32).min(ulim - 1);
@@ -228,15 +229,12 @@ impl Framebuffer {
             let vc = (av + (uc - au) * slope).clamp(vmin, vmax);
             let v0 = ((vc - reach - 0.5).floor() as i32).max(0);
             let v1 = ((vc + reach - 0.5).ceil() as i32).min(vlim - 1);
+            let pu = uc - au;
+            let pudu = pu * du;
             for v in v0..=v1 {
-                let vcf = v as f32 + 0.5;
                 // Distance from the pixel centre to the segment.
-                let (pu, pv) = (uc - au, vcf - av);
-                let t = if len2 > 1e-12 {
-                    ((pu * du + pv * dv) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
+                let pv = v as f32 + 0.5 - av;
+                let t = ((pudu + pv * dv) * inv_len2).clamp(0.0, 1.0);
                 let (eu, ev) = (pu - t * du, pv - t * dv);
                 let dist = (eu * eu + ev * ev).sqrt();
                 let cov = half + 0.5 - dist;
