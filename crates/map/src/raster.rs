@@ -67,6 +67,8 @@ pub struct Framebuffer {
     line_cov: Vec<u8>,
     /// Pixels with non-zero `line_cov`, in the order they were first touched.
     line_touched: Vec<u32>,
+    /// One bit per pixel: positions a dense point command already stamped.
+    seen: Vec<u64>,
     stamp: Stamp,
 }
 
@@ -76,12 +78,13 @@ const BLOCK: usize = 1 << BLOCK_SHIFT;
 
 #[derive(Debug, Clone, Default)]
 struct Stamp {
-    key: (u32, u32, u32, u32, u32),
+    key: (u32, u32, u32, u32, u32, u32),
     size: i32,
     /// Per pixel: premultiplied colour (0–255) and alpha (0–256), row-major over `size²`.
     cells: Vec<[u16; 4]>,
-    /// Per row: the columns `lo..hi` with any coverage.
-    rows: Vec<(u16, u16)>,
+    /// The covered cells as (offset in the framebuffer from the stamp's
+    /// top-left pixel, cell), for stamps wholly inside the canvas.
+    spots: Vec<(u32, [u16; 4])>,
 }
 
 const EMPTY_SPAN: (u32, u32) = (u32::MAX, 0);
@@ -168,8 +171,34 @@ impl Framebuffer {
                     points,
                 } => {
                     self.prepare_stamp(*fill, *stroke, *radius, *stroke_width);
-                    for p in &list.points[points.clone()] {
-                        self.stamp_at(*p);
+                    let pts = &list.points[points.clone()];
+                    let (w, h) = (self.width as usize, self.height as usize);
+                    if pts.len() * 8 < w * h {
+                        for p in pts {
+                            self.stamp_at(*p);
+                        }
+                    } else {
+                        // Dense layers: a stamp at a pixel position already
+                        // stamped by this command would paint the same
+                        // pixels again, so each position is stamped once.
+                        let mut seen = std::mem::take(&mut self.seen);
+                        seen.clear();
+                        seen.resize((w * h).div_ceil(64), 0);
+                        let half = self.stamp.size as f32 / 2.0;
+                        for p in pts {
+                            let x = (p[0] - half + 0.5).floor() + half;
+                            let y = (p[1] - half + 0.5).floor() + half;
+                            if x >= 0.0 && y >= 0.0 && (x as usize) < w && (y as usize) < h {
+                                let i = y as usize * w + x as usize;
+                                let bit = 1u64 << (i & 63);
+                                if seen[i >> 6] & bit != 0 {
+                                    continue;
+                                }
+                                seen[i >> 6] |= bit;
+                            }
+                            self.stamp_at(*p);
+                        }
+                        self.seen = seen;
                     }
                 }
             }
@@ -440,6 +469,7 @@ impl Framebuffer {
             radius.to_bits(),
             stroke_width.to_bits(),
             stroke.is_some() as u32,
+            self.width,
         );
         if self.stamp.key == key && !self.stamp.cells.is_empty() {
             return;
@@ -474,19 +504,21 @@ impl Framebuffer {
                 ]);
             }
         }
-        let rows = cells
-            .chunks(size as usize)
-            .map(|row| {
-                let lo = row.iter().position(|c| c[3] > 0).unwrap_or(0);
-                let hi = row.iter().rposition(|c| c[3] > 0).map_or(lo, |i| i + 1);
-                (lo as u16, hi as u16)
+        let w = self.width as usize;
+        let spots = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c[3] > 0)
+            .map(|(k, c)| {
+                let (j, i) = (k / size as usize, k % size as usize);
+                ((j * w + i) as u32, *c)
             })
             .collect();
         self.stamp = Stamp {
             key,
             size,
             cells,
-            rows,
+            spots,
         };
     }
 
@@ -498,15 +530,12 @@ impl Framebuffer {
         let y0 = (y - half + 0.5).floor() as i32;
         let (w, h) = (self.width as i32, self.height as i32);
         if x0 >= 0 && y0 >= 0 && x0 + size <= w && y0 + size <= h {
-            // Wholly inside: rows of the stamp onto rows of the canvas.
-            let (w, size) = (w as usize, size as usize);
-            let base = y0 as usize * w + x0 as usize;
-            for (j, &(lo, hi)) in self.stamp.rows.iter().enumerate() {
-                let (lo, hi) = (lo as usize, hi as usize);
-                let cells = &self.stamp.cells[j * size + lo..j * size + hi];
-                let dst = &mut self.pixels[base + j * w + lo..base + j * w + hi];
-                for (d, c) in dst.iter_mut().zip(cells) {
-                    *d = stamp_pixel(*d, *c);
+            // Wholly inside: every covered cell at its offset.
+            let base = y0 as usize * w as usize + x0 as usize;
+            let pixels = &mut self.pixels[base..];
+            for &(offset, cell) in &self.stamp.spots {
+                if let Some(d) = pixels.get_mut(offset as usize) {
+                    *d = stamp_pixel(*d, cell);
                 }
             }
             return;
@@ -675,6 +704,41 @@ mod tests {
         assert!(ring.r < 16 && ring.g < 16, "outline is dark: {ring:?}");
         // Corners of the bounding square are outside the circle.
         assert_eq!(fb.pixel(9, 9), Rgba::rgb(255, 255, 255));
+    }
+
+    #[test]
+    fn dense_points_paint_like_sparse_ones() {
+        // Many points on few pixel positions: stamping each position once
+        // gives the same opaque picture as stamping every point.
+        let mut l = list(40, 40);
+        for i in 0..2000 {
+            let k = i % 50;
+            l.points.push([
+                4.0 + (k % 10) as f32 * 3.3 + (i % 3) as f32 * 0.01,
+                5.0 + (k / 10) as f32 * 6.1,
+            ]);
+        }
+        l.commands.push(DrawCommand::Points {
+            fill: Rgba::rgb(200, 30, 30),
+            stroke: None,
+            radius: 1.5,
+            stroke_width: 0.0,
+            points: 0..2000,
+        });
+        let mut dense = Framebuffer::new(40, 40);
+        dense.paint(&l);
+        let mut sparse = Framebuffer::new(40, 40);
+        sparse.resize(40, 40);
+        sparse.pixels.fill(l.background.pack());
+        sparse.prepare_stamp(Rgba::rgb(200, 30, 30), None, 1.5, 0.0);
+        for k in 0..50 {
+            sparse.stamp_at(l.points[k]);
+        }
+        for y in 0..40 {
+            for x in 0..40 {
+                assert_eq!(dense.pixel(x, y), sparse.pixel(x, y), "at {x},{y}");
+            }
+        }
     }
 
     #[test]
