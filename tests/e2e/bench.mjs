@@ -5,11 +5,13 @@
 //    and the frame intervals the page actually achieved,
 //  - the player's transfer size (wasm + JS, gzip),
 // and the same for a MapLibre GL JS page showing the first step's data at
-// the same camera (bench-maplibre.mjs), side by side. Both run in one
-// Chromium with WebGL on SwiftShader (lib.mjs WEBGL_ARGS).
+// the same camera (bench-maplibre.mjs), side by side. MapLibre runs in
+// Chromium with WebGL on SwiftShader (lib.mjs WEBGL_ARGS); twinstory in the
+// same Chromium with the flags the tests use (software 2D canvas), or with
+// MapLibre's flags when given --same-flags.
 // Needs target/release/twinstory and target/player (./scripts/test.sh or
 // `cargo build --release -p twinstory-cli && ./scripts/build-player.sh`).
-// Usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS]
+// Usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS] [--same-flags]
 // (default: the real Hamburg story, then synthetic stories with 100,000 and
 // 1,000,000 points; --timeout limits each MapLibre phase, default 180 s).
 import fs from 'node:fs';
@@ -23,11 +25,13 @@ const args = process.argv.slice(2);
 const sizes = [];
 let withMaplibre = true;
 let timeoutS = 180;
+let sameFlags = false;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--points') sizes.push(Number(args[++i]));
   else if (args[i] === '--no-maplibre') withMaplibre = false;
   else if (args[i] === '--timeout') timeoutS = Number(args[++i]);
-  else throw new Error(`unknown argument ${args[i]}; usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS]`);
+  else if (args[i] === '--same-flags') sameFlags = true;
+  else throw new Error(`unknown argument ${args[i]}; usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS] [--same-flags]`);
 }
 const runs = sizes.length ? sizes.map((n) => ({ points: n })) : [{ points: 0 }, { points: 100_000 }, { points: 1_000_000 }];
 
@@ -74,7 +78,7 @@ layers:
 ## Überblick
 
 \`\`\`step
-view: { fit: quarters }
+view: { fit: points }
 show: [quarters, points]
 transition: jump
 \`\`\`
@@ -93,7 +97,7 @@ Näher heran.
 ## Zurück
 
 \`\`\`step
-view: { fit: quarters }
+view: { fit: points }
 show: [quarters, points]
 \`\`\`
 
@@ -141,12 +145,14 @@ const ms = (x) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x 
 const stats = (xs) => (xs.length ? [pct(xs, 50), pct(xs, 95), Math.max(...xs)] : [NaN, NaN, NaN]);
 
 const browser = await launch({ webgl: true });
+const tsBrowser = sameFlags ? browser : await launch();
+console.log(`twinstory runs with ${sameFlags ? "MapLibre's WebGL flags" : 'the test flags (software 2D canvas)'}; MapLibre with WebGL on SwiftShader`);
 const summary = [];
 for (const run of runs) {
   const { dir, slug } = run.points ? syntheticStory(run.points) : { dir: path.join(ROOT, 'stories'), slug: 'spielplaetze' };
   const label = run.points ? `${run.points.toLocaleString('en')} synthetic points + 181 quarters` : 'Hamburg (181 quarters, 608 playgrounds, 59 schools)';
   const server = await startServer(dir, ['--no-watch']);
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const page = await tsBrowser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   await page.addInitScript(watchFirstFrame);
   const t0 = Date.now();
   await page.goto(`${server.url}${slug}/`);
@@ -210,6 +216,7 @@ for (const run of runs) {
   }
   summary.push(row);
 }
+if (tsBrowser !== browser) await tsBrowser.close();
 await browser.close();
 
 if (ml) {
