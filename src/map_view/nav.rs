@@ -436,7 +436,7 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, de: 
                 };
                 match (touches.length(), point(0), point(1)) {
                     (2.., Some(a), Some(b)) => {
-                        if te.cancelable() {
+                        if kind == "touchmove" && te.cancelable() {
                             ev.prevent_default();
                         }
                         s.hide_hint();
@@ -501,13 +501,21 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, de: 
     });
     let active = AddEventListenerOptions::new();
     active.set_passive(false);
-    for name in ["wheel", "touchstart", "touchmove"] {
+    for name in ["wheel", "touchmove"] {
         let _ = canvas.add_event_listener_with_callback_and_add_event_listener_options(
             name,
             handler.as_ref().unchecked_ref(),
             &active,
         );
     }
+    // Never in the way of a one-finger scroll starting.
+    let passive = AddEventListenerOptions::new();
+    passive.set_passive(true);
+    let _ = canvas.add_event_listener_with_callback_and_add_event_listener_options(
+        "touchstart",
+        handler.as_ref().unchecked_ref(),
+        &passive,
+    );
     for name in [
         "pointerdown",
         "pointermove",
