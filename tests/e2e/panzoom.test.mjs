@@ -343,3 +343,27 @@ test('default story: the map never takes the wheel or a drag, and has no zoom bu
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('reduced motion: zooms without easing', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await open(page, `${site.url}panzoom/`);
+  const before = await camera(page);
+  await page.evaluate(() => {
+    const c = document.querySelector('.ts-canvas');
+    window.__zooms = [];
+    new MutationObserver(() => window.__zooms.push(Number(c.dataset.camera.split(',')[2])))
+      .observe(c, { attributes: true, attributeFilter: ['data-camera'] });
+  });
+  await page.mouse.move(900, 420);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -200);
+  await page.keyboard.up('Control');
+  await settled(page, 0);
+  const zooms = await page.evaluate(() => window.__zooms);
+  assert.ok(zooms.length > 0);
+  assert.ok(zooms.every((z) => Math.abs(z - (before.zoom + 1)) < 1e-3), `no steps in between: ${zooms}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
