@@ -93,6 +93,20 @@ impl MapState {
             return;
         }
         self.nav.shown = Some(state);
+        // A button about to hide must not take the keyboard focus with it.
+        let focused = window().document().and_then(|d| d.active_element());
+        let hides = |el: &Option<HtmlElement>, show: bool| {
+            !show
+                && el
+                    .as_ref()
+                    .zip(focused.as_ref())
+                    .is_some_and(|(e, f)| e.contains(Some(f)))
+        };
+        if hides(&self.nav.controls, state.0) || hides(&self.nav.reset, state.1) {
+            if let Some(c) = &self.canvas {
+                let _ = c.focus();
+            }
+        }
         if let Some(c) = &self.nav.controls {
             c.set_hidden(!state.0);
         }

@@ -265,8 +265,11 @@ test('desktop: drag, Ctrl + wheel, plain wheel, keys, buttons, back to the view,
   assert.equal(await page.locator('.ts-nav-reset').isVisible(), false);
 
   // A step with `interactive: false`: no buttons, a drag moves nothing.
+  await page.focus('.ts-nav-zoom');
   await scrollToStep(page, 2);
   assert.equal(await page.locator('.ts-nav').isVisible(), false);
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('ts-canvas')), true,
+    'the focus moves from the hidden buttons to the map');
   const fixed = await camera(page);
   await drag(page, from, to);
   await page.mouse.dblclick(...from);
