@@ -1,5 +1,8 @@
 //! The map: a canvas showing frames painted by the pure core.
 
+mod nav;
+pub use nav::listen_for_navigation;
+
 use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pixels};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -23,6 +26,8 @@ pub struct MapState {
     frame_pending: bool,
     frames: u32,
     tips: TooltipState,
+    /// Free pan and zoom (`interactive` stories; see `nav.rs`).
+    nav: nav::NavState,
 }
 
 /// Tooltip state of the map: the pointer, the keyboard focus and the two
@@ -72,6 +77,7 @@ impl MapState {
             frame_pending: false,
             frames: 0,
             tips: TooltipState::default(),
+            nav: nav::NavState::default(),
         }))
     }
 
@@ -265,6 +271,7 @@ impl MapState {
         // and tools never see a new step beside an old frame.
         let step = self.playback.active().map(|i| i.to_string());
         let _ = canvas.set_attribute("data-active-step", step.as_deref().unwrap_or(""));
+        self.sync_nav();
         moving
     }
 }

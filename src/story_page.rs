@@ -1,7 +1,9 @@
 //! The story page: title, sticky map, scrolling steps and credits.
 
 use crate::loader::{load_layer, LoadedStory};
-use crate::map_view::{listen_for_tooltips, request_frame, MapHandle, MapState};
+use crate::map_view::{
+    listen_for_navigation, listen_for_tooltips, request_frame, MapHandle, MapState,
+};
 use crate::platform::{location_hash, replace_hash, window};
 use crate::scroll::watch_active_step;
 use leptos::html::{Canvas, Div};
@@ -30,6 +32,7 @@ pub fn StoryPage(
         .get(..2)
         .is_some_and(|p| p.eq_ignore_ascii_case("de"));
     let map_role = if de { "Karte" } else { "map" };
+    let interactive = story.any_interactive();
     let map: MapHandle = MapState::new(Scene::new(story.clone()));
 
     // Load every layer in parallel; each arrival re-targets and redraws.
@@ -68,6 +71,9 @@ pub fn StoryPage(
             };
             map.borrow_mut().attach(canvas.clone());
             listen_for_tooltips(&map, &canvas, de);
+            if interactive {
+                listen_for_navigation(&map, &canvas, de);
+            }
             let card = steps.query_selector(".ts-card").ok().flatten();
             map.borrow_mut().measure(card);
             // Open at the step named in the URL fragment, if any.

@@ -11,6 +11,7 @@
 //! - [`raster`]: an anti-aliased software rasteriser that paints a draw list
 //!   into an RGBA framebuffer (the browser shows it with one `putImageData`).
 //! - [`svg`]: the same draw list written as an SVG document.
+//! - [`navigate`]: the reader moving the map (pan, zoom about a point, limits).
 //! - [`hit`]: a spatial index per layer and hit tests at a screen point
 //!   (tooltips), plus keyboard stepping between features.
 
@@ -21,6 +22,7 @@ pub mod easing;
 pub mod fit;
 pub mod flight;
 pub mod hit;
+pub mod navigate;
 pub mod palette;
 pub mod prepare;
 pub mod projection;

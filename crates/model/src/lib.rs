@@ -46,6 +46,14 @@ pub struct Story {
     /// Colours of the story page.
     #[serde(default)]
     pub theme: Theme,
+    /// Lets readers move the map themselves: drag with the mouse, zoom with
+    /// Ctrl + scroll wheel, two fingers on touch screens, `+` / `−` buttons
+    /// and keys, and a button back to the step's view. Off by default, so
+    /// scrolling the page is never taken over by the map; a step's own
+    /// `interactive` overrides it. Scrolling to the next step always takes
+    /// the camera back to that step's view.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub interactive: bool,
     /// Text before the first step (everything between the title and the first `##`), as safe HTML.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub intro: String,
@@ -55,6 +63,10 @@ pub struct Story {
     /// The narrative steps in reading order.
     #[serde(default)]
     pub steps: Vec<Step>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn default_format() -> u32 {
@@ -69,6 +81,20 @@ impl Story {
     /// Finds a layer by its id.
     pub fn layer(&self, id: &str) -> Option<&Layer> {
         self.layers.iter().find(|l| l.id == id)
+    }
+
+    /// Whether readers may move the map in this step (the step's
+    /// `interactive`, else the story's).
+    pub fn interactive_at(&self, step: usize) -> bool {
+        self.steps
+            .get(step)
+            .and_then(|s| s.interactive)
+            .unwrap_or(self.interactive)
+    }
+
+    /// Whether readers may move the map in any step.
+    pub fn any_interactive(&self) -> bool {
+        (0..self.steps.len()).any(|i| self.interactive_at(i))
     }
 
     /// Index of the step with this id, if any.

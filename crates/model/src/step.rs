@@ -24,6 +24,10 @@ pub struct Step {
     /// How the camera moves to this step's view.
     #[serde(default)]
     pub transition: Transition,
+    /// Lets readers move the map in this step (`true`) or not (`false`),
+    /// whatever the story's `interactive` says; left out, the story's holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interactive: Option<bool>,
 }
 
 /// Where the camera looks: either `center` with `zoom`, or `fit`.

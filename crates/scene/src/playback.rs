@@ -2,7 +2,9 @@
 
 use crate::scene::{Scene, StepTarget};
 use crate::style::to_rgba;
+use twinstory_map::easing::EASE;
 use twinstory_map::flight::{Flight, FlightOptions, TransitionKind};
+use twinstory_map::navigate::{pan, zoom_about, NavLimits};
 use twinstory_map::{Camera, DrawList, Framebuffer, LayerPaint, Padding, Transform, Viewport};
 use twinstory_model::Transition;
 
@@ -13,6 +15,9 @@ pub struct PlaybackOptions {
     pub fade_ms: f64,
     /// Camera flight settings (speed, curve, maximum duration, reduced motion).
     pub flight: FlightOptions,
+    /// How long a reader's zoom (wheel, buttons, keys) is eased over, in
+    /// ms; reduced motion zooms at once.
+    pub zoom_ms: f64,
 }
 
 impl Default for PlaybackOptions {
@@ -20,6 +25,7 @@ impl Default for PlaybackOptions {
         Self {
             fade_ms: 450.0,
             flight: FlightOptions::default(),
+            zoom_ms: 200.0,
         }
     }
 }
@@ -38,6 +44,24 @@ pub struct Playback {
     /// The active step's paint per layer (colours, sizes, filter, highlight),
     /// computed when the step or the data changes; frames only set opacity.
     paints: Vec<LayerPaint>,
+    /// The reader moved the camera away from the step's view: it stays
+    /// where the reader left it until the next step or [`Playback::hand_back`].
+    user: bool,
+    /// A reader's zoom being eased about a screen point.
+    zoom_ease: Option<ZoomEase>,
+}
+
+/// A zoom the reader asked for, eased over a few frames about a fixed point.
+#[derive(Debug, Clone, Copy)]
+struct ZoomEase {
+    from: f64,
+    to: f64,
+    /// CSS px in the viewport that keeps its world point.
+    at: [f64; 2],
+    start: f64,
+    ms: f64,
+    viewport: Viewport,
+    limits: NavLimits,
 }
 
 impl Playback {
@@ -54,6 +78,8 @@ impl Playback {
             fade_start: 0.0,
             fade_ms: 0.0,
             paints: scene.paints(None),
+            user: false,
+            zoom_ease: None,
         }
     }
 
@@ -92,6 +118,10 @@ impl Playback {
         if self.active == Some(step) {
             return;
         }
+        // A camera the reader moved flies from where they left it.
+        self.tick(now);
+        self.user = false;
+        self.zoom_ease = None;
         let first = self.active.is_none();
         self.active = Some(step);
         self.set_paints(scene.paints(Some(step)));
@@ -146,7 +176,12 @@ impl Playback {
             return;
         }
         self.tick(now);
-        if self.flight.is_some() {
+        if self.user {
+            // The reader's camera stays; only the layers follow the data.
+            let camera = self.camera;
+            self.snap_to(target);
+            self.camera = camera;
+        } else if self.flight.is_some() {
             let f = Flight::new(
                 self.camera,
                 target.camera,
@@ -159,6 +194,85 @@ impl Playback {
             self.target = Some(target);
         } else {
             self.snap_to(target);
+        }
+    }
+
+    /// True while the camera is where the reader moved it rather than the
+    /// step's view (the shell then offers a way back).
+    pub fn user_moved(&self) -> bool {
+        self.user
+    }
+
+    /// The reader takes the camera: a flight under way stops where it is.
+    fn take_control(&mut self, now: f64) {
+        self.tick(now);
+        self.flight = None;
+        self.user = true;
+    }
+
+    /// The reader dragged the map by `delta` CSS px (the camera follows the
+    /// pointer exactly), kept inside `limits`.
+    pub fn pan_by(&mut self, delta: [f64; 2], viewport: &Viewport, limits: &NavLimits, now: f64) {
+        if active_nothing(self.active) {
+            return;
+        }
+        self.take_control(now);
+        self.camera = limits.clamp(pan(&self.camera, viewport, delta));
+    }
+
+    /// The reader zoomed by `levels` about `at` (CSS px in the viewport),
+    /// eased over `opts.zoom_ms` unless motion is reduced. Zooms that come
+    /// while one is eased add up and end where the last one says.
+    pub fn zoom_by(
+        &mut self,
+        levels: f64,
+        at: [f64; 2],
+        viewport: &Viewport,
+        limits: &NavLimits,
+        now: f64,
+        opts: &PlaybackOptions,
+    ) {
+        if active_nothing(self.active) {
+            return;
+        }
+        let goal = self.zoom_ease.map_or(self.camera.zoom, |e| e.to);
+        self.take_control(now);
+        let to = limits.clamp_zoom(goal + levels);
+        if opts.flight.reduced_motion || opts.zoom_ms <= 0.0 {
+            self.zoom_ease = None;
+            self.camera = limits.clamp(zoom_about(&self.camera, viewport, at, to));
+        } else {
+            self.zoom_ease = Some(ZoomEase {
+                from: self.camera.zoom,
+                to,
+                at,
+                start: now,
+                ms: opts.zoom_ms,
+                viewport: *viewport,
+                limits: *limits,
+            });
+        }
+    }
+
+    /// Gives the camera back to the story: eases from wherever the reader
+    /// left it to the active step's view.
+    pub fn hand_back(&mut self, viewport: &Viewport, now: f64, opts: &PlaybackOptions) {
+        self.tick(now);
+        self.user = false;
+        self.zoom_ease = None;
+        let Some(target) = &self.target else { return };
+        let f = Flight::new(
+            self.camera,
+            target.camera,
+            viewport,
+            TransitionKind::Ease,
+            &opts.flight,
+        );
+        if f.crossfade() {
+            self.camera = target.camera;
+            self.flight = None;
+        } else {
+            self.flight = Some((f, now));
         }
     }
 
@@ -198,6 +312,18 @@ impl Playback {
     /// is still moving, so the shell knows to request another frame.
     pub fn tick(&mut self, now: f64) -> bool {
         let mut moving = false;
+        if let Some(e) = self.zoom_ease {
+            let p = ((now - e.start) / e.ms).clamp(0.0, 1.0);
+            let zoom = e.from + (e.to - e.from) * EASE.at(p);
+            self.camera = e
+                .limits
+                .clamp(zoom_about(&self.camera, &e.viewport, e.at, zoom));
+            if p >= 1.0 {
+                self.zoom_ease = None;
+            } else {
+                moving = true;
+            }
+        }
         if let Some((flight, start)) = &self.flight {
             let t = now - start;
             self.camera = flight.camera_at(t);
@@ -260,4 +386,9 @@ impl Playback {
             to_rgba(scene.story.theme.map_background),
         );
     }
+}
+
+/// Before the first step the camera is a placeholder nobody should move.
+fn active_nothing(active: Option<usize>) -> bool {
+    active.is_none()
 }

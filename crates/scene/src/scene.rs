@@ -5,13 +5,18 @@ use crate::style::{
     is_point_layer, paint_for, step_paint, style_layer, LayerStyling, StepConditions,
 };
 use twinstory_data::Dataset;
+use twinstory_map::camera::WORLD_SIZE;
 use twinstory_map::fit::fit_bounds;
 use twinstory_map::hit::HitIndex;
+use twinstory_map::navigate::NavLimits;
+use twinstory_map::projection::{lonlat_to_world, world_to_lonlat};
 use twinstory_map::{Camera, LayerPaint, LonLatBounds, Padding, PreparedLayer, Viewport};
 use twinstory_model::{FitTarget, LayerState, Story, View};
 
 /// Highest zoom a `fit` may produce (a single point would otherwise zoom in forever).
 const FIT_MAX_ZOOM: f64 = 17.0;
+/// Highest zoom a reader may zoom in to (unless a step goes deeper).
+const NAV_MAX_ZOOM: f64 = 19.0;
 
 /// Where a layer's data is.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +124,60 @@ impl Scene {
             .iter()
             .filter_map(|l| l.prepared.lonlat_bounds)
             .reduce(union)
+    }
+
+    /// How far a reader may move the map: out to one level below the
+    /// zoom that shows all the story's data and step views, in to zoom 19,
+    /// and the centre no further than half a screen (at the lowest zoom)
+    /// beyond that extent, so the data can never be lost off screen.
+    pub fn nav_limits(&self, viewport: &Viewport, padding: &Padding) -> NavLimits {
+        let cameras: Vec<Camera> = (0..self.story.steps.len())
+            .map(|i| self.target(i, viewport, padding).camera)
+            .collect();
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut add = |[x, y]: [f64; 2]| {
+            b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        };
+        if let Some(d) = self.all_bounds() {
+            add(lonlat_to_world([d.west, d.north]));
+            add(lonlat_to_world([d.east, d.south]));
+        }
+        cameras.iter().for_each(|c| add(c.center_world()));
+        if !b[0].is_finite() {
+            return NavLimits::default();
+        }
+        let step_min = cameras.iter().map(|c| c.zoom).fold(f64::INFINITY, f64::min);
+        let step_max = cameras.iter().map(|c| c.zoom).fold(NAV_MAX_ZOOM, f64::max);
+        let [west, north] = world_to_lonlat([b[0], b[1]]);
+        let [east, south] = world_to_lonlat([b[2], b[3]]);
+        let all = fit_bounds(
+            &LonLatBounds {
+                west,
+                south,
+                east,
+                north,
+            },
+            viewport,
+            &Padding::default(),
+            0.0,
+            FIT_MAX_ZOOM,
+        );
+        let min_zoom = (all.zoom - 1.0).min(step_min).max(0.0);
+        let screen = WORLD_SIZE * min_zoom.exp2();
+        let (mx, my) = (
+            viewport.width / screen / 2.0,
+            viewport.height / screen / 2.0,
+        );
+        NavLimits {
+            min_zoom,
+            max_zoom: step_max,
+            center_bounds: Some([b[0] - mx, b[1] - my, b[2] + mx, b[3] + my]),
+        }
     }
 
     /// The view in force at a step: its own, or the nearest earlier one.

@@ -180,3 +180,189 @@ fn the_next_step_flies_and_ends_on_its_target() {
     assert_ne!(mid, end);
     assert_eq!(end, scene.target(2, &VP, &PAD).camera);
 }
+
+// --- The reader moving the map (`interactive` stories) ---
+
+use twinstory_map::navigate::NavLimits;
+use twinstory_map::Transform;
+
+/// A playback settled on `step`.
+fn at_step(scene: &Scene, step: usize, now: &mut f64, opts: &PlaybackOptions) -> Playback {
+    let mut p = Playback::new(scene);
+    p.go_to(scene, 0, &VP, &PAD, *now, opts);
+    if step > 0 {
+        p.go_to(scene, step, &VP, &PAD, *now, opts);
+    }
+    settle(&mut p, now);
+    p
+}
+
+fn near(a: [f64; 2], b: [f64; 2], tol: f64) -> bool {
+    (a[0] - b[0]).abs() < tol && (a[1] - b[1]).abs() < tol
+}
+
+#[test]
+fn a_drag_moves_the_camera_by_the_dragged_distance() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut now = 0.0;
+    let mut p = at_step(&scene, 3, &mut now, &opts);
+    let limits = scene.nav_limits(&VP, &PAD);
+    let before = p.camera();
+    let under = Transform::new(&before, &VP).to_world([100.0, 100.0]);
+    p.pan_by([40.0, -25.0], &VP, &limits, now);
+    assert!(p.user_moved());
+    let moved = Transform::new(&p.camera(), &VP).to_screen(under);
+    assert!(near(moved, [140.0, 75.0], 1e-6), "{moved:?}");
+    assert_eq!(p.camera().zoom, before.zoom);
+    assert_eq!(p.camera().bearing, before.bearing);
+    // Nothing else moves it: the camera stays where the reader left it.
+    assert!(!p.tick(now + 1000.0));
+    assert!(near(
+        Transform::new(&p.camera(), &VP).to_screen(under),
+        [140.0, 75.0],
+        1e-6
+    ));
+}
+
+#[test]
+fn an_eased_zoom_keeps_the_point_under_the_cursor_in_every_frame() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut now = 0.0;
+    let mut p = at_step(&scene, 3, &mut now, &opts);
+    let limits = scene.nav_limits(&VP, &PAD);
+    let at = [500.0, 120.0];
+    let under = Transform::new(&p.camera(), &VP).to_world(at);
+    let z0 = p.camera().zoom;
+    p.zoom_by(0.5, at, &VP, &limits, now, &opts);
+    p.zoom_by(0.5, at, &VP, &limits, now + 30.0, &opts);
+    let mut frames = 0;
+    while p.tick(now) {
+        let back = Transform::new(&p.camera(), &VP).to_screen(under);
+        assert!(near(back, at, 1e-6), "frame {frames}: {back:?}");
+        now += 16.0;
+        frames += 1;
+    }
+    assert!(frames >= 5, "eased over {frames} frames");
+    assert!((p.camera().zoom - (z0 + 1.0)).abs() < 1e-9);
+    assert!(near(
+        Transform::new(&p.camera(), &VP).to_screen(under),
+        at,
+        1e-6
+    ));
+
+    // Reduced motion: at once, same place.
+    let mut reduced = PlaybackOptions::default();
+    reduced.flight.reduced_motion = true;
+    let mut q = at_step(&scene, 3, &mut now, &reduced);
+    q.zoom_by(1.0, at, &VP, &limits, now, &reduced);
+    assert_eq!(q.camera().zoom, z0 + 1.0);
+    assert!(!q.tick(now));
+}
+
+#[test]
+fn zoom_and_centre_stay_within_the_limits() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut now = 0.0;
+    let limits = scene.nav_limits(&VP, &PAD);
+    // Every step's own view is allowed.
+    for step in 0..scene.story.steps.len() {
+        let c = scene.target(step, &VP, &PAD).camera;
+        assert!(near(limits.clamp(c).center, c.center, 1e-9), "step {step}");
+        assert_eq!(limits.clamp(c).zoom, c.zoom);
+    }
+    assert!(limits.max_zoom >= 19.0 && limits.min_zoom < 9.0);
+    let mut p = at_step(&scene, 2, &mut now, &opts);
+    p.zoom_by(-30.0, [320.0, 200.0], &VP, &limits, now, &opts);
+    settle(&mut p, &mut now);
+    assert_eq!(p.camera().zoom, limits.min_zoom);
+    p.zoom_by(40.0, [320.0, 200.0], &VP, &limits, now, &opts);
+    settle(&mut p, &mut now);
+    assert_eq!(p.camera().zoom, limits.max_zoom);
+    for _ in 0..100 {
+        p.pan_by([5e9, 5e9], &VP, &limits, now);
+    }
+    let [x0, y0, ..] = limits.center_bounds.unwrap();
+    let c = p.camera().center_world();
+    assert!(
+        (c[0] - x0).abs() < 1e-9 && (c[1] - y0).abs() < 1e-9,
+        "{c:?} {x0} {y0}"
+    );
+    // No limits to speak of before any data or step: nothing panics.
+    let empty = Scene::new(serde_json::from_str(r#"{"title": "x"}"#).unwrap());
+    assert_eq!(
+        empty.nav_limits(&VP, &PAD).min_zoom,
+        NavLimits::default().min_zoom
+    );
+}
+
+#[test]
+fn the_next_step_flies_from_where_the_reader_left_the_camera() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut now = 0.0;
+    let mut p = at_step(&scene, 2, &mut now, &opts);
+    let limits = scene.nav_limits(&VP, &PAD);
+    p.pan_by([-120.0, 60.0], &VP, &limits, now);
+    p.zoom_by(1.0, [200.0, 200.0], &VP, &limits, now, &opts);
+    settle(&mut p, &mut now);
+    let user = p.camera();
+    p.go_to(&scene, 3, &VP, &PAD, now, &opts);
+    assert!(!p.user_moved());
+    // The flight starts at the reader's camera, not at step 2's view...
+    assert!(p.tick(now + 1.0));
+    let early = p.camera();
+    assert!(
+        near(early.center, user.center, 1e-4),
+        "{early:?} vs {user:?}"
+    );
+    // ...and ends on step 3's target, exactly as if read there.
+    settle(&mut p, &mut now);
+    assert_eq!(p.camera(), scene.target(3, &VP, &PAD).camera);
+}
+
+#[test]
+fn handing_back_eases_to_the_step_view_and_new_data_keeps_the_reader_camera() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut now = 0.0;
+    let mut p = at_step(&scene, 3, &mut now, &opts);
+    let limits = scene.nav_limits(&VP, &PAD);
+    p.pan_by([80.0, 80.0], &VP, &limits, now);
+    let user = p.camera();
+    // A resize re-targets the step, but the reader's camera stays.
+    let wider = Viewport { width: 700.0, ..VP };
+    p.refresh(&scene, &wider, &PAD, now, &opts);
+    assert_eq!(p.camera(), user);
+    assert!(p.user_moved());
+    p.hand_back(&wider, now, &opts);
+    assert!(!p.user_moved());
+    assert!(p.tick(now + 1.0), "an eased flight back");
+    let target = scene.target(3, &wider, &PAD).camera;
+    settle(&mut p, &mut now);
+    assert_eq!(p.camera(), target);
+}
+
+#[test]
+fn a_drag_during_a_flight_stops_it_where_it_is() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut now = 0.0;
+    let mut p = at_step(&scene, 0, &mut now, &opts);
+    let limits = scene.nav_limits(&VP, &PAD);
+    p.go_to(&scene, 2, &VP, &PAD, now, &opts);
+    now += 100.0;
+    p.tick(now);
+    let mid = p.camera();
+    p.pan_by([0.0, 0.0], &VP, &limits, now);
+    assert!(near(p.camera().center, mid.center, 1e-9));
+    now += 1000.0;
+    p.tick(now);
+    assert!(near(p.camera().center, mid.center, 1e-9));
+    // Before any step there is nothing to move.
+    let mut fresh = Playback::new(&scene);
+    fresh.pan_by([50.0, 0.0], &VP, &limits, 0.0);
+    assert!(!fresh.user_moved());
+}

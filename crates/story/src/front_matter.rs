@@ -7,7 +7,14 @@ use twinstory_model::{Color, ComputedField, Join, Layer, LayerStyle, Source, The
 
 /// Settings allowed at the top of the front matter.
 pub(crate) const STORY_FIELDS: &[&str] = &[
-    "title", "lang", "summary", "authors", "credits", "theme", "layers",
+    "title",
+    "lang",
+    "summary",
+    "authors",
+    "credits",
+    "theme",
+    "interactive",
+    "layers",
 ];
 /// Settings of one layer.
 pub(crate) const LAYER_FIELDS: &[&str] = &[
@@ -77,6 +84,8 @@ pub(crate) struct FrontMatter {
     pub credits: Vec<String>,
     /// Theme colours.
     pub theme: Theme,
+    /// Readers may move the map.
+    pub interactive: bool,
     /// Layers in file order.
     pub layers: Vec<Layer>,
     /// Position of each layer's `url` value (same order as `layers`).
@@ -136,6 +145,11 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> FrontMatter {
                 )
             }
             "theme" => fm.theme = read_theme(w, v),
+            "interactive" => {
+                fm.interactive = w
+                    .boolean(v, "interactive", "interactive: true")
+                    .unwrap_or(false)
+            }
             "layers" => read_layers(w, v, &mut fm),
             _ => {}
         }

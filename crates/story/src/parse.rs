@@ -219,6 +219,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             view: settings.view,
             show: settings.show,
             transition: settings.transition,
+            interactive: settings.interactive,
         });
     }
     for s in &steps {
@@ -282,6 +283,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
         authors: fm.authors,
         credits: fm.credits,
         theme: fm.theme,
+        interactive: fm.interactive,
         intro: body.intro,
         layers: fm.layers,
         steps,

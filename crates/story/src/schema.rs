@@ -26,6 +26,9 @@ struct FrontMatter {
     /// Colours of the story page.
     #[serde(default)]
     theme: Option<Theme>,
+    /// Lets readers move the map themselves (drag, Ctrl + scroll wheel, two fingers, `+` / `−` buttons and keys). Off by default, so scrolling the page is never taken over by the map; the next step's view always takes over again.
+    #[serde(default)]
+    interactive: bool,
     /// Data layers under their ids (letters, digits, `-`, `_`), drawn in this order: the first is at the bottom.
     #[serde(default)]
     layers: BTreeMap<String, LayerSettings>,
@@ -84,6 +87,8 @@ struct StepBlock {
     /// How the camera moves to this step's view (default `fly`).
     #[serde(default)]
     transition: Option<Transition>,
+    /// Lets readers move the map in this step (`true`) or not (`false`), whatever the story's `interactive` says.
+    interactive: Option<bool>,
 }
 
 /// A layer to show: its id, or `{layer, opacity}`.

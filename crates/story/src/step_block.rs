@@ -6,7 +6,7 @@ use crate::yaml::{Kind, Node};
 use twinstory_model::{FitTarget, LayerState, Transition, View};
 
 /// Settings of a ```step block.
-pub(crate) const STEP_FIELDS: &[&str] = &["id", "view", "show", "transition"];
+pub(crate) const STEP_FIELDS: &[&str] = &["id", "view", "show", "transition", "interactive"];
 /// Settings of `view`.
 pub(crate) const VIEW_FIELDS: &[&str] = &["center", "zoom", "bearing", "fit"];
 /// Settings of one entry of `show` written as a group.
@@ -29,6 +29,8 @@ pub(crate) struct StepSettings {
     pub show: Vec<LayerState>,
     /// The transition.
     pub transition: Transition,
+    /// Whether readers may move the map here (None: as the story says).
+    pub interactive: Option<bool>,
     /// Every layer id the block names, with its position.
     pub layer_refs: Vec<(String, Pos)>,
 }
@@ -63,6 +65,7 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
             }
             "view" => read_view(w, v, &mut s),
             "show" => read_show(w, v, &mut s),
+            "interactive" => s.interactive = w.boolean(v, "interactive", "interactive: false"),
             _ => {
                 if let Some(t) = w.text(v, "transition", "transition: fly") {
                     match t.as_str() {

@@ -181,6 +181,26 @@ impl<'s, 't> Walker<'s, 't> {
         }
     }
 
+    /// `true` or `false` (also written as `yes` / `no` or `on` / `off`,
+    /// which YAML 1.1 habits suggest).
+    pub fn boolean(&mut self, n: &Node, name: &str, example: &str) -> Option<bool> {
+        match &n.kind {
+            Kind::Bool(b) => Some(*b),
+            Kind::Str(s) => match s.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "on" => Some(true),
+                "false" | "no" | "off" => Some(false),
+                _ => {
+                    self.wrong_type(n, name, "`true` or `false`", example);
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(n, name, "`true` or `false`", example);
+                None
+            }
+        }
+    }
+
     /// A number.
     pub fn number(&mut self, n: &Node, name: &str, example: &str) -> Option<f64> {
         match &n.kind {
