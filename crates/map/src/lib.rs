@@ -13,6 +13,8 @@
 //! - [`svg`]: the same draw list written as an SVG document.
 //! - [`hit`]: a spatial index per layer and hit tests at a screen point
 //!   (tooltips), plus keyboard stepping between features.
+//! - [`labels`]: collision-free label placement (greedy by priority, grid
+//!   index, stable between frames).
 
 pub mod camera;
 pub mod classify;
@@ -21,6 +23,7 @@ pub mod easing;
 pub mod fit;
 pub mod flight;
 pub mod hit;
+pub mod labels;
 pub mod palette;
 pub mod prepare;
 pub mod projection;
