@@ -1,5 +1,6 @@
 //! The map: a canvas showing frames painted by the pure core.
 
+use crate::labels::LabelOverlay;
 use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pixels};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -23,6 +24,8 @@ pub struct MapState {
     frame_pending: bool,
     frames: u32,
     tips: TooltipState,
+    /// The feature labels over the canvas (made when it is attached).
+    labels: Option<LabelOverlay>,
 }
 
 /// Tooltip state of the map: the pointer, the keyboard focus and the two
@@ -72,6 +75,7 @@ impl MapState {
             frame_pending: false,
             frames: 0,
             tips: TooltipState::default(),
+            labels: None,
         }))
     }
 
@@ -180,7 +184,22 @@ impl MapState {
 
     /// Attaches the canvas and measures it.
     pub fn attach(&mut self, canvas: HtmlCanvasElement) {
+        self.labels = LabelOverlay::new(&canvas);
         self.canvas = Some(canvas);
+    }
+
+    /// Places and shows this frame's feature labels.
+    fn draw_labels(&mut self) {
+        if let Some(labels) = &mut self.labels {
+            let camera = self.playback.camera();
+            labels.update(
+                &self.scene,
+                self.playback.paints(),
+                &camera,
+                &self.viewport,
+                &self.padding,
+            );
+        }
     }
 
     /// Re-measures the canvas and the text column (after resize or zoom).
@@ -250,6 +269,7 @@ impl MapState {
         ) {
             web_sys::console::warn_1(&JsValue::from_str(&e));
         }
+        self.draw_labels();
         self.frames += 1;
         let cam = self.playback.camera();
         let _ = canvas.set_attribute(

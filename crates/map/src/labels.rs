@@ -234,9 +234,18 @@ impl LabelPlacer {
     /// the same answer.
     ///
     /// Labels never overlap each other (nor come closer than `spacing`),
-    /// never cover another request's symbol, and never leave `area`.
-    pub fn place(&mut self, requests: &[LabelRequest], area: LabelBox) -> Vec<PlacedLabel> {
+    /// never cover another request's symbol or one of the `obstacles`
+    /// (say, a legend over the map), and never leave `area`.
+    pub fn place(
+        &mut self,
+        requests: &[LabelRequest],
+        area: LabelBox,
+        obstacles: &[LabelBox],
+    ) -> Vec<PlacedLabel> {
         let mut grid = Grid::new(area);
+        for o in obstacles {
+            grid.insert(*o, usize::MAX / 2);
+        }
         for (i, r) in requests.iter().enumerate() {
             if r.symbol_radius > 0.0 {
                 let [x, y] = r.anchor;
@@ -360,10 +369,10 @@ mod tests {
             let requests = random_requests(&mut rng, n, w, h);
             let area = [40.0, 10.0, w - 10.0, h - 10.0];
             let mut placer = LabelPlacer::default();
-            let placed = placer.place(&requests, area);
+            let placed = placer.place(&requests, area, &[]);
             check(&requests, &placed, area);
             // And in a following frame, with the memory of the first.
-            let again = placer.place(&requests, area);
+            let again = placer.place(&requests, area, &[]);
             check(&requests, &again, area);
         }
     }
@@ -377,7 +386,7 @@ mod tests {
             symbol_radius: 4.0,
             priority: 0.0,
         };
-        let placed = LabelPlacer::default().place(&[r], [0.0, 0.0, 400.0, 400.0]);
+        let placed = LabelPlacer::default().place(&[r], [0.0, 0.0, 400.0, 400.0], &[]);
         assert_eq!(placed.len(), 1);
         assert_eq!(placed[0].position, LabelPosition::Right);
         // Near the right edge it moves to the left.
@@ -385,7 +394,7 @@ mod tests {
             anchor: [380.0, 100.0],
             ..placed_request()
         };
-        let placed = LabelPlacer::default().place(&[r], [0.0, 0.0, 400.0, 400.0]);
+        let placed = LabelPlacer::default().place(&[r], [0.0, 0.0, 400.0, 400.0], &[]);
         assert_eq!(placed[0].position, LabelPosition::Left);
     }
 
@@ -416,11 +425,11 @@ mod tests {
             priority: 5.0,
             ..a.clone()
         };
-        let placed = LabelPlacer::default().place(&[a.clone(), b.clone()], area);
+        let placed = LabelPlacer::default().place(&[a.clone(), b.clone()], area, &[]);
         assert_eq!(placed.len(), 1);
         assert_eq!(placed[0].request, 1, "the larger priority is placed");
         let b_same = LabelRequest { priority: 1.0, ..b };
-        let placed = LabelPlacer::default().place(&[a, b_same], area);
+        let placed = LabelPlacer::default().place(&[a, b_same], area, &[]);
         assert_eq!(placed.len(), 1);
         assert_eq!(placed[0].request, 0, "equal priorities: the first wins");
     }
@@ -430,8 +439,8 @@ mod tests {
         let mut rng = Rng(42);
         let requests = random_requests(&mut rng, 2000, 1280.0, 800.0);
         let area = [0.0, 0.0, 1280.0, 800.0];
-        let a = LabelPlacer::default().place(&requests, area);
-        let b = LabelPlacer::default().place(&requests, area);
+        let a = LabelPlacer::default().place(&requests, area, &[]);
+        let b = LabelPlacer::default().place(&requests, area, &[]);
         assert_eq!(a, b);
         assert!(
             a.len() > 50,
@@ -446,7 +455,7 @@ mod tests {
         let area = [0.0, 0.0, 1000.0, 700.0];
         let mut requests = random_requests(&mut rng, 300, 1000.0, 700.0);
         let mut placer = LabelPlacer::default();
-        let first = placer.place(&requests, area);
+        let first = placer.place(&requests, area, &[]);
         let shown = |p: &[PlacedLabel], reqs: &[LabelRequest]| -> HashMap<u64, LabelPosition> {
             p.iter()
                 .map(|l| (reqs[l.request].key, l.position))
@@ -458,9 +467,9 @@ mod tests {
             for r in &mut requests {
                 r.anchor = [r.anchor[0] * 1.002 + 0.5, r.anchor[1] * 1.002 + 0.3];
             }
-            placer.place(&requests, [-1000.0, -1000.0, 3000.0, 3000.0]);
+            placer.place(&requests, [-1000.0, -1000.0, 3000.0, 3000.0], &[]);
         }
-        let moved = placer.place(&requests, [-1000.0, -1000.0, 3000.0, 3000.0]);
+        let moved = placer.place(&requests, [-1000.0, -1000.0, 3000.0, 3000.0], &[]);
         let after = shown(&moved, &requests);
         let kept = before
             .iter()
@@ -472,7 +481,8 @@ mod tests {
             before.len()
         );
         // Without memory the same frame would re-shuffle more of them.
-        let fresh = LabelPlacer::default().place(&requests, [-1000.0, -1000.0, 3000.0, 3000.0]);
+        let fresh =
+            LabelPlacer::default().place(&requests, [-1000.0, -1000.0, 3000.0, 3000.0], &[]);
         let fresh = shown(&fresh, &requests);
         let kept_fresh = before
             .iter()
@@ -500,24 +510,42 @@ mod tests {
             priority: 0.0,
         };
         let mut placer = LabelPlacer::default();
-        assert_eq!(placer.place(&[wall.clone(), near(163.0)], area).len(), 1);
-        assert_eq!(placer.place(&[wall.clone(), near(200.0)], area).len(), 2);
+        assert_eq!(
+            placer.place(&[wall.clone(), near(163.0)], area, &[]).len(),
+            1
+        );
+        assert_eq!(
+            placer.place(&[wall.clone(), near(200.0)], area, &[]).len(),
+            2
+        );
         // Once shown, it stays at the distance where it would not have appeared.
-        assert_eq!(placer.place(&[wall.clone(), near(163.0)], area).len(), 2);
-        assert_eq!(placer.place(&[wall, near(150.0)], area).len(), 1);
+        assert_eq!(
+            placer.place(&[wall.clone(), near(163.0)], area, &[]).len(),
+            2
+        );
+        assert_eq!(placer.place(&[wall, near(150.0)], area, &[]).len(), 1);
     }
 
     #[test]
-    fn labels_stay_out_of_the_text_column_and_skip_empty_sizes() {
+    fn labels_stay_out_of_the_text_column_and_obstacles_and_skip_empty_sizes() {
         let area = [300.0, 0.0, 800.0, 600.0];
         let mut r = placed_request();
         r.anchor = [320.0, 300.0];
-        let placed = LabelPlacer::default().place(&[r.clone()], area);
+        let placed = LabelPlacer::default().place(&[r.clone()], area, &[]);
         assert_eq!(placed[0].position, LabelPosition::Right);
         r.anchor = [200.0, 300.0];
-        assert!(LabelPlacer::default().place(&[r.clone()], area).is_empty());
+        assert!(LabelPlacer::default()
+            .place(&[r.clone()], area, &[])
+            .is_empty());
+        // A legend in the way: the label goes to the other side.
+        r.anchor = [420.0, 300.0];
+        let legend = [430.0, 290.0, 500.0, 310.0];
+        assert_eq!(
+            LabelPlacer::default().place(&[r.clone()], area, &[legend])[0].position,
+            LabelPosition::Left
+        );
         r.anchor = [400.0, 300.0];
         r.size = [0.0, 14.0];
-        assert!(LabelPlacer::default().place(&[r], area).is_empty());
+        assert!(LabelPlacer::default().place(&[r], area, &[]).is_empty());
     }
 }

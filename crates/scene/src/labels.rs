@@ -106,7 +106,8 @@ impl Scene {
     /// The labels to show in this frame and where: labelled layers drawn
     /// with some opacity at or above their `label-min-zoom`, features on
     /// screen, placed by `placer` inside `area` (CSS px: the map without
-    /// the text column). `measure` gives a text's box size in CSS px.
+    /// the text column) and off `obstacles` (boxes over the map such as the
+    /// legend). `measure` gives a text's box size in CSS px.
     ///
     /// Order of precedence: a step's highlighted features, then larger
     /// `label-priority`, then the upper layer, then the data's order.
@@ -117,6 +118,7 @@ impl Scene {
         camera: &Camera,
         viewport: &Viewport,
         area: LabelBox,
+        obstacles: &[LabelBox],
         mut measure: impl FnMut(&str) -> [f64; 2],
     ) -> Vec<FrameLabel<'a>> {
         let t = Transform::new(camera, viewport);
@@ -190,7 +192,7 @@ impl Scene {
             });
         }
         placer
-            .place(&requests, area)
+            .place(&requests, area, obstacles)
             .into_iter()
             .map(|p| {
                 let (i, f, _) = found[p.request];

@@ -86,7 +86,7 @@ fn labels_at<'a>(scene: &'a Scene, step: usize, placer: &mut LabelPlacer) -> Vec
     p.go_to(scene, step, &VP, &PAD, 0.0, &PlaybackOptions::default());
     p.tick(10_000.0);
     let measure = |t: &str| [t.chars().count() as f64 * 7.0, 16.0];
-    scene.labels(placer, p.paints(), &p.camera(), &VP, AREA, measure)
+    scene.labels(placer, p.paints(), &p.camera(), &VP, AREA, &[], measure)
 }
 
 #[test]
