@@ -6,7 +6,6 @@
 //! The labels are `aria-hidden`: the step's data table is their accessible
 //! form, and they take no pointer events, so the map's tooltips still work.
 
-use std::collections::HashMap;
 use twinstory_map::labels::{LabelBox, LabelPlacer};
 use twinstory_map::{Camera, LayerPaint, Padding, Viewport};
 use twinstory_scene::Scene;
@@ -23,13 +22,24 @@ struct Slot {
     opacity: u8,
 }
 
+/// What the overlay remembers about one feature's label.
+#[derive(Clone, Copy)]
+struct Known {
+    width: f32,
+    len: u32,
+    slot: u32,
+}
+
 /// The label layer of one map.
 pub struct LabelOverlay {
     root: HtmlElement,
     slots: Vec<Slot>,
     placer: LabelPlacer,
-    /// Text widths in CSS px, measured once per distinct text.
-    widths: HashMap<String, f64>,
+    /// Per layer and feature: the text's width in CSS px and its length in
+    /// bytes, measured once (again when a refreshed layer's text changes
+    /// length), and the slot that showed it last. Plain vectors keep the
+    /// player small (no hash map, no sort).
+    known: Vec<Vec<Known>>,
     ctx: Option<CanvasRenderingContext2d>,
     /// Height of a label box in CSS px (the line height).
     line: f64,
@@ -95,7 +105,7 @@ impl LabelOverlay {
             root,
             slots: Vec::new(),
             placer: LabelPlacer::default(),
-            widths: HashMap::new(),
+            known: Vec::new(),
             ctx,
             line: line + 2.0 * HALO,
             avoid,
@@ -127,18 +137,18 @@ impl LabelOverlay {
                 ]
             })
             .collect();
-        let (widths, ctx, line) = (&mut self.widths, &self.ctx, self.line);
-        let measure = |text: &str| {
-            let w = match widths.get(text) {
-                Some(w) => *w,
-                None => {
-                    let w = ctx
-                        .as_ref()
-                        .and_then(|c| c.measure_text(text).ok())
-                        .map_or(text.chars().count() as f64 * 7.0, |m| m.width());
-                    widths.insert(text.to_owned(), w);
-                    w
-                }
+        let (known, ctx, line) = (&mut self.known, &self.ctx, self.line);
+        let measure = |layer: usize, feature: u32, text: &str| {
+            let k = known_mut(known, layer, feature);
+            let w = if k.len == text.len() as u32 {
+                k.width as f64
+            } else {
+                let w = ctx
+                    .as_ref()
+                    .and_then(|c| c.measure_text(text).ok())
+                    .map_or(text.chars().count() as f64 * 7.0, |m| m.width());
+                (k.width, k.len) = (w as f32, text.len() as u32);
+                w
             };
             [w + 2.0 * HALO, line]
         };
@@ -153,24 +163,28 @@ impl LabelOverlay {
         );
         // Labels keep the span they had, so a moving label only moves.
         let key = |layer: usize, feature: u32| ((layer as u64) << 32) | feature as u64;
-        let mut slot_of: HashMap<u64, usize> = HashMap::new();
-        for (i, s) in self.slots.iter().enumerate() {
-            if let Some(k) = s.key {
-                slot_of.insert(k, i);
-            }
-        }
         let mut used = vec![false; self.slots.len()];
         let mut assigned: Vec<Option<usize>> = labels
             .iter()
-            .map(|l| slot_of.get(&key(l.layer, l.feature)).copied())
+            .map(|l| {
+                let slot = known_mut(&mut self.known, l.layer, l.feature).slot as usize;
+                let k = Some(key(l.layer, l.feature));
+                let s = self.slots.get(slot).filter(|s| s.key == k).map(|_| slot)?;
+                used[s] = true;
+                Some(s)
+            })
             .collect();
-        for s in assigned.iter().flatten() {
-            used[*s] = true;
-        }
-        let mut free = (0..self.slots.len()).filter(|i| !used[*i]).collect::<Vec<_>>();
+        let mut free = (0..self.slots.len())
+            .filter(|i| !used[*i])
+            .collect::<Vec<_>>();
         free.reverse();
-        for a in assigned.iter_mut().filter(|a| a.is_none()) {
-            *a = free.pop().or_else(|| self.new_slot());
+        for (a, l) in assigned.iter_mut().zip(&labels) {
+            if a.is_none() {
+                *a = free.pop().or_else(|| self.new_slot());
+                if let Some(s) = *a {
+                    known_mut(&mut self.known, l.layer, l.feature).slot = s as u32;
+                }
+            }
         }
         for (l, slot) in labels.iter().zip(&assigned) {
             let Some(s) = slot.and_then(|i| self.slots.get_mut(i)) else {
@@ -184,10 +198,14 @@ impl LabelOverlay {
                 s.el.set_text_content(Some(l.text));
                 s.text = l.text.to_owned();
             }
-            let at = ((l.rect[0] + HALO).round() as i32, (l.rect[1] + HALO).round() as i32);
+            let at = (
+                (l.rect[0] + HALO).round() as i32,
+                (l.rect[1] + HALO).round() as i32,
+            );
             let style = s.el.style();
             if s.at != at {
-                let _ = style.set_property("transform", &format!("translate({}px,{}px)", at.0, at.1));
+                let _ =
+                    style.set_property("transform", &format!("translate({}px,{}px)", at.0, at.1));
                 s.at = at;
             }
             let opacity = (l.opacity * 100.0).round() as u8;
@@ -226,6 +244,24 @@ impl LabelOverlay {
         });
         Some(self.slots.len() - 1)
     }
+}
+
+/// The entry of a feature's label, made on first use.
+fn known_mut(known: &mut Vec<Vec<Known>>, layer: usize, feature: u32) -> &mut Known {
+    if known.len() <= layer {
+        known.resize(layer + 1, Vec::new());
+    }
+    let of_layer = &mut known[layer];
+    let f = feature as usize;
+    if of_layer.len() <= f {
+        let none = Known {
+            width: 0.0,
+            len: u32::MAX,
+            slot: u32::MAX,
+        };
+        of_layer.resize(f + 1, none);
+    }
+    &mut of_layer[f]
 }
 
 /// Where labels may go: the map minus the text column. The padding keeps

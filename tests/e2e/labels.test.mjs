@@ -74,7 +74,7 @@ for (const [name, viewport, dpr] of [
     await scrollTo(page, 'schulen');
     const { labels, map, card } = await layout(page);
     await page.screenshot({ path: path.join(SHOTS, `labels-${name}.png`) });
-    assert.ok(labels.length >= (name === 'desktop' ? 10 : 3), `${labels.length} labels shown`);
+    assert.ok(labels.length >= (name === 'desktop' ? 10 : 2), `${labels.length} labels shown`);
     assert.ok(labels.length < SCHOOLS.size, 'not every school fits at city scale');
     const aria = await page.locator('.ts-labels').getAttribute('aria-hidden');
     assert.equal(aria, 'true', 'labels are hidden from screen readers (the data table is their accessible form)');
@@ -94,7 +94,7 @@ for (const [name, viewport, dpr] of [
       }
     }
     // The labels take no pointer events: the canvas under them gets them.
-    const l = labels[0];
+    const l = labels.reduce((a, b) => (a.top <= b.top ? a : b)); // the highest: never under a card
     const under = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.className, [(l.left + l.right) / 2, (l.top + l.bottom) / 2]);
     assert.equal(under, 'ts-canvas', 'a label does not catch the pointer');
 
@@ -103,7 +103,7 @@ for (const [name, viewport, dpr] of [
     assert.equal((await layout(page)).labels.length, 0, 'labels of a hidden layer are gone');
     // And come back when the reader scrolls back.
     await scrollTo(page, 'schulen');
-    assert.ok((await layout(page)).labels.length >= 3, 'labels come back');
+    assert.ok((await layout(page)).labels.length >= 2, 'labels come back');
     assert.deepEqual(problems, []);
     await page.close();
   });

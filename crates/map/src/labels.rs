@@ -1,7 +1,7 @@
 //! Label placement: which feature labels to show this frame, and where.
 //!
 //! Greedy, as web maps place symbols: labels are taken by priority (larger
-//! first, ties in input order), and each tries a few positions around its
+//! first, ties by key), and each tries a few positions around its
 //! anchor — right, left, above, below, then the diagonals — and takes the
 //! first one that stays inside the free part of the map, overlaps no label
 //! placed before it and covers no other feature's point symbol. A label
@@ -15,8 +15,6 @@
 //!
 //! Everything is in CSS px with y downwards; nothing here knows about text:
 //! the caller measures the text and passes its size.
-
-use std::collections::HashMap;
 
 /// An axis-aligned box in CSS px: `[x0, y0, x1, y1]`, `x0 <= x1`, `y0 <= y1`.
 pub type LabelBox = [f64; 4];
@@ -44,6 +42,19 @@ pub enum LabelPosition {
     Center,
 }
 
+/// Every position, indexed by its number (`position as usize`).
+const ALL_POSITIONS: [LabelPosition; 9] = [
+    LabelPosition::Right,
+    LabelPosition::Left,
+    LabelPosition::Above,
+    LabelPosition::Below,
+    LabelPosition::AboveRight,
+    LabelPosition::AboveLeft,
+    LabelPosition::BelowRight,
+    LabelPosition::BelowLeft,
+    LabelPosition::Center,
+];
+
 /// The positions a point label tries, in order.
 const POINT_POSITIONS: [LabelPosition; 8] = [
     LabelPosition::Right,
@@ -59,8 +70,10 @@ const POINT_POSITIONS: [LabelPosition; 8] = [
 /// One label that wants a place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelRequest {
-    /// A key that stays the same between frames (e.g. layer and feature),
-    /// so the placer recognises the label in the next frame.
+    /// A key that stays the same between frames, so the placer recognises
+    /// the label in the next frame: the high 32 bits a group (a layer), the
+    /// low 32 an item (a feature). Both index the placer's memory, so keep
+    /// them small. Among equal priorities, smaller keys are placed first.
     pub key: u64,
     /// The feature's anchor in CSS px (the point, or a point inside an area).
     pub anchor: [f64; 2],
@@ -93,7 +106,11 @@ pub struct LabelPlacer {
     pub spacing: f64,
     /// Extra clearance a label hidden in the last frame needs to appear.
     pub hysteresis: f64,
-    last: HashMap<u64, LabelPosition>,
+    /// The last frame's position per group and item, `NONE` where none
+    /// (plain vectors keep the player small: no hash map, no sort).
+    last: Vec<Vec<u8>>,
+    /// The keys set in `last`, to clear them for the next frame.
+    set: Vec<u64>,
 }
 
 impl Default for LabelPlacer {
@@ -102,10 +119,14 @@ impl Default for LabelPlacer {
             gap: 3.0,
             spacing: 2.0,
             hysteresis: 4.0,
-            last: HashMap::new(),
+            last: Vec::new(),
+            set: Vec::new(),
         }
     }
 }
+
+/// No position in the last frame.
+const NONE: u8 = u8::MAX;
 
 /// Grid cell size in CSS px: about one short label.
 const CELL: f64 = 64.0;
@@ -254,20 +275,26 @@ impl LabelPlacer {
             }
         }
         let mut order: Vec<usize> = (0..requests.len()).collect();
-        order.sort_by(|&a, &b| {
-            requests[b]
-                .priority
-                .total_cmp(&requests[a].priority)
+        order.sort_unstable_by(|&a, &b| {
+            let (ra, rb) = (&requests[a], &requests[b]);
+            rb.priority
+                .total_cmp(&ra.priority)
+                .then(ra.key.cmp(&rb.key))
                 .then(a.cmp(&b))
         });
         let mut placed = Vec::new();
-        let mut now = HashMap::with_capacity(self.last.len().max(16));
+        let mut now = Vec::with_capacity(self.set.len().max(16));
         for i in order {
             let r = &requests[i];
             if !(r.size[0] > 0.0 && r.size[1] > 0.0) || !r.anchor.iter().all(|v| v.is_finite()) {
                 continue;
             }
-            let previous = self.last.get(&r.key).copied();
+            let previous = self
+                .last
+                .get((r.key >> 32) as usize)
+                .and_then(|g| g.get(r.key as u32 as usize))
+                .and_then(|p| ALL_POSITIONS.get(*p as usize))
+                .copied();
             // A label that was hidden needs a little more room to appear.
             let clearance = self.spacing / 2.0
                 + if previous.is_some() {
@@ -290,7 +317,7 @@ impl LabelPlacer {
                 }
                 // Stored with half the spacing; tests add the other half.
                 grid.insert(grow(&b, self.spacing / 2.0), usize::MAX - i);
-                now.insert(r.key, position);
+                now.push((r.key, position));
                 placed.push(PlacedLabel {
                     request: i,
                     rect: b,
@@ -299,13 +326,31 @@ impl LabelPlacer {
                 break;
             }
         }
-        self.last = now;
+        for key in self.set.drain(..) {
+            if let Some(p) = (self.last.get_mut((key >> 32) as usize))
+                .and_then(|g| g.get_mut(key as u32 as usize))
+            {
+                *p = NONE;
+            }
+        }
+        for (key, position) in now {
+            let (g, i) = ((key >> 32) as usize, key as u32 as usize);
+            if self.last.len() <= g {
+                self.last.resize(g + 1, Vec::new());
+            }
+            if self.last[g].len() <= i {
+                self.last[g].resize(i + 1, NONE);
+            }
+            self.last[g][i] = position as u8;
+            self.set.push(key);
+        }
         placed
     }
 
     /// Forgets the last frame (e.g. after a jump to a far away step).
     pub fn reset(&mut self) {
         self.last.clear();
+        self.set.clear();
     }
 }
 
@@ -357,6 +402,15 @@ mod tests {
                     "{a:?} covers the symbol of {i}"
                 );
             }
+        }
+    }
+
+    use std::collections::HashMap;
+
+    #[test]
+    fn every_position_has_its_number() {
+        for (i, p) in ALL_POSITIONS.iter().enumerate() {
+            assert_eq!(*p as usize, i);
         }
     }
 

@@ -107,7 +107,8 @@ impl Scene {
     /// with some opacity at or above their `label-min-zoom`, features on
     /// screen, placed by `placer` inside `area` (CSS px: the map without
     /// the text column) and off `obstacles` (boxes over the map such as the
-    /// legend). `measure` gives a text's box size in CSS px.
+    /// legend). `measure(layer, feature, text)` gives the text's box size
+    /// in CSS px.
     ///
     /// Order of precedence: a step's highlighted features, then larger
     /// `label-priority`, then the upper layer, then the data's order.
@@ -119,12 +120,12 @@ impl Scene {
         viewport: &Viewport,
         area: LabelBox,
         obstacles: &[LabelBox],
-        mut measure: impl FnMut(&str) -> [f64; 2],
+        mut measure: impl FnMut(usize, u32, &str) -> [f64; 2],
     ) -> Vec<FrameLabel<'a>> {
         let t = Transform::new(camera, viewport);
-        // (layer, feature, anchor), topmost layer first, then feature order.
+        // (layer, feature, anchor); the placer's keys order the ties.
         let mut found: Vec<(usize, u32, [f64; 2])> = Vec::new();
-        for (i, (l, paint)) in self.layers.iter().zip(paints).enumerate().rev() {
+        for (i, (l, paint)) in self.layers.iter().zip(paints).enumerate() {
             let Some(style) = self.story.layers.get(i).map(|s| &s.style) else {
                 continue;
             };
@@ -141,9 +142,7 @@ impl Scene {
                 paint,
                 max_radius: l.max_radius,
             };
-            let start = found.len();
             visible_features(&hl, &t, viewport, |f, at| found.push((i, f, at)));
-            found[start..].sort_unstable_by_key(|(_, f, _)| *f);
         }
         let mut requests = Vec::with_capacity(found.len());
         for &(i, f, anchor) in &found {
@@ -153,7 +152,7 @@ impl Scene {
             let size = if text.is_empty() {
                 [0.0, 0.0]
             } else {
-                measure(text)
+                measure(i, f, text)
             };
             let symbol_radius = if l.labels.point.get(fi).copied().unwrap_or(false) {
                 let r = match &paint.feature_radius {
@@ -184,7 +183,8 @@ impl Scene {
                 priority += HIGHLIGHT_BONUS;
             }
             requests.push(LabelRequest {
-                key: ((i as u64) << 32) | f as u64,
+                // Ties: the upper layer first, then the data's order.
+                key: (((self.layers.len() - i) as u64) << 32) | f as u64,
                 anchor,
                 size,
                 symbol_radius,

@@ -85,7 +85,7 @@ fn labels_at<'a>(scene: &'a Scene, step: usize, placer: &mut LabelPlacer) -> Vec
     let mut p = Playback::new(scene);
     p.go_to(scene, step, &VP, &PAD, 0.0, &PlaybackOptions::default());
     p.tick(10_000.0);
-    let measure = |t: &str| [t.chars().count() as f64 * 7.0, 16.0];
+    let measure = |_, _, t: &str| [t.chars().count() as f64 * 7.0, 16.0];
     scene.labels(placer, p.paints(), &p.camera(), &VP, AREA, &[], measure)
 }
 
