@@ -8,7 +8,7 @@
 
 use twinstory_map::labels::{LabelBox, LabelPlacer};
 use twinstory_map::{Camera, LayerPaint, Padding, Viewport};
-use twinstory_scene::Scene;
+use twinstory_scene::{LabelSpace, Scene};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement};
 
@@ -157,8 +157,10 @@ impl LabelOverlay {
             paints,
             camera,
             viewport,
-            label_area(viewport, padding),
-            &obstacles,
+            LabelSpace {
+                area: label_area(viewport, padding),
+                obstacles: &obstacles,
+            },
             measure,
         );
         // Labels keep the span they had, so a moving label only moves.

@@ -286,7 +286,9 @@ impl LabelPlacer {
         let mut now = Vec::with_capacity(self.set.len().max(16));
         for i in order {
             let r = &requests[i];
-            if !(r.size[0] > 0.0 && r.size[1] > 0.0) || !r.anchor.iter().all(|v| v.is_finite()) {
+            let placeable =
+                r.size[0] > 0.0 && r.size[1] > 0.0 && r.anchor.iter().all(|v| v.is_finite());
+            if !placeable {
                 continue;
             }
             let previous = self

@@ -99,16 +99,23 @@ pub struct FrameLabel<'a> {
     pub opacity: f64,
 }
 
+/// Where labels may go in a frame, in CSS px from the map's top-left corner.
+#[derive(Debug, Clone, Copy)]
+pub struct LabelSpace<'o> {
+    /// The part of the map labels stay inside (without the text column).
+    pub area: LabelBox,
+    /// Boxes over the map that labels keep clear of (the legend).
+    pub obstacles: &'o [LabelBox],
+}
+
 /// Highlighted features are labelled before all others.
 const HIGHLIGHT_BONUS: f64 = 1e15;
 
 impl Scene {
     /// The labels to show in this frame and where: labelled layers drawn
     /// with some opacity at or above their `label-min-zoom`, features on
-    /// screen, placed by `placer` inside `area` (CSS px: the map without
-    /// the text column) and off `obstacles` (boxes over the map such as the
-    /// legend). `measure(layer, feature, text)` gives the text's box size
-    /// in CSS px.
+    /// screen, placed by `placer` inside `space`. `measure(layer, feature,
+    /// text)` gives the text's box size in CSS px.
     ///
     /// Order of precedence: a step's highlighted features, then larger
     /// `label-priority`, then the upper layer, then the data's order.
@@ -118,8 +125,7 @@ impl Scene {
         paints: &[LayerPaint],
         camera: &Camera,
         viewport: &Viewport,
-        area: LabelBox,
-        obstacles: &[LabelBox],
+        space: LabelSpace<'_>,
         mut measure: impl FnMut(usize, u32, &str) -> [f64; 2],
     ) -> Vec<FrameLabel<'a>> {
         let t = Transform::new(camera, viewport);
@@ -192,7 +198,7 @@ impl Scene {
             });
         }
         placer
-            .place(&requests, area, obstacles)
+            .place(&requests, space.area, space.obstacles)
             .into_iter()
             .map(|p| {
                 let (i, f, _) = found[p.request];

@@ -24,7 +24,7 @@ mod style;
 mod table;
 mod tooltip;
 
-pub use labels::{FrameLabel, LayerLabels};
+pub use labels::{FrameLabel, LabelSpace, LayerLabels};
 pub use legend::{
     format_number, legend_decimals, nice_floor, LegendEntry, LegendItem, LegendKind, LegendLabel,
 };

@@ -5,7 +5,7 @@ use twinstory_data::{Dataset, Feature};
 use twinstory_map::labels::{overlaps, LabelPlacer};
 use twinstory_map::{Padding, Viewport};
 use twinstory_model::Story;
-use twinstory_scene::{FrameLabel, Playback, PlaybackOptions, Scene};
+use twinstory_scene::{FrameLabel, LabelSpace, Playback, PlaybackOptions, Scene};
 
 fn story() -> Story {
     serde_json::from_str(
@@ -85,8 +85,12 @@ fn labels_at<'a>(scene: &'a Scene, step: usize, placer: &mut LabelPlacer) -> Vec
     let mut p = Playback::new(scene);
     p.go_to(scene, step, &VP, &PAD, 0.0, &PlaybackOptions::default());
     p.tick(10_000.0);
+    let space = LabelSpace {
+        area: AREA,
+        obstacles: &[],
+    };
     let measure = |_, _, t: &str| [t.chars().count() as f64 * 7.0, 16.0];
-    scene.labels(placer, p.paints(), &p.camera(), &VP, AREA, &[], measure)
+    scene.labels(placer, p.paints(), &p.camera(), &VP, space, measure)
 }
 
 #[test]
