@@ -112,9 +112,11 @@ impl LabelOverlay {
         })
     }
 
-    /// Places and shows the labels of this frame.
+    /// Places and shows the labels of this frame; `moving` while the
+    /// camera or the opacities animate (labels then hold their places).
     pub fn update(
         &mut self,
+        moving: bool,
         scene: &Scene,
         paints: &[LayerPaint],
         camera: &Camera,
@@ -152,6 +154,7 @@ impl LabelOverlay {
             };
             [w + 2.0 * HALO, line]
         };
+        self.placer.keep_shown = moving;
         let labels = scene.labels(
             &mut self.placer,
             paints,

@@ -189,10 +189,11 @@ impl MapState {
     }
 
     /// Places and shows this frame's feature labels.
-    fn draw_labels(&mut self) {
+    fn draw_labels(&mut self, moving: bool) {
         if let Some(labels) = &mut self.labels {
             let camera = self.playback.camera();
             labels.update(
+                moving,
                 &self.scene,
                 self.playback.paints(),
                 &camera,
@@ -269,7 +270,7 @@ impl MapState {
         ) {
             web_sys::console::warn_1(&JsValue::from_str(&e));
         }
-        self.draw_labels();
+        self.draw_labels(moving);
         self.frames += 1;
         let cam = self.playback.camera();
         let _ = canvas.set_attribute(

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT, startServer, launch, watchConsole, settled } from './lib.mjs';
 
@@ -108,3 +109,90 @@ for (const [name, viewport, dpr] of [
     await page.close();
   });
 }
+
+test('labels do not flicker while the map flies', async () => {
+  // A story of its own: the schools at city scale, then a flight into the
+  // centre with the same labelled layer, so labels move all the way.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-labels-'));
+  fs.mkdirSync(path.join(dir, 'flight', 'data'), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'stories/spielplaetze/data/schools.csv'), path.join(dir, 'flight', 'data', 'schools.csv'));
+  fs.writeFileSync(path.join(dir, 'flight', 'story.md'), `---
+title: Labels in flight
+lang: de
+layers:
+  schools:
+    source: { type: csv, url: data/schools.csv }
+    style: { fill: "#2a6f97", radius: 5, label: "{name}" }
+---
+
+# Labels in flight
+
+## Stadt
+
+\`\`\`step
+id: stadt
+view: { fit: schools }
+show: [schools]
+transition: jump
+\`\`\`
+
+Alle Schulen.
+
+## Zentrum
+
+\`\`\`step
+id: zentrum
+view: { center: [10.0, 53.56], zoom: 12.5 }
+show: [schools]
+transition: fly
+\`\`\`
+
+Näher dran.
+`);
+  const site = await startServer(dir, ['--no-watch']);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const problems = watchConsole(page);
+  try {
+    await page.goto(`${site.url}flight/`);
+    await page.waitForSelector('.ts-step');
+    await settled(page, 0);
+    // Record every frame's labels (text → transform) during the flight.
+    await page.evaluate(() => {
+      window.__frames = [];
+      const rec = () => {
+        const shown = {};
+        for (const l of document.querySelectorAll('.ts-label')) if (!l.hidden) shown[l.textContent] = l.style.transform;
+        window.__frames.push(shown);
+        if (window.__frames.length < 600) requestAnimationFrame(rec);
+      };
+      requestAnimationFrame(rec);
+    });
+    await scrollTo(page, 'zentrum');
+    const frames = await page.evaluate(() => window.__frames);
+    assert.ok(frames.length > 10, `${frames.length} frames recorded`);
+    // Per label: the frames where it appears or goes.
+    const changes = new Map();
+    frames.forEach((f, i) => {
+      for (const name of new Set([...changes.keys(), ...Object.keys(f)])) {
+        const c = changes.get(name) || [];
+        const on = name in f;
+        if (c.length % 2 === (on ? 0 : 1)) c.push(i);
+        changes.set(name, c);
+      }
+    });
+    // Flicker: back within a few frames of going, or back more than twice
+    // (once is fair: a flight may zoom out before it zooms in).
+    const flickering = [...changes].filter(([, c]) => {
+      const blink = c.some((at, k) => k % 2 === 1 && c[k + 1] !== undefined && c[k + 1] - at < 5);
+      return blink || c.length > 5;
+    }).map(([n, c]) => `${n}: ${c.join(' ')}`);
+    assert.deepEqual(flickering, [], 'no label blinks on and off');
+    const comebacks = [...changes.values()].reduce((n, c) => n + Math.max(0, Math.floor((c.length - 1) / 2)), 0);
+    console.log(`# ${frames.length} frames, ${changes.size} labels seen, ${comebacks} came back after going`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    site.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -12,6 +12,8 @@
 //! placements. A label shown then tries its old position first, and a
 //! label hidden then must clear its neighbours by [`LabelPlacer::hysteresis`]
 //! pixels more to appear, so labels do not flicker at the edge of fitting.
+//! While the map moves ([`LabelPlacer::keep_shown`]), labels shown in the
+//! last frame go before all others, so they only vanish when they must.
 //!
 //! Everything is in CSS px with y downwards; nothing here knows about text:
 //! the caller measures the text and passes its size.
@@ -106,10 +108,17 @@ pub struct LabelPlacer {
     pub spacing: f64,
     /// Extra clearance a label hidden in the last frame needs to appear.
     pub hysteresis: f64,
-    /// The last frame's position per group and item, `NONE` where none
-    /// (plain vectors keep the player small: no hash map, no sort).
+    /// While the map moves: labels shown in the last frame are placed
+    /// before all others, so a label only goes when it must (it collides
+    /// with another shown one or leaves the area) and new ones fill free
+    /// room. At rest (`false`) priorities alone decide, so a step's labels
+    /// do not depend on the way the reader came.
+    pub keep_shown: bool,
+    /// Per group and item: the position shown in the last frame, `HIDDEN + n`
+    /// for a label that had to go, `NONE` else (plain vectors keep the
+    /// player small: no hash map, no sort).
     last: Vec<Vec<u8>>,
-    /// The keys set in `last`, to clear them for the next frame.
+    /// The keys whose memory is not `NONE`, to age them in the next frame.
     set: Vec<u64>,
 }
 
@@ -119,6 +128,7 @@ impl Default for LabelPlacer {
             gap: 3.0,
             spacing: 2.0,
             hysteresis: 4.0,
+            keep_shown: false,
             last: Vec::new(),
             set: Vec::new(),
         }
@@ -127,6 +137,26 @@ impl Default for LabelPlacer {
 
 /// No position in the last frame.
 const NONE: u8 = u8::MAX;
+/// Memory value of a label hidden in the last frame after being shown;
+/// `HIDDEN + n`: hidden `n + 1` frames ago.
+const HIDDEN: u8 = 16;
+/// While the map moves, a label that had to go stays hidden this many
+/// frames (about 150 ms) before it may come back.
+const MIN_HIDDEN_FRAMES: u8 = 10;
+
+/// The memory cell of `key`, grown on demand when `grow`.
+fn entry(last: &mut Vec<Vec<u8>>, key: u64, grow: bool) -> Option<&mut u8> {
+    let (g, i) = ((key >> 32) as usize, key as u32 as usize);
+    if grow {
+        if last.len() <= g {
+            last.resize(g + 1, Vec::new());
+        }
+        if last[g].len() <= i {
+            last[g].resize(i + 1, NONE);
+        }
+    }
+    last.get_mut(g)?.get_mut(i)
+}
 
 /// Grid cell size in CSS px: about one short label.
 const CELL: f64 = 64.0;
@@ -274,11 +304,27 @@ impl LabelPlacer {
                 grid.insert([x - s, y - s, x + s, y + s], i);
             }
         }
+        let memory: Vec<u8> = requests
+            .iter()
+            .map(|r| {
+                self.last
+                    .get((r.key >> 32) as usize)
+                    .and_then(|g| g.get(r.key as u32 as usize))
+                    .copied()
+                    .unwrap_or(NONE)
+            })
+            .collect();
+        let previous: Vec<Option<LabelPosition>> = memory
+            .iter()
+            .map(|p| ALL_POSITIONS.get(*p as usize).copied())
+            .collect();
+        let sticky = |i: usize| self.keep_shown && previous[i].is_some();
         let mut order: Vec<usize> = (0..requests.len()).collect();
         order.sort_unstable_by(|&a, &b| {
             let (ra, rb) = (&requests[a], &requests[b]);
-            rb.priority
-                .total_cmp(&ra.priority)
+            sticky(b)
+                .cmp(&sticky(a))
+                .then(rb.priority.total_cmp(&ra.priority))
                 .then(ra.key.cmp(&rb.key))
                 .then(a.cmp(&b))
         });
@@ -291,12 +337,13 @@ impl LabelPlacer {
             if !placeable {
                 continue;
             }
-            let previous = self
-                .last
-                .get((r.key >> 32) as usize)
-                .and_then(|g| g.get(r.key as u32 as usize))
-                .and_then(|p| ALL_POSITIONS.get(*p as usize))
-                .copied();
+            // While moving, a label that just had to go stays away a few
+            // frames: no blinking on and off.
+            let just_hidden = memory[i] >= HIDDEN && memory[i] != NONE;
+            if self.keep_shown && just_hidden {
+                continue;
+            }
+            let previous = previous[i];
             // A label that was hidden needs a little more room to appear.
             let clearance = self.spacing / 2.0
                 + if previous.is_some() {
@@ -328,24 +375,30 @@ impl LabelPlacer {
                 break;
             }
         }
-        for key in self.set.drain(..) {
-            if let Some(p) = (self.last.get_mut((key >> 32) as usize))
-                .and_then(|g| g.get_mut(key as u32 as usize))
-            {
-                *p = NONE;
+        // Age the memory: shown labels not placed now become "just
+        // hidden", which lasts `MIN_HIDDEN_FRAMES` frames.
+        let mut next_set = Vec::with_capacity(now.len() + self.set.len());
+        for key in std::mem::take(&mut self.set) {
+            if let Some(p) = entry(&mut self.last, key, false) {
+                *p = match *p {
+                    v if v < HIDDEN => HIDDEN,
+                    v if v >= HIDDEN && v < HIDDEN + MIN_HIDDEN_FRAMES - 1 => v + 1,
+                    _ => NONE,
+                };
+                if *p != NONE {
+                    next_set.push(key);
+                }
             }
         }
         for (key, position) in now {
-            let (g, i) = ((key >> 32) as usize, key as u32 as usize);
-            if self.last.len() <= g {
-                self.last.resize(g + 1, Vec::new());
+            if let Some(p) = entry(&mut self.last, key, true) {
+                if *p == NONE {
+                    next_set.push(key);
+                }
+                *p = position as u8;
             }
-            if self.last[g].len() <= i {
-                self.last[g].resize(i + 1, NONE);
-            }
-            self.last[g][i] = position as u8;
-            self.set.push(key);
         }
+        self.set = next_set;
         placed
     }
 
@@ -545,6 +598,57 @@ mod tests {
             .filter(|(k, p)| fresh.get(k) == Some(p))
             .count();
         assert!(kept >= kept_fresh, "{kept} vs {kept_fresh}");
+    }
+
+    #[test]
+    fn while_moving_shown_labels_keep_their_place_against_higher_priorities() {
+        // The narrow strip of the priority test: either label fits alone.
+        let area = [0.0, 0.0, 200.0, 20.0];
+        let low = LabelRequest {
+            key: 1,
+            anchor: [50.0, 10.0],
+            size: [80.0, 14.0],
+            symbol_radius: 3.0,
+            priority: 1.0,
+        };
+        let high = LabelRequest {
+            key: 2,
+            anchor: [150.0, 10.0],
+            priority: 5.0,
+            ..low.clone()
+        };
+        let mut placer = LabelPlacer {
+            keep_shown: true,
+            ..LabelPlacer::default()
+        };
+        // Only the low one is on screen at first.
+        assert_eq!(placer.place(&[low.clone()], area, &[]).len(), 1);
+        let moving = placer.place(&[low.clone(), high.clone()], area, &[]);
+        assert_eq!(moving.len(), 1);
+        assert_eq!(moving[0].request, 0, "the shown label stays while moving");
+        // A shown label that must go stays away a few frames while moving.
+        let blocked = LabelRequest {
+            key: 3,
+            anchor: [50.0, 10.0],
+            priority: 0.0,
+            ..low.clone()
+        };
+        let mut p2 = LabelPlacer {
+            keep_shown: true,
+            ..LabelPlacer::default()
+        };
+        assert_eq!(p2.place(&[high.clone()], area, &[])[0].request, 0);
+        // `blocked` pushes `high` off: `high` is only placed after the sticky one.
+        let _ = p2.place(&[blocked.clone()], area, &[]);
+        for frame in 0..MIN_HIDDEN_FRAMES {
+            let placed = p2.place(&[high.clone()], area, &[]);
+            assert!(placed.is_empty(), "frame {frame}: still away");
+        }
+        assert_eq!(p2.place(&[high.clone()], area, &[]).len(), 1, "back");
+        // At rest the priority decides.
+        placer.keep_shown = false;
+        let rest = placer.place(&[low, high], area, &[]);
+        assert_eq!(rest[0].request, 1);
     }
 
     #[test]
