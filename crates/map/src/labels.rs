@@ -382,7 +382,7 @@ impl LabelPlacer {
             if let Some(p) = entry(&mut self.last, key, false) {
                 *p = match *p {
                     v if v < HIDDEN => HIDDEN,
-                    v if v >= HIDDEN && v < HIDDEN + MIN_HIDDEN_FRAMES - 1 => v + 1,
+                    v if (HIDDEN..HIDDEN + MIN_HIDDEN_FRAMES - 1).contains(&v) => v + 1,
                     _ => NONE,
                 };
                 if *p != NONE {
@@ -622,7 +622,7 @@ mod tests {
             ..LabelPlacer::default()
         };
         // Only the low one is on screen at first.
-        assert_eq!(placer.place(&[low.clone()], area, &[]).len(), 1);
+        assert_eq!(placer.place(std::slice::from_ref(&low), area, &[]).len(), 1);
         let moving = placer.place(&[low.clone(), high.clone()], area, &[]);
         assert_eq!(moving.len(), 1);
         assert_eq!(moving[0].request, 0, "the shown label stays while moving");
@@ -637,14 +637,21 @@ mod tests {
             keep_shown: true,
             ..LabelPlacer::default()
         };
-        assert_eq!(p2.place(&[high.clone()], area, &[])[0].request, 0);
+        assert_eq!(
+            p2.place(std::slice::from_ref(&high), area, &[])[0].request,
+            0
+        );
         // `blocked` pushes `high` off: `high` is only placed after the sticky one.
-        let _ = p2.place(&[blocked.clone()], area, &[]);
+        let _ = p2.place(std::slice::from_ref(&blocked), area, &[]);
         for frame in 0..MIN_HIDDEN_FRAMES {
-            let placed = p2.place(&[high.clone()], area, &[]);
+            let placed = p2.place(std::slice::from_ref(&high), area, &[]);
             assert!(placed.is_empty(), "frame {frame}: still away");
         }
-        assert_eq!(p2.place(&[high.clone()], area, &[]).len(), 1, "back");
+        assert_eq!(
+            p2.place(std::slice::from_ref(&high), area, &[]).len(),
+            1,
+            "back"
+        );
         // At rest the priority decides.
         placer.keep_shown = false;
         let rest = placer.place(&[low, high], area, &[]);
