@@ -3,6 +3,7 @@
 mod nav;
 pub use nav::listen_for_navigation;
 
+use crate::labels::LabelOverlay;
 use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pixels};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,6 +29,8 @@ pub struct MapState {
     tips: TooltipState,
     /// Free pan and zoom (`interactive` stories; see `nav.rs`).
     nav: nav::NavState,
+    /// The feature labels over the canvas (made when it is attached).
+    labels: Option<LabelOverlay>,
 }
 
 /// Tooltip state of the map: the pointer, the keyboard focus and the two
@@ -78,6 +81,7 @@ impl MapState {
             frames: 0,
             tips: TooltipState::default(),
             nav: nav::NavState::default(),
+            labels: None,
         }))
     }
 
@@ -186,7 +190,23 @@ impl MapState {
 
     /// Attaches the canvas and measures it.
     pub fn attach(&mut self, canvas: HtmlCanvasElement) {
+        self.labels = LabelOverlay::new(&canvas);
         self.canvas = Some(canvas);
+    }
+
+    /// Places and shows this frame's feature labels.
+    fn draw_labels(&mut self, moving: bool) {
+        if let Some(labels) = &mut self.labels {
+            let camera = self.playback.camera();
+            labels.update(
+                moving,
+                &self.scene,
+                self.playback.paints(),
+                &camera,
+                &self.viewport,
+                &self.padding,
+            );
+        }
     }
 
     /// Re-measures the canvas and the text column (after resize or zoom).
@@ -256,6 +276,7 @@ impl MapState {
         ) {
             web_sys::console::warn_1(&JsValue::from_str(&e));
         }
+        self.draw_labels(moving);
         self.frames += 1;
         let cam = self.playback.camera();
         let _ = canvas.set_attribute(

@@ -25,7 +25,7 @@ pub struct PackReport {
     pub tolerance: f64,
 }
 
-/// The property names a layer's style, tooltip and steps refer to.
+/// The property names a layer's style (labels too), tooltip and steps refer to.
 pub fn used_properties(story: &Story, layer: &Layer) -> BTreeSet<String> {
     let mut used = BTreeSet::new();
     let style = &layer.style;
@@ -40,6 +40,12 @@ pub fn used_properties(story: &Story, layer: &Layer) -> BTreeSet<String> {
     }
     if let Some(t) = &layer.tooltip {
         used.extend(template_fields(t));
+    }
+    if let Some(t) = &style.label {
+        used.extend(template_fields(t));
+    }
+    if let Some(p) = &style.label_priority {
+        used.insert(p.clone());
     }
     for step in &story.steps {
         for s in step.show.iter().filter(|s| s.layer == layer.id) {

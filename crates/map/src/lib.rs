@@ -14,6 +14,8 @@
 //! - [`navigate`]: the reader moving the map (pan, zoom about a point, limits).
 //! - [`hit`]: a spatial index per layer and hit tests at a screen point
 //!   (tooltips), plus keyboard stepping between features.
+//! - [`labels`]: collision-free label placement (greedy by priority, grid
+//!   index, stable between frames).
 
 pub mod camera;
 pub mod classify;
@@ -22,6 +24,7 @@ pub mod easing;
 pub mod fit;
 pub mod flight;
 pub mod hit;
+pub mod labels;
 pub mod navigate;
 pub mod palette;
 pub mod prepare;

@@ -85,6 +85,52 @@ pub fn to_svg(list: &DrawList) -> String {
     out
 }
 
+/// A placed label for [`to_svg_with_labels`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SvgLabel<'a> {
+    /// The text (plain text; escaped here).
+    pub text: &'a str,
+    /// Its box in CSS px ([`crate::labels::PlacedLabel::rect`]).
+    pub rect: crate::labels::LabelBox,
+    /// 0–1, the layer's opacity.
+    pub opacity: f64,
+}
+
+/// The draw list as SVG with labels on top as `<text>` with a white halo,
+/// as the player shows them. `dpr` converts the labels' CSS px to the draw
+/// list's device px; `font_px` is the label font size in CSS px.
+///
+/// # Examples
+/// ```
+/// use twinstory_map::{DrawList, svg::{to_svg_with_labels, SvgLabel}};
+/// let label = SvgLabel { text: "Kita <Süd>", rect: [10.0, 10.0, 80.0, 30.0], opacity: 1.0 };
+/// let svg = to_svg_with_labels(&DrawList::new(), &[label], 2.0, 13.0);
+/// assert!(svg.contains(">Kita &lt;Süd&gt;</text>") && svg.ends_with("</svg>\n"));
+/// ```
+pub fn to_svg_with_labels(list: &DrawList, labels: &[SvgLabel], dpr: f64, font_px: f64) -> String {
+    let mut out = to_svg(list);
+    out.truncate(out.len() - "</svg>\n".len());
+    let size = font_px * dpr;
+    for l in labels {
+        let text = l
+            .text
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        // The box is centred on the text: the middle, with a central baseline.
+        let x = (l.rect[0] + l.rect[2]) / 2.0 * dpr;
+        let y = (l.rect[1] + l.rect[3]) / 2.0 * dpr;
+        let _ = writeln!(
+            out,
+            r##"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" dominant-baseline="central" font-family="system-ui, sans-serif" font-weight="600" font-size="{size:.1}" fill="#1d2330" stroke="#ffffff" stroke-width="{:.1}" stroke-linejoin="round" paint-order="stroke" opacity="{:.2}">{text}</text>"##,
+            2.0 * dpr,
+            l.opacity.clamp(0.0, 1.0)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
 fn path_data(list: &DrawList, paths: std::ops::Range<usize>) -> String {
     let mut d = String::new();
     for p in &list.paths[paths] {

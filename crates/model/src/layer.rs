@@ -330,6 +330,18 @@ pub struct LayerStyle {
     /// Size point circles by a number, their area proportional to it; replaces `radius`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub circles: Option<Circles>,
+    /// Label template, e.g. `{name}`: text beside each point (inside each
+    /// area), placed so that labels never overlap; labels that find no
+    /// free place are left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Labels only from this zoom level on (e.g. `13`); always when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_min_zoom: Option<f64>,
+    /// A numeric property: features with larger values get their labels
+    /// first where labels compete for room; otherwise the data's order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_priority: Option<String>,
 }
 
 /// A choropleth: features coloured by which class their number falls into.
@@ -523,6 +535,9 @@ impl Default for LayerStyle {
             choropleth: None,
             categories: None,
             circles: None,
+            label: None,
+            label_min_zoom: None,
+            label_priority: None,
         }
     }
 }

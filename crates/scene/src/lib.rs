@@ -13,7 +13,10 @@
 //! Tooltips ([`Scene::tooltip_at`], [`Scene::tooltip_step`]) answer which
 //! feature of a layer with a `tooltip` template is under the pointer or next
 //! for the keyboard in the current frame, and render the template as text.
+//! Labels ([`Scene::labels`]) are the `label` texts of the features on
+//! screen, placed without overlaps by [`twinstory_map::labels`].
 
+mod labels;
 mod legend;
 mod playback;
 mod scene;
@@ -21,6 +24,7 @@ mod style;
 mod table;
 mod tooltip;
 
+pub use labels::{FrameLabel, LabelSpace, LayerLabels};
 pub use legend::{
     format_number, legend_decimals, nice_floor, LegendEntry, LegendItem, LegendKind, LegendLabel,
 };

@@ -1,5 +1,6 @@
 //! A story with its layers' data and the target state of every step.
 
+use crate::labels::LayerLabels;
 use crate::legend::{LegendEntry, LegendKind};
 use crate::style::{
     is_point_layer, paint_for, step_paint, style_layer, LayerStyling, StepConditions,
@@ -40,8 +41,11 @@ pub struct SceneLayer {
     pub prepared: PreparedLayer,
     /// Colours, sizes and legend items from the data (empty until ready).
     pub styling: LayerStyling,
-    /// Spatial index for tooltips; built only for layers with a `tooltip`.
+    /// Spatial index for tooltips and labels; built only for layers with
+    /// a `tooltip` or a `label`.
     pub hit: HitIndex,
+    /// Label texts and priorities (empty without a `label`).
+    pub labels: LayerLabels,
     /// The largest point radius (CSS px) the layer's style gives a feature.
     pub max_radius: f64,
     /// True when the layer's features are points (legend symbols are circles).
@@ -78,6 +82,7 @@ impl Scene {
                 prepared: PreparedLayer::default(),
                 styling: LayerStyling::default(),
                 hit: HitIndex::default(),
+                labels: LayerLabels::default(),
                 max_radius: 0.0,
                 points: is_point_layer(l, None),
             })
@@ -97,10 +102,17 @@ impl Scene {
                 l.points = is_point_layer(layer, Some(data));
                 l.max_radius = step_paint(layer, &l.styling, None, None).max_radius();
                 // Built once here, so a hover costs a few box tests.
-                l.hit = match layer.tooltip {
-                    Some(_) => HitIndex::new(&l.prepared),
-                    None => HitIndex::default(),
+                l.hit = if layer.tooltip.is_some() || layer.style.label.is_some() {
+                    HitIndex::new(&l.prepared)
+                } else {
+                    HitIndex::default()
                 };
+                l.labels = LayerLabels::new(
+                    layer,
+                    &l.styling.properties,
+                    &l.prepared.point_feature,
+                    &self.story.lang,
+                );
             }
             l.status = LayerStatus::Ready;
         }

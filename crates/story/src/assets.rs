@@ -114,6 +114,10 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                         );
                     }
                 }
+                let named = parsed.spans.layer_properties.get(i);
+                for (name, at) in named.into_iter().flatten() {
+                    check_property(&mut sink, data, &layer.id, name, *at);
+                }
                 for f in &data.features {
                     if let Some(r) = f.geometry.as_ref().and_then(|g| g.bounding_rect()) {
                         bounds = Some(match bounds {
@@ -191,6 +195,40 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
     parsed
         .diagnostics
         .sort_by_key(|d| (d.line, d.column, d.severity == Severity::Warning));
+}
+
+/// A property that a tooltip, label or label priority names but no feature
+/// has: a warning at the name, with the closest property as a suggestion.
+fn check_property(
+    sink: &mut Sink,
+    data: &twinstory_data::Dataset,
+    layer: &str,
+    name: &str,
+    at: Pos,
+) {
+    if data.features.is_empty()
+        || data
+            .features
+            .iter()
+            .any(|f| f.properties.contains_key(name))
+    {
+        return;
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for f in data.features.iter().take(1000) {
+        for k in f.properties.keys() {
+            if !names.contains(&k.as_str()) {
+                names.push(k);
+            }
+        }
+    }
+    names.sort_unstable();
+    sink.warning(
+        "W0008",
+        at,
+        format!("no feature of layer `{layer}` has a property `{name}`"),
+        crate::suggest::did_you_mean(name, &names, "the features have"),
+    );
 }
 
 /// Winding repairs are not the author's problem: RFC 7946 asks readers to accept

@@ -94,6 +94,8 @@ pub(crate) struct FrontMatter {
     pub join_pos: Vec<Vec<Pos>>,
     /// Per layer: the position of each computed field's expression.
     pub compute_pos: Vec<Vec<Pos>>,
+    /// Per layer: the properties its tooltip and label name, where they are named.
+    pub property_pos: Vec<Vec<(String, Pos)>>,
 }
 
 /// A layer as read, with the positions later checks point at.
@@ -102,6 +104,7 @@ pub(crate) struct ReadLayer {
     url_pos: Pos,
     join_pos: Vec<Pos>,
     compute_pos: Vec<Pos>,
+    property_pos: Vec<(String, Pos)>,
 }
 
 /// Reads the front matter tree; every problem goes to the walker's sink.
@@ -267,6 +270,7 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
             fm.url_pos.push(read.url_pos);
             fm.join_pos.push(read.join_pos);
             fm.compute_pos.push(read.compute_pos);
+            fm.property_pos.push(read.property_pos);
         }
     }
 }
@@ -287,6 +291,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let (mut join, mut join_pos) = (Vec::new(), Vec::new());
     let (mut compute, mut compute_pos) = (Vec::new(), Vec::new());
     let mut has_source = false;
+    let mut property_pos = Vec::new();
     for (key, _k, v) in fields {
         match key {
             "title" => title = w.text(v, "title", "title: Playgrounds"),
@@ -294,7 +299,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
                 has_source = true;
                 source = read_source(w, id, v);
             }
-            "style" => style = read_style(w, id, v),
+            "style" => style = read_style(w, id, v, &mut property_pos),
             "attribution" => {
                 attribution = w.text(
                     v,
@@ -302,7 +307,12 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
                     "attribution: \"© OpenStreetMap contributors (ODbL)\"",
                 )
             }
-            "tooltip" => tooltip = w.text(v, "tooltip", "tooltip: \"{name}\""),
+            "tooltip" => {
+                tooltip = w.text(v, "tooltip", "tooltip: \"{name}\"");
+                if let Some(t) = &tooltip {
+                    property_pos.extend(read_template(w, v, id, "tooltip", t));
+                }
+            }
             "join" => (join, join_pos) = read_joins(w, id, v),
             "compute" => (compute, compute_pos) = read_compute(w, id, v),
             _ => {}
@@ -331,6 +341,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
         url_pos,
         join_pos,
         compute_pos,
+        property_pos,
     })
 }
 
@@ -910,7 +921,12 @@ pub(crate) fn style_fields() -> Vec<String> {
     names
 }
 
-fn read_style(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> LayerStyle {
+fn read_style(
+    w: &mut Walker<'_, '_>,
+    id: &str,
+    n: &Node,
+    property_pos: &mut Vec<(String, Pos)>,
+) -> LayerStyle {
     let names = style_fields();
     let allowed: Vec<&str> = names.iter().map(String::as_str).collect();
     let what = format!("the `style` of layer `{id}`");
@@ -961,6 +977,40 @@ fn read_style(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> LayerStyle {
                     continue;
                 }
             },
+            "label" => match w.text(v, "label", "label: \"{name}\"") {
+                Some(t) => {
+                    property_pos.extend(read_template(w, v, id, "label", &t));
+                    serde_json::Value::String(t)
+                }
+                None => {
+                    ok = false;
+                    continue;
+                }
+            },
+            "label-priority" => match w.text(v, "label-priority", "label-priority: visitors") {
+                Some(t) => {
+                    property_pos.push((t.clone(), w.pos(v)));
+                    serde_json::Value::String(t)
+                }
+                None => {
+                    ok = false;
+                    continue;
+                }
+            },
+            "label-min-zoom" => match w.number_in(
+                v,
+                "label-min-zoom",
+                "label-min-zoom: 13",
+                0.0,
+                24.0,
+                "a zoom level from 0 (the world) to 24, e.g. 13 for a town",
+            ) {
+                Some(x) => serde_json::json!(x),
+                None => {
+                    ok = false;
+                    continue;
+                }
+            },
             _ => v.to_json(),
         };
         obj.insert(key.to_owned(), value);
@@ -981,4 +1031,80 @@ fn read_style(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> LayerStyle {
             LayerStyle::default()
         }
     }
+}
+
+/// Checks a `{property}` template (`tooltip`, `label`) and returns the
+/// property names it uses with their positions, for the check against the
+/// data. `{{` and `}}` are literal braces; a `{` without its `}` and an
+/// empty `{}` are errors.
+fn read_template(
+    w: &mut Walker<'_, '_>,
+    v: &Node,
+    id: &str,
+    setting: &str,
+    text: &str,
+) -> Vec<(String, Pos)> {
+    let pos = w.pos(v);
+    let line = w.line_of(v);
+    // Columns inside the text are exact when the template sits on its own
+    // line as written (plain or quoted without escapes); else the value's start.
+    let quoted = line
+        .chars()
+        .nth(v.column.saturating_sub(1))
+        .is_some_and(|c| c == '"' || c == '\'');
+    let exact = line.contains(text);
+    let at = |i: usize, len: usize| {
+        if exact {
+            Pos {
+                column: pos.column + usize::from(quoted) + i,
+                len,
+                ..pos
+            }
+        } else {
+            pos
+        }
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let next = chars.get(i + 1).copied();
+        match chars[i] {
+            '{' if next == Some('{') => i += 2,
+            '}' if next == Some('}') => i += 2,
+            '{' => {
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|c| *c == '}' || *c == '{')
+                    .map(|e| i + 1 + e)
+                    .filter(|e| chars[*e] == '}');
+                let Some(end) = end else {
+                    w.sink.error(
+                        "E0023",
+                        at(i, 1),
+                        format!("the `{setting}` of layer `{id}` has a `{{` without its `}}`"),
+                        Some(format!(
+                            "write property names in braces, e.g. `{setting}: \"{{name}}\"`; write `{{{{` for a brace as text"
+                        )),
+                    );
+                    return out;
+                };
+                let name: String = chars[i + 1..end].iter().collect();
+                let name = name.trim();
+                if name.is_empty() {
+                    w.sink.error(
+                        "E0023",
+                        at(i, end + 1 - i),
+                        format!("the `{setting}` of layer `{id}` has an empty `{{}}`"),
+                        Some("name a property in the braces, e.g. `{name}`".into()),
+                    );
+                } else {
+                    out.push((name.to_owned(), at(i, end + 1 - i)));
+                }
+                i = end + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }

@@ -93,6 +93,8 @@ struct Spans {
     layer_join: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: position of each computed field's expression.
     layer_compute: Vec<Vec<diagnostic::Pos>>,
+    /// Per layer: the properties its tooltip, label and label priority name.
+    layer_properties: Vec<Vec<(String, diagnostic::Pos)>>,
     /// Per step (same order as `story.steps`): position of its `center` or `fit`.
     step_view: Vec<Option<diagnostic::Pos>>,
 }

@@ -296,6 +296,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             layer_url: fm.url_pos,
             layer_join: fm.join_pos,
             layer_compute: fm.compute_pos,
+            layer_properties: fm.property_pos,
             step_view,
         },
     ))
