@@ -11,6 +11,7 @@
 //! - [`raster`]: an anti-aliased software rasteriser that paints a draw list
 //!   into an RGBA framebuffer (the browser shows it with one `putImageData`).
 //! - [`svg`]: the same draw list written as an SVG document.
+//! - [`tiles`]: raster basemap tiles: coverage, placement, addresses, cache.
 //! - [`hit`]: a spatial index per layer and hit tests at a screen point
 //!   (tooltips), plus keyboard stepping between features.
 
@@ -26,6 +27,7 @@ pub mod prepare;
 pub mod projection;
 pub mod raster;
 pub mod svg;
+pub mod tiles;
 
 pub use camera::{Camera, LonLatBounds, Padding, Transform, Viewport};
 pub use draw_list::{DrawCommand, DrawList, Emphasis, LayerPaint};

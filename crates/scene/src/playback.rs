@@ -230,7 +230,8 @@ impl Playback {
         moving
     }
 
-    /// Builds the draw list for the current state and paints it.
+    /// Builds the draw list for the current state and paints it (onto
+    /// transparency when the story has a basemap, which shows through).
     ///
     /// Allocation-free once the buffers have grown: paints are prepared per
     /// step, and the draw list and framebuffer reuse their memory.
@@ -250,8 +251,18 @@ impl Playback {
                 .zip(self.paints.iter()),
             &transform,
             viewport,
-            to_rgba(scene.story.theme.map_background),
+            map_background(scene),
         );
         fb.paint(list);
+    }
+}
+
+/// The frame's background: the theme's map colour, or transparent when
+/// basemap tiles lie under the data.
+fn map_background(scene: &Scene) -> twinstory_map::Rgba {
+    if scene.story.basemap.is_some() {
+        twinstory_map::Rgba::default()
+    } else {
+        to_rgba(scene.story.theme.map_background)
     }
 }

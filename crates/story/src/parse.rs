@@ -282,6 +282,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
         authors: fm.authors,
         credits: fm.credits,
         theme: fm.theme,
+        basemap: fm.basemap,
         intro: body.intro,
         layers: fm.layers,
         steps,

@@ -2,7 +2,7 @@
 
 use schemars::{generate::SchemaSettings, JsonSchema};
 use std::collections::BTreeMap;
-use twinstory_model::{Join, LayerStyle, Source, Theme, Transition, View};
+use twinstory_model::{Basemap, Join, LayerStyle, Source, Theme, Transition, View};
 
 /// The settings between the `---` lines at the top of story.md.
 #[derive(JsonSchema)]
@@ -26,6 +26,8 @@ struct FrontMatter {
     /// Colours of the story page.
     #[serde(default)]
     theme: Option<Theme>,
+    /// Raster tiles under the data from an XYZ or WMTS server (Web-Mercator grid only); none by default.
+    basemap: Option<Basemap>,
     /// Data layers under their ids (letters, digits, `-`, `_`), drawn in this order: the first is at the bottom.
     #[serde(default)]
     layers: BTreeMap<String, LayerSettings>,
