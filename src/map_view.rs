@@ -1,5 +1,6 @@
 //! The map: a canvas showing frames painted by the pure core.
 
+use crate::basemap::{make_container, BasemapView};
 use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pixels};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -23,6 +24,9 @@ pub struct MapState {
     frame_pending: bool,
     frames: u32,
     tips: TooltipState,
+    /// Raster tiles under the canvas, when the story has a basemap.
+    basemap: Option<BasemapView>,
+    tiles_pending: bool,
 }
 
 /// Tooltip state of the map: the pointer, the keyboard focus and the two
@@ -72,6 +76,8 @@ impl MapState {
             frame_pending: false,
             frames: 0,
             tips: TooltipState::default(),
+            basemap: None,
+            tiles_pending: false,
         }))
     }
 
@@ -239,7 +245,16 @@ impl MapState {
         let Some(canvas) = self.canvas.clone() else {
             return false;
         };
-        let moving = self.playback.tick(now_ms());
+        let now = now_ms();
+        let moving = self.playback.tick(now);
+        // Before the first step the camera is a placeholder: no tiles yet.
+        if let Some(b) = self
+            .basemap
+            .as_mut()
+            .filter(|_| self.playback.active().is_some())
+        {
+            b.update(&self.playback.camera(), &self.viewport, now);
+        }
         self.playback
             .render(&self.scene, &self.viewport, &mut self.list, &mut self.fb);
         if let Err(e) = put_pixels(
@@ -382,6 +397,67 @@ fn hover(state: &MapHandle, at: Option<[f64; 2]>) {
         let mut s = st.borrow_mut();
         s.tips.hit_pending = false;
         s.hover_hit();
+    });
+}
+
+/// Adds the basemap's tile box under the canvas, when the story has one.
+/// Tiles share one `load`/`error` listener, which updates the tiles (not
+/// the whole frame) when one arrives and again when it has faded in, so
+/// parents standing in for it go.
+pub fn attach_basemap(state: &MapHandle, canvas: &HtmlCanvasElement) {
+    let Some(basemap) = state.borrow().scene.story.basemap.clone() else {
+        return;
+    };
+    let Some(container) = make_container(canvas, &basemap) else {
+        return;
+    };
+    let st = state.clone();
+    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let fade = {
+            let mut s = st.borrow_mut();
+            let Some(b) = &mut s.basemap else { return };
+            if !b.on_event(&ev, now_ms()) {
+                return;
+            }
+            b.fade_ms()
+        };
+        request_tiles(&st);
+        let again = st.clone();
+        let later = Closure::once_into_js(move || request_tiles(&again));
+        let _ = crate::platform::window().set_timeout_with_callback_and_timeout_and_arguments_0(
+            later.unchecked_ref(),
+            fade as i32 + 30,
+        );
+    });
+    let view = BasemapView::new(
+        &basemap,
+        container,
+        handler.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+        prefers_reduced_motion(),
+    );
+    // The listener lives as long as the page.
+    handler.forget();
+    state.borrow_mut().basemap = view;
+}
+
+/// Updates the basemap tiles in the next animation frame (once however
+/// often it is asked), without painting the data again.
+fn request_tiles(state: &MapHandle) {
+    {
+        let mut s = state.borrow_mut();
+        if s.tiles_pending || s.frame_pending {
+            return;
+        }
+        s.tiles_pending = true;
+    }
+    let st = state.clone();
+    leptos::prelude::request_animation_frame(move || {
+        let mut s = st.borrow_mut();
+        s.tiles_pending = false;
+        let (camera, viewport) = (s.playback.camera(), s.viewport);
+        if let Some(b) = &mut s.basemap {
+            b.update(&camera, &viewport, now_ms());
+        }
     });
 }
 

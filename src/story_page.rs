@@ -1,7 +1,7 @@
 //! The story page: title, sticky map, scrolling steps and credits.
 
 use crate::loader::{load_layer, LoadedStory};
-use crate::map_view::{listen_for_tooltips, request_frame, MapHandle, MapState};
+use crate::map_view::{attach_basemap, listen_for_tooltips, request_frame, MapHandle, MapState};
 use crate::platform::{location_hash, replace_hash, window};
 use crate::scroll::watch_active_step;
 use leptos::html::{Canvas, Div};
@@ -67,6 +67,7 @@ pub fn StoryPage(
                 return;
             };
             map.borrow_mut().attach(canvas.clone());
+            attach_basemap(&map, &canvas);
             listen_for_tooltips(&map, &canvas, de);
             let card = steps.query_selector(".ts-card").ok().flatten();
             map.borrow_mut().measure(card);
@@ -100,7 +101,27 @@ pub fn StoryPage(
     }
 
     let accent = story.theme.accent.to_hex();
-    let style = format!("--ts-accent: {accent};");
+    let style = format!(
+        "--ts-accent: {accent}; --ts-map-bg: {};",
+        story.theme.map_background.to_hex()
+    );
+    // The basemap's credit: in the map corner and in the sources.
+    let credit = story.basemap.as_ref().map(|b| {
+        let text = b.attribution.clone();
+        // Only web links (the build checked it; story JSON may be edited).
+        let href = b
+            .attribution_url
+            .clone()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        move || match href.clone() {
+            Some(h) => {
+                view! { <a href=h rel="noopener noreferrer" target="_blank">{text.clone()}</a> }
+                    .into_any()
+            }
+            None => view! { <span>{text.clone()}</span> }.into_any(),
+        }
+    });
+    let basemap_label = if de { "Kartengrundlage: " } else { "Basemap: " };
     // Data tables: made when a reader opens one (and again when data
     // arrives), for that step only, so large layers cost nothing unopened.
     let (table_request, request_table) = signal::<Option<usize>>(None);
@@ -194,12 +215,16 @@ pub fn StoryPage(
                         }).collect_view()}
                     </div>
                     <Legend entries=legend lang=story.lang.clone()/>
+                    {credit.clone().map(|c| view! { <p class="ts-attribution">{c()}</p> })}
                 </div>
                 <div class="ts-steps" node_ref=steps_ref>{step_views}</div>
             </div>
             <footer class="ts-footer">
                 <h2>"Quellen"</h2>
-                <ul>{story.credits.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
+                <ul>
+                    {story.credits.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}
+                    {credit.map(|c| view! { <li class="ts-basemap-credit">{basemap_label}{c()}</li> })}
+                </ul>
                 <p class="ts-made-with">"Erstellt mit twinstory"</p>
             </footer>
         </article>

@@ -1,0 +1,198 @@
+//! Basemap tiles: `<img>` elements in a box under the map canvas, placed
+//! with CSS transforms (as Leaflet does), so the browser decodes, caches and
+//! composites them and a frame only writes a few transforms. What to load,
+//! show, keep and drop is decided by `twinstory_map::tiles`.
+
+use twinstory_map::tiles::{placement, TileCache, TileCoord, TileGrid, TileTemplate};
+use twinstory_map::{Camera, Viewport};
+use twinstory_model::Basemap;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlImageElement};
+
+/// Tiles kept besides those shown (a 256-px tile is 256 KB decoded).
+const CACHE_TILES: usize = 150;
+/// How long a tile fades in, in ms (as `.ts-tile` in the stylesheet).
+pub const FADE_MS: f64 = 250.0;
+
+/// The basemap of one map.
+pub struct BasemapView {
+    template: TileTemplate,
+    grid: TileGrid,
+    container: HtmlElement,
+    cache: TileCache<HtmlImageElement>,
+    /// The one `load`/`error` listener all tiles share.
+    on_load: js_sys::Function,
+    fade_ms: f64,
+}
+
+impl BasemapView {
+    /// A basemap drawing into `container`, or `None` (with a console
+    /// warning) when the template cannot be used; the build has checked it,
+    /// so that only happens with hand-edited story JSON.
+    pub fn new(
+        basemap: &Basemap,
+        container: HtmlElement,
+        on_load: js_sys::Function,
+        reduced_motion: bool,
+    ) -> Option<Self> {
+        let template = match TileTemplate::parse(&basemap.url, &basemap.subdomains) {
+            Ok(t) => t,
+            Err(e) => {
+                web_sys::console::warn_1(
+                    &format!("the basemap address cannot be used: {e:?}").into(),
+                );
+                return None;
+            }
+        };
+        Some(Self {
+            template,
+            grid: TileGrid {
+                tile_size: basemap.tile_size,
+                min_zoom: basemap.min_zoom,
+                max_zoom: basemap.max_zoom,
+            },
+            container,
+            cache: TileCache::new(CACHE_TILES),
+            on_load,
+            fade_ms: if reduced_motion { 0.0 } else { FADE_MS },
+        })
+    }
+
+    /// How long a tile takes to become opaque.
+    pub fn fade_ms(&self) -> f64 {
+        self.fade_ms
+    }
+
+    /// Requests, places, hides and drops tiles for the camera at `now` (ms).
+    pub fn update(&mut self, camera: &Camera, viewport: &Viewport, now: f64) {
+        let retina_images = self.template.has_retina();
+        let z = self.grid.zoom_for(camera.zoom, viewport.dpr, retina_images);
+        let wanted = self.grid.covering(camera, viewport, z);
+        let plan = self.cache.plan(&wanted, now, self.fade_ms);
+        let retina = retina_images && viewport.dpr > 1.0;
+        for tile in plan.request {
+            if let Some(img) = self.image(tile, retina) {
+                self.cache.insert(tile, img);
+            }
+        }
+        for tile in plan.hide {
+            if let Some(img) = self.cache.get(tile) {
+                img.set_hidden(true);
+            }
+        }
+        let size = self.grid.tile_size;
+        // Half a CSS pixel of overlap hides seams between neighbours at
+        // fractional zooms and bearings.
+        let bleed = (size as f64 + 0.5) / size as f64;
+        for s in plan.show {
+            let Some(img) = self.cache.get(s.coord) else {
+                continue;
+            };
+            let p = placement(camera, viewport, s.coord, size);
+            let _ = img.set_attribute(
+                "style",
+                &format!(
+                    "z-index:{};transform:translate({:.2}px,{:.2}px) rotate({:.3}deg) scale({:.6})",
+                    s.coord.z,
+                    p.left,
+                    p.top,
+                    p.rotate,
+                    p.scale * bleed
+                ),
+            );
+            img.set_hidden(false);
+        }
+        for (_, img) in self.cache.evict() {
+            // Removing the source stops a download that is still running.
+            let _ = img.remove_attribute("src");
+            img.remove();
+        }
+        let _ = self
+            .container
+            .set_attribute("data-tile-zoom", &z.to_string());
+    }
+
+    /// A new tile image, added to the box and loading.
+    fn image(&self, tile: TileCoord, retina: bool) -> Option<HtmlImageElement> {
+        let img: HtmlImageElement = self
+            .container
+            .owner_document()?
+            .create_element("img")
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        img.set_class_name("ts-tile");
+        img.set_alt("");
+        img.set_width(self.grid.tile_size);
+        img.set_height(self.grid.tile_size);
+        img.set_decoding("async");
+        img.set_draggable(false);
+        // The server sees which site asks (tile policies want that), not the page.
+        img.set_referrer_policy("strict-origin-when-cross-origin");
+        let _ = img.set_attribute("data-tile", &format!("{}/{}/{}", tile.z, tile.x, tile.y));
+        img.set_onload(Some(&self.on_load));
+        img.set_onerror(Some(&self.on_load));
+        img.set_src(&self.template.url(tile, retina));
+        self.container.append_child(&img).ok()?;
+        Some(img)
+    }
+
+    /// Records a tile's `load` or `error` event. Returns true when the map
+    /// should update its tiles (now and after the fade).
+    pub fn on_event(&mut self, ev: &web_sys::Event, now: f64) -> bool {
+        let Some(img) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlImageElement>().ok())
+        else {
+            return false;
+        };
+        let Some(tile) = img.get_attribute("data-tile").and_then(|d| parse_tile(&d)) else {
+            return false;
+        };
+        // An image this cache has dropped (or replaced) is not ours any more.
+        if self.cache.get(tile) != Some(&img) {
+            return false;
+        }
+        if ev.type_() == "load" {
+            self.cache.set_loaded(tile, now);
+            let _ = img.class_list().add_1("is-loaded");
+        } else {
+            self.cache.set_failed(tile);
+            img.set_hidden(true);
+        }
+        true
+    }
+}
+
+fn parse_tile(d: &str) -> Option<TileCoord> {
+    let mut it = d.split('/');
+    let z = it.next()?.parse().ok()?;
+    let x = it.next()?.parse().ok()?;
+    let y = it.next()?.parse().ok()?;
+    Some(TileCoord { z, x, y })
+}
+
+/// Makes the box the tiles go in, just before the canvas, hidden from
+/// screen readers (the images say nothing the story does not).
+pub fn make_container(canvas: &Element, basemap: &Basemap) -> Option<HtmlElement> {
+    let parent = canvas.parent_element()?;
+    let el: HtmlElement = parent
+        .owner_document()?
+        .create_element("div")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    el.set_class_name("ts-basemap");
+    let _ = el.set_attribute("aria-hidden", "true");
+    if basemap.opacity < 1.0 {
+        let _ = el.set_attribute(
+            "style",
+            &format!(
+                "--ts-basemap-opacity:{:.3}",
+                basemap.opacity.clamp(0.0, 1.0)
+            ),
+        );
+    }
+    parent.insert_before(&el, Some(canvas)).ok()?;
+    Some(el)
+}
