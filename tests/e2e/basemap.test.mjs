@@ -219,6 +219,29 @@ function expectedTiles(cameraAttr, rect, z) {
   return out;
 }
 
+function pct(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+/** Scrolls to step `i`, waits for it and returns the frame costs of the way there. */
+async function flyTo(page, i) {
+  await page.evaluate(() => {
+    window.__from = window.__twinstory?.frameMs.length ?? 0;
+    window.__gaps = [];
+    let last = performance.now();
+    const loop = (t) => { window.__gaps.push(t - last); last = t; if (window.__gaps.length < 600) requestAnimationFrame(loop); };
+    requestAnimationFrame(loop);
+  });
+  await page.evaluate((i) => document.querySelector(`[data-step="${i}"]`).scrollIntoView({ block: 'center' }), i);
+  await settled(page, i);
+  const { paint, gaps } = await page.evaluate(() => ({
+    paint: window.__twinstory.frameMs.slice(window.__from),
+    gaps: window.__gaps.slice(2),
+  }));
+  return `${paint.length} frames, paint p50 ${pct(paint, 50).toFixed(1)} ms p95 ${pct(paint, 95).toFixed(1)} ms, frame interval p50 ${pct(gaps, 50).toFixed(1)} ms p95 ${pct(gaps, 95).toFixed(1)} ms`;
+}
+
 async function mapState(page) {
   return page.evaluate(() => {
     const c = document.querySelector('.ts-canvas');
@@ -326,8 +349,8 @@ test('tiles for the visible area, attribution, transparency and a flight that ke
   // Fly in: the level-14 tiles are slow; meanwhile their parents stand in.
   slowZoom = 14;
   const before = requests.length;
-  await page.evaluate(() => document.querySelector('[data-step="1"]').scrollIntoView({ block: 'center' }));
-  await settled(page, 1);
+  const costWith = await flyTo(page, 1);
+  console.log(`# flight with basemap: ${costWith}`);
   const s1 = await mapState(page);
   assert.equal(s1.tileZoom, 14);
   const centre = [s1.rect.width * 0.75, s1.rect.height * 0.5];
@@ -377,14 +400,15 @@ test('DPR 2 asks for @2x tiles where the template has {r}, else one level deeper
 
 test('a story without basemap makes no tile requests', async () => {
   requests.length = 0;
-  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
   const problems = watchConsole(page);
   const hosts = new Set();
   page.on('request', (r) => hosts.add(new URL(r.url()).host));
   await page.goto(`${site.url}ohne/`);
   await settled(page, 0);
-  await page.evaluate(() => document.querySelector('[data-step="1"]').scrollIntoView({ block: 'center' }));
-  await settled(page, 1);
+  await page.evaluate(() => window.scrollTo(0, document.querySelector('.ts-scrolly').offsetTop));
+  await settled(page, 0);
+  console.log(`# flight without basemap: ${await flyTo(page, 1)}`);
   assert.equal(requests.length, 0);
   assert.deepEqual([...hosts], [new URL(site.url).host], 'only the story\'s own server');
   assert.equal(await page.locator('.ts-basemap').count(), 0);
