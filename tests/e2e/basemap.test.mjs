@@ -167,6 +167,15 @@ show: [feld]
 \`\`\`
 
 Ein Ausschnitt.
+
+## Gedreht
+
+\`\`\`step
+view: { center: [10.0, 53.56], zoom: 12.8, bearing: 30 }
+show: [feld]
+\`\`\`
+
+Die Karte dreht sich.
 `;
 }
 
@@ -275,15 +284,18 @@ function near(a, b, tol = 3) {
   return a.every((v, i) => Math.abs(v - b[i]) <= tol);
 }
 
-/** Which tile of level z is under map px (x, y), from the camera. */
+/** Which tile of level z is under map px (x, y), from the camera (with its bearing). */
 function tileAt(cameraAttr, rect, z, x, y) {
-  const [lon, lat, zoom] = cameraAttr.split(',').map(Number);
+  const [lon, lat, zoom, bearing] = cameraAttr.split(',').map(Number);
   const world = 512 * 2 ** zoom;
   const s = Math.sin((lat * Math.PI) / 180);
   const cx = ((lon + 180) / 360) * world;
   const cy = (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * world;
   const t = world / 2 ** z;
-  return [Math.floor((cx + x - rect.width / 2) / t), Math.floor((cy + y - rect.height / 2) / t)];
+  const b = (bearing * Math.PI) / 180;
+  const [dx, dy] = [x - rect.width / 2, y - rect.height / 2];
+  const [wx, wy] = [dx * Math.cos(b) - dy * Math.sin(b), dx * Math.sin(b) + dy * Math.cos(b)];
+  return [Math.floor((cx + wx) / t), Math.floor((cy + wy) / t)];
 }
 
 test('tiles for the visible area, attribution, transparency and a flight that keeps parents', async () => {
@@ -369,6 +381,26 @@ test('tiles for the visible area, attribution, transparency and a flight that ke
   const s1b = await mapState(page);
   for (const t of expectedTiles(s1b.camera, s1b.rect, 14)) assert.ok(z14.has(t), `tile ${t} requested`);
   await page.screenshot({ path: path.join(SHOTS, 'basemap-step1.png') });
+
+  // Turned by 30°: the tiles turn with the data.
+  await flyTo(page, 2);
+  await tilesLoaded(page);
+  const s2 = await mapState(page);
+  assert.ok(s2.camera.endsWith(',30.00'), s2.camera);
+  await page.screenshot({ path: path.join(SHOTS, 'basemap-bearing.png') });
+  let checked = 0;
+  for (const [fx, fy] of [[0.6, 0.2], [0.7, 0.5], [0.9, 0.4], [0.55, 0.85], [0.8, 0.75]]) {
+    const [x, y] = [s2.rect.width * fx, s2.rect.height * fy];
+    const [tx, ty] = tileAt(s2.camera, s2.rect, 14, x, y);
+    // Skip samples within 3 px of a tile edge (anti-aliased).
+    const [ex, ey] = tileAt(s2.camera, s2.rect, 14, x + 3, y + 3);
+    const [wx, wy] = tileAt(s2.camera, s2.rect, 14, x - 3, y - 3);
+    if (ex !== tx || ey !== ty || wx !== tx || wy !== ty) continue;
+    const got = await pixel(page, s2.rect.left + x, s2.rect.top + y);
+    assert.ok(near(got, tileColour(14, tx, ty)), `turned, at ${x},${y}: ${got} is tile 14/${tx}/${ty}`);
+    checked++;
+  }
+  assert.ok(checked >= 3, `${checked} samples away from tile edges`);
   slowZoom = -1;
   // Tiles a flight passed by are cancelled (aborted) on purpose.
   assert.deepEqual(problems.filter((p) => !/\/tiles\/.*ERR_ABORTED/.test(p)), []);
