@@ -267,11 +267,17 @@ async function mapState(page) {
 
 /** Waits until every tile shown has loaded and faded in. */
 async function tilesLoaded(page) {
-  await page.waitForFunction(() => {
-    const shown = [...document.querySelectorAll('.ts-tile:not([hidden])')];
-    return shown.length > 0 && shown.every((t) => t.classList.contains('is-loaded') && t.complete
-      && getComputedStyle(t).opacity === '1');
-  }, null, { timeout: 20_000, polling: 100 });
+  try {
+    await page.waitForFunction(() => {
+      const shown = [...document.querySelectorAll('.ts-tile:not([hidden])')];
+      return shown.length > 0 && shown.every((t) => t.classList.contains('is-loaded') && t.complete
+        && getComputedStyle(t).opacity === '1');
+    }, null, { timeout: 20_000, polling: 100 });
+  } catch (e) {
+    const tiles = await page.evaluate(() => [...document.querySelectorAll('.ts-tile:not([hidden])')]
+      .map((t) => `${t.dataset.tile} ${t.className} complete=${t.complete} opacity=${getComputedStyle(t).opacity}`));
+    throw new Error(`tiles did not all load: ${e.message}\n${tiles.join('\n')}`);
+  }
 }
 
 /** The page screenshot's pixel at CSS px (x, y) on a DPR-1 page. */
@@ -304,6 +310,7 @@ test('tiles for the visible area, attribution, transparency and a flight that ke
   const problems = watchConsole(page);
   await page.goto(`${site.url}kacheln/`);
   // The map fills the window once the header has scrolled away.
+  await page.waitForSelector('.ts-scrolly');
   await page.evaluate(() => window.scrollTo(0, document.querySelector('.ts-scrolly').offsetTop));
   await settled(page, 0);
   await tilesLoaded(page);
@@ -438,6 +445,7 @@ test('a story without basemap makes no tile requests', async () => {
   page.on('request', (r) => hosts.add(new URL(r.url()).host));
   await page.goto(`${site.url}ohne/`);
   await settled(page, 0);
+  await page.waitForSelector('.ts-scrolly');
   await page.evaluate(() => window.scrollTo(0, document.querySelector('.ts-scrolly').offsetTop));
   await settled(page, 0);
   console.log(`# flight without basemap: ${await flyTo(page, 1)}`);
