@@ -7,7 +7,7 @@ use twinstory_map::tiles::{placement, TileCache, TileCoord, TileGrid, TileTempla
 use twinstory_map::{Camera, Viewport};
 use twinstory_model::Basemap;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlImageElement};
+use web_sys::{Element, HtmlElement};
 
 /// Tiles kept besides those shown (a 256-px tile is 256 KB decoded).
 const CACHE_TILES: usize = 150;
@@ -19,7 +19,9 @@ pub struct BasemapView {
     template: TileTemplate,
     grid: TileGrid,
     container: HtmlElement,
-    cache: TileCache<HtmlImageElement>,
+    /// The `<img>` of each tile (as `HtmlElement`: attributes are all the
+    /// shell sets, and fewer bindings keep the player small).
+    cache: TileCache<HtmlElement>,
     /// The one `load`/`error` listener all tiles share.
     on_load: js_sys::Function,
     fade_ms: f64,
@@ -113,26 +115,33 @@ impl BasemapView {
     }
 
     /// A new tile image, added to the box and loading.
-    fn image(&self, tile: TileCoord, retina: bool) -> Option<HtmlImageElement> {
-        let img: HtmlImageElement = self
+    fn image(&self, tile: TileCoord, retina: bool) -> Option<HtmlElement> {
+        let img: HtmlElement = self
             .container
             .owner_document()?
             .create_element("img")
             .ok()?
             .dyn_into()
             .ok()?;
-        img.set_class_name("ts-tile");
-        img.set_alt("");
-        img.set_width(self.grid.tile_size);
-        img.set_height(self.grid.tile_size);
-        img.set_decoding("async");
-        img.set_draggable(false);
-        // The server sees which site asks (tile policies want that), not the page.
-        img.set_referrer_policy("strict-origin-when-cross-origin");
-        let _ = img.set_attribute("data-tile", &format!("{}/{}/{}", tile.z, tile.x, tile.y));
-        img.set_onload(Some(&self.on_load));
-        img.set_onerror(Some(&self.on_load));
-        img.set_src(&self.template.url(tile, retina));
+        let size = self.grid.tile_size.to_string();
+        let data = format!("{}/{}/{}", tile.z, tile.x, tile.y);
+        for (name, value) in [
+            ("class", "ts-tile"),
+            ("alt", ""),
+            ("width", size.as_str()),
+            ("height", size.as_str()),
+            ("decoding", "async"),
+            ("draggable", "false"),
+            // The server sees which site asks (tile policies want that), not the page.
+            ("referrerpolicy", "strict-origin-when-cross-origin"),
+            ("data-tile", data.as_str()),
+        ] {
+            let _ = img.set_attribute(name, value);
+        }
+        for event in ["load", "error"] {
+            let _ = img.add_event_listener_with_callback(event, &self.on_load);
+        }
+        let _ = img.set_attribute("src", &self.template.url(tile, retina));
         self.container.append_child(&img).ok()?;
         Some(img)
     }
@@ -140,10 +149,7 @@ impl BasemapView {
     /// Records a tile's `load` or `error` event. Returns true when the map
     /// should update its tiles (now and after the fade).
     pub fn on_event(&mut self, ev: &web_sys::Event, now: f64) -> bool {
-        let Some(img) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlImageElement>().ok())
-        else {
+        let Some(img) = ev.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) else {
             return false;
         };
         let Some(tile) = img.get_attribute("data-tile").and_then(|d| parse_tile(&d)) else {
@@ -155,7 +161,7 @@ impl BasemapView {
         }
         if ev.type_() == "load" {
             self.cache.set_loaded(tile, now);
-            let _ = img.class_list().add_1("is-loaded");
+            img.set_class_name("ts-tile is-loaded");
         } else {
             self.cache.set_failed(tile);
             img.set_hidden(true);

@@ -113,12 +113,12 @@ pub fn StoryPage(
             .attribution_url
             .clone()
             .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-        move || match href.clone() {
-            Some(h) => {
+        move || {
+            let plain = href.is_none().then(|| text.clone());
+            let link = href.clone().map(|h| {
                 view! { <a href=h rel="noopener noreferrer" target="_blank">{text.clone()}</a> }
-                    .into_any()
-            }
-            None => view! { <span>{text.clone()}</span> }.into_any(),
+            });
+            (link, plain)
         }
     });
     let basemap_label = if de { "Kartengrundlage: " } else { "Basemap: " };
