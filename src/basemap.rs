@@ -39,9 +39,10 @@ impl BasemapView {
     ) -> Option<Self> {
         let template = match TileTemplate::parse(&basemap.url, &basemap.subdomains) {
             Ok(t) => t,
-            Err(e) => {
+            Err(_) => {
+                let url = &basemap.url;
                 web_sys::console::warn_1(
-                    &format!("the basemap address cannot be used: {e:?}").into(),
+                    &format!("the basemap address `{url}` cannot be used (`twinstory validate` says why)").into(),
                 );
                 return None;
             }
@@ -201,4 +202,35 @@ pub fn make_container(canvas: &Element, basemap: &Basemap) -> Option<HtmlElement
     }
     parent.insert_before(&el, Some(canvas)).ok()?;
     Some(el)
+}
+
+/// Shows the basemap's credit in the corner of the map (as text, or a link
+/// when it has a web address), which tile providers require.
+pub fn make_attribution(canvas: &Element, basemap: &Basemap) -> Option<()> {
+    let parent = canvas.parent_element()?;
+    let doc = parent.owner_document()?;
+    let p = doc.create_element("p").ok()?;
+    p.set_class_name("ts-attribution");
+    let href = basemap
+        .attribution_url
+        .as_deref()
+        // Only web links (the build checked it; story JSON may be edited).
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    match href {
+        Some(u) => {
+            let a = doc.create_element("a").ok()?;
+            for (name, value) in [
+                ("href", u),
+                ("rel", "noopener noreferrer"),
+                ("target", "_blank"),
+            ] {
+                let _ = a.set_attribute(name, value);
+            }
+            a.set_text_content(Some(&basemap.attribution));
+            p.append_child(&a).ok()?;
+        }
+        None => p.set_text_content(Some(&basemap.attribution)),
+    }
+    parent.append_child(&p).ok()?;
+    Some(())
 }

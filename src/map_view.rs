@@ -1,6 +1,6 @@
 //! The map: a canvas showing frames painted by the pure core.
 
-use crate::basemap::{make_container, BasemapView};
+use crate::basemap::{make_attribution, make_container, BasemapView};
 use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pixels};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -408,6 +408,7 @@ pub fn attach_basemap(state: &MapHandle, canvas: &HtmlCanvasElement) {
     let Some(basemap) = state.borrow().scene.story.basemap.clone() else {
         return;
     };
+    let _ = make_attribution(canvas, &basemap);
     let Some(container) = make_container(canvas, &basemap) else {
         return;
     };

@@ -105,23 +105,13 @@ pub fn StoryPage(
         "--ts-accent: {accent}; --ts-map-bg: {};",
         story.theme.map_background.to_hex()
     );
-    // The basemap's credit: in the map corner and in the sources.
-    let credit = story.basemap.as_ref().map(|b| {
-        let text = b.attribution.clone();
-        // Only web links (the build checked it; story JSON may be edited).
-        let href = b
-            .attribution_url
-            .clone()
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-        move || {
-            let plain = href.is_none().then(|| text.clone());
-            let link = href.clone().map(|h| {
-                view! { <a href=h rel="noopener noreferrer" target="_blank">{text.clone()}</a> }
-            });
-            (link, plain)
-        }
-    });
-    let basemap_label = if de { "Kartengrundlage: " } else { "Basemap: " };
+    // The sources end with the basemap's credit (the map corner shows it
+    // too, made by map_view); plain text keeps the view code shared.
+    let mut credits = story.credits.clone();
+    if let Some(b) = &story.basemap {
+        let label = if de { "Kartengrundlage" } else { "Basemap" };
+        credits.push(format!("{label}: {}", b.attribution));
+    }
     // Data tables: made when a reader opens one (and again when data
     // arrives), for that step only, so large layers cost nothing unopened.
     let (table_request, request_table) = signal::<Option<usize>>(None);
@@ -215,16 +205,12 @@ pub fn StoryPage(
                         }).collect_view()}
                     </div>
                     <Legend entries=legend lang=story.lang.clone()/>
-                    {credit.clone().map(|c| view! { <p class="ts-attribution">{c()}</p> })}
                 </div>
                 <div class="ts-steps" node_ref=steps_ref>{step_views}</div>
             </div>
             <footer class="ts-footer">
                 <h2>"Quellen"</h2>
-                <ul>
-                    {story.credits.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}
-                    {credit.map(|c| view! { <li class="ts-basemap-credit">{basemap_label}{c()}</li> })}
-                </ul>
+                <ul>{credits.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
                 <p class="ts-made-with">"Erstellt mit twinstory"</p>
             </footer>
         </article>

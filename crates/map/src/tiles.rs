@@ -9,7 +9,6 @@
 //! does what [`TileCache::plan`] says; everything that decides is here.
 
 use crate::camera::{Camera, Transform, Viewport};
-use std::collections::HashMap;
 
 /// The most tiles shown at once; a view that needs more (a server whose
 /// `min-zoom` is far above the camera's zoom) shows none.
@@ -98,7 +97,7 @@ impl TileGrid {
     /// ```
     pub fn zoom_for(&self, camera_zoom: f64, dpr: f64, retina_images: bool) -> u8 {
         let image_px = self.tile_size as f64 * if retina_images && dpr > 1.0 { 2.0 } else { 1.0 };
-        let ideal = camera_zoom + (512.0 * dpr.max(0.1) / image_px).log2();
+        let ideal = camera_zoom + (512.0 * dpr.max(0.1) / image_px).ln() / std::f64::consts::LN_2;
         // A small bias to the coarser level: images a little blurred beat
         // four times the requests.
         let z = (ideal - 0.1).round();
@@ -173,7 +172,7 @@ fn edge_normal(a: [f64; 2], b: [f64; 2]) -> [f64; 2] {
 /// Whether two convex shapes overlap along `axis` (by more than a sliver,
 /// so tiles that only touch the viewport's edge are not loaded).
 fn overlaps(axis: &[f64; 2], a: &[[f64; 2]; 4], b: &[[f64; 2]; 4]) -> bool {
-    let len = axis[0].hypot(axis[1]);
+    let len = (axis[0] * axis[0] + axis[1] * axis[1]).sqrt();
     if len == 0.0 {
         return true;
     }
@@ -398,6 +397,44 @@ struct Entry<T> {
     visible: bool,
 }
 
+/// The cache's tiles, sorted by coordinate (a few hundred at most: a
+/// binary search is as quick as hashing and keeps the player small).
+#[derive(Debug)]
+struct Entries<T>(Vec<(TileCoord, Entry<T>)>);
+
+impl<T> Entries<T> {
+    fn find(&self, tile: &TileCoord) -> Result<usize, usize> {
+        self.0.binary_search_by(|(c, _)| c.cmp(tile))
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    fn get(&self, tile: &TileCoord) -> Option<&Entry<T>> {
+        self.find(tile).ok().map(|i| &self.0[i].1)
+    }
+    fn get_mut(&mut self, tile: &TileCoord) -> Option<&mut Entry<T>> {
+        self.find(tile).ok().map(|i| &mut self.0[i].1)
+    }
+    fn insert(&mut self, tile: TileCoord, entry: Entry<T>) {
+        match self.find(&tile) {
+            Ok(i) => self.0[i].1 = entry,
+            Err(i) => self.0.insert(i, (tile, entry)),
+        }
+    }
+    fn remove(&mut self, tile: &TileCoord) -> Option<Entry<T>> {
+        self.find(tile).ok().map(|i| self.0.remove(i).1)
+    }
+    fn iter(&self) -> impl Iterator<Item = (&TileCoord, &Entry<T>)> {
+        self.0.iter().map(|(c, e)| (c, e))
+    }
+    fn iter_mut(&mut self) -> impl Iterator<Item = (&TileCoord, &mut Entry<T>)> {
+        self.0.iter_mut().map(|(c, e)| (&*c, e))
+    }
+}
+
 /// One tile to show this frame.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Shown {
@@ -424,7 +461,7 @@ pub struct Plan {
 /// `capacity`, so a reader scrolling back sees them at once.
 #[derive(Debug)]
 pub struct TileCache<T> {
-    entries: HashMap<TileCoord, Entry<T>>,
+    entries: Entries<T>,
     capacity: usize,
     clock: u64,
 }
@@ -433,7 +470,7 @@ impl<T> TileCache<T> {
     /// An empty cache that keeps at most `capacity` tiles besides those shown.
     pub fn new(capacity: usize) -> Self {
         Self {
-            entries: HashMap::new(),
+            entries: Entries(Vec::new()),
             capacity,
             clock: 0,
         }
@@ -552,9 +589,9 @@ impl<T> TileCache<T> {
         }
         // Coarse tiles first, so finer ones are drawn over them; a tile
         // shown both as wanted and as fallback counts as wanted.
-        show.sort_by_key(|s| (s.coord, s.fallback));
+        show.sort_unstable_by_key(|s| (s.coord, s.fallback));
         show.dedup_by_key(|s| s.coord);
-        show.sort_by_key(|s| s.coord.z);
+        show.sort_unstable_by_key(|s| s.coord.z);
         for s in &show {
             if let Some(e) = self.entries.get_mut(&s.coord) {
                 e.used = self.clock;
@@ -567,7 +604,7 @@ impl<T> TileCache<T> {
             }
             e.visible = now_visible;
         }
-        plan.hide.sort();
+        plan.hide.sort_unstable();
         plan.show = show;
         plan
     }
@@ -591,7 +628,7 @@ impl<T> TileCache<T> {
             .map(|(c, e)| (e.used, *c))
             .collect();
         if idle.len() > self.capacity {
-            idle.sort();
+            idle.sort_unstable();
             let extra = idle.len() - self.capacity;
             out.extend(idle[..extra].iter().map(|(_, c)| *c));
         }
