@@ -3,7 +3,9 @@
 // which tile is under it. Checks: only the visible tiles at the right zoom
 // are requested, the attribution shows, the data canvas is transparent
 // where there is no data, a flight keeps parent tiles until the new ones
-// arrive, DPR 2 asks for @2x tiles, and a story without basemap asks for none.
+// arrive, tiles turn with the map's bearing, DPR 2 asks for @2x tiles (or one
+// level deeper), reduced motion drops the fade, and a story without basemap
+// asks for none. Prints the frame costs of a flight with and without tiles.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -435,6 +437,19 @@ test('DPR 2 asks for @2x tiles where the template has {r}, else one level deeper
     assert.deepEqual(problems, []);
     await ctx.close();
   }
+});
+
+test('with reduced motion tiles appear without a fade', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 900, height: 600 }, reducedMotion: 'reduce' });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${site.url}kacheln/`);
+  await settled(page, 0);
+  await tilesLoaded(page);
+  const durations = await page.evaluate(() => [...document.querySelectorAll('.ts-tile')].map((t) => getComputedStyle(t).transitionDuration));
+  assert.ok(durations.length > 0 && durations.every((d) => d === '0s'), durations.join());
+  assert.deepEqual(problems, []);
+  await ctx.close();
 });
 
 test('a story without basemap makes no tile requests', async () => {
