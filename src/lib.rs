@@ -1,14 +1,15 @@
 //! The twinstory browser player: a thin shell around the pure crates.
 //!
 //! `app` loads the story, `story_page` lays it out, `scroll` derives the
-//! active step, `map_view` shows frames painted by `twinstory-scene` (`labels`: the
-//! feature labels over them), and
+//! active step, `map_view` shows frames painted by `twinstory-scene` over the optional
+//! `basemap` tiles (`labels`: the feature labels over them), and
 //! `platform` wraps the browser services used (fetch, canvas, URL, media
 //! queries); `author` loads the story compiler for `?story=…/story.md`. Nothing here decides what the map shows; that is the scene's job.
 
 pub mod app;
 pub mod author;
 pub mod labels;
+pub mod basemap;
 pub mod loader;
 pub mod map_view;
 pub mod platform;

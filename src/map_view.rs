@@ -4,6 +4,7 @@ mod nav;
 pub use nav::listen_for_navigation;
 
 use crate::labels::LabelOverlay;
+use crate::basemap::{make_attribution, make_container, BasemapView};
 use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pixels};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -31,6 +32,9 @@ pub struct MapState {
     nav: nav::NavState,
     /// The feature labels over the canvas (made when it is attached).
     labels: Option<LabelOverlay>,
+    /// Raster tiles under the canvas, when the story has a basemap.
+    basemap: Option<BasemapView>,
+    tiles_pending: bool,
 }
 
 /// Tooltip state of the map: the pointer, the keyboard focus and the two
@@ -82,6 +86,8 @@ impl MapState {
             tips: TooltipState::default(),
             nav: nav::NavState::default(),
             labels: None,
+            basemap: None,
+            tiles_pending: false,
         }))
     }
 
@@ -265,7 +271,16 @@ impl MapState {
         let Some(canvas) = self.canvas.clone() else {
             return false;
         };
-        let moving = self.playback.tick(now_ms());
+        let now = now_ms();
+        let moving = self.playback.tick(now);
+        // Before the first step the camera is a placeholder: no tiles yet.
+        if let Some(b) = self
+            .basemap
+            .as_mut()
+            .filter(|_| self.playback.active().is_some())
+        {
+            b.update(&self.playback.camera(), &self.viewport, now);
+        }
         self.playback
             .render(&self.scene, &self.viewport, &mut self.list, &mut self.fb);
         if let Err(e) = put_pixels(
@@ -410,6 +425,68 @@ fn hover(state: &MapHandle, at: Option<[f64; 2]>) {
         let mut s = st.borrow_mut();
         s.tips.hit_pending = false;
         s.hover_hit();
+    });
+}
+
+/// Adds the basemap's tile box under the canvas, when the story has one.
+/// Tiles share one `load`/`error` listener, which updates the tiles (not
+/// the whole frame) when one arrives and again when it has faded in, so
+/// parents standing in for it go.
+pub fn attach_basemap(state: &MapHandle, canvas: &HtmlCanvasElement) {
+    let Some(basemap) = state.borrow().scene.story.basemap.clone() else {
+        return;
+    };
+    let _ = make_attribution(canvas, &basemap);
+    let Some(container) = make_container(canvas, &basemap) else {
+        return;
+    };
+    let st = state.clone();
+    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let fade = {
+            let mut s = st.borrow_mut();
+            let Some(b) = &mut s.basemap else { return };
+            if !b.on_event(&ev, now_ms()) {
+                return;
+            }
+            b.fade_ms()
+        };
+        request_tiles(&st);
+        let again = st.clone();
+        let later = Closure::once_into_js(move || request_tiles(&again));
+        let _ = crate::platform::window().set_timeout_with_callback_and_timeout_and_arguments_0(
+            later.unchecked_ref(),
+            fade as i32 + 30,
+        );
+    });
+    let view = BasemapView::new(
+        &basemap,
+        container,
+        handler.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+        prefers_reduced_motion(),
+    );
+    // The listener lives as long as the page.
+    handler.forget();
+    state.borrow_mut().basemap = view;
+}
+
+/// Updates the basemap tiles in the next animation frame (once however
+/// often it is asked), without painting the data again.
+fn request_tiles(state: &MapHandle) {
+    {
+        let mut s = state.borrow_mut();
+        if s.tiles_pending || s.frame_pending {
+            return;
+        }
+        s.tiles_pending = true;
+    }
+    let st = state.clone();
+    leptos::prelude::request_animation_frame(move || {
+        let mut s = st.borrow_mut();
+        s.tiles_pending = false;
+        let (camera, viewport) = (s.playback.camera(), s.viewport);
+        if let Some(b) = &mut s.basemap {
+            b.update(&camera, &viewport, now_ms());
+        }
     });
 }
 

@@ -2,7 +2,7 @@
 
 use crate::loader::{load_layer, LoadedStory};
 use crate::map_view::{
-    listen_for_navigation, listen_for_tooltips, request_frame, MapHandle, MapState,
+    attach_basemap, listen_for_navigation, listen_for_tooltips, request_frame, MapHandle, MapState,
 };
 use crate::platform::{location_hash, replace_hash, window};
 use crate::scroll::watch_active_step;
@@ -70,6 +70,7 @@ pub fn StoryPage(
                 return;
             };
             map.borrow_mut().attach(canvas.clone());
+            attach_basemap(&map, &canvas);
             listen_for_tooltips(&map, &canvas, de);
             if interactive {
                 listen_for_navigation(&map, &canvas, de);
@@ -106,7 +107,17 @@ pub fn StoryPage(
     }
 
     let accent = story.theme.accent.to_hex();
-    let style = format!("--ts-accent: {accent};");
+    let style = format!(
+        "--ts-accent: {accent}; --ts-map-bg: {};",
+        story.theme.map_background.to_hex()
+    );
+    // The sources end with the basemap's credit (the map corner shows it
+    // too, made by map_view); plain text keeps the view code shared.
+    let mut credits = story.credits.clone();
+    if let Some(b) = &story.basemap {
+        let label = if de { "Kartengrundlage" } else { "Basemap" };
+        credits.push(format!("{label}: {}", b.attribution));
+    }
     // Data tables: made when a reader opens one (and again when data
     // arrives), for that step only, so large layers cost nothing unopened.
     let (table_request, request_table) = signal::<Option<usize>>(None);
@@ -205,7 +216,7 @@ pub fn StoryPage(
             </div>
             <footer class="ts-footer">
                 <h2>"Quellen"</h2>
-                <ul>{story.credits.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
+                <ul>{credits.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
                 <p class="ts-made-with">"Erstellt mit twinstory"</p>
             </footer>
         </article>

@@ -276,6 +276,29 @@ fn story_page(story: &Story, p: &Player) -> String {
             "{{author_wasm}}",
             p.author.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
         )
+        // Last, so that nothing in the author's text is taken for a slot.
+        .replace("{{basemap}}", &basemap_credit(story))
+}
+
+/// The basemap's credit for the page without JavaScript (the player shows
+/// it in the map corner and the sources).
+fn basemap_credit(story: &Story) -> String {
+    let Some(b) = &story.basemap else {
+        return String::new();
+    };
+    let label = if story.lang.starts_with("de") {
+        "Kartengrundlage"
+    } else {
+        "Basemap"
+    };
+    match &b.attribution_url {
+        Some(u) if u.starts_with("https://") || u.starts_with("http://") => format!(
+            "<p>{label}: <a href=\"{}\" rel=\"noopener noreferrer\">{}</a></p>",
+            escape(u),
+            escape(&b.attribution)
+        ),
+        _ => format!("<p>{label}: {}</p>", escape(&b.attribution)),
+    }
 }
 
 fn index_page(stories: &[(String, Story)]) -> String {
@@ -355,6 +378,30 @@ mod tests {
             "{wasm}"
         );
         assert!(hashed_name("data.tar.gz", b"x").ends_with(".tar.gz"));
+    }
+
+    #[test]
+    fn the_page_without_javascript_credits_the_basemap() {
+        let mut story: Story = serde_json::from_str(r#"{"title": "T", "lang": "de"}"#).unwrap();
+        assert_eq!(basemap_credit(&story), "");
+        story.basemap = Some(
+            serde_json::from_str(
+                r#"{"url": "https://t/{z}/{x}/{y}.png", "attribution": "© A & B <{{css}}>", "attribution-url": "https://a.example/c"}"#,
+            )
+            .unwrap(),
+        );
+        let p = Player {
+            files: Vec::new(),
+            js: "p.js".into(),
+            wasm: "p.wasm".into(),
+            css: "p.css".into(),
+            author: None,
+        };
+        let page = story_page(&story, &p);
+        assert!(
+            page.contains("<p>Kartengrundlage: <a href=\"https://a.example/c\" rel=\"noopener noreferrer\">© A &amp; B &lt;{{css}}&gt;</a></p></noscript>"),
+            "{page}"
+        );
     }
 
     #[test]

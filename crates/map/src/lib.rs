@@ -12,6 +12,7 @@
 //!   into an RGBA framebuffer (the browser shows it with one `putImageData`).
 //! - [`svg`]: the same draw list written as an SVG document.
 //! - [`navigate`]: the reader moving the map (pan, zoom about a point, limits).
+//! - [`tiles`]: raster basemap tiles: coverage, placement, addresses, cache.
 //! - [`hit`]: a spatial index per layer and hit tests at a screen point
 //!   (tooltips), plus keyboard stepping between features.
 //! - [`labels`]: collision-free label placement (greedy by priority, grid
@@ -31,6 +32,7 @@ pub mod prepare;
 pub mod projection;
 pub mod raster;
 pub mod svg;
+pub mod tiles;
 
 pub use camera::{Camera, LonLatBounds, Padding, Transform, Viewport};
 pub use draw_list::{DrawCommand, DrawList, Emphasis, LayerPaint};

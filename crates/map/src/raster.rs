@@ -565,6 +565,10 @@ fn stamp_pixel(dst: u32, [r, g, b, a]: [u16; 4]) -> u32 {
         dst
     } else if a >= 256 {
         u32::from_le_bytes([r as u8, g as u8, b as u8, 255])
+    } else if dst >> 24 != 255 {
+        // Over a transparent background (a basemap shows through).
+        let pre = |c: u16| c as u32 * 256;
+        blend_translucent(dst, pre(r), pre(g), pre(b), a as u32)
     } else {
         let [dr, dg, db, _] = dst.to_le_bytes();
         let inv = 256 - a as u32;
@@ -576,10 +580,33 @@ fn stamp_pixel(dst: u32, [r, g, b, a]: [u16; 4]) -> u32 {
 /// Blends a colour over a packed pixel with coverage `a` in 0–256.
 #[inline]
 fn blend(dst: u32, r: u32, g: u32, b: u32, a: u32) -> u32 {
-    let [dr, dg, db, _] = dst.to_le_bytes();
+    let [dr, dg, db, da] = dst.to_le_bytes();
+    if da != 255 {
+        return blend_translucent(dst, r * a, g * a, b * a, a);
+    }
     let inv = 256 - a;
     let mix = |s: u32, d: u8| ((s * a + d as u32 * inv) >> 8) as u8;
     u32::from_le_bytes([mix(r, dr), mix(g, dg), mix(b, db), 255])
+}
+
+/// Source-over onto a pixel that is not opaque (a transparent background
+/// under which a basemap shows). `ImageData` is not premultiplied, so the
+/// result is divided by its alpha. The source comes premultiplied:
+/// colour × alpha, with colour 0–255 and alpha `a` 0–256.
+#[inline(never)]
+fn blend_translucent(dst: u32, pr: u32, pg: u32, pb: u32, a: u32) -> u32 {
+    let [dr, dg, db, da] = dst.to_le_bytes();
+    let a = a.min(256);
+    // Both in units of 1 / (255 · 256).
+    let dw = da as u32 * (256 - a);
+    let den = a * 255 + dw;
+    if den == 0 {
+        return 0;
+    }
+    let mix =
+        |p: u32, d: u8| ((p.min(255 * 256) * 255 + d as u32 * dw + den / 2) / den).min(255) as u8;
+    let out_a = ((den + 128) / 256).min(255) as u8;
+    u32::from_le_bytes([mix(pr, dr), mix(pg, dg), mix(pb, db), out_a])
 }
 
 #[cfg(test)]
@@ -704,6 +731,98 @@ mod tests {
         assert!(ring.r < 16 && ring.g < 16, "outline is dark: {ring:?}");
         // Corners of the bounding square are outside the circle.
         assert_eq!(fb.pixel(9, 9), Rgba::rgb(255, 255, 255));
+    }
+
+    /// Source-over of a non-premultiplied pixel onto an opaque colour.
+    fn over(p: Rgba, bg: Rgba) -> Rgba {
+        let a = p.a as f64 / 255.0;
+        let m = |s: u8, d: u8| (s as f64 * a + d as f64 * (1.0 - a)).round() as u8;
+        Rgba::rgb(m(p.r, bg.r), m(p.g, bg.g), m(p.b, bg.b))
+    }
+
+    /// Fills, strokes, translucent shapes and point stamps over each other.
+    fn busy_list(background: Rgba) -> DrawList {
+        let mut l = list(40, 40);
+        l.background = background;
+        let a = add_path(&mut l, &[[3.3, 4.1], [30.7, 6.2], [18.2, 33.9]], true);
+        l.commands.push(DrawCommand::Fill {
+            color: Rgba::rgb(200, 40, 40).with_opacity(0.6),
+            paths: a,
+        });
+        let b = add_path(&mut l, &[[0.5, 20.25], [39.5, 22.75]], false);
+        l.commands.push(DrawCommand::Stroke {
+            color: Rgba::rgb(20, 20, 160).with_opacity(0.7),
+            width: 2.5,
+            paths: b,
+        });
+        l.points.extend([[20.3, 20.6], [8.0, 30.0]]);
+        l.commands.push(DrawCommand::Points {
+            fill: Rgba::rgb(0, 160, 60).with_opacity(0.8),
+            stroke: Some(Rgba::rgb(255, 255, 255)),
+            radius: 5.5,
+            stroke_width: 1.0,
+            points: 0..2,
+        });
+        l
+    }
+
+    #[test]
+    fn a_transparent_background_composites_like_an_opaque_one() {
+        // Painting onto transparency and then over a basemap colour must
+        // give what painting onto that colour gives directly.
+        for bg in [
+            Rgba::rgb(255, 255, 255),
+            Rgba::rgb(30, 90, 20),
+            Rgba::rgb(0, 0, 0),
+        ] {
+            let mut direct = Framebuffer::new(1, 1);
+            direct.paint(&busy_list(bg));
+            let mut layered = Framebuffer::new(1, 1);
+            layered.paint(&busy_list(Rgba::default()));
+            let mut worst = 0;
+            for y in 0..40 {
+                for x in 0..40 {
+                    let (d, o) = (direct.pixel(x, y), over(layered.pixel(x, y), bg));
+                    let diff =
+                        d.r.abs_diff(o.r)
+                            .max(d.g.abs_diff(o.g))
+                            .max(d.b.abs_diff(o.b));
+                    worst = worst.max(diff);
+                }
+            }
+            assert!(worst <= 3, "off by {worst} over {bg:?}");
+        }
+    }
+
+    #[test]
+    fn untouched_pixels_stay_transparent_and_covered_ones_keep_their_colour() {
+        let mut l = list(10, 10);
+        l.background = Rgba::default();
+        let paths = add_path(
+            &mut l,
+            &[[0.0, 0.0], [5.0, 0.0], [5.0, 10.0], [0.0, 10.0]],
+            true,
+        );
+        l.commands.push(DrawCommand::Fill {
+            color: Rgba::rgb(200, 100, 0).with_opacity(0.5),
+            paths,
+        });
+        let mut fb = Framebuffer::new(10, 10);
+        fb.paint(&l);
+        assert_eq!(fb.pixel(8, 5), Rgba::default());
+        // Not premultiplied: the colour stays, only alpha is halved.
+        let p = fb.pixel(2, 5);
+        assert_eq!((p.r, p.g, p.b), (200, 100, 0), "{p:?}");
+        assert!((126..=129).contains(&p.a), "{p:?}");
+        // Half red over half blue: alpha 3/4, two parts red to one part blue.
+        let red = Rgba::rgb(255, 0, 0);
+        let mixed = blend(blend(0, 0, 0, 255, 128), red.r as u32, 0, 0, 128);
+        let [r, g, b, a] = mixed.to_le_bytes();
+        assert!((189..=193).contains(&a), "{a}");
+        assert!(
+            (168..=172).contains(&r) && g == 0 && (83..=87).contains(&b),
+            "{r} {b}"
+        );
     }
 
     #[test]

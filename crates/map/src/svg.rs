@@ -24,8 +24,9 @@ pub fn to_svg(list: &DrawList) -> String {
     );
     let _ = writeln!(
         out,
-        r#"<rect width="{w}" height="{h}" fill="{}"/>"#,
-        hex(list.background)
+        r#"<rect width="{w}" height="{h}" fill="{}"{}/>"#,
+        hex(list.background),
+        opacity_attr("fill", list.background)
     );
     for cmd in &list.commands {
         match cmd {

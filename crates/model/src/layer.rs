@@ -304,16 +304,12 @@ impl Source {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct LayerStyle {
     /// Fill colour of polygons and point circles; none leaves them unfilled.
-    #[serde(
-        default = "LayerStyle::default_fill",
-        skip_serializing_if = "Option::is_none"
-    )]
+    // Written even when none (as `null`): left out, it would read back as
+    // the default colour.
+    #[serde(default = "LayerStyle::default_fill")]
     pub fill: Option<Color>,
     /// Outline colour; none draws no outline.
-    #[serde(
-        default = "LayerStyle::default_stroke",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default = "LayerStyle::default_stroke")]
     pub stroke: Option<Color>,
     /// Outline width in CSS pixels.
     #[serde(default = "LayerStyle::default_stroke_width")]
@@ -539,6 +535,24 @@ impl Default for LayerStyle {
             label_min_zoom: None,
             label_priority: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod style_round_trip {
+    use super::*;
+
+    #[test]
+    fn no_fill_and_no_stroke_survive_the_json() {
+        let style = LayerStyle {
+            fill: None,
+            stroke: None,
+            ..serde_json::from_str("{}").unwrap()
+        };
+        let json = serde_json::to_string(&style).unwrap();
+        let back: LayerStyle = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.fill, None, "{json}");
+        assert_eq!(back.stroke, None, "{json}");
     }
 }
 

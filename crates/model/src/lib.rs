@@ -54,6 +54,10 @@ pub struct Story {
     /// the camera back to that step's view.
     #[serde(default, skip_serializing_if = "is_false")]
     pub interactive: bool,
+    /// Raster tiles under the data (none by default, so a story makes no
+    /// third-party requests unless its author asks for a basemap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basemap: Option<Basemap>,
     /// Text before the first step (everything between the title and the first `##`), as safe HTML.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub intro: String,
@@ -131,5 +135,50 @@ impl Default for Theme {
             accent: Self::default_accent(),
             map_background: Self::default_map_background(),
         }
+    }
+}
+
+/// Raster map tiles shown under the data layers, from an XYZ or WMTS server
+/// with a Web-Mercator (WebMercatorQuad / GoogleMapsCompatible) tile grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Basemap {
+    /// Tile address template: `{z}`, `{x}`, `{y}` (XYZ, also `{-y}` for TMS
+    /// rows) or `{TileMatrix}`, `{TileRow}`, `{TileCol}` (WMTS), optionally
+    /// `{s}` (one of `subdomains`) and `{r}` (`@2x` on high-density screens).
+    pub url: String,
+    /// Who made the map; shown in the map corner and in the credits (required).
+    pub attribution: String,
+    /// Link for the attribution, e.g. the provider's copyright page (http or https).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution_url: Option<String>,
+    /// Values of `{s}` in `url`, e.g. `[a, b, c]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subdomains: Vec<String>,
+    /// Edge length of one tile image in pixels: 256 or 512.
+    #[serde(default = "Basemap::default_tile_size")]
+    pub tile_size: u32,
+    /// Lowest zoom level the server has.
+    #[serde(default)]
+    pub min_zoom: u8,
+    /// Highest zoom level the server has; closer views scale its tiles up.
+    #[serde(default = "Basemap::default_max_zoom")]
+    pub max_zoom: u8,
+    /// Opacity of the tiles, 0–1.
+    #[serde(default = "Basemap::default_opacity")]
+    pub opacity: f64,
+}
+
+impl Basemap {
+    fn default_tile_size() -> u32 {
+        256
+    }
+    /// The highest zoom level assumed when a story does not say.
+    pub fn default_max_zoom() -> u8 {
+        18
+    }
+    fn default_opacity() -> f64 {
+        1.0
     }
 }

@@ -356,7 +356,8 @@ impl Playback {
         moving
     }
 
-    /// Builds the draw list for the current state and paints it.
+    /// Builds the draw list for the current state and paints it (onto
+    /// transparency when the story has a basemap, which shows through).
     ///
     /// Allocation-free once the buffers have grown: paints are prepared per
     /// step, and the draw list and framebuffer reuse their memory.
@@ -383,7 +384,7 @@ impl Playback {
                 .zip(self.paints.iter()),
             &transform,
             viewport,
-            to_rgba(scene.story.theme.map_background),
+            map_background(scene),
         );
     }
 }
@@ -391,4 +392,14 @@ impl Playback {
 /// Before the first step the camera is a placeholder nobody should move.
 fn active_nothing(active: Option<usize>) -> bool {
     active.is_none()
+}
+
+/// The frame's background: the theme's map colour, or transparent when
+/// basemap tiles lie under the data.
+fn map_background(scene: &Scene) -> twinstory_map::Rgba {
+    if scene.story.basemap.is_some() {
+        twinstory_map::Rgba::default()
+    } else {
+        to_rgba(scene.story.theme.map_background)
+    }
 }

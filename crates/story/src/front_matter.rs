@@ -3,7 +3,8 @@
 use crate::diagnostic::Pos;
 use crate::walk::{is_valid_id, Walker};
 use crate::yaml::{Kind, Node};
-use twinstory_model::{Color, ComputedField, Join, Layer, LayerStyle, Source, Theme};
+use twinstory_map::tiles::{TemplateError, TileTemplate};
+use twinstory_model::{Basemap, Color, ComputedField, Join, Layer, LayerStyle, Source, Theme};
 
 /// Settings allowed at the top of the front matter.
 pub(crate) const STORY_FIELDS: &[&str] = &[
@@ -15,6 +16,18 @@ pub(crate) const STORY_FIELDS: &[&str] = &[
     "theme",
     "interactive",
     "layers",
+    "basemap",
+];
+/// Settings of `basemap`.
+pub(crate) const BASEMAP_FIELDS: &[&str] = &[
+    "url",
+    "attribution",
+    "attribution-url",
+    "subdomains",
+    "tile-size",
+    "min-zoom",
+    "max-zoom",
+    "opacity",
 ];
 /// Settings of one layer.
 pub(crate) const LAYER_FIELDS: &[&str] = &[
@@ -86,6 +99,8 @@ pub(crate) struct FrontMatter {
     pub theme: Theme,
     /// Readers may move the map.
     pub interactive: bool,
+    /// Raster tiles under the data, if the author asked for them.
+    pub basemap: Option<Basemap>,
     /// Layers in file order.
     pub layers: Vec<Layer>,
     /// Position of each layer's `url` value (same order as `layers`).
@@ -153,11 +168,299 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> FrontMatter {
                     .boolean(v, "interactive", "interactive: true")
                     .unwrap_or(false)
             }
+            "basemap" => fm.basemap = read_basemap(w, _k, v),
             "layers" => read_layers(w, v, &mut fm),
             _ => {}
         }
     }
     fm
+}
+
+const BASEMAP_EXAMPLE: &str = "basemap: { url: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\", attribution: \"© OpenStreetMap-Mitwirkende\" }";
+
+/// Placeholders a tile `url` may have (for "did you mean").
+const PLACEHOLDERS: &[&str] = &[
+    "z",
+    "x",
+    "y",
+    "-y",
+    "s",
+    "r",
+    "TileMatrix",
+    "TileRow",
+    "TileCol",
+];
+
+/// `basemap`: raster tiles under the data. Attribution is required.
+fn read_basemap(w: &mut Walker<'_, '_>, key: &Node, n: &Node) -> Option<Basemap> {
+    if n.kind == Kind::Null {
+        return None;
+    }
+    let fields = w.fields(n, BASEMAP_FIELDS, "`basemap`", BASEMAP_EXAMPLE)?;
+    let unknown_before = w.unknown;
+    let mut ok = true;
+    let mut url = None;
+    let mut attribution = None;
+    let mut attribution_url = None;
+    let mut subdomains: Vec<String> = Vec::new();
+    let mut tile_size = 256;
+    let (mut min_zoom, mut max_zoom) = (0u8, Basemap::default_max_zoom());
+    let mut max_zoom_node = None;
+    let mut opacity = 1.0;
+    let mut seen_url = false;
+    let mut seen_attribution = false;
+    for (key, _k, v) in &fields {
+        match *key {
+            "url" => {
+                seen_url = true;
+                url = w
+                    .text(
+                        v,
+                        "url",
+                        "url: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\"",
+                    )
+                    .map(|u| (u, *v));
+            }
+            "attribution" => {
+                seen_attribution = true;
+                match w.text(
+                    v,
+                    "attribution",
+                    "attribution: \"© OpenStreetMap-Mitwirkende\"",
+                ) {
+                    Some(a) if !a.trim().is_empty() => attribution = Some(a.trim().to_owned()),
+                    Some(_) => {
+                        let pos = w.pos(v);
+                        w.sink.error(
+                            "E0022",
+                            pos,
+                            "the `attribution` of `basemap` is empty",
+                            Some("write the credit line the tile provider asks for, e.g. `attribution: \"© OpenStreetMap-Mitwirkende\"`".into()),
+                        );
+                    }
+                    None => {}
+                }
+                ok &= attribution.is_some();
+            }
+            "attribution-url" => {
+                match w.text(
+                    v,
+                    "attribution-url",
+                    "attribution-url: \"https://www.openstreetmap.org/copyright\"",
+                ) {
+                    Some(u) if is_web_address(&u) => attribution_url = Some(u),
+                    Some(u) => {
+                        let pos = w.pos(v);
+                        w.sink.error(
+                            "E0023",
+                            pos,
+                            format!("`{u}` is not a web address"),
+                            Some("write a full address that starts with `https://`, e.g. `attribution-url: \"https://www.openstreetmap.org/copyright\"`".into()),
+                        );
+                        ok = false;
+                    }
+                    None => ok = false,
+                }
+            }
+            "subdomains" => subdomains = w.text_list(v, "subdomains", "subdomains: [a, b, c]"),
+            "tile-size" => match w.number(v, "tile-size", "tile-size: 256") {
+                Some(x) if x == 256.0 || x == 512.0 => tile_size = x as u32,
+                Some(x) => {
+                    let pos = w.pos(v);
+                    w.sink.error(
+                        "E0030",
+                        pos,
+                        format!("`tile-size` is {x}, but tiles are 256 or 512 pixels wide"),
+                        Some("write `tile-size: 256` (most servers) or `tile-size: 512` (as the server's tiles are)".into()),
+                    );
+                    ok = false;
+                }
+                None => ok = false,
+            },
+            "min-zoom" | "max-zoom" => {
+                let example = if *key == "min-zoom" {
+                    "min-zoom: 0"
+                } else {
+                    "max-zoom: 19"
+                };
+                match w.number_in(
+                    v,
+                    key,
+                    example,
+                    0.0,
+                    22.0,
+                    "zoom levels are whole numbers from 0 (the whole world) to 22",
+                ) {
+                    Some(z) if z.fract() == 0.0 => {
+                        if *key == "min-zoom" {
+                            min_zoom = z as u8;
+                        } else {
+                            max_zoom = z as u8;
+                            max_zoom_node = Some(*v);
+                        }
+                    }
+                    Some(z) => {
+                        let pos = w.pos(v);
+                        w.sink.error(
+                            "E0030",
+                            pos,
+                            format!("`{key}` is {z}, but tile servers have whole zoom levels"),
+                            Some(format!("write a whole number, e.g. `{key}: {}`", z.round())),
+                        );
+                        ok = false;
+                    }
+                    None => ok = false,
+                }
+            }
+            _ => match w.number_in(
+                v,
+                "opacity",
+                "opacity: 0.6",
+                0.0,
+                1.0,
+                "0 is invisible, 1 fully opaque, e.g. 0.6 for a paler map",
+            ) {
+                Some(o) => opacity = o,
+                None => ok = false,
+            },
+        }
+    }
+    if !seen_url {
+        w.missing(
+            n,
+            "url",
+            "`basemap`",
+            "url: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\"",
+        );
+    }
+    if !seen_attribution {
+        let pos = w.pos(key);
+        w.sink.error(
+            "E0022",
+            pos,
+            "the `basemap` has no `attribution`",
+            Some("tile providers require credit on the map: add the line their terms ask for, e.g. `attribution: \"© OpenStreetMap-Mitwirkende\"` for OpenStreetMap or `attribution: \"© basemap.de / BKG\"` for basemap.de".into()),
+        );
+        ok = false;
+    }
+    if min_zoom > max_zoom {
+        if let Some(v) = max_zoom_node {
+            let pos = w.pos(v);
+            w.sink.error(
+                "E0030",
+                pos,
+                format!("`max-zoom` is {max_zoom}, below `min-zoom` ({min_zoom})"),
+                Some(
+                    "the server's levels go from `min-zoom` up to `max-zoom`; swap the two numbers"
+                        .into(),
+                ),
+            );
+            ok = false;
+        }
+    }
+    let (url, url_node) = url?;
+    ok &= check_tile_url(w, &url, url_node, &subdomains);
+    if !ok || w.unknown > unknown_before {
+        return None;
+    }
+    Some(Basemap {
+        url,
+        attribution: attribution?,
+        attribution_url,
+        subdomains,
+        tile_size,
+        min_zoom,
+        max_zoom,
+        opacity,
+    })
+}
+
+fn is_web_address(u: &str) -> bool {
+    (u.starts_with("https://") || u.starts_with("http://")) && u.len() > "https://".len()
+}
+
+/// Checks a tile address template; reports at the placeholder that is wrong.
+fn check_tile_url(w: &mut Walker<'_, '_>, url: &str, n: &Node, subdomains: &[String]) -> bool {
+    let pos = w.pos(n);
+    if !is_web_address(url) {
+        w.sink.error(
+            "E0023",
+            pos,
+            format!("`{url}` is not the address of a tile server"),
+            Some("write the server's full tile address with `{z}`, `{x}` and `{y}`, e.g. `url: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\"`".into()),
+        );
+        return false;
+    }
+    let err = match TileTemplate::parse(url, subdomains) {
+        Ok(_) => return true,
+        Err(e) => e,
+    };
+    // Point at a placeholder inside the value (after an opening quote).
+    let quoted = w
+        .line_of(n)
+        .chars()
+        .nth(pos.column.saturating_sub(1))
+        .is_some_and(|c| c == '"' || c == '\'');
+    let at = |byte: usize, len: usize| crate::diagnostic::Pos {
+        line: pos.line,
+        column: pos.column + quoted as usize + url[..byte.min(url.len())].chars().count(),
+        len,
+    };
+    let (p, message, help) = match err {
+        TemplateError::Missing(names) => (
+            pos,
+            format!(
+                "the basemap `url` has no place for the {}",
+                names
+                    .iter()
+                    .map(|n| match *n {
+                        "{z}" => "zoom level (`{z}`)",
+                        "{x}" => "column (`{x}`)",
+                        _ => "row (`{y}`)",
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "write where the zoom level, column and row go: `{z}/{x}/{y}` for XYZ servers, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`, or `{TileMatrix}/{TileRow}/{TileCol}` in a WMTS address (its RESTful template from GetCapabilities, for the Web-Mercator tile matrix set)".to_owned(),
+        ),
+        TemplateError::Unknown { name, at: byte } => {
+            let lower = name.to_ascii_lowercase();
+            let help = if lower == "tilematrixset" {
+                "write the name of the tile matrix set itself, e.g. `GLOBAL_WEBMERCATOR` or `WebMercatorQuad`; only Web-Mercator sets work".to_owned()
+            } else if lower == "style" {
+                "write the name of the style itself, usually `default`".to_owned()
+            } else if let Some(p) = match lower.as_str() {
+                "zoom" | "level" | "l" | "matrix" => Some("{z}"),
+                "col" | "column" => Some("{x}"),
+                "row" => Some("{y}"),
+                _ => None,
+            } {
+                format!("did you mean `{p}`?")
+            } else {
+                let list: Vec<String> = PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect();
+                let refs: Vec<&str> = list.iter().map(String::as_str).collect();
+                crate::suggest::did_you_mean(&format!("{{{name}}}"), &refs, "the placeholders are")
+                    .unwrap_or_default()
+            };
+            (
+                at(byte, name.chars().count() + 2),
+                format!("`{{{name}}}` is not a placeholder twinstory fills in"),
+                help,
+            )
+        }
+        TemplateError::Unclosed { at: byte } => (
+            at(byte, 1),
+            "this `{` in the basemap `url` is never closed".to_owned(),
+            "close the placeholder, e.g. `{z}`".to_owned(),
+        ),
+        TemplateError::NoSubdomains => (
+            at(url.find("{s}").unwrap_or(0), 3),
+            "`{s}` in the basemap `url` needs `subdomains`".to_owned(),
+            "add the server's subdomains, e.g. `subdomains: [a, b, c]`, or write one of them instead of `{s}`".to_owned(),
+        ),
+    };
+    w.sink.error("E0023", p, message, Some(help));
+    false
 }
 
 fn is_language_tag(s: &str) -> bool {

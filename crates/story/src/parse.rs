@@ -284,6 +284,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
         credits: fm.credits,
         theme: fm.theme,
         interactive: fm.interactive,
+        basemap: fm.basemap,
         intro: body.intro,
         layers: fm.layers,
         steps,

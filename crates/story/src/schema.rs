@@ -2,7 +2,7 @@
 
 use schemars::{generate::SchemaSettings, JsonSchema};
 use std::collections::BTreeMap;
-use twinstory_model::{Join, LayerStyle, Source, Theme, Transition, View};
+use twinstory_model::{Basemap, Join, LayerStyle, Source, Theme, Transition, View};
 
 /// The settings between the `---` lines at the top of story.md.
 #[derive(JsonSchema)]
@@ -29,6 +29,8 @@ struct FrontMatter {
     /// Lets readers move the map themselves (drag, Ctrl + scroll wheel, two fingers, `+` / `−` buttons and keys). Off by default, so scrolling the page is never taken over by the map; the next step's view always takes over again.
     #[serde(default)]
     interactive: bool,
+    /// Raster tiles under the data from an XYZ or WMTS server (Web-Mercator grid only); none by default.
+    basemap: Option<Basemap>,
     /// Data layers under their ids (letters, digits, `-`, `_`), drawn in this order: the first is at the bottom.
     #[serde(default)]
     layers: BTreeMap<String, LayerSettings>,

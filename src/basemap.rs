@@ -1,0 +1,236 @@
+//! Basemap tiles: `<img>` elements in a box under the map canvas, placed
+//! with CSS transforms (as Leaflet does), so the browser decodes, caches and
+//! composites them and a frame only writes a few transforms. What to load,
+//! show, keep and drop is decided by `twinstory_map::tiles`.
+
+use twinstory_map::tiles::{placement, TileCache, TileCoord, TileGrid, TileTemplate};
+use twinstory_map::{Camera, Viewport};
+use twinstory_model::Basemap;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// Tiles kept besides those shown (a 256-px tile is 256 KB decoded).
+const CACHE_TILES: usize = 150;
+/// How long a tile fades in, in ms (as `.ts-tile` in the stylesheet).
+pub const FADE_MS: f64 = 250.0;
+
+/// The basemap of one map.
+pub struct BasemapView {
+    template: TileTemplate,
+    grid: TileGrid,
+    container: HtmlElement,
+    /// The `<img>` of each tile (as `HtmlElement`: attributes are all the
+    /// shell sets, and fewer bindings keep the player small).
+    cache: TileCache<HtmlElement>,
+    /// The one `load`/`error` listener all tiles share.
+    on_load: js_sys::Function,
+    fade_ms: f64,
+}
+
+impl BasemapView {
+    /// A basemap drawing into `container`, or `None` (with a console
+    /// warning) when the template cannot be used; the build has checked it,
+    /// so that only happens with hand-edited story JSON.
+    pub fn new(
+        basemap: &Basemap,
+        container: HtmlElement,
+        on_load: js_sys::Function,
+        reduced_motion: bool,
+    ) -> Option<Self> {
+        let template = match TileTemplate::parse(&basemap.url, &basemap.subdomains) {
+            Ok(t) => t,
+            Err(_) => {
+                let url = &basemap.url;
+                web_sys::console::warn_1(
+                    &format!("the basemap address `{url}` cannot be used (`twinstory validate` says why)").into(),
+                );
+                return None;
+            }
+        };
+        Some(Self {
+            template,
+            grid: TileGrid {
+                tile_size: basemap.tile_size,
+                min_zoom: basemap.min_zoom,
+                max_zoom: basemap.max_zoom,
+            },
+            container,
+            cache: TileCache::new(CACHE_TILES),
+            on_load,
+            fade_ms: if reduced_motion { 0.0 } else { FADE_MS },
+        })
+    }
+
+    /// How long a tile takes to become opaque.
+    pub fn fade_ms(&self) -> f64 {
+        self.fade_ms
+    }
+
+    /// Requests, places, hides and drops tiles for the camera at `now` (ms).
+    pub fn update(&mut self, camera: &Camera, viewport: &Viewport, now: f64) {
+        let retina_images = self.template.has_retina();
+        let z = self.grid.zoom_for(camera.zoom, viewport.dpr, retina_images);
+        let wanted = self.grid.covering(camera, viewport, z);
+        let plan = self.cache.plan(&wanted, now, self.fade_ms);
+        let retina = retina_images && viewport.dpr > 1.0;
+        for tile in plan.request {
+            if let Some(img) = self.image(tile, retina) {
+                self.cache.insert(tile, img);
+            }
+        }
+        for tile in plan.hide {
+            if let Some(img) = self.cache.get(tile) {
+                img.set_hidden(true);
+            }
+        }
+        let size = self.grid.tile_size;
+        // Half a CSS pixel of overlap hides seams between neighbours at
+        // fractional zooms and bearings.
+        let bleed = (size as f64 + 0.5) / size as f64;
+        for s in plan.show {
+            let Some(img) = self.cache.get(s.coord) else {
+                continue;
+            };
+            let p = placement(camera, viewport, s.coord, size);
+            let _ = img.set_attribute(
+                "style",
+                &format!(
+                    "z-index:{};transform:translate({:.2}px,{:.2}px) rotate({:.3}deg) scale({:.6})",
+                    s.coord.z,
+                    p.left,
+                    p.top,
+                    p.rotate,
+                    p.scale * bleed
+                ),
+            );
+            img.set_hidden(false);
+        }
+        for (_, img) in self.cache.evict() {
+            // Removing the source stops a download that is still running.
+            let _ = img.remove_attribute("src");
+            img.remove();
+        }
+        let _ = self
+            .container
+            .set_attribute("data-tile-zoom", &z.to_string());
+    }
+
+    /// A new tile image, added to the box and loading.
+    fn image(&self, tile: TileCoord, retina: bool) -> Option<HtmlElement> {
+        let img: HtmlElement = self
+            .container
+            .owner_document()?
+            .create_element("img")
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let size = self.grid.tile_size.to_string();
+        let data = format!("{}/{}/{}", tile.z, tile.x, tile.y);
+        for (name, value) in [
+            ("class", "ts-tile"),
+            ("alt", ""),
+            ("width", size.as_str()),
+            ("height", size.as_str()),
+            ("decoding", "async"),
+            ("draggable", "false"),
+            // The server sees which site asks (tile policies want that), not the page.
+            ("referrerpolicy", "strict-origin-when-cross-origin"),
+            ("data-tile", data.as_str()),
+        ] {
+            let _ = img.set_attribute(name, value);
+        }
+        for event in ["load", "error"] {
+            let _ = img.add_event_listener_with_callback(event, &self.on_load);
+        }
+        let _ = img.set_attribute("src", &self.template.url(tile, retina));
+        self.container.append_child(&img).ok()?;
+        Some(img)
+    }
+
+    /// Records a tile's `load` or `error` event. Returns true when the map
+    /// should update its tiles (now and after the fade).
+    pub fn on_event(&mut self, ev: &web_sys::Event, now: f64) -> bool {
+        let Some(img) = ev.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) else {
+            return false;
+        };
+        let Some(tile) = img.get_attribute("data-tile").and_then(|d| parse_tile(&d)) else {
+            return false;
+        };
+        // An image this cache has dropped (or replaced) is not ours any more.
+        if self.cache.get(tile) != Some(&img) {
+            return false;
+        }
+        if ev.type_() == "load" {
+            self.cache.set_loaded(tile, now);
+            img.set_class_name("ts-tile is-loaded");
+        } else {
+            self.cache.set_failed(tile);
+            img.set_hidden(true);
+        }
+        true
+    }
+}
+
+fn parse_tile(d: &str) -> Option<TileCoord> {
+    let mut it = d.split('/');
+    let z = it.next()?.parse().ok()?;
+    let x = it.next()?.parse().ok()?;
+    let y = it.next()?.parse().ok()?;
+    Some(TileCoord { z, x, y })
+}
+
+/// Makes the box the tiles go in, just before the canvas, hidden from
+/// screen readers (the images say nothing the story does not).
+pub fn make_container(canvas: &Element, basemap: &Basemap) -> Option<HtmlElement> {
+    let parent = canvas.parent_element()?;
+    let el: HtmlElement = parent
+        .owner_document()?
+        .create_element("div")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    el.set_class_name("ts-basemap");
+    let _ = el.set_attribute("aria-hidden", "true");
+    if basemap.opacity < 1.0 {
+        let _ = el.set_attribute(
+            "style",
+            &format!(
+                "--ts-basemap-opacity:{:.3}",
+                basemap.opacity.clamp(0.0, 1.0)
+            ),
+        );
+    }
+    parent.insert_before(&el, Some(canvas)).ok()?;
+    Some(el)
+}
+
+/// Shows the basemap's credit in the corner of the map (as text, or a link
+/// when it has a web address), which tile providers require.
+pub fn make_attribution(canvas: &Element, basemap: &Basemap) -> Option<()> {
+    let parent = canvas.parent_element()?;
+    let doc = parent.owner_document()?;
+    let p = doc.create_element("p").ok()?;
+    p.set_class_name("ts-attribution");
+    let href = basemap
+        .attribution_url
+        .as_deref()
+        // Only web links (the build checked it; story JSON may be edited).
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    match href {
+        Some(u) => {
+            let a = doc.create_element("a").ok()?;
+            for (name, value) in [
+                ("href", u),
+                ("rel", "noopener noreferrer"),
+                ("target", "_blank"),
+            ] {
+                let _ = a.set_attribute(name, value);
+            }
+            a.set_text_content(Some(&basemap.attribution));
+            p.append_child(&a).ok()?;
+        }
+        None => p.set_text_content(Some(&basemap.attribution)),
+    }
+    parent.append_child(&p).ok()?;
+    Some(())
+}
