@@ -8,8 +8,8 @@
 
 pub mod app;
 pub mod author;
-pub mod labels;
 pub mod basemap;
+pub mod labels;
 pub mod loader;
 pub mod map_view;
 pub mod platform;

@@ -3,8 +3,8 @@
 mod nav;
 pub use nav::listen_for_navigation;
 
-use crate::labels::LabelOverlay;
 use crate::basemap::{make_attribution, make_container, BasemapView};
+use crate::labels::LabelOverlay;
 use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pixels};
 use std::cell::RefCell;
 use std::rc::Rc;
