@@ -222,7 +222,7 @@ await browser.close();
 if (ml) {
   // Side by side: one block per data set.
   const pad = (s, n) => String(s).padEnd(n);
-  console.log(`\nComparison (ms; Chromium with --use-angle=swiftshader, 1280x800, DPR 1; screenshots in target/bench-screenshots/;`);
+  console.log(`\nComparison (ms; one Chromium; MapLibre with --use-angle=swiftshader, twinstory with ${sameFlags ? "the same flags" : "the test flags"}; 1280x800, DPR 1; screenshots in target/bench-screenshots/;`);
   console.log(`load average now ${load()}). "drawn frame interval": time between animation frames in which the map drew`);
   console.log(`(twinstory's frame counter, MapLibre's 'render' event) while going through every step.`);
   for (const r of summary) {
