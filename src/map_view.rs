@@ -44,6 +44,9 @@ struct TooltipState {
     /// The mouse position over the map (CSS px), while it hovers.
     pointer: Option<[f64; 2]>,
     hit_pending: bool,
+    /// Where and when a finger touched the map: a tap if it lifts soon,
+    /// close by, and the browser did not take the touch for scrolling.
+    tap: Option<([f64; 2], f64)>,
     /// The feature keyboard navigation is on: (layer, feature).
     focused: Option<(usize, u32)>,
     /// The box near the pointer (text only, hidden from screen readers).
@@ -56,8 +59,10 @@ struct TooltipState {
 
 /// Hit tolerance around points and lines for a mouse, in CSS px.
 const MOUSE_TOLERANCE: f64 = 3.0;
-/// Hit tolerance for a finger, in CSS px.
+/// Hit tolerance for a finger, in CSS px (also how far a tap may move).
 const TOUCH_TOLERANCE: f64 = 10.0;
+/// Longest touch that still counts as a tap, in ms.
+const TAP_MS: f64 = 600.0;
 
 /// Shared handle to the map state.
 pub type MapHandle = Rc<RefCell<MapState>>;
@@ -313,7 +318,7 @@ impl MapState {
 }
 
 /// Listens to the pointer and the keyboard on the map canvas: mouse hover
-/// (one hit test per animation frame), taps, arrow keys and Escape. Nothing
+/// (one hit test per animation frame), taps (shown on lifting), arrow keys and Escape. Nothing
 /// calls `preventDefault` except used arrow keys, so wheel and touch keep
 /// scrolling the story.
 ///
@@ -367,7 +372,7 @@ pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, de: bo
         s.tips.de = de;
     }
     let st = state.clone();
-    // One closure for all five events keeps the wasm small.
+    // One closure for all the events keeps the wasm small.
     let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
         if let Some(p) = ev.dyn_ref::<PointerEvent>() {
             let at = [p.offset_x() as f64, p.offset_y() as f64];
@@ -375,10 +380,19 @@ pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, de: bo
             match (ev.type_().as_str(), mouse) {
                 ("pointermove", true) => hover(&st, Some(at)),
                 ("pointerleave", true) => hover(&st, None),
-                // A tap shows what is under the finger, or hides the tooltip.
-                ("pointerdown", false) => {
-                    let s = st.borrow();
-                    s.show(s.tooltip_at(at, TOUCH_TOLERANCE).as_ref(), false);
+                // A tap shows what is under the finger, or hides the
+                // tooltip. Only on lifting: a scroll that starts on the
+                // map cancels the pointer and shows nothing.
+                ("pointerdown", false) => st.borrow_mut().tips.tap = Some((at, now_ms())),
+                ("pointercancel", false) => st.borrow_mut().tips.tap = None,
+                ("pointerup", false) => {
+                    let mut s = st.borrow_mut();
+                    if let Some((start, t0)) = s.tips.tap.take() {
+                        let moved = (at[0] - start[0]).hypot(at[1] - start[1]);
+                        if moved <= TOUCH_TOLERANCE && now_ms() - t0 < TAP_MS {
+                            s.show(s.tooltip_at(start, TOUCH_TOLERANCE).as_ref(), false);
+                        }
+                    }
                 }
                 _ => {}
             }
@@ -396,6 +410,8 @@ pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, de: bo
         "pointermove",
         "pointerleave",
         "pointerdown",
+        "pointerup",
+        "pointercancel",
         "keydown",
         "blur",
     ] {

@@ -250,7 +250,7 @@ test('the keyboard steps through the quarters and the live region reads them', a
   await page.close();
 });
 
-test('a tap shows the tooltip of the quarter under the finger', async () => {
+test('a tap shows the tooltip of the quarter under the finger, a swipe does not', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, hasTouch: true });
   const page = await context.newPage();
   const problems = watchConsole(page);
@@ -262,6 +262,19 @@ test('a tap shows the tooltip of the quarter under the finger', async () => {
   const empty = await pickEmptyPoint(page);
   await page.touchscreen.tap(empty[0], empty[1]);
   await page.waitForFunction(() => document.querySelector('.ts-tooltip').hidden, null, { timeout: 5_000 });
+  // A swipe that starts on the quarter scrolls the story and shows nothing.
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', {
+    type, touchPoints: points.map(([x, y], id) => ({ x, y, id })),
+  });
+  const y0 = await page.evaluate(() => window.scrollY);
+  const [x, y] = quarter.at;
+  await touch('touchStart', [[x, y]]);
+  for (let i = 1; i <= 6; i++) await touch('touchMove', [[x, y - i * 25]]);
+  await touch('touchEnd', []);
+  await page.waitForFunction((y0) => window.scrollY > y0 + 50, y0, { timeout: 5_000 });
+  await page.waitForTimeout(300);
+  assert.ok(await page.evaluate(() => document.querySelector('.ts-tooltip').hidden), 'no tooltip after a swipe');
   assert.deepEqual(problems, [], 'the console stayed clean');
   await context.close();
 });
