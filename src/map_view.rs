@@ -201,7 +201,14 @@ impl MapState {
 
     /// Attaches the canvas and measures it.
     pub fn attach(&mut self, canvas: HtmlCanvasElement) {
-        self.labels = LabelOverlay::new(&canvas);
+        // Only stories with labels pay for the overlay's per-frame layout reads.
+        let labelled = self
+            .scene
+            .story
+            .layers
+            .iter()
+            .any(|l| l.style.label.is_some());
+        self.labels = labelled.then(|| LabelOverlay::new(&canvas)).flatten();
         self.canvas = Some(canvas);
     }
 

@@ -115,7 +115,8 @@ impl LayerPaint {
             .is_some_and(|e| e.features.get(feature as usize).copied().unwrap_or(false))
     }
 
-    pub(crate) fn radius_of(&self, feature: u32) -> f64 {
+    /// Point radius of a feature in CSS px.
+    pub fn radius_of(&self, feature: u32) -> f64 {
         match &self.feature_radius {
             Some(v) => v.get(feature as usize).map_or(self.radius, |r| *r as f64),
             None => self.radius,

@@ -367,14 +367,12 @@ mod tests {
         assert_eq!(imp.len(), 5);
         assert!(imp[0].is_infinite() && imp[4].is_infinite());
         // The bump outlives the wiggle; nothing outlives the vertex that split its range.
-        let world = |i: usize| layer.coords[i];
         assert!(imp[3] > imp[1], "{imp:?}");
         assert!(imp[2] <= imp[3] || imp[2].is_infinite());
         // Filtering at a tolerance between the two keeps the bump, drops the wiggle.
         let tol = (imp[1] + imp[3]) / 2.0;
         let kept: Vec<_> = (0..5).filter(|&i| imp[i] >= tol).collect();
         assert!(kept.contains(&3) && !kept.contains(&1), "{kept:?}");
-        let _ = world;
     }
 
     #[test]

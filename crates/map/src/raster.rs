@@ -184,11 +184,13 @@ impl Framebuffer {
                         let mut seen = std::mem::take(&mut self.seen);
                         seen.clear();
                         seen.resize((w * h).div_ceil(64), 0);
-                        let half = self.stamp.size as f32 / 2.0;
                         for p in pts {
-                            let x = (p[0] - half + 0.5).floor() + half;
-                            let y = (p[1] - half + 0.5).floor() + half;
-                            if x >= 0.0 && y >= 0.0 && (x as usize) < w && (y as usize) < h {
+                            // Keyed by the stamp's top-left pixel (which may
+                            // lie off the canvas by up to the stamp's size).
+                            let (x0, y0) = self.stamp_origin(*p);
+                            let size = self.stamp.size;
+                            let (x, y) = (x0 + size / 2, y0 + size / 2);
+                            if x >= 0 && y >= 0 && (x as usize) < w && (y as usize) < h {
                                 let i = y as usize * w + x as usize;
                                 let bit = 1u64 << (i & 63);
                                 if seen[i >> 6] & bit != 0 {
@@ -522,12 +524,20 @@ impl Framebuffer {
         };
     }
 
-    fn stamp_at(&mut self, [x, y]: [f32; 2]) {
-        let size = self.stamp.size;
-        let half = size as f32 / 2.0;
+    /// The top-left pixel of the stamp for a point.
+    #[inline]
+    fn stamp_origin(&self, [x, y]: [f32; 2]) -> (i32, i32) {
+        let half = self.stamp.size as f32 / 2.0;
         // floor(v + 0.5) rounds without a library call in wasm.
-        let x0 = (x - half + 0.5).floor() as i32;
-        let y0 = (y - half + 0.5).floor() as i32;
+        (
+            (x - half + 0.5).floor() as i32,
+            (y - half + 0.5).floor() as i32,
+        )
+    }
+
+    fn stamp_at(&mut self, p: [f32; 2]) {
+        let size = self.stamp.size;
+        let (x0, y0) = self.stamp_origin(p);
         let (w, h) = (self.width as i32, self.height as i32);
         if x0 >= 0 && y0 >= 0 && x0 + size <= w && y0 + size <= h {
             // Wholly inside: every covered cell at its offset.

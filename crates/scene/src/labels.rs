@@ -161,10 +161,7 @@ impl Scene {
                 measure(i, f, text)
             };
             let symbol_radius = if l.labels.point.get(fi).copied().unwrap_or(false) {
-                let r = match &paint.feature_radius {
-                    Some(v) => v.get(fi).map_or(paint.radius, |r| *r as f64),
-                    None => paint.radius,
-                };
+                let r = paint.radius_of(f);
                 let stroke = if paint.stroke.is_some() || paint.feature_stroke.is_some() {
                     paint.stroke_width / 2.0
                 } else {
