@@ -10,15 +10,9 @@ use twinstory_map::{
     Camera, DrawList, Framebuffer, LayerPaint, PreparedLayer, Rgba, Transform, Viewport,
 };
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+#[path = "../src/test_rng.rs"]
+mod test_rng;
+use test_rng::Rng;
 
 fn pct(v: &[f64], p: f64) -> f64 {
     let mut s = v.to_vec();

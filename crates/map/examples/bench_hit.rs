@@ -9,21 +9,9 @@ use std::time::Instant;
 use twinstory_map::hit::{hit_test, HitIndex, HitLayer};
 use twinstory_map::{Camera, LayerPaint, PreparedLayer, Transform, Viewport};
 
-/// xorshift64*: deterministic data without a crate.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.next()
-    }
-}
+#[path = "../src/test_rng.rs"]
+mod test_rng;
+use test_rng::Rng;
 
 fn main() {
     let mut rng = Rng(42);

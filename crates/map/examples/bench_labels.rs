@@ -7,17 +7,9 @@
 use std::time::Instant;
 use twinstory_map::labels::{LabelPlacer, LabelRequest};
 
-/// xorshift64*: deterministic data without a crate.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+#[path = "../src/test_rng.rs"]
+mod test_rng;
+use test_rng::Rng;
 
 fn main() {
     let area = [300.0, 8.0, 1272.0, 792.0];

@@ -7,8 +7,9 @@
 //! quarter's 2,000 vertices collapse to the few dozen that are visible.
 
 use crate::camera::{Transform, Viewport};
+use crate::color::Rgba;
+use crate::geometry::bbox::intersects;
 use crate::prepare::PreparedLayer;
-use crate::raster::Rgba;
 use std::borrow::Borrow;
 use std::ops::Range;
 
@@ -404,7 +405,7 @@ impl DrawList {
             let quarter_px = ((paint.radius_of(*f) as f32 * dpr).max(0.5) * 4.0).round() as u64;
             let key = ((MAX_QUARTER_PX - quarter_px.min(MAX_QUARTER_PX)) << 33)
                 | ((paint.emphasised(*f) as u64) << 32)
-                | u32::from_le_bytes([c.r, c.g, c.b, c.a]) as u64;
+                | c.pack() as u64;
             groups.push((key, i as u32));
         }
         groups.sort_by_key(|(key, _)| *key);
@@ -413,8 +414,7 @@ impl DrawList {
             let key = groups[k].0;
             let radius = (MAX_QUARTER_PX - (key >> 33)) as f32 / 4.0;
             let emphasised = (key >> 32) & 1 == 1;
-            let [r, g, b, a] = (key as u32).to_le_bytes();
-            let fill = Rgba { r, g, b, a };
+            let fill = Rgba::unpack(key as u32);
             let (stroke, stroke_width) = match (&paint.emphasis, emphasised) {
                 (Some(e), true) => (Some(e.color), (e.width as f32 * dpr).min(radius)),
                 _ => (
@@ -500,10 +500,6 @@ fn point_stroke_width(stroke: Option<Rgba>, width: f64, radius: f32, dpr: f32) -
     } else {
         0.0
     }
-}
-
-fn intersects(a: &[f64; 4], b: &[f64; 4]) -> bool {
-    a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1]
 }
 
 #[cfg(test)]

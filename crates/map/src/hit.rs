@@ -1,160 +1,22 @@
-//! What is under the pointer: a spatial index over a layer's shapes and
-//! points, hit tests at a screen point, and keyboard stepping between
-//! features.
+//! What is under the pointer: hit tests at a screen point, and keyboard
+//! stepping between features.
 //!
-//! The index is built once per layer when its data arrives ([`HitIndex::new`]);
-//! a hit test then visits only the few entries whose bounding box is near the
-//! pointer, so hovering over 100,000 points costs microseconds, not a loop
-//! over every feature. Hits follow what the draw list paints: a layer with
-//! opacity 0 or a feature hidden by a step's filter is never hit, points are
-//! hit within their drawn radius, lines within their stroke, and polygons by
-//! the rasteriser's non-zero rule (holes wind against their exterior, see
-//! [`crate::prepare`]).
+//! Each layer gets a [`SpatialIndex`] over its shapes and points once, when
+//! its data arrives ([`HitIndex::new`]); a hit test then visits only the few
+//! entries whose bounding box is near the pointer, so hovering over 100,000
+//! points costs microseconds, not a loop over every feature. Hits follow
+//! what the draw list paints: a layer with opacity 0 or a feature hidden by
+//! a step's filter is never hit, points are hit within their drawn radius,
+//! lines within their stroke, and polygons by the rasteriser's non-zero rule
+//! (holes wind against their exterior, see [`crate::prepare`]).
 
 use crate::camera::{Transform, Viewport};
 use crate::draw_list::LayerPaint;
-use crate::prepare::{signed_area, PreparedLayer};
-
-/// Children per node of the packed R-tree (16 is flatbush's default and a
-/// good balance between tree depth and boxes tested per node).
-const NODE_SIZE: usize = 16;
-
-/// A static packed R-tree over axis-aligned boxes `[min_x, min_y, max_x, max_y]`.
-///
-/// Entries are sorted along a Z-order curve of their centres and packed
-/// bottom-up into full nodes, as flatbush does; the tree cannot change after
-/// it is built, which is all a loaded layer needs.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SpatialIndex {
-    num_items: usize,
-    /// Leaves (sorted items) first, then each upper level, the root last.
-    boxes: Vec<[f64; 4]>,
-    /// For leaves: the item's index; for nodes: the position of the first child.
-    indices: Vec<u32>,
-    /// End position (exclusive) of each level in `boxes`.
-    level_bounds: Vec<usize>,
-}
-
-impl SpatialIndex {
-    /// Builds the index over `boxes`; item `i` is `boxes[i]`.
-    ///
-    /// Boxes with NaN or inverted extents (e.g. a shape without finite
-    /// vertices) are kept but never found.
-    ///
-    /// # Examples
-    /// ```
-    /// use twinstory_map::hit::SpatialIndex;
-    /// let index = SpatialIndex::new(&[[0.0, 0.0, 1.0, 1.0], [5.0, 5.0, 6.0, 6.0]]);
-    /// let mut found = Vec::new();
-    /// index.search(&[0.5, 0.5, 2.0, 2.0], |i| found.push(i));
-    /// assert_eq!(found, [0]);
-    /// ```
-    pub fn new(boxes: &[[f64; 4]]) -> Self {
-        let n = boxes.len();
-        if n == 0 {
-            return Self::default();
-        }
-        let mut level_bounds = vec![n];
-        let (mut count, mut total) = (n, n);
-        loop {
-            count = count.div_ceil(NODE_SIZE);
-            total += count;
-            level_bounds.push(total);
-            if count == 1 {
-                break;
-            }
-        }
-        // Sort the items along a Z-order curve of their centres in the total
-        // bounds, so that neighbours in space end up in the same nodes.
-        let mut ext = EMPTY;
-        for b in boxes.iter().filter(|b| is_valid(b)) {
-            ext = union(&ext, b);
-        }
-        let (w, h) = (
-            (ext[2] - ext[0]).max(f64::MIN_POSITIVE),
-            (ext[3] - ext[1]).max(f64::MIN_POSITIVE),
-        );
-        let keys: Vec<u32> = boxes
-            .iter()
-            .map(|b| {
-                // NaN casts to 0; out-of-range values saturate.
-                let x = (((b[0] + b[2]) / 2.0 - ext[0]) / w * 65535.0) as u32;
-                let y = (((b[1] + b[3]) / 2.0 - ext[1]) / h * 65535.0) as u32;
-                morton(x.min(65535), y.min(65535))
-            })
-            .collect();
-        let order = radix_order(&keys);
-        let mut tree = Self {
-            num_items: n,
-            boxes: Vec::with_capacity(total),
-            indices: Vec::with_capacity(total),
-            level_bounds,
-        };
-        for &i in &order {
-            tree.boxes.push(boxes[i as usize]);
-            tree.indices.push(i);
-        }
-        let mut start = 0;
-        for l in 0..tree.level_bounds.len() - 1 {
-            let end = tree.level_bounds[l];
-            let mut pos = start;
-            while pos < end {
-                let stop = (pos + NODE_SIZE).min(end);
-                let b = tree.boxes[pos..stop]
-                    .iter()
-                    .fold(EMPTY, |acc, b| union(&acc, b));
-                tree.boxes.push(b);
-                tree.indices.push(pos as u32);
-                pos = stop;
-            }
-            start = end;
-        }
-        tree
-    }
-
-    /// Number of items.
-    pub fn len(&self) -> usize {
-        self.num_items
-    }
-
-    /// True when the index holds no items.
-    pub fn is_empty(&self) -> bool {
-        self.num_items == 0
-    }
-
-    /// Calls `visit` with every item whose box intersects `query` (edges
-    /// touching count), in no particular order.
-    pub fn search(&self, query: &[f64; 4], mut visit: impl FnMut(u32)) {
-        let Some(mut node) = self.boxes.len().checked_sub(1) else {
-            return;
-        };
-        let mut stack: Vec<usize> = Vec::new();
-        loop {
-            let level_end = self
-                .level_bounds
-                .iter()
-                .copied()
-                .find(|&b| b > node)
-                .unwrap_or(self.boxes.len());
-            let end = (node + NODE_SIZE).min(level_end);
-            for pos in node..end {
-                if !intersects(&self.boxes[pos], query) {
-                    continue;
-                }
-                let index = self.indices[pos];
-                if node < self.num_items {
-                    visit(index);
-                } else {
-                    stack.push(index as usize);
-                }
-            }
-            match stack.pop() {
-                Some(n) => node = n,
-                None => break,
-            }
-        }
-    }
-}
+use crate::geometry::distance::{distance, polyline_distance, polyline_length};
+use crate::geometry::interior_point::interior_point;
+use crate::geometry::winding::{signed_area, winding_number};
+use crate::prepare::{PreparedLayer, Shape};
+use crate::spatial_index::SpatialIndex;
 
 /// A layer's geometry ready for hit tests: a [`SpatialIndex`] over its
 /// shapes and points, and one anchor per feature (where keyboard focus puts
@@ -209,6 +71,27 @@ impl HitIndex {
     pub fn is_empty(&self) -> bool {
         self.tree.is_empty()
     }
+
+    /// The feature an index item belongs to, and the part of it the item is.
+    fn decode<'a>(&self, layer: &'a PreparedLayer, item: u32) -> (u32, Part<'a>) {
+        match item.checked_sub(self.shape_count) {
+            None => {
+                let shape = &layer.shapes[item as usize];
+                (shape.feature, Part::Shape(shape))
+            }
+            Some(i) => (layer.point_feature[i as usize], Part::Point(i as usize)),
+        }
+    }
+}
+
+/// What an item of a [`HitIndex`] stands for: items below the shape count
+/// are shapes, the rest points.
+#[derive(Debug, Clone, Copy)]
+enum Part<'a> {
+    /// A polygon or line.
+    Shape(&'a Shape),
+    /// A point: its index in [`PreparedLayer::points`].
+    Point(usize),
 }
 
 /// One layer as a hit test sees it.
@@ -295,61 +178,53 @@ fn hit_layer(
     let query = [world[0] - r, world[1] - r, world[0] + r, world[1] + r];
     let line_reach = (half_stroke + tolerance) / scale;
     let layer = l.layer;
-    let mut point: Option<(f64, u32)> = None;
-    let mut line: Option<(f64, u32)> = None;
-    let mut polygon: Option<u32> = None;
-    let nearer = |best: &mut Option<(f64, u32)>, d: f64, item: u32| {
+    // The best candidates as (distance, item, feature); items break ties.
+    let mut point: Option<(f64, u32, u32)> = None;
+    let mut line: Option<(f64, u32, u32)> = None;
+    let mut polygon: Option<(u32, u32)> = None;
+    let nearer = |best: &mut Option<(f64, u32, u32)>, d: f64, item: u32, feature: u32| {
         // Ties go to the later item, which is drawn on top.
-        if best.is_none_or(|(bd, bi)| d < bd || (d == bd && item > bi)) {
-            *best = Some((d, item));
+        if best.is_none_or(|(bd, bi, _)| d < bd || (d == bd && item > bi)) {
+            *best = Some((d, item, feature));
         }
     };
     l.index.tree.search(&query, |item| {
-        if item < l.index.shape_count {
-            let shape = &layer.shapes[item as usize];
-            let f = shape.feature;
-            if !paint.visible(f) {
-                return;
-            }
-            if shape.closed && paint.fill_of(f).is_some() {
-                if winding(layer.shape_rings(shape), world) != 0 {
-                    polygon = polygon.max(Some(item));
+        let (f, part) = l.index.decode(layer, item);
+        if !paint.visible(f) {
+            return;
+        }
+        match part {
+            Part::Shape(shape) => {
+                if shape.closed && paint.fill_of(f).is_some() {
+                    if winding_number(layer.shape_rings(shape), world) != 0 {
+                        polygon = polygon.max(Some((item, f)));
+                    }
+                } else if paint.stroke_of(f, shape.closed).is_some() {
+                    let d = layer
+                        .shape_rings(shape)
+                        .map(|ring| polyline_distance(ring, shape.closed, world))
+                        .fold(f64::INFINITY, f64::min);
+                    if d <= line_reach {
+                        nearer(&mut line, d, item, f);
+                    }
                 }
-            } else if paint.stroke_of(f, shape.closed).is_some() {
-                let d = layer
-                    .shape_rings(shape)
-                    .map(|ring| ring_distance(ring, shape.closed, world))
-                    .fold(f64::INFINITY, f64::min);
-                if d <= line_reach {
-                    nearer(&mut line, d, item);
+            }
+            Part::Point(i) => {
+                if paint.fill_of(f).is_none() {
+                    return;
                 }
-            }
-        } else {
-            let i = (item - l.index.shape_count) as usize;
-            let f = layer.point_feature[i];
-            if !paint.visible(f) || paint.fill_of(f).is_none() {
-                return;
-            }
-            let p = layer.points[i];
-            let d = (p[0] - world[0]).hypot(p[1] - world[1]);
-            let radius = (paint.radius_of(f) * dpr).max(0.5);
-            if d * scale <= radius + tolerance {
-                nearer(&mut point, d, item);
+                let d = distance(world, layer.points[i]);
+                let radius = (paint.radius_of(f) * dpr).max(0.5);
+                if d * scale <= radius + tolerance {
+                    nearer(&mut point, d, item, f);
+                }
             }
         }
     });
-    let feature_of = |item: u32| {
-        if item < l.index.shape_count {
-            layer.shapes[item as usize].feature
-        } else {
-            layer.point_feature[(item - l.index.shape_count) as usize]
-        }
-    };
     point
         .or(line)
-        .map(|(_, item)| item)
-        .or(polygon)
-        .map(feature_of)
+        .map(|(_, _, feature)| feature)
+        .or(polygon.map(|(_, feature)| feature))
 }
 
 /// Features of a layer that a reader can step to: drawn in this frame and
@@ -369,16 +244,12 @@ pub fn visible_features(
     let mut seen = vec![false; l.index.anchors.len()];
     let layer = l.layer;
     l.index.tree.search(&view, |item| {
-        let (f, drawn) = if item < l.index.shape_count {
-            let s = &layer.shapes[item as usize];
-            let fill = s.closed && paint.fill_of(s.feature).is_some();
-            (
-                s.feature,
-                fill || paint.stroke_of(s.feature, s.closed).is_some(),
-            )
-        } else {
-            let f = layer.point_feature[(item - l.index.shape_count) as usize];
-            (f, paint.fill_of(f).is_some())
+        let (f, part) = l.index.decode(layer, item);
+        let drawn = match part {
+            Part::Shape(s) => {
+                (s.closed && paint.fill_of(f).is_some()) || paint.stroke_of(f, s.closed).is_some()
+            }
+            Part::Point(_) => paint.fill_of(f).is_some(),
         };
         let Some(slot) = seen.get_mut(f as usize) else {
             return;
@@ -451,52 +322,6 @@ pub fn nearest_in_direction(
     best.map(|(_, i)| i)
 }
 
-/// Non-zero winding number of `p` against the rings (the rasteriser's fill rule).
-fn winding<'a>(rings: impl Iterator<Item = &'a [[f64; 2]]>, p: [f64; 2]) -> i32 {
-    let mut wn = 0;
-    for ring in rings {
-        let n = ring.len();
-        for i in 0..n {
-            let a = ring[i];
-            let b = ring[(i + 1) % n];
-            let cross = (b[0] - a[0]) * (p[1] - a[1]) - (p[0] - a[0]) * (b[1] - a[1]);
-            if a[1] <= p[1] {
-                if b[1] > p[1] && cross > 0.0 {
-                    wn += 1;
-                }
-            } else if b[1] <= p[1] && cross < 0.0 {
-                wn -= 1;
-            }
-        }
-    }
-    wn
-}
-
-/// Distance from `p` to a polyline (closed: including the closing segment).
-fn ring_distance(ring: &[[f64; 2]], closed: bool, p: [f64; 2]) -> f64 {
-    let n = ring.len();
-    let segments = if closed { n } else { n.saturating_sub(1) };
-    let mut best = f64::INFINITY;
-    for i in 0..segments {
-        best = best.min(segment_distance(ring[i], ring[(i + 1) % n], p));
-    }
-    if n == 1 {
-        best = segment_distance(ring[0], ring[0], p);
-    }
-    best
-}
-
-fn segment_distance(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (a[0] + t * dx - p[0]).hypot(a[1] + t * dy - p[1])
-}
-
 /// One anchor per feature: inside its largest polygon, else the middle
 /// vertex of its longest line, else its first point.
 fn anchors(layer: &PreparedLayer) -> Vec<Option<[f64; 2]>> {
@@ -509,11 +334,7 @@ fn anchors(layer: &PreparedLayer) -> Vec<Option<[f64; 2]>> {
         let (rank, weight) = if s.closed {
             (2, signed_area(first).abs())
         } else {
-            let len: f64 = first
-                .windows(2)
-                .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
-                .sum();
-            (1, len)
+            (1, polyline_length(first))
         };
         if let Some(slot) = best.get_mut(s.feature as usize) {
             if slot.is_none_or(|(r, w, _)| (rank, weight) > (r, w)) {
@@ -527,7 +348,7 @@ fn anchors(layer: &PreparedLayer) -> Vec<Option<[f64; 2]>> {
             let (_, _, i) = (*b)?;
             let s = &layer.shapes[i];
             if s.closed {
-                interior_point(layer, s)
+                interior_point(layer.shape_rings(s), &s.bbox)
             } else {
                 let ring = layer.shape_rings(s).next()?;
                 ring.get(ring.len() / 2).copied()
@@ -542,139 +363,15 @@ fn anchors(layer: &PreparedLayer) -> Vec<Option<[f64; 2]>> {
     out
 }
 
-/// A point inside a polygon: the middle of the widest inside span of the
-/// horizontal line through its exterior's centroid (the centroid itself may
-/// lie outside a concave shape or in a hole).
-fn interior_point(layer: &PreparedLayer, s: &crate::prepare::Shape) -> Option<[f64; 2]> {
-    let exterior = layer.shape_rings(s).next()?;
-    let centre_y = ring_centroid(exterior).map_or((s.bbox[1] + s.bbox[3]) / 2.0, |c| c[1]);
-    let mut crossings: Vec<f64> = Vec::new();
-    for ring in layer.shape_rings(s) {
-        let n = ring.len();
-        for i in 0..n {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            if (a[1] > centre_y) != (b[1] > centre_y) {
-                crossings.push(a[0] + (centre_y - a[1]) * (b[0] - a[0]) / (b[1] - a[1]));
-            }
-        }
-    }
-    // Few crossings per line: an insertion sort is enough (and tiny in wasm).
-    for i in 1..crossings.len() {
-        let mut j = i;
-        while j > 0 && crossings[j - 1] > crossings[j] {
-            crossings.swap(j - 1, j);
-            j -= 1;
-        }
-    }
-    let widest = crossings
-        .chunks_exact(2)
-        .max_by(|a, b| (a[1] - a[0]).total_cmp(&(b[1] - b[0])));
-    Some(match widest {
-        Some(span) => [(span[0] + span[1]) / 2.0, centre_y],
-        None => [(s.bbox[0] + s.bbox[2]) / 2.0, (s.bbox[1] + s.bbox[3]) / 2.0],
-    })
-}
-
-fn ring_centroid(ring: &[[f64; 2]]) -> Option<[f64; 2]> {
-    let n = ring.len();
-    let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
-    // Relative to the first vertex, for precision in world units.
-    let o = *ring.first()?;
-    for i in 0..n {
-        let (p, q) = (ring[i], ring[(i + 1) % n]);
-        let (px, py, qx, qy) = (p[0] - o[0], p[1] - o[1], q[0] - o[0], q[1] - o[1]);
-        let cross = px * qy - qx * py;
-        a += cross;
-        cx += (px + qx) * cross;
-        cy += (py + qy) * cross;
-    }
-    (a != 0.0).then(|| [cx / (3.0 * a) + o[0], cy / (3.0 * a) + o[1]])
-}
-
-const EMPTY: [f64; 4] = [
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::NEG_INFINITY,
-    f64::NEG_INFINITY,
-];
-
-fn is_valid(b: &[f64; 4]) -> bool {
-    b[0] <= b[2] && b[1] <= b[3]
-}
-
-fn union(a: &[f64; 4], b: &[f64; 4]) -> [f64; 4] {
-    if !is_valid(b) {
-        return *a;
-    }
-    [
-        a[0].min(b[0]),
-        a[1].min(b[1]),
-        a[2].max(b[2]),
-        a[3].max(b[3]),
-    ]
-}
-
-fn intersects(a: &[f64; 4], b: &[f64; 4]) -> bool {
-    a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1]
-}
-
-/// Indices `0..keys.len()` ordered by key (ties by index): a radix sort in
-/// four byte passes, linear in n and much smaller in wasm than a generic sort.
-fn radix_order(keys: &[u32]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
-    let mut next = vec![0u32; keys.len()];
-    for shift in [0, 8, 16, 24] {
-        let mut start = [0usize; 257];
-        for &i in &order {
-            start[((keys[i as usize] >> shift) & 0xff) as usize + 1] += 1;
-        }
-        for b in 0..256 {
-            start[b + 1] += start[b];
-        }
-        for &i in &order {
-            let b = ((keys[i as usize] >> shift) & 0xff) as usize;
-            next[start[b]] = i;
-            start[b] += 1;
-        }
-        std::mem::swap(&mut order, &mut next);
-    }
-    order
-}
-
-/// Interleaves the bits of two 16-bit coordinates (Z-order curve).
-fn morton(x: u32, y: u32) -> u32 {
-    fn spread(mut v: u32) -> u32 {
-        v &= 0xffff;
-        v = (v | (v << 8)) & 0x00ff_00ff;
-        v = (v | (v << 4)) & 0x0f0f_0f0f;
-        v = (v | (v << 2)) & 0x3333_3333;
-        (v | (v << 1)) & 0x5555_5555
-    }
-    spread(x) | (spread(y) << 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::camera::Camera;
+    use crate::color::Rgba;
     use crate::draw_list::Emphasis;
     use crate::projection::lonlat_to_world;
-    use crate::raster::Rgba;
+    use crate::test_rng::Rng;
     use geo::{polygon, Contains, Geometry, LineString, Point};
-
-    /// A small deterministic generator (xorshift64*), so tests need no crate.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> f64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-        }
-        fn range(&mut self, lo: f64, hi: f64) -> f64 {
-            lo + (hi - lo) * self.next()
-        }
-    }
 
     fn vp() -> Viewport {
         Viewport {
@@ -714,74 +411,6 @@ mod tests {
         Geometry::Polygon(
             polygon![(x: x, y: y), (x: x + d, y: y), (x: x + d, y: y + d), (x: x, y: y + d)],
         )
-    }
-
-    #[test]
-    fn index_finds_what_brute_force_finds() {
-        let mut rng = Rng(0x5eed_1234_abcd_0001);
-        // Sizes around node boundaries (1, 16, 17, 256, 257 items) and a big one.
-        for n in [0, 1, 2, 15, 16, 17, 255, 256, 257, 5000] {
-            let boxes: Vec<[f64; 4]> = (0..n)
-                .map(|i| {
-                    let (x, y) = (rng.next(), rng.next());
-                    // Every third item a point, the rest boxes of varied size.
-                    let (w, h) = if i % 3 == 0 {
-                        (0.0, 0.0)
-                    } else {
-                        (rng.range(0.0, 0.05), rng.range(0.0, 0.2))
-                    };
-                    [x, y, x + w, y + h]
-                })
-                .collect();
-            let index = SpatialIndex::new(&boxes);
-            assert_eq!(index.len(), n);
-            for _ in 0..300 {
-                let (x, y) = (rng.range(-0.1, 1.1), rng.range(-0.1, 1.1));
-                let r = rng.range(0.0, 0.1);
-                let q = [x - r, y - r, x + r * 2.0, y + r];
-                let mut got = Vec::new();
-                index.search(&q, |i| got.push(i));
-                got.sort_unstable();
-                let want: Vec<u32> = (0..n as u32)
-                    .filter(|i| intersects(&boxes[*i as usize], &q))
-                    .collect();
-                assert_eq!(got, want, "n = {n}, query {q:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn radix_order_sorts_by_key_and_keeps_ties_in_index_order() {
-        let mut rng = Rng(7);
-        let keys: Vec<u32> = (0..2000)
-            .map(|i| {
-                if i % 5 == 0 {
-                    42
-                } else {
-                    (rng.next() * u32::MAX as f64) as u32
-                }
-            })
-            .collect();
-        let got = radix_order(&keys);
-        let mut want: Vec<u32> = (0..keys.len() as u32).collect();
-        want.sort_by_key(|i| keys[*i as usize]);
-        assert_eq!(got, want);
-        assert!(radix_order(&[]).is_empty());
-    }
-
-    #[test]
-    fn invalid_boxes_are_never_found_and_do_not_spoil_the_rest() {
-        let boxes = [
-            [0.0, 0.0, 1.0, 1.0],
-            EMPTY,
-            [f64::NAN, 0.0, f64::NAN, 1.0],
-            [2.0, 2.0, 3.0, 3.0],
-        ];
-        let index = SpatialIndex::new(&boxes);
-        let mut got = Vec::new();
-        index.search(&[-10.0, -10.0, 10.0, 10.0], |i| got.push(i));
-        got.sort_unstable();
-        assert_eq!(got, [0, 3]);
     }
 
     /// The hit test with the index gives what checking every feature in
@@ -911,7 +540,7 @@ mod tests {
         // The donut's anchor is in its ring, not in the hole.
         let a = index.anchor(0).unwrap();
         let mut rings = layer.shape_rings(&layer.shapes[0]);
-        assert_eq!(winding(&mut rings, a), 1);
+        assert_eq!(winding_number(&mut rings, a), 1);
     }
 
     #[test]
@@ -1060,7 +689,7 @@ mod tests {
         let layer = PreparedLayer::from_geometries([Some(&u), Some(&line), None]);
         let index = HitIndex::new(&layer);
         let a = index.anchor(0).unwrap();
-        assert_ne!(winding(layer.shape_rings(&layer.shapes[0]), a), 0);
+        assert_ne!(winding_number(layer.shape_rings(&layer.shapes[0]), a), 0);
         assert_eq!(index.anchor(1), Some(lonlat_to_world([6.0, 5.0])));
         assert_eq!(index.anchor(2), None);
     }

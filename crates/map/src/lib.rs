@@ -1,6 +1,7 @@
 //! The map core of twinstory: everything between "a story's layers and a
 //! camera" and "pixels", without any browser dependency.
 //!
+//! - [`color`]: the colour type shared by drawing, SVG and styling.
 //! - [`projection`]: Web Mercator between longitude/latitude and world units.
 //! - [`camera`]: the camera (centre, zoom, bearing), the viewport and the
 //!   world-to-screen transform.
@@ -20,10 +21,12 @@
 
 pub mod camera;
 pub mod classify;
+pub mod color;
 pub mod draw_list;
 pub mod easing;
 pub mod fit;
 pub mod flight;
+pub mod geometry;
 pub mod hit;
 pub mod labels;
 pub mod navigate;
@@ -31,10 +34,15 @@ pub mod palette;
 pub mod prepare;
 pub mod projection;
 pub mod raster;
+pub mod spatial_index;
 pub mod svg;
 pub mod tiles;
 
+#[cfg(test)]
+mod test_rng;
+
 pub use camera::{Camera, LonLatBounds, Padding, Transform, Viewport};
+pub use color::Rgba;
 pub use draw_list::{DrawCommand, DrawList, Emphasis, LayerPaint};
 pub use prepare::PreparedLayer;
-pub use raster::{Framebuffer, Rgba};
+pub use raster::Framebuffer;

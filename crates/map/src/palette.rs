@@ -14,7 +14,7 @@
 //! neutral middle for odd class counts. Qualitative schemes use their first
 //! `n` colours, as ColorBrewer does.
 
-use crate::raster::Rgba;
+use crate::color::Rgba;
 
 /// What kind of data a scheme is made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

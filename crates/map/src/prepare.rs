@@ -6,6 +6,9 @@
 //! rasteriser's non-zero rule relies on whatever order the source file used.
 
 use crate::camera::LonLatBounds;
+use crate::geometry::bbox::{extend, EMPTY};
+use crate::geometry::distance::{dist2, segment_dist2};
+use crate::geometry::winding::signed_area;
 use crate::projection::lonlat_to_world;
 use geo::{Coord, Geometry, LineString, Polygon};
 
@@ -100,7 +103,7 @@ impl PreparedLayer {
     }
 
     /// The rings of a shape as slices of world coordinates.
-    pub fn shape_rings(&self, shape: &Shape) -> impl Iterator<Item = &[[f64; 2]]> {
+    pub fn shape_rings(&self, shape: &Shape) -> impl Iterator<Item = &[[f64; 2]]> + Clone {
         let first = shape.first_ring as usize;
         self.rings[first..first + shape.ring_count as usize]
             .iter()
@@ -154,10 +157,7 @@ impl PreparedLayer {
         for c in coords.iter().filter(|c| c.x.is_finite() && c.y.is_finite()) {
             bounds.add(*c);
             let w = lonlat_to_world([c.x, c.y]);
-            bbox[0] = bbox[0].min(w[0]);
-            bbox[1] = bbox[1].min(w[1]);
-            bbox[2] = bbox[2].max(w[0]);
-            bbox[3] = bbox[3].max(w[1]);
+            extend(bbox, w);
             self.coords.push(w);
         }
         self.rings.push((start, self.coords.len() as u32));
@@ -167,7 +167,7 @@ impl PreparedLayer {
         if ls.0.len() < 2 {
             return;
         }
-        let mut bbox = EMPTY_BBOX;
+        let mut bbox = EMPTY;
         let first_ring = self.rings.len() as u32;
         self.push_ring(&ls.0, bounds, &mut bbox);
         self.shapes.push(Shape {
@@ -183,7 +183,7 @@ impl PreparedLayer {
         if p.exterior().0.len() < 3 {
             return;
         }
-        let mut bbox = EMPTY_BBOX;
+        let mut bbox = EMPTY;
         let first_ring = self.rings.len() as u32;
         let rings = std::iter::once(p.exterior()).chain(p.interiors());
         for (i, ring) in rings.enumerate() {
@@ -254,45 +254,6 @@ fn vertex_importance(coords: &[[f64; 2]], out: &mut [f32], stack: &mut Vec<(usiz
         stack.push((i, best, v));
         stack.push((best, j, v));
     }
-}
-
-fn dist2(a: [f64; 2], b: [f64; 2]) -> f64 {
-    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
-}
-
-/// Squared distance from `p` to the segment `a`–`b`.
-fn segment_dist2(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 {
-        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    dist2(p, [a[0] + t * dx, a[1] + t * dy])
-}
-
-const EMPTY_BBOX: [f64; 4] = [
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::NEG_INFINITY,
-    f64::NEG_INFINITY,
-];
-
-/// Twice the signed area of a ring (shoelace formula); positive when the
-/// ring turns clockwise on screen (y pointing down).
-pub fn signed_area(ring: &[[f64; 2]]) -> f64 {
-    let n = ring.len();
-    if n < 3 {
-        return 0.0;
-    }
-    let mut sum = 0.0;
-    for i in 0..n {
-        let [x0, y0] = ring[i];
-        let [x1, y1] = ring[(i + 1) % n];
-        sum += x0 * y1 - x1 * y0;
-    }
-    sum
 }
 
 #[derive(Default)]

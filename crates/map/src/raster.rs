@@ -1,52 +1,23 @@
 //! An anti-aliased software rasteriser for draw lists.
 //!
-//! Why software: in the Chromium these stories are tested in (no GPU), the
-//! default Canvas 2D path rendering takes seconds per frame and WebGL runs on
-//! a software GPU; a rasteriser in wasm writing one RGBA buffer, shown with a
-//! single `putImageData`, reaches ~16 ms frames (see
-//! `shared/docs/rendering-facts.md`). It also makes frames deterministic and
-//! testable on the host, pixel for pixel.
+//! Why software: in the Chromium without GPU that the stories are tested
+//! in, Canvas 2D paths take seconds per frame and WebGL runs on a software
+//! GPU, while a rasteriser in wasm writing one RGBA buffer, shown with a
+//! single `putImageData`, reaches about 16 ms frames (the measurements are
+//! in `ARCHITECTURE.md`, section `crates/map`). It also makes frames
+//! deterministic and testable on the host, pixel for pixel.
 //!
 //! Polygons use signed-area accumulation (as in font rasterisers such as
 //! font-rs): every edge adds its exact coverage to a float buffer, a running
 //! sum along each row gives the coverage of every pixel, and the non-zero rule
-//! is `min(|sum|, 1)`. Strokes are quads of the line width run through the
-//! same path; points are pre-computed anti-aliased disc stamps.
+//! is `min(|sum|, 1)`; resolving skips or block-fills the 16-px blocks no
+//! edge touched. Strokes do not go through that path: each segment covers
+//! the pixels within half the line width of it (round joins and caps), and
+//! a stroke's segments are united by maximum coverage, so joins are not
+//! painted twice. Points are pre-computed anti-aliased disc stamps.
 
+use crate::color::Rgba;
 use crate::draw_list::{DrawCommand, DrawList};
-
-/// A non-premultiplied sRGB colour with alpha.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Rgba {
-    /// Red.
-    pub r: u8,
-    /// Green.
-    pub g: u8,
-    /// Blue.
-    pub b: u8,
-    /// Alpha (255 = opaque).
-    pub a: u8,
-}
-
-impl Rgba {
-    /// An opaque colour.
-    pub const fn rgb(r: u8, g: u8, b: u8) -> Self {
-        Self { r, g, b, a: 255 }
-    }
-
-    /// The colour with its alpha multiplied by `opacity` (0–1).
-    pub fn with_opacity(self, opacity: f64) -> Self {
-        Self {
-            a: (self.a as f64 * opacity.clamp(0.0, 1.0)).round() as u8,
-            ..self
-        }
-    }
-
-    #[inline]
-    fn pack(self) -> u32 {
-        u32::from_le_bytes([self.r, self.g, self.b, self.a])
-    }
-}
 
 /// An RGBA framebuffer in the byte order `ImageData` expects.
 #[derive(Debug, Clone, Default)]
@@ -131,8 +102,7 @@ impl Framebuffer {
 
     /// The colour of one pixel.
     pub fn pixel(&self, x: u32, y: u32) -> Rgba {
-        let [r, g, b, a] = self.pixels[(y * self.width + x) as usize].to_le_bytes();
-        Rgba { r, g, b, a }
+        Rgba::unpack(self.pixels[(y * self.width + x) as usize])
     }
 
     /// Paints a whole draw list (resizing to its size first).

@@ -3,8 +3,8 @@
 //! The same draw list that the rasteriser paints, so a step's SVG (static
 //! fallback, print, social preview) shows exactly what the canvas shows.
 
+use crate::color::Rgba;
 use crate::draw_list::{DrawCommand, DrawList};
-use crate::raster::Rgba;
 use std::fmt::Write;
 
 /// Writes the draw list as a standalone SVG document (size in device px).
