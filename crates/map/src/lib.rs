@@ -6,6 +6,8 @@
 //! - [`camera`]: the camera (centre, zoom, bearing), the viewport and the
 //!   world-to-screen transform.
 //! - [`flight`] and [`fit`]: camera transitions and fitting bounds.
+//! - [`geometry`]: planar helpers on coordinate arrays (boxes, winding,
+//!   centroid, interior point, distances), one algorithm per file.
 //! - [`prepare`]: geometry projected once into world units, with bounding boxes.
 //! - [`draw_list`]: a camera plus prepared layers become a list of drawing
 //!   commands in device pixels (culled and thinned for the zoom level).
@@ -13,14 +15,18 @@
 //!   into an RGBA framebuffer (the browser shows it with one `putImageData`).
 //! - [`svg`]: the same draw list written as an SVG document.
 //! - [`navigate`]: the reader moving the map (pan, zoom about a point, limits).
-//! - [`tiles`]: raster basemap tiles: coverage, placement, addresses, cache.
-//! - [`hit`]: a spatial index per layer and hit tests at a screen point
+//! - [`tiles`]: raster basemap tiles: coverage and placement, addresses,
+//!   cache.
+//! - [`spatial_index`]: a static packed R-tree (Z-order, flatbush style).
+//! - [`hit`]: hit tests at a screen point through a spatial index per layer
 //!   (tooltips), plus keyboard stepping between features.
 //! - [`labels`]: collision-free label placement (greedy by priority, grid
 //!   index, stable between frames).
+//!
+//! Classification and colour schemes, which decide colours from data, are
+//! styling and live in `twinstory-scene` (`classify`, `palette`).
 
 pub mod camera;
-pub mod classify;
 pub mod color;
 pub mod draw_list;
 pub mod easing;
@@ -30,7 +36,6 @@ pub mod geometry;
 pub mod hit;
 pub mod labels;
 pub mod navigate;
-pub mod palette;
 pub mod prepare;
 pub mod projection;
 pub mod raster;

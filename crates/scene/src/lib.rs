@@ -15,9 +15,13 @@
 //! for the keyboard in the current frame, and render the template as text.
 //! Labels ([`Scene::labels`]) are the `label` texts of the features on
 //! screen, placed without overlaps by [`twinstory_map::labels`].
+//! Styling turns data into paint with [`classify`] (class breaks) and
+//! [`palette`] (colour-blind-safe schemes, colour helpers).
 
+pub mod classify;
 mod labels;
 mod legend;
+pub mod palette;
 mod playback;
 mod scene;
 mod style;

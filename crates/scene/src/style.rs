@@ -6,11 +6,11 @@
 //! and which legend item each feature belongs to. A step then only applies
 //! its filter and highlight on top ([`step_paint`]).
 
+use crate::classify::{self, Method};
 use crate::legend::{legend_decimals, nice_floor, LegendItem, LegendKind, LegendLabel};
+use crate::palette::{self, mix};
 use serde_json::{Map, Value};
 use twinstory_data::{Condition, Dataset};
-use twinstory_map::classify::{self, Method};
-use twinstory_map::palette::{self, mix};
 use twinstory_map::{Emphasis, LayerPaint, Rgba};
 use twinstory_model::{Classification, Color, Layer, LayerState, SchemeName, Source};
 

@@ -4,9 +4,9 @@
 use geo::{Geometry, Polygon};
 use serde_json::json;
 use twinstory_data::{Dataset, Feature};
-use twinstory_map::palette::scheme;
 use twinstory_map::{DrawList, Framebuffer, Padding, Rgba, Transform, Viewport};
 use twinstory_model::Story;
+use twinstory_scene::palette::scheme;
 use twinstory_scene::{dim, LegendKind, Playback, PlaybackOptions, Scene};
 
 fn story() -> Story {

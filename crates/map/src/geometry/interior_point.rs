@@ -12,7 +12,7 @@ use super::centroid::ring_centroid;
 /// # Examples
 /// ```
 /// use twinstory_map::geometry::interior_point::interior_point;
-/// // A U shape: its centroid (1.5, 1.2) lies in the gap between the arms.
+/// // A U shape: its centroid (1.5, 1.36) lies in the gap between the arms.
 /// let u: &[[f64; 2]] = &[
 ///     [0.0, 0.0], [3.0, 0.0], [3.0, 3.0], [2.0, 3.0],
 ///     [2.0, 1.0], [1.0, 1.0], [1.0, 3.0], [0.0, 3.0],

@@ -32,7 +32,7 @@ pub const JENKS_MAX_VALUES: usize = 2000;
 ///
 /// # Examples
 /// ```
-/// use twinstory_map::classify::{breaks, Method};
+/// use twinstory_scene::classify::{breaks, Method};
 /// let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
 /// assert_eq!(breaks(&v, 5, Method::Quantiles), [1.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
 /// assert_eq!(breaks(&v, 3, Method::EqualInterval), [1.0, 4.0, 7.0, 10.0]);
@@ -85,7 +85,7 @@ pub fn breaks(values: &[f64], classes: usize, method: Method) -> Vec<f64> {
 ///
 /// # Examples
 /// ```
-/// use twinstory_map::classify::class_of;
+/// use twinstory_scene::classify::class_of;
 /// let b = [1.0, 2.0, 4.0, 10.0];
 /// assert_eq!(class_of(&b, 1.0), Some(0));
 /// assert_eq!(class_of(&b, 2.0), Some(0)); // upper bounds belong to the lower class

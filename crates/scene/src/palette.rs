@@ -14,7 +14,7 @@
 //! neutral middle for odd class counts. Qualitative schemes use their first
 //! `n` colours, as ColorBrewer does.
 
-use crate::color::Rgba;
+use twinstory_map::Rgba;
 
 /// What kind of data a scheme is made for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,7 +308,7 @@ pub const SCHEMES: &[Scheme] = &[
 ///
 /// # Examples
 /// ```
-/// use twinstory_map::palette::{scheme, SchemeKind};
+/// use twinstory_scene::palette::{scheme, SchemeKind};
 /// assert_eq!(scheme("rd-bu").map(|s| s.kind), Some(SchemeKind::Diverging));
 /// assert!(scheme("rainbow").is_none());
 /// ```
@@ -326,7 +326,7 @@ impl Scheme {
     ///
     /// # Examples
     /// ```
-    /// use twinstory_map::palette::scheme;
+    /// use twinstory_scene::palette::scheme;
     /// use twinstory_map::Rgba;
     /// let rd_bu = scheme("rd-bu").unwrap();
     /// // Odd class counts keep the scheme's neutral middle.
@@ -365,7 +365,8 @@ fn sample(ramp: &[Rgba], t: f64) -> Rgba {
 ///
 /// # Examples
 /// ```
-/// use twinstory_map::{palette::mix, Rgba};
+/// use twinstory_map::Rgba;
+/// use twinstory_scene::palette::mix;
 /// assert_eq!(mix(Rgba::rgb(0, 0, 0), Rgba::rgb(255, 255, 255), 0.5), Rgba::rgb(128, 128, 128));
 /// // `t` outside 0–1 is clamped.
 /// assert_eq!(mix(Rgba::rgb(0, 0, 0), Rgba::rgb(255, 0, 0), 2.0), Rgba::rgb(255, 0, 0));
@@ -385,7 +386,8 @@ pub fn mix(a: Rgba, b: Rgba, t: f64) -> Rgba {
 ///
 /// # Examples
 /// ```
-/// use twinstory_map::{palette::luminance, Rgba};
+/// use twinstory_map::Rgba;
+/// use twinstory_scene::palette::luminance;
 /// assert_eq!(luminance(Rgba::rgb(0, 0, 0)), 0.0);
 /// assert!((luminance(Rgba::rgb(255, 255, 255)) - 1.0).abs() < 1e-9);
 /// ```
@@ -405,7 +407,8 @@ pub fn luminance(c: Rgba) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use twinstory_map::{palette::contrast, Rgba};
+/// use twinstory_map::Rgba;
+/// use twinstory_scene::palette::contrast;
 /// let r = contrast(Rgba::rgb(0, 0, 0), Rgba::rgb(255, 255, 255));
 /// assert!((r - 21.0).abs() < 1e-9);
 /// ```
