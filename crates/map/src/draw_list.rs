@@ -2,9 +2,12 @@
 //!
 //! The draw list is the seam between map logic and painting: the software
 //! rasteriser and the SVG writer both consume it, and tests can inspect it.
-//! Building it culls shapes outside the view and thins vertices closer than
-//! half a device pixel, which is the level-of-detail step: at low zoom a
-//! quarter's 2,000 vertices collapse to the few dozen that are visible.
+//! Building it culls shapes outside the view, keeps the vertices whose
+//! Douglas–Peucker importance (from [`crate::prepare`]) reaches 0.3 device
+//! px at this zoom and drops those closer than half a device pixel to the
+//! last one kept. That is the level-of-detail step: a ring of 1,000
+//! vertices about 1 km across keeps fewer than 40 at zoom 6 and all of them
+//! at zoom 22 (see the tests).
 
 use crate::camera::{Transform, Viewport};
 use crate::color::Rgba;
