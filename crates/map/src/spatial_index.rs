@@ -1,8 +1,7 @@
-//! A static packed R-tree over axis-aligned boxes, as flatbush builds it:
-//! entries sorted along a Z-order curve of their centres and packed
-//! bottom-up into full nodes. Built once per layer when its data arrives
-//! (tooltips' [`crate::hit::HitIndex`], the labels' visible features); a
-//! query visits only the nodes whose box meets it.
+//! The spatial index behind hit tests and the labels' visible features
+//! ([`crate::hit::HitIndex`]): a [`SpatialIndex`] is built once per layer
+//! when its data arrives, and a query visits only the nodes whose box
+//! meets it.
 
 use crate::geometry::bbox::{intersects, is_valid, union, EMPTY};
 

@@ -4,7 +4,7 @@
 //! device pixels: y points down, so a ring that turns clockwise on screen
 //! has a positive signed area. Boxes are `[min_x, min_y, max_x, max_y]`.
 //! These helpers serve [`crate::prepare`], [`crate::draw_list`],
-//! [`crate::hit`] and [`crate::spatial_index`]; they allocate nothing.
+//! [`crate::hit`], [`crate::spatial_index`] and [`crate::tiles`].
 
 pub mod bbox;
 pub mod centroid;
