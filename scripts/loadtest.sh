@@ -77,9 +77,13 @@ WORK="$(mktemp -d /tmp/twinstory-loadtest.XXXXXX)"
 NGINX_PID=""
 UPTIME_PID=""
 PYGEOAPI_PID=""
+WRK_PID=""
+BROWSER_PID=""
 cleanup() {
   local rc=$?
   if [ -n "$UPTIME_PID" ]; then kill "$UPTIME_PID" 2>/dev/null || true; fi
+  if [ -n "$WRK_PID" ]; then kill "$WRK_PID" 2>/dev/null || true; fi
+  if [ -n "$BROWSER_PID" ]; then kill "$BROWSER_PID" 2>/dev/null || true; fi
   if [ -n "$PYGEOAPI_PID" ]; then kill "$PYGEOAPI_PID" 2>/dev/null || true; fi
   if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
     kill -QUIT "$NGINX_PID" 2>/dev/null || true
@@ -172,31 +176,33 @@ fails=0
 expect() { # expect <what> <header dump> <regex>
   if grep -qiE "$3" <<<"$2"; then :; else log "FAIL: $1 (no header matching /$3/)"; fails=$((fails + 1)); fi
 }
-hdr() { curl -s -o /dev/null -D - "$@"; }
+hdr() { curl -s -o /dev/null -D - "$@" | tr -d '\r'; }
 S="/$STORY"
-WASM_PATH="$(cd "$SITE$S" && ls twinstory_player_bg-*.wasm | head -1)"
+wasms=("$SITE$S"/twinstory_player_bg-*.wasm)
+WASM_PATH="${wasms[0]##*/}"
 CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'"
 h=$(hdr -H 'Accept-Encoding: gzip, br' "$BASE$S/")
 expect "index.html is 200" "$h" '^HTTP/1.1 200'
-expect "index.html revalidates" "$h" '^cache-control: no-cache'
+expect "index.html revalidates" "$h" '^cache-control: no-cache$'
 expect "index.html has an ETag" "$h" '^etag: '
-expect "the CSP" "$h" "^content-security-policy: $(sed 's/[.*+?()|]/\\&/g' <<<"$CSP")"
-expect "nosniff" "$h" '^x-content-type-options: nosniff'
-expect "Referrer-Policy" "$h" '^referrer-policy: strict-origin-when-cross-origin'
+expect "the CSP" "$h" "^content-security-policy: $(sed 's/[.*+?()|]/\\&/g' <<<"$CSP")\$" # regex-escaped
+expect "nosniff" "$h" '^x-content-type-options: nosniff$'
+expect "Referrer-Policy" "$h" '^referrer-policy: strict-origin-when-cross-origin$'
 [ "$BROTLI" = 1 ] && expect "index.html in brotli" "$h" '^content-encoding: br'
 etag=$(grep -i '^etag:' <<<"$h" | sed 's/^[^:]*: *//; s/\r$//')
 h=$(hdr -H 'Accept-Encoding: gzip, br' -H "If-None-Match: $etag" "$BASE$S/")
 expect "index.html answers 304 to its ETag" "$h" '^HTTP/1.1 304'
 h=$(hdr -H 'Accept-Encoding: gzip' "$BASE$S/$WASM_PATH")
-expect "wasm type" "$h" '^content-type: application/wasm'
-expect "wasm cached for a year" "$h" '^cache-control: public, max-age=31536000, immutable'
+expect "wasm type" "$h" '^content-type: application/wasm$'
+expect "wasm cached for a year" "$h" '^cache-control: public, max-age=31536000, immutable$'
 expect "wasm in gzip" "$h" '^content-encoding: gzip'
 h=$(hdr -H 'Accept-Encoding: gzip, br' "$BASE$S/story.json")
-expect "story.json revalidates" "$h" '^cache-control: no-cache'
+expect "story.json revalidates" "$h" '^cache-control: no-cache$'
 expect "story.json compressed" "$h" '^content-encoding: (br|gzip)'
-tsp="$(cd "$SITE$S" && ls data/*.tsp | head -1)"
+tsps=("$SITE$S"/data/*.tsp)
+tsp="data/${tsps[0]##*/}"
 h=$(hdr -H 'Accept-Encoding: gzip, br' "$BASE$S/$tsp")
-expect "packed layer cached for a year" "$h" '^cache-control: public, max-age=31536000, immutable'
+expect "packed layer cached for a year" "$h" '^cache-control: public, max-age=31536000, immutable$'
 h=$(hdr -H 'Accept-Encoding: gzip, br' "$BASE$S/missing-file")
 expect "a missing file is 404" "$h" '^HTTP/1.1 404'
 [ "$fails" = 0 ] || die "$fails header checks failed"
@@ -267,13 +273,14 @@ EOF
     # The repeat visit starts when the first one is done: split the log there.
     PW="$PW" CHROMIUM="$CHROMIUM" MARKS="$WORK/marks" node "$WORK/browse.cjs" "$BASE$S/" "$RESULTS/$STORY-$mode.png" "$mode" \
       > "$WORK/browse-$mode.json" &
-    local node_pid=$!
+    BROWSER_PID=$!
     while ! grep -q '^first-done' "$WORK/marks" 2>/dev/null; do
-      kill -0 "$node_pid" 2>/dev/null || break; sleep 0.2
+      kill -0 "$BROWSER_PID" 2>/dev/null || break; sleep 0.2
     done
     mid=$(wc -l < "$WORK/access.log")
     echo go >> "$WORK/marks"
-    wait "$node_pid" || die "the browser check failed"
+    wait "$BROWSER_PID" || die "the browser check failed"
+    BROWSER_PID=""
     after=$(mark_log)
     sed -n "$((before + 1)),${mid}p" "$WORK/access.log" > "$WORK/first-$mode.log"
     sed -n "$((mid + 1)),${after}p" "$WORK/access.log" > "$WORK/repeat-$mode.log"
@@ -420,9 +427,12 @@ run_wrk() { # run_wrk <name> <paths.lua> <expected status> [<base URL> <connecti
   log "$name: $conns concurrent readers for ${DURATION}s ($THREADS wrk threads) on $base"
   ( sleep $((DURATION / 2)); uptime > "$WORK/uptime-$name" ) &
   UPTIME_PID=$!
+  # In the background, so that a signal to this script ends it at once.
   WRK_JSON="$WORK/$name.json" wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s \
-    -s "$WORK/reader.lua" "$base" -- "$paths" "$expect" > "$WORK/$name.wrk" 2>&1 \
-    || { cat "$WORK/$name.wrk" >&2; die "wrk failed"; }
+    -s "$WORK/reader.lua" "$base" -- "$paths" "$expect" > "$WORK/$name.wrk" 2>&1 &
+  WRK_PID=$!
+  wait "$WRK_PID" || { cat "$WORK/$name.wrk" >&2; die "wrk failed"; }
+  WRK_PID=""
   wait "$UPTIME_PID" 2>/dev/null || true
   UPTIME_PID=""
 }
@@ -475,7 +485,7 @@ if [ "$LIVE" = 1 ]; then
   h=$(hdr -H "Accept: $ACCEPT" -H 'Accept-Encoding: gzip, br' "http://127.0.0.1:$CACHE_PORT$ITEMS")
   expect "live: second answer from the cache" "$h" '^x-cache-status: HIT'
   expect "live: CORS" "$h" '^access-control-allow-origin: \*'
-  expect "live: Cache-Control" "$h" '^cache-control: public, max-age=10, stale-while-revalidate=30'
+  expect "live: Cache-Control" "$h" '^cache-control: public, max-age=10, stale-while-revalidate=30$'
   expect "live: compressed" "$h" '^content-encoding: (br|gzip)'
   [ "$fails" = 0 ] || die "$fails live-data header checks failed"
   printf 'paths = {\n  { path = "%s", accept = "%s" },\n}\n' "$ITEMS" "$ACCEPT" > "$WORK/live-paths.lua"
@@ -484,7 +494,15 @@ if [ "$LIVE" = 1 ]; then
   sleep 3
   # What reached pygeoapi: the requests in its log during the phase.
   : > "$WORK/live.log"
+  # pygeoapi may still be answering the last phase's queue: wait until its
+  # log stands still (at most 30 s) before counting.
   before=$(grep -c '"GET /collections' "$WORK/pygeoapi.log" || true)
+  for _ in $(seq 15); do
+    sleep 2
+    now=$(grep -c '"GET /collections' "$WORK/pygeoapi.log" || true)
+    [ "$now" = "$before" ] && break
+    before=$now
+  done
   run_wrk live-cached "$WORK/live-paths.lua" 200 "http://127.0.0.1:$CACHE_PORT" "$READERS"
   sleep 1
   after=$(grep -c '"GET /collections' "$WORK/pygeoapi.log" || true)
