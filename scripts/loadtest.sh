@@ -12,13 +12,19 @@
 #      set of URLs (Accept-Encoding: gzip, br);
 #   2. repeat visit: only what a browser asks again (the no-cache files, with
 #      If-None-Match / If-Modified-Since → 304); hashed files come from the
-#      browser cache, 0 requests.
+#      browser cache, 0 requests;
+#   3. live data (when scripts/setup.sh has installed pygeoapi): an OGC API
+#      items page from pygeoapi alone (LIVE_READERS connections) and through
+#      nginx with deploy/nginx/live-data-proxy.conf (READERS connections),
+#      counting the requests that reach pygeoapi.
 # Prints requests/s, p50/p99 latency, errors (must be 0) and bytes per reader.
 #
 #   ./scripts/loadtest.sh                       # 1,000 readers, 20 s per phase
 #   READERS=200 DURATION=10 ./scripts/loadtest.sh
 #   SKIP_BUILD=1 ./scripts/loadtest.sh          # reuse target/release/twinstory and target/player
 #   STORY=spielplaetze PORT=8089 THREADS=2 KEEP=1 ./scripts/loadtest.sh
+#   LIVE_TEST=0 ./scripts/loadtest.sh           # without the live-data phase
+#   (ports PORT, PORT+1 for pygeoapi, PORT+2 for the caching proxy)
 #
 # Installs nginx, wrk, brotli and the nginx brotli modules with apt-get when
 # missing (as root, or with sudo). Results: target/loadtest/ (results.txt,
