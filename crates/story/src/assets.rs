@@ -40,8 +40,7 @@ pub enum PathProblem {
 /// publishes) a file the author did not put into the story folder.
 pub fn local_file(base_dir: &Path, url: &str) -> Result<LocalFile, PathProblem> {
     // Browsers read `\\` as `/` in http(s) URLs, so the file system does too here.
-    let decoded =
-        percent_decode(url.split(['#', '?']).next().unwrap_or("")).replace('\\', "/");
+    let decoded = percent_decode(url.split(['#', '?']).next().unwrap_or("")).replace('\\', "/");
     let mut parts: Vec<String> = Vec::new();
     for c in Path::new(&decoded).components() {
         match c {
@@ -159,8 +158,13 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         // Files outside the story folder are never read: the build would
         // publish what it read.
         let mut outside = false;
-        let files = std::iter::once((LayerPart::Source, url))
-            .chain(layer.join.iter().enumerate().map(|(j, t)| (LayerPart::Join(j), t.table.as_str())));
+        let files = std::iter::once((LayerPart::Source, url)).chain(
+            layer
+                .join
+                .iter()
+                .enumerate()
+                .map(|(j, t)| (LayerPart::Join(j), t.table.as_str())),
+        );
         for (part, file) in files {
             if is_remote(file) {
                 continue;
