@@ -33,9 +33,6 @@ pub const MARKER: &str = ".twinstory-site";
 const MARKER_TEXT: &str =
     "This folder was written by `twinstory build`; the next build replaces all of it.\n";
 
-/// The page icon (a blue dot), a file so that no `data:` URL needs allowing.
-const ICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><circle cx=\"8\" cy=\"8\" r=\"6\" fill=\"#005ca9\"/></svg>\n";
-
 /// The story list's stylesheet (a file: the strict CSP allows no inline style).
 const INDEX_CSS: &str = "body{font:1.05rem/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2330}a{color:#005ca9;font-weight:600}li{margin:0 0 1rem}\n";
 
@@ -71,7 +68,6 @@ struct Player {
     css: String,
     /// The module that starts the player (no inline script in the page).
     boot: String,
-    icon: String,
     /// The story compiler module (JS, wasm), when it was built.
     author: Option<(String, String)>,
 }
@@ -293,11 +289,7 @@ pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<Bui
     if !single {
         let css = hashed_name("index.css", INDEX_CSS.as_bytes());
         fs::write(out.join(&css), INDEX_CSS)?;
-        fs::write(out.join(&player.icon), ICON)?;
-        fs::write(
-            out.join("index.html"),
-            index_page(&listed, &css, &player.icon),
-        )?;
+        fs::write(out.join("index.html"), index_page(&listed, &css))?;
         report
             .policies
             .insert(0, (String::new(), csp::policy(&csp::Hosts::default())));
@@ -461,7 +453,6 @@ fn load_player(dir: &Path) -> Result<Player> {
     let boot_js =
         format!("import init from \"./{js}\";\ninit({{ module_or_path: \"./{wasm}\" }});\n");
     let boot = add("boot.js", boot_js.into_bytes());
-    let icon = add("icon.svg", ICON.as_bytes().to_vec());
     // The story compiler for `?story=…/story.md`, loaded only when needed.
     let author = match (
         fs::read(dir.join("twinstory_author.js")),
@@ -500,7 +491,6 @@ fn load_player(dir: &Path) -> Result<Player> {
         wasm,
         css,
         boot,
-        icon,
         author,
     })
 }
@@ -523,7 +513,6 @@ fn story_page(story: &Story, p: &Player, origins: &[String]) -> String {
             ("summary", &summary),
             ("css", &p.css),
             ("boot", &p.boot),
-            ("icon", &p.icon),
             ("js", &p.js),
             ("wasm", &p.wasm),
             (
@@ -592,7 +581,7 @@ fn basemap_credit(story: &Story) -> String {
     }
 }
 
-fn index_page(stories: &[(String, Story)], css: &str, icon: &str) -> String {
+fn index_page(stories: &[(String, Story)], css: &str) -> String {
     let items: String = stories
         .iter()
         .map(|(slug, s)| {
@@ -605,7 +594,7 @@ fn index_page(stories: &[(String, Story)], css: &str, icon: &str) -> String {
         })
         .collect();
     format!(
-        "<!doctype html>\n<html lang=\"de\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>twinstory – Geschichten</title>\n<link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">\n<link rel=\"stylesheet\" href=\"{css}\"></head>\n<body><h1>Geschichten</h1><ul>\n{items}</ul></body></html>\n"
+        "<!doctype html>\n<html lang=\"de\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>twinstory – Geschichten</title>\n<link rel=\"stylesheet\" href=\"{css}\"></head>\n<body><h1>Geschichten</h1><ul>\n{items}</ul></body></html>\n"
     )
 }
 
@@ -688,7 +677,6 @@ mod tests {
             wasm: "p.wasm".into(),
             css: "p.css".into(),
             boot: "boot.js".into(),
-            icon: "icon.svg".into(),
             author: None,
         };
         let page = story_page(&story, &p, &[]);

@@ -534,6 +534,11 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
         );
     }
     let file = root.as_deref().and_then(|r| resolve(r, path));
+    if file.is_none() && path == "/favicon.ico" {
+        // Pages name no icon (a `data:` icon would need `img-src data:`);
+        // browsers ask anyway, and a 404 would be noise in the console.
+        return respond(&mut stream, 204, "image/x-icon", b"");
+    }
     match file.map(|f| std::fs::read(&f).map(|b| (f, b))) {
         Some(Ok((file, body))) => {
             let ctype = content_type(&file);
@@ -721,6 +726,7 @@ fn respond_plain(stream: &mut TcpStream, status: u16, text: &str) -> std::io::Re
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        204 => "No Content",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",

@@ -152,6 +152,12 @@ fn answers_only_its_own_host_names_with_the_csp() {
         let answer = get(p, &host);
         assert!(answer.starts_with("HTTP/1.1 403 "), "{host}: {answer}");
     }
+    // Pages name no icon; the browser's own request is answered quietly.
+    let icon = raw(
+        p,
+        format!("GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\n\r\n").as_bytes(),
+    );
+    assert!(icon.starts_with("HTTP/1.1 204 "), "{icon}");
     let no_host = raw(p, b"GET / HTTP/1.0\r\n\r\n");
     assert!(no_host.starts_with("HTTP/1.1 403 "), "{no_host}");
 }
