@@ -173,14 +173,19 @@ fn an_endless_request_line_is_cut_off_without_memory_growth() {
         .unwrap();
     let chunk = vec![b'a'; 64 * 1024];
     let mut sent = 0usize;
+    let mut closed = false;
     while sent < 20 * 1024 * 1024 {
         match sock.write(&chunk) {
             Ok(n) => sent += n,
-            Err(_) => break,
+            Err(_) => {
+                closed = true;
+                break;
+            }
         }
     }
+    // What the two kernels buffer (a few MB on loopback) is all that goes.
     assert!(
-        sent < 4 * 1024 * 1024,
+        closed && sent < 12 * 1024 * 1024,
         "the server closed after {sent} bytes"
     );
     let after = s.rss_kib();
