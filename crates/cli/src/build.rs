@@ -243,6 +243,7 @@ pub fn build_site(path: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildR
         fs::rename(&tmp, &o)
             .with_context(|| format!("cannot move the new site to {}", out.display()))?;
     }
+    eprintln!("site written to {}", out.display());
     Ok(report)
 }
 
