@@ -40,7 +40,8 @@ before(async () => {
   const bad = path.join(dir, 'bad', 'story.md');
   fs.writeFileSync(bad, fs.readFileSync(bad, 'utf8').replace('show: [quarters]\n', 'show: [quater]\n'));
   files = await staticServer(dir);
-  site = await startServer(undefined, ['--no-watch']);
+  // The pages may play story files from the test's file server (CSP connect-src).
+  site = await startServer(undefined, ['--no-watch', '--story-origin', files.url]);
   browser = await launch();
 });
 

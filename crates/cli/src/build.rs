@@ -3,20 +3,38 @@
 //! Every file except the entry points (`index.html`, `story.json`) gets a
 //! content hash in its name, so a web server may cache them forever. All
 //! links are relative, so the site works from any sub-path.
+//!
+//! The site is built into a fresh folder beside `--out` and swapped in only
+//! when every story built, so a mistake never takes a published site down;
+//! `--out` must be a new or empty folder, or one an earlier build wrote (it
+//! carries the marker file [`MARKER`]). Pages have no inline script or
+//! style, so they run under the strict Content Security Policy that the
+//! build writes per story (`_headers`, `nginx-csp.conf`, see [`crate::csp`]).
 
+use crate::csp;
 use crate::pack;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use twinstory_data::write_packed;
 use twinstory_model::{Source, Story};
 use twinstory_story::{
-    check_assets, has_errors, load_layer_data, parse_story, render_diagnostics, AssetKind,
+    check_assets, has_errors, is_remote_url, load_layer_data, local_file, parse_story,
+    render_diagnostics, AssetKind,
 };
 
 const PAGE: &str = include_str!("page.html");
+
+/// The file that marks a folder as written by twinstory (build or serve):
+/// only such folders are ever replaced or deleted.
+pub const MARKER: &str = ".twinstory-site";
+const MARKER_TEXT: &str =
+    "This folder was written by `twinstory build`; the next build replaces all of it.\n";
+
+/// The story list's stylesheet (a file: the strict CSP allows no inline style).
+const INDEX_CSS: &str = "body{font:1.05rem/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2330}a{color:#005ca9;font-weight:600}li{margin:0 0 1rem}\n";
 
 /// What a build did.
 pub struct BuildReport {
@@ -27,6 +45,19 @@ pub struct BuildReport {
     /// Every story's diagnostics, rendered without colour (for the preview's
     /// error overlay); empty when there were none.
     pub problems: String,
+    /// The Content Security Policy per URL path prefix below the site
+    /// (`""` for the site itself, `"<slug>/"` for a story of several).
+    pub policies: Vec<(String, String)>,
+}
+
+/// Settings of a build besides the folders.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Folder with the built player (twinstory_player.js and _bg.wasm).
+    pub player: PathBuf,
+    /// Origins (`https://host[:port]`) whose `?story=` URLs the player may
+    /// load; they also go into the pages' CSP.
+    pub story_origins: Vec<String>,
 }
 
 /// The player files, content-hashed, as written into a story folder.
@@ -35,36 +66,200 @@ struct Player {
     js: String,
     wasm: String,
     css: String,
+    /// The module that starts the player (no inline script in the page).
+    boot: String,
     /// The story compiler module (JS, wasm), when it was built.
     author: Option<(String, String)>,
 }
 
-/// Builds one story folder, or every story folder below `path`.
-pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildReport> {
-    let player = load_player(player_dir)?;
-    let single = path.join("story.md").is_file();
-    let dirs: Vec<PathBuf> = if single {
-        vec![path.to_path_buf()]
-    } else {
-        let mut v: Vec<PathBuf> = fs::read_dir(path)
-            .with_context(|| format!("cannot read the story folder {}", path.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.join("story.md").is_file())
-            .collect();
-        v.sort();
-        if v.is_empty() {
-            bail!("{} has no story.md and no story folders with one; create one with `twinstory new <slug>`", path.display());
-        }
-        v
-    };
-    if out.exists() {
-        fs::remove_dir_all(out).with_context(|| format!("cannot clear {}", out.display()))?;
+/// The story folders below `path`: itself when it has a story.md (`true`),
+/// else each folder in it that has one.
+pub fn story_dirs(path: &Path) -> Result<(bool, Vec<PathBuf>)> {
+    if path.join("story.md").is_file() {
+        return Ok((true, vec![path.to_path_buf()]));
     }
+    let mut v: Vec<PathBuf> = fs::read_dir(path)
+        .with_context(|| format!("cannot read the story folder {}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("story.md").is_file())
+        .collect();
+    v.sort();
+    if v.is_empty() {
+        bail!("{} has no story.md and no story folders with one; create one with `twinstory new <slug>`", path.display());
+    }
+    Ok((false, v))
+}
+
+/// `p` as an absolute path with symbolic links resolved as far as it exists.
+pub fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let base = std::env::current_dir().unwrap_or_default().join(p);
+    let mut existing = base.as_path();
+    let mut rest = Vec::new();
+    while let Some(parent) = existing.parent() {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                match part {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::Normal(s) => out.push(s),
+                    _ => {}
+                }
+            }
+            return out;
+        }
+        if let Some(last) = existing.components().next_back() {
+            rest.push(last);
+        }
+        existing = parent;
+    }
+    base
+}
+
+/// Refuses an output folder that a build would damage: the root, the home
+/// folder or one above it, a story folder, one inside or around the
+/// stories, a file, or a non-empty folder that twinstory did not write.
+pub fn check_out(out: &Path, source: &Path, dirs: &[PathBuf]) -> Result<()> {
+    check_out_place(out, source, dirs, false)?;
+    let shown = out.display();
+    let fix = "name a new folder outside the stories, e.g. `--out dist`";
+    if let Ok(meta) = fs::symlink_metadata(out) {
+        if !meta.is_dir() {
+            bail!("--out {shown} is a file, not a folder; {fix}");
+        }
+        let mut entries = fs::read_dir(out).with_context(|| format!("cannot read {shown}"))?;
+        if entries.next().is_some() && !out.join(MARKER).is_file() {
+            bail!(
+                "--out {shown} is not empty and was not written by twinstory (it has no {MARKER} file); \
+                 a build replaces everything in --out, so {fix}, or empty that folder yourself"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Refuses the root, the home folder or one above it, a story folder (or
+/// the folder of stories), one that contains a story folder and, unless
+/// `allow_inside`, one inside a story folder.
+pub fn check_out_place(
+    out: &Path,
+    source: &Path,
+    dirs: &[PathBuf],
+    allow_inside: bool,
+) -> Result<()> {
+    let o = absolute(out);
+    let shown = out.display();
+    let fix = "name a new folder outside the stories, e.g. `--out dist`";
+    if o.parent().is_none() {
+        bail!("--out {shown} is the root folder; a build replaces everything in --out, so {fix}");
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        let home = absolute(Path::new(&home));
+        if home.starts_with(&o) {
+            bail!("--out {shown} is your home folder or contains it; a build replaces everything in --out, so {fix}");
+        }
+    }
+    for d in dirs.iter().map(PathBuf::as_path).chain([source]) {
+        let d_abs = absolute(d);
+        let what = if d.join("story.md").is_file() {
+            "the story folder"
+        } else {
+            "the folder of stories"
+        };
+        if o == d_abs {
+            bail!(
+                "--out {shown} is {what} {}; a build replaces everything in --out, so {fix}",
+                d.display()
+            );
+        }
+        if o.starts_with(&d_abs) && !allow_inside {
+            bail!("--out {shown} lies inside {what} {}; the site must not mix with the story's files, so {fix}", d.display());
+        }
+        if d_abs.starts_with(&o) {
+            bail!(
+                "--out {shown} contains {what} {}; a build replaces everything in --out, so {fix}",
+                d.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Builds one story folder, or every story folder below `path`, into `out`.
+///
+/// Checks `out` first ([`check_out`]), builds into a fresh folder beside it
+/// and swaps that in only when every story built; otherwise the previous
+/// site stays as it was.
+pub fn build_site(path: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildReport> {
+    let (_, dirs) = story_dirs(path)?;
+    check_out(out, path, &dirs)?;
+    let o = absolute(out);
+    let (Some(parent), Some(name)) = (o.parent(), o.file_name()) else {
+        bail!(
+            "--out {} cannot be a site folder; name a new folder, e.g. `--out dist`",
+            out.display()
+        );
+    };
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = name.to_string_lossy();
+    let tmp = parent.join(format!(".{name}.twinstory-new-{}", std::process::id()));
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).with_context(|| format!("cannot clear {}", tmp.display()))?;
+    }
+    fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let report = match build_into(path, &tmp, opts) {
+        Ok(r) if r.ok => r,
+        other => {
+            let _ = fs::remove_dir_all(&tmp);
+            if o.exists() {
+                eprintln!(
+                    "{} is unchanged: the previous site stays until every story builds",
+                    out.display()
+                );
+            }
+            return other;
+        }
+    };
+    if fs::symlink_metadata(&o).is_ok() {
+        let old = parent.join(format!(".{name}.twinstory-old-{}", std::process::id()));
+        if old.exists() {
+            fs::remove_dir_all(&old).with_context(|| format!("cannot clear {}", old.display()))?;
+        }
+        fs::rename(&o, &old)
+            .with_context(|| format!("cannot move the previous site {} aside", out.display()))?;
+        if let Err(e) = fs::rename(&tmp, &o) {
+            let _ = fs::rename(&old, &o);
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e)
+                .with_context(|| format!("cannot move the new site to {}", out.display()));
+        }
+        fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot delete the previous site {}", old.display()))?;
+    } else {
+        fs::rename(&tmp, &o)
+            .with_context(|| format!("cannot move the new site to {}", out.display()))?;
+    }
+    eprintln!("site written to {}", out.display());
+    Ok(report)
+}
+
+/// Builds the stories into `target`, an existing empty folder, and marks it
+/// as twinstory's. Stories with errors are left out (`ok` is false).
+pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<BuildReport> {
+    let player = load_player(&opts.player)?;
+    let (single, dirs) = story_dirs(path)?;
+    let out = target;
     fs::create_dir_all(out)?;
+    fs::write(out.join(MARKER), MARKER_TEXT)?;
     let mut report = BuildReport {
         ok: true,
         stories: Vec::new(),
         problems: String::new(),
+        policies: Vec::new(),
     };
     let mut listed = Vec::new();
     for dir in &dirs {
@@ -77,9 +272,15 @@ pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildRep
         } else {
             out.join(&slug)
         };
-        match build_story(dir, &target, &player, &mut report.problems)? {
-            Some(story) => {
+        match build_story(dir, &target, &player, opts, &mut report.problems)? {
+            Some((story, policy)) => {
                 eprintln!("built {} → {}", dir.display(), target.display());
+                let prefix = if single {
+                    String::new()
+                } else {
+                    format!("{slug}/")
+                };
+                report.policies.push((prefix, policy));
                 listed.push((slug.clone(), story));
                 report.stories.push(slug);
             }
@@ -87,12 +288,22 @@ pub fn build_site(path: &Path, out: &Path, player_dir: &Path) -> Result<BuildRep
         }
     }
     if !single {
-        fs::write(out.join("index.html"), index_page(&listed))?;
+        let css = hashed_name("index.css", INDEX_CSS.as_bytes());
+        fs::write(out.join(&css), INDEX_CSS)?;
+        fs::write(out.join("index.html"), index_page(&listed, &css))?;
+        report
+            .policies
+            .insert(0, (String::new(), csp::policy(&csp::Hosts::default())));
     }
     // Published beside the stories, for editors and tools that write story files.
     fs::write(
         out.join("story.schema.json"),
         twinstory_story::schema_json(),
+    )?;
+    fs::write(out.join("_headers"), csp::headers_file(&report.policies))?;
+    fs::write(
+        out.join("nginx-csp.conf"),
+        csp::nginx_snippet(&report.policies),
     )?;
     print_sizes(&player);
     Ok(report)
@@ -107,13 +318,15 @@ fn data_size(dir: &Path, layer: &twinstory_model::Layer) -> usize {
         .sum()
 }
 
-/// Builds one story; `None` when it has errors (already printed).
+/// Builds one story; `None` when it has errors (already printed), else the
+/// story and its Content Security Policy.
 fn build_story(
     dir: &Path,
     out: &Path,
     player: &Player,
+    opts: &BuildOptions,
     problems: &mut String,
-) -> Result<Option<Story>> {
+) -> Result<Option<(Story, String)>> {
     let md_path = dir.join("story.md");
     let source =
         fs::read(&md_path).with_context(|| format!("cannot read {}", md_path.display()))?;
@@ -179,21 +392,41 @@ fn build_story(
         layer.join.clear();
         layer.compute.clear();
     }
-    // Images keep their relative paths (the HTML refers to them).
+    // Images keep their relative paths (the HTML refers to them), decoded
+    // and normalised as a browser resolves them (`img/a%20b.png` is the
+    // file `img/a b.png`); `check_assets` refused every path that leaves
+    // the story folder, and `local_file` refuses them here again.
+    let mut hosts = csp::Hosts::of_story(&story, &opts.story_origins);
     for asset in &parsed.assets {
-        if matches!(asset.kind, AssetKind::Image) && !is_remote(&asset.url) {
-            let src = dir.join(&asset.url);
-            if let Ok(bytes) = fs::read(&src) {
-                write(out, &asset.url, &bytes)?;
-            }
+        if asset.kind != AssetKind::Image {
+            continue;
         }
+        if is_remote_url(&asset.url) {
+            hosts.add_image(&asset.url);
+            continue;
+        }
+        let Ok(file) = local_file(dir, &asset.url) else {
+            bail!(
+                "{display}: the image `{}` lies outside the story folder",
+                asset.url
+            );
+        };
+        if file.rel.is_empty() {
+            continue;
+        }
+        let bytes = fs::read(&file.path)
+            .with_context(|| format!("cannot read the image {}", file.path.display()))?;
+        write(out, &file.rel, &bytes)?;
     }
     for (name, bytes) in &player.files {
         write(out, name, bytes)?;
     }
     fs::write(out.join("story.json"), serde_json::to_vec(&story)?)?;
-    fs::write(out.join("index.html"), story_page(&story, player))?;
-    Ok(Some(story))
+    fs::write(
+        out.join("index.html"),
+        story_page(&story, player, &opts.story_origins),
+    )?;
+    Ok(Some((story, csp::policy(&hosts))))
 }
 
 fn load_player(dir: &Path) -> Result<Player> {
@@ -217,6 +450,10 @@ fn load_player(dir: &Path) -> Result<Player> {
         read("twinstory_player_bg.wasm")?,
     );
     let css = add("twinstory.css", read("twinstory.css")?);
+    // Starts the player; a file, because the strict CSP allows no inline script.
+    let boot_js =
+        format!("import init from \"./{js}\";\ninit({{ module_or_path: \"./{wasm}\" }});\n");
+    let boot = add("boot.js", boot_js.into_bytes());
     // The story compiler for `?story=…/story.md`, loaded only when needed.
     let author = match (
         fs::read(dir.join("twinstory_author.js")),
@@ -254,30 +491,74 @@ fn load_player(dir: &Path) -> Result<Player> {
         js,
         wasm,
         css,
+        boot,
         author,
     })
 }
 
-fn story_page(story: &Story, p: &Player) -> String {
-    PAGE.replace("{{lang}}", &escape(&story.lang))
-        .replace("{{title}}", &escape(&story.title))
-        .replace(
-            "{{summary}}",
-            &escape(story.summary.as_deref().unwrap_or("")),
+fn story_page(story: &Story, p: &Player, origins: &[String]) -> String {
+    let origins = if origins.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<meta name=\"twinstory-story-origins\" content=\"{}\">\n",
+            escape(&origins.join(" "))
         )
-        .replace("{{css}}", &p.css)
-        .replace("{{js}}", &p.js)
-        .replace("{{wasm}}", &p.wasm)
-        .replace(
-            "{{author_js}}",
-            p.author.as_ref().map(|a| a.0.as_str()).unwrap_or(""),
-        )
-        .replace(
-            "{{author_wasm}}",
-            p.author.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
-        )
-        // Last, so that nothing in the author's text is taken for a slot.
-        .replace("{{basemap}}", &basemap_credit(story))
+    };
+    let summary = escape(story.summary.as_deref().unwrap_or(""));
+    fill(
+        PAGE,
+        &[
+            ("lang", &escape(&story.lang)),
+            ("title", &escape(&story.title)),
+            ("summary", &summary),
+            ("css", &p.css),
+            ("boot", &p.boot),
+            ("js", &p.js),
+            ("wasm", &p.wasm),
+            (
+                "author_js",
+                p.author.as_ref().map(|a| a.0.as_str()).unwrap_or(""),
+            ),
+            (
+                "author_wasm",
+                p.author.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
+            ),
+            ("origins", &origins),
+            ("basemap", &basemap_credit(story)),
+        ],
+    )
+    .replace("\n\n</head>", "\n</head>")
+}
+
+/// Replaces each `{{key}}` of `template` in one pass, so nothing in the
+/// values (the author's text) is ever taken for a slot.
+fn fill(template: &str, slots: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() * 2);
+    let mut rest = template;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let slot = after.find("}}").and_then(|j| {
+            let key = &after[..j];
+            slots
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v, j + 2))
+        });
+        match slot {
+            Some((value, used)) => {
+                out.push_str(value);
+                rest = &after[used..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The basemap's credit for the page without JavaScript (the player shows
@@ -301,7 +582,7 @@ fn basemap_credit(story: &Story) -> String {
     }
 }
 
-fn index_page(stories: &[(String, Story)]) -> String {
+fn index_page(stories: &[(String, Story)], css: &str) -> String {
     let items: String = stories
         .iter()
         .map(|(slug, s)| {
@@ -314,7 +595,7 @@ fn index_page(stories: &[(String, Story)]) -> String {
         })
         .collect();
     format!(
-        "<!doctype html>\n<html lang=\"de\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>twinstory – Geschichten</title>\n<style>body{{font:1.05rem/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2330}}a{{color:#005ca9;font-weight:600}}li{{margin:0 0 1rem}}</style></head>\n<body><h1>Geschichten</h1><ul>\n{items}</ul></body></html>\n"
+        "<!doctype html>\n<html lang=\"de\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>twinstory – Geschichten</title>\n<link rel=\"stylesheet\" href=\"{css}\"></head>\n<body><h1>Geschichten</h1><ul>\n{items}</ul></body></html>\n"
     )
 }
 
@@ -328,7 +609,8 @@ fn print_sizes(p: &Player) {
     eprintln!("player: {} KB wasm + JS (uncompressed)", total / 1000);
 }
 
-fn is_remote(url: &str) -> bool {
+/// True for `http(s)://` URLs, which the player fetches itself.
+pub fn is_remote(url: &str) -> bool {
     url.starts_with("http://") || url.starts_with("https://")
 }
 
@@ -395,9 +677,10 @@ mod tests {
             js: "p.js".into(),
             wasm: "p.wasm".into(),
             css: "p.css".into(),
+            boot: "boot.js".into(),
             author: None,
         };
-        let page = story_page(&story, &p);
+        let page = story_page(&story, &p, &[]);
         assert!(
             page.contains("<p>Kartengrundlage: <a href=\"https://a.example/c\" rel=\"noopener noreferrer\">© A &amp; B &lt;{{css}}&gt;</a></p></noscript>"),
             "{page}"

@@ -1,6 +1,7 @@
 //! `twinstory`: write, check, preview and publish data stories.
 
 mod build;
+mod csp;
 mod pack;
 mod serve;
 mod validate;
@@ -24,9 +25,18 @@ enum Command {
     ///
     /// PATH is one story folder (with story.md) or a folder of story folders.
     ///
+    /// The site is built beside OUT and replaces it only when every story
+    /// built, so a mistake leaves the previous site as it was. OUT must be a
+    /// new or empty folder, or one that twinstory wrote (it has a
+    /// `.twinstory-site` file), outside the stories.
+    ///
+    /// Besides the pages it writes `_headers` (Netlify, Cloudflare Pages)
+    /// and `nginx-csp.conf` with each story's Content-Security-Policy.
+    ///
     /// Examples:
     ///   twinstory build stories/spielplaetze --out public-site
     ///   twinstory build stories --out dist
+    ///   twinstory build stories --out dist --story-origin https://daten.example.org
     Build {
         /// Story folder, or a folder of story folders.
         #[arg(default_value = "stories")]
@@ -37,6 +47,10 @@ enum Command {
         /// Folder with the built player (twinstory_player.js and _bg.wasm).
         #[arg(long, env = "TWINSTORY_PLAYER", default_value = "target/player")]
         player: PathBuf,
+        /// An origin (scheme://host[:port]) whose story files the pages may
+        /// play by `?story=<url>`; repeat for several. Added to the CSP.
+        #[arg(long = "story-origin", value_name = "ORIGIN", value_parser = csp::parse_story_origin)]
+        story_origins: Vec<String>,
     },
     /// Create a new story folder from a working template.
     ///
@@ -106,6 +120,10 @@ enum Command {
         /// Build once and serve without watching for changes.
         #[arg(long)]
         no_watch: bool,
+        /// An origin (scheme://host[:port]) whose story files the pages may
+        /// play by `?story=<url>`; repeat for several. Added to the CSP.
+        #[arg(long = "story-origin", value_name = "ORIGIN", value_parser = csp::parse_story_origin)]
+        story_origins: Vec<String>,
     },
 }
 
@@ -122,8 +140,17 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { path, out, player } => {
-            let report = build::build_site(&path, &out, &player)?;
+        Command::Build {
+            path,
+            out,
+            player,
+            story_origins,
+        } => {
+            let opts = build::BuildOptions {
+                player,
+                story_origins,
+            };
+            let report = build::build_site(&path, &out, &opts)?;
             Ok(if report.ok {
                 ExitCode::SUCCESS
             } else {
@@ -147,11 +174,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             player,
             out,
             no_watch,
+            story_origins,
         } => {
             serve::serve(serve::ServeOptions {
                 source: path,
                 out,
-                player,
+                build: build::BuildOptions {
+                    player,
+                    story_origins,
+                },
                 port,
                 watch: !no_watch,
             })?;

@@ -9,15 +9,27 @@
 //! served as HTML get a small script that listens on `/_twinstory/events`
 //! (server-sent events): it reloads the page after a good build and shows the
 //! diagnostics in an overlay after a failed one.
+//!
+//! A good local citizen: one thread polls every open connection until its
+//! request head (at most 8 KiB) has arrived, so idle connections cost no
+//! thread; answers come from a pool of [`WORKERS`] threads, event streams
+//! from at most [`MAX_STREAMS`] more. Requests whose `Host` is not this
+//! server (DNS rebinding) get 403. Every response carries the story's
+//! Content-Security-Policy, the same one `twinstory build` writes.
 
-use crate::build::{build_site, BuildReport};
+use crate::build::{build_into, check_out_place, story_dirs, BuildOptions, BuildReport, MARKER};
+use crate::csp;
 use anyhow::{Context, Result};
-use std::io::{BufRead, BufReader, Write};
+use std::collections::VecDeque;
+use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, TrySendError};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 /// Where the live-reload script and the event stream are served.
 const LIVE_JS: &str = "/_twinstory/live.js";
@@ -26,6 +38,19 @@ const EVENTS: &str = "/_twinstory/events";
 const POLL: Duration = Duration::from_millis(250);
 /// Keep-alive comment interval of the event stream (also detects closed tabs).
 const PING: Duration = Duration::from_secs(15);
+/// Largest request head (request line and headers) read.
+const MAX_HEAD: usize = 8 * 1024;
+/// Threads that answer requests.
+pub const WORKERS: usize = 32;
+/// Requests waiting for a worker; more get 503.
+const QUEUE: usize = 64;
+/// Open event streams (one per open page); more get 503.
+pub const MAX_STREAMS: usize = 32;
+/// Connections still sending their request head; beyond, the oldest is closed.
+const MAX_PENDING: usize = 1024;
+/// How long a connection may take to send its request head, and the read
+/// and write time-out of a request being answered.
+const IDLE: Duration = Duration::from_secs(10);
 
 /// What `serve` needs to know.
 pub struct ServeOptions {
@@ -33,8 +58,8 @@ pub struct ServeOptions {
     pub source: PathBuf,
     /// Folder for the builds.
     pub out: PathBuf,
-    /// Folder with the built player.
-    pub player: PathBuf,
+    /// The player and the story origins, as for `build`.
+    pub build: BuildOptions,
     /// Port on 127.0.0.1 (0 picks a free one).
     pub port: u16,
     /// Rebuild and reload on changes.
@@ -50,6 +75,8 @@ struct LiveState {
     root: Option<PathBuf>,
     /// Diagnostics of the latest build when it failed.
     error: Option<String>,
+    /// The CSP per path prefix of the served build.
+    policies: Vec<(String, String)>,
 }
 
 #[derive(Default)]
@@ -59,6 +86,10 @@ struct Live {
     /// Pages get the live-reload script only while the folder is watched;
     /// otherwise they are served exactly as `twinstory build` wrote them.
     watching: bool,
+    /// The `Host` headers this server answers (`127.0.0.1:<port>`, `localhost:<port>`).
+    hosts: Vec<String>,
+    /// Open event streams.
+    streams: AtomicUsize,
 }
 
 impl Live {
@@ -69,6 +100,10 @@ impl Live {
 
 /// Builds, then serves until the process is stopped.
 pub fn serve(opts: ServeOptions) -> Result<()> {
+    let (_, dirs) = story_dirs(&opts.source)?;
+    // The builds may live inside the watched folder (the watcher skips
+    // them), but never be a story folder or contain one.
+    check_out_place(&opts.out, &opts.source, &dirs, true)?;
     let listener = TcpListener::bind(("127.0.0.1", opts.port)).with_context(|| {
         format!(
             "cannot listen on 127.0.0.1:{}; is another server running? Try --port 0",
@@ -78,14 +113,18 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create {}", opts.out.display()))?;
     remove_old_builds(&opts.out, None);
+    let addr = listener.local_addr()?;
     let live = Arc::new(Live {
         watching: opts.watch,
+        hosts: vec![
+            format!("127.0.0.1:{}", addr.port()),
+            format!("localhost:{}", addr.port()),
+        ],
         ..Live::default()
     });
     let mut generation = 0;
     rebuild(&opts, &live, &mut generation)?;
 
-    let addr = listener.local_addr()?;
     println!("Serving {} on http://{addr}/", opts.source.display());
     if opts.watch {
         println!("Watching for changes; the page reloads after every save. Press Ctrl+C to stop.");
@@ -94,26 +133,257 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     } else {
         println!("Press Ctrl+C to stop.");
     }
-    for stream in listener.incoming().flatten() {
-        let live = live.clone();
-        thread::spawn(move || {
-            let _ = handle(stream, &live);
-        });
+    let (send, receive) = sync_channel::<(TcpStream, Request)>(QUEUE);
+    let receive = Arc::new(Mutex::new(receive));
+    for _ in 0..WORKERS {
+        let (live, receive) = (live.clone(), receive.clone());
+        thread::spawn(move || worker(&receive, &live));
     }
-    Ok(())
+    accept_loop(&listener, |mut stream, request| {
+        if !live
+            .hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(&request.host))
+        {
+            let _ = respond_plain(
+                &mut stream,
+                403,
+                "this server answers only http://127.0.0.1 and http://localhost",
+            );
+            return;
+        }
+        if request.path() == EVENTS {
+            if live.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+                live.streams.fetch_sub(1, Ordering::SeqCst);
+                let _ = respond_plain(&mut stream, 503, "too many open pages; close some tabs");
+                return;
+            }
+            let shared = live.clone();
+            let spawned = thread::Builder::new().spawn(move || {
+                let _ = events(stream, &shared);
+                shared.streams.fetch_sub(1, Ordering::SeqCst);
+            });
+            if spawned.is_err() {
+                live.streams.fetch_sub(1, Ordering::SeqCst);
+            }
+            return;
+        }
+        match send.try_send((stream, request)) {
+            Ok(()) => {}
+            Err(
+                TrySendError::Full((mut stream, _)) | TrySendError::Disconnected((mut stream, _)),
+            ) => {
+                let _ = respond_plain(&mut stream, 503, "busy; try again");
+            }
+        }
+    })
 }
 
-/// Builds into `build-<generation>` and switches to it when it is good.
+/// A request head as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Request {
+    method: String,
+    target: String,
+    host: String,
+}
+
+impl Request {
+    /// The target without query and fragment.
+    fn path(&self) -> &str {
+        self.target.split(['?', '#']).next().unwrap_or("/")
+    }
+}
+
+/// What a request head turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+enum Head {
+    /// More bytes are needed.
+    Partial,
+    Complete(Request),
+    /// Answer with this status and close.
+    Refuse(u16),
+}
+
+/// Reads a request head from the bytes received so far.
+fn parse_head(buf: &[u8]) -> Head {
+    let line_end = buf.iter().position(|&b| b == b'\n');
+    match line_end {
+        None if buf.len() > MAX_HEAD => return Head::Refuse(414),
+        None => return Head::Partial,
+        Some(n) if n > MAX_HEAD => return Head::Refuse(414),
+        Some(_) => {}
+    }
+    let end = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+        .or_else(|| buf.windows(2).position(|w| w == b"\n\n").map(|i| i + 2));
+    let Some(end) = end else {
+        return if buf.len() > MAX_HEAD {
+            Head::Refuse(431)
+        } else {
+            Head::Partial
+        };
+    };
+    if end > MAX_HEAD {
+        return Head::Refuse(431);
+    }
+    let Ok(text) = std::str::from_utf8(&buf[..end]) else {
+        return Head::Refuse(400);
+    };
+    let mut lines = text.lines();
+    let mut parts = lines.next().unwrap_or("").split_whitespace();
+    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
+        return Head::Refuse(400);
+    };
+    let host = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("host"))
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default();
+    Head::Complete(Request {
+        method: method.to_owned(),
+        target: target.to_owned(),
+        host,
+    })
+}
+
+/// A connection whose request head is still arriving.
+struct Pending {
+    stream: TcpStream,
+    buf: Vec<u8>,
+    since: Instant,
+}
+
+/// Accepts connections and reads their request heads, all in one thread
+/// with `poll(2)`, and hands each complete head to `dispatch`.
+fn accept_loop(listener: &TcpListener, mut dispatch: impl FnMut(TcpStream, Request)) -> Result<()> {
+    listener.set_nonblocking(true)?;
+    let mut pending: VecDeque<Pending> = VecDeque::new();
+    let mut fds: Vec<libc::pollfd> = Vec::new();
+    loop {
+        fds.clear();
+        fds.push(libc::pollfd {
+            fd: listener.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        });
+        fds.extend(pending.iter().map(|p| libc::pollfd {
+            fd: p.stream.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        }));
+        // SAFETY: `fds` is a valid array of `fds.len()` pollfd structs that
+        // lives across the call; poll only writes their `revents`.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 1000) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e).context("cannot wait for connections");
+        }
+        // Read what arrived; keep the order of `pending` and `fds` in step.
+        let mut keep = VecDeque::with_capacity(pending.len());
+        for (mut p, fd) in pending.drain(..).zip(fds.iter().skip(1)) {
+            if fd.revents == 0 {
+                if p.since.elapsed() < IDLE {
+                    keep.push_back(p);
+                }
+                continue;
+            }
+            let mut chunk = [0u8; 4096];
+            let room = (MAX_HEAD + 1)
+                .saturating_sub(p.buf.len())
+                .clamp(1, chunk.len());
+            match p.stream.read(&mut chunk[..room]) {
+                Ok(0) => continue,
+                Ok(k) => p.buf.extend_from_slice(&chunk[..k]),
+                Err(e)
+                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => continue,
+            }
+            match parse_head(&p.buf) {
+                Head::Partial if p.since.elapsed() < IDLE => keep.push_back(p),
+                Head::Partial => {}
+                Head::Refuse(status) => {
+                    let _ = p.stream.set_nonblocking(false);
+                    let _ = p.stream.set_write_timeout(Some(Duration::from_secs(1)));
+                    let _ = respond_plain(&mut p.stream, status, "request refused");
+                }
+                Head::Complete(request) => {
+                    let ready = p.stream.set_nonblocking(false).is_ok()
+                        && p.stream.set_read_timeout(Some(IDLE)).is_ok()
+                        && p.stream.set_write_timeout(Some(IDLE)).is_ok();
+                    if ready {
+                        dispatch(p.stream, request);
+                    }
+                }
+            }
+        }
+        pending = keep;
+        if fds[0].revents != 0 {
+            loop {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        if stream.set_nonblocking(true).is_err() {
+                            continue;
+                        }
+                        if pending.len() >= MAX_PENDING {
+                            pending.pop_front();
+                        }
+                        pending.push_back(Pending {
+                            stream,
+                            buf: Vec::new(),
+                            since: Instant::now(),
+                        });
+                    }
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(_) => {
+                        // Out of file descriptors: the oldest idle connection goes.
+                        if pending.pop_front().is_none() {
+                            thread::sleep(Duration::from_millis(50));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Answers requests from the queue until the server stops.
+fn worker(queue: &Mutex<Receiver<(TcpStream, Request)>>, live: &Live) {
+    loop {
+        let next = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let Ok((stream, request)) = next else {
+            return;
+        };
+        let _ = handle(stream, &request, live);
+    }
+}
+
+/// Builds into a new `build-<n>` and switches to it when it is good.
 fn rebuild(opts: &ServeOptions, live: &Live, generation: &mut u64) -> Result<()> {
     *generation += 1;
-    let dir = opts.out.join(format!("build-{generation}"));
-    let result = build_site(&opts.source, &dir, &opts.player);
+    // Never reuse a folder someone else made.
+    let mut dir = opts.out.join(format!("build-{generation}"));
+    while dir.exists() {
+        *generation += 1;
+        dir = opts.out.join(format!("build-{generation}"));
+    }
+    std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let result = build_into(&opts.source, &dir, &opts.build);
     let mut st = live.lock();
     let first = st.root.is_none();
     match result {
-        Ok(BuildReport { ok: true, .. }) => {
+        Ok(BuildReport {
+            ok: true, policies, ..
+        }) => {
             st.root = Some(dir.clone());
             st.error = None;
+            st.policies = policies;
         }
         Ok(report) => {
             // A first build with errors is still served (other stories may
@@ -121,12 +391,16 @@ fn rebuild(opts: &ServeOptions, live: &Live, generation: &mut u64) -> Result<()>
             // dropped so the last good version keeps playing.
             if first {
                 st.root = Some(dir.clone());
+                st.policies = report.policies;
             } else {
                 let _ = std::fs::remove_dir_all(&dir);
             }
             st.error = Some(report.problems);
         }
-        Err(e) if first => return Err(e),
+        Err(e) if first => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e);
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             let _ = std::fs::remove_dir_all(&dir);
@@ -140,18 +414,22 @@ fn rebuild(opts: &ServeOptions, live: &Live, generation: &mut u64) -> Result<()>
     Ok(())
 }
 
-/// Deletes `build-*` folders other than `keep`.
+/// Deletes the `build-<n>` folders that serve wrote (they carry the
+/// marker file), other than `keep`; anything else in `out` stays.
 fn remove_old_builds(out: &Path, keep: Option<&Path>) {
     let Ok(entries) = std::fs::read_dir(out) else {
         return;
     };
     for e in entries.flatten() {
         let p = e.path();
-        let is_build = p
+        let ours = p
             .file_name()
             .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("build-"));
-        if is_build && Some(p.as_path()) != keep {
+            .and_then(|n| n.strip_prefix("build-"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            && e.file_type().is_ok_and(|t| t.is_dir())
+            && p.join(MARKER).is_file();
+        if ours && Some(p.as_path()) != keep {
             let _ = std::fs::remove_dir_all(&p);
         }
     }
@@ -159,10 +437,13 @@ fn remove_old_builds(out: &Path, keep: Option<&Path>) {
 
 /// Polls the story folder and the player; rebuilds once changes settle.
 fn watch(opts: &ServeOptions, live: &Live, mut generation: u64) {
-    let mut last = fingerprint(&[&opts.source, &opts.player]);
+    // The builds never count as changes, even inside the story folder.
+    let skip = [crate::build::absolute(&opts.out)];
+    let roots = [opts.source.as_path(), opts.build.player.as_path()];
+    let mut last = fingerprint(&roots, &skip);
     loop {
         thread::sleep(POLL);
-        let now = fingerprint(&[&opts.source, &opts.player]);
+        let now = fingerprint(&roots, &skip);
         if now == last {
             continue;
         }
@@ -170,7 +451,7 @@ fn watch(opts: &ServeOptions, live: &Live, mut generation: u64) {
         let mut settled = now;
         loop {
             thread::sleep(POLL);
-            let again = fingerprint(&[&opts.source, &opts.player]);
+            let again = fingerprint(&roots, &skip);
             if again == settled {
                 break;
             }
@@ -184,8 +465,9 @@ fn watch(opts: &ServeOptions, live: &Live, mut generation: u64) {
     }
 }
 
-/// Names, sizes and modification times of every visible file below `roots`.
-fn fingerprint(roots: &[&Path]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+/// Names, sizes and modification times of every visible file below `roots`,
+/// except in the folders `skip` (absolute paths).
+fn fingerprint(roots: &[&Path], skip: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     let mut out = Vec::new();
     let mut stack: Vec<PathBuf> = roots.iter().map(|p| p.to_path_buf()).collect();
     while let Some(p) = stack.pop() {
@@ -200,6 +482,9 @@ fn fingerprint(roots: &[&Path]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
             continue;
         }
         if meta.is_dir() {
+            if p.canonicalize().is_ok_and(|c| skip.contains(&c)) {
+                continue;
+            }
             if let Ok(entries) = std::fs::read_dir(&p) {
                 stack.extend(entries.flatten().map(|e| e.path()));
             }
@@ -211,25 +496,34 @@ fn fingerprint(roots: &[&Path]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     out
 }
 
-fn handle(mut stream: TcpStream, live: &Live) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    // Drain the headers; nothing in them changes what we send.
-    let mut line = String::new();
-    while reader.read_line(&mut line)? > 2 {
-        line.clear();
-    }
-    let mut parts = request_line.split_whitespace();
-    let method = parts.next().unwrap_or("");
-    let target = parts.next().unwrap_or("/");
+/// The policy for a URL path: the one of the longest matching prefix.
+fn policy_for(policies: &[(String, String)], path: &str) -> String {
+    let rel = path.trim_start_matches('/');
+    policies
+        .iter()
+        .filter(|(prefix, _)| rel.starts_with(prefix.as_str()))
+        .max_by_key(|(prefix, _)| prefix.len())
+        .map(|(_, p)| p.clone())
+        .unwrap_or_else(|| csp::policy(&csp::Hosts::default()))
+}
+
+fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Result<()> {
+    let method = request.method.as_str();
     let head = method == "HEAD";
+    let path = request.path();
+    let (root, error, policy) = {
+        let st = live.lock();
+        (
+            st.root.clone(),
+            st.error.clone(),
+            policy_for(&st.policies, path),
+        )
+    };
+    let respond = |stream: &mut TcpStream, status, ctype, body: &[u8]| {
+        respond(stream, status, ctype, body, head, &policy)
+    };
     if method != "GET" && !head {
-        return respond(&mut stream, 405, "text/plain", b"method not allowed", head);
-    }
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    if path == EVENTS {
-        return events(stream, live);
+        return respond(&mut stream, 405, "text/plain", b"method not allowed");
     }
     if path == LIVE_JS {
         return respond(
@@ -237,22 +531,22 @@ fn handle(mut stream: TcpStream, live: &Live) -> std::io::Result<()> {
             200,
             "text/javascript; charset=utf-8",
             LIVE_SCRIPT.as_bytes(),
-            head,
         );
     }
-    let (root, error) = {
-        let st = live.lock();
-        (st.root.clone(), st.error.clone())
-    };
     let file = root.as_deref().and_then(|r| resolve(r, path));
+    if file.is_none() && path == "/favicon.ico" {
+        // Pages name no icon (a `data:` icon would need `img-src data:`);
+        // browsers ask anyway, and a 404 would be noise in the console.
+        return respond(&mut stream, 204, "image/x-icon", b"");
+    }
     match file.map(|f| std::fs::read(&f).map(|b| (f, b))) {
         Some(Ok((file, body))) => {
             let ctype = content_type(&file);
             if ctype.starts_with("text/html") && live.watching {
                 let page = inject_live_script(&String::from_utf8_lossy(&body));
-                respond(&mut stream, 200, ctype, page.as_bytes(), head)
+                respond(&mut stream, 200, ctype, page.as_bytes())
             } else {
-                respond(&mut stream, 200, ctype, &body, head)
+                respond(&mut stream, 200, ctype, &body)
             }
         }
         _ if error.is_some() && (path.ends_with('/') || path.ends_with(".html")) => {
@@ -267,16 +561,9 @@ fn handle(mut stream: TcpStream, live: &Live) -> std::io::Result<()> {
                 200,
                 "text/html; charset=utf-8",
                 page.as_bytes(),
-                head,
             )
         }
-        _ => respond(
-            &mut stream,
-            404,
-            "text/plain; charset=utf-8",
-            b"not found",
-            head,
-        ),
+        _ => respond(&mut stream, 404, "text/plain; charset=utf-8", b"not found"),
     }
 }
 
@@ -408,15 +695,11 @@ fn respond(
     ctype: &str,
     body: &[u8],
     head: bool,
+    policy: &str,
 ) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Error",
-    };
     let header = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nContent-Security-Policy: {policy}\r\nConnection: close\r\n\r\n",
+        reason(status),
         body.len()
     );
     stream.write_all(header.as_bytes())?;
@@ -424,6 +707,35 @@ fn respond(
         stream.write_all(body)?;
     }
     stream.flush()
+}
+
+/// A short plain-text answer that closes the connection (refusals).
+fn respond_plain(stream: &mut TcpStream, status: u16, text: &str) -> std::io::Result<()> {
+    respond(
+        stream,
+        status,
+        "text/plain; charset=utf-8",
+        text.as_bytes(),
+        false,
+        "default-src 'none'",
+    )?;
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    Ok(())
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Error",
+    }
 }
 
 #[cfg(test)]
@@ -438,6 +750,37 @@ mod tests {
     }
 
     #[test]
+    fn request_heads_are_bounded() {
+        let get = b"GET /a/?x=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAccept: */*\r\n\r\n";
+        assert_eq!(
+            parse_head(get),
+            Head::Complete(Request {
+                method: "GET".into(),
+                target: "/a/?x=1".into(),
+                host: "127.0.0.1:8080".into()
+            })
+        );
+        assert_eq!(parse_head(&get[..30]), Head::Partial);
+        let long_line = vec![b'a'; MAX_HEAD + 1];
+        assert_eq!(parse_head(&long_line), Head::Refuse(414));
+        let mut many_headers = b"GET / HTTP/1.1\r\n".to_vec();
+        many_headers.extend(std::iter::repeat_n(b"X: y\r\n".as_slice(), 2000).flatten());
+        assert_eq!(parse_head(&many_headers), Head::Refuse(431));
+        assert_eq!(parse_head(b"\r\n\r\n"), Head::Refuse(400));
+    }
+
+    #[test]
+    fn each_story_gets_its_policy() {
+        let p = vec![
+            (String::new(), "A".to_string()),
+            ("radwege/".to_string(), "B".to_string()),
+        ];
+        assert_eq!(policy_for(&p, "/radwege/index.html"), "B");
+        assert_eq!(policy_for(&p, "/"), "A");
+        assert_eq!(policy_for(&p, "/story.schema.json"), "A");
+    }
+
+    #[test]
     fn the_live_script_goes_before_the_body_end() {
         let page = inject_live_script("<html><body><p>x</p></body></html>");
         assert!(page.contains("<p>x</p><script src=\"/_twinstory/live.js\"></script>\n</body>"));
@@ -449,11 +792,19 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ts-fp-{}", std::process::id()));
         std::fs::create_dir_all(dir.join(".git")).unwrap();
         std::fs::write(dir.join("story.md"), "a").unwrap();
-        let a = fingerprint(&[&dir]);
+        let a = fingerprint(&[&dir], &[]);
         std::fs::write(dir.join(".git/x"), "hidden files do not count").unwrap();
-        assert_eq!(a, fingerprint(&[&dir]));
+        assert_eq!(a, fingerprint(&[&dir], &[]));
         std::fs::write(dir.join("story.md"), "ab").unwrap();
-        assert_ne!(a, fingerprint(&[&dir]));
+        assert_ne!(a, fingerprint(&[&dir], &[]));
+        // The builds below the story folder never count.
+        std::fs::create_dir_all(dir.join("out/build-1")).unwrap();
+        let b = fingerprint(&[&dir], &[dir.join("out").canonicalize().unwrap()]);
+        std::fs::write(dir.join("out/build-1/index.html"), "x").unwrap();
+        assert_eq!(
+            b,
+            fingerprint(&[&dir], &[dir.join("out").canonicalize().unwrap()])
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -221,12 +221,25 @@ fn build_writes_a_self_contained_site_that_works_below_any_path() {
     let story_json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(story.join("story.json")).unwrap()).unwrap();
     assert_eq!(story_json["steps"].as_array().unwrap().len(), 3);
-    // Every file the page and the story name exists, by a relative URL.
+    // Every file the page, its boot module and the story name exists, by a relative URL.
+    let boot_name = page
+        .split("<script type=\"module\" src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the page starts the player from a module file");
+    let boot = std::fs::read_to_string(story.join(boot_name)).unwrap();
     let mut names = Vec::new();
-    for attr in ["href=\"", "src=\"", "from \"./", "module_or_path: \"./"] {
+    for attr in ["href=\"", "src=\""] {
         for part in page.split(attr).skip(1) {
             names.push(part.split('"').next().unwrap().to_string());
         }
+    }
+    for attr in ["from \"./", "module_or_path: \"./"] {
+        let part = boot
+            .split(attr)
+            .nth(1)
+            .expect("the boot module names the player");
+        names.push(part.split('"').next().unwrap().to_string());
     }
     for layer in story_json["layers"].as_array().unwrap() {
         names.push(layer["source"]["url"].as_str().unwrap().to_string());

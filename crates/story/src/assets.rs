@@ -1,14 +1,94 @@
-//! Checks against the disk: images and data files exist, data reads, views are near the data.
+//! Checks against the disk: images and data files exist and stay inside the
+//! story folder, data reads, views are near the data.
 
 use crate::diagnostic::{Pos, Severity, Sink};
 use crate::layer_data::{load_layer_data, LayerData, LayerPart};
 use crate::markdown::is_remote;
 use crate::{AssetKind, ParsedStory};
 use geo::{BoundingRect, Rect};
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use twinstory_model::FitTarget;
 
-/// Adds diagnostics for missing images and data files, unreadable data, and views far from the data.
+/// A file of the story folder named by a relative path in story.md.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalFile {
+    /// The path inside the story folder: percent escapes decoded, `?`/`#`
+    /// parts dropped, `.` and `..` resolved, `/` between the parts. A
+    /// browser resolving the URL as written reaches the same place, so the
+    /// build writes the file here.
+    pub rel: String,
+    /// `rel` below the story folder.
+    pub path: PathBuf,
+}
+
+/// Why a path of story.md cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathProblem {
+    /// Absolute (`/…`), or more `..` than folders: the path names a file
+    /// outside the story folder (E0066).
+    LeavesFolder,
+    /// The path exists inside the folder, but a symbolic link on the way
+    /// leads outside it (E0067).
+    SymlinkOutside(PathBuf),
+}
+
+/// Resolves a relative path of story.md to a file inside `base_dir`.
+///
+/// The path is normalised without touching the disk, then, when it exists,
+/// followed through symbolic links: links inside the story folder are fine,
+/// links that lead out of it are refused, so a build never reads (and
+/// publishes) a file the author did not put into the story folder.
+pub fn local_file(base_dir: &Path, url: &str) -> Result<LocalFile, PathProblem> {
+    // Browsers read `\\` as `/` in http(s) URLs, so the file system does too here.
+    let decoded = percent_decode(url.split(['#', '?']).next().unwrap_or("")).replace('\\', "/");
+    let mut parts: Vec<String> = Vec::new();
+    for c in Path::new(&decoded).components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.pop().is_none() {
+                    return Err(PathProblem::LeavesFolder);
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return Err(PathProblem::LeavesFolder),
+        }
+    }
+    let rel = parts.join("/");
+    let path = base_dir.join(&rel);
+    if let (Ok(real), Ok(root)) = (path.canonicalize(), base_dir.canonicalize()) {
+        if !real.starts_with(&root) {
+            return Err(PathProblem::SymlinkOutside(real));
+        }
+    }
+    Ok(LocalFile { rel, path })
+}
+
+/// The diagnostic for a path that [`local_file`] refused.
+fn path_problem(sink: &mut Sink, pos: Pos, what: &str, url: &str, problem: &PathProblem) {
+    match problem {
+        PathProblem::LeavesFolder => sink.error(
+            "E0066",
+            pos,
+            format!("{what} `{url}` lies outside the story folder"),
+            Some("copy the file into the story folder (e.g. `images/` or `data/`) and name it by a path relative to story.md, without `..` or a leading `/`".into()),
+        ),
+        PathProblem::SymlinkOutside(real) => sink.error(
+            "E0067",
+            pos,
+            format!(
+                "{what} `{url}` is a symbolic link that leads outside the story folder"
+            ),
+            Some(format!(
+                "it points to {}; copy that file into the story folder instead of linking it, so the build cannot publish files from elsewhere",
+                real.display()
+            )),
+        ),
+    }
+}
+
+/// Adds diagnostics for missing images and data files, paths that leave the
+/// story folder, unreadable data, and views far from the data.
 ///
 /// Relative paths are relative to `base_dir` (the story folder); `http(s)://` URLs are not checked.
 pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
@@ -17,15 +97,22 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         if a.kind != AssetKind::Image || is_remote(&a.url) || a.url.starts_with('#') {
             continue;
         }
-        let path = base_dir.join(percent_decode(a.url.split(['#', '?']).next().unwrap_or("")));
+        let pos = Pos {
+            line: a.line,
+            column: a.column,
+            len: 0,
+        };
+        let path = match local_file(base_dir, &a.url) {
+            Ok(f) => f.path,
+            Err(problem) => {
+                path_problem(&mut sink, pos, "the image", &a.url, &problem);
+                continue;
+            }
+        };
         if !path.is_file() {
             sink.error(
                 "E0060",
-                Pos {
-                    line: a.line,
-                    column: a.column,
-                    len: 0,
-                },
+                pos,
                 format!("the image `{}` does not exist", a.url),
                 Some(format!(
                     "the path is relative to the story folder; no file was found at {}",
@@ -34,6 +121,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             );
         }
     }
+
     let Some(story) = &parsed.story else {
         parsed.diagnostics.extend(sink.diags);
         return;
@@ -67,6 +155,33 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             LayerPart::Join(j) => join_pos.and_then(|p| p.get(j)).copied().unwrap_or(pos),
             LayerPart::Compute(c) => compute_pos.and_then(|p| p.get(c)).copied().unwrap_or(pos),
         };
+        // Files outside the story folder are never read: the build would
+        // publish what it read.
+        let mut outside = false;
+        let files = std::iter::once((LayerPart::Source, url)).chain(
+            layer
+                .join
+                .iter()
+                .enumerate()
+                .map(|(j, t)| (LayerPart::Join(j), t.table.as_str())),
+        );
+        for (part, file) in files {
+            if is_remote(file) {
+                continue;
+            }
+            if let Err(problem) = local_file(base_dir, file) {
+                let what = match part {
+                    LayerPart::Join(_) => "the table",
+                    _ => "the data file",
+                };
+                path_problem(&mut sink, part_pos(part), what, file, &problem);
+                outside = true;
+            }
+        }
+        if outside {
+            all_read = false;
+            continue;
+        }
         match load_layer_data(layer, base_dir) {
             Ok(read) => {
                 let (data, joins) = (&read.dataset, &read.joins);

@@ -35,7 +35,7 @@ mod template;
 mod walk;
 mod yaml;
 
-pub use assets::check_assets;
+pub use assets::{check_assets, local_file, LocalFile, PathProblem};
 pub use diagnostic::{has_errors, Diagnostic, Severity};
 pub use layer_data::{load_layer_data, DataSheet, FieldSheet, LayerData, LayerPart, LayerProblem};
 pub use parse::{parse_story, MAX_FILE_BYTES};

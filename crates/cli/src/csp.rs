@@ -1,0 +1,292 @@
+//! The Content Security Policy of built pages, computed per story.
+//!
+//! Built pages have no inline script or style, so the policy can be strict:
+//! scripts, styles and everything else only from the site itself, plus
+//! `'wasm-unsafe-eval'` for the player. Only the hosts the story names are
+//! added: remote data sources (`connect-src`), the basemap's tile hosts and
+//! remote images (`img-src`), and the `--story-origin`s (both). The build
+//! writes the policies as `_headers` (Netlify, Cloudflare Pages) and as an
+//! nginx snippet; `twinstory serve` sends them with its pages.
+
+use crate::build::is_remote;
+use std::collections::BTreeSet;
+use twinstory_model::Story;
+
+/// Remote origins a story's pages need besides their own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hosts {
+    /// Fetched by the player (data, `?story=` files).
+    pub connect: BTreeSet<String>,
+    /// Shown as images (tiles, pictures in the text).
+    pub img: BTreeSet<String>,
+}
+
+impl Hosts {
+    /// The hosts of a story's remote layers and basemap, and the origins
+    /// whose `?story=` URLs the pages may play.
+    pub fn of_story(story: &Story, story_origins: &[String]) -> Hosts {
+        let mut h = Hosts::default();
+        for layer in &story.layers {
+            let url = layer.source.url();
+            if is_remote(url) {
+                h.connect.extend(origin_of(url));
+            }
+        }
+        if let Some(b) = &story.basemap {
+            h.img.extend(template_origins(&b.url, &b.subdomains));
+        }
+        for o in story_origins {
+            h.connect.insert(o.clone());
+            h.img.insert(o.clone());
+        }
+        h
+    }
+
+    /// Adds the origin of a remote image.
+    pub fn add_image(&mut self, url: &str) {
+        self.img.extend(origin_of(url));
+    }
+}
+
+/// The policy for pages that need `hosts` besides their own origin.
+pub fn policy(hosts: &Hosts) -> String {
+    let list = |set: &BTreeSet<String>| set.iter().map(|h| format!(" {h}")).collect::<String>();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self'{}; connect-src 'self'{}; object-src 'none'; base-uri 'self'; form-action 'self'",
+        list(&hosts.img),
+        list(&hosts.connect)
+    )
+}
+
+/// `scheme://host[:port]` of an `http(s)` URL (lower case, no user info).
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    if host_port.is_empty() || host_port.contains(['{', '}', ' ', '"', ';', ',']) {
+        return None;
+    }
+    Some(format!("{scheme}://{}", host_port.to_ascii_lowercase()))
+}
+
+/// The origins a tile URL template can reach: `{s}` expanded with the
+/// subdomains; any other placeholder in the first label of the host
+/// becomes the CSP wildcard `*.`.
+fn template_origins(template: &str, subdomains: &[String]) -> Vec<String> {
+    let Some((scheme, rest)) = template.split_once("://") else {
+        return Vec::new();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let hosts: Vec<String> = if authority.contains("{s}") && !subdomains.is_empty() {
+        subdomains
+            .iter()
+            .map(|s| authority.replace("{s}", s))
+            .collect()
+    } else {
+        vec![authority.to_owned()]
+    };
+    hosts
+        .iter()
+        .filter_map(|a| {
+            if !a.contains('{') {
+                return origin_of(&format!("{scheme}://{a}"));
+            }
+            // `https://{a}.tiles.example` or `https://t{s}.example`: any
+            // first label; placeholders further right have no CSP form.
+            let (first, tail) = a.split_once('.')?;
+            (first.contains('{') && !tail.contains('{'))
+                .then(|| origin_of(&format!("{scheme}://x.{tail}")))
+                .flatten()
+                .map(|o| o.replacen("://x.", "://*.", 1))
+        })
+        .collect()
+}
+
+/// Checks a `--story-origin`: `http(s)://host[:port]`, returned in lower case.
+pub fn parse_story_origin(s: &str) -> Result<String, String> {
+    let fix = format!(
+        "`{s}` is not an origin; write scheme://host[:port] with http or https and no path, e.g. `https://geschichten.example.org` or `http://localhost:8000`"
+    );
+    let t = s.strip_suffix('/').unwrap_or(s);
+    let Some((scheme, rest)) = t.split_once("://") else {
+        return Err(fix);
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(fix);
+    }
+    let (host, port) = if rest.starts_with('[') {
+        let Some(end) = rest.find(']') else {
+            return Err(fix);
+        };
+        match &rest[end + 1..] {
+            "" => (&rest[..=end], None),
+            after => match after.strip_prefix(':') {
+                Some(p) => (&rest[..=end], Some(p)),
+                None => return Err(fix),
+            },
+        }
+    } else {
+        match rest.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (rest, None),
+        }
+    };
+    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        !v6.is_empty()
+            && v6
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+    } else {
+        !host.is_empty()
+            && !host.starts_with(['.', '-'])
+            && !host.ends_with(['.', '-'])
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    };
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty()
+            && p.chars().all(|c| c.is_ascii_digit())
+            && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
+    if !host_ok || !port_ok {
+        return Err(fix);
+    }
+    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+    Ok(format!("{scheme}://{}{port}", host.to_ascii_lowercase()))
+}
+
+/// `_headers` (Netlify, Cloudflare Pages): one rule per page folder, none
+/// overlapping (those hosts join overlapping policies, and the browser
+/// would then enforce the stricter one).
+pub fn headers_file(policies: &[(String, String)]) -> String {
+    let mut out = String::from(
+        "# Written by `twinstory build`: the Content-Security-Policy of the pages.\n\
+         # Netlify and Cloudflare Pages read this file from the site's top folder.\n",
+    );
+    let single = policies.len() == 1;
+    for (prefix, policy) in policies {
+        let paths: Vec<String> = if single {
+            vec!["/*".into()]
+        } else if prefix.is_empty() {
+            vec!["/".into(), "/index.html".into()]
+        } else {
+            vec![format!("/{prefix}*")]
+        };
+        for path in paths {
+            out.push_str(&format!("{path}\n  Content-Security-Policy: {policy}\n"));
+        }
+    }
+    out
+}
+
+/// An nginx snippet with the same policies, for the `server` block (or a
+/// `location`) that serves the site's folder.
+pub fn nginx_snippet(policies: &[(String, String)]) -> String {
+    let mut out = String::from(
+        "# Written by `twinstory build`: the Content-Security-Policy of the pages.\n\
+         # Include it in the nginx `server` block that serves this folder at its\n\
+         # top (`include /path/to/nginx-csp.conf;`). Below a sub-path such as\n\
+         # /geschichten/, put that path in front of each `location`.\n",
+    );
+    let single = policies.len() == 1;
+    for (prefix, policy) in policies {
+        if single || prefix.is_empty() {
+            out.push_str(&format!(
+                "add_header Content-Security-Policy \"{policy}\" always;\n"
+            ));
+        } else {
+            out.push_str(&format!(
+                "location /{prefix} {{\n    add_header Content-Security-Policy \"{policy}\" always;\n}}\n"
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_templates_give_each_subdomain_or_a_wildcard() {
+        let abc = ["a".to_string(), "b".into(), "c".into()];
+        assert_eq!(
+            template_origins("https://{s}.tile.example.org/{z}/{x}/{y}.png", &abc),
+            [
+                "https://a.tile.example.org",
+                "https://b.tile.example.org",
+                "https://c.tile.example.org"
+            ]
+        );
+        assert_eq!(
+            template_origins("https://{s}.tile.example.org/{z}/{x}/{y}.png", &[]),
+            ["https://*.tile.example.org"]
+        );
+        assert_eq!(
+            template_origins(
+                "http://127.0.0.1:8123/wmts/{TileMatrix}/{TileCol}/{TileRow}.png",
+                &[]
+            ),
+            ["http://127.0.0.1:8123"]
+        );
+        assert!(template_origins("https://a{s}b.{x}.org/", &[]).is_empty());
+    }
+
+    #[test]
+    fn origins_of_urls() {
+        assert_eq!(
+            origin_of("https://User@Daten.Example:8443/x?y").as_deref(),
+            Some("https://daten.example:8443")
+        );
+        assert_eq!(origin_of("ftp://x.example/a"), None);
+        assert_eq!(origin_of("data/x.csv"), None);
+    }
+
+    #[test]
+    fn story_origins_are_checked() {
+        for (input, want) in [
+            ("https://Example.org", Some("https://example.org")),
+            ("https://example.org/", Some("https://example.org")),
+            ("http://localhost:8000", Some("http://localhost:8000")),
+            ("http://[::1]:8000", Some("http://[::1]:8000")),
+            ("https://example.org/stories", None),
+            ("ftp://example.org", None),
+            ("example.org", None),
+            ("https://", None),
+            ("https://exa mple.org", None),
+            ("https://example.org:0", None),
+            ("https://example.org:99999", None),
+            ("https://*.example.org", None),
+        ] {
+            assert_eq!(parse_story_origin(input).ok().as_deref(), want, "{input}");
+        }
+        let e = parse_story_origin("example.org").unwrap_err();
+        assert!(e.contains("scheme://host[:port]"), "{e}");
+    }
+
+    #[test]
+    fn policies_do_not_overlap_in_headers() {
+        let p = vec![
+            (String::new(), "A".to_string()),
+            ("radwege/".to_string(), "B".to_string()),
+        ];
+        let h = headers_file(&p);
+        assert!(h.contains("/\n  Content-Security-Policy: A\n/index.html\n  Content-Security-Policy: A\n/radwege/*\n  Content-Security-Policy: B\n"), "{h}");
+        let one = headers_file(&[(String::new(), "C".into())]);
+        assert!(one.ends_with("/*\n  Content-Security-Policy: C\n"), "{one}");
+        let n = nginx_snippet(&p);
+        assert!(
+            n.contains(
+                "location /radwege/ {\n    add_header Content-Security-Policy \"B\" always;\n}"
+            ),
+            "{n}"
+        );
+    }
+}
