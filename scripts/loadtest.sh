@@ -186,7 +186,7 @@ hdr() { curl -s -o /dev/null -D - "$@" | tr -d '\r'; }
 S="/$STORY"
 wasms=("$SITE$S"/twinstory_player_bg-*.wasm)
 WASM_PATH="${wasms[0]##*/}"
-CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'"
+CSP="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 h=$(hdr -H 'Accept-Encoding: gzip, br' "$BASE$S/")
 expect "index.html is 200" "$h" '^HTTP/1.1 200'
 expect "index.html revalidates" "$h" '^cache-control: no-cache$'

@@ -9,7 +9,7 @@
 //! `--out` must be a new or empty folder, or one an earlier build wrote (it
 //! carries the marker file [`MARKER`]). Pages have no inline script or
 //! style, so they run under the strict Content Security Policy that the
-//! build writes per story (`_headers`, `nginx-csp.conf`, see [`crate::csp`]).
+//! build writes per story (`_headers`, `nginx-csp.map`, see [`crate::csp`]).
 
 use crate::csp;
 use crate::pack;
@@ -301,10 +301,7 @@ pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<Bui
         twinstory_story::schema_json(),
     )?;
     fs::write(out.join("_headers"), csp::headers_file(&report.policies))?;
-    fs::write(
-        out.join("nginx-csp.conf"),
-        csp::nginx_snippet(&report.policies),
-    )?;
+    fs::write(out.join("nginx-csp.map"), csp::nginx_map(&report.policies))?;
     print_sizes(&player);
     Ok(report)
 }

@@ -6,7 +6,7 @@
 //! added: remote data sources (`connect-src`), the basemap's tile hosts and
 //! remote images (`img-src`), and the `--story-origin`s (both). The build
 //! writes the policies as `_headers` (Netlify, Cloudflare Pages) and as an
-//! nginx snippet; `twinstory serve` sends them with its pages.
+//! nginx map; `twinstory serve` sends them with its pages.
 
 use crate::build::is_remote;
 use std::collections::BTreeSet;
@@ -186,26 +186,28 @@ pub fn headers_file(policies: &[(String, String)]) -> String {
     out
 }
 
-/// An nginx snippet with the same policies, for the `server` block (or a
-/// `location`) that serves the site's folder.
-pub fn nginx_snippet(policies: &[(String, String)]) -> String {
+/// The same policies as entries of an nginx `map $uri $twinstory_csp`
+/// block (`deploy/nginx/twinstory-http.conf` reads `twinstory/csp-*.map`):
+/// a map and not a `location` per story, because a `location` with an
+/// `add_header` of its own drops every other `add_header` of the server
+/// (`Cache-Control` among them). Paths assume the site at the domain's top.
+pub fn nginx_map(policies: &[(String, String)]) -> String {
     let mut out = String::from(
-        "# Written by `twinstory build`: the Content-Security-Policy of the pages.\n\
-         # Include it in the nginx `server` block that serves this folder at its\n\
-         # top (`include /path/to/nginx-csp.conf;`). Below a sub-path such as\n\
-         # /geschichten/, put that path in front of each `location`.\n",
+        "# Written by `twinstory build`: the Content-Security-Policy of the pages,\n\
+         # as entries of nginx's `map $uri $twinstory_csp` (docs/deploy.md).\n\
+         # Copy this file to /etc/nginx/twinstory/csp-site.map. Below a sub-path\n\
+         # such as /geschichten/, put that path after each `~^`.\n",
     );
     let single = policies.len() == 1;
     for (prefix, policy) in policies {
-        if single || prefix.is_empty() {
-            out.push_str(&format!(
-                "add_header Content-Security-Policy \"{policy}\" always;\n"
-            ));
+        let pattern = if single {
+            "~^/".to_string()
+        } else if prefix.is_empty() {
+            "~^/(index\\.html)?$".to_string()
         } else {
-            out.push_str(&format!(
-                "location /{prefix} {{\n    add_header Content-Security-Policy \"{policy}\" always;\n}}\n"
-            ));
-        }
+            format!("~^/{}", prefix.replace('.', "\\."))
+        };
+        out.push_str(&format!("\"{pattern}\"  \"{policy}\";\n"));
     }
     out
 }
@@ -281,12 +283,9 @@ mod tests {
         assert!(h.contains("/\n  Content-Security-Policy: A\n/index.html\n  Content-Security-Policy: A\n/radwege/*\n  Content-Security-Policy: B\n"), "{h}");
         let one = headers_file(&[(String::new(), "C".into())]);
         assert!(one.ends_with("/*\n  Content-Security-Policy: C\n"), "{one}");
-        let n = nginx_snippet(&p);
-        assert!(
-            n.contains(
-                "location /radwege/ {\n    add_header Content-Security-Policy \"B\" always;\n}"
-            ),
-            "{n}"
-        );
+        let n = nginx_map(&p);
+        assert!(n.contains("\"~^/radwege/\"  \"B\";\n"), "{n}");
+        assert!(n.contains("\"~^/(index\\.html)?$\"  \"A\";\n"), "{n}");
+        assert!(!n.contains("default"), "the default is the server's: {n}");
     }
 }

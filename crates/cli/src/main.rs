@@ -31,7 +31,7 @@ enum Command {
     /// `.twinstory-site` file), outside the stories.
     ///
     /// Besides the pages it writes `_headers` (Netlify, Cloudflare Pages)
-    /// and `nginx-csp.conf` with each story's Content-Security-Policy.
+    /// and `nginx-csp.map` with each story's Content-Security-Policy.
     ///
     /// Examples:
     ///   twinstory build stories/spielplaetze --out public-site

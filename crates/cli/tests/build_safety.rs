@@ -337,8 +337,8 @@ fn pages_have_no_inline_script_or_style_and_the_csp_names_remote_hosts() {
         !index_rule.lines().next().unwrap().contains("example"),
         "{headers}"
     );
-    let nginx = std::fs::read_to_string(site.join("nginx-csp.conf")).unwrap();
-    assert!(nginx.contains("location /radwege/ {"), "{nginx}");
+    let nginx = std::fs::read_to_string(site.join("nginx-csp.map")).unwrap();
+    assert!(nginx.contains("\"~^/radwege/\"  \"default-src"), "{nginx}");
     assert!(nginx.contains("https://ogc.example.net:8443"), "{nginx}");
 
     let bad = twinstory(
