@@ -138,3 +138,19 @@ export async function firstStepReady(page, timeout = 30_000) {
     return c && c.dataset.loading === '0' && c.dataset.moving === 'false' && c.dataset.activeStep === '0';
   }, null, { timeout });
 }
+
+/**
+ * Lets the page open `?story=` URLs from `origins` besides its own, as the
+ * deployer's `<meta name="twinstory-story-origins">` does: the test adds the
+ * tag to every HTML page the browser loads.
+ */
+export async function allowStoryOrigins(page, origins) {
+  const tag = `<meta name="twinstory-story-origins" content="${origins.join(' ')}">`;
+  await page.route((url) => !/\.(js|wasm|css|json|md|geojson|csv|png|tsp)$/.test(url.pathname), async (route) => {
+    const response = await route.fetch();
+    const type = response.headers()['content-type'] || '';
+    if (!type.includes('text/html')) return route.fulfill({ response });
+    const body = (await response.text()).replace('<head>', `<head>${tag}`);
+    return route.fulfill({ response, body });
+  });
+}
