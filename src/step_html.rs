@@ -89,6 +89,17 @@ impl Builder<'_> {
                     self.image(el, to);
                     return;
                 }
+                // A link to a refused address keeps its text, as the
+                // Markdown renderer does.
+                if tag == "a"
+                    && el
+                        .get_attribute("href")
+                        .and_then(|h| attribute_value("a", "href", &h))
+                        .is_none()
+                {
+                    self.children(el, to, depth + 1);
+                    return;
+                }
                 let Ok(fresh) = self.doc.create_element(&tag) else {
                     return;
                 };

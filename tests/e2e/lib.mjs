@@ -142,15 +142,23 @@ export async function firstStepReady(page, timeout = 30_000) {
 /**
  * Lets the page open `?story=` URLs from `origins` besides its own, as the
  * deployer's `<meta name="twinstory-story-origins">` does: the test adds the
- * tag to every HTML page the browser loads.
+ * tag to each page as soon as its `<head>` exists, long before the player
+ * reads it. (Rewriting the response with `page.route` instead would make
+ * Chromium treat the page as public and refuse its requests to 127.0.0.1.)
  */
 export async function allowStoryOrigins(page, origins) {
-  const tag = `<meta name="twinstory-story-origins" content="${origins.join(' ')}">`;
-  await page.route((url) => !/\.(js|wasm|css|json|md|geojson|csv|png|tsp)$/.test(url.pathname), async (route) => {
-    const response = await route.fetch();
-    const type = response.headers()['content-type'] || '';
-    if (!type.includes('text/html')) return route.fulfill({ response });
-    const body = (await response.text()).replace('<head>', `<head>${tag}`);
-    return route.fulfill({ response, body });
-  });
+  await page.addInitScript((content) => {
+    const add = () => {
+      if (!document.head) return false;
+      const meta = document.createElement('meta');
+      meta.name = 'twinstory-story-origins';
+      meta.content = content;
+      document.head.append(meta);
+      return true;
+    };
+    if (!add()) {
+      const watch = new MutationObserver(() => { if (add()) watch.disconnect(); });
+      watch.observe(document, { childList: true, subtree: true });
+    }
+  }, origins.join(' '));
 }

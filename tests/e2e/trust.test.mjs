@@ -20,7 +20,6 @@ const EVIL_HTML = [
   `<script>${PWN('script')}</script>`,
   `<img src=x onerror="${PWN('img')}">`,
   `<svg onload="${PWN('svg')}"><script>${PWN('svg-script')}</script><a href="javascript:${PWN('svg-a')}"><text>svg-link</text></a></svg>`,
-  `<math><mtext><table><mglyph><style><img src=x onerror="${PWN('math')}">`,
   `<iframe srcdoc="<script>parent.__pwned=1</script>" src="https://evil.example/"></iframe>`,
   `<form action="https://evil.example/"><input name=password type=password placeholder=Passwort><button formaction="javascript:${PWN('formaction')}">Anmelden</button></form>`,
   '<dialog open>Bitte Passwort eingeben</dialog>',
@@ -38,7 +37,6 @@ const EVIL_HTML = [
   '<embed src="https://evil.example/x.swf">',
   `<p style="position:fixed;inset:0;background:red" onclick="${PWN('onclick')}" id="ts-map-help" class="ts-error">Text bleibt</p>`,
   `<template><img src=x onerror="${PWN('template')}"></template>`,
-  `<noscript><p title="</noscript><img src=x onerror=${PWN('noscript')}>"></noscript>`,
   `<details open ontoggle="${PWN('toggle')}"><summary>s</summary>d</details>`,
   `<video><source onerror="${PWN('video')}"></video>`,
   `<input autofocus onfocus="${PWN('focus')}">`,
@@ -47,7 +45,12 @@ const EVIL_HTML = [
   '<img src="data:image/svg+xml,%3Csvg onload=alert(1)%3E" alt="Datenbild">',
   '<img src="ok.png" alt="Gutes Bild" loading="lazy" onload="alert(1)">',
   '<table><tr><td style="text-align: right; background: url(https://evil.example/)">zelle</td></tr></table>',
+  // Last: in the inert parser the rest of the HTML ends up inside it.
+  `<noscript><p title="</noscript><img src=x onerror=${PWN('noscript')}>"></noscript>`,
 ].join('\n');
+
+/** The second step's HTML: a mutation-XSS vector whose <style> swallows what follows. */
+const EVIL_HTML_2 = `<p>Ende</p><math><mtext><table><mglyph><style><img src=x onerror="${PWN('math')}">`;
 
 /** Markup in text fields and data values, which the player must show as written. */
 const V = {
@@ -93,7 +96,7 @@ function evilStory({ layers = [], basemap, html = EVIL_HTML } = {}) {
     ],
     steps: [
       { id: 'eins', title: V.step, html, view: { center: [9.99, 53.55], zoom: 12 }, show: ['evil', ...layers.map((l) => l.id)], transition: 'jump' },
-      { id: 'zwei', title: 'Zwei', html: '<p>Ende</p>', view: { center: [9.99, 53.55], zoom: 11 }, show: ['evil'] },
+      { id: 'zwei', title: 'Zwei', html: EVIL_HTML_2, view: { center: [9.99, 53.55], zoom: 11 }, show: ['evil'] },
     ],
   };
   if (basemap) story.basemap = basemap;
@@ -149,6 +152,8 @@ before(async () => {
   fs.writeFileSync(path.join(storyDir, 'evil.geojson'), JSON.stringify(evilGeojson()));
   fs.writeFileSync(path.join(storyDir, 'evil.json'), JSON.stringify(evilStory()));
   fs.writeFileSync(path.join(storyDir, 'ok.png'), PNG);
+  // `<img src=x onerror=…>` is an image `x` beside the story, once rebuilt.
+  fs.writeFileSync(path.join(storyDir, 'x'), PNG);
   // Until `twinstory build` writes its start script as a file, this test
   // moves the inline module script of its copy into one, so that the
   // player itself is proven under a CSP without 'unsafe-inline'.
@@ -158,8 +163,13 @@ before(async () => {
   if (inline) {
     fs.writeFileSync(path.join(storyDir, 'start.js'), inline[1]);
     html = html.replace(inline[0], '<script type="module" src="start.js"></script>');
-    fs.writeFileSync(index, html);
   }
+  // Likewise its `<link rel="icon" href="data:,">` (an image from `data:`,
+  // which `default-src 'self'` refuses) goes until the build drops it.
+  html = html.replace(/<link rel="icon" href="data:,">\n?/, '');
+  fs.writeFileSync(index, html);
+  fs.writeFileSync(path.join(storyDir, 'favicon.ico'), '');
+  if (process.env.TRUST_KEEP) console.log(`# site: ${site}`);
   const third0 = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-trust-third-'));
   fs.writeFileSync(path.join(third0, 'evil.geojson'), JSON.stringify(evilGeojson()));
   fs.writeFileSync(path.join(third0, 'img.png'), PNG);
@@ -178,7 +188,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   for (const s of [page0, other, third, strict]) s?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  if (dir && !process.env.TRUST_KEEP) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const storyPath = () => path.relative(path.join(dir, 'site'), storyDir).split(path.sep).filter(Boolean).map((p) => `${p}/`).join('');
@@ -210,7 +220,8 @@ async function assertNothingRan(page, seen) {
   assert.deepEqual(state.injected, [], 'no form, frame, dialog or script was injected');
   assert.deepEqual(state.onAttributes, [], 'no element carries an event handler attribute');
   assert.deepEqual(state.badLinks, [], 'every link is http(s), mailto, relative or a fragment');
-  assert.ok(!seen.requests.some((u) => /\/x$/.test(u) || u.includes('evil.example')), `no request for injected resources: ${seen.requests.filter((u) => /\/x$|evil/.test(u))}`);
+  const foreign = seen.requests.filter((u) => new URL(u).hostname.endsWith('evil.example'));
+  assert.deepEqual(foreign, [], 'no request for injected resources');
   return state;
 }
 
@@ -273,9 +284,14 @@ test('a crafted story.json from the same origin plays, its HTML rebuilt from the
   const cell = text.locator('td');
   assert.equal(await cell.innerText(), 'zelle');
   assert.equal(await cell.getAttribute('style'), null, 'a cell style that is more than an alignment is dropped');
-  // Images: the same-origin one, read against the story; the data: one became its description.
+  // Images: relative ones read against the story, without their handlers
+  // (`<img src=x onerror>` is an image `x` beside the story); the data: one
+  // became its description; the one inside <math> went with it.
   const images = await text.locator('img').evaluateAll((els) => els.map((e) => ({ src: e.src, alt: e.alt, loading: e.getAttribute('loading') })));
-  assert.deepEqual(images, [{ src: `${page0.url}${storyPath()}ok.png`, alt: 'Gutes Bild', loading: 'lazy' }]);
+  assert.deepEqual(images, [
+    { src: `${page0.url}${storyPath()}x`, alt: '', loading: null },
+    { src: `${page0.url}${storyPath()}ok.png`, alt: 'Gutes Bild', loading: 'lazy' },
+  ]);
   assert.ok(inner.includes('Datenbild'), 'a refused image leaves its description');
   assert.ok(state.images.every((s) => s === null || s.startsWith('http')), `images: ${state.images}`);
   assert.deepEqual(seen.problems.filter((p) => !p.startsWith('warning')), [], 'no errors');
@@ -303,9 +319,7 @@ test('markup in every text field and data value stays text', async () => {
   await tip.waitFor({ state: 'visible' });
   assert.match(await tip.innerText(), new RegExp(`^${V.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\d$`));
   // Labels.
-  await page.waitForFunction(() => document.querySelectorAll('.ts-label').length > 1);
-  const labels = await page.locator('.ts-labels .ts-label').allInnerTexts();
-  assert.ok(labels.some((l) => l.startsWith(V.name)), `labels: ${labels}`);
+  await page.waitForFunction((name) => [...document.querySelectorAll('.ts-labels .ts-label')].some((l) => l.textContent.startsWith(name)), V.name);
   // The data table: column names and values.
   await page.locator('.ts-step').first().locator('summary').click();
   const table = page.locator('.ts-step').first().locator('.ts-table table');
@@ -347,6 +361,7 @@ test('a built story plays under a strict Content-Security-Policy without violati
       window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
     });
   });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
   const response = await page.goto(`${strict.url}${storyPath()}`);
   assert.equal(response.headers()['content-security-policy'], CSP, 'the page is served with the strict CSP');
   await page.waitForSelector('.ts-step', { timeout: 20_000 });
