@@ -343,8 +343,9 @@ fn legend_entry(e: LegendEntry, lang: &str, de: bool) -> impl IntoView {
     }
 }
 
-/// The style of a legend symbol (set through the CSS object model): its colours and, for circle sizes, its
-/// diameter (in a box as wide as the largest circle, so labels line up).
+/// The style of a legend symbol, set through the CSS object model: its
+/// colours and, for circle sizes, its diameter (in a box as wide as the
+/// largest circle, so labels line up).
 struct Swatch {
     background: String,
     border_color: Option<String>,
