@@ -47,6 +47,13 @@ impl BasemapView {
                 return None;
             }
         };
+        let first = template.url(TileCoord { z: 0, x: 0, y: 0 }, false);
+        if crate::loader::request_allowed(&first).is_err() {
+            web_sys::console::warn_1(
+                &"the basemap server is not one this page allows for stories opened with ?story=; the map has no basemap".into(),
+            );
+            return None;
+        }
         Some(Self {
             template,
             grid: TileGrid {
@@ -92,11 +99,12 @@ impl BasemapView {
                 continue;
             };
             let p = placement(camera, viewport, s.coord, size);
-            let _ = img.set_attribute(
-                "style",
+            let style = img.style();
+            let _ = style.set_property("z-index", &s.coord.z.to_string());
+            let _ = style.set_property(
+                "transform",
                 &format!(
-                    "z-index:{};transform:translate({:.2}px,{:.2}px) rotate({:.3}deg) scale({:.6})",
-                    s.coord.z,
+                    "translate({:.2}px,{:.2}px) rotate({:.3}deg) scale({:.6})",
                     p.left,
                     p.top,
                     p.rotate,
@@ -117,6 +125,9 @@ impl BasemapView {
 
     /// A new tile image, added to the box and loading.
     fn image(&self, tile: TileCoord, retina: bool) -> Option<HtmlElement> {
+        // A `?story=` story's basemap comes only from an allowed server.
+        let url = self.template.url(tile, retina);
+        crate::loader::request_allowed(&url).ok()?;
         let img: HtmlElement = self
             .container
             .owner_document()?
@@ -142,7 +153,7 @@ impl BasemapView {
         for event in ["load", "error"] {
             let _ = img.add_event_listener_with_callback(event, &self.on_load);
         }
-        let _ = img.set_attribute("src", &self.template.url(tile, retina));
+        let _ = img.set_attribute("src", &url);
         self.container.append_child(&img).ok()?;
         Some(img)
     }
@@ -192,12 +203,9 @@ pub fn make_container(canvas: &Element, basemap: &Basemap) -> Option<HtmlElement
     el.set_class_name("ts-basemap");
     let _ = el.set_attribute("aria-hidden", "true");
     if basemap.opacity < 1.0 {
-        let _ = el.set_attribute(
-            "style",
-            &format!(
-                "--ts-basemap-opacity:{:.3}",
-                basemap.opacity.clamp(0.0, 1.0)
-            ),
+        let _ = el.style().set_property(
+            "--ts-basemap-opacity",
+            &format!("{:.3}", basemap.opacity.clamp(0.0, 1.0)),
         );
     }
     parent.insert_before(&el, Some(canvas)).ok()?;

@@ -14,6 +14,7 @@ pub mod loader;
 pub mod map_view;
 pub mod platform;
 pub mod scroll;
+pub mod step_html;
 pub mod story_page;
 
 /// Mounts the player into `<body>`.

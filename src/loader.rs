@@ -1,10 +1,13 @@
 //! Loading a story and its layers over HTTP.
 
-use crate::platform::{page_url, query_param, resolve_url};
+use crate::platform::{meta_content, page_url, query_param, resolve_url, window};
 use gloo_net::http::Request;
+use std::cell::RefCell;
 use twinstory_data::{CsvOptions, Dataset};
+use twinstory_model::trust::{OriginPolicy, Refusal};
 use twinstory_model::{Layer, Source, Story, FORMAT_VERSION};
 use wasm_bindgen::JsCast;
+use web_sys::ReferrerPolicy;
 
 /// A story with the absolute URL it was loaded from.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,14 +18,56 @@ pub struct LoadedStory {
     pub url: String,
 }
 
-/// Where the story comes from: `?story=<url>` or `story.json` beside the page.
-pub fn story_url() -> Result<String, String> {
-    let rel = query_param("story").unwrap_or_else(|| "story.json".to_string());
-    resolve_url(&rel, &page_url())
+/// Why a story is not shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadError {
+    /// `?story=` names an address this page does not allow.
+    Refused(Refusal),
+    /// It could not be loaded or read (the text says why).
+    Failed(String),
+}
+
+impl From<String> for LoadError {
+    fn from(message: String) -> Self {
+        LoadError::Failed(message)
+    }
+}
+
+/// The deployer's list of other origins `?story=` may load from.
+pub const STORY_ORIGINS_META: &str = "twinstory-story-origins";
+
+thread_local! {
+    /// Set when the story came through `?story=`: then every address the
+    /// player makes the browser request must pass it.
+    static POLICY: RefCell<Option<OriginPolicy>> = const { RefCell::new(None) };
+}
+
+/// Whether the page may request `url` (absolute) for the story: always for
+/// a built story beside the page, which names its sources as its author
+/// did; for a `?story=` story only from the allowed origins. This is the
+/// one check every fetch, tile and image goes through.
+pub fn request_allowed(url: &str) -> Result<(), Refusal> {
+    POLICY.with(|p| p.borrow().as_ref().map_or(Ok(()), |p| p.check(url)))
+}
+
+/// Where the story comes from: `?story=<url>` (checked against the page's
+/// origin and `<meta name="twinstory-story-origins">`; then the same policy
+/// holds for all the story loads) or `story.json` beside the page.
+pub fn story_url() -> Result<String, LoadError> {
+    let Some(rel) = query_param("story") else {
+        return Ok(resolve_url("story.json", &page_url())?);
+    };
+    let url = resolve_url(&rel, &page_url()).map_err(|_| LoadError::Refused(Refusal::Invalid))?;
+    let page_origin = window().location().origin().unwrap_or_default();
+    let listed = meta_content(STORY_ORIGINS_META).unwrap_or_default();
+    let policy = OriginPolicy::new(&page_origin, &listed);
+    policy.check(&url).map_err(LoadError::Refused)?;
+    POLICY.with(|p| *p.borrow_mut() = Some(policy));
+    Ok(url)
 }
 
 /// Fetches and decodes the story.
-pub async fn load_story() -> Result<LoadedStory, String> {
+pub async fn load_story() -> Result<LoadedStory, LoadError> {
     let url = story_url()?;
     if crate::author::is_markdown(&url) {
         let source = fetch_bytes(&url).await?;
@@ -34,10 +79,10 @@ pub async fn load_story() -> Result<LoadedStory, String> {
         format!("The story file {url} could not be read: {e}. Rebuild it with `twinstory build`.")
     })?;
     if story.format > FORMAT_VERSION {
-        return Err(format!(
+        return Err(LoadError::Failed(format!(
             "The story file {url} was written by a newer twinstory (format {}); this player reads format {FORMAT_VERSION}.",
             story.format
-        ));
+        )));
     }
     Ok(LoadedStory { story, url })
 }
@@ -277,8 +322,10 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     fetch_with(url, None).await
 }
 
-/// GET with a time-out; `accept` sets the Accept header.
+/// GET with a time-out; `accept` sets the Accept header. Only addresses
+/// [`request_allowed`] lets through, and other servers never learn the page.
 async fn fetch_with(url: &str, accept: Option<&str>) -> Result<Vec<u8>, String> {
+    request_allowed(url).map_err(|r| refused_request(url, &r))?;
     let controller = web_sys::AbortController::new().ok();
     let timer = controller.as_ref().and_then(|c| {
         let c = c.clone();
@@ -287,7 +334,9 @@ async fn fetch_with(url: &str, accept: Option<&str>) -> Result<Vec<u8>, String> 
             .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), TIMEOUT_MS)
             .ok()
     });
-    let mut req = Request::get(url).abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    let mut req = Request::get(url)
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
+        .referrer_policy(ReferrerPolicy::SameOrigin);
     if let Some(a) = accept {
         req = req.header("Accept", a);
     }
@@ -318,6 +367,17 @@ async fn fetch_with(url: &str, accept: Option<&str>) -> Result<Vec<u8>, String> 
     resp.binary()
         .await
         .map_err(|e| format!("{url} could not be read ({e})"))
+}
+
+/// Why a request of a `?story=` story was not sent.
+fn refused_request(url: &str, r: &Refusal) -> String {
+    match r {
+        Refusal::Origin(origin) => format!(
+            "{origin} ist für Geschichten, die diese Seite über ?story= lädt, nicht freigegeben; nichts wurde abgerufen"
+        ),
+        Refusal::Scheme(scheme) => format!("Adressen mit „{scheme}:“ werden nicht geladen"),
+        Refusal::Invalid => format!("`{url}` ist keine gültige Adresse"),
+    }
 }
 
 async fn fetch_text(url: &str) -> Result<String, String> {

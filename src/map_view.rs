@@ -137,12 +137,18 @@ impl MapState {
         } else {
             "ts-tooltip"
         });
-        let _ = el.set_attribute(
-            "style",
-            &format!(
-                "left:{x:.1}px;top:{y:.1}px;transform:translate({tx},{ty});--ts-ax:{ax};--ts-ay:{ay}"
-            ),
-        );
+        // The CSS object model, not a `style` attribute: a strict
+        // Content-Security-Policy allows it.
+        let style = el.style();
+        for (name, value) in [
+            ("left", format!("{x:.1}px")),
+            ("top", format!("{y:.1}px")),
+            ("transform", format!("translate({tx},{ty})")),
+            ("--ts-ax", ax.to_string()),
+            ("--ts-ay", ay.to_string()),
+        ] {
+            let _ = style.set_property(name, &value);
+        }
         el.set_hidden(false);
     }
 

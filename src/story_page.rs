@@ -65,10 +65,27 @@ pub fn StoryPage(
     // Attach the canvas and the step observer once the DOM exists.
     {
         let map = map.clone();
+        let texts: Vec<String> = story.steps.iter().map(|s| s.html.clone()).collect();
+        let story_url = loaded.url.clone();
         Effect::new(move |_| {
             let (Some(canvas), Some(steps)) = (canvas_ref.get(), steps_ref.get()) else {
                 return;
             };
+            // The step texts, rebuilt from the allow-list before anything
+            // measures the page.
+            if let Ok(slots) = steps.query_selector_all(".ts-text") {
+                for (i, html) in texts.iter().enumerate() {
+                    let slot = slots
+                        .item(i as u32)
+                        .and_then(|n| n.dyn_into::<web_sys::Element>().ok());
+                    if let Some(slot) = slot.filter(|s| {
+                        s.child_element_count() == 0
+                            && s.text_content().unwrap_or_default().is_empty()
+                    }) {
+                        crate::step_html::fill(&slot, html, &story_url);
+                    }
+                }
+            }
             map.borrow_mut().attach(canvas.clone());
             attach_basemap(&map, &canvas);
             listen_for_tooltips(&map, &canvas, de);
@@ -106,11 +123,10 @@ pub fn StoryPage(
         });
     }
 
+    // Theme colours through the CSS object model (`style:` directives), which
+    // a strict Content-Security-Policy allows, unlike `style` attributes.
     let accent = story.theme.accent.to_hex();
-    let style = format!(
-        "--ts-accent: {accent}; --ts-map-bg: {};",
-        story.theme.map_background.to_hex()
-    );
+    let map_bg = story.theme.map_background.to_hex();
     // The sources end with the basemap's credit (the map corner shows it
     // too, made by map_view); plain text keeps the view code shared.
     let mut credits = story.credits.clone();
@@ -152,7 +168,7 @@ pub fn StoryPage(
                 >
                     <div class="ts-card">
                         <h2>{step.title.clone()}</h2>
-                        <div class="ts-text" inner_html=step.html.clone()></div>
+                        <div class="ts-text"></div>
                         <details
                             class="ts-table"
                             on:toggle=move |ev| {
@@ -175,7 +191,7 @@ pub fn StoryPage(
         .collect_view();
 
     view! {
-        <article class="ts-story" lang=story.lang.clone() style=style>
+        <article class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
             <header class="ts-header">
                 <h1>{story.title.clone()}</h1>
                 {story.summary.clone().map(|s| view! { <p class="ts-summary">{s}</p> })}
@@ -290,14 +306,22 @@ fn legend_entry(e: LegendEntry, lang: &str, de: bool) -> impl IntoView {
         .iter()
         .map(|item| {
             let text = item.text(lang);
-            let swatch = swatch_style(item.color, item.stroke, item.radius, max_radius);
+            let swatch = Swatch::new(item.color, item.stroke, item.radius, max_radius);
             // Counts only make sense for classes and categories.
             let count = (!single && e.kind != LegendKind::Circles).then(|| {
                 view! { <span class="ts-legend-count">{format!("({})", item.count)}</span> }
             });
             view! {
                 <li class="ts-legend-item">
-                    <span class="ts-swatch" style=swatch aria-hidden="true"></span>
+                    <span
+                        class="ts-swatch"
+                        style:background=swatch.background
+                        style:border-color=swatch.border_color
+                        style:width=swatch.size.clone()
+                        style:height=swatch.size
+                        style:margin=swatch.margin
+                        aria-hidden="true"
+                    ></span>
                     <span class="ts-legend-label">{text}</span>
                     {count}
                 </li>
@@ -319,27 +343,36 @@ fn legend_entry(e: LegendEntry, lang: &str, de: bool) -> impl IntoView {
     }
 }
 
-/// Inline style of a legend symbol: its colours and, for circle sizes, its
-/// diameter (in a box as wide as the largest circle, so labels line up).
-fn swatch_style(
-    fill: Option<Rgba>,
-    stroke: Option<Rgba>,
-    radius: Option<f64>,
-    max_radius: f64,
-) -> String {
-    let mut s = format!("background:{};", css(fill));
-    if let Some(c) = stroke {
-        s.push_str(&format!("border-color:{};", css(Some(c))));
+/// The style of a legend symbol, set through the CSS object model: its
+/// colours and, for circle sizes, its diameter (in a box as wide as the
+/// largest circle, so labels line up).
+struct Swatch {
+    background: String,
+    border_color: Option<String>,
+    size: Option<String>,
+    margin: Option<String>,
+}
+
+impl Swatch {
+    fn new(fill: Option<Rgba>, stroke: Option<Rgba>, radius: Option<f64>, max_radius: f64) -> Self {
+        let (size, margin) = match radius {
+            Some(r) => {
+                let d = (2.0 * r).max(2.0);
+                let box_w = (2.0 * max_radius).max(d);
+                (
+                    Some(format!("{d:.1}px")),
+                    Some(format!("0 {:.1}px", (box_w - d) / 2.0)),
+                )
+            }
+            None => (None, None),
+        };
+        Self {
+            background: css(fill),
+            border_color: stroke.map(|c| css(Some(c))),
+            size,
+            margin,
+        }
     }
-    if let Some(r) = radius {
-        let d = (2.0 * r).max(2.0);
-        let box_w = (2.0 * max_radius).max(d);
-        s.push_str(&format!(
-            "width:{d:.1}px;height:{d:.1}px;margin:0 {m:.1}px;",
-            m = (box_w - d) / 2.0
-        ));
-    }
-    s
 }
 
 fn css(c: Option<Rgba>) -> String {

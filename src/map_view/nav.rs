@@ -163,7 +163,9 @@ impl MapState {
             el.set_text_content(Some(text));
         }
         let [x, y] = self.free_middle();
-        let _ = el.set_attribute("style", &format!("left:{x:.0}px;top:{y:.0}px"));
+        let style = el.style();
+        let _ = style.set_property("left", &format!("{x:.0}px"));
+        let _ = style.set_property("top", &format!("{y:.0}px"));
         el.set_class_name("ts-nav-hint is-shown");
         true
     }

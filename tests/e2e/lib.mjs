@@ -138,3 +138,27 @@ export async function firstStepReady(page, timeout = 30_000) {
     return c && c.dataset.loading === '0' && c.dataset.moving === 'false' && c.dataset.activeStep === '0';
   }, null, { timeout });
 }
+
+/**
+ * Lets the page open `?story=` URLs from `origins` besides its own, as the
+ * deployer's `<meta name="twinstory-story-origins">` does: the test adds the
+ * tag to each page as soon as its `<head>` exists, long before the player
+ * reads it. (Rewriting the response with `page.route` instead would make
+ * Chromium treat the page as public and refuse its requests to 127.0.0.1.)
+ */
+export async function allowStoryOrigins(page, origins) {
+  await page.addInitScript((content) => {
+    const add = () => {
+      if (!document.head) return false;
+      const meta = document.createElement('meta');
+      meta.name = 'twinstory-story-origins';
+      meta.content = content;
+      document.head.append(meta);
+      return true;
+    };
+    if (!add()) {
+      const watch = new MutationObserver(() => { if (add()) watch.disconnect(); });
+      watch.observe(document, { childList: true, subtree: true });
+    }
+  }, origins.join(' '));
+}

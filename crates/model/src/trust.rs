@@ -1,0 +1,560 @@
+//! What the player accepts from what it downloads.
+//!
+//! A story's step HTML comes from `twinstory build`, which renders Markdown
+//! to safe HTML — but the player cannot know that a `story.json` came from
+//! there. So it rebuilds that HTML element by element from the allow-list
+//! here ([`element_rule`], [`attribute_value`]), and a story opened with
+//! `?story=<url>` may only come from, and make the browser contact, the
+//! origins the page allows ([`OriginPolicy`]). The rules are plain functions
+//! so that they are tested on the host; the player only walks the DOM.
+
+/// What the player does with an element of step HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ElementRule {
+    /// Built anew, with the attributes [`attribute_value`] lets through.
+    Keep,
+    /// Left out, its children (text and allowed elements) kept in its place.
+    Unwrap,
+    /// Left out with everything in it: content that is code, styling,
+    /// another document or another markup language, never text to read.
+    Drop,
+}
+
+/// The elements the Markdown renderer of `twinstory build` writes.
+const KEPT: &[&str] = &[
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "code",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "del",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "small",
+    "br",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+];
+
+/// Elements whose content is not text for the reader.
+const DROPPED: &[&str] = &[
+    "script",
+    "style",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "noscript",
+    "noembed",
+    "noframes",
+    "svg",
+    "math",
+    "head",
+    "title",
+    "textarea",
+    "select",
+    "option",
+    "audio",
+    "video",
+    "canvas",
+    "applet",
+    "param",
+    "source",
+    "track",
+    "link",
+    "meta",
+    "base",
+    "portal",
+    "fencedframe",
+];
+
+/// The rule for an element by its lower-case local name (HTML namespace).
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::{element_rule, ElementRule};
+/// assert_eq!(element_rule("p"), ElementRule::Keep);
+/// assert_eq!(element_rule("form"), ElementRule::Unwrap);
+/// assert_eq!(element_rule("script"), ElementRule::Drop);
+/// ```
+pub fn element_rule(tag: &str) -> ElementRule {
+    if KEPT.contains(&tag) {
+        ElementRule::Keep
+    } else if DROPPED.contains(&tag) {
+        ElementRule::Drop
+    } else {
+        ElementRule::Unwrap
+    }
+}
+
+/// The value to give attribute `name` of a kept element `tag`, or `None`
+/// to leave it out. Names are lower case (as the HTML parser gives them).
+/// `href` and `src` keep only the addresses [`link_allowed`] and
+/// [`image_allowed`] accept; `class` only the classes the renderer writes;
+/// styles never (see [`cell_alignment`] for table cells).
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::attribute_value;
+/// assert_eq!(attribute_value("a", "href", "https://x.org"), Some("https://x.org".into()));
+/// assert_eq!(attribute_value("a", "href", "javascript:alert(1)"), None);
+/// assert_eq!(attribute_value("p", "onclick", "alert(1)"), None);
+/// ```
+pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
+    let ok = match (tag, name) {
+        ("a", "href") => return link_allowed(value).then(|| clean_url(value)),
+        ("img", "src") => return image_allowed(value).then(|| clean_url(value)),
+        ("a" | "img", "title") | ("img", "alt") => true,
+        ("img", "loading") => matches!(value, "lazy" | "eager"),
+        ("ol", "start") => {
+            !value.is_empty() && value.len() < 10 && value.bytes().all(|b| b.is_ascii_digit())
+        }
+        ("small", "class") => value == "credit",
+        ("code", "class") => value.strip_prefix("language-").is_some_and(|l| {
+            !l.is_empty()
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+'))
+        }),
+        _ => false,
+    };
+    ok.then(|| value.to_string())
+}
+
+/// The `text-align` of a table cell from the `style` the Markdown renderer
+/// writes for aligned columns (`text-align: center`); the player sets it
+/// through the CSS object model, which a strict CSP allows.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::cell_alignment;
+/// assert_eq!(cell_alignment("td", "text-align: right"), Some("right"));
+/// assert_eq!(cell_alignment("td", "background: url(x)"), None);
+/// ```
+pub fn cell_alignment(tag: &str, style: &str) -> Option<&'static str> {
+    if !matches!(tag, "th" | "td") {
+        return None;
+    }
+    let (prop, value) = style.trim().trim_end_matches(';').split_once(':')?;
+    if !prop.trim().eq_ignore_ascii_case("text-align") {
+        return None;
+    }
+    ["left", "center", "right"]
+        .into_iter()
+        .find(|a| value.trim().eq_ignore_ascii_case(a))
+}
+
+/// A URL as browsers read it in an attribute: without the spaces and
+/// control characters they strip around it and the tabs and line breaks
+/// they ignore inside it (`java\tscript:`).
+fn clean_url(url: &str) -> String {
+    url.chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect::<String>()
+        .trim_matches(|c: char| c.is_control() || c == ' ')
+        .to_string()
+}
+
+/// The URL's scheme in lower case, if it has one.
+fn scheme_of(url: &str) -> Option<String> {
+    let end = url.find([':', '/', '?', '#', '\\'])?;
+    (url.as_bytes().get(end) == Some(&b':') && end > 0).then(|| url[..end].to_ascii_lowercase())
+}
+
+/// True for an address without a scheme that starts with two slashes
+/// (`//host/…`, also written with backslashes): it leaves the site.
+fn scheme_relative(url: &str) -> bool {
+    let b = url.as_bytes();
+    b.len() >= 2 && matches!(b[0], b'/' | b'\\') && matches!(b[1], b'/' | b'\\')
+}
+
+/// True for a link target the player keeps: `http:`, `https:`, `mailto:`,
+/// a path relative to the story, or a `#fragment`. Never `javascript:`,
+/// `data:`, `vbscript:` or a scheme-relative `//host`.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::link_allowed;
+/// assert!(link_allowed("#step-2"));
+/// assert!(!link_allowed(" JaVa\tScRiPt:alert(1)"));
+/// assert!(!link_allowed("//evil.example/"));
+/// ```
+pub fn link_allowed(url: &str) -> bool {
+    let url = clean_url(url);
+    if url.is_empty() || scheme_relative(&url) {
+        return false;
+    }
+    match scheme_of(&url) {
+        None => true,
+        Some(s) => matches!(s.as_str(), "http" | "https" | "mailto"),
+    }
+}
+
+/// True for an image address the player keeps: `http:`, `https:` or a path
+/// relative to the story (not `data:`, `blob:` or a scheme-relative `//host`).
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::image_allowed;
+/// assert!(image_allowed("images/slide.jpg"));
+/// assert!(!image_allowed("data:image/svg+xml,<svg onload=alert(1)>"));
+/// ```
+pub fn image_allowed(url: &str) -> bool {
+    let url = clean_url(url);
+    if url.is_empty() || url.starts_with('#') || scheme_relative(&url) {
+        return false;
+    }
+    match scheme_of(&url) {
+        None => true,
+        Some(s) => matches!(s.as_str(), "http" | "https"),
+    }
+}
+
+/// Why an address is not loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A scheme that never loads a story or its data (`data:`, `blob:`,
+    /// `javascript:`, `file:` …), in lower case.
+    Scheme(String),
+    /// An `http(s)` origin the page does not list.
+    Origin(String),
+    /// Not an absolute address.
+    Invalid,
+}
+
+/// The origin (`scheme://host[:port]`, lower case, without a default port)
+/// of an absolute `http:` or `https:` URL.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::origin_of;
+/// assert_eq!(origin_of("HTTPS://Example.org:443/a?b#c"), Ok("https://example.org".into()));
+/// assert_eq!(origin_of("http://user@evil.example:8080/"), Ok("http://evil.example:8080".into()));
+/// assert!(origin_of("data:text/html,x").is_err());
+/// ```
+pub fn origin_of(url: &str) -> Result<String, Refusal> {
+    let url = clean_url(url);
+    let scheme = scheme_of(&url).ok_or(Refusal::Invalid)?;
+    if scheme != "http" && scheme != "https" {
+        return Err(Refusal::Scheme(scheme));
+    }
+    let rest = &url[scheme.len() + 1..];
+    let rest = rest.trim_start_matches(['/', '\\']);
+    let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or("");
+    // Everything up to the last `@` is user info, not the host.
+    let host_port = authority
+        .rsplit('@')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let default_port = if scheme == "http" { ":80" } else { ":443" };
+    let host_port = host_port.strip_suffix(default_port).unwrap_or(&host_port);
+    if host_port.is_empty() || host_port.starts_with(':') {
+        return Err(Refusal::Invalid);
+    }
+    Ok(format!("{scheme}://{host_port}"))
+}
+
+/// Where a story opened with `?story=<url>` may come from, and which
+/// servers it may make the reader's browser contact: the page's own origin
+/// and the origins the deployer lists in
+/// `<meta name="twinstory-story-origins">`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginPolicy {
+    allowed: Vec<String>,
+}
+
+impl OriginPolicy {
+    /// The page's origin plus the listed ones (space-separated, as in the
+    /// meta tag; entries that are not `http(s)` origins are ignored).
+    ///
+    /// # Examples
+    /// ```
+    /// use twinstory_model::trust::{OriginPolicy, Refusal};
+    /// let p = OriginPolicy::new("https://city.example", "https://data.example");
+    /// assert!(p.check("https://data.example/story.json").is_ok());
+    /// assert_eq!(p.check("https://evil.example/s.json"), Err(Refusal::Origin("https://evil.example".into())));
+    /// ```
+    pub fn new(page_origin: &str, listed: &str) -> Self {
+        let allowed = std::iter::once(page_origin)
+            .chain(listed.split_ascii_whitespace())
+            .filter_map(|o| origin_of(o).ok())
+            .collect();
+        Self { allowed }
+    }
+
+    /// Whether the browser may load `url` (absolute): only `http(s)` from
+    /// an allowed origin; `data:`, `blob:`, `javascript:` and every other
+    /// scheme are always refused.
+    pub fn check(&self, url: &str) -> Result<(), Refusal> {
+        let origin = origin_of(url)?;
+        if self.allowed.contains(&origin) {
+            Ok(())
+        } else {
+            Err(Refusal::Origin(origin))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Addresses no link or image may keep, in the forms browsers accept.
+    const BAD_URLS: &[&str] = &[
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "\u{1}javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "java\rscript:alert(1)",
+        "javascript\t:alert(1)",
+        "\u{0}javascript:alert(1)",
+        "vbscript:msgbox(1)",
+        "VBScript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        " data:image/svg+xml,<svg onload=alert(1)>",
+        "blob:https://city.example/0f1e",
+        "file:///etc/passwd",
+        "//evil.example/x.png",
+        "\\\\evil.example/x.png",
+        "/\\evil.example/x.png",
+        "\\/evil.example/x.png",
+        " //evil.example",
+        "",
+        "   ",
+    ];
+
+    #[test]
+    fn links_and_images_refuse_script_and_foreign_schemes() {
+        for bad in BAD_URLS {
+            assert!(!link_allowed(bad), "link {bad:?}");
+            assert!(!image_allowed(bad), "image {bad:?}");
+            assert_eq!(attribute_value("a", "href", bad), None, "{bad:?}");
+            assert_eq!(attribute_value("img", "src", bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn links_and_images_keep_what_the_renderer_writes() {
+        for ok in [
+            "https://x.org/a?b=1&c=2",
+            "HTTP://x",
+            "images/a.png",
+            "../a%20b.png",
+            "a/b:c",
+            "/root.png",
+        ] {
+            assert!(link_allowed(ok), "link {ok}");
+            assert!(image_allowed(ok), "image {ok}");
+        }
+        assert!(link_allowed("mailto:a@b.c"));
+        assert!(!image_allowed("mailto:a@b.c"));
+        assert!(link_allowed("#step-2"));
+        assert!(!image_allowed("#x"));
+        // Entities are decoded by the parser before the check; what is
+        // left undecoded is a harmless relative path.
+        assert!(link_allowed("&#106;avascript:alert(1)"));
+        assert_eq!(
+            attribute_value("a", "href", " https://x.org\t"),
+            Some("https://x.org".into())
+        );
+    }
+
+    #[test]
+    fn elements_follow_the_allow_list() {
+        for keep in [
+            "p",
+            "a",
+            "img",
+            "figure",
+            "figcaption",
+            "small",
+            "table",
+            "td",
+            "del",
+            "br",
+        ] {
+            assert_eq!(element_rule(keep), ElementRule::Keep, "{keep}");
+        }
+        for drop in [
+            "script", "style", "iframe", "object", "embed", "template", "svg", "math", "base",
+            "meta", "link", "noscript", "textarea", "video",
+        ] {
+            assert_eq!(element_rule(drop), ElementRule::Drop, "{drop}");
+        }
+        for unwrap in [
+            "form", "input", "button", "div", "span", "dialog", "details", "font", "u", "marquee",
+            "xmp", "body",
+        ] {
+            assert_eq!(element_rule(unwrap), ElementRule::Unwrap, "{unwrap}");
+        }
+        // Upper-case names are not HTML-namespace names from the parser.
+        assert_eq!(element_rule("SCRIPT"), ElementRule::Unwrap);
+    }
+
+    #[test]
+    fn attributes_follow_the_allow_list() {
+        for (tag, name, value) in [
+            ("img", "onerror", "alert(1)"),
+            ("p", "onclick", "alert(1)"),
+            ("a", "onmouseover", "alert(1)"),
+            ("p", "style", "position:fixed;inset:0"),
+            ("a", "style", "x"),
+            ("td", "style", "text-align: center"),
+            ("iframe", "srcdoc", "<script>alert(1)</script>"),
+            ("button", "formaction", "javascript:alert(1)"),
+            ("a", "target", "_top"),
+            ("a", "ping", "https://evil.example"),
+            ("img", "srcset", "https://evil.example/a.png 1x"),
+            ("img", "usemap", "#m"),
+            ("p", "id", "ts-map-help"),
+            ("p", "class", "ts-error"),
+            ("small", "class", "credit ts-error"),
+            ("code", "class", "language-x\" onclick=\"y"),
+            ("code", "class", "ts-error"),
+            ("img", "loading", "x"),
+            ("ol", "start", "1; x"),
+            ("a", "xlink:href", "javascript:alert(1)"),
+            ("meta", "http-equiv", "refresh"),
+            ("meta", "content", "0;url=javascript:alert(1)"),
+            ("base", "href", "https://evil.example/"),
+            ("form", "action", "https://evil.example/"),
+        ] {
+            assert_eq!(
+                attribute_value(tag, name, value),
+                None,
+                "{tag} {name}={value}"
+            );
+        }
+        for (tag, name, value) in [
+            ("img", "alt", "\"><script>alert(1)</script>"),
+            ("a", "title", "x"),
+            ("img", "loading", "lazy"),
+            ("ol", "start", "3"),
+            ("small", "class", "credit"),
+            ("code", "class", "language-rust"),
+        ] {
+            assert_eq!(
+                attribute_value(tag, name, value),
+                Some(value.into()),
+                "{tag} {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_plain_alignments_of_table_cells() {
+        assert_eq!(cell_alignment("th", "text-align: center"), Some("center"));
+        assert_eq!(cell_alignment("td", "TEXT-ALIGN:LEFT;"), Some("left"));
+        assert_eq!(cell_alignment("p", "text-align: center"), None);
+        assert_eq!(cell_alignment("td", "text-align: center; color: red"), None);
+        assert_eq!(
+            cell_alignment("td", "text-align: expression(alert(1))"),
+            None
+        );
+    }
+
+    #[test]
+    fn origins_are_normalised() {
+        assert_eq!(
+            origin_of("https://a.example"),
+            Ok("https://a.example".into())
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8080/x"),
+            Ok("http://127.0.0.1:8080".into())
+        );
+        assert_eq!(
+            origin_of("http://A.Example:80"),
+            Ok("http://a.example".into())
+        );
+        assert_eq!(
+            origin_of("https://a.example:8443"),
+            Ok("https://a.example:8443".into())
+        );
+        assert_eq!(
+            origin_of("https://city.example@evil.example/"),
+            Ok("https://evil.example".into())
+        );
+        assert_eq!(
+            origin_of("https://evil.example\\@city.example/"),
+            Ok("https://evil.example".into())
+        );
+        assert_eq!(origin_of("story.json"), Err(Refusal::Invalid));
+        assert_eq!(origin_of("https://"), Err(Refusal::Invalid));
+        assert_eq!(origin_of("https://:80/"), Err(Refusal::Invalid));
+    }
+
+    #[test]
+    fn the_policy_allows_the_page_and_the_listed_origins_only() {
+        let p = OriginPolicy::new(
+            "http://127.0.0.1:8000",
+            "  https://data.example http://127.0.0.1:9000/ not-an-origin data:x ",
+        );
+        for ok in [
+            "http://127.0.0.1:8000/story.json",
+            "http://127.0.0.1:9000/a/story.json?x=1",
+            "https://data.example/layers/a.geojson",
+            "HTTPS://DATA.EXAMPLE:443/x",
+        ] {
+            assert_eq!(p.check(ok), Ok(()), "{ok}");
+        }
+        for (bad, why) in [
+            (
+                "http://127.0.0.1:9001/story.json",
+                Refusal::Origin("http://127.0.0.1:9001".into()),
+            ),
+            (
+                "https://127.0.0.1:8000/story.json",
+                Refusal::Origin("https://127.0.0.1:8000".into()),
+            ),
+            (
+                "http://data.example/x",
+                Refusal::Origin("http://data.example".into()),
+            ),
+            (
+                "https://data.example.evil.example/",
+                Refusal::Origin("https://data.example.evil.example".into()),
+            ),
+            (
+                "http://127.0.0.1:8000@evil.example/",
+                Refusal::Origin("http://evil.example".into()),
+            ),
+            ("data:application/json,{}", Refusal::Scheme("data".into())),
+            ("DATA:application/json,{}", Refusal::Scheme("data".into())),
+            (
+                "blob:http://127.0.0.1:8000/5d1c",
+                Refusal::Scheme("blob".into()),
+            ),
+            ("javascript:alert(1)", Refusal::Scheme("javascript".into())),
+            ("file:///story.json", Refusal::Scheme("file".into())),
+            ("story.json", Refusal::Invalid),
+        ] {
+            assert_eq!(p.check(bad), Err(why), "{bad}");
+        }
+        // A page without an http(s) origin (a file) allows only the list.
+        let p = OriginPolicy::new("null", "");
+        assert!(p.check("http://127.0.0.1:8000/story.json").is_err());
+    }
+}

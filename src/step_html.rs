@@ -1,0 +1,181 @@
+//! Step text from a downloaded story, rebuilt from the allow-list of
+//! `twinstory_model::trust`: the browser's inert parser (`DOMParser`, whose
+//! documents run no script and load nothing) reads the HTML, and only the
+//! allowed elements and attributes are created anew in the page. Other
+//! elements leave their text; code, styles and embedded documents leave
+//! nothing. The live document never parses story markup.
+
+use crate::loader::request_allowed;
+use crate::platform::{page_url, resolve_url};
+use twinstory_model::trust::{attribute_value, cell_alignment, element_rule, ElementRule};
+use wasm_bindgen::JsCast;
+use web_sys::{Document, DomParser, Element, HtmlElement, Node, SupportedType};
+
+/// Deeper nesting than Markdown ever writes keeps only its text.
+const MAX_DEPTH: usize = 48;
+
+const XHTML: &str = "http://www.w3.org/1999/xhtml";
+
+/// Fills `target` with the allowed part of `html`; relative image addresses
+/// are read against `story_url` (where the story's images are).
+pub fn fill(target: &Element, html: &str, story_url: &str) {
+    let (Some(doc), Ok(parser)) = (target.owner_document(), DomParser::new()) else {
+        return;
+    };
+    let Ok(parsed) = parser.parse_from_string(html, SupportedType::TextHtml) else {
+        return;
+    };
+    let Some(body) = parsed.body() else {
+        return;
+    };
+    let page = page_url();
+    let page_origin = origin(&page);
+    let b = Builder {
+        doc,
+        story_url,
+        page_origin,
+    };
+    b.children(&body, target, 0);
+}
+
+struct Builder<'a> {
+    doc: Document,
+    story_url: &'a str,
+    page_origin: String,
+}
+
+impl Builder<'_> {
+    fn children(&self, from: &Node, to: &Node, depth: usize) {
+        let nodes = from.child_nodes();
+        for i in 0..nodes.length() {
+            let Some(node) = nodes.item(i) else { continue };
+            match node.node_type() {
+                Node::TEXT_NODE => self.text(&node.text_content().unwrap_or_default(), to),
+                Node::ELEMENT_NODE => {
+                    if let Ok(el) = node.dyn_into::<Element>() {
+                        self.element(&el, to, depth);
+                    }
+                }
+                // Comments, processing instructions: nothing to read.
+                _ => {}
+            }
+        }
+    }
+
+    fn text(&self, text: &str, to: &Node) {
+        if !text.is_empty() {
+            let _ = to.append_child(&self.doc.create_text_node(text));
+        }
+    }
+
+    fn element(&self, el: &Element, to: &Node, depth: usize) {
+        // SVG and MathML elements are dropped with their parent `svg` or
+        // `math`; anything else outside HTML is too.
+        if el.namespace_uri().as_deref() != Some(XHTML) {
+            return;
+        }
+        let tag = el.local_name();
+        if depth >= MAX_DEPTH {
+            if element_rule(&tag) != ElementRule::Drop {
+                self.text(&el.text_content().unwrap_or_default(), to);
+            }
+            return;
+        }
+        match element_rule(&tag) {
+            ElementRule::Drop => {}
+            ElementRule::Unwrap => self.children(el, to, depth + 1),
+            ElementRule::Keep => {
+                if tag == "img" {
+                    self.image(el, to);
+                    return;
+                }
+                // A link to a refused address keeps its text, as the
+                // Markdown renderer does.
+                if tag == "a"
+                    && el
+                        .get_attribute("href")
+                        .and_then(|h| attribute_value("a", "href", &h))
+                        .is_none()
+                {
+                    self.children(el, to, depth + 1);
+                    return;
+                }
+                let Ok(fresh) = self.doc.create_element(&tag) else {
+                    return;
+                };
+                self.copy_attributes(el, &fresh, &tag);
+                if tag == "a" {
+                    self.link(&fresh);
+                }
+                if let (Some(style), Ok(cell)) = (
+                    el.get_attribute("style"),
+                    fresh.clone().dyn_into::<HtmlElement>(),
+                ) {
+                    if let Some(align) = cell_alignment(&tag, &style) {
+                        let _ = cell.style().set_property("text-align", align);
+                    }
+                }
+                self.children(el, &fresh, depth + 1);
+                let _ = to.append_child(&fresh);
+            }
+        }
+    }
+
+    fn copy_attributes(&self, from: &Element, to: &Element, tag: &str) {
+        for name in from.get_attribute_names().iter() {
+            let Some(name) = name.as_string() else {
+                continue;
+            };
+            // An image's address is set last, resolved and checked.
+            if tag == "img" && name == "src" {
+                continue;
+            }
+            let value = from.get_attribute(&name).unwrap_or_default();
+            if let Some(v) = attribute_value(tag, &name, &value) {
+                let _ = to.set_attribute(&name, &v);
+            }
+        }
+    }
+
+    /// Links that leave the site open without access to this page.
+    fn link(&self, a: &Element) {
+        let Some(href) = a.get_attribute("href") else {
+            return;
+        };
+        let target = resolve_url(&href, &page_url()).unwrap_or_default();
+        if !target.starts_with("mailto:") && origin(&target) != self.page_origin {
+            let _ = a.set_attribute("rel", "noopener noreferrer");
+        }
+    }
+
+    /// An image from an allowed address (read against the story), asked for
+    /// without telling other servers the page; otherwise its description.
+    fn image(&self, from: &Element, to: &Node) {
+        let alt = from.get_attribute("alt").unwrap_or_default();
+        let src = from
+            .get_attribute("src")
+            .and_then(|s| attribute_value("img", "src", &s))
+            .and_then(|s| resolve_url(&s, self.story_url).ok())
+            .filter(|s| request_allowed(s).is_ok());
+        let Some(src) = src else {
+            self.text(&alt, to);
+            return;
+        };
+        let Ok(img) = self.doc.create_element("img") else {
+            return;
+        };
+        self.copy_attributes(from, &img, "img");
+        if origin(&src) != self.page_origin {
+            let _ = img.set_attribute("referrerpolicy", "no-referrer");
+        }
+        let _ = img.set_attribute("src", &src);
+        let _ = to.append_child(&img);
+    }
+}
+
+/// The origin of an absolute URL as the browser computes it.
+fn origin(url: &str) -> String {
+    web_sys::Url::new(url)
+        .map(|u| u.origin())
+        .unwrap_or_default()
+}
