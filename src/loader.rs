@@ -172,10 +172,11 @@ async fn load_service(
             detail: detail.unwrap_or_default(),
         });
     }
+    let incomplete = outcome.is_incomplete();
     Ok(LayerLoad {
         dataset: outcome.dataset,
         notice: message,
-        detail: detail.filter(|_| outcome.is_incomplete()),
+        detail: detail.filter(|_| incomplete),
     })
 }
 

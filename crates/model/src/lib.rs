@@ -12,7 +12,7 @@ mod step;
 pub use color::{Color, ColorParseError};
 pub use layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
-    LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
+    LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
 pub use step::{FitTarget, LayerState, Step, Transition, View};
 
