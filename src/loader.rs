@@ -3,9 +3,10 @@
 use crate::platform::{meta_content, page_url, query_param, resolve_url, window};
 use gloo_net::http::Request;
 use std::cell::RefCell;
-use twinstory_data::{CsvOptions, Dataset};
+use twinstory_data::remote::{self, Failure, Paging, Stop};
+use twinstory_data::{Dataset, FileFormat};
 use twinstory_model::trust::{OriginPolicy, Refusal};
-use twinstory_model::{Layer, Source, Story, FORMAT_VERSION};
+use twinstory_model::{Layer, Story, FORMAT_VERSION};
 use wasm_bindgen::JsCast;
 use web_sys::ReferrerPolicy;
 
@@ -90,242 +91,170 @@ pub async fn load_story() -> Result<LoadedStory, LoadError> {
 /// How long one request may take before the layer counts as failed.
 const TIMEOUT_MS: i32 = 30_000;
 
-/// Fetches and parses one layer's data.
-pub async fn load_layer(layer: &Layer, story_url: &str) -> Result<Dataset, String> {
-    let url = resolve_url(layer.source.url(), story_url)?;
+/// A layer's data and what its reader should know about it.
+#[derive(Debug, Clone)]
+pub struct LayerLoad {
+    /// The features read.
+    pub dataset: Dataset,
+    /// For a service that stopped early: how much is shown, and why
+    /// (short, in the story's language).
+    pub notice: Option<String>,
+    /// The same in detail for the story's author (addresses, status codes).
+    pub detail: Option<String>,
+}
+
+/// Why a layer could not be loaded.
+#[derive(Debug, Clone)]
+pub struct LayerFailure {
+    /// Short, in the story's language, without addresses.
+    pub message: String,
+    /// Addresses and status codes, for the story's author.
+    pub detail: String,
+}
+
+/// Fetches and reads one layer's data: files whole, services page by page
+/// as `twinstory_data::remote::Paging` plans (this loop only fetches).
+/// `lang` is the story's language, for the reader's messages.
+pub async fn load_layer(
+    layer: &Layer,
+    story_url: &str,
+    lang: &str,
+) -> Result<LayerLoad, LayerFailure> {
+    let title = layer.title.as_deref().unwrap_or(&layer.id);
     let name = layer.source.url();
-    let parsed = match &layer.source {
-        // Services: read page by page.
-        Source::OgcApiFeatures {
-            bbox,
-            limit,
-            max_features,
-            ..
-        } => return load_ogc_api_features(&url, *bbox, *limit, *max_features).await,
-        Source::Wfs {
-            type_name,
-            format,
-            bbox,
-            limit,
-            max_features,
-            ..
-        } => return load_wfs(&url, type_name, format, *bbox, *limit, *max_features).await,
-        Source::Sensorthings {
-            datastreams,
-            max_features,
-            ..
-        } => return load_sensorthings(&url, datastreams.as_deref(), *max_features).await,
-        // Files: read whole.
-        Source::Geojson { .. } => twinstory_data::read_geojson(name, &fetch_bytes(&url).await?),
-        // Built stories have it packed; unbuilt ones convert it with the
-        // author module, so the Overpass reader stays out of the player.
-        Source::Overpass { .. } => {
-            let geojson =
-                crate::author::overpass_to_geojson(&url, &fetch_bytes(&url).await?).await?;
-            twinstory_data::read_geojson(name, geojson.as_bytes())
-        }
-        Source::Csv {
-            lat,
-            lon,
-            delimiter,
-            ..
-        } => {
-            let opts = CsvOptions {
-                lat: lat.clone(),
-                lon: lon.clone(),
-                delimiter: *delimiter,
-            };
-            twinstory_data::read_csv_points(name, &fetch_bytes(&url).await?, &opts)
-        }
-        Source::Packed { .. } => twinstory_data::read_packed(name, &fetch_bytes(&url).await?),
+    let url = resolve_url(name, story_url).map_err(|detail| LayerFailure {
+        message: remote::failed_message(
+            &Stop::Failed {
+                url: name.to_owned(),
+                failure: Failure::Refused(detail.clone()),
+            },
+            lang,
+            title,
+        ),
+        detail,
+    })?;
+    let Some(format) = FileFormat::of(&layer.source) else {
+        return load_service(layer, &url, lang, title).await;
     };
-    parsed.map_err(|e| e.to_string())
-}
-
-/// Reads an OGC API – Features collection: `{collection}/items` page by page,
-/// following `next` links, which must stay on the server the story named.
-async fn load_ogc_api_features(
-    collection: &str,
-    bbox: Option<[f64; 4]>,
-    limit: u32,
-    max_features: u32,
-) -> Result<Dataset, String> {
-    let base = collection.split(['?', '#']).next().unwrap_or(collection);
-    let base = base.trim_end_matches('/');
-    let mut next = if base.ends_with("/items") {
-        format!("{base}?limit={limit}")
+    let failed = |stop: Stop, detail: String| LayerFailure {
+        message: remote::failed_message(&stop, lang, title),
+        detail,
+    };
+    let bytes = fetch_with(&url, None).await.map_err(|e| {
+        let detail = e.detail.clone();
+        failed(
+            Stop::Failed {
+                url: url.clone(),
+                failure: e.failure,
+            },
+            detail,
+        )
+    })?;
+    // Built stories have Overpass packed; unbuilt ones convert it with the
+    // author module, so the Overpass reader stays out of the player.
+    let bytes = if format == FileFormat::Overpass {
+        crate::author::overpass_to_geojson(&url, &bytes)
+            .await
+            .map_err(|detail| {
+                let stop = Stop::Unreadable {
+                    url: url.clone(),
+                    error: twinstory_data::DataError::new(name, None, detail.clone(), None),
+                };
+                failed(stop, detail)
+            })?
+            .into_bytes()
     } else {
-        format!("{base}/items?limit={limit}")
+        bytes
     };
-    if let Some([w, s, e, n]) = bbox {
-        next.push_str(&format!("&bbox={w},{s},{e},{n}"));
-    }
-    next.push_str("&f=json");
-    let origin = origin_of(collection);
-    let mut all = Dataset::default();
-    let mut pages = 0;
-    loop {
-        pages += 1;
-        let bytes = fetch_with(&next, Some("application/geo+json, application/json")).await?;
-        let page = twinstory_data::read_geojson(&next, &bytes).map_err(|e| e.to_string())?;
-        let got = page.features.len();
-        all.features.extend(page.features);
-        all.warnings.extend(page.warnings);
-        let link = next_link(&bytes);
-        match link {
-            Some(href) if got > 0 && (all.features.len() as u64) < u64::from(max_features) => {
-                let href = resolve_url(&href, &next)?;
-                if origin_of(&href) != origin {
-                    return Err(format!(
-                        "{collection}: the server sent a link to another server ({href}); it was not followed, to keep readers' data private"
-                    ));
-                }
-                if pages > 10_000 {
-                    return Err(format!("{collection}: the server keeps sending more pages"));
-                }
-                next = href;
-            }
-            _ => break,
-        }
-    }
-    all.features.truncate(max_features as usize);
-    Ok(all)
+    let dataset = format.read(name, &bytes, None).map_err(|error| {
+        let detail = error.to_string();
+        failed(
+            Stop::Unreadable {
+                url: url.clone(),
+                error,
+            },
+            detail,
+        )
+    })?;
+    Ok(LayerLoad {
+        dataset,
+        notice: None,
+        detail: None,
+    })
 }
 
-/// Reads a WFS 2.0 feature type with GetFeature in GeoJSON, `limit`
-/// features per request (`count` + `startIndex`), until a page comes back
-/// short or `max_features` are read.
-async fn load_wfs(
-    service: &str,
-    type_name: &str,
-    format: &str,
-    bbox: Option<[f64; 4]>,
-    limit: u32,
-    max_features: u32,
-) -> Result<Dataset, String> {
-    let base = service.split('#').next().unwrap_or(service);
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
-    let mut query = format!(
-        "{base}{sep}SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES={}&OUTPUTFORMAT={}&SRSNAME=EPSG:4326",
-        enc(type_name),
-        enc(format)
-    );
-    if let Some([w, s, e, n]) = bbox {
-        // WFS 2.0 with EPSG:4326 reads a bbox as latitude first.
-        query.push_str(&format!("&BBOX={s},{w},{n},{e},urn:ogc:def:crs:EPSG::4326"));
-    }
-    let mut all = Dataset::default();
-    let mut start = 0u64;
-    loop {
-        let page_size = limit.min(max_features.saturating_sub(start as u32)).max(1);
-        let url = format!("{query}&COUNT={page_size}&STARTINDEX={start}");
-        let bytes = fetch_with(&url, Some("application/geo+json, application/json")).await?;
-        if bytes.trim_ascii_start().starts_with(b"<") {
-            return Err(format!(
-                "{service} answered with XML instead of GeoJSON (an exception, or `format` is not one the server offers; its GetCapabilities lists the output formats)"
-            ));
-        }
-        let page = twinstory_data::read_geojson(&url, &bytes).map_err(|e| e.to_string())?;
-        let got = page.features.len() as u64;
-        all.features.extend(page.features);
-        all.warnings.extend(page.warnings);
-        start += got;
-        if got < u64::from(page_size) || start >= u64::from(max_features) {
-            break;
+/// Reads a service layer: asks the paging for each request, fetches it and
+/// hands back the answer or the failure.
+async fn load_service(
+    layer: &Layer,
+    url: &str,
+    lang: &str,
+    title: &str,
+) -> Result<LayerLoad, LayerFailure> {
+    let Some(mut paging) = Paging::new(&layer.source, url) else {
+        let detail = format!("{url} is neither a file nor a service");
+        let stop = Stop::Failed {
+            url: url.to_owned(),
+            failure: Failure::Refused(detail.clone()),
+        };
+        return Err(LayerFailure {
+            message: remote::failed_message(&stop, lang, title),
+            detail,
+        });
+    };
+    while let Some(req) = paging.next_request() {
+        match fetch_with(&req.url, Some(req.accept)).await {
+            Ok(bytes) => paging.accept(&bytes),
+            Err(e) => paging.fail(e.failure),
         }
     }
-    Ok(all)
-}
-
-/// Reads the Things of a SensorThings service with their latest
-/// observations, following `@iot.nextLink` on the same server.
-async fn load_sensorthings(
-    root: &str,
-    datastreams: Option<&str>,
-    max_features: u32,
-) -> Result<Dataset, String> {
-    let root = root
-        .split(['?', '#'])
-        .next()
-        .unwrap_or(root)
-        .trim_end_matches('/');
-    let origin = origin_of(root);
-    let mut next = format!(
-        "{root}/{}",
-        twinstory_data::sensorthings_query(datastreams, 200)
-    );
-    let mut all = Dataset::default();
-    for _ in 0..10_000 {
-        let bytes = fetch_with(&next, Some("application/json")).await?;
-        let page = twinstory_data::read_sensorthings(&next, &bytes).map_err(|e| e.to_string())?;
-        let got = page.dataset.features.len();
-        all.features.extend(page.dataset.features);
-        all.warnings.extend(page.dataset.warnings);
-        match page.next {
-            Some(href) if got > 0 && (all.features.len() as u64) < u64::from(max_features) => {
-                let href = resolve_url(&href, &next)?;
-                if origin_of(&href) != origin {
-                    return Err(format!(
-                        "{root}: the server sent a link to another server ({href}); it was not followed, to keep readers' data private"
-                    ));
-                }
-                next = href;
-            }
-            _ => break,
-        }
+    let outcome = paging.finish();
+    let detail = outcome.author_detail();
+    let message = outcome.reader_message(lang, title);
+    if outcome.is_failure() {
+        return Err(LayerFailure {
+            message: message.unwrap_or_default(),
+            detail: detail.unwrap_or_default(),
+        });
     }
-    all.features.truncate(max_features as usize);
-    Ok(all)
-}
-
-/// The `href` of the `rel: next` link of an OGC API items page.
-fn next_link(bytes: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Link {
-        rel: Option<String>,
-        href: Option<String>,
-        #[serde(rename = "type")]
-        media_type: Option<String>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Page {
-        #[serde(default)]
-        links: Vec<Link>,
-    }
-    let page: Page = serde_json::from_slice(bytes).ok()?;
-    let nexts: Vec<&Link> = page
-        .links
-        .iter()
-        .filter(|l| l.rel.as_deref() == Some("next"))
-        .collect();
-    // Prefer the GeoJSON representation when the server offers several.
-    nexts
-        .iter()
-        .find(|l| {
-            l.media_type
-                .as_deref()
-                .is_some_and(|t| t.contains("geo+json") || t.contains("json"))
-        })
-        .or(nexts.first())
-        .and_then(|l| l.href.clone())
-}
-
-/// `scheme://host:port` of an absolute URL.
-fn origin_of(url: &str) -> String {
-    web_sys::Url::new(url)
-        .map(|u| u.origin())
-        .unwrap_or_default()
+    let incomplete = outcome.is_incomplete();
+    Ok(LayerLoad {
+        dataset: outcome.dataset,
+        notice: message,
+        detail: detail.filter(|_| incomplete),
+    })
 }
 
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    fetch_with(url, None).await
+    Ok(fetch_with(url, None).await?)
+}
+
+/// A request that brought no answer: what kind of failure (for the
+/// reader's message) and the details (for the author).
+#[derive(Debug, Clone)]
+pub struct FetchError {
+    /// What went wrong.
+    pub failure: Failure,
+    /// The address and what happened.
+    pub detail: String,
+}
+
+impl From<FetchError> for String {
+    fn from(e: FetchError) -> String {
+        e.detail
+    }
 }
 
 /// GET with a time-out; `accept` sets the Accept header. Only addresses
 /// [`request_allowed`] lets through, and other servers never learn the page.
-async fn fetch_with(url: &str, accept: Option<&str>) -> Result<Vec<u8>, String> {
-    request_allowed(url).map_err(|r| refused_request(url, &r))?;
+async fn fetch_with(url: &str, accept: Option<&str>) -> Result<Vec<u8>, FetchError> {
+    request_allowed(url).map_err(|r| {
+        let why = refused_request(url, &r);
+        FetchError {
+            failure: Failure::Refused(why.clone()),
+            detail: why,
+        }
+    })?;
     let controller = web_sys::AbortController::new().ok();
     let timer = controller.as_ref().and_then(|c| {
         let c = c.clone();
@@ -349,24 +278,34 @@ async fn fetch_with(url: &str, accept: Option<&str>) -> Result<Vec<u8>, String> 
             .map(|u| u.host())
             .unwrap_or_else(|_| url.to_string());
         if controller.as_ref().is_some_and(|c| c.signal().aborted()) {
-            format!(
-                "{host} hat nicht innerhalb von {} Sekunden geantwortet ({url})",
-                TIMEOUT_MS / 1000
-            )
+            FetchError {
+                failure: Failure::TimedOut((TIMEOUT_MS / 1000) as u32),
+                detail: format!(
+                    "{host} hat nicht innerhalb von {} Sekunden geantwortet ({url})",
+                    TIMEOUT_MS / 1000
+                ),
+            }
         } else {
-            format!("{host} ist nicht erreichbar oder erlaubt den Abruf nicht ({url})")
+            FetchError {
+                failure: Failure::Unreachable,
+                detail: format!("{host} ist nicht erreichbar oder erlaubt den Abruf nicht ({url})"),
+            }
         }
     })?;
     if !resp.ok() {
-        return Err(format!(
-            "{url} could not be loaded (HTTP {} {})",
-            resp.status(),
-            resp.status_text()
-        ));
+        return Err(FetchError {
+            failure: Failure::Status(resp.status()),
+            detail: format!(
+                "{url} could not be loaded (HTTP {} {})",
+                resp.status(),
+                resp.status_text()
+            ),
+        });
     }
-    resp.binary()
-        .await
-        .map_err(|e| format!("{url} could not be read ({e})"))
+    resp.binary().await.map_err(|e| FetchError {
+        failure: Failure::Unreachable,
+        detail: format!("{url} could not be read ({e})"),
+    })
 }
 
 /// Why a request of a `?story=` story was not sent.

@@ -22,7 +22,7 @@ pub fn StoryPage(
 ) -> impl IntoView {
     let story = loaded.story.clone();
     let (active, set_active) = signal::<Option<usize>>(None);
-    let (layer_errors, set_layer_errors) = signal::<Vec<(usize, String)>>(Vec::new());
+    let (layer_errors, set_layer_errors) = signal::<Vec<LayerMessage>>(Vec::new());
     let (loading, set_loading) = signal(story.layers.len());
     let (legend, set_legend) = signal::<Vec<LegendEntry>>(Vec::new());
     let canvas_ref = NodeRef::<Canvas>::new();
@@ -39,6 +39,7 @@ pub fn StoryPage(
     let loads = LayerLoads {
         map: map.clone(),
         story_url: loaded.url.clone(),
+        lang: story.lang.clone(),
         set_layer_errors,
         set_loading,
         active,
@@ -53,7 +54,7 @@ pub fn StoryPage(
         let (loads, layers) = (loads.clone(), story.layers.clone());
         Effect::new(move |_| {
             if let Some(i) = retry_request.get() {
-                set_layer_errors.update(|v| v.retain(|(j, _)| *j != i));
+                set_layer_errors.update(|v| v.retain(|m| m.layer != i));
                 set_loading.update(|n| *n += 1);
                 if let Some(layer) = layers.get(i) {
                     loads.start(i, layer.clone());
@@ -215,14 +216,21 @@ pub fn StoryPage(
 
                     <div class="ts-map-status" role="status" aria-live="polite">
                         {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">"Daten werden geladen …"</p> })}
-                        {move || layer_errors.get().into_iter().map(|(i, e)| {
+                        // Failed layers (red) and layers a service sent only
+                        // in part; the box scrolls when they are many. The
+                        // addresses are for the author, folded away.
+                        {move || layer_errors.get().into_iter().map(|m| {
+                            let i = m.layer;
                             view! {
-                                <p class="ts-map-error">
-                                    {e}" "
+                                <div class=if m.failed { "ts-map-error" } else { "ts-map-notice" }>
+                                    <p>{m.text}</p>
+                                    {m.detail.map(|d| view! {
+                                        <details class="ts-map-detail"><summary>"Details"</summary>{d}</details>
+                                    })}
                                     <button type="button" class="ts-retry" on:click=move |_| retry.set(Some(i))>
                                         {if de { "Erneut versuchen" } else { "Try again" }}
                                     </button>
-                                </p>
+                                </div>
                             }
                         }).collect_view()}
                     </div>
@@ -405,7 +413,8 @@ fn watch_resize(map: MapHandle, steps: web_sys::Element) {
 struct LayerLoads {
     map: MapHandle,
     story_url: String,
-    set_layer_errors: WriteSignal<Vec<(usize, String)>>,
+    lang: String,
+    set_layer_errors: WriteSignal<Vec<LayerMessage>>,
     set_loading: WriteSignal<usize>,
     active: ReadSignal<Option<usize>>,
     set_legend: WriteSignal<Vec<LegendEntry>>,
@@ -433,24 +442,42 @@ impl LayerLoads {
     /// One read; returns true when new data arrived. Only the first read
     /// reports failures in the page; a failed update keeps the last data.
     async fn load_once(&self, i: usize, layer: &twinstory_model::Layer, first: bool) -> bool {
-        let result = load_layer(layer, &self.story_url).await;
+        let result = load_layer(layer, &self.story_url, &self.lang).await;
         let mut m = self.map.borrow_mut();
-        let ok = match result {
-            Ok(data) => {
-                m.scene.set_layer_data(i, &data);
-                true
+        let (ok, message) = match result {
+            Ok(load) => {
+                m.scene.set_layer_data(i, &load.dataset);
+                let message = load.notice.map(|text| LayerMessage {
+                    layer: i,
+                    text,
+                    detail: load.detail,
+                    failed: false,
+                });
+                (true, message)
             }
             Err(e) => {
-                let title = layer.title.clone().unwrap_or_else(|| layer.id.clone());
-                let msg = format!("Die Ebene „{title}“ konnte nicht geladen werden: {e}");
-                web_sys::console::warn_1(&msg.clone().into());
                 if first {
-                    m.scene.set_layer_failed(i, msg.clone());
-                    self.set_layer_errors.update(|v| v.push((i, msg)));
+                    m.scene.set_layer_failed(i, e.message.clone());
                 }
-                false
+                let message = LayerMessage {
+                    layer: i,
+                    text: e.message,
+                    detail: Some(e.detail),
+                    failed: true,
+                };
+                (false, Some(message))
             }
         };
+        if let Some(msg) = message {
+            let text = match &msg.detail {
+                Some(d) => format!("{} {d}", msg.text),
+                None => msg.text.clone(),
+            };
+            web_sys::console::warn_1(&text.into());
+            if first {
+                self.set_layer_errors.update(|v| v.push(msg));
+            }
+        }
         m.data_changed();
         // Classes and counts come from the data: refresh the legend.
         if let Some(step) = self.active.get_untracked() {
@@ -458,6 +485,20 @@ impl LayerLoads {
         }
         ok
     }
+}
+
+/// A message about one layer under the map: it failed, or a service sent
+/// only part of it.
+#[derive(Debug, Clone, PartialEq)]
+struct LayerMessage {
+    /// The layer's index.
+    layer: usize,
+    /// Short, in the story's language.
+    text: String,
+    /// Addresses and status codes, for the author.
+    detail: Option<String>,
+    /// True when the layer has no data at all.
+    failed: bool,
 }
 
 /// Resolves after `ms` milliseconds.

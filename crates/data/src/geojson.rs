@@ -47,6 +47,50 @@ const MAX_PROBLEMS: usize = 20;
 /// Polygon rings that break the right-hand rule are reversed with a warning;
 /// anything RFC 7946 forbids is an error naming the JSON path and the fix.
 pub fn read_geojson(file: &str, bytes: &[u8]) -> Result<Dataset, DataError> {
+    read_geojson_page(file, bytes).map(|p| p.dataset)
+}
+
+/// One page of a feature service (OGC API – Features, WFS in GeoJSON):
+/// the features plus the top-level members the GeoJSON reader otherwise
+/// skips, read in the same single parse.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GeoJsonPage {
+    /// The features, as [`read_geojson`] reads them.
+    pub dataset: Dataset,
+    /// The top-level `links` (OGC API), in order.
+    pub links: Vec<Link>,
+    /// `numberMatched` (or GeoServer's `totalFeatures`): how many features
+    /// the query matches on the server, when it says.
+    pub number_matched: Option<u64>,
+}
+
+/// A web link of an OGC API document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Link {
+    /// The address, as the server wrote it (possibly relative).
+    pub href: String,
+    /// The relation (`next`, `self`, …).
+    pub rel: String,
+    /// The media type, when given.
+    pub media_type: Option<String>,
+}
+
+impl GeoJsonPage {
+    /// The `href` of the `rel: next` link; a JSON representation wins when
+    /// the server offers several.
+    pub fn next_link(&self) -> Option<&str> {
+        let mut nexts = self.links.iter().filter(|l| l.rel == "next");
+        let first = nexts.clone().next();
+        nexts
+            .find(|l| l.media_type.as_deref().is_some_and(|t| t.contains("json")))
+            .or(first)
+            .map(|l| l.href.as_str())
+    }
+}
+
+/// Reads a GeoJSON document like [`read_geojson`] and hands back its
+/// `links` and `numberMatched` as well.
+pub fn read_geojson_page(file: &str, bytes: &[u8]) -> Result<GeoJsonPage, DataError> {
     let root = parse_json(file, bytes)?;
     let mut walk = Walk::default();
     let features = walk.root(&root);
@@ -78,9 +122,32 @@ pub fn read_geojson(file: &str, bytes: &[u8]) -> Result<Dataset, DataError> {
             first.hint.clone(),
         ));
     }
-    Ok(Dataset {
-        features,
-        warnings: walk.finish_warnings(),
+    let links = root
+        .get("links")
+        .and_then(Value::as_array)
+        .map(|links| {
+            links
+                .iter()
+                .filter_map(|l| {
+                    Some(Link {
+                        href: l.get("href")?.as_str()?.to_owned(),
+                        rel: l.get("rel")?.as_str()?.to_owned(),
+                        media_type: l.get("type").and_then(Value::as_str).map(str::to_owned),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let number_matched = ["numberMatched", "totalFeatures"]
+        .iter()
+        .find_map(|k| root.get(*k).and_then(Value::as_u64));
+    Ok(GeoJsonPage {
+        dataset: Dataset {
+            features,
+            warnings: walk.finish_warnings(),
+        },
+        links,
+        number_matched,
     })
 }
 

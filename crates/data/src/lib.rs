@@ -16,6 +16,10 @@
 //! - `csv_points`: point layers from latitude/longitude columns.
 //! - `overpass`: Overpass API JSON, multipolygons assembled from member ways.
 //! - `sensorthings`: OGC SensorThings Things with their latest observations.
+//! - `remote`: service layers (OGC API – Features, WFS, SensorThings) page
+//!   by page as a state machine without I/O; the player's shell only fetches.
+//! - `source`: which reader reads a layer's file (one mapping for the CLI
+//!   and the player).
 //! - `packed`: the compact layer format `twinstory build` writes for the player.
 //! - `write`: features back to GeoJSON (RFC 7946 winding, rounded coordinates).
 //! - `join`, `stadtteil`, `expression`: joining tables onto features (by key,
@@ -38,7 +42,9 @@ mod json_text;
 mod number;
 mod overpass;
 mod packed;
+pub mod remote;
 mod sensorthings;
+mod source;
 mod stadtteil;
 mod suggestion;
 mod write;
@@ -48,12 +54,13 @@ pub use csv_points::{detect_coordinate_columns, read_csv_points, read_csv_points
 pub use dataset::{DataError, DataWarning, Dataset, Feature, Position};
 pub use encoding::TextEncoding;
 pub use expression::{compute_field, Condition, ExpressionError};
-pub use geojson::read_geojson;
+pub use geojson::{read_geojson, read_geojson_page, GeoJsonPage, Link};
 pub use join::{join_table, JoinOptions, JoinReport, UnmatchedRow};
 pub use number::{parse_number, NumberFormat};
 pub use overpass::read_overpass;
 pub use packed::{is_packed, read_packed, write_packed};
 pub use sensorthings::{read_sensorthings, sensorthings_query, SensorThingsPage};
+pub use source::{FileFormat, Reader};
 pub use stadtteil::{join_stadtteile, StadtteilJoin, StadtteilMode};
 pub use write::write_geojson;
 

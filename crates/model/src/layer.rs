@@ -241,6 +241,73 @@ pub enum Source {
     },
 }
 
+/// A `source.type` authors write, with the settings it has besides `type`
+/// and `url` (the story.md names of [`Source`]'s fields). `packed` is
+/// written by the build, not by authors, and has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceType {
+    /// [`Source::Geojson`].
+    Geojson,
+    /// [`Source::Csv`].
+    Csv,
+    /// [`Source::Overpass`].
+    Overpass,
+    /// [`Source::OgcApiFeatures`].
+    OgcApiFeatures,
+    /// [`Source::Wfs`].
+    Wfs,
+    /// [`Source::Sensorthings`].
+    Sensorthings,
+}
+
+impl SourceType {
+    /// Every type authors write, in the order messages list them.
+    pub const ALL: [SourceType; 6] = [
+        SourceType::Geojson,
+        SourceType::Csv,
+        SourceType::Overpass,
+        SourceType::OgcApiFeatures,
+        SourceType::Wfs,
+        SourceType::Sensorthings,
+    ];
+
+    /// The value of `type`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceType::Geojson => "geojson",
+            SourceType::Csv => "csv",
+            SourceType::Overpass => "overpass",
+            SourceType::OgcApiFeatures => "ogc-api-features",
+            SourceType::Wfs => "wfs",
+            SourceType::Sensorthings => "sensorthings",
+        }
+    }
+
+    /// The type named `name`.
+    pub fn from_name(name: &str) -> Option<SourceType> {
+        SourceType::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// The settings this type has besides `type` and `url`.
+    pub fn settings(self) -> &'static [&'static str] {
+        match self {
+            SourceType::Geojson | SourceType::Overpass => &[],
+            SourceType::Csv => &["lat", "lon", "delimiter"],
+            SourceType::OgcApiFeatures => &["bbox", "limit", "max-features"],
+            SourceType::Wfs => &["type-name", "format", "bbox", "limit", "max-features"],
+            SourceType::Sensorthings => &["datastreams", "refresh", "max-features"],
+        }
+    }
+
+    /// True for types read from a server while the story plays.
+    pub fn is_service(self) -> bool {
+        matches!(
+            self,
+            SourceType::OgcApiFeatures | SourceType::Wfs | SourceType::Sensorthings
+        )
+    }
+}
+
 fn default_wfs_format() -> String {
     "application/json".into()
 }
@@ -559,6 +626,48 @@ mod style_round_trip {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_source_type_names_exactly_the_fields_of_its_variant() {
+        let full = [
+            r#"{"type": "geojson", "url": "a"}"#,
+            r#"{"type": "csv", "url": "a", "lat": "y", "lon": "x", "delimiter": ";"}"#,
+            r#"{"type": "overpass", "url": "a"}"#,
+            r#"{"type": "ogc-api-features", "url": "a", "bbox": [1, 2, 3, 4], "limit": 5, "max-features": 6}"#,
+            r#"{"type": "wfs", "url": "a", "type-name": "t", "format": "f", "bbox": [1, 2, 3, 4], "limit": 5, "max-features": 6}"#,
+            r#"{"type": "sensorthings", "url": "a", "datastreams": "d", "refresh": 60, "max-features": 6}"#,
+        ];
+        for (t, json) in SourceType::ALL.into_iter().zip(full) {
+            let source: Source = serde_json::from_str(json).unwrap();
+            let back = serde_json::to_value(&source).unwrap();
+            let mut keys: Vec<&str> = back
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            keys.sort_unstable();
+            let mut want = vec!["type", "url"];
+            want.extend(t.settings());
+            want.sort_unstable();
+            assert_eq!(keys, want, "{}", t.name());
+            assert_eq!(back["type"], t.name());
+            assert_eq!(source.is_service(), t.is_service());
+            assert_eq!(SourceType::from_name(t.name()), Some(t));
+            // A setting of another type is refused.
+            for other in ["lat", "bbox", "datastreams", "type-name"] {
+                if !t.settings().contains(&other) {
+                    let mut v = back.clone();
+                    v[other] = serde_json::json!("x");
+                    assert!(
+                        serde_json::from_value::<Source>(v).is_err(),
+                        "{} {other}",
+                        t.name()
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn styles_without_the_new_fields_still_read() {

@@ -13,7 +13,7 @@ pub mod trust;
 pub use color::{Color, ColorParseError};
 pub use layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
-    LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
+    LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
 pub use step::{FitTarget, LayerState, Step, Transition, View};
 

@@ -4,7 +4,9 @@ use crate::diagnostic::Pos;
 use crate::walk::{is_valid_id, Walker};
 use crate::yaml::{Kind, Node};
 use twinstory_map::tiles::{TemplateError, TileTemplate};
-use twinstory_model::{Basemap, Color, ComputedField, Join, Layer, LayerStyle, Source, Theme};
+use twinstory_model::{
+    Basemap, Color, ComputedField, Join, Layer, LayerStyle, Source, SourceType, Theme,
+};
 
 /// Settings allowed at the top of the front matter.
 pub(crate) const STORY_FIELDS: &[&str] = &[
@@ -72,15 +74,6 @@ pub(crate) const SOURCE_FIELDS: &[&str] = &[
 pub(crate) const STYLE_FIELDS: &[&str] = &["fill", "stroke", "stroke-width", "radius"];
 /// Settings of `theme`.
 pub(crate) const THEME_FIELDS: &[&str] = &["accent", "map-background"];
-/// Values of `source.type`.
-const SOURCE_TYPES: &[&str] = &[
-    "geojson",
-    "csv",
-    "overpass",
-    "ogc-api-features",
-    "wfs",
-    "sensorthings",
-];
 
 /// What the front matter says, with the positions later checks need.
 #[derive(Debug, Default)]
@@ -878,15 +871,11 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
     )?;
     let mut kind: Option<(String, &Node)> = None;
     let mut url: Option<(String, Pos)> = None;
-    let (mut lat, mut lon, mut delimiter) = (None, None, None);
-    let mut csv_only: Vec<&Node> = Vec::new();
-    let mut api_only: Vec<&Node> = Vec::new();
-    let (mut bbox, mut limit, mut max_features) = (None, None, None);
-    let mut sta_only: Vec<&Node> = Vec::new();
-    let (mut datastreams, mut refresh) = (None, None);
-    let mut wfs_only: Vec<&Node> = Vec::new();
-    let (mut type_name, mut wfs_format) = (None, None);
     let mut type_seen = false;
+    // Every other setting is read whatever the type; the type then says
+    // which of them it has (`SourceType::settings`).
+    let mut settings = SourceSettings::default();
+    let mut given: Vec<(&str, &Node)> = Vec::new();
     for (key, k, v) in fields {
         match key {
             "type" => {
@@ -900,86 +889,9 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
                     url = Some((u, w.pos(v)));
                 }
             }
-            "lat" => {
-                csv_only.push(k);
-                lat = w.text(v, "lat", "lat: latitude");
-            }
-            "lon" => {
-                csv_only.push(k);
-                lon = w.text(v, "lon", "lon: longitude");
-            }
-            "type-name" => {
-                wfs_only.push(k);
-                type_name = w.text(v, "type-name", "type-name: de.hh.up:spielplaetze");
-            }
-            "format" => {
-                wfs_only.push(k);
-                wfs_format = w.text(v, "format", "format: application/geo+json");
-            }
-            "datastreams" => {
-                sta_only.push(k);
-                datastreams = w.text(v, "datastreams", "datastreams: \"name eq 'PM10'\"");
-            }
-            "refresh" => {
-                sta_only.push(k);
-                refresh = w
-                    .number_in(
-                        v,
-                        "refresh",
-                        "refresh: 60",
-                        10.0,
-                        86_400.0,
-                        "seconds between updates, at least 10, e.g. 60",
-                    )
-                    .map(|x| x as u32);
-            }
-            "bbox" => {
-                api_only.push(k);
-                bbox = read_bbox(w, v);
-            }
-            "limit" => {
-                api_only.push(k);
-                limit = w
-                    .number_in(
-                        v,
-                        "limit",
-                        "limit: 1000",
-                        1.0,
-                        100_000.0,
-                        "features per request, e.g. 1000",
-                    )
-                    .map(|x| x as u32);
-            }
-            "max-features" => {
-                api_only.push(k);
-                max_features = w
-                    .number_in(
-                        v,
-                        "max-features",
-                        "max-features: 50000",
-                        1.0,
-                        10_000_000.0,
-                        "the most features read from the server, e.g. 50000",
-                    )
-                    .map(|x| x as u32);
-            }
-            _ => {
-                csv_only.push(k);
-                if let Some(d) = w.text(v, "delimiter", "delimiter: \";\"") {
-                    let mut chars = d.chars();
-                    match (chars.next(), chars.next()) {
-                        (Some(c), None) => delimiter = Some(c),
-                        _ => {
-                            let pos = w.pos(v);
-                            w.sink.error(
-                                "E0023",
-                                pos,
-                                format!("`delimiter` must be one character, but it is `{d}`"),
-                                Some("write e.g. `delimiter: \";\"`, or leave it out to detect `,` or `;`".into()),
-                            );
-                        }
-                    }
-                }
+            setting => {
+                given.push((setting, k));
+                settings.read(w, setting, v);
             }
         }
     }
@@ -989,139 +901,57 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
     if url.is_none() && !fields_has(n, "url") {
         w.missing(n, "url", &what, "url: data/places.geojson");
     }
-    let (t, tnode) = kind?;
+    let (name, tnode) = kind?;
     let (url, url_pos) = url?;
-    if t != "sensorthings" {
-        not_for_this_type(
-            w,
-            &sta_only,
-            "`datastreams` and `refresh` only work with `type: sensorthings`",
-            "delete this line",
-        );
-    }
-    if t != "wfs" {
-        not_for_this_type(
-            w,
-            &wfs_only,
-            "`type-name` and `format` only work with `type: wfs`",
-            "delete this line",
-        );
-    }
-    if t == "wfs" {
-        // `bbox`, `limit` and `max-features` work for WFS as for OGC API.
-        api_only.clear();
-    }
-    if t == "sensorthings" {
-        // `max-features` applies to sensors too; `bbox` and `limit` do not.
-        api_only.retain(|k| k.kind != Kind::Str("max-features".into()));
-    }
-    if t != "ogc-api-features" {
-        for k in api_only {
+    let Some(t) = SourceType::from_name(&name) else {
+        let names: Vec<&str> = SourceType::ALL.iter().map(|t| t.name()).collect();
+        w.not_one_of(tnode, "type", &name, &names);
+        return None;
+    };
+    for (key, k) in given {
+        if !t.settings().contains(&key) {
+            let (message, help) = not_for_type(key, t);
             let pos = w.pos(k);
-            w.sink.error(
-                "E0020",
-                pos,
-                if t == "sensorthings" {
-                    "`bbox` and `limit` only work with `type: ogc-api-features`"
-                } else {
-                    "`bbox`, `limit` and `max-features` only work with `type: ogc-api-features` or `wfs`"
-                },
-                Some(if t == "sensorthings" {
-                    "delete this line; use `datastreams` to choose what the sensors report".into()
-                } else {
-                    "delete this line; a file is always read whole".into()
-                }),
-            );
+            w.sink.error("E0020", pos, message, Some(help));
         }
     }
-    match t.as_str() {
-        "wfs" => {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                w.sink.error(
-                    "E0023",
-                    url_pos,
-                    format!("`{url}` is not the address of a server"),
-                    Some("write the service's full address, e.g. `https://geodienste.hamburg.de/HH_WFS_Spielplaetze`".into()),
-                );
-            }
-            let type_name = type_name.unwrap_or_else(|| {
-                w.missing(n, "type-name", &what, "type-name: de.hh.up:spielplaetze");
-                // Kept, so that steps showing the layer are not reported as well.
-                String::new()
-            });
-            Some((
-                Source::Wfs {
-                    url,
-                    type_name,
-                    format: wfs_format.unwrap_or_else(|| "application/json".into()),
-                    bbox,
-                    limit: limit.unwrap_or(1000),
-                    max_features: max_features.unwrap_or(50_000),
-                },
-                url_pos,
-            ))
-        }
-        "sensorthings" => {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                w.sink.error(
-                    "E0023",
-                    url_pos,
-                    format!("`{url}` is not the address of a server"),
-                    Some("write the service root, e.g. `https://iot.hamburg.de/v1.1`".into()),
-                );
-            }
-            Some((
-                Source::Sensorthings {
-                    url,
-                    datastreams,
-                    refresh,
-                    max_features: max_features.unwrap_or(50_000),
-                },
-                url_pos,
-            ))
-        }
-        "ogc-api-features" => {
-            not_for_this_type(
-                w,
-                &csv_only,
-                CSV_ONLY,
-                "delete this line; the server sends GeoJSON with its own coordinates",
-            );
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                w.sink.error(
-                    "E0023",
-                    url_pos,
-                    format!("`{url}` is not the address of a server"),
-                    Some("write the collection's full address, e.g. `https://api.example.org/collections/playgrounds`".into()),
-                );
-                // Kept, so that steps showing it are not reported as well.
-            }
-            Some((
-                Source::OgcApiFeatures {
-                    url,
-                    bbox,
-                    limit: limit.unwrap_or(1000),
-                    max_features: max_features.unwrap_or(50_000),
-                },
-                url_pos,
-            ))
-        }
-        "geojson" => {
-            not_for_this_type(
-                w,
-                &csv_only,
-                CSV_ONLY,
-                "delete this line; a GeoJSON file has its own coordinates",
-            );
-            Some((Source::Geojson { url }, url_pos))
-        }
-        "overpass" => {
-            not_for_this_type(
-                w,
-                &csv_only,
-                CSV_ONLY,
-                "delete this line; Overpass JSON has its own coordinates",
-            );
+    if t.is_service() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        let example = match t {
+            SourceType::Wfs => "write the service's full address, e.g. `https://geodienste.hamburg.de/HH_WFS_Spielplaetze`",
+            SourceType::Sensorthings => "write the service root, e.g. `https://iot.hamburg.de/v1.1`",
+            _ => "write the collection's full address, e.g. `https://api.example.org/collections/playgrounds`",
+        };
+        w.sink.error(
+            "E0023",
+            url_pos,
+            format!("`{url}` is not the address of a server"),
+            Some(example.into()),
+        );
+        // Kept, so that steps showing the layer are not reported as well.
+    }
+    let SourceSettings {
+        lat,
+        lon,
+        delimiter,
+        bbox,
+        limit,
+        max_features,
+        datastreams,
+        refresh,
+        type_name,
+        format,
+    } = settings;
+    let limit = limit.unwrap_or(1000);
+    let max_features = max_features.unwrap_or(50_000);
+    let source = match t {
+        SourceType::Geojson => Source::Geojson { url },
+        SourceType::Csv => Source::Csv {
+            url,
+            lat,
+            lon,
+            delimiter,
+        },
+        SourceType::Overpass => {
             if crate::markdown::is_remote(&url) {
                 w.sink.error(
                     "E0023",
@@ -1130,36 +960,183 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
                     Some("save the Overpass answer (`out geom`) in the story folder, e.g. `data/parks.json`; `twinstory build` converts it for the player".into()),
                 );
             }
-            Some((Source::Overpass { url }, url_pos))
+            Source::Overpass { url }
         }
-        "csv" => Some((
-            Source::Csv {
+        SourceType::OgcApiFeatures => Source::OgcApiFeatures {
+            url,
+            bbox,
+            limit,
+            max_features,
+        },
+        SourceType::Wfs => Source::Wfs {
+            type_name: type_name.unwrap_or_else(|| {
+                w.missing(n, "type-name", &what, "type-name: de.hh.up:spielplaetze");
+                // Kept, so that steps showing the layer are not reported as well.
+                String::new()
+            }),
+            url,
+            format: format.unwrap_or_else(|| "application/json".into()),
+            bbox,
+            limit,
+            max_features,
+        },
+        SourceType::Sensorthings => {
+            if url.contains('?') {
+                w.sink.error(
+                    "E0023",
+                    url_pos,
+                    format!("`{url}` has a query, but a SensorThings `url` is the service root"),
+                    Some("write the root alone, e.g. `https://iot.hamburg.de/v1.1`; choose the sensors' data with `datastreams`".into()),
+                );
+            }
+            Source::Sensorthings {
                 url,
-                lat,
-                lon,
-                delimiter,
-            },
-            url_pos,
-        )),
-        other => {
-            w.not_one_of(tnode, "type", other, SOURCE_TYPES);
-            None
+                datastreams,
+                refresh,
+                max_features,
+            }
+        }
+    };
+    Some((source, url_pos))
+}
+
+/// The settings of a `source` besides `type` and `url`, as written.
+#[derive(Debug, Default)]
+struct SourceSettings {
+    lat: Option<String>,
+    lon: Option<String>,
+    delimiter: Option<char>,
+    bbox: Option<[f64; 4]>,
+    limit: Option<u32>,
+    max_features: Option<u32>,
+    datastreams: Option<String>,
+    refresh: Option<u32>,
+    type_name: Option<String>,
+    format: Option<String>,
+}
+
+impl SourceSettings {
+    /// Reads the setting `key` (one of `SOURCE_FIELDS`).
+    fn read(&mut self, w: &mut Walker<'_, '_>, key: &str, v: &Node) {
+        match key {
+            "lat" => self.lat = w.text(v, "lat", "lat: latitude"),
+            "lon" => self.lon = w.text(v, "lon", "lon: longitude"),
+            "delimiter" => {
+                let Some(d) = w.text(v, "delimiter", "delimiter: \";\"") else {
+                    return;
+                };
+                let mut chars = d.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => self.delimiter = Some(c),
+                    _ => {
+                        let pos = w.pos(v);
+                        w.sink.error(
+                            "E0023",
+                            pos,
+                            format!("`delimiter` must be one character, but it is `{d}`"),
+                            Some("write e.g. `delimiter: \";\"`, or leave it out to detect `,` or `;`".into()),
+                        );
+                    }
+                }
+            }
+            "type-name" => {
+                self.type_name = w.text(v, "type-name", "type-name: de.hh.up:spielplaetze")
+            }
+            "format" => self.format = w.text(v, "format", "format: application/geo+json"),
+            "datastreams" => {
+                self.datastreams = w.text(v, "datastreams", "datastreams: \"name eq 'PM10'\"")
+            }
+            "refresh" => {
+                self.refresh = w
+                    .number_in(
+                        v,
+                        "refresh",
+                        "refresh: 60",
+                        10.0,
+                        86_400.0,
+                        "seconds between updates, at least 10, e.g. 60",
+                    )
+                    .map(|x| x as u32)
+            }
+            "bbox" => self.bbox = read_bbox(w, v),
+            "limit" => {
+                self.limit = w
+                    .number_in(
+                        v,
+                        "limit",
+                        "limit: 1000",
+                        1.0,
+                        100_000.0,
+                        "features per request, e.g. 1000",
+                    )
+                    .map(|x| x as u32)
+            }
+            "max-features" => {
+                self.max_features = w
+                    .number_in(
+                        v,
+                        "max-features",
+                        "max-features: 50000",
+                        1.0,
+                        10_000_000.0,
+                        "the most features read from the server, e.g. 50000",
+                    )
+                    .map(|x| x as u32)
+            }
+            // `Walker::fields` let only `SOURCE_FIELDS` through.
+            _ => {}
         }
     }
 }
 
-const CSV_ONLY: &str = "`lat`, `lon` and `delimiter` only work with `type: csv`";
-
-/// Reports each of `keys` as a setting the source's `type` does not have.
-fn not_for_this_type(w: &mut Walker<'_, '_>, keys: &[&Node], message: &str, help: &str) {
-    for k in keys {
-        let pos = w.pos(k);
-        w.sink
-            .error("E0020", pos, message.to_owned(), Some(help.to_owned()));
+/// Why `key` does not belong in a source of type `t`, and what to do.
+fn not_for_type(key: &str, t: SourceType) -> (String, String) {
+    let delete = "delete this line".to_owned();
+    match key {
+        "lat" | "lon" | "delimiter" => (
+            "`lat`, `lon` and `delimiter` only work with `type: csv`".into(),
+            match t {
+                SourceType::Geojson => "delete this line; a GeoJSON file has its own coordinates",
+                SourceType::Overpass => "delete this line; Overpass JSON has its own coordinates",
+                SourceType::Sensorthings => {
+                    "delete this line; the sensors' Locations give the coordinates"
+                }
+                _ => "delete this line; the server sends GeoJSON with its own coordinates",
+            }
+            .into(),
+        ),
+        "datastreams" | "refresh" => (
+            "`datastreams` and `refresh` only work with `type: sensorthings`".into(),
+            delete,
+        ),
+        "type-name" | "format" => (
+            "`type-name` and `format` only work with `type: wfs`".into(),
+            delete,
+        ),
+        "bbox" | "limit" | "max-features" if t == SourceType::Sensorthings => (
+            "`bbox` and `limit` only work with `type: ogc-api-features`".into(),
+            "delete this line; use `datastreams` to choose what the sensors report".into(),
+        ),
+        "bbox" | "limit" | "max-features" => (
+            "`bbox`, `limit` and `max-features` only work with `type: ogc-api-features` or `wfs`"
+                .into(),
+            "delete this line; a file is always read whole".into(),
+        ),
+        // A setting added later: the types that have it say where it works.
+        other => {
+            let types: Vec<String> = SourceType::ALL
+                .iter()
+                .filter(|t| t.settings().contains(&other))
+                .map(|t| format!("`type: {}`", t.name()))
+                .collect();
+            (
+                format!("`{other}` only works with {}", types.join(" or ")),
+                delete,
+            )
+        }
     }
 }
 
-/// `[west, south, east, north]` in degrees.
 fn read_bbox(w: &mut Walker<'_, '_>, n: &Node) -> Option<[f64; 4]> {
     let example = "bbox: [9.7, 53.4, 10.3, 53.7]";
     let Kind::Seq(items) = &n.kind else {
@@ -1410,4 +1387,101 @@ fn read_template(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod source_tests {
+    use crate::parse_story;
+    use twinstory_model::Source;
+
+    fn parse(layers: &str) -> (Vec<(String, String)>, Vec<Source>) {
+        let md = format!(
+            "---\ntitle: T\nlayers:\n{layers}---\n\n## Eins\n\n```step\nview: {{ center: [10, 53.5], zoom: 11 }}\n```\n\nText.\n"
+        );
+        let parsed = parse_story("s.md", md.as_bytes());
+        let diags = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.code != "W0006")
+            .map(|d| (d.code.clone(), d.message.clone()))
+            .collect();
+        let sources = parsed
+            .story
+            .map(|s| s.layers.into_iter().map(|l| l.source).collect())
+            .unwrap_or_default();
+        (diags, sources)
+    }
+
+    #[test]
+    fn a_query_in_a_sensorthings_root_is_refused_and_one_in_an_ogc_collection_kept() {
+        let (diags, _) = parse(
+            "  s:\n    source: { type: sensorthings, url: \"https://iot.hamburg.de/v1.1?$top=5\" }\n",
+        );
+        assert!(
+            diags
+                .iter()
+                .any(|(c, m)| c == "E0023" && m.contains("has a query")),
+            "{diags:?}"
+        );
+        let (diags, sources) = parse(
+            "  p:\n    source: { type: ogc-api-features, url: \"https://api.hamburg.de/datasets/v1/parkhaeuser/collections/verkehr_parkhaeuser?filter=frei%20%3E%3D%200\" }\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(sources[0].url().ends_with("?filter=frei%20%3E%3D%200"));
+    }
+
+    #[test]
+    fn csv_settings_on_a_service_are_reported_not_ignored() {
+        let (diags, _) = parse(
+            "  s:\n    source: { type: sensorthings, url: \"https://iot.hamburg.de/v1.1\", lat: y }\n  w:\n    source: { type: wfs, url: \"https://a.example/wfs\", type-name: t, delimiter: \";\" }\n",
+        );
+        let only: Vec<&(String, String)> = diags
+            .iter()
+            .filter(|(_, m)| m.contains("only work with `type: csv`"))
+            .collect();
+        assert_eq!(only.len(), 2, "{diags:?}");
+    }
+
+    #[test]
+    fn every_source_type_reads_with_its_settings() {
+        let (diags, sources) = parse(concat!(
+            "  a:\n    source: { type: geojson, url: a.geojson }\n",
+            "  b:\n    source: { type: csv, url: b.csv, lat: y, lon: x, delimiter: \";\" }\n",
+            "  c:\n    source: { type: overpass, url: c.json }\n",
+            "  d:\n    source: { type: ogc-api-features, url: \"https://a.example/collections/d\", bbox: [9, 53, 10, 54], limit: 10, max-features: 20 }\n",
+            "  e:\n    source: { type: wfs, url: \"https://a.example/wfs\", type-name: t, format: f, limit: 10 }\n",
+            "  f:\n    source: { type: sensorthings, url: \"https://a.example/v1.1\", datastreams: x, refresh: 60, max-features: 5 }\n",
+        ));
+        let errors: Vec<_> = diags.iter().filter(|(c, _)| c != "E0061").collect();
+        assert!(errors.is_empty(), "{diags:?}");
+        assert_eq!(
+            sources[1],
+            Source::Csv {
+                url: "b.csv".into(),
+                lat: Some("y".into()),
+                lon: Some("x".into()),
+                delimiter: Some(';')
+            }
+        );
+        assert_eq!(
+            sources[4],
+            Source::Wfs {
+                url: "https://a.example/wfs".into(),
+                type_name: "t".into(),
+                format: "f".into(),
+                bbox: None,
+                limit: 10,
+                max_features: 50_000
+            }
+        );
+        assert_eq!(
+            sources[5],
+            Source::Sensorthings {
+                url: "https://a.example/v1.1".into(),
+                datastreams: Some("x".into()),
+                refresh: Some(60),
+                max_features: 5
+            }
+        );
+    }
 }

@@ -10,11 +10,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 use twinstory_data::{
-    compute_field, join_stadtteile, join_table, read_csv_points, read_csv_table, read_geojson,
-    CsvDialect, CsvOptions, DataError, Dataset, JoinOptions, JoinReport, NumberFormat,
-    StadtteilJoin, StadtteilMode, TextEncoding,
+    compute_field, join_stadtteile, join_table, read_csv_table, CsvDialect, DataError, Dataset,
+    FileFormat, JoinOptions, JoinReport, NumberFormat, StadtteilJoin, StadtteilMode, TextEncoding,
 };
-use twinstory_model::{JoinBy, JoinMode, Layer, NumberStyle, Source, TableEncoding};
+use twinstory_model::{JoinBy, JoinMode, Layer, NumberStyle, TableEncoding};
 
 /// A layer's features after joins and computed fields.
 #[derive(Debug, Clone)]
@@ -53,9 +52,9 @@ pub struct LayerProblem {
 /// and computes its fields.
 pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, LayerProblem> {
     let url = layer.source.url();
-    if layer.source.is_service() {
+    let Some(format) = FileFormat::of(&layer.source) else {
         return Err(read_by_player(layer));
-    }
+    };
     let bytes = read_file(base_dir, url).map_err(|hint| LayerProblem {
         part: LayerPart::Source,
         code: "E0061",
@@ -65,27 +64,7 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
         ),
         hint: Some(hint),
     })?;
-    let read = match &layer.source {
-        Source::Geojson { .. } => read_geojson(url, &bytes),
-        Source::Overpass { .. } => twinstory_data::read_overpass(url, &bytes),
-        Source::Csv {
-            lat,
-            lon,
-            delimiter,
-            ..
-        } => {
-            let opts = CsvOptions {
-                lat: lat.clone(),
-                lon: lon.clone(),
-                delimiter: *delimiter,
-            };
-            read_csv_points(url, &bytes, &opts)
-        }
-        Source::Packed { .. } => twinstory_data::read_packed(url, &bytes),
-        Source::OgcApiFeatures { .. } | Source::Sensorthings { .. } | Source::Wfs { .. } => {
-            return Err(read_by_player(layer))
-        }
-    };
+    let read = format.read(url, &bytes, Some(twinstory_data::read_overpass));
     let mut dataset = read.map_err(|e| LayerProblem {
         part: LayerPart::Source,
         code: "E0062",

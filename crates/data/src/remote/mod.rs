@@ -1,0 +1,265 @@
+//! Layers read from feature services while the story plays (OGC API –
+//! Features, WFS 2.0, SensorThings): the paging as a state machine without
+//! I/O, the origin rule for `next` links, caps, and what the reader is told
+//! when a service stops answering. The player's shell only fetches.
+//!
+//! - `paging`: [`Paging`] plans each request and reads each page once.
+//! - `url`: resolving links (RFC 3986) and comparing origins.
+
+mod paging;
+pub mod url;
+
+pub use paging::{Paging, MAX_PAGES};
+
+use crate::{DataError, Dataset};
+
+/// One request the shell makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Absolute address.
+    pub url: String,
+    /// The `Accept` header.
+    pub accept: &'static str,
+}
+
+/// Why a request brought no page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The server answered with this HTTP status (not 2xx).
+    Status(u16),
+    /// No answer: the server is down, unknown, or refuses the browser (CORS).
+    Unreachable,
+    /// No answer within this many seconds.
+    TimedOut(u32),
+    /// The request was not made; the shell says why in the story's words.
+    Refused(String),
+}
+
+/// Why reading stopped before the service said it was done.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// A request failed.
+    Failed {
+        /// The address asked.
+        url: String,
+        /// What went wrong.
+        failure: Failure,
+    },
+    /// A page was not JSON, or not GeoJSON / SensorThings.
+    Unreadable {
+        /// The address asked.
+        url: String,
+        /// What the reader found.
+        error: DataError,
+    },
+    /// A page was XML (a WFS exception, or a format the server does not offer).
+    NotJson {
+        /// The address asked.
+        url: String,
+    },
+    /// A `next` link pointed to another server; it was not followed, to
+    /// keep readers' data private.
+    ForeignLink {
+        /// The link, resolved.
+        href: String,
+    },
+    /// A `next` link named a page already read.
+    RepeatedLink {
+        /// The link, resolved.
+        href: String,
+    },
+    /// A page held only features already read.
+    RepeatedFeatures {
+        /// The address asked.
+        url: String,
+    },
+    /// `max-features` were read and the server has more (the author's cap).
+    MaxFeatures,
+    /// [`MAX_PAGES`] pages were read and the server offered more.
+    TooManyPages,
+}
+
+/// What reading a service layer gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Every feature read (each once), up to `max-features`.
+    pub dataset: Dataset,
+    /// How many features the server says match (`numberMatched`), if it says.
+    pub matched: Option<u64>,
+    /// Pages read.
+    pub pages: u32,
+    /// Why reading stopped early; `None` when the service had no more.
+    pub stopped: Option<Stop>,
+}
+
+impl Outcome {
+    /// Features read.
+    pub fn shown(&self) -> usize {
+        self.dataset.features.len()
+    }
+
+    /// True when reading stopped because of the service (not the author's
+    /// `max-features`): the reader should be told.
+    pub fn is_incomplete(&self) -> bool {
+        !matches!(self.stopped, None | Some(Stop::MaxFeatures))
+    }
+
+    /// True when nothing could be read at all: the layer failed.
+    pub fn is_failure(&self) -> bool {
+        self.is_incomplete() && self.dataset.features.is_empty()
+    }
+
+    /// A short message for readers in the story's language (`lang`, a BCP 47
+    /// tag; German for `de…`, English otherwise), without addresses:
+    /// for a failed layer why it is missing, for an incomplete one how many
+    /// features are shown; `None` when all is well. `title` names the layer.
+    pub fn reader_message(&self, lang: &str, title: &str) -> Option<String> {
+        let de = is_german(lang);
+        let stop = self.stopped.as_ref().filter(|_| self.is_incomplete())?;
+        if self.is_failure() {
+            return Some(failed_message(stop, lang, title));
+        }
+        let shown = number(self.shown() as u64, de);
+        let why = reason_partial(stop, de);
+        Some(match (self.matched, de) {
+            (Some(m), true) if m > self.shown() as u64 => format!(
+                "„{title}“: Es werden {shown} von {} Einträgen gezeigt; {why}.",
+                number(m, de)
+            ),
+            (Some(m), false) if m > self.shown() as u64 => format!(
+                "“{title}”: {shown} of {} entries are shown; {why}.",
+                number(m, de)
+            ),
+            (_, true) => format!("„{title}“: Es werden nur {shown} Einträge gezeigt; {why}."),
+            (_, false) => format!("“{title}”: only {shown} entries are shown; {why}."),
+        })
+    }
+
+    /// The details for the story's author (console): addresses, status
+    /// codes, reader errors. English, like the CLI.
+    pub fn author_detail(&self) -> Option<String> {
+        let stop = self.stopped.as_ref()?;
+        let read = format!("{} features read from {} pages", self.shown(), self.pages);
+        Some(match stop {
+            Stop::Failed { url, failure } => {
+                let f = match failure {
+                    Failure::Status(s) => format!("HTTP {s}"),
+                    Failure::Unreachable => "no answer (server down, or CORS not allowed)".into(),
+                    Failure::TimedOut(s) => format!("no answer within {s} s"),
+                    Failure::Refused(why) => why.clone(),
+                };
+                format!("{url}: {f}; {read}")
+            }
+            Stop::Unreadable { error, .. } => format!("{error}; {read}"),
+            Stop::NotJson { url } => format!(
+                "{url} answered with XML instead of GeoJSON (an exception, or `format` is not one the server offers; its GetCapabilities lists the output formats); {read}"
+            ),
+            Stop::ForeignLink { href } => format!(
+                "the server sent a link to another server ({href}); it was not followed, to keep readers' data private; {read}"
+            ),
+            Stop::RepeatedLink { href } => {
+                format!("the server sent a `next` link to a page already read ({href}); {read}")
+            }
+            Stop::RepeatedFeatures { url } => {
+                format!("{url} held only features already read; {read}")
+            }
+            Stop::MaxFeatures => format!("stopped at `max-features`; {read}"),
+            Stop::TooManyPages => format!("stopped after {MAX_PAGES} pages; {read}"),
+        })
+    }
+}
+
+/// The reader's message for a layer that could not be loaded at all
+/// (a service, or a file fetched with the same failures): short, in the
+/// story's language, naming the server but no address.
+pub fn failed_message(stop: &Stop, lang: &str, title: &str) -> String {
+    let why = reason_failed(stop, is_german(lang));
+    if is_german(lang) {
+        format!("Die Ebene „{title}“ konnte nicht geladen werden: {why}.")
+    } else {
+        format!("The layer “{title}” could not be loaded: {why}.")
+    }
+}
+
+fn is_german(lang: &str) -> bool {
+    lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"))
+}
+
+/// The host (and port) of `url`, for messages that name the server.
+fn host(url: &str) -> String {
+    url::origin(url)
+        .and_then(|o| o.split_once("://").map(|(_, h)| h.to_owned()))
+        .unwrap_or_else(|| "der Dienst".into())
+}
+
+fn reason_failed(stop: &Stop, de: bool) -> String {
+    match (stop, de) {
+        (Stop::Failed { url, failure }, _) => {
+            let h = host(url);
+            match (failure, de) {
+                (Failure::Status(s), true) => format!("{h} meldet einen Fehler ({s})"),
+                (Failure::Status(s), false) => format!("{h} reports an error ({s})"),
+                (Failure::Unreachable, true) => format!("{h} ist nicht erreichbar"),
+                (Failure::Unreachable, false) => format!("{h} cannot be reached"),
+                (Failure::TimedOut(s), true) => {
+                    format!("{h} hat nicht innerhalb von {s} Sekunden geantwortet")
+                }
+                (Failure::TimedOut(s), false) => format!("{h} did not answer within {s} seconds"),
+                (Failure::Refused(why), _) => why.clone(),
+            }
+        }
+        (Stop::Unreadable { .. } | Stop::NotJson { .. }, true) => {
+            "die Antwort des Dienstes ist nicht lesbar".into()
+        }
+        (Stop::Unreadable { .. } | Stop::NotJson { .. }, false) => {
+            "the service's answer cannot be read".into()
+        }
+        // Links and repeats need a first page: they cannot leave nothing.
+        (_, true) => "der Dienst hat keine Daten geschickt".into(),
+        (_, false) => "the service sent no data".into(),
+    }
+}
+
+fn reason_partial(stop: &Stop, de: bool) -> &'static str {
+    match (stop, de) {
+        (Stop::Failed { .. }, true) => "der Dienst hat nicht weiter geantwortet",
+        (Stop::Failed { .. }, false) => "the service stopped answering",
+        (Stop::Unreadable { .. } | Stop::NotJson { .. }, true) => {
+            "der Dienst hat eine unlesbare Seite geschickt"
+        }
+        (Stop::Unreadable { .. } | Stop::NotJson { .. }, false) => {
+            "the service sent a page that cannot be read"
+        }
+        (Stop::ForeignLink { .. }, true) => {
+            "der Rest liegt auf einem anderen Server und wird zum Schutz der Lesenden nicht abgerufen"
+        }
+        (Stop::ForeignLink { .. }, false) => {
+            "the rest is on another server and is not fetched, to protect readers' privacy"
+        }
+        (Stop::RepeatedLink { .. } | Stop::RepeatedFeatures { .. }, true) => {
+            "der Dienst hat dieselben Daten noch einmal geschickt"
+        }
+        (Stop::RepeatedLink { .. } | Stop::RepeatedFeatures { .. }, false) => {
+            "the service sent the same data again"
+        }
+        (Stop::MaxFeatures | Stop::TooManyPages, true) => "der Dienst hat zu viele Seiten",
+        (Stop::MaxFeatures | Stop::TooManyPages, false) => "the service has too many pages",
+    }
+}
+
+/// A count with thousands separators (`.` in German, `,` in English).
+fn number(n: u64, de: bool) -> String {
+    let digits = n.to_string();
+    let sep = if de { '.' } else { ',' };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
