@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startServer, launch, watchConsole, canvasStats, allowStoryOrigins } from './lib.mjs';
+import { ROOT, startServer, launch, watchConsole, canvasStats } from './lib.mjs';
 
 let site;
 let files;
@@ -58,8 +58,7 @@ test('a story.md from another server plays without a build step', async () => {
   const requested = [];
   page.on('request', (r) => requested.push(r.url()));
   const story = `${files.url}good/story.md`;
-  // The page lists the other server's origin, as a deployer would.
-  await allowStoryOrigins(page, [files.url.replace(/\/$/, '')]);
+  // `serve --story-origin` lists the other server's origin, as a deployer's build would.
   await page.goto(`${site.url}spielplaetze/?story=${encodeURIComponent(story)}`);
   await page.waitForSelector('.ts-step', { timeout: 20_000 });
   const headings = fs.readFileSync(path.join(dir, 'good', 'story.md'), 'utf8').match(/^## /gm).length;
@@ -90,7 +89,6 @@ test('compiled stories never load the story compiler', async () => {
 
 test('a story.md with a mistake shows it with line, column and a fix', async () => {
   const page = await browser.newPage();
-  await allowStoryOrigins(page, [files.url.replace(/\/$/, '')]);
   await page.goto(`${site.url}spielplaetze/?story=${encodeURIComponent(`${files.url}bad/story.md`)}`);
   const alert = page.locator('[role=alert]');
   await alert.waitFor({ timeout: 20_000 });

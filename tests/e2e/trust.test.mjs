@@ -154,21 +154,11 @@ before(async () => {
   fs.writeFileSync(path.join(storyDir, 'ok.png'), PNG);
   // `<img src=x onerror=…>` is an image `x` beside the story, once rebuilt.
   fs.writeFileSync(path.join(storyDir, 'x'), PNG);
-  // Until `twinstory build` writes its start script as a file, this test
-  // moves the inline module script of its copy into one, so that the
-  // player itself is proven under a CSP without 'unsafe-inline'.
-  const index = path.join(storyDir, 'index.html');
-  let html = fs.readFileSync(index, 'utf8');
-  const inline = html.match(/<script type="module">([\s\S]*?)<\/script>/);
-  if (inline) {
-    fs.writeFileSync(path.join(storyDir, 'start.js'), inline[1]);
-    html = html.replace(inline[0], '<script type="module" src="start.js"></script>');
-  }
-  // Likewise its `<link rel="icon" href="data:,">` (an image from `data:`,
-  // which `default-src 'self'` refuses) goes until the build drops it.
-  html = html.replace(/<link rel="icon" href="data:,">\n?/, '');
-  fs.writeFileSync(index, html);
-  fs.writeFileSync(path.join(storyDir, 'favicon.ico'), '');
+  // The build writes no inline script and no `data:` icon: the strict CSP
+  // below must hold for the page exactly as built.
+  const html = fs.readFileSync(path.join(storyDir, 'index.html'), 'utf8');
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'an inline script in the built page');
+  assert.doesNotMatch(html, /\sstyle=|data:/, 'an inline style or data: URL in the built page');
   if (process.env.TRUST_KEEP) console.log(`# site: ${site}`);
   const third0 = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-trust-third-'));
   fs.writeFileSync(path.join(third0, 'evil.geojson'), JSON.stringify(evilGeojson()));
