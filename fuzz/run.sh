@@ -45,11 +45,11 @@ for t in "${targets[@]}"; do
     tail -n 40 "$log" >&2
     echo >&2
     echo "fuzz: $t failed (full output: fuzz/$log)" >&2
-    grep -o 'Test unit written to .*' "$log" | sed 's/Test unit written to /fuzz: the input is fuzz\//' >&2 || true
+    grep -ao 'Test unit written to .*' "$log" | sed 's/Test unit written to /fuzz: the input is /' >&2 || true
     exit 1
   fi
-  runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
-  speed=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$' || echo '?')
+  runs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+  speed=$(grep -ao 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+  cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$' || echo '?')
   echo "fuzz: $t: $runs runs in ${secs} s ($speed/s), coverage $cov edges, corpus $(find "corpus/$t" -type f | wc -l) inputs, no crash" >&2
 done
