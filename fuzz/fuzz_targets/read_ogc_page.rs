@@ -15,8 +15,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(page) = read_geojson("https://api.example/collections/x/items?limit=10", data) else {
         return;
     };
-    // A page that reads must also write back as GeoJSON that reads again
-    // (`twinstory build` does this for downloaded layers).
+    // What the reader accepts, `write_geojson` must write as GeoJSON that
+    // reads again (the in-browser story compiler hands converted Overpass
+    // layers to the player this way).
     let written = write_geojson(&page, 7);
     let again = read_geojson("again.geojson", written.as_bytes());
     assert!(
