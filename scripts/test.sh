@@ -24,6 +24,9 @@ step "every example story validates without warnings"
 cargo build --release -p twinstory-cli
 for d in stories/*/; do ./target/release/twinstory validate --deny-warnings "$d"; done
 
+step "fuzzing: every reader of downloaded bytes and story.md, 15 s each"
+TWINSTORY_BIN="$ROOT/target/release/twinstory" "$ROOT/fuzz/run.sh" 15
+
 step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}

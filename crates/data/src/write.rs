@@ -62,6 +62,11 @@ fn ring(l: &LineString<f64>, ccw: bool, scale: f64) -> Value {
 }
 
 fn polygon(p: &Polygon<f64>, scale: f64) -> Value {
+    // An empty polygon (`[]`, which the reader accepts) stays empty: a ring
+    // without positions would not be a linear ring.
+    if p.exterior().0.is_empty() && p.interiors().is_empty() {
+        return Value::Array(Vec::new());
+    }
     let mut rings = vec![ring(p.exterior(), true, scale)];
     rings.extend(p.interiors().iter().map(|h| ring(h, false, scale)));
     Value::Array(rings)
@@ -114,5 +119,17 @@ mod tests {
         assert_eq!(back.features[0].geometry, d.features[0].geometry);
         assert!(out.contains("10.1234568"), "{out}");
         assert!(back.features[2].geometry.is_none());
+    }
+
+    #[test]
+    fn an_empty_polygon_in_a_multipolygon_writes_as_it_was_read() {
+        // Found by fuzz/fuzz_targets/read_ogc_page.rs: the second polygon
+        // `[]` was written as `[[]]`, which the reader rejects.
+        let src = b"{\n    \"type\": \"MultiPolygon\",\n    \"coordinates\": [\n        [\n            [\n                [180.0, 40.0], [180.0, 50.0], [170.0, 50.0],\n                [170.0, 40.0], [180.0, 40.0]\n            ]\n        ],\n        [\n     \n        ]\n    ]\n}\n";
+        let d = read_geojson("in.geojson", src).unwrap();
+        let out = write_geojson(&d, 7);
+        let back = read_geojson("out.geojson", out.as_bytes());
+        assert!(back.is_ok(), "{out}: {back:?}");
+        assert_eq!(back.unwrap().features[0].geometry, d.features[0].geometry);
     }
 }

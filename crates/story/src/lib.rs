@@ -8,6 +8,8 @@
 //! - `yaml`, `walk`: YAML → a tree with positions → typed values with diagnostics.
 //! - `front_matter`, `step_block`: the settings of the story and of each step.
 //! - `markdown`: headings → steps, Markdown → safe HTML, images.
+//! - `invisible`: bidirectional controls and zero-width characters (W0010),
+//!   taken out before the text is read.
 //! - `assets`: files on disk, data errors, views against the data's bounds.
 //! - `layer_data`: a layer's data as the build writes it (source read, tables
 //!   joined, fields computed) with the join reports and a data sheet.
@@ -22,6 +24,7 @@
 mod assets;
 mod diagnostic;
 mod front_matter;
+mod invisible;
 mod layer_data;
 mod markdown;
 mod parse;

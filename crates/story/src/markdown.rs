@@ -104,6 +104,11 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
             {
                 let (text, next) = plain_text(&events, i);
                 let p = pos(range);
+                for (ev, r) in &events[i..next] {
+                    if let Event::InlineHtml(_) | Event::Html(_) = ev {
+                        html_warning(sink, &mut html_lines, pos(r), true);
+                    }
+                }
                 if *level == HeadingLevel::H1 {
                     result.h1 = Some(text);
                 } else {
@@ -176,7 +181,10 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         Some("describe what the image shows for people who cannot see it: `![Children on a slide in Planten un Blomen](images/slide.jpg)`".into()),
                     );
                 }
-                if url_allowed(&url) {
+                if let Some(host) = other_host(&url) {
+                    other_host_warning(sink, p, "image", &host);
+                    section.out.push(Out::Ev(Event::Text(CowStr::from(alt))));
+                } else if url_allowed(&url) {
                     result.images.push(Asset {
                         kind: AssetKind::Image,
                         url: url.clone(),
@@ -197,8 +205,11 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                 continue;
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                let keep = url_allowed(dest_url);
-                if !keep {
+                let host = other_host(dest_url);
+                let keep = host.is_none() && url_allowed(dest_url);
+                if let Some(host) = host {
+                    other_host_warning(sink, pos(range), "link", &host);
+                } else if !keep {
                     sink.warning(
                         "W0002",
                         pos(range),
@@ -218,16 +229,7 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                 depth = depth.saturating_sub(1);
             }
             Event::Html(t) | Event::InlineHtml(t) => {
-                let p = pos(range);
-                if !html_lines.contains(&p.line) {
-                    html_lines.push(p.line);
-                    sink.warning(
-                        "W0003",
-                        p,
-                        "HTML in the text is shown as written, not run as HTML",
-                        Some("use Markdown instead: **bold**, *italic*, [link](https://example.org), ![description](image.jpg)".into()),
-                    );
-                }
+                html_warning(sink, &mut html_lines, pos(range), false);
                 section
                     .out
                     .push(Out::Ev(Event::Text(CowStr::from(t.to_string()))));
@@ -288,18 +290,77 @@ fn plain_text(events: &[(Event<'_>, Range<usize>)], start: usize) -> (String, us
     (text, i)
 }
 
-/// True for URLs that are safe in a link or image: http, https, mailto, relative, `#`.
-pub(crate) fn url_allowed(url: &str) -> bool {
-    // Browsers ignore tabs and line breaks inside URLs (`java\tscript:`), so we do too.
+/// W0003 for raw HTML, once per line.
+fn html_warning(sink: &mut Sink, html_lines: &mut Vec<usize>, p: Pos, heading: bool) {
+    if html_lines.contains(&p.line) {
+        return;
+    }
+    html_lines.push(p.line);
+    let (message, help) = if heading {
+        (
+            "HTML in a heading is shown as written, not run as HTML",
+            "write the heading as plain text; headings are shown as they are, without bold or links",
+        )
+    } else {
+        (
+            "HTML in the text is shown as written, not run as HTML",
+            "use Markdown instead: **bold**, *italic*, [link](https://example.org), ![description](image.jpg)",
+        )
+    };
+    sink.warning("W0003", p, message, Some(help.into()));
+}
+
+/// W0009 for a link or image to `//host/…`, which is left out.
+fn other_host_warning(sink: &mut Sink, p: Pos, what: &str, host: &str) {
+    let host = if host.is_empty() {
+        "?".to_owned()
+    } else {
+        short(host)
+    };
+    sink.warning(
+        "W0009",
+        p,
+        format!("this {what} goes to another website (`{host}`) and is left out"),
+        Some(format!(
+            "an address that starts with `//` means another website; write `https://{host}/…` if you mean it, or a path without the leading slashes for a file of the story"
+        )),
+    );
+}
+
+/// A URL as browsers read it: without tabs and line breaks (`java\tscript:`)
+/// and without leading spaces and control characters.
+fn as_browsers_read(url: &str) -> String {
     let cleaned: String = url
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
-    let cleaned = cleaned.trim_start_matches(|c: char| c.is_control() || c == ' ');
-    match scheme(cleaned) {
+    cleaned
+        .trim_start_matches(|c: char| c.is_control() || c == ' ')
+        .to_owned()
+}
+
+/// True for URLs that are safe in a link or image: http, https, mailto, relative, `#`.
+/// Scheme-relative URLs (`//host/…`) pass here; [`other_host`] catches them.
+pub(crate) fn url_allowed(url: &str) -> bool {
+    match scheme(&as_browsers_read(url)) {
         None => true,
         Some(s) => matches!(s.to_ascii_lowercase().as_str(), "http" | "https" | "mailto"),
     }
+}
+
+/// The host of a scheme-relative URL (`//evil.example/…`), which browsers
+/// load from another website with the page's scheme. They read `\` as `/`
+/// in web addresses and skip further slashes, so `\\host`, `/\host` and
+/// `///host` count too.
+fn other_host(url: &str) -> Option<String> {
+    let cleaned = as_browsers_read(url);
+    let is_slash = |c: char| matches!(c, '/' | '\\');
+    if !cleaned.starts_with(is_slash) || !cleaned[1..].starts_with(is_slash) {
+        return None;
+    }
+    let rest = cleaned.trim_start_matches(is_slash);
+    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    Some(rest[..end].to_owned())
 }
 
 /// The URL scheme, if the URL has one.
@@ -427,6 +488,32 @@ mod tests {
             "file:///etc/passwd",
         ] {
             assert!(!url_allowed(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scheme_relative_urls_name_the_other_host() {
+        for (url, host) in [
+            ("//evil.example/a.png", "evil.example"),
+            ("//evil.example", "evil.example"),
+            (" //evil.example:8080?x", "evil.example:8080"),
+            ("/\\evil.example/x", "evil.example"),
+            ("\\\\evil.example", "evil.example"),
+            ("///evil.example/x", "evil.example"),
+            ("/\t/evil.example#x", "evil.example"),
+            ("//user@evil.example/", "user@evil.example"),
+        ] {
+            assert_eq!(other_host(url).as_deref(), Some(host), "{url}");
+        }
+        for same in [
+            "/a/b.png",
+            "images/a.png",
+            "https://x.org//y",
+            "#step",
+            "./a//b",
+            "a//b",
+        ] {
+            assert_eq!(other_host(same), None, "{same}");
         }
     }
 }

@@ -5,7 +5,9 @@ use crate::source::LineIndex;
 use crate::suggest::did_you_mean;
 use crate::walk::Walker;
 use crate::yaml::{self, YamlError, YamlErrorKind};
-use crate::{front_matter, markdown, slugify, step_block, Asset, AssetKind, ParsedStory, Spans};
+use crate::{
+    front_matter, invisible, markdown, slugify, step_block, Asset, AssetKind, ParsedStory, Spans,
+};
 use std::collections::HashMap;
 use twinstory_model::{Step, Story, FORMAT_VERSION};
 
@@ -92,6 +94,40 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
     };
     // A byte-order mark is invisible to authors; reading past it keeps line 1 intact.
     let text: &str = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // Bidirectional controls and zero-width characters are read as if they
+    // were not there (W0010); positions are moved back to the file's.
+    let Some(cleaned) = invisible::clean(text) else {
+        return parse_text(sink, text);
+    };
+    let first = sink.diags.len();
+    let mut result = parse_text(sink, &cleaned.text);
+    for d in &mut sink.diags[first..] {
+        if let (Some(line), Some(end)) = (d.end_line, d.end_column) {
+            d.end_column = Some(cleaned.original_column(line, end));
+        }
+        d.column = cleaned.original_column(d.line, d.column);
+    }
+    if let Some((_, assets, spans)) = &mut result {
+        for a in assets.iter_mut() {
+            a.column = cleaned.original_column(a.line, a.column);
+        }
+        let positions = spans
+            .layer_url
+            .iter_mut()
+            .chain(spans.layer_join.iter_mut().flatten())
+            .chain(spans.layer_compute.iter_mut().flatten())
+            .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
+            .chain(spans.step_view.iter_mut().flatten());
+        for p in positions {
+            cleaned.map_pos(p);
+        }
+    }
+    cleaned.report(text, sink);
+    result
+}
+
+/// Parses the decoded text of story.md.
+fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)> {
     let lines = LineIndex::new(text);
 
     // Front matter: a first line `---`, YAML, a line `---` (or `...`).

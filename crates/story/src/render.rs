@@ -107,14 +107,15 @@ pub fn render_diagnostics(source_text: &str, diags: &[Diagnostic], colour: bool)
     out
 }
 
-/// Tabs as four spaces, other control characters as `�`, so the terminal shows what the file has.
+/// Tabs as four spaces, other control characters and invisible ones (bidirectional
+/// controls, zero-width characters) as `�`, so the terminal shows what the file has.
 fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '\t' => out.push_str("    "),
             '\r' | '\n' => {}
-            c if c.is_control() => out.push('\u{fffd}'),
+            c if c.is_control() || crate::invisible::name(c).is_some() => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

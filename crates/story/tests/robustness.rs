@@ -112,3 +112,43 @@ fn every_prefix_of_the_example_parses_without_panic() {
         let _ = codes(&src[..cut]);
     }
 }
+
+#[test]
+fn a_byte_order_mark_at_the_start_is_no_invisible_character() {
+    let src = "\u{feff}---\ntitle: x\nlayers:\n  a: { source: { type: geojson, url: a.geojson } }\n---\n\n## Eins\n\n```step\nshow: [a]\n```\n";
+    assert_eq!(codes(src.as_bytes()), Vec::<String>::new());
+    // Elsewhere it is one (W0010), at its column in the file.
+    let src = src.replace("## Eins", "## Ei\u{feff}ns");
+    let parsed = parse_story("story.md", src.as_bytes());
+    let d: Vec<_> = parsed
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.line, d.column))
+        .collect();
+    assert_eq!(d, [("W0010", 7, 6)]);
+    assert_eq!(parsed.story.unwrap().steps[0].title, "Eins");
+}
+
+#[test]
+fn no_bidirectional_control_reaches_the_story() {
+    // Trojan Source: every control, everywhere the text goes.
+    let mut src = String::from("---\ntitle: \"T\u{202e}1\"\nlayers:\n  a: { source: { type: geojson, url: a.geojson }, tooltip: \"{name}\u{2067}x\" }\n---\n\nIntro \u{202d}x\n\n## S\u{202b}1\n\n```step\nshow: [a]\n```\n\n[l\u{2066}](https://x.org/\u{202a}y) ![a\u{200f}](i\u{061c}.png \"c\u{2069}\")\n");
+    src.push_str("\u{202c}\u{2068}\u{200e}\u{200b}\u{2060}\n");
+    let parsed = parse_story("story.md", src.as_bytes());
+    let json = serde_json::to_string(&parsed.story.unwrap()).unwrap();
+    for c in json.chars() {
+        assert!(
+            !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{061c}' | '\u{2060}'),
+            "U+{:04X} in {json}",
+            c as u32
+        );
+    }
+    assert!(
+        parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "W0010")
+            .count()
+            >= 14
+    );
+}

@@ -1,0 +1,108 @@
+//! Any bytes as `story.json` (what the player downloads first): decoding
+//! must return a story or an error, and for a story that decodes, every
+//! step's playback must work without a panic or hang — as the player does
+//! it, with the same small data set in every layer: the step's target
+//! (camera, opacities), its paints (filters, highlights, classes), the
+//! legend with its texts, the data tables, navigation limits, a tooltip,
+//! the labels, and a few frames of the flight and fades rendered.
+//! Seeds: `fuzz/seeds.sh` (the example stories built, and the story cases).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+use twinstory_data::Dataset;
+use twinstory_map::labels::LabelPlacer;
+use twinstory_map::{DrawList, Framebuffer, Padding, Viewport};
+use twinstory_model::Story;
+use twinstory_scene::{LabelSpace, Playback, PlaybackOptions, Scene};
+
+/// Points, a line and areas around Hamburg with numbers, text and missing
+/// values, so styles, filters, tooltips and labels have something to read.
+const DATA: &str = r#"{"type":"FeatureCollection","features":[
+ {"type":"Feature","id":"a","properties":{"name":"Altona","value":3.5,"count":12,"kind":"park","n":"7"},
+  "geometry":{"type":"Polygon","coordinates":[[[9.9,53.54],[9.95,53.54],[9.95,53.57],[9.9,53.57],[9.9,53.54]]]}},
+ {"type":"Feature","properties":{"name":"Eimsbüttel","value":-1,"count":0,"kind":"school","n":null},
+  "geometry":{"type":"MultiPolygon","coordinates":[[[[9.95,53.57],[10.0,53.57],[10.0,53.6],[9.95,53.57]]]]}},
+ {"type":"Feature","properties":{"name":"Elbe","value":1e9},
+  "geometry":{"type":"LineString","coordinates":[[9.8,53.53],[10.1,53.55]]}},
+ {"type":"Feature","properties":{"name":"Spielplatz","value":0.25,"kind":"park"},
+  "geometry":{"type":"Point","coordinates":[10.0,53.55]}},
+ {"type":"Feature","properties":{"name":"","value":"n/a","kind":true},
+  "geometry":{"type":"MultiPoint","coordinates":[[10.01,53.56],[10.02,53.56]]}},
+ {"type":"Feature","properties":{},"geometry":null}
+]}"#;
+
+fn data() -> &'static Dataset {
+    static DATA_SET: OnceLock<Dataset> = OnceLock::new();
+    DATA_SET.get_or_init(
+        || match twinstory_data::read_geojson("data.geojson", DATA.as_bytes()) {
+            Ok(d) => d,
+            Err(e) => panic!("the fuzz target's own data does not read: {e}"),
+        },
+    )
+}
+
+fuzz_target!(|bytes: &[u8]| {
+    let Ok(story) = serde_json::from_slice::<Story>(bytes) else {
+        return;
+    };
+    let mut scene = Scene::new(story);
+    // One layer stays loading and one fails, as on a slow or broken server.
+    let n = scene.layers.len();
+    for i in 0..n {
+        match i % 4 {
+            2 => {}
+            3 => scene.set_layer_failed(i, "failed".into()),
+            _ => scene.set_layer_data(i, data()),
+        }
+    }
+    let viewport = Viewport {
+        width: 64.0,
+        height: 48.0,
+        dpr: 1.5,
+    };
+    let padding = Padding {
+        top: 4.0,
+        right: 4.0,
+        bottom: 4.0,
+        left: 24.0,
+    };
+    let opts = PlaybackOptions::default();
+    let lang = scene.story.lang.clone();
+    let limits = scene.nav_limits(&viewport, &padding);
+    let mut playback = Playback::new(&scene);
+    let (mut list, mut fb) = (DrawList::new(), Framebuffer::new(1, 1));
+    let mut placer = LabelPlacer::default();
+    let mut now = 0.0;
+    for step in 0..scene.story.steps.len().min(64) {
+        for entry in scene.legend(step) {
+            for item in &entry.items {
+                let _ = item.text(&lang);
+            }
+        }
+        let _ = scene.data_tables(step, 20);
+        playback.go_to(&scene, step, &viewport, &padding, now, &opts);
+        // A few frames of the flight and fades, and the end state.
+        for dt in [0.0, 16.0, 300.0, 100_000.0] {
+            now += dt;
+            playback.tick(now);
+            playback.render(&scene, &viewport, &mut list, &mut fb);
+        }
+        let camera = playback.camera();
+        let paints = playback.paints();
+        let _ = scene.tooltip_at(paints, &camera, &viewport, [32.0, 24.0], 8.0);
+        let _ = scene.labels(
+            &mut placer,
+            paints,
+            &camera,
+            &viewport,
+            LabelSpace {
+                area: [0.0, 0.0, 64.0, 48.0],
+                obstacles: &[],
+            },
+            |_, _, text| [text.chars().count() as f64 * 6.0, 12.0],
+        );
+        playback.pan_by([5.0, -3.0], &viewport, &limits, now);
+        playback.tick(now);
+    }
+});
