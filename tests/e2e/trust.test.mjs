@@ -113,7 +113,14 @@ function staticServer(root, { csp } = {}) {
     if (file.startsWith(root) && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     const headers = { 'Access-Control-Allow-Origin': '*' };
     if (csp) headers['Content-Security-Policy'] = csp;
+    if (rel === '/favicon.ico') {
+      // Browsers ask every site for an icon; the built pages name none.
+      res.writeHead(204, headers);
+      res.end();
+      return;
+    }
     if (!file.startsWith(root) || !fs.existsSync(file)) {
+      console.log(`# 404 ${req.url}`);
       res.writeHead(404, headers);
       res.end('not found');
       return;
