@@ -113,19 +113,13 @@ function staticServer(root, { csp } = {}) {
     if (file.startsWith(root) && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     const headers = { 'Access-Control-Allow-Origin': '*' };
     if (csp) headers['Content-Security-Policy'] = csp;
-    if (rel === '/favicon.ico') {
-      // Browsers ask every site for an icon; the built pages name none.
-      res.writeHead(204, headers);
-      res.end();
-      return;
-    }
     if (!file.startsWith(root) || !fs.existsSync(file)) {
       console.log(`# 404 ${req.url}`);
       res.writeHead(404, headers);
       res.end('not found');
       return;
     }
-    const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png' };
+    const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
     headers['Content-Type'] = types[path.extname(file)] || 'application/octet-stream';
     res.writeHead(200, headers);
     res.end(fs.readFileSync(file));

@@ -26,6 +26,8 @@ use twinstory_story::{
 };
 
 const PAGE: &str = include_str!("page.html");
+/// The page icon (see [`Player::icon`]).
+const ICON: &[u8] = include_bytes!("icon.svg");
 
 /// The file that marks a folder as written by twinstory (build or serve):
 /// only such folders are ever replaced or deleted.
@@ -68,6 +70,10 @@ struct Player {
     css: String,
     /// The module that starts the player (no inline script in the page).
     boot: String,
+    /// The page icon: a file of the site, so that browsers do not ask the
+    /// server for `/favicon.ico` (a 404 in every reader's console) and the
+    /// strict CSP needs no `data:` image.
+    icon: String,
     /// The story compiler module (JS, wasm), when it was built.
     author: Option<(String, String)>,
 }
@@ -290,7 +296,9 @@ pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<Bui
     if !single {
         let css = hashed_name("index.css", INDEX_CSS.as_bytes());
         fs::write(out.join(&css), INDEX_CSS)?;
-        fs::write(out.join("index.html"), index_page(&listed, &css))?;
+        let icon = hashed_name("icon.svg", ICON);
+        fs::write(out.join(&icon), ICON)?;
+        fs::write(out.join("index.html"), index_page(&listed, &css, &icon))?;
         report
             .policies
             .insert(0, (String::new(), csp::policy(&csp::Hosts::default())));
@@ -451,6 +459,7 @@ fn load_player(dir: &Path) -> Result<Player> {
     let boot_js =
         format!("import init from \"./{js}\";\ninit({{ module_or_path: \"./{wasm}\" }});\n");
     let boot = add("boot.js", boot_js.into_bytes());
+    let icon = add("icon.svg", ICON.to_vec());
     // The story compiler for `?story=…/story.md`, loaded only when needed.
     let author = match (
         fs::read(dir.join("twinstory_author.js")),
@@ -489,6 +498,7 @@ fn load_player(dir: &Path) -> Result<Player> {
         wasm,
         css,
         boot,
+        icon,
         author,
     })
 }
@@ -511,6 +521,7 @@ fn story_page(story: &Story, p: &Player, origins: &[String]) -> String {
             ("summary", &summary),
             ("css", &p.css),
             ("boot", &p.boot),
+            ("icon", &p.icon),
             ("js", &p.js),
             ("wasm", &p.wasm),
             (
@@ -579,7 +590,7 @@ fn basemap_credit(story: &Story) -> String {
     }
 }
 
-fn index_page(stories: &[(String, Story)], css: &str) -> String {
+fn index_page(stories: &[(String, Story)], css: &str, icon: &str) -> String {
     let items: String = stories
         .iter()
         .map(|(slug, s)| {
@@ -592,7 +603,7 @@ fn index_page(stories: &[(String, Story)], css: &str) -> String {
         })
         .collect();
     format!(
-        "<!doctype html>\n<html lang=\"de\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>twinstory – Geschichten</title>\n<link rel=\"stylesheet\" href=\"{css}\"></head>\n<body><h1>Geschichten</h1><ul>\n{items}</ul></body></html>\n"
+        "<!doctype html>\n<html lang=\"de\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>twinstory – Geschichten</title>\n<link rel=\"stylesheet\" href=\"{css}\"><link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\"></head>\n<body><h1>Geschichten</h1><ul>\n{items}</ul></body></html>\n"
     )
 }
 
@@ -675,6 +686,7 @@ mod tests {
             wasm: "p.wasm".into(),
             css: "p.css".into(),
             boot: "boot.js".into(),
+            icon: "icon.svg".into(),
             author: None,
         };
         let page = story_page(&story, &p, &[]);
