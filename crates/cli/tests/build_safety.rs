@@ -1,6 +1,8 @@
 //! `twinstory build` never loses or leaks a file, and writes pages that run
 //! under a strict Content Security Policy.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,16 +18,7 @@ fn twinstory(args: &[&str], dir: &Path, home: &Path) -> Output {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!(
-        "twinstory-safety-{name}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("safety", name)
 }
 
 /// A folder with `stories/radwege` (from `twinstory new`), a stand-in player

@@ -1,5 +1,7 @@
 //! The `twinstory` binary, run as an author would: exact output and exit codes.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -11,18 +13,8 @@ fn twinstory(args: &[&str], dir: &Path) -> Output {
         .unwrap()
 }
 
-/// A fresh, empty folder under the system's temp folder.
 fn temp_dir(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!(
-        "twinstory-cli-{name}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("cli", name)
 }
 
 fn repo() -> PathBuf {
