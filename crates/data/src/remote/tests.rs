@@ -5,6 +5,7 @@
 use super::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use twinstory_model::strings::Lang;
 use twinstory_model::Source;
 
 /// `shared/data/hamburg/ogc-recorded` beside the repository (or a worktree
@@ -402,7 +403,7 @@ fn files_have_no_paging() {
 
 #[test]
 fn large_counts_have_separators() {
-    assert_eq!(number(1_234_567, true), "1.234.567");
-    assert_eq!(number(901, false), "901");
-    assert_eq!(number(50_000, false), "50,000");
+    assert_eq!(number(1_234_567, Lang::De), "1.234.567");
+    assert_eq!(number(901, Lang::En), "901");
+    assert_eq!(number(50_000, Lang::En), "50,000");
 }
