@@ -9,9 +9,10 @@
 //! by [`format_number`], the one place that knows separators.
 
 /// The language of the interface: German or English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
-    /// German (`de`, `de-DE`, `de-CH`, …).
+    /// German (`de`, `de-DE`, `de-CH`, …), the default like the story's.
+    #[default]
     De,
     /// English: every other tag.
     En,
