@@ -1,10 +1,11 @@
 //! Loading a story and its layers over HTTP.
 
-use crate::platform::{meta_content, page_url, query_param, resolve_url, window};
+use crate::platform::{meta_content, page_lang, page_url, query_param, resolve_url, window};
 use gloo_net::http::Request;
 use std::cell::RefCell;
 use twinstory_data::remote::{self, Failure, Paging, Stop};
 use twinstory_data::{Dataset, FileFormat};
+use twinstory_model::strings::{Lang, Strings};
 use twinstory_model::trust::{OriginPolicy, Refusal};
 use twinstory_model::{Layer, Story, FORMAT_VERSION};
 use wasm_bindgen::JsCast;
@@ -140,7 +141,7 @@ pub async fn load_layer(
         message: remote::failed_message(&stop, lang, title),
         detail,
     };
-    let bytes = fetch_with(&url, None).await.map_err(|e| {
+    let bytes = fetch_with(&url, None, Lang::of(lang)).await.map_err(|e| {
         let detail = e.detail.clone();
         failed(
             Stop::Failed {
@@ -203,7 +204,7 @@ async fn load_service(
         });
     };
     while let Some(req) = paging.next_request() {
-        match fetch_with(&req.url, Some(req.accept)).await {
+        match fetch_with(&req.url, Some(req.accept), Lang::of(lang)).await {
             Ok(bytes) => paging.accept(&bytes),
             Err(e) => paging.fail(e.failure),
         }
@@ -226,7 +227,7 @@ async fn load_service(
 }
 
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    Ok(fetch_with(url, None).await?)
+    Ok(fetch_with(url, None, page_lang()).await?)
 }
 
 /// A request that brought no answer: what kind of failure (for the
@@ -247,9 +248,10 @@ impl From<FetchError> for String {
 
 /// GET with a time-out; `accept` sets the Accept header. Only addresses
 /// [`request_allowed`] lets through, and other servers never learn the page.
-async fn fetch_with(url: &str, accept: Option<&str>) -> Result<Vec<u8>, FetchError> {
+/// `lang` is the language of the reason for a refused request.
+async fn fetch_with(url: &str, accept: Option<&str>, lang: Lang) -> Result<Vec<u8>, FetchError> {
     request_allowed(url).map_err(|r| {
-        let why = refused_request(url, &r);
+        let why = refused_request(url, &r, lang.strings());
         FetchError {
             failure: Failure::Refused(why.clone()),
             detail: why,
@@ -309,13 +311,12 @@ async fn fetch_with(url: &str, accept: Option<&str>) -> Result<Vec<u8>, FetchErr
 }
 
 /// Why a request of a `?story=` story was not sent.
-fn refused_request(url: &str, r: &Refusal) -> String {
+/// In the story's language: a layer's message reads it.
+fn refused_request(url: &str, r: &Refusal, t: &Strings) -> String {
     match r {
-        Refusal::Origin(origin) => format!(
-            "{origin} ist für Geschichten, die diese Seite über ?story= lädt, nicht freigegeben; nichts wurde abgerufen"
-        ),
-        Refusal::Scheme(scheme) => format!("Adressen mit „{scheme}:“ werden nicht geladen"),
-        Refusal::Invalid => format!("`{url}` ist keine gültige Adresse"),
+        Refusal::Origin(origin) => (t.request_refused_origin)(origin),
+        Refusal::Scheme(scheme) => (t.request_refused_scheme)(scheme),
+        Refusal::Invalid => (t.request_invalid)(url),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pi
 use std::cell::RefCell;
 use std::rc::Rc;
 use twinstory_map::{DrawList, Framebuffer, Padding, Viewport};
+use twinstory_model::strings::Lang;
 use twinstory_scene::{Direction, Playback, PlaybackOptions, Scene, Tooltip};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -53,8 +54,8 @@ struct TooltipState {
     tooltip: Option<HtmlElement>,
     /// The polite live region that reads keyboard steps aloud.
     live: Option<HtmlElement>,
-    /// Messages in German (else English).
-    de: bool,
+    /// The language of its messages.
+    lang: Lang,
 }
 
 /// Hit tolerance around points and lines for a mouse, in CSS px.
@@ -195,11 +196,7 @@ impl MapState {
             // Nothing further that way: stay on the current feature.
             None if self.tips.focused.is_some() => true,
             None => {
-                self.announce(if self.tips.de {
-                    "Hier gibt es auf der Karte nichts zum Auswählen."
-                } else {
-                    "There is nothing to select on the map here."
-                });
+                self.announce(self.tips.lang.strings().map_nothing_to_select);
                 false
             }
         }
@@ -339,13 +336,9 @@ impl MapState {
 /// screen readers), the polite live region that reads keyboard steps
 /// (`.ts-map-announce`) and the key help the canvas' `aria-describedby`
 /// names (`#ts-map-help`). They are made here rather than in the view, which
-/// keeps the wasm smaller; `de` picks their language.
-pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, de: bool) {
-    let help = if de {
-        "Pfeiltasten: von Gebiet zu Gebiet gehen und seine Angaben hören. Escape: schließen."
-    } else {
-        "Arrow keys: go from feature to feature and hear its details. Escape: close."
-    };
+/// keeps the wasm smaller; `lang` picks their language.
+pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, lang: Lang) {
+    let help = lang.strings().map_help;
     let add = |tag: &str, attrs: &[(&str, &str)]| -> Option<HtmlElement> {
         let parent = canvas.parent_element()?;
         let el: HtmlElement = parent
@@ -382,7 +375,7 @@ pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, de: bo
         let mut s = state.borrow_mut();
         s.tips.tooltip = tooltip;
         s.tips.live = live;
-        s.tips.de = de;
+        s.tips.lang = lang;
     }
     let st = state.clone();
     // One closure for all the events keeps the wasm small.

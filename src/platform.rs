@@ -4,6 +4,17 @@
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData, Window};
 
+/// The page's language (`<html lang>`; German when it has none), for
+/// what the page says before a story is there.
+pub fn page_lang() -> twinstory_model::strings::Lang {
+    let lang = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .unwrap_or_default();
+    twinstory_model::strings::Lang::of(&lang)
+}
+
 /// The browser window. Only called in the browser, where it always exists.
 pub fn window() -> Window {
     web_sys::window().expect("the player runs in a browser window")

@@ -10,6 +10,7 @@ use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use std::rc::Rc;
 use twinstory_map::Rgba;
+use twinstory_model::strings::{Lang, Strings};
 use twinstory_scene::{DataTable, LegendEntry, LegendKind, Scene};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -27,11 +28,9 @@ pub fn StoryPage(
     let (legend, set_legend) = signal::<Vec<LegendEntry>>(Vec::new());
     let canvas_ref = NodeRef::<Canvas>::new();
     let steps_ref = NodeRef::<Div>::new();
-    let de = story
-        .lang
-        .get(..2)
-        .is_some_and(|p| p.eq_ignore_ascii_case("de"));
-    let map_role = if de { "Karte" } else { "map" };
+    // The interface's language, decided once for the whole page.
+    let lang = Lang::of(&story.lang);
+    let t = lang.strings();
     let interactive = story.any_interactive();
     let map: MapHandle = MapState::new(Scene::new(story.clone()));
 
@@ -89,9 +88,9 @@ pub fn StoryPage(
             }
             map.borrow_mut().attach(canvas.clone());
             attach_basemap(&map, &canvas);
-            listen_for_tooltips(&map, &canvas, de);
+            listen_for_tooltips(&map, &canvas, lang);
             if interactive {
-                listen_for_navigation(&map, &canvas, de);
+                listen_for_navigation(&map, &canvas, lang);
             }
             let card = steps.query_selector(".ts-card").ok().flatten();
             map.borrow_mut().measure(card);
@@ -132,8 +131,7 @@ pub fn StoryPage(
     // too, made by map_view); plain text keeps the view code shared.
     let mut credits = story.credits.clone();
     if let Some(b) = &story.basemap {
-        let label = if de { "Kartengrundlage" } else { "Basemap" };
-        credits.push(format!("{label}: {}", b.attribution));
+        credits.push(format!("{}: {}", t.basemap, b.attribution));
     }
     // Data tables: made when a reader opens one (and again when data
     // arrives), for that step only, so large layers cost nothing unopened.
@@ -154,11 +152,6 @@ pub fn StoryPage(
         .enumerate()
         .map(|(i, step)| {
             let is_active = move || active.get() == Some(i);
-            let table_label = if de {
-                "Die Daten dieses Schritts als Tabelle"
-            } else {
-                "This step's data as a table"
-            };
             view! {
                 <section
                     class="ts-step"
@@ -179,10 +172,10 @@ pub fn StoryPage(
                                 }
                             }
                         >
-                            <summary>{table_label}</summary>
+                            <summary>{t.table_summary}</summary>
                             {move || {
                                 let (at, list) = tables.get();
-                                (at == i).then(|| list.into_iter().map(|t| table_view(t, de)).collect_view())
+                                (at == i).then(|| list.into_iter().map(|table| table_view(table, t)).collect_view())
                             }}
                         </details>
                     </div>
@@ -208,14 +201,14 @@ pub fn StoryPage(
                         class="ts-canvas"
                         tabindex="0"
                         role="application"
-                        aria-roledescription=map_role
-                        aria-label=format!("Karte zur Geschichte „{}“", story.title)
+                        aria-roledescription=t.map_role
+                        aria-label=(t.map_label)(&story.title)
                         aria-describedby="ts-map-help"
                         data-loading=move || loading.get().to_string()
                     ></canvas>
 
                     <div class="ts-map-status" role="status" aria-live="polite">
-                        {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">"Daten werden geladen …"</p> })}
+                        {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">{t.loading_data}</p> })}
                         // Failed layers (red) and layers a service sent only
                         // in part; the box scrolls when they are many. The
                         // addresses are for the author, folded away.
@@ -225,10 +218,10 @@ pub fn StoryPage(
                                 <div class=if m.failed { "ts-map-error" } else { "ts-map-notice" }>
                                     <p>{m.text}</p>
                                     {m.detail.map(|d| view! {
-                                        <details class="ts-map-detail"><summary>"Details"</summary>{d}</details>
+                                        <details class="ts-map-detail"><summary>{t.details}</summary>{d}</details>
                                     })}
                                     <button type="button" class="ts-retry" on:click=move |_| retry.set(Some(i))>
-                                        {if de { "Erneut versuchen" } else { "Try again" }}
+                                        {t.try_again}
                                     </button>
                                 </div>
                             }
@@ -239,9 +232,9 @@ pub fn StoryPage(
                 <div class="ts-steps" node_ref=steps_ref>{step_views}</div>
             </div>
             <footer class="ts-footer">
-                <h2>"Quellen"</h2>
+                <h2>{t.sources}</h2>
                 <ul>{credits.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
-                <p class="ts-made-with">"Erstellt mit twinstory"</p>
+                <p class="ts-made-with">{t.made_with}</p>
             </footer>
         </article>
     }
@@ -256,8 +249,7 @@ fn Legend(
     /// The story's language (number format and wording).
     lang: String,
 ) -> impl IntoView {
-    let de = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
-    let label = if de { "Legende" } else { "Legend" };
+    let t = Lang::of(&lang).strings();
     let list = move || {
         let entries = entries.get();
         if entries.is_empty() {
@@ -266,15 +258,15 @@ fn Legend(
         let lang = lang.clone();
         let sections = entries
             .into_iter()
-            .map(|e| legend_entry(e, &lang, de))
+            .map(|e| legend_entry(e, &lang, t))
             .collect_view();
-        Some(view! { <section class="ts-legend" aria-label=label>{sections}</section> })
+        Some(view! { <section class="ts-legend" aria-label=t.legend>{sections}</section> })
     };
     view! { <div class="ts-legend-box">{list}</div> }
 }
 
 /// One layer's part of the legend.
-fn legend_entry(e: LegendEntry, lang: &str, de: bool) -> impl IntoView {
+fn legend_entry(e: LegendEntry, lang: &str, t: &Strings) -> impl IntoView {
     let kind = match e.kind {
         LegendKind::Single => "single",
         LegendKind::Classes => "classes",
@@ -295,16 +287,8 @@ fn legend_entry(e: LegendEntry, lang: &str, de: bool) -> impl IntoView {
         view! { <p class="ts-legend-title">{e.title.clone()}{property}</p> }
     });
     let note = match (&e.highlight, &e.filter) {
-        (Some(h), _) => Some(if de {
-            format!("Hervorgehoben: {} von {} ({h})", e.highlighted, e.shown)
-        } else {
-            format!("Highlighted: {} of {} ({h})", e.highlighted, e.shown)
-        }),
-        (None, Some(f)) => Some(if de {
-            format!("Gezeigt: {} von {} ({f})", e.shown, e.total)
-        } else {
-            format!("Shown: {} of {} ({f})", e.shown, e.total)
-        }),
+        (Some(h), _) => Some((t.legend_highlighted)(e.highlighted, e.shown, h)),
+        (None, Some(f)) => Some((t.legend_shown)(e.shown, e.total, f)),
         _ => None,
     }
     .map(|t| view! { <p class="ts-legend-note">{t}</p> });
@@ -516,18 +500,12 @@ async fn sleep_ms(ms: f64) {
 const TABLE_ROWS: usize = 500;
 
 /// One layer's data as an HTML table with a caption and column headers.
-fn table_view(t: DataTable, de: bool) -> impl IntoView {
+fn table_view(t: DataTable, s: &Strings) -> impl IntoView {
     let shown = t.rows.len();
     let caption = if shown < t.total {
-        if de {
-            format!("{}: die ersten {shown} von {}", t.title, t.total)
-        } else {
-            format!("{}: the first {shown} of {}", t.title, t.total)
-        }
-    } else if de {
-        format!("{} ({} Einträge)", t.title, t.total)
+        (s.table_first)(&t.title, shown, t.total)
     } else {
-        format!("{} ({} entries)", t.title, t.total)
+        (s.table_all)(&t.title, t.total)
     };
     view! {
         <div class="ts-table-scroll" tabindex="0" role="region" aria-label=t.title.clone()>

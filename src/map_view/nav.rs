@@ -13,6 +13,7 @@ use super::{request_frame, MapHandle, MapState};
 use crate::platform::{now_ms, window};
 use std::time::Duration;
 use twinstory_map::navigate::{wheel_zoom_delta, NavLimits};
+use twinstory_model::strings::Lang;
 use twinstory_scene::PlaybackOptions;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -53,7 +54,7 @@ pub(super) struct NavState {
     engaged_at: f64,
     /// (controls shown, reset shown) as last written to the page.
     shown: Option<(bool, bool)>,
-    de: bool,
+    lang: Lang,
     mac: bool,
 }
 
@@ -177,20 +178,16 @@ impl MapState {
     }
 
     fn wheel_hint(&self) -> &'static str {
-        match (self.nav.de, self.nav.mac) {
-            (true, false) => "Strg + Scrollen zum Zoomen",
-            (true, true) => "⌘ + Scrollen zum Zoomen",
-            (false, false) => "Use Ctrl + scroll to zoom the map",
-            (false, true) => "Use ⌘ + scroll to zoom the map",
+        let t = self.nav.lang.strings();
+        if self.nav.mac {
+            t.wheel_hint_mac
+        } else {
+            t.wheel_hint
         }
     }
 
     fn touch_hint(&self) -> &'static str {
-        if self.nav.de {
-            "Zum Bewegen der Karte zwei Finger benutzen"
-        } else {
-            "Use two fingers to move the map"
-        }
+        self.nav.lang.strings().touch_hint
     }
 
     /// `+`, `-` and Shift + arrow keys on the focused map. Returns whether
@@ -223,8 +220,8 @@ impl MapState {
 
 /// Installs free pan and zoom on the map canvas: the listeners, the
 /// button group (`.ts-nav`), the hint (`.ts-nav-hint`) and a key help that
-/// the canvas' `aria-describedby` gains. `de` picks the language.
-pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, de: bool) {
+/// the canvas' `aria-describedby` gains. `lang` picks the language.
+pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, lang: Lang) {
     let Some(parent) = canvas.parent_element() else {
         return;
     };
@@ -239,16 +236,9 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, de: 
         }
         Some(el)
     };
-    let t = |de_text: &'static str, en_text: &'static str| if de { de_text } else { en_text };
+    let t = lang.strings();
     // Keys: a second description next to the tooltips' one.
-    if let Some(p) = make(
-        "p",
-        "ts-sr-only",
-        t(
-            "Plus und Minus: Karte vergrößern und verkleinern. Umschalt und Pfeiltasten: Karte verschieben.",
-            "Plus and minus: zoom the map in and out. Shift and arrow keys: move the map.",
-        ),
-    ) {
+    if let Some(p) = make("p", "ts-sr-only", t.nav_help) {
         p.set_id("ts-map-nav-help");
         let _ = parent.append_child(&p);
         let described = canvas.get_attribute("aria-describedby").unwrap_or_default();
@@ -260,12 +250,11 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, de: 
     let controls = make("div", "ts-nav", "");
     if let Some(c) = &controls {
         let _ = c.set_attribute("role", "group");
-        let _ = c.set_attribute("aria-label", t("Kartenansicht", "Map view"));
+        let _ = c.set_attribute("aria-label", t.nav_group);
         c.set_hidden(true);
-        for (action, glyph, label, key) in [
-            ("in", "+", t("Vergrößern", "Zoom in"), "+"),
-            ("out", "−", t("Verkleinern", "Zoom out"), "−"),
-        ] {
+        for (action, glyph, label, key) in
+            [("in", "+", t.zoom_in, "+"), ("out", "−", t.zoom_out, "−")]
+        {
             if let Some(b) = make("button", "ts-nav-zoom", glyph) {
                 let _ = b.set_attribute("type", "button");
                 let _ = b.set_attribute("data-nav", action);
@@ -276,11 +265,7 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, de: 
         }
         let _ = parent.append_child(c);
     }
-    let reset = make(
-        "button",
-        "ts-nav-reset",
-        t("Zurück zur Ansicht", "Back to the story's view"),
-    );
+    let reset = make("button", "ts-nav-reset", t.nav_reset);
     if let (Some(c), Some(r)) = (&controls, &reset) {
         let _ = r.set_attribute("type", "button");
         let _ = r.set_attribute("data-nav", "reset");
@@ -304,7 +289,7 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, de: 
             controls: controls.clone(),
             reset,
             hint,
-            de,
+            lang,
             mac,
             ..NavState::default()
         };

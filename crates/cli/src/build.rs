@@ -575,11 +575,9 @@ fn basemap_credit(story: &Story) -> String {
     let Some(b) = &story.basemap else {
         return String::new();
     };
-    let label = if story.lang.starts_with("de") {
-        "Kartengrundlage"
-    } else {
-        "Basemap"
-    };
+    let label = twinstory_model::strings::Lang::of(&story.lang)
+        .strings()
+        .basemap;
     match &b.attribution_url {
         Some(u) if u.starts_with("https://") || u.starts_with("http://") => format!(
             "<p>{label}: <a href=\"{}\" rel=\"noopener noreferrer\">{}</a></p>",

@@ -8,6 +8,7 @@
 mod color;
 mod layer;
 mod step;
+pub mod strings;
 pub mod trust;
 
 pub use color::{Color, ColorParseError};

@@ -5,6 +5,7 @@
 //! are formatted here, for the story's language, so they are host-tested.
 
 use twinstory_map::Rgba;
+use twinstory_model::strings::Lang;
 
 /// What a layer's legend explains.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,12 +112,12 @@ impl LegendItem {
     /// assert_eq!(item.text("en"), "over 1,000.0 to 2,500.5");
     /// ```
     pub fn text(&self, lang: &str) -> String {
-        let de = is_german(lang);
+        let t = Lang::of(lang).strings();
         let n = |v: f64, d: usize| format_number(v, d, lang);
         match &self.label {
             LegendLabel::Layer(t) | LegendLabel::Category(t) => t.clone(),
-            LegendLabel::Other => (if de { "Sonstige" } else { "Other" }).to_string(),
-            LegendLabel::NoData => (if de { "keine Angabe" } else { "No data" }).to_string(),
+            LegendLabel::Other => t.legend_other.to_string(),
+            LegendLabel::NoData => t.legend_no_data.to_string(),
             LegendLabel::Value { value, decimals } => n(*value, *decimals),
             LegendLabel::Range {
                 min,
@@ -125,7 +126,7 @@ impl LegendItem {
                 integers,
                 decimals,
             } => {
-                let to = if de { "bis" } else { "to" };
+                let to = t.range_to;
                 if *integers {
                     // Whole numbers: the class above 2 starts at 3.
                     let lo = if *first { *min } else { min.floor() + 1.0 };
@@ -140,7 +141,7 @@ impl LegendItem {
                 } else if *first {
                     format!("{} {to} {}", n(*min, *decimals), n(*max, *decimals))
                 } else {
-                    let over = if de { "über" } else { "over" };
+                    let over = t.range_over;
                     format!("{over} {} {to} {}", n(*min, *decimals), n(*max, *decimals))
                 }
             }
@@ -148,61 +149,8 @@ impl LegendItem {
     }
 }
 
-fn is_german(lang: &str) -> bool {
-    lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"))
-}
-
-/// Formats a number for a language: `de` (and most of continental Europe)
-/// writes `1.234,5`, `en` writes `1,234.5`, `fr` writes `1 234,5` (with a
-/// narrow no-break space).
-///
-/// # Examples
-/// ```
-/// use twinstory_scene::format_number;
-/// assert_eq!(format_number(1234.5, 1, "de"), "1.234,5");
-/// assert_eq!(format_number(1234.5, 1, "en-GB"), "1,234.5");
-/// assert_eq!(format_number(-0.04, 1, "de"), "0,0");
-/// assert_eq!(format_number(1234567.0, 0, "de"), "1.234.567");
-/// assert_eq!(format_number(f64::NAN, 0, "de"), "–");
-/// ```
-pub fn format_number(value: f64, decimals: usize, lang: &str) -> String {
-    if !value.is_finite() {
-        return "–".to_string();
-    }
-    let prefix = lang.get(..2).unwrap_or("").to_ascii_lowercase();
-    let (group, point) = match prefix.as_str() {
-        "en" | "ja" | "zh" | "ko" | "he" | "th" => (",", "."),
-        "fr" | "sv" | "fi" | "nb" | "no" | "cs" | "pl" | "ru" | "uk" => ("\u{202f}", ","),
-        _ => (".", ","),
-    };
-    let text = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text.as_str(), None),
-    };
-    let mut out = String::new();
-    // "-0,0" reads wrong: a value that rounds to zero has no sign.
-    if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        out.push('-');
-    }
-    let digits: Vec<char> = int.chars().collect();
-    // Groups of three from the right: the first group holds the remainder.
-    let first = match digits.len() % 3 {
-        0 => 3,
-        r => r,
-    };
-    for (i, d) in digits.iter().enumerate() {
-        if i >= first && (i - first) % 3 == 0 {
-            out.push_str(group);
-        }
-        out.push(*d);
-    }
-    if let Some(f) = frac {
-        out.push_str(point);
-        out.push_str(f);
-    }
-    out
-}
+/// Numbers are formatted in one place, with the language table.
+pub use twinstory_model::strings::format_number;
 
 /// The fewest decimal places (0–3) at which all `values` read differently
 /// and none rounds to a misleading zero.

@@ -12,6 +12,7 @@ use crate::scene::{LayerStatus, Scene};
 use serde_json::{Map, Value};
 use twinstory_map::hit::{hit_test, nearest_in_direction, visible_features, Direction, HitLayer};
 use twinstory_map::{Camera, LayerPaint, Transform, Viewport};
+use twinstory_model::strings::Lang;
 
 /// A tooltip to show.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,7 +186,7 @@ pub fn render_template(template: &str, properties: &Map<String, Value>, lang: &s
 
 /// A property value as a reader should see it.
 pub(crate) fn property_text(value: Option<&Value>, lang: &str) -> String {
-    let de = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
+    let t = Lang::of(lang).strings();
     match value {
         None | Some(Value::Null) => "–".to_string(),
         Some(Value::String(s)) if s.trim().is_empty() => "–".to_string(),
@@ -193,17 +194,11 @@ pub(crate) fn property_text(value: Option<&Value>, lang: &str) -> String {
         Some(Value::Number(n)) => n
             .as_f64()
             .map_or_else(|| n.to_string(), |v| number_text(v, lang)),
-        Some(Value::Bool(b)) => match (b, de) {
-            (true, true) => "ja",
-            (false, true) => "nein",
-            (true, false) => "yes",
-            (false, false) => "no",
-        }
-        .to_string(),
+        Some(Value::Bool(b)) => (if *b { t.yes } else { t.no }).to_string(),
         // Lists read as lists; nested objects have no sensible short text.
         Some(Value::Array(items)) if !items.is_empty() => {
             // "1; 2,5" where a comma is the decimal separator.
-            let sep = if de || format_number(0.5, 1, lang).contains(',') {
+            let sep = if format_number(0.5, 1, lang).contains(',') {
                 "; "
             } else {
                 ", "

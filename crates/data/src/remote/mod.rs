@@ -12,6 +12,7 @@ pub mod url;
 pub use paging::{Paging, MAX_PAGES};
 
 use crate::{DataError, Dataset};
+use twinstory_model::strings::{format_number, Lang, Strings};
 
 /// One request the shell makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,24 +115,19 @@ impl Outcome {
     /// for a failed layer why it is missing, for an incomplete one how many
     /// features are shown; `None` when all is well. `title` names the layer.
     pub fn reader_message(&self, lang: &str, title: &str) -> Option<String> {
-        let de = is_german(lang);
+        let lang = Lang::of(lang);
+        let t = lang.strings();
         let stop = self.stopped.as_ref().filter(|_| self.is_incomplete())?;
         if self.is_failure() {
-            return Some(failed_message(stop, lang, title));
+            return Some(failed_message(stop, lang.tag(), title));
         }
-        let shown = number(self.shown() as u64, de);
-        let why = reason_partial(stop, de);
-        Some(match (self.matched, de) {
-            (Some(m), true) if m > self.shown() as u64 => format!(
-                "„{title}“: Es werden {shown} von {} Einträgen gezeigt; {why}.",
-                number(m, de)
-            ),
-            (Some(m), false) if m > self.shown() as u64 => format!(
-                "“{title}”: {shown} of {} entries are shown; {why}.",
-                number(m, de)
-            ),
-            (_, true) => format!("„{title}“: Es werden nur {shown} Einträge gezeigt; {why}."),
-            (_, false) => format!("“{title}”: only {shown} entries are shown; {why}."),
+        let shown = number(self.shown() as u64, lang);
+        let why = reason_partial(stop, t);
+        Some(match self.matched {
+            Some(m) if m > self.shown() as u64 => {
+                (t.layer_shown_of)(title, &shown, &number(m, lang), why)
+            }
+            _ => (t.layer_shown_only)(title, &shown, why),
         })
     }
 
@@ -173,92 +169,47 @@ impl Outcome {
 /// (a service, or a file fetched with the same failures): short, in the
 /// story's language, naming the server but no address.
 pub fn failed_message(stop: &Stop, lang: &str, title: &str) -> String {
-    let why = reason_failed(stop, is_german(lang));
-    if is_german(lang) {
-        format!("Die Ebene „{title}“ konnte nicht geladen werden: {why}.")
-    } else {
-        format!("The layer “{title}” could not be loaded: {why}.")
-    }
-}
-
-fn is_german(lang: &str) -> bool {
-    lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"))
+    let t = Lang::of(lang).strings();
+    (t.layer_failed)(title, &reason_failed(stop, t))
 }
 
 /// The host (and port) of `url`, for messages that name the server.
-fn host(url: &str) -> String {
+fn host(url: &str, t: &Strings) -> String {
     url::origin(url)
         .and_then(|o| o.split_once("://").map(|(_, h)| h.to_owned()))
-        .unwrap_or_else(|| "der Dienst".into())
+        .unwrap_or_else(|| t.the_service.into())
 }
 
-fn reason_failed(stop: &Stop, de: bool) -> String {
-    match (stop, de) {
-        (Stop::Failed { url, failure }, _) => {
-            let h = host(url);
-            match (failure, de) {
-                (Failure::Status(s), true) => format!("{h} meldet einen Fehler ({s})"),
-                (Failure::Status(s), false) => format!("{h} reports an error ({s})"),
-                (Failure::Unreachable, true) => format!("{h} ist nicht erreichbar"),
-                (Failure::Unreachable, false) => format!("{h} cannot be reached"),
-                (Failure::TimedOut(s), true) => {
-                    format!("{h} hat nicht innerhalb von {s} Sekunden geantwortet")
-                }
-                (Failure::TimedOut(s), false) => format!("{h} did not answer within {s} seconds"),
-                (Failure::Refused(why), _) => why.clone(),
+fn reason_failed(stop: &Stop, t: &Strings) -> String {
+    match stop {
+        Stop::Failed { url, failure } => {
+            let h = host(url, t);
+            match failure {
+                Failure::Status(s) => (t.server_error)(&h, *s),
+                Failure::Unreachable => (t.server_unreachable)(&h),
+                Failure::TimedOut(s) => (t.server_timed_out)(&h, *s),
+                Failure::Refused(why) => why.clone(),
             }
         }
-        (Stop::Unreadable { .. } | Stop::NotJson { .. }, true) => {
-            "die Antwort des Dienstes ist nicht lesbar".into()
-        }
-        (Stop::Unreadable { .. } | Stop::NotJson { .. }, false) => {
-            "the service's answer cannot be read".into()
-        }
+        Stop::Unreadable { .. } | Stop::NotJson { .. } => t.answer_unreadable.into(),
         // Links and repeats need a first page: they cannot leave nothing.
-        (_, true) => "der Dienst hat keine Daten geschickt".into(),
-        (_, false) => "the service sent no data".into(),
+        _ => t.no_data_sent.into(),
     }
 }
 
-fn reason_partial(stop: &Stop, de: bool) -> &'static str {
-    match (stop, de) {
-        (Stop::Failed { .. }, true) => "der Dienst hat nicht weiter geantwortet",
-        (Stop::Failed { .. }, false) => "the service stopped answering",
-        (Stop::Unreadable { .. } | Stop::NotJson { .. }, true) => {
-            "der Dienst hat eine unlesbare Seite geschickt"
-        }
-        (Stop::Unreadable { .. } | Stop::NotJson { .. }, false) => {
-            "the service sent a page that cannot be read"
-        }
-        (Stop::ForeignLink { .. }, true) => {
-            "der Rest liegt auf einem anderen Server und wird zum Schutz der Lesenden nicht abgerufen"
-        }
-        (Stop::ForeignLink { .. }, false) => {
-            "the rest is on another server and is not fetched, to protect readers' privacy"
-        }
-        (Stop::RepeatedLink { .. } | Stop::RepeatedFeatures { .. }, true) => {
-            "der Dienst hat dieselben Daten noch einmal geschickt"
-        }
-        (Stop::RepeatedLink { .. } | Stop::RepeatedFeatures { .. }, false) => {
-            "the service sent the same data again"
-        }
-        (Stop::MaxFeatures | Stop::TooManyPages, true) => "der Dienst hat zu viele Seiten",
-        (Stop::MaxFeatures | Stop::TooManyPages, false) => "the service has too many pages",
+fn reason_partial(stop: &Stop, t: &Strings) -> &'static str {
+    match stop {
+        Stop::Failed { .. } => t.cut_stopped,
+        Stop::Unreadable { .. } | Stop::NotJson { .. } => t.cut_unreadable,
+        Stop::ForeignLink { .. } => t.cut_foreign,
+        Stop::RepeatedLink { .. } | Stop::RepeatedFeatures { .. } => t.cut_repeated,
+        Stop::MaxFeatures | Stop::TooManyPages => t.cut_too_many_pages,
     }
 }
 
 /// A count with thousands separators (`.` in German, `,` in English).
-fn number(n: u64, de: bool) -> String {
-    let digits = n.to_string();
-    let sep = if de { '.' } else { ',' };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
+fn number(n: u64, lang: Lang) -> String {
+    format_number(n as f64, 0, lang.tag())
 }
 
 #[cfg(test)]

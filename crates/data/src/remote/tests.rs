@@ -5,6 +5,7 @@
 use super::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use twinstory_model::strings::Lang;
 use twinstory_model::Source;
 
 /// `shared/data/hamburg/ogc-recorded` beside the repository (or a worktree
@@ -402,7 +403,23 @@ fn files_have_no_paging() {
 
 #[test]
 fn large_counts_have_separators() {
-    assert_eq!(number(1_234_567, true), "1.234.567");
-    assert_eq!(number(901, false), "901");
-    assert_eq!(number(50_000, false), "50,000");
+    assert_eq!(number(1_234_567, Lang::De), "1.234.567");
+    assert_eq!(number(901, Lang::En), "901");
+    assert_eq!(number(50_000, Lang::En), "50,000");
+}
+
+#[test]
+fn a_server_without_a_name_is_called_the_service_in_the_storys_language() {
+    let stop = Stop::Failed {
+        url: "data/x.geojson".into(),
+        failure: Failure::Unreachable,
+    };
+    assert_eq!(
+        failed_message(&stop, "en", "Garages"),
+        "The layer “Garages” could not be loaded: the service cannot be reached."
+    );
+    assert_eq!(
+        failed_message(&stop, "de", "Parkhäuser"),
+        "Die Ebene „Parkhäuser“ konnte nicht geladen werden: der Dienst ist nicht erreichbar."
+    );
 }

@@ -1,0 +1,525 @@
+//! The interface's words: one table per language, chosen once from the
+//! story's `lang`.
+//!
+//! Every text the player writes around the author's story (loading and
+//! error messages, ARIA labels and key help, legend, tables, layer
+//! messages) is a field of [`Strings`]; [`Lang::strings`] hands out the
+//! German or English table. A missing entry in one language does not
+//! compile, and the tests check that none is empty. Numbers are formatted
+//! by [`format_number`], the one place that knows separators.
+
+/// The language of the interface: German or English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// German (`de`, `de-DE`, `de-CH`, …), the default like the story's.
+    #[default]
+    De,
+    /// English: every other tag.
+    En,
+}
+
+impl Lang {
+    /// The interface language for a BCP 47 tag: German for `de` and its
+    /// regional forms (and for no tag, as the story's default is `de`),
+    /// English for every other language.
+    ///
+    /// # Examples
+    /// ```
+    /// use twinstory_model::strings::Lang;
+    /// assert_eq!(Lang::of("de-AT"), Lang::De);
+    /// assert_eq!(Lang::of("DE"), Lang::De);
+    /// assert_eq!(Lang::of(""), Lang::De);
+    /// assert_eq!(Lang::of("en-GB"), Lang::En);
+    /// assert_eq!(Lang::of("fr"), Lang::En);
+    /// ```
+    pub fn of(tag: &str) -> Self {
+        if tag.is_empty() || tag.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de")) {
+            Lang::De
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The table of interface texts in this language.
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::De => &DE,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The language's own tag, for [`format_number`].
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::De => "de",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// The interface texts of one language. Texts with parts to fill in are
+/// functions; their arguments are already formatted.
+#[derive(Debug)]
+pub struct Strings {
+    /// The language of this table.
+    pub lang: Lang,
+
+    // The page before the story is there.
+    /// While `story.json` loads.
+    pub loading_story: &'static str,
+    /// Heading when the story cannot be read.
+    pub story_failed: &'static str,
+    /// Heading when `?story=` names an address the page does not allow.
+    pub story_refused: &'static str,
+    /// The story's origin is not allowed (origin).
+    pub story_refused_origin: fn(&str) -> String,
+    /// The story's address has a refused scheme (scheme without `:`).
+    pub story_refused_scheme: fn(&str) -> String,
+    /// The story's address is not an address.
+    pub story_refused_invalid: &'static str,
+
+    // The map.
+    /// `aria-roledescription` of the map canvas.
+    pub map_role: &'static str,
+    /// `aria-label` of the map canvas (story title).
+    pub map_label: fn(&str) -> String,
+    /// Key help for the tooltips (screen readers).
+    pub map_help: &'static str,
+    /// Read aloud when the arrow keys find nothing to select.
+    pub map_nothing_to_select: &'static str,
+    /// While layers load.
+    pub loading_data: &'static str,
+    /// Summary of the author's details under a layer message.
+    pub details: &'static str,
+    /// The button that loads a failed layer again.
+    pub try_again: &'static str,
+    /// Key help for pan and zoom (screen readers).
+    pub nav_help: &'static str,
+    /// Label of the pan and zoom button group.
+    pub nav_group: &'static str,
+    /// The `+` button.
+    pub zoom_in: &'static str,
+    /// The `−` button.
+    pub zoom_out: &'static str,
+    /// The button back to the step's view.
+    pub nav_reset: &'static str,
+    /// Hint when the wheel scrolls over the map (Ctrl).
+    pub wheel_hint: &'static str,
+    /// Hint when the wheel scrolls over the map (⌘, on a Mac).
+    pub wheel_hint_mac: &'static str,
+    /// Hint when one finger drags over the map.
+    pub touch_hint: &'static str,
+
+    // Legend, tables, credits.
+    /// Label of the legend.
+    pub legend: &'static str,
+    /// Legend note for a highlight (highlighted, shown, what).
+    pub legend_highlighted: fn(usize, usize, &str) -> String,
+    /// Legend note for a filter (shown, total, what).
+    pub legend_shown: fn(usize, usize, &str) -> String,
+    /// Legend class of values without their own colour.
+    pub legend_other: &'static str,
+    /// Legend class of features without a value.
+    pub legend_no_data: &'static str,
+    /// Between the bounds of a class: `1 bis 2`.
+    pub range_to: &'static str,
+    /// Before the lower bound it excludes: `über 1 bis 2`.
+    pub range_over: &'static str,
+    /// A true property value.
+    pub yes: &'static str,
+    /// A false property value.
+    pub no: &'static str,
+    /// The summary that opens a step's data tables.
+    pub table_summary: &'static str,
+    /// Caption of a cut table (title, shown, total).
+    pub table_first: fn(&str, usize, usize) -> String,
+    /// Caption of a complete table (title, total).
+    pub table_all: fn(&str, usize) -> String,
+    /// Heading of the credits.
+    pub sources: &'static str,
+    /// Label of the basemap's credit line.
+    pub basemap: &'static str,
+    /// The footer's last line.
+    pub made_with: &'static str,
+
+    // Layers that could not be read (messages for readers).
+    /// A layer failed (title, why).
+    pub layer_failed: fn(&str, &str) -> String,
+    /// Part of a layer is shown (title, shown, matched, why).
+    pub layer_shown_of: fn(&str, &str, &str, &str) -> String,
+    /// Part of a layer is shown, total unknown (title, shown, why).
+    pub layer_shown_only: fn(&str, &str, &str) -> String,
+    /// A server that has no readable name.
+    pub the_service: &'static str,
+    /// The server answered with an error (host, status).
+    pub server_error: fn(&str, u16) -> String,
+    /// The server cannot be reached (host).
+    pub server_unreachable: fn(&str) -> String,
+    /// The server did not answer in time (host, seconds).
+    pub server_timed_out: fn(&str, u32) -> String,
+    /// The answer cannot be read.
+    pub answer_unreadable: &'static str,
+    /// The service sent nothing.
+    pub no_data_sent: &'static str,
+    /// Why a layer is cut: the service stopped answering.
+    pub cut_stopped: &'static str,
+    /// Why a layer is cut: a page could not be read.
+    pub cut_unreadable: &'static str,
+    /// Why a layer is cut: the rest is on another server.
+    pub cut_foreign: &'static str,
+    /// Why a layer is cut: the same data came again.
+    pub cut_repeated: &'static str,
+    /// Why a layer is cut: too many pages.
+    pub cut_too_many_pages: &'static str,
+    /// A layer's request went to an origin the page does not allow (origin).
+    pub request_refused_origin: fn(&str) -> String,
+    /// A layer's request has a refused scheme (scheme without `:`).
+    pub request_refused_scheme: fn(&str) -> String,
+    /// A layer's address is not an address (address).
+    pub request_invalid: fn(&str) -> String,
+}
+
+/// German.
+pub static DE: Strings = Strings {
+    lang: Lang::De,
+    loading_story: "Die Geschichte wird geladen …",
+    story_failed: "Diese Geschichte kann nicht angezeigt werden.",
+    story_refused: "Diese Geschichte wird hier nicht gezeigt.",
+    story_refused_origin: |o| format!("Geschichten von {o} sind für diese Seite nicht freigegeben."),
+    story_refused_scheme: |s| format!(
+        "Adressen mit „{s}:“ werden nicht geladen; eine Geschichte muss von einer freigegebenen Web-Adresse kommen."
+    ),
+    story_refused_invalid: "Die Adresse der Geschichte ist ungültig.",
+    map_role: "Karte",
+    map_label: |t| format!("Karte zur Geschichte „{t}“"),
+    map_help: "Pfeiltasten: von Gebiet zu Gebiet gehen und seine Angaben hören. Escape: schließen.",
+    map_nothing_to_select: "Hier gibt es auf der Karte nichts zum Auswählen.",
+    loading_data: "Daten werden geladen …",
+    details: "Details",
+    try_again: "Erneut versuchen",
+    nav_help: "Plus und Minus: Karte vergrößern und verkleinern. Umschalt und Pfeiltasten: Karte verschieben.",
+    nav_group: "Kartenansicht",
+    zoom_in: "Vergrößern",
+    zoom_out: "Verkleinern",
+    nav_reset: "Zurück zur Ansicht",
+    wheel_hint: "Strg + Scrollen zum Zoomen",
+    wheel_hint_mac: "⌘ + Scrollen zum Zoomen",
+    touch_hint: "Zum Bewegen der Karte zwei Finger benutzen",
+    legend: "Legende",
+    legend_highlighted: |n, of, h| format!("Hervorgehoben: {n} von {of} ({h})"),
+    legend_shown: |n, of, f| format!("Gezeigt: {n} von {of} ({f})"),
+    legend_other: "Sonstige",
+    legend_no_data: "keine Angabe",
+    range_to: "bis",
+    range_over: "über",
+    yes: "ja",
+    no: "nein",
+    table_summary: "Die Daten dieses Schritts als Tabelle",
+    table_first: |t, n, of| format!("{t}: die ersten {n} von {of}"),
+    table_all: |t, of| format!("{t} ({of} Einträge)"),
+    sources: "Quellen",
+    basemap: "Kartengrundlage",
+    made_with: "Erstellt mit twinstory",
+    layer_failed: |t, why| format!("Die Ebene „{t}“ konnte nicht geladen werden: {why}."),
+    layer_shown_of: |t, n, of, why| format!("„{t}“: Es werden {n} von {of} Einträgen gezeigt; {why}."),
+    layer_shown_only: |t, n, why| format!("„{t}“: Es werden nur {n} Einträge gezeigt; {why}."),
+    the_service: "der Dienst",
+    server_error: |h, s| format!("{h} meldet einen Fehler ({s})"),
+    server_unreachable: |h| format!("{h} ist nicht erreichbar"),
+    server_timed_out: |h, s| format!("{h} hat nicht innerhalb von {s} Sekunden geantwortet"),
+    answer_unreadable: "die Antwort des Dienstes ist nicht lesbar",
+    no_data_sent: "der Dienst hat keine Daten geschickt",
+    cut_stopped: "der Dienst hat nicht weiter geantwortet",
+    cut_unreadable: "der Dienst hat eine unlesbare Seite geschickt",
+    cut_foreign: "der Rest liegt auf einem anderen Server und wird zum Schutz der Lesenden nicht abgerufen",
+    cut_repeated: "der Dienst hat dieselben Daten noch einmal geschickt",
+    cut_too_many_pages: "der Dienst hat zu viele Seiten",
+    request_refused_origin: |o| format!(
+        "{o} ist für Geschichten, die diese Seite über ?story= lädt, nicht freigegeben; nichts wurde abgerufen"
+    ),
+    request_refused_scheme: |s| format!("Adressen mit „{s}:“ werden nicht geladen"),
+    request_invalid: |u| format!("`{u}` ist keine gültige Adresse"),
+};
+
+/// English.
+pub static EN: Strings = Strings {
+    lang: Lang::En,
+    loading_story: "Loading the story …",
+    story_failed: "This story cannot be shown.",
+    story_refused: "This story is not shown here.",
+    story_refused_origin: |o| format!("Stories from {o} are not allowed on this page."),
+    story_refused_scheme: |s| {
+        format!(
+        "Addresses starting with “{s}:” are not loaded; a story must come from an allowed web address."
+    )
+    },
+    story_refused_invalid: "The story's address is not valid.",
+    map_role: "map",
+    map_label: |t| format!("Map for the story “{t}”"),
+    map_help: "Arrow keys: go from feature to feature and hear its details. Escape: close.",
+    map_nothing_to_select: "There is nothing to select on the map here.",
+    loading_data: "Loading data …",
+    details: "Details",
+    try_again: "Try again",
+    nav_help: "Plus and minus: zoom the map in and out. Shift and arrow keys: move the map.",
+    nav_group: "Map view",
+    zoom_in: "Zoom in",
+    zoom_out: "Zoom out",
+    nav_reset: "Back to the story's view",
+    wheel_hint: "Use Ctrl + scroll to zoom the map",
+    wheel_hint_mac: "Use ⌘ + scroll to zoom the map",
+    touch_hint: "Use two fingers to move the map",
+    legend: "Legend",
+    legend_highlighted: |n, of, h| format!("Highlighted: {n} of {of} ({h})"),
+    legend_shown: |n, of, f| format!("Shown: {n} of {of} ({f})"),
+    legend_other: "Other",
+    legend_no_data: "No data",
+    range_to: "to",
+    range_over: "over",
+    yes: "yes",
+    no: "no",
+    table_summary: "This step's data as a table",
+    table_first: |t, n, of| format!("{t}: the first {n} of {of}"),
+    table_all: |t, of| format!("{t} ({of} entries)"),
+    sources: "Sources",
+    basemap: "Basemap",
+    made_with: "Made with twinstory",
+    layer_failed: |t, why| format!("The layer “{t}” could not be loaded: {why}."),
+    layer_shown_of: |t, n, of, why| format!("“{t}”: {n} of {of} entries are shown; {why}."),
+    layer_shown_only: |t, n, why| format!("“{t}”: only {n} entries are shown; {why}."),
+    the_service: "the service",
+    server_error: |h, s| format!("{h} reports an error ({s})"),
+    server_unreachable: |h| format!("{h} cannot be reached"),
+    server_timed_out: |h, s| format!("{h} did not answer within {s} seconds"),
+    answer_unreadable: "the service's answer cannot be read",
+    no_data_sent: "the service sent no data",
+    cut_stopped: "the service stopped answering",
+    cut_unreadable: "the service sent a page that cannot be read",
+    cut_foreign: "the rest is on another server and is not fetched, to protect readers' privacy",
+    cut_repeated: "the service sent the same data again",
+    cut_too_many_pages: "the service has too many pages",
+    request_refused_origin: |o| {
+        format!("{o} is not allowed for stories this page loads with ?story=; nothing was fetched")
+    },
+    request_refused_scheme: |s| format!("addresses starting with “{s}:” are not loaded"),
+    request_invalid: |u| format!("`{u}` is not a valid address"),
+};
+
+/// Formats a number for a language: `de` (and most of continental Europe)
+/// writes `1.234,5`, `en` writes `1,234.5`, `fr` writes `1 234,5` (with a
+/// narrow no-break space).
+///
+/// # Examples
+/// ```
+/// use twinstory_model::strings::format_number;
+/// assert_eq!(format_number(1234.5, 1, "de"), "1.234,5");
+/// assert_eq!(format_number(1234.5, 1, "en-GB"), "1,234.5");
+/// assert_eq!(format_number(-0.04, 1, "de"), "0,0");
+/// assert_eq!(format_number(1234567.0, 0, "de"), "1.234.567");
+/// assert_eq!(format_number(f64::NAN, 0, "de"), "–");
+/// ```
+pub fn format_number(value: f64, decimals: usize, lang: &str) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    let prefix = lang.get(..2).unwrap_or("").to_ascii_lowercase();
+    let (group, point) = match prefix.as_str() {
+        "en" | "ja" | "zh" | "ko" | "he" | "th" => (",", "."),
+        "fr" | "sv" | "fi" | "nb" | "no" | "cs" | "pl" | "ru" | "uk" => ("\u{202f}", ","),
+        _ => (".", ","),
+    };
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut out = String::new();
+    // "-0,0" reads wrong: a value that rounds to zero has no sign.
+    if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.push('-');
+    }
+    let digits: Vec<char> = int.chars().collect();
+    // Groups of three from the right: the first group holds the remainder.
+    let first = match digits.len() % 3 {
+        0 => 3,
+        r => r,
+    };
+    for (i, d) in digits.iter().enumerate() {
+        if i >= first && (i - first) % 3 == 0 {
+            out.push_str(group);
+        }
+        out.push(*d);
+    }
+    if let Some(f) = frac {
+        out.push_str(point);
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every text of a table with sample arguments, named. The pattern
+    /// lists every field without `..`: a new field does not compile until
+    /// it is checked here too.
+    fn texts(s: &'static Strings) -> Vec<(&'static str, String)> {
+        let Strings {
+            lang: _,
+            loading_story,
+            story_failed,
+            story_refused,
+            story_refused_origin,
+            story_refused_scheme,
+            story_refused_invalid,
+            map_role,
+            map_label,
+            map_help,
+            map_nothing_to_select,
+            loading_data,
+            details,
+            try_again,
+            nav_help,
+            nav_group,
+            zoom_in,
+            zoom_out,
+            nav_reset,
+            wheel_hint,
+            wheel_hint_mac,
+            touch_hint,
+            legend,
+            legend_highlighted,
+            legend_shown,
+            legend_other,
+            legend_no_data,
+            range_to,
+            range_over,
+            yes,
+            no,
+            table_summary,
+            table_first,
+            table_all,
+            sources,
+            basemap,
+            made_with,
+            layer_failed,
+            layer_shown_of,
+            layer_shown_only,
+            the_service,
+            server_error,
+            server_unreachable,
+            server_timed_out,
+            answer_unreadable,
+            no_data_sent,
+            cut_stopped,
+            cut_unreadable,
+            cut_foreign,
+            cut_repeated,
+            cut_too_many_pages,
+            request_refused_origin,
+            request_refused_scheme,
+            request_invalid,
+        } = s;
+        let plain = [
+            ("loading_story", loading_story),
+            ("story_failed", story_failed),
+            ("story_refused", story_refused),
+            ("story_refused_invalid", story_refused_invalid),
+            ("map_role", map_role),
+            ("map_help", map_help),
+            ("map_nothing_to_select", map_nothing_to_select),
+            ("loading_data", loading_data),
+            ("details", details),
+            ("try_again", try_again),
+            ("nav_help", nav_help),
+            ("nav_group", nav_group),
+            ("zoom_in", zoom_in),
+            ("zoom_out", zoom_out),
+            ("nav_reset", nav_reset),
+            ("wheel_hint", wheel_hint),
+            ("wheel_hint_mac", wheel_hint_mac),
+            ("touch_hint", touch_hint),
+            ("legend", legend),
+            ("legend_other", legend_other),
+            ("legend_no_data", legend_no_data),
+            ("range_to", range_to),
+            ("range_over", range_over),
+            ("yes", yes),
+            ("no", no),
+            ("table_summary", table_summary),
+            ("sources", sources),
+            ("basemap", basemap),
+            ("made_with", made_with),
+            ("the_service", the_service),
+            ("answer_unreadable", answer_unreadable),
+            ("no_data_sent", no_data_sent),
+            ("cut_stopped", cut_stopped),
+            ("cut_unreadable", cut_unreadable),
+            ("cut_foreign", cut_foreign),
+            ("cut_repeated", cut_repeated),
+            ("cut_too_many_pages", cut_too_many_pages),
+        ];
+        let mut out: Vec<(&'static str, String)> =
+            plain.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        out.extend([
+            ("story_refused_origin", story_refused_origin("@1")),
+            ("story_refused_scheme", story_refused_scheme("@1")),
+            ("map_label", map_label("@1")),
+            ("legend_highlighted", legend_highlighted(7001, 7002, "@3")),
+            ("legend_shown", legend_shown(7001, 7002, "@3")),
+            ("table_first", table_first("@1", 7002, 7003)),
+            ("table_all", table_all("@1", 7002)),
+            ("layer_failed", layer_failed("@1", "@2")),
+            ("layer_shown_of", layer_shown_of("@1", "@2", "@3", "@4")),
+            ("layer_shown_only", layer_shown_only("@1", "@2", "@3")),
+            ("server_error", server_error("@1", 7002)),
+            ("server_unreachable", server_unreachable("@1")),
+            ("server_timed_out", server_timed_out("@1", 7002)),
+            ("request_refused_origin", request_refused_origin("@1")),
+            ("request_refused_scheme", request_refused_scheme("@1")),
+            ("request_invalid", request_invalid("@1")),
+        ]);
+        out
+    }
+
+    #[test]
+    fn both_languages_fill_every_text_and_every_part() {
+        for s in [&DE, &EN] {
+            for (key, text) in texts(s) {
+                assert!(!text.trim().is_empty(), "{:?}: `{key}` is empty", s.lang);
+                // A function must use each of its arguments.
+                for part in ["@1", "@2", "@3", "@4", "7001", "7002", "7003"] {
+                    let given = texts(&DE)
+                        .into_iter()
+                        .chain(texts(&EN))
+                        .any(|(k, t)| k == key && t.contains(part));
+                    if given {
+                        assert!(
+                            text.contains(part),
+                            "{:?}: `{key}` leaves out {part}: {text}",
+                            s.lang
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_tables_differ_where_words_are_read() {
+        let (de, en) = (texts(&DE), texts(&EN));
+        let same: Vec<&str> = de
+            .iter()
+            .zip(&en)
+            .filter(|(d, e)| d.1 == e.1)
+            .map(|(d, _)| d.0)
+            .collect();
+        // "Details" is the same word in both languages.
+        assert_eq!(same, ["details"]);
+        assert_eq!(Lang::De.strings().lang, Lang::De);
+        assert_eq!(Lang::En.strings().lang, Lang::En);
+        assert_eq!(Lang::of("de-CH").strings().legend, "Legende");
+        assert_eq!(Lang::of("en-US").strings().legend, "Legend");
+    }
+}
