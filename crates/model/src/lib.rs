@@ -9,6 +9,7 @@ mod color;
 mod layer;
 mod step;
 pub mod trust;
+pub mod url;
 
 pub use color::{Color, ColorParseError};
 pub use layer::{
