@@ -103,7 +103,8 @@ pub fn parse_story_origin(s: &str) -> Result<String, String> {
         .split_once("://")
         .is_some_and(|(_, rest)| !rest.contains(['/', '\\', '?', '#', '@']));
     match origin(t) {
-        Some(o) if bare => Ok(o),
+        // A header carries it: ASCII only (write an IDN host as `xn--…`).
+        Some(o) if bare && o.is_ascii() => Ok(o),
         _ => Err(fix),
     }
 }
@@ -202,6 +203,9 @@ mod tests {
             ("https://example.org:0", None),
             ("https://example.org:99999", None),
             ("https://*.example.org", None),
+            ("https://müller.example", None),
+            ("https://user@example.org", None),
+            ("https://example.org:443", Some("https://example.org")),
         ] {
             assert_eq!(parse_story_origin(input).ok().as_deref(), want, "{input}");
         }
