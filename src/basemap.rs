@@ -223,7 +223,7 @@ pub fn make_attribution(canvas: &Element, basemap: &Basemap) -> Option<()> {
         .attribution_url
         .as_deref()
         // Only web links (the build checked it; story JSON may be edited).
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        .filter(|u| twinstory_model::url::is_http(u));
     match href {
         Some(u) => {
             let a = doc.create_element("a").ok()?;

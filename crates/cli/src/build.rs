@@ -19,10 +19,10 @@ use std::fs;
 use std::io::IsTerminal;
 use std::path::{Component, Path, PathBuf};
 use twinstory_data::write_packed;
-use twinstory_model::{Source, Story};
+use twinstory_model::{url, Source, Story};
 use twinstory_story::{
-    check_assets, has_errors, is_remote_url, load_layer_data, local_file, parse_story,
-    render_diagnostics, AssetKind,
+    check_assets, has_errors, load_layer_data, local_file, parse_story, render_diagnostics,
+    AssetKind,
 };
 
 const PAGE: &str = include_str!("page.html");
@@ -362,7 +362,7 @@ fn build_story(
     let mut written: BTreeMap<Vec<u8>, String> = BTreeMap::new();
     for (i, layer) in story.layers.iter_mut().enumerate() {
         let url = layer.source.url().to_string();
-        if is_remote(&url) {
+        if url::is_http(&url) {
             continue;
         }
         let mut data = match checked.get_mut(i).and_then(Option::take) {
@@ -406,7 +406,7 @@ fn build_story(
         if asset.kind != AssetKind::Image {
             continue;
         }
-        if is_remote_url(&asset.url) {
+        if url::is_absolute(&asset.url) {
             hosts.add_image(&asset.url);
             continue;
         }
@@ -579,7 +579,7 @@ fn basemap_credit(story: &Story) -> String {
         .strings()
         .basemap;
     match &b.attribution_url {
-        Some(u) if u.starts_with("https://") || u.starts_with("http://") => format!(
+        Some(u) if url::is_http(u) => format!(
             "<p>{label}: <a href=\"{}\" rel=\"noopener noreferrer\">{}</a></p>",
             escape(u),
             escape(&b.attribution)
@@ -613,11 +613,6 @@ fn print_sizes(p: &Player) {
         .map(|(_, b)| b.len())
         .sum();
     eprintln!("player: {} KB wasm + JS (uncompressed)", total / 1000);
-}
-
-/// True for `http(s)://` URLs, which the player fetches itself.
-pub fn is_remote(url: &str) -> bool {
-    url.starts_with("http://") || url.starts_with("https://")
 }
 
 fn write(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {

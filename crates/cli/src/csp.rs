@@ -8,8 +8,8 @@
 //! writes the policies as `_headers` (Netlify, Cloudflare Pages) and as an
 //! nginx map; `twinstory serve` sends them with its pages.
 
-use crate::build::is_remote;
 use std::collections::BTreeSet;
+use twinstory_model::url::{is_http, origin};
 use twinstory_model::Story;
 
 /// Remote origins a story's pages need besides their own.
@@ -28,8 +28,8 @@ impl Hosts {
         let mut h = Hosts::default();
         for layer in &story.layers {
             let url = layer.source.url();
-            if is_remote(url) {
-                h.connect.extend(origin_of(url));
+            if is_http(url) {
+                h.connect.extend(origin(url));
             }
         }
         if let Some(b) = &story.basemap {
@@ -44,7 +44,7 @@ impl Hosts {
 
     /// Adds the origin of a remote image.
     pub fn add_image(&mut self, url: &str) {
-        self.img.extend(origin_of(url));
+        self.img.extend(origin(url));
     }
 }
 
@@ -57,21 +57,6 @@ pub fn policy(hosts: &Hosts) -> String {
         list(&hosts.img),
         list(&hosts.connect)
     )
-}
-
-/// `scheme://host[:port]` of an `http(s)` URL (lower case, no user info).
-pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit('@').next()?;
-    if host_port.is_empty() || host_port.contains(['{', '}', ' ', '"', ';', ',']) {
-        return None;
-    }
-    Some(format!("{scheme}://{}", host_port.to_ascii_lowercase()))
 }
 
 /// The origins a tile URL template can reach: `{s}` expanded with the
@@ -94,13 +79,13 @@ fn template_origins(template: &str, subdomains: &[String]) -> Vec<String> {
         .iter()
         .filter_map(|a| {
             if !a.contains('{') {
-                return origin_of(&format!("{scheme}://{a}"));
+                return origin(&format!("{scheme}://{a}"));
             }
             // `https://{a}.tiles.example` or `https://t{s}.example`: any
             // first label; placeholders further right have no CSP form.
             let (first, tail) = a.split_once('.')?;
             (first.contains('{') && !tail.contains('{'))
-                .then(|| origin_of(&format!("{scheme}://x.{tail}")))
+                .then(|| origin(&format!("{scheme}://x.{tail}")))
                 .flatten()
                 .map(|o| o.replacen("://x.", "://*.", 1))
         })
@@ -113,53 +98,15 @@ pub fn parse_story_origin(s: &str) -> Result<String, String> {
         "`{s}` is not an origin; write scheme://host[:port] with http or https and no path, e.g. `https://geschichten.example.org` or `http://localhost:8000`"
     );
     let t = s.strip_suffix('/').unwrap_or(s);
-    let Some((scheme, rest)) = t.split_once("://") else {
-        return Err(fix);
-    };
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return Err(fix);
+    // Only `scheme://authority`: no path, query, fragment or user.
+    let bare = t
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.contains(['/', '\\', '?', '#', '@']));
+    match origin(t) {
+        // A header carries it: ASCII only (write an IDN host as `xn--…`).
+        Some(o) if bare && o.is_ascii() => Ok(o),
+        _ => Err(fix),
     }
-    let (host, port) = if rest.starts_with('[') {
-        let Some(end) = rest.find(']') else {
-            return Err(fix);
-        };
-        match &rest[end + 1..] {
-            "" => (&rest[..=end], None),
-            after => match after.strip_prefix(':') {
-                Some(p) => (&rest[..=end], Some(p)),
-                None => return Err(fix),
-            },
-        }
-    } else {
-        match rest.split_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (rest, None),
-        }
-    };
-    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        !v6.is_empty()
-            && v6
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
-    } else {
-        !host.is_empty()
-            && !host.starts_with(['.', '-'])
-            && !host.ends_with(['.', '-'])
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-    };
-    let port_ok = port.is_none_or(|p| {
-        !p.is_empty()
-            && p.chars().all(|c| c.is_ascii_digit())
-            && p.parse::<u16>().is_ok_and(|n| n > 0)
-    });
-    if !host_ok || !port_ok {
-        return Err(fix);
-    }
-    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
-    Ok(format!("{scheme}://{}{port}", host.to_ascii_lowercase()))
 }
 
 /// `_headers` (Netlify, Cloudflare Pages): one rule per page folder, none
@@ -242,16 +189,6 @@ mod tests {
     }
 
     #[test]
-    fn origins_of_urls() {
-        assert_eq!(
-            origin_of("https://User@Daten.Example:8443/x?y").as_deref(),
-            Some("https://daten.example:8443")
-        );
-        assert_eq!(origin_of("ftp://x.example/a"), None);
-        assert_eq!(origin_of("data/x.csv"), None);
-    }
-
-    #[test]
     fn story_origins_are_checked() {
         for (input, want) in [
             ("https://Example.org", Some("https://example.org")),
@@ -266,6 +203,9 @@ mod tests {
             ("https://example.org:0", None),
             ("https://example.org:99999", None),
             ("https://*.example.org", None),
+            ("https://müller.example", None),
+            ("https://user@example.org", None),
+            ("https://example.org:443", Some("https://example.org")),
         ] {
             assert_eq!(parse_story_origin(input).ok().as_deref(), want, "{input}");
         }

@@ -87,7 +87,7 @@ fn print_data_sheets(story: &twinstory_model::Story, parsed: &ParsedStory, base:
             Some(a) => eprintln!("  licence: {a}"),
             None => eprintln!("  licence: not stated (add `attribution` to the layer)"),
         }
-        if twinstory_story::is_remote_url(layer.source.url()) {
+        if twinstory_model::url::is_absolute(layer.source.url()) {
             eprintln!("  (read by the player when the story plays; not checked here)");
             continue;
         }

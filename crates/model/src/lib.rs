@@ -10,6 +10,7 @@ mod layer;
 mod step;
 pub mod strings;
 pub mod trust;
+pub mod url;
 
 pub use color::{Color, ColorParseError};
 pub use layer::{

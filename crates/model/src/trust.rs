@@ -8,6 +8,8 @@
 //! origins the page allows ([`OriginPolicy`]). The rules are plain functions
 //! so that they are tested on the host; the player only walks the DOM.
 
+use crate::url::{clean, is_scheme_relative, scheme};
+
 /// What the player does with an element of step HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ElementRule {
@@ -121,8 +123,8 @@ pub fn element_rule(tag: &str) -> ElementRule {
 /// ```
 pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
     let ok = match (tag, name) {
-        ("a", "href") => return link_allowed(value).then(|| clean_url(value)),
-        ("img", "src") => return image_allowed(value).then(|| clean_url(value)),
+        ("a", "href") => return link_allowed(value).then(|| clean(value)),
+        ("img", "src") => return image_allowed(value).then(|| clean(value)),
         ("a" | "img", "title") | ("img", "alt") => true,
         ("img", "loading") => matches!(value, "lazy" | "eager"),
         ("ol", "start") => {
@@ -162,30 +164,6 @@ pub fn cell_alignment(tag: &str, style: &str) -> Option<&'static str> {
         .find(|a| value.trim().eq_ignore_ascii_case(a))
 }
 
-/// A URL as browsers read it in an attribute: without the spaces and
-/// control characters they strip around it and the tabs and line breaks
-/// they ignore inside it (`java\tscript:`).
-fn clean_url(url: &str) -> String {
-    url.chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect::<String>()
-        .trim_matches(|c: char| c.is_control() || c == ' ')
-        .to_string()
-}
-
-/// The URL's scheme in lower case, if it has one.
-fn scheme_of(url: &str) -> Option<String> {
-    let end = url.find([':', '/', '?', '#', '\\'])?;
-    (url.as_bytes().get(end) == Some(&b':') && end > 0).then(|| url[..end].to_ascii_lowercase())
-}
-
-/// True for an address without a scheme that starts with two slashes
-/// (`//host/…`, also written with backslashes): it leaves the site.
-fn scheme_relative(url: &str) -> bool {
-    let b = url.as_bytes();
-    b.len() >= 2 && matches!(b[0], b'/' | b'\\') && matches!(b[1], b'/' | b'\\')
-}
-
 /// True for a link target the player keeps: `http:`, `https:`, `mailto:`,
 /// a path relative to the story, or a `#fragment`. Never `javascript:`,
 /// `data:`, `vbscript:` or a scheme-relative `//host`.
@@ -198,13 +176,15 @@ fn scheme_relative(url: &str) -> bool {
 /// assert!(!link_allowed("//evil.example/"));
 /// ```
 pub fn link_allowed(url: &str) -> bool {
-    let url = clean_url(url);
-    if url.is_empty() || scheme_relative(&url) {
+    let url = clean(url);
+    if url.is_empty() || is_scheme_relative(&url) {
         return false;
     }
-    match scheme_of(&url) {
+    match scheme(&url) {
         None => true,
-        Some(s) => matches!(s.as_str(), "http" | "https" | "mailto"),
+        Some(s) => ["http", "https", "mailto"]
+            .iter()
+            .any(|k| s.eq_ignore_ascii_case(k)),
     }
 }
 
@@ -218,13 +198,13 @@ pub fn link_allowed(url: &str) -> bool {
 /// assert!(!image_allowed("data:image/svg+xml,<svg onload=alert(1)>"));
 /// ```
 pub fn image_allowed(url: &str) -> bool {
-    let url = clean_url(url);
-    if url.is_empty() || url.starts_with('#') || scheme_relative(&url) {
+    let url = clean(url);
+    if url.is_empty() || url.starts_with('#') || is_scheme_relative(&url) {
         return false;
     }
-    match scheme_of(&url) {
+    match scheme(&url) {
         None => true,
-        Some(s) => matches!(s.as_str(), "http" | "https"),
+        Some(s) => s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"),
     }
 }
 
@@ -251,26 +231,14 @@ pub enum Refusal {
 /// assert!(origin_of("data:text/html,x").is_err());
 /// ```
 pub fn origin_of(url: &str) -> Result<String, Refusal> {
-    let url = clean_url(url);
-    let scheme = scheme_of(&url).ok_or(Refusal::Invalid)?;
+    let cleaned = clean(url);
+    let scheme = scheme(&cleaned)
+        .ok_or(Refusal::Invalid)?
+        .to_ascii_lowercase();
     if scheme != "http" && scheme != "https" {
         return Err(Refusal::Scheme(scheme));
     }
-    let rest = &url[scheme.len() + 1..];
-    let rest = rest.trim_start_matches(['/', '\\']);
-    let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or("");
-    // Everything up to the last `@` is user info, not the host.
-    let host_port = authority
-        .rsplit('@')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let default_port = if scheme == "http" { ":80" } else { ":443" };
-    let host_port = host_port.strip_suffix(default_port).unwrap_or(&host_port);
-    if host_port.is_empty() || host_port.starts_with(':') {
-        return Err(Refusal::Invalid);
-    }
-    Ok(format!("{scheme}://{host_port}"))
+    crate::url::origin(&cleaned).ok_or(Refusal::Invalid)
 }
 
 /// Where a story opened with `?story=<url>` may come from, and which

@@ -3,10 +3,10 @@
 
 use crate::diagnostic::{Pos, Severity, Sink};
 use crate::layer_data::{load_layer_data, LayerData, LayerPart};
-use crate::markdown::is_remote;
 use crate::{AssetKind, ParsedStory};
 use geo::{BoundingRect, Rect};
 use std::path::{Component, Path, PathBuf};
+use twinstory_model::url::is_absolute;
 use twinstory_model::FitTarget;
 
 /// A file of the story folder named by a relative path in story.md.
@@ -94,7 +94,7 @@ fn path_problem(sink: &mut Sink, pos: Pos, what: &str, url: &str, problem: &Path
 pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
     let mut sink = Sink::new(&parsed.spans.file);
     for a in &parsed.assets {
-        if a.kind != AssetKind::Image || is_remote(&a.url) || a.url.starts_with('#') {
+        if a.kind != AssetKind::Image || is_absolute(&a.url) || a.url.starts_with('#') {
             continue;
         }
         let pos = Pos {
@@ -132,7 +132,8 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
     for (i, layer) in story.layers.iter().enumerate() {
         let url = layer.source.url();
         let pos = parsed.spans.layer_url.get(i).copied().unwrap_or_default();
-        if is_remote(url) || matches!(layer.source, twinstory_model::Source::OgcApiFeatures { .. })
+        if is_absolute(url)
+            || matches!(layer.source, twinstory_model::Source::OgcApiFeatures { .. })
         {
             all_read = false;
             if !layer.join.is_empty() || !layer.compute.is_empty() {
@@ -166,7 +167,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 .map(|(j, t)| (LayerPart::Join(j), t.table.as_str())),
         );
         for (part, file) in files {
-            if is_remote(file) {
+            if is_absolute(file) {
                 continue;
             }
             if let Err(problem) = local_file(base_dir, file) {

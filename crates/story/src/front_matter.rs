@@ -4,6 +4,7 @@ use crate::diagnostic::Pos;
 use crate::walk::{is_valid_id, Walker};
 use crate::yaml::{Kind, Node};
 use twinstory_map::tiles::{TemplateError, TileTemplate};
+use twinstory_model::url;
 use twinstory_model::{
     Basemap, Color, ComputedField, Join, Layer, LayerStyle, Source, SourceType, Theme,
 };
@@ -241,7 +242,7 @@ fn read_basemap(w: &mut Walker<'_, '_>, key: &Node, n: &Node) -> Option<Basemap>
                     "attribution-url",
                     "attribution-url: \"https://www.openstreetmap.org/copyright\"",
                 ) {
-                    Some(u) if is_web_address(&u) => attribution_url = Some(u),
+                    Some(u) if url::is_http(&u) => attribution_url = Some(u),
                     Some(u) => {
                         let pos = w.pos(v);
                         w.sink.error(
@@ -368,14 +369,10 @@ fn read_basemap(w: &mut Walker<'_, '_>, key: &Node, n: &Node) -> Option<Basemap>
     })
 }
 
-fn is_web_address(u: &str) -> bool {
-    (u.starts_with("https://") || u.starts_with("http://")) && u.len() > "https://".len()
-}
-
 /// Checks a tile address template; reports at the placeholder that is wrong.
 fn check_tile_url(w: &mut Walker<'_, '_>, url: &str, n: &Node, subdomains: &[String]) -> bool {
     let pos = w.pos(n);
-    if !is_web_address(url) {
+    if !url::is_http(url) {
         w.sink.error(
             "E0023",
             pos,
@@ -915,7 +912,7 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             w.sink.error("E0020", pos, message, Some(help));
         }
     }
-    if t.is_service() && !(url.starts_with("https://") || url.starts_with("http://")) {
+    if t.is_service() && !url::is_http(&url) {
         let example = match t {
             SourceType::Wfs => "write the service's full address, e.g. `https://geodienste.hamburg.de/HH_WFS_Spielplaetze`",
             SourceType::Sensorthings => "write the service root, e.g. `https://iot.hamburg.de/v1.1`",
@@ -952,7 +949,7 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             delimiter,
         },
         SourceType::Overpass => {
-            if crate::markdown::is_remote(&url) {
+            if twinstory_model::url::is_absolute(&url) {
                 w.sink.error(
                     "E0023",
                     url_pos,

@@ -43,11 +43,6 @@ pub use diagnostic::{has_errors, Diagnostic, Severity};
 pub use layer_data::{load_layer_data, DataSheet, FieldSheet, LayerData, LayerPart, LayerProblem};
 pub use parse::{parse_story, MAX_FILE_BYTES};
 
-/// True for `http(s)://` and other absolute URLs, which are read by the
-/// player and not checked on disk.
-pub fn is_remote_url(url: &str) -> bool {
-    markdown::is_remote(url)
-}
 pub use render::render_diagnostics;
 pub use schema::schema_json;
 pub use slug::slugify;

@@ -9,6 +9,7 @@ use crate::source::LineIndex;
 use crate::{Asset, AssetKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
+use twinstory_model::url;
 
 /// The YAML of a ```step block and where it is.
 #[derive(Debug)]
@@ -327,24 +328,14 @@ fn other_host_warning(sink: &mut Sink, p: Pos, what: &str, host: &str) {
     );
 }
 
-/// A URL as browsers read it: without tabs and line breaks (`java\tscript:`)
-/// and without leading spaces and control characters.
-fn as_browsers_read(url: &str) -> String {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    cleaned
-        .trim_start_matches(|c: char| c.is_control() || c == ' ')
-        .to_owned()
-}
-
 /// True for URLs that are safe in a link or image: http, https, mailto, relative, `#`.
 /// Scheme-relative URLs (`//host/…`) pass here; [`other_host`] catches them.
 pub(crate) fn url_allowed(url: &str) -> bool {
-    match scheme(&as_browsers_read(url)) {
+    match url::scheme(&url::clean(url)) {
         None => true,
-        Some(s) => matches!(s.to_ascii_lowercase().as_str(), "http" | "https" | "mailto"),
+        Some(s) => ["http", "https", "mailto"]
+            .iter()
+            .any(|k| s.eq_ignore_ascii_case(k)),
     }
 }
 
@@ -353,28 +344,13 @@ pub(crate) fn url_allowed(url: &str) -> bool {
 /// in web addresses and skip further slashes, so `\\host`, `/\host` and
 /// `///host` count too.
 fn other_host(url: &str) -> Option<String> {
-    let cleaned = as_browsers_read(url);
-    let is_slash = |c: char| matches!(c, '/' | '\\');
-    if !cleaned.starts_with(is_slash) || !cleaned[1..].starts_with(is_slash) {
+    let cleaned = url::clean(url);
+    if !url::is_scheme_relative(&cleaned) {
         return None;
     }
-    let rest = cleaned.trim_start_matches(is_slash);
+    let rest = cleaned.trim_start_matches(['/', '\\']);
     let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
     Some(rest[..end].to_owned())
-}
-
-/// The URL scheme, if the URL has one.
-fn scheme(url: &str) -> Option<&str> {
-    let end = url.find([':', '/', '?', '#'])?;
-    if url.as_bytes().get(end) != Some(&b':') || end == 0 {
-        return None;
-    }
-    Some(&url[..end])
-}
-
-/// True for `http://` and `https://` URLs (not checked on disk).
-pub(crate) fn is_remote(url: &str) -> bool {
-    scheme(url).is_some()
 }
 
 fn short(s: &str) -> String {

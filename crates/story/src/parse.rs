@@ -292,7 +292,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         .layers
         .iter()
         .zip(&fm.url_pos)
-        .filter(|(l, _)| !markdown::is_remote(l.source.url()))
+        .filter(|(l, _)| !twinstory_model::url::is_absolute(l.source.url()))
         .map(|(l, p)| Asset {
             kind: AssetKind::Data,
             url: l.source.url().to_owned(),

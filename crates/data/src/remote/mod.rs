@@ -4,10 +4,10 @@
 //! when a service stops answering. The player's shell only fetches.
 //!
 //! - `paging`: [`Paging`] plans each request and reads each page once.
-//! - `url`: resolving links (RFC 3986) and comparing origins.
+//! - links are resolved and origins compared with `twinstory_model::url`.
 
 mod paging;
-pub mod url;
+use twinstory_model::url;
 
 pub use paging::{Paging, MAX_PAGES};
 

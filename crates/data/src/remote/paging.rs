@@ -3,10 +3,10 @@
 //! back the bytes ([`Paging::accept`]) or the failure ([`Paging::fail`]);
 //! [`Paging::finish`] gives what was read and why reading stopped.
 
-use super::url::{origin, resolve, split_query, without_fragment};
 use super::{Failure, Outcome, Request, Stop};
 use crate::{read_geojson_page, read_sensorthings, sensorthings_query, Dataset};
 use std::collections::HashSet;
+use twinstory_model::url::{origin, query_has, resolve, split_query, without_fragment};
 use twinstory_model::Source;
 
 /// The most pages one layer may take, whatever the server says.
@@ -76,7 +76,7 @@ impl Paging {
                     format!("{path}/items")
                 };
                 let mut params: Vec<String> = Vec::new();
-                let has = |k: &str| query.is_some_and(|q| super::url::query_has(q, k));
+                let has = |k: &str| query.is_some_and(|q| query_has(q, k));
                 if !has("limit") {
                     params.push(format!("limit={limit}"));
                 }
