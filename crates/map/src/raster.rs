@@ -19,6 +19,10 @@
 use crate::color::Rgba;
 use crate::draw_list::{DrawCommand, DrawList};
 
+/// The largest point radius drawn, in device pixels (larger ones are drawn
+/// at this size).
+const MAX_STAMP_RADIUS: f32 = 1024.0;
+
 /// An RGBA framebuffer in the byte order `ImageData` expects.
 #[derive(Debug, Clone, Default)]
 pub struct Framebuffer {
@@ -434,6 +438,9 @@ impl Framebuffer {
     }
 
     fn prepare_stamp(&mut self, fill: Rgba, stroke: Option<Rgba>, radius: f32, stroke_width: f32) {
+        // A story.json is untrusted: a radius of 1e300 must neither overflow
+        // the stamp's size nor allocate a stamp larger than any screen.
+        let radius = radius.min(MAX_STAMP_RADIUS);
         let stroke_c = stroke.unwrap_or(fill);
         let key = (
             fill.pack(),
@@ -711,6 +718,26 @@ mod tests {
         assert!(ring.r < 16 && ring.g < 16, "outline is dark: {ring:?}");
         // Corners of the bounding square are outside the circle.
         assert_eq!(fb.pixel(9, 9), Rgba::rgb(255, 255, 255));
+    }
+
+    /// Found by the `story_json` fuzz target: a radius of 7.8e172 (f32::MAX as f32) in a
+    /// story.json overflowed the stamp size. Huge radii are drawn bounded.
+    #[test]
+    fn a_huge_radius_is_drawn_bounded() {
+        for radius in [f32::MAX, f32::INFINITY, 1e9] {
+            let mut l = list(30, 30);
+            l.points.push([15.0, 15.0]);
+            l.commands.push(DrawCommand::Points {
+                fill: Rgba::rgb(255, 0, 0),
+                stroke: Some(Rgba::rgb(0, 0, 0)),
+                radius,
+                stroke_width: 1.0,
+                points: 0..1,
+            });
+            let mut fb = Framebuffer::new(30, 30);
+            fb.paint(&l);
+            assert_eq!(fb.pixel(15, 15), Rgba::rgb(255, 0, 0), "radius {radius}");
+        }
     }
 
     /// Source-over of a non-premultiplied pixel onto an opaque colour.
