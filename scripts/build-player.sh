@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the browser player into target/player: wasm (opt-level z, LTO,
+# Builds the browser player into target/player: wasm (profile `player`: opt-level z, LTO,
 # wasm-opt -Oz), the wasm-bindgen JS glue and the stylesheet. Prints the
 # gzip size of what a reader downloads.
 set -euo pipefail
@@ -8,8 +8,8 @@ source "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 OUT="$ROOT/target/player"
 log "building the player for wasm32 ($WASM_ROUTE route)"
-"${CARGO_WASM[@]}" build --release --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} >&2
-WASM_IN="$ROOT/target/wasm32-unknown-unknown/release/twinstory-player.wasm"
+"${CARGO_WASM[@]}" build --profile player --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} >&2
+WASM_IN="$ROOT/target/wasm32-unknown-unknown/player/twinstory-player.wasm"
 rm -rf "$OUT/snippets"
 mkdir -p "$OUT"
 "$WASM_BINDGEN" --target web --no-typescript --out-dir "$OUT" --out-name twinstory_player "$WASM_IN"
@@ -21,9 +21,9 @@ cp "$ROOT/public/twinstory.css" "$OUT/"
 # The story compiler (YAML + Markdown) for `?story=…/story.md`: a module of
 # its own that the player imports only for such URLs.
 log "building the story compiler module for wasm32"
-"${CARGO_WASM[@]}" build --release --target wasm32-unknown-unknown -p twinstory-author ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} >&2
+"${CARGO_WASM[@]}" build --profile player --target wasm32-unknown-unknown -p twinstory-author ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} >&2
 "$WASM_BINDGEN" --target web --no-typescript --out-dir "$OUT" --out-name twinstory_author \
-  "$ROOT/target/wasm32-unknown-unknown/release/twinstory_author.wasm"
+  "$ROOT/target/wasm32-unknown-unknown/player/twinstory_author.wasm"
 "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
   "$OUT/twinstory_author_bg.wasm" -o "$OUT/twinstory_author_bg.wasm.opt"
 mv "$OUT/twinstory_author_bg.wasm.opt" "$OUT/twinstory_author_bg.wasm"

@@ -18,7 +18,8 @@ step "clippy (host)"
 cargo clippy --release --workspace --exclude twinstory-player --all-targets -- -D warnings
 
 step "clippy (player and story compiler module, wasm32)"
-"${CARGO_WASM[@]}" clippy --release --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
+# (the dev profile, as the wasm tests below: they share the proc-macro builds)
+"${CARGO_WASM[@]}" clippy --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
 
 step "every example story validates without warnings"
 cargo build --release -p twinstory-cli
@@ -36,4 +37,4 @@ step "player build"
 
 step "end-to-end story tests (Playwright + Chromium)"
 cd "$ROOT/tests/e2e"
-TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=1 ./*.test.mjs
+TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=2 ./*.test.mjs
