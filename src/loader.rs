@@ -14,7 +14,8 @@ use web_sys::ReferrerPolicy;
 /// A story with the absolute URL it was loaded from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedStory {
-    /// The story.
+    /// The story as decoded (from `story.json`, or compiled from a
+    /// `story.md` by the author module).
     pub story: Story,
     /// Absolute URL of `story.json`; layer paths are relative to it.
     pub url: String,
