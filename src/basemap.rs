@@ -68,7 +68,8 @@ impl BasemapView {
         })
     }
 
-    /// How long a tile takes to become opaque.
+    /// How long a newly loaded tile takes to fade in, in ms (0 when the
+    /// reader prefers reduced motion).
     pub fn fade_ms(&self) -> f64 {
         self.fade_ms
     }

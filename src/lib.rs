@@ -2,9 +2,10 @@
 //!
 //! `app` loads the story, `story_page` lays it out, `scroll` derives the
 //! active step, `map_view` shows frames painted by `twinstory-scene` over the optional
-//! `basemap` tiles (`labels`: the feature labels over them), and
-//! `platform` wraps the browser services used (fetch, canvas, URL, media
-//! queries); `author` loads the story compiler for `?story=…/story.md`. Nothing here decides what the map shows; that is the scene's job.
+//! `basemap` tiles (`labels`: the feature labels over them), `loader`
+//! fetches the story and its layers (`fetch_with` is the one fetch point),
+//! and `platform` wraps the other browser services used (time, canvas, URL,
+//! media queries); `author` loads the story compiler for `?story=…/story.md`. Nothing here decides what the map shows; that is the scene's job.
 
 pub mod app;
 pub mod author;

@@ -14,7 +14,8 @@ use web_sys::ReferrerPolicy;
 /// A story with the absolute URL it was loaded from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedStory {
-    /// The story.
+    /// The story as decoded (from `story.json`, or compiled from a
+    /// `story.md` by the author module).
     pub story: Story,
     /// Absolute URL of `story.json`; layer paths are relative to it.
     pub url: String,
@@ -265,6 +266,10 @@ async fn fetch_with(url: &str, accept: Option<&str>, lang: Lang) -> Result<Vec<u
             .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), TIMEOUT_MS)
             .ok()
     });
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the one fetch point: `request_allowed` checked the address above"
+    )]
     let mut req = Request::get(url)
         .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
         .referrer_policy(ReferrerPolicy::SameOrigin);

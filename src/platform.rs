@@ -16,6 +16,10 @@ pub fn page_lang() -> twinstory_model::strings::Lang {
 }
 
 /// The browser window. Only called in the browser, where it always exists.
+#[allow(
+    clippy::expect_used,
+    reason = "wasm32 in a page always has a window; without one there is no page to report in"
+)]
 pub fn window() -> Window {
     web_sys::window().expect("the player runs in a browser window")
 }

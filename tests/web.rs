@@ -1,6 +1,11 @@
 //! Player tests that need a real browser (run by wasm-bindgen-test-runner in
 //! headless Chromium): the canvas path and the step logic against real layout.
 #![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed setup stops the test with its message"
+)]
 
 use twinstory_player::platform::{put_pixels, window};
 use twinstory_player::scroll::active_step_index;

@@ -1,4 +1,9 @@
 //! `twinstory`: write, check, preview and publish data stories.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line tool: the terminal is where it reports"
+)]
 
 mod build;
 mod csp;

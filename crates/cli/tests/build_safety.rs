@@ -1,5 +1,10 @@
 //! `twinstory build` never loses or leaks a file, and writes pages that run
 //! under a strict Content Security Policy.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup stops the test with its message"
+)]
 
 mod common;
 

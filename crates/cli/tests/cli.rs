@@ -1,4 +1,9 @@
 //! The `twinstory` binary, run as an author would: exact output and exit codes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup stops the test with its message"
+)]
 
 mod common;
 

@@ -1,6 +1,12 @@
 //! `twinstory serve` as a local citizen, run as a process: it answers only
 //! its own host name, bounds what it reads, survives idle connections,
 //! ignores its own builds in the watched folder and deletes only its builds.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    reason = "host test of a server (threads, clock); test helpers: a failed setup stops the test with its message"
+)]
 
 mod common;
 

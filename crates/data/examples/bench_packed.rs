@@ -5,6 +5,14 @@
 //!
 //! Prints bytes (raw and gzip-free) and decode times; `twinstory build`
 //! additionally drops unused properties and simplifies, which its output reports.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    reason = "a host benchmark: times with the clock, reports on the terminal, stops on a bad setup"
+)]
 use std::time::Instant;
 use twinstory_data::{read_geojson, read_packed, write_packed};
 

@@ -1,6 +1,14 @@
 //! Prints how fast the readers parse the large Hamburg files, in MB/s.
 //!
 //! Run with `cargo run --release -p twinstory-data --example bench_readers`.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    reason = "a host benchmark: times with the clock, reports on the terminal, stops on a bad setup"
+)]
 
 use std::time::Instant;
 use twinstory_data::{

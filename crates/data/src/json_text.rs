@@ -24,7 +24,7 @@ struct StrictVisitor;
 impl<'de> Visitor<'de> for StrictVisitor {
     type Value = Value;
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
     fn visit_bool<E>(self, v: bool) -> Result<Value, E> {

@@ -9,6 +9,12 @@
 //!
 //! The messages of all rejected inputs are kept in `tests/snapshots/rejects.txt`;
 //! run with `UPDATE_SNAPSHOTS=1` to rewrite it after an intended change.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "test helpers: a failed setup stops the test with its message"
+)]
 
 use geo::{BoundingRect, Geometry};
 use serde_json::Value;

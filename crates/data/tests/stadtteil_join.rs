@@ -1,6 +1,11 @@
 //! Issue 7: Stadtteil-Profile statistics joined onto Hamburg's quarters by
 //! name, with playground counts per quarter and a computed rate. The expected
 //! numbers were worked out by hand from the files in `tests/data/`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup stops the test with its message"
+)]
 
 use geo::{Area, Geometry};
 use serde_json::{json, Value};

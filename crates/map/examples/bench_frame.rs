@@ -3,6 +3,14 @@
 //! flight from the whole city to Altona and back (1280×800 CSS px).
 //!
 //! Run with `cargo run --release -p twinstory-map --example bench_frame [N] [DPR]`.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    reason = "a host benchmark: times with the clock, reports on the terminal, stops on a bad setup"
+)]
 
 use geo::{Geometry, Point};
 use std::time::Instant;

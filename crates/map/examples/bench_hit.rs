@@ -3,6 +3,14 @@
 //! plain loop over every feature; plus the time to build the index.
 //!
 //! Run with `cargo run --release -p twinstory-map --example bench_hit`.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    reason = "a host benchmark: times with the clock, reports on the terminal, stops on a bad setup"
+)]
 
 use geo::{Geometry, LineString, Point, Polygon};
 use std::time::Instant;

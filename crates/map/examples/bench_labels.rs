@@ -3,6 +3,14 @@
 //! remembers the first), and how many labels find a place.
 //!
 //! Run with `cargo run --release -p twinstory-map --example bench_labels`.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    reason = "a host benchmark: times with the clock, reports on the terminal, stops on a bad setup"
+)]
 
 use std::time::Instant;
 use twinstory_map::labels::{LabelPlacer, LabelRequest};

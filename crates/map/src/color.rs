@@ -4,13 +4,13 @@
 /// A non-premultiplied sRGB colour with alpha.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Rgba {
-    /// Red.
+    /// Red, 0–255 in sRGB, not multiplied by alpha.
     pub r: u8,
-    /// Green.
+    /// Green, 0–255 in sRGB, not multiplied by alpha.
     pub g: u8,
-    /// Blue.
+    /// Blue, 0–255 in sRGB, not multiplied by alpha.
     pub b: u8,
-    /// Alpha (255 = opaque).
+    /// Alpha, 0 (transparent) to 255 (opaque).
     pub a: u8,
 }
 

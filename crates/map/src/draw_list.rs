@@ -185,11 +185,11 @@ pub struct Path {
 /// Everything needed to paint one frame. Buffers are reused between frames.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DrawList {
-    /// Width in device px.
+    /// Width of the frame in device px (CSS px × DPR, rounded).
     pub width: u32,
-    /// Height in device px.
+    /// Height of the frame in device px (CSS px × DPR, rounded).
     pub height: u32,
-    /// Background colour.
+    /// The colour every pixel starts from before the commands paint.
     pub background: Rgba,
     /// The commands in painting order.
     pub commands: Vec<DrawCommand>,

@@ -11,9 +11,11 @@ use crate::projection::world_to_lonlat;
 /// How far the reader may move the camera.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NavLimits {
-    /// Lowest zoom.
+    /// Lowest zoom the reader can zoom out to (zoom as in
+    /// [`Camera::zoom`]: the world is `512 · 2^zoom` CSS px wide).
     pub min_zoom: f64,
-    /// Highest zoom.
+    /// Highest zoom the reader can zoom in to (below `min_zoom` it counts as
+    /// `min_zoom`).
     pub max_zoom: f64,
     /// `[min_x, min_y, max_x, max_y]` in world units that the camera's
     /// centre stays inside; `None` leaves the centre free.

@@ -108,7 +108,12 @@ pub struct SvgLabel<'a> {
 /// let svg = to_svg_with_labels(&DrawList::new(), &[label], 2.0, 13.0);
 /// assert!(svg.contains(">Kita &lt;Süd&gt;</text>") && svg.ends_with("</svg>\n"));
 /// ```
-pub fn to_svg_with_labels(list: &DrawList, labels: &[SvgLabel], dpr: f64, font_px: f64) -> String {
+pub fn to_svg_with_labels(
+    list: &DrawList,
+    labels: &[SvgLabel<'_>],
+    dpr: f64,
+    font_px: f64,
+) -> String {
     let mut out = to_svg(list);
     out.truncate(out.len() - "</svg>\n".len());
     let size = font_px * dpr;

@@ -1,8 +1,7 @@
 //! A small deterministic generator (xorshift64*), so that tests and the
 //! benchmarks in `examples/` (which include this file) need no crate.
 
-// Each example uses only some of it.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each example uses only some of it")]
 
 /// xorshift64* state; any non-zero seed.
 pub struct Rng(pub u64);

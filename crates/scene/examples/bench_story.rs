@@ -5,6 +5,14 @@
 //! Run after `twinstory build stories --out /tmp/site`:
 //! `cargo run --release -p twinstory-scene --example bench_story /tmp/site/spielplaetze [DPR]`.
 //! `QUICK=1` plays every 4th frame once (for instruction counts under valgrind).
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    reason = "a host benchmark: times with the clock, reports on the terminal, stops on a bad setup"
+)]
 
 use std::time::Instant;
 use twinstory_map::{DrawList, Framebuffer, Padding, Viewport};

@@ -71,9 +71,9 @@ pub enum LegendLabel {
     Layer(String),
     /// A class of values from `min` to `max`; `first` classes include `min`.
     Range {
-        /// Lower bound.
+        /// Lower bound of the class, in the data's units.
         min: f64,
-        /// Upper bound (included).
+        /// Upper bound of the class (included), in the data's units.
         max: f64,
         /// Whether `min` itself belongs to the class (only the first class).
         first: bool,
@@ -90,7 +90,7 @@ pub enum LegendLabel {
     NoData,
     /// A circle size for this value.
     Value {
-        /// The value.
+        /// The data value whose circle size the symbol shows, in the data's units.
         value: f64,
         /// Decimal places to show.
         decimals: usize,

@@ -83,7 +83,8 @@ impl Playback {
         }
     }
 
-    /// The active step, if any.
+    /// The active step (an index into the story's steps); `None` until the
+    /// first [`go_to`](Self::go_to).
     pub fn active(&self) -> Option<usize> {
         self.active
     }
@@ -93,12 +94,15 @@ impl Playback {
         self.camera
     }
 
-    /// Current opacity of each layer.
+    /// Each layer's opacity as of the last [`tick`](Self::tick), 0–1, in
+    /// the story's layer order (values in between while a fade runs; all 0
+    /// before the first step).
     pub fn opacity(&self) -> &[f64] {
         &self.opacity
     }
 
-    /// The target of the active step.
+    /// Where the active step ends up (camera and opacities), which the
+    /// current frame may still be moving towards; `None` before the first step.
     pub fn target(&self) -> Option<&StepTarget> {
         self.target.as_ref()
     }

@@ -1,4 +1,9 @@
 //! Labels in a playing story: which features get one, where, and when not.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup stops the test with its message"
+)]
 
 use geo::{Geometry, Point, Polygon};
 use twinstory_data::{Dataset, Feature};
@@ -117,7 +122,7 @@ fn shown_layers_get_labels_that_never_overlap() {
 fn larger_priorities_and_highlights_come_first() {
     let scene = scene();
     let labels = labels_at(&scene, 0, &mut LabelPlacer::default());
-    let pupils = |l: &FrameLabel| l.feature % 7;
+    let pupils = |l: &FrameLabel<'_>| l.feature % 7;
     let schools: Vec<_> = labels.iter().filter(|l| l.layer == 1).collect();
     // Placement order is priority order.
     assert!(schools.windows(2).all(|w| pupils(w[0]) >= pupils(w[1])));

@@ -1,4 +1,9 @@
 //! Playback is deterministic: a step looks the same however the reader got there.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup stops the test with its message"
+)]
 
 use geo::{Geometry, Point, Polygon};
 use twinstory_data::{Dataset, Feature};

@@ -1,5 +1,10 @@
 //! Data-driven styling as a reader sees it: colours in rendered frames,
 //! highlights, filters and the legend of each step.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup stops the test with its message"
+)]
 
 use geo::{Geometry, Polygon};
 use serde_json::json;

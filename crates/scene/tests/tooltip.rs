@@ -1,6 +1,11 @@
 //! Tooltips as a reader meets them: hovering over features in a played
 //! step, layers without a tooltip, filters, hidden layers, the top layer,
 //! and stepping through features with the keyboard.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup stops the test with its message"
+)]
 
 use geo::{Geometry, Point, Polygon};
 use serde_json::json;

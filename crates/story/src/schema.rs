@@ -8,7 +8,7 @@ use twinstory_model::{Basemap, Join, LayerStyle, Source, Theme, Transition, View
 #[derive(JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 #[schemars(title = "twinstory story.md front matter")]
-#[allow(dead_code)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
 struct FrontMatter {
     /// Title shown at the top of the story and in the browser tab (required).
     title: String,
@@ -43,7 +43,7 @@ fn default_lang() -> &'static str {
 /// One data layer; its id is the key it is written under.
 #[derive(JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-#[allow(dead_code)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
 struct LayerSettings {
     /// Human-readable name, shown in legends.
     title: Option<String>,
@@ -66,7 +66,7 @@ struct LayerSettings {
 /// One join, or several in order.
 #[derive(JsonSchema)]
 #[serde(untagged)]
-#[allow(dead_code)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
 enum JoinSettings {
     /// One table.
     One(Join),
@@ -77,7 +77,7 @@ enum JoinSettings {
 /// The YAML inside a ```step block below a `##` heading.
 #[derive(JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-#[allow(dead_code)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
 struct StepBlock {
     /// Id used in links (`#harbour`); made from the heading when left out. Letters, digits, `-`, `_`.
     id: Option<String>,
@@ -96,7 +96,7 @@ struct StepBlock {
 /// A layer to show: its id, or `{layer, opacity}`.
 #[derive(JsonSchema)]
 #[serde(untagged)]
-#[allow(dead_code)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
 enum ShowEntry {
     /// Id of a layer, shown fully opaque.
     Id(String),

@@ -3,6 +3,11 @@
 //! stories without errors) must equal `cases/<name>.expected`.
 //!
 //! `UPDATE_SNAPSHOTS=1 cargo test -p twinstory-story --test cases` rewrites them.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup stops the test with its message"
+)]
 
 use std::fmt::Write;
 use std::path::Path;

@@ -1,4 +1,9 @@
 //! The JSON Schema is draft-07 and accepts the example story's front matter.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup stops the test with its message"
+)]
 
 use serde_json::Value;
 

@@ -1,4 +1,8 @@
 //! Helpers shared by the CLI's integration tests.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "host-only test helpers: the clock names temporary folders"
+)]
 
 use std::path::PathBuf;
 

@@ -17,9 +17,9 @@ use twinstory_model::strings::{format_number, Lang, Strings};
 /// One request the shell makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    /// Absolute address.
+    /// The absolute address to GET; already on the origin the story named.
     pub url: String,
-    /// The `Accept` header.
+    /// The `Accept` header to send (GeoJSON or JSON, by service type).
     pub accept: &'static str,
 }
 
@@ -87,14 +87,15 @@ pub struct Outcome {
     pub dataset: Dataset,
     /// How many features the server says match (`numberMatched`), if it says.
     pub matched: Option<u64>,
-    /// Pages read.
+    /// How many pages the service answered (a request that failed is not
+    /// counted); at most [`MAX_PAGES`].
     pub pages: u32,
     /// Why reading stopped early; `None` when the service had no more.
     pub stopped: Option<Stop>,
 }
 
 impl Outcome {
-    /// Features read.
+    /// How many features the reader sees: those read, each once.
     pub fn shown(&self) -> usize {
         self.dataset.features.len()
     }
