@@ -147,7 +147,7 @@ impl<'a> Template<'a> {
         self.pieces
             .iter()
             .filter_map(|p| match p {
-                Piece::Field { name, span } if name.is_empty() => {
+                Piece::Field { name: "", span } => {
                     Some(TemplateError::Empty { span: span.clone() })
                 }
                 Piece::Unclosed { at, .. } => Some(TemplateError::Unclosed { at: *at }),
