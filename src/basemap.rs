@@ -3,7 +3,7 @@
 //! composites them and a frame only writes a few transforms. What to load,
 //! show, keep and drop is decided by `twinstory_map::tiles`.
 
-use twinstory_map::tiles::{placement, TileCache, TileCoord, TileGrid, TileTemplate};
+use twinstory_map::tiles::{placement, TileCache, TileCoord, TileGrid};
 use twinstory_map::{Camera, Viewport};
 use twinstory_model::Basemap;
 use wasm_bindgen::JsCast;
@@ -16,7 +16,8 @@ pub const FADE_MS: f64 = 250.0;
 
 /// The basemap of one map.
 pub struct BasemapView {
-    template: TileTemplate,
+    /// The addresses (the template comes read in story.json).
+    basemap: Basemap,
     grid: TileGrid,
     container: HtmlElement,
     /// The `<img>` of each tile (as `HtmlElement`: attributes are all the
@@ -29,25 +30,14 @@ pub struct BasemapView {
 
 impl BasemapView {
     /// A basemap drawing into `container`, or `None` (with a console
-    /// warning) when the template cannot be used; the build has checked it,
-    /// so that only happens with hand-edited story JSON.
+    /// warning) when a `?story=` page does not allow its server.
     pub fn new(
         basemap: &Basemap,
         container: HtmlElement,
         on_load: js_sys::Function,
         reduced_motion: bool,
     ) -> Option<Self> {
-        let template = match TileTemplate::parse(&basemap.url, &basemap.subdomains) {
-            Ok(t) => t,
-            Err(_) => {
-                let url = &basemap.url;
-                web_sys::console::warn_1(
-                    &format!("the basemap address `{url}` cannot be used (`twinstory validate` says why)").into(),
-                );
-                return None;
-            }
-        };
-        let first = template.url(TileCoord { z: 0, x: 0, y: 0 }, false);
+        let first = basemap.tile_url(0, 0, 0, false);
         if crate::loader::request_allowed(&first).is_err() {
             web_sys::console::warn_1(
                 &"the basemap server is not one this page allows for stories opened with ?story=; the map has no basemap".into(),
@@ -55,7 +45,7 @@ impl BasemapView {
             return None;
         }
         Some(Self {
-            template,
+            basemap: basemap.clone(),
             grid: TileGrid {
                 tile_size: basemap.tile_size,
                 min_zoom: basemap.min_zoom,
@@ -76,7 +66,7 @@ impl BasemapView {
 
     /// Requests, places, hides and drops tiles for the camera at `now` (ms).
     pub fn update(&mut self, camera: &Camera, viewport: &Viewport, now: f64) {
-        let retina_images = self.template.has_retina();
+        let retina_images = self.basemap.url.has_retina();
         let z = self.grid.zoom_for(camera.zoom, viewport.dpr, retina_images);
         let wanted = self.grid.covering(camera, viewport, z);
         let plan = self.cache.plan(&wanted, now, self.fade_ms);
@@ -127,7 +117,9 @@ impl BasemapView {
     /// A new tile image, added to the box and loading.
     fn image(&self, tile: TileCoord, retina: bool) -> Option<HtmlElement> {
         // A `?story=` story's basemap comes only from an allowed server.
-        let url = self.template.url(tile, retina);
+        let url = self
+            .basemap
+            .tile_url(tile.z, tile.wrapped_x(), tile.y, retina);
         crate::loader::request_allowed(&url).ok()?;
         let img: HtmlElement = self
             .container

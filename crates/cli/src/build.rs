@@ -669,7 +669,7 @@ mod tests {
         assert_eq!(basemap_credit(&story), "");
         story.basemap = Some(
             serde_json::from_str(
-                r#"{"url": "https://t/{z}/{x}/{y}.png", "attribution": "© A & B <{{css}}>", "attribution-url": "https://a.example/c"}"#,
+                r#"{"url": [{"text": "https://t/"}, "zoom", {"text": "/"}, "column", {"text": "/"}, "row"], "attribution": "© A & B <{{css}}>", "attribution-url": "https://a.example/c"}"#,
             )
             .unwrap(),
         );

@@ -33,7 +33,8 @@ impl Hosts {
             }
         }
         if let Some(b) = &story.basemap {
-            h.img.extend(template_origins(&b.url, &b.subdomains));
+            h.img
+                .extend(template_origins(&b.url.to_string(), &b.subdomains));
         }
         for o in story_origins {
             h.connect.insert(o.clone());

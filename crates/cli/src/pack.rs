@@ -10,6 +10,7 @@
 use geo::{Geometry, Simplify};
 use std::collections::BTreeSet;
 use twinstory_data::{Condition, Dataset};
+use twinstory_model::template::Template;
 use twinstory_model::{FitTarget, Layer, Story};
 
 /// What packing did to one layer, for the build's report.
@@ -38,11 +39,8 @@ pub fn used_properties(story: &Story, layer: &Layer) -> BTreeSet<String> {
     if let Some(c) = &style.circles {
         used.insert(c.property.clone());
     }
-    if let Some(t) = &layer.tooltip {
-        used.extend(template_fields(t));
-    }
-    if let Some(t) = &style.label {
-        used.extend(template_fields(t));
+    for t in [&layer.tooltip, &style.label].into_iter().flatten() {
+        used.extend(Template::parse(t).fields().map(str::to_owned));
     }
     if let Some(p) = &style.label_priority {
         used.insert(p.clone());
@@ -59,22 +57,6 @@ pub fn used_properties(story: &Story, layer: &Layer) -> BTreeSet<String> {
     // Names label features for keyboard and screen reader users.
     used.insert("name".into());
     used
-}
-
-/// `{field}` names in a tooltip template (`{{` and `}}` are literal braces).
-fn template_fields(t: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = t;
-    while let Some(i) = rest.find('{') {
-        if rest[i..].starts_with("{{") {
-            rest = &rest[i + 2..];
-            continue;
-        }
-        let Some(j) = rest[i..].find('}') else { break };
-        out.push(rest[i + 1..i + j].trim().to_string());
-        rest = &rest[i + j + 1..];
-    }
-    out
 }
 
 /// The deepest zoom at which the story shows `layer`: explicit step zooms,
@@ -199,17 +181,4 @@ fn keep_rings(original: &geo::Polygon<f64>, simple: geo::Polygon<f64>) -> geo::P
 fn vertices(g: &Geometry<f64>) -> usize {
     use geo::CoordsIter;
     g.coords_count()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn template_fields_are_found_and_braces_escaped() {
-        assert_eq!(
-            template_fields("{name}: {Unter 18-Jährige} {{x}}"),
-            ["name", "Unter 18-Jährige"]
-        );
-    }
 }

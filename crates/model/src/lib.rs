@@ -9,6 +9,9 @@ mod color;
 mod layer;
 mod step;
 pub mod strings;
+pub mod suggest;
+pub mod template;
+pub mod tile_template;
 pub mod trust;
 pub mod url;
 
@@ -20,9 +23,11 @@ pub use layer::{
 pub use step::{FitTarget, LayerState, Step, Transition, View};
 
 use serde::{Deserialize, Serialize};
+use tile_template::TileTemplate;
 
 /// Version of the JSON form; the player refuses files it does not understand.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: a basemap's `url` is the list of its parts ([`TileTemplate`]), not text.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A complete story: metadata, data layers and the ordered steps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -150,7 +155,8 @@ pub struct Basemap {
     /// Tile address template: `{z}`, `{x}`, `{y}` (XYZ, also `{-y}` for TMS
     /// rows) or `{TileMatrix}`, `{TileRow}`, `{TileCol}` (WMTS), optionally
     /// `{s}` (one of `subdomains`) and `{r}` (`@2x` on high-density screens).
-    pub url: String,
+    /// Read once by the story parser; `story.json` carries its parts.
+    pub url: TileTemplate,
     /// Who made the map; shown in the map corner and in the credits (required).
     pub attribution: String,
     /// Link for the attribution, e.g. the provider's copyright page (http or https).
@@ -183,5 +189,11 @@ impl Basemap {
     }
     fn default_opacity() -> f64 {
         1.0
+    }
+
+    /// The address of tile `x`, `y` (column inside the world) at zoom `z`,
+    /// with this basemap's `subdomains` ([`TileTemplate::url`]).
+    pub fn tile_url(&self, z: u8, x: u32, y: u32, retina: bool) -> String {
+        self.url.url(z, x, y, retina, &self.subdomains)
     }
 }

@@ -8,7 +8,7 @@
 //! origins the page allows ([`OriginPolicy`]). The rules are plain functions
 //! so that they are tested on the host; the player only walks the DOM.
 
-use crate::url::{clean, is_scheme_relative, scheme};
+use crate::url::{clean, is_http_scheme, is_link_scheme, is_scheme_relative, scheme};
 
 /// What the player does with an element of step HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,12 +180,21 @@ pub fn link_allowed(url: &str) -> bool {
     if url.is_empty() || is_scheme_relative(&url) {
         return false;
     }
-    match scheme(&url) {
-        None => true,
-        Some(s) => ["http", "https", "mailto"]
-            .iter()
-            .any(|k| s.eq_ignore_ascii_case(k)),
-    }
+    link_scheme_allowed(&url)
+}
+
+/// True when a (cleaned) address has no scheme or one a link may have
+/// (`http`, `https`, `mailto`); scheme-relative `//host` passes here.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::link_scheme_allowed;
+/// assert!(link_scheme_allowed("images/a:b.png"));
+/// assert!(link_scheme_allowed("MAILTO:a@b.example"));
+/// assert!(!link_scheme_allowed("vbscript:x"));
+/// ```
+pub fn link_scheme_allowed(url: &str) -> bool {
+    scheme(url).is_none_or(is_link_scheme)
 }
 
 /// True for an image address the player keeps: `http:`, `https:` or a path
@@ -204,7 +213,7 @@ pub fn image_allowed(url: &str) -> bool {
     }
     match scheme(&url) {
         None => true,
-        Some(s) => s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"),
+        Some(s) => is_http_scheme(s),
     }
 }
 
@@ -235,7 +244,7 @@ pub fn origin_of(url: &str) -> Result<String, Refusal> {
     let scheme = scheme(&cleaned)
         .ok_or(Refusal::Invalid)?
         .to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
+    if !is_http_scheme(&scheme) {
         return Err(Refusal::Scheme(scheme));
     }
     crate::url::origin(&cleaned).ok_or(Refusal::Invalid)

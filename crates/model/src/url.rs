@@ -73,10 +73,48 @@ pub fn is_http(url: &str) -> bool {
     let Some(s) = scheme(url) else {
         return false;
     };
-    (s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+    is_http_scheme(s)
         && url[s.len() + 1..]
             .strip_prefix("//")
             .is_some_and(|r| !r.starts_with(['/', '?', '#']) && !r.is_empty())
+}
+
+/// True for the schemes `http` and `https` (any case): the one place that
+/// says which schemes are the web's.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::url::is_http_scheme;
+/// assert!(is_http_scheme("HTTPS"));
+/// assert!(!is_http_scheme("ftp"));
+/// assert!(!is_http_scheme("https:"));
+/// ```
+pub fn is_http_scheme(scheme: &str) -> bool {
+    default_port(scheme).is_some()
+}
+
+/// The port an `http` or `https` URL has when it names none.
+fn default_port(scheme: &str) -> Option<u16> {
+    if scheme.eq_ignore_ascii_case("http") {
+        Some(80)
+    } else if scheme.eq_ignore_ascii_case("https") {
+        Some(443)
+    } else {
+        None
+    }
+}
+
+/// True for a scheme a link may have: the web's, or `mailto` (any case).
+///
+/// # Examples
+/// ```
+/// use twinstory_model::url::is_link_scheme;
+/// assert!(is_link_scheme("MailTo"));
+/// assert!(is_link_scheme("http"));
+/// assert!(!is_link_scheme("javascript"));
+/// ```
+pub fn is_link_scheme(scheme: &str) -> bool {
+    is_http_scheme(scheme) || scheme.eq_ignore_ascii_case("mailto")
 }
 
 /// True for an address without a scheme that starts with two slashes
@@ -270,11 +308,7 @@ pub fn resolve(reference: &str, base: &str) -> Option<String> {
 pub fn origin(url: &str) -> Option<String> {
     let url = clean(url);
     let scheme = scheme(&url)?.to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "http" => 80,
-        "https" => 443,
-        _ => return None,
-    };
+    let default_port = default_port(&scheme)?;
     let rest = url[scheme.len() + 1..].trim_start_matches(['/', '\\']);
     let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit('@').next().unwrap_or("");

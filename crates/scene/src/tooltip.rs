@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use twinstory_map::hit::{hit_test, nearest_in_direction, visible_features, Direction, HitLayer};
 use twinstory_map::{Camera, LayerPaint, Transform, Viewport};
 use twinstory_model::strings::Lang;
+use twinstory_model::template::Template;
 
 /// A tooltip to show.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +149,8 @@ impl Scene {
 /// Fills a tooltip template: `{field}` becomes the feature's property
 /// (numbers written for `lang`, whole numbers without decimals), a missing
 /// or empty property `–`; `{{` and `}}` are literal braces. An unclosed `{`
-/// is kept as text.
+/// is kept as text, with what follows it (the rules of
+/// [`twinstory_model::template`]).
 ///
 /// # Examples
 /// ```
@@ -160,28 +162,7 @@ impl Scene {
 /// assert_eq!(render_template("{nope}", &props, "de"), "–");
 /// ```
 pub fn render_template(template: &str, properties: &Map<String, Value>, lang: &str) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(i) = rest.find(['{', '}']) {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        if tail.starts_with("{{") || tail.starts_with("}}") {
-            out.push_str(&tail[..1]);
-            rest = &tail[2..];
-        } else if let Some(after) = tail.strip_prefix('}') {
-            out.push('}');
-            rest = after;
-        } else if let Some(end) = tail.find('}') {
-            let field = tail[1..end].trim();
-            out.push_str(&property_text(properties.get(field), lang));
-            rest = &tail[end + 1..];
-        } else {
-            out.push_str(tail);
-            rest = "";
-        }
-    }
-    out.push_str(rest);
-    out
+    Template::parse(template).render(|field| property_text(properties.get(field), lang))
 }
 
 /// A property value as a reader should see it.

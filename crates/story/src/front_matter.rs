@@ -3,7 +3,8 @@
 use crate::diagnostic::Pos;
 use crate::walk::{is_valid_id, Walker};
 use crate::yaml::{Kind, Node};
-use twinstory_map::tiles::{TemplateError, TileTemplate};
+use twinstory_model::template::{Template, TemplateError};
+use twinstory_model::tile_template::{TileTemplate, TileTemplateError as TileError};
 use twinstory_model::url;
 use twinstory_model::{
     Basemap, Color, ComputedField, Join, Layer, LayerStyle, Source, SourceType, Theme,
@@ -353,12 +354,12 @@ fn read_basemap(w: &mut Walker<'_, '_>, key: &Node, n: &Node) -> Option<Basemap>
         }
     }
     let (url, url_node) = url?;
-    ok &= check_tile_url(w, &url, url_node, &subdomains);
+    let url = check_tile_url(w, &url, url_node, &subdomains);
     if !ok || w.unknown > unknown_before {
         return None;
     }
     Some(Basemap {
-        url,
+        url: url?,
         attribution: attribution?,
         attribution_url,
         subdomains,
@@ -369,8 +370,13 @@ fn read_basemap(w: &mut Walker<'_, '_>, key: &Node, n: &Node) -> Option<Basemap>
     })
 }
 
-/// Checks a tile address template; reports at the placeholder that is wrong.
-fn check_tile_url(w: &mut Walker<'_, '_>, url: &str, n: &Node, subdomains: &[String]) -> bool {
+/// Reads a tile address template; reports at the placeholder that is wrong.
+fn check_tile_url(
+    w: &mut Walker<'_, '_>,
+    url: &str,
+    n: &Node,
+    subdomains: &[String],
+) -> Option<TileTemplate> {
     let pos = w.pos(n);
     if !url::is_http(url) {
         w.sink.error(
@@ -379,10 +385,10 @@ fn check_tile_url(w: &mut Walker<'_, '_>, url: &str, n: &Node, subdomains: &[Str
             format!("`{url}` is not the address of a tile server"),
             Some("write the server's full tile address with `{z}`, `{x}` and `{y}`, e.g. `url: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\"`".into()),
         );
-        return false;
+        return None;
     }
     let err = match TileTemplate::parse(url, subdomains) {
-        Ok(_) => return true,
+        Ok(t) => return Some(t),
         Err(e) => e,
     };
     // Point at a placeholder inside the value (after an opening quote).
@@ -397,7 +403,7 @@ fn check_tile_url(w: &mut Walker<'_, '_>, url: &str, n: &Node, subdomains: &[Str
         len,
     };
     let (p, message, help) = match err {
-        TemplateError::Missing(names) => (
+        TileError::Missing(names) => (
             pos,
             format!(
                 "the basemap `url` has no place for the {}",
@@ -413,7 +419,7 @@ fn check_tile_url(w: &mut Walker<'_, '_>, url: &str, n: &Node, subdomains: &[Str
             ),
             "write where the zoom level, column and row go: `{z}/{x}/{y}` for XYZ servers, e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`, or `{TileMatrix}/{TileRow}/{TileCol}` in a WMTS address (its RESTful template from GetCapabilities, for the Web-Mercator tile matrix set)".to_owned(),
         ),
-        TemplateError::Unknown { name, at: byte } => {
+        TileError::Unknown { name, at: byte } => {
             let lower = name.to_ascii_lowercase();
             let help = if lower == "tilematrixset" {
                 "write the name of the tile matrix set itself, e.g. `GLOBAL_WEBMERCATOR` or `WebMercatorQuad`; only Web-Mercator sets work".to_owned()
@@ -438,19 +444,19 @@ fn check_tile_url(w: &mut Walker<'_, '_>, url: &str, n: &Node, subdomains: &[Str
                 help,
             )
         }
-        TemplateError::Unclosed { at: byte } => (
+        TileError::Unclosed { at: byte } => (
             at(byte, 1),
             "this `{` in the basemap `url` is never closed".to_owned(),
             "close the placeholder, e.g. `{z}`".to_owned(),
         ),
-        TemplateError::NoSubdomains => (
+        TileError::NoSubdomains => (
             at(url.find("{s}").unwrap_or(0), 3),
             "`{s}` in the basemap `url` needs `subdomains`".to_owned(),
             "add the server's subdomains, e.g. `subdomains: [a, b, c]`, or write one of them instead of `{s}`".to_owned(),
         ),
     };
     w.sink.error("E0023", p, message, Some(help));
-    false
+    None
 }
 
 fn is_language_tag(s: &str) -> bool {
@@ -1341,49 +1347,36 @@ fn read_template(
             pos
         }
     };
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let next = chars.get(i + 1).copied();
-        match chars[i] {
-            '{' if next == Some('{') => i += 2,
-            '}' if next == Some('}') => i += 2,
-            '{' => {
-                let end = chars[i + 1..]
-                    .iter()
-                    .position(|c| *c == '}' || *c == '{')
-                    .map(|e| i + 1 + e)
-                    .filter(|e| chars[*e] == '}');
-                let Some(end) = end else {
-                    w.sink.error(
-                        "E0023",
-                        at(i, 1),
-                        format!("the `{setting}` of layer `{id}` has a `{{` without its `}}`"),
-                        Some(format!(
-                            "write property names in braces, e.g. `{setting}: \"{{name}}\"`; write `{{{{` for a brace as text"
-                        )),
-                    );
-                    return out;
-                };
-                let name: String = chars[i + 1..end].iter().collect();
-                let name = name.trim();
-                if name.is_empty() {
-                    w.sink.error(
-                        "E0023",
-                        at(i, end + 1 - i),
-                        format!("the `{setting}` of layer `{id}` has an empty `{{}}`"),
-                        Some("name a property in the braces, e.g. `{name}`".into()),
-                    );
-                } else {
-                    out.push((name.to_owned(), at(i, end + 1 - i)));
-                }
-                i = end + 1;
-            }
-            _ => i += 1,
+    // Byte positions in the text → columns (characters) and lengths.
+    let span_at = |r: std::ops::Range<usize>| {
+        at(
+            text[..r.start].chars().count(),
+            text[r.start..r.end.min(text.len())].chars().count(),
+        )
+    };
+    let template = Template::parse(text);
+    for e in template.errors() {
+        match e {
+            TemplateError::Unclosed { at: b } => w.sink.error(
+                "E0023",
+                span_at(b..b + 1),
+                format!("the `{setting}` of layer `{id}` has a `{{` without its `}}`"),
+                Some(format!(
+                    "write property names in braces, e.g. `{setting}: \"{{name}}\"`; write `{{{{` for a brace as text"
+                )),
+            ),
+            TemplateError::Empty { span } => w.sink.error(
+                "E0023",
+                span_at(span),
+                format!("the `{setting}` of layer `{id}` has an empty `{{}}`"),
+                Some("name a property in the braces, e.g. `{name}`".into()),
+            ),
         }
     }
-    out
+    template
+        .named_fields()
+        .map(|(name, span)| (name.to_owned(), span_at(span)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 //! - `layer_data`: a layer's data as the build writes it (source read, tables
 //!   joined, fields computed) with the join reports and a data sheet.
 //! - `diagnostic`, `render`, `suggest`: the diagnostics and how they are shown.
-//! - `schema`, `template`: JSON Schema for editors, the new-story scaffold.
+//! - `schema`, `scaffold`: JSON Schema for editors, the new-story scaffold.
 //!
 //! Host only: this crate is never compiled into the browser player.
 
@@ -29,12 +29,12 @@ mod layer_data;
 mod markdown;
 mod parse;
 mod render;
+mod scaffold;
 mod schema;
 mod slug;
 mod source;
 mod step_block;
 mod suggest;
-mod template;
 mod walk;
 mod yaml;
 
@@ -44,9 +44,9 @@ pub use layer_data::{load_layer_data, DataSheet, FieldSheet, LayerData, LayerPar
 pub use parse::{parse_story, MAX_FILE_BYTES};
 
 pub use render::render_diagnostics;
+pub use scaffold::{new_story_template, SAMPLE_DATA, SAMPLE_DATA_PATH};
 pub use schema::schema_json;
 pub use slug::slugify;
-pub use template::{new_story_template, SAMPLE_DATA, SAMPLE_DATA_PATH};
 
 use serde::Serialize;
 

@@ -331,12 +331,7 @@ fn other_host_warning(sink: &mut Sink, p: Pos, what: &str, host: &str) {
 /// True for URLs that are safe in a link or image: http, https, mailto, relative, `#`.
 /// Scheme-relative URLs (`//host/…`) pass here; [`other_host`] catches them.
 pub(crate) fn url_allowed(url: &str) -> bool {
-    match url::scheme(&url::clean(url)) {
-        None => true,
-        Some(s) => ["http", "https", "mailto"]
-            .iter()
-            .any(|k| s.eq_ignore_ascii_case(k)),
-    }
+    twinstory_model::trust::link_scheme_allowed(&url::clean(url))
 }
 
 /// The host of a scheme-relative URL (`//evil.example/…`), which browsers

@@ -1,6 +1,6 @@
 //! Raster basemap tiles: which tiles of a Web-Mercator tile grid cover the
-//! viewport, where each one goes on the screen, their addresses, and which
-//! ones to keep while others load.
+//! viewport, where each one goes on the screen, and which ones to keep
+//! while others load.
 //!
 //! Only the Web-Mercator grid that XYZ servers use (and WMTS calls
 //! WebMercatorQuad or GoogleMapsCompatible, e.g. basemap.de's
@@ -8,15 +8,14 @@
 //! tiles, row 0 at the north. The browser shell shows tiles as images and
 //! does what [`TileCache::plan`] says; everything that decides is here.
 //!
-//! Three concerns, one file each: the grid ([`TileGrid::covering`],
+//! Two concerns, one file each: the grid ([`TileGrid::covering`],
 //! [`placement`]: which tiles cover a view and where each goes on the
-//! screen), addresses ([`TileTemplate`]) and the cache ([`TileCache`]:
-//! which tiles to request, show, keep and drop).
+//! screen) and the cache ([`TileCache`]: which tiles to request, show, keep
+//! and drop). Tile addresses are `twinstory_model::tile_template`'s: the
+//! story parser reads the template once and `story.json` carries it read.
 
 mod cache;
 mod grid;
-mod template;
 
 pub use cache::{Plan, Shown, TileCache, TileState};
 pub use grid::{placement, Placement, TileCoord, TileGrid, MAX_TILES};
-pub use template::{TemplateError, TileTemplate};
