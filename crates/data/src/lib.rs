@@ -47,14 +47,17 @@ mod sensorthings;
 mod source;
 mod stadtteil;
 mod suggestion;
+#[cfg(feature = "geojson")]
 mod write;
 
+#[cfg(feature = "geojson")]
+pub use self::geojson::read_geojson_value;
+pub use self::geojson::{read_geojson, read_geojson_page, GeoJsonPage, Link};
 pub use csv::{read_csv_table, CsvDialect, Table, TableRow};
 pub use csv_points::{detect_coordinate_columns, read_csv_points, read_csv_points_with};
 pub use dataset::{DataError, DataWarning, Dataset, Feature, Position};
 pub use encoding::TextEncoding;
 pub use expression::{compute_field, Condition, ExpressionError};
-pub use geojson::{read_geojson, read_geojson_page, GeoJsonPage, Link};
 pub use join::{join_table, JoinOptions, JoinReport, UnmatchedRow};
 pub use number::{parse_number, NumberFormat};
 pub use overpass::read_overpass;
@@ -62,6 +65,7 @@ pub use packed::{is_packed, read_packed, write_packed};
 pub use sensorthings::{read_sensorthings, sensorthings_query, SensorThingsPage};
 pub use source::{FileFormat, Reader};
 pub use stadtteil::{join_stadtteile, StadtteilJoin, StadtteilMode};
+#[cfg(feature = "geojson")]
 pub use write::write_geojson;
 
 /// Options for reading a CSV table of points.
