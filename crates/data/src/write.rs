@@ -30,7 +30,13 @@ impl From<&Feature> for geojson::Feature {
 impl From<&Dataset> for geojson::FeatureCollection {
     /// The features in order (warnings are not part of GeoJSON).
     fn from(d: &Dataset) -> Self {
-        d.features.iter().map(geojson::Feature::from).collect()
+        // Not `collect()`: geojson 1.0's `FromIterator` gives an empty
+        // collection `"bbox": []`, which RFC 7946 5 (and the reader) reject.
+        geojson::FeatureCollection {
+            bbox: None,
+            features: d.features.iter().map(geojson::Feature::from).collect(),
+            foreign_members: None,
+        }
     }
 }
 
@@ -140,6 +146,14 @@ mod tests {
         let back = read_geojson("out.geojson", out.as_bytes());
         assert!(back.is_ok(), "{out}: {back:?}");
         assert_eq!(back.unwrap().features[0].geometry, d.features[0].geometry);
+    }
+
+    #[test]
+    fn an_empty_dataset_writes_a_collection_the_reader_accepts() {
+        let out = write_geojson(&Dataset::default(), 7);
+        assert_eq!(out, r#"{"type":"FeatureCollection","features":[]}"#);
+        let back = read_geojson("out.geojson", out.as_bytes()).unwrap();
+        assert!(back.features.is_empty() && back.warnings.is_empty());
     }
 
     fn dataset(geometry: Geometry<f64>) -> Dataset {
