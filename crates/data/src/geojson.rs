@@ -2,9 +2,17 @@
 //!
 //! The text is parsed into a `serde_json::Value` tree first and then checked
 //! and converted in one walk, so every problem can be reported with its JSON
-//! path (`features[3].geometry.coordinates[0]`). The `geojson` crate is not
-//! used: it accepts unclosed rings, one-number positions and other files that
-//! RFC 7946 forbids, and its messages are serde's.
+//! path (`features[3].geometry.coordinates[0]`). Reading is deliberately not
+//! left to the `geojson` crate's deserialiser: of the 84 inputs of the
+//! conformance corpus that RFC 7946 forbids, `geojson` 1.0 accepts 26
+//! (unclosed rings, one-number positions, short lines, features without
+//! `properties` or `geometry`, bad `bbox`es, members that change the
+//! semantics), it has no warnings (wrong winding, out-of-range degrees, an
+//! obsolete `crs`) and its messages are serde's, without a JSON path
+//! (`tests/conformance/manifest.json`, peer `geojson crate 1.0.0`). The
+//! crate's typed values are used on top of this reader: a `geojson::GeoJson`
+//! value is checked by the same walk ([`read_geojson_value`]), and features
+//! become `geojson` values in `write.rs`.
 
 use crate::json_text::parse_json;
 use crate::suggestion::closest;
@@ -91,9 +99,42 @@ impl GeoJsonPage {
 /// Reads a GeoJSON document like [`read_geojson`] and hands back its
 /// `links` and `numberMatched` as well.
 pub fn read_geojson_page(file: &str, bytes: &[u8]) -> Result<GeoJsonPage, DataError> {
-    let root = parse_json(file, bytes)?;
+    read_tree(file, &parse_json(file, bytes)?)
+}
+
+/// Reads a value of the `geojson` crate with the checks and messages of
+/// [`read_geojson`]: its JSON form is walked, so an invalid value (say an
+/// unclosed ring built in code) is an error with the JSON path of the
+/// problem, and rings are oriented as RFC 7946 asks, with a warning.
+///
+/// # Examples
+///
+/// ```
+/// use twinstory_data::read_geojson_value;
+///
+/// let ring = vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+/// let open = geojson::GeoJson::from(geojson::Geometry::new_polygon([ring]));
+/// let e = read_geojson_value("built", &open).unwrap_err();
+/// assert_eq!(e.position.unwrap().to_string(), "coordinates[0][3]");
+/// assert!(e.message.contains("not closed"));
+/// ```
+#[cfg(feature = "geojson")]
+pub fn read_geojson_value(file: &str, value: &::geojson::GeoJson) -> Result<Dataset, DataError> {
+    let root = serde_json::to_value(value).map_err(|e| {
+        DataError::new(
+            file,
+            None,
+            format!("the GeoJSON value cannot be turned into JSON: {e}"),
+            None,
+        )
+    })?;
+    read_tree(file, &root).map(|p| p.dataset)
+}
+
+/// Checks and converts a parsed JSON tree (the walk behind every reader here).
+fn read_tree(file: &str, root: &Value) -> Result<GeoJsonPage, DataError> {
     let mut walk = Walk::default();
-    let features = walk.root(&root);
+    let features = walk.root(root);
     if let Some(first) = walk.problems.first() {
         let mut message = first.message.clone();
         let more = walk.problems.len() - 1;

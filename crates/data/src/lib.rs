@@ -8,11 +8,16 @@
 //! - `geojson`: RFC 7946 reader; validates a `serde_json::Value` tree and
 //!   reports JSON paths. Out-of-range degrees and wrong winding are warnings
 //!   (RFC 7946 sets no hard range and says parsers SHOULD NOT reject winding);
-//!   projected coordinates (|value| > 1000) are errors.
+//!   projected coordinates (|value| > 1000) are errors. With the `geojson`
+//!   feature it also checks values of the `geojson` crate
+//!   (`read_geojson_value`); why reading is not left to that crate is
+//!   measured at the top of `geojson.rs`.
 //! - `json_text`: JSON syntax errors as line:column, duplicate members rejected.
 //! - `csv`, `encoding`, `number`: own RFC 4180 reader, UTF-8/UTF-16/Windows-1252
-//!   decoding and German number formats. Deliberately without `csv` and
-//!   `encoding_rs`, to keep the browser player small.
+//!   decoding and German number formats. Deliberately without `csv` (its
+//!   line numbers are wrong after blank lines and CR-only line ends, it
+//!   reads an unclosed quote silently, +5.6 KB gzip: measured at the top of
+//!   `csv.rs`) and `encoding_rs` (its tables, to keep the player small).
 //! - `csv_points`: point layers from latitude/longitude columns.
 //! - `overpass`: Overpass API JSON, multipolygons assembled from member ways.
 //! - `sensorthings`: OGC SensorThings Things with their latest observations.
@@ -21,7 +26,9 @@
 //! - `source`: which reader reads a layer's file (one mapping for the CLI
 //!   and the player).
 //! - `packed`: the compact layer format `twinstory build` writes for the player.
-//! - `write`: features back to GeoJSON (RFC 7946 winding, rounded coordinates).
+//! - `write` (feature `geojson`, off in the player): features as `geojson`
+//!   crate values (`From` conversions) and back out as GeoJSON text
+//!   (`write_geojson`: RFC 7946 winding, rounded coordinates).
 //! - `join`, `stadtteil`, `expression`: joining tables onto features (by key,
 //!   or Stadtteil by name), the [`JoinReport`], computed fields.
 //!
@@ -47,14 +54,17 @@ mod sensorthings;
 mod source;
 mod stadtteil;
 mod suggestion;
+#[cfg(feature = "geojson")]
 mod write;
 
+#[cfg(feature = "geojson")]
+pub use self::geojson::read_geojson_value;
+pub use self::geojson::{read_geojson, read_geojson_page, GeoJsonPage, Link};
 pub use csv::{read_csv_table, CsvDialect, Table, TableRow};
 pub use csv_points::{detect_coordinate_columns, read_csv_points, read_csv_points_with};
 pub use dataset::{DataError, DataWarning, Dataset, Feature, Position};
 pub use encoding::TextEncoding;
 pub use expression::{compute_field, Condition, ExpressionError};
-pub use geojson::{read_geojson, read_geojson_page, GeoJsonPage, Link};
 pub use join::{join_table, JoinOptions, JoinReport, UnmatchedRow};
 pub use number::{parse_number, NumberFormat};
 pub use overpass::read_overpass;
@@ -62,6 +72,7 @@ pub use packed::{is_packed, read_packed, write_packed};
 pub use sensorthings::{read_sensorthings, sensorthings_query, SensorThingsPage};
 pub use source::{FileFormat, Reader};
 pub use stadtteil::{join_stadtteile, StadtteilJoin, StadtteilMode};
+#[cfg(feature = "geojson")]
 pub use write::write_geojson;
 
 /// Options for reading a CSV table of points.

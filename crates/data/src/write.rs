@@ -1,105 +1,120 @@
-//! Writing features back out as GeoJSON (RFC 7946), e.g. after a join.
+//! Features as values of the `geojson` crate, and written back out as
+//! GeoJSON text (RFC 7946), e.g. after a join or for Overpass data.
+//!
+//! The conversions use the `geojson` crate's own `geo-types` conversions
+//! (the same `geo-types` 0.7 the `geo` crate uses, so no second copy of the
+//! geometry types). Reading the other way goes through the strict reader
+//! ([`crate::read_geojson_value`]), so a `geojson` value gets the same
+//! checks, repairs and JSON-path messages as a file.
+//!
+//! The player never calls anything here; the linker leaves it out of the
+//! player's wasm (`scripts/build-player.sh` measures it).
 
-use crate::Dataset;
-use geo::{Coord, Geometry, LineString, Polygon};
-use serde_json::{json, Map, Value};
+use crate::{Dataset, Feature};
+use geojson::{GeometryValue, Position};
+
+impl From<&Feature> for geojson::Feature {
+    /// The feature as it is: coordinates unrounded, rings as read, the `id`
+    /// as a string (the readers keep numeric ids as their decimal text).
+    fn from(f: &Feature) -> Self {
+        geojson::Feature {
+            bbox: None,
+            geometry: f.geometry.as_ref().map(geojson::Geometry::from),
+            id: f.id.clone().map(geojson::feature::Id::String),
+            properties: Some(f.properties.clone()),
+            foreign_members: None,
+        }
+    }
+}
+
+impl From<&Dataset> for geojson::FeatureCollection {
+    /// The features in order (warnings are not part of GeoJSON).
+    fn from(d: &Dataset) -> Self {
+        // Not `collect()`: geojson 1.0's `FromIterator` gives an empty
+        // collection `"bbox": []`, which RFC 7946 5 (and the reader) reject.
+        geojson::FeatureCollection {
+            bbox: None,
+            features: d.features.iter().map(geojson::Feature::from).collect(),
+            foreign_members: None,
+        }
+    }
+}
 
 /// The features as a GeoJSON FeatureCollection. Coordinates are rounded to
-/// `decimals` places (7 ≈ 1 cm, the precision of the city's own data);
-/// exterior rings are written counter-clockwise and holes clockwise, as
-/// RFC 7946 asks.
+/// `decimals` places (at most 15; 7 ≈ 1 cm, the precision of the city's own
+/// data); exterior rings are written counter-clockwise and holes clockwise,
+/// as RFC 7946 asks (the orientation is decided on the unrounded ring; a
+/// ring without area keeps its order). A polygon without positions is
+/// written as `[]`, which the reader accepts, never as `[[]]`. `Rect`,
+/// `Triangle` and `Line` geometries are written as polygons and lines.
 pub fn write_geojson(data: &Dataset, decimals: u32) -> String {
     let scale = 10f64.powi(decimals.min(15) as i32);
-    let features: Vec<Value> = data
+    let mut collection = geojson::FeatureCollection::from(data);
+    for g in collection
         .features
-        .iter()
-        .map(|f| {
-            let mut obj = Map::new();
-            obj.insert("type".into(), json!("Feature"));
-            if let Some(id) = &f.id {
-                obj.insert("id".into(), json!(id));
+        .iter_mut()
+        .filter_map(|f| f.geometry.as_mut())
+    {
+        rfc7946(&mut g.value, scale);
+    }
+    // Serialising these values cannot fail: every map key is a string and
+    // serde_json writes a non-finite number as `null`.
+    serde_json::to_string(&collection).unwrap_or_default()
+}
+
+/// Rounds every position and orients every polygon ring.
+fn rfc7946(v: &mut GeometryValue, scale: f64) {
+    match v {
+        GeometryValue::Point { coordinates } => round(coordinates, scale),
+        GeometryValue::MultiPoint { coordinates } | GeometryValue::LineString { coordinates } => {
+            coordinates.iter_mut().for_each(|p| round(p, scale));
+        }
+        GeometryValue::MultiLineString { coordinates } => coordinates
+            .iter_mut()
+            .flatten()
+            .for_each(|p| round(p, scale)),
+        GeometryValue::Polygon { coordinates } => polygon(coordinates, scale),
+        GeometryValue::MultiPolygon { coordinates } => {
+            coordinates.iter_mut().for_each(|p| polygon(p, scale));
+        }
+        GeometryValue::GeometryCollection { geometries } => {
+            for g in geometries {
+                rfc7946(&mut g.value, scale);
             }
-            obj.insert("properties".into(), Value::Object(f.properties.clone()));
-            obj.insert(
-                "geometry".into(),
-                f.geometry
-                    .as_ref()
-                    .map_or(Value::Null, |g| geometry(g, scale)),
-            );
-            Value::Object(obj)
-        })
-        .collect();
-    json!({ "type": "FeatureCollection", "features": features }).to_string()
+        }
+    }
 }
 
-fn round(v: f64, scale: f64) -> Value {
-    let r = (v * scale).round() / scale;
-    serde_json::Number::from_f64(r).map_or(Value::Null, Value::Number)
-}
-
-fn position(c: Coord<f64>, scale: f64) -> Value {
-    Value::Array(vec![round(c.x, scale), round(c.y, scale)])
-}
-
-fn line(l: &LineString<f64>, scale: f64) -> Value {
-    Value::Array(l.coords().map(|c| position(*c, scale)).collect())
+fn round(p: &mut Position, scale: f64) {
+    for v in p.as_slice_mut() {
+        *v = (*v * scale).round() / scale;
+    }
 }
 
 /// Twice the signed area of a ring (positive when counter-clockwise).
-fn signed_area(l: &LineString<f64>) -> f64 {
-    l.lines()
-        .map(|s| s.start.x * s.end.y - s.end.x * s.start.y)
+fn signed_area(ring: &[Position]) -> f64 {
+    ring.windows(2)
+        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
         .sum()
 }
 
-fn ring(l: &LineString<f64>, ccw: bool, scale: f64) -> Value {
-    let a = signed_area(l);
-    if (a > 0.0) == ccw || a == 0.0 {
-        line(l, scale)
-    } else {
-        Value::Array(l.coords().rev().map(|c| position(*c, scale)).collect())
-    }
-}
-
-fn polygon(p: &Polygon<f64>, scale: f64) -> Value {
-    // An empty polygon (`[]`, which the reader accepts) stays empty: a ring
-    // without positions would not be a linear ring.
-    if p.exterior().0.is_empty() && p.interiors().is_empty() {
-        return Value::Array(Vec::new());
-    }
-    let mut rings = vec![ring(p.exterior(), true, scale)];
-    rings.extend(p.interiors().iter().map(|h| ring(h, false, scale)));
-    Value::Array(rings)
-}
-
-fn geometry(g: &Geometry<f64>, scale: f64) -> Value {
-    match g {
-        Geometry::Point(p) => json!({"type": "Point", "coordinates": position(p.0, scale)}),
-        Geometry::MultiPoint(m) => json!({"type": "MultiPoint",
-            "coordinates": m.iter().map(|p| position(p.0, scale)).collect::<Vec<_>>()}),
-        Geometry::Line(l) => json!({"type": "LineString",
-            "coordinates": [position(l.start, scale), position(l.end, scale)]}),
-        Geometry::LineString(l) => json!({"type": "LineString", "coordinates": line(l, scale)}),
-        Geometry::MultiLineString(m) => json!({"type": "MultiLineString",
-            "coordinates": m.iter().map(|l| line(l, scale)).collect::<Vec<_>>()}),
-        Geometry::Polygon(p) => json!({"type": "Polygon", "coordinates": polygon(p, scale)}),
-        Geometry::MultiPolygon(m) => json!({"type": "MultiPolygon",
-            "coordinates": m.iter().map(|p| polygon(p, scale)).collect::<Vec<_>>()}),
-        Geometry::Rect(r) => {
-            json!({"type": "Polygon", "coordinates": polygon(&r.to_polygon(), scale)})
+/// The first ring counter-clockwise, the others (holes) clockwise.
+fn polygon(rings: &mut [Vec<Position>], scale: f64) {
+    for (i, ring) in rings.iter_mut().enumerate() {
+        let a = signed_area(ring);
+        if a != 0.0 && (a > 0.0) != (i == 0) {
+            ring.reverse();
         }
-        Geometry::Triangle(t) => {
-            json!({"type": "Polygon", "coordinates": polygon(&t.to_polygon(), scale)})
-        }
-        Geometry::GeometryCollection(c) => json!({"type": "GeometryCollection",
-            "geometries": c.iter().map(|g| geometry(g, scale)).collect::<Vec<_>>()}),
+        ring.iter_mut().for_each(|p| round(p, scale));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read_geojson;
+    use crate::{read_geojson, read_geojson_value};
+    use geo::{polygon, Geometry, LineString, Point, Polygon, Rect};
+    use serde_json::{json, Map, Value};
 
     #[test]
     fn round_trips_through_the_reader() {
@@ -131,5 +146,122 @@ mod tests {
         let back = read_geojson("out.geojson", out.as_bytes());
         assert!(back.is_ok(), "{out}: {back:?}");
         assert_eq!(back.unwrap().features[0].geometry, d.features[0].geometry);
+    }
+
+    #[test]
+    fn an_empty_dataset_writes_a_collection_the_reader_accepts() {
+        let out = write_geojson(&Dataset::default(), 7);
+        assert_eq!(out, r#"{"type":"FeatureCollection","features":[]}"#);
+        let back = read_geojson("out.geojson", out.as_bytes()).unwrap();
+        assert!(back.features.is_empty() && back.warnings.is_empty());
+    }
+
+    fn dataset(geometry: Geometry<f64>) -> Dataset {
+        Dataset {
+            features: vec![Feature {
+                id: Some("7".into()),
+                geometry: Some(geometry),
+                properties: Map::new(),
+            }],
+            warnings: Vec::new(),
+        }
+    }
+
+    fn written(geometry: Geometry<f64>) -> Value {
+        serde_json::from_str(&write_geojson(&dataset(geometry), 7)).unwrap()
+    }
+
+    #[test]
+    fn rings_are_written_in_rfc_7946_order_whatever_order_they_came_in() {
+        // A clockwise exterior with a counter-clockwise hole, as a reader of
+        // another format (Overpass) may assemble them.
+        let p = Polygon::new(
+            LineString::from(vec![
+                (0.0, 0.0),
+                (0.0, 4.0),
+                (4.0, 4.0),
+                (4.0, 0.0),
+                (0.0, 0.0),
+            ]),
+            vec![LineString::from(vec![
+                (1.0, 1.0),
+                (2.0, 1.0),
+                (2.0, 2.0),
+                (1.0, 2.0),
+                (1.0, 1.0),
+            ])],
+        );
+        let v = written(Geometry::Polygon(p));
+        let g = &v["features"][0]["geometry"];
+        assert_eq!(g["type"], "Polygon");
+        assert_eq!(
+            g["coordinates"][0],
+            json!([[0.0, 0.0], [4.0, 0.0], [4.0, 4.0], [0.0, 4.0], [0.0, 0.0]])
+        );
+        assert_eq!(
+            g["coordinates"][1],
+            json!([[1.0, 1.0], [1.0, 2.0], [2.0, 2.0], [2.0, 1.0], [1.0, 1.0]])
+        );
+        // The strict reader finds nothing to repair.
+        let text = v.to_string();
+        let back = read_geojson("out.geojson", text.as_bytes()).unwrap();
+        assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+    }
+
+    #[test]
+    fn a_rect_is_written_as_a_closed_counter_clockwise_polygon() {
+        let v = written(Geometry::Rect(Rect::new((10.0, 53.0), (10.5, 53.5))));
+        let g = &v["features"][0]["geometry"];
+        assert_eq!(g["type"], "Polygon");
+        let ring = g["coordinates"][0].as_array().unwrap();
+        assert_eq!(ring.len(), 5);
+        assert_eq!(ring[0], ring[4]);
+        let back = read_geojson("out.geojson", v.to_string().as_bytes()).unwrap();
+        assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+        assert_eq!(v["features"][0]["id"], "7");
+    }
+
+    #[test]
+    fn a_feature_converts_to_a_geojson_feature_unchanged() {
+        let mut props = Map::new();
+        props.insert("name".into(), json!("Rathaus"));
+        let f = Feature {
+            id: Some("42".into()),
+            geometry: Some(Geometry::Point(Point::new(9.99214, 53.55048))),
+            properties: props.clone(),
+        };
+        let g = geojson::Feature::from(&f);
+        assert_eq!(g.id, Some(geojson::feature::Id::String("42".into())));
+        assert_eq!(g.properties, Some(props));
+        assert_eq!(
+            g.geometry,
+            Some(geojson::Geometry::new_point([9.99214, 53.55048]))
+        );
+        // And back through the strict reader.
+        let back = read_geojson_value("value", &geojson::GeoJson::Feature(g)).unwrap();
+        assert_eq!(back.features, vec![f]);
+    }
+
+    #[test]
+    fn a_dataset_converts_to_a_feature_collection_and_back() {
+        let d = dataset(Geometry::Polygon(polygon![
+            (x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 0.0)
+        ]));
+        let fc = geojson::FeatureCollection::from(&d);
+        assert_eq!(fc.features.len(), 1);
+        let back = read_geojson_value("value", &geojson::GeoJson::FeatureCollection(fc)).unwrap();
+        assert_eq!(back, d);
+    }
+
+    #[test]
+    fn decimals_round_to_the_nearest_and_stop_at_15() {
+        let v = written(Geometry::Point(Point::new(10.123456789, -53.00000006)));
+        assert_eq!(
+            v["features"][0]["geometry"]["coordinates"],
+            json!([10.1234568, -53.0000001])
+        );
+        let d = dataset(Geometry::Point(Point::new(0.1 + 0.2, 1.0)));
+        let out = write_geojson(&d, 99);
+        assert!(out.contains("[0.3,1.0]"), "{out}");
     }
 }
