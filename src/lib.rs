@@ -4,7 +4,9 @@
 //! active step, `map_view` shows frames painted by `twinstory-scene` over the optional
 //! `basemap` tiles (`labels`: the feature labels over them), and
 //! `platform` wraps the browser services used (fetch, canvas, URL, media
-//! queries); `author` loads the story compiler for `?story=…/story.md`. Nothing here decides what the map shows; that is the scene's job.
+//! queries); `modules` imports the modules only some stories need (the
+//! story compiler for `?story=…/story.md`, used by `author`; the data
+//! readers for layers the build did not pack, used by `loader`). Nothing here decides what the map shows; that is the scene's job.
 
 pub mod app;
 pub mod author;
@@ -12,6 +14,7 @@ pub mod basemap;
 pub mod labels;
 pub mod loader;
 pub mod map_view;
+pub mod modules;
 pub mod platform;
 pub mod scroll;
 pub mod step_html;
