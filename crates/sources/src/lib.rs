@@ -54,7 +54,7 @@ pub fn read_file(source: &str, name: &str, bytes: &[u8]) -> Result<Vec<u8>, Stri
 
 /// A service layer being read, and after `paging_finish` what it gave.
 enum Slot {
-    Reading(Paging),
+    Reading(Box<Paging>),
     Done(Outcome),
 }
 
@@ -74,7 +74,7 @@ pub fn paging_new(source: &str, url: &str) -> Result<u32, String> {
     PAGINGS.with(|p| {
         let mut p = p.borrow_mut();
         let free = p.iter().position(Option::is_none);
-        let slot = Some(Slot::Reading(paging));
+        let slot = Some(Slot::Reading(Box::new(paging)));
         Ok(match free {
             Some(i) => {
                 p[i] = slot;
