@@ -1,36 +1,55 @@
 #!/usr/bin/env bash
-# Builds the browser player into target/player: wasm (profile `player`: opt-level z, LTO,
-# wasm-opt -Oz), the wasm-bindgen JS glue and the stylesheet. Prints the
-# gzip size of what a reader downloads.
+# Builds the browser player into target/player: the base module (wasm with
+# profile `player`: opt-level z, LTO, wasm-opt -Oz; the wasm-bindgen JS glue; the stylesheet)
+# and the modules only some stories load (story compiler, data readers).
+# Prints the gzip size of each module and fails when the base passes its
+# budget (scripts/size-budget).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
+# shellcheck source=size-budget
+source "$ROOT/scripts/size-budget"
 cd "$ROOT"
 OUT="$ROOT/target/player"
-log "building the player for wasm32 ($WASM_ROUTE route)"
-"${CARGO_WASM[@]}" build --profile player --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} >&2
-WASM_IN="$ROOT/target/wasm32-unknown-unknown/player/twinstory-player.wasm"
 rm -rf "$OUT/snippets"
 mkdir -p "$OUT"
-"$WASM_BINDGEN" --target web --no-typescript --out-dir "$OUT" --out-name twinstory_player "$WASM_IN"
-"$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
-  "$OUT/twinstory_player_bg.wasm" -o "$OUT/twinstory_player_bg.wasm.opt"
-mv "$OUT/twinstory_player_bg.wasm.opt" "$OUT/twinstory_player_bg.wasm"
-cp "$ROOT/public/twinstory.css" "$OUT/"
 
-# The story compiler (YAML + Markdown) for `?story=…/story.md`: a module of
-# its own that the player imports only for such URLs.
-log "building the story compiler module for wasm32"
-"${CARGO_WASM[@]}" build --profile player --target wasm32-unknown-unknown -p twinstory-author ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} >&2
-"$WASM_BINDGEN" --target web --no-typescript --out-dir "$OUT" --out-name twinstory_author \
-  "$ROOT/target/wasm32-unknown-unknown/player/twinstory_author.wasm"
-"$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
-  "$OUT/twinstory_author_bg.wasm" -o "$OUT/twinstory_author_bg.wasm.opt"
-mv "$OUT/twinstory_author_bg.wasm.opt" "$OUT/twinstory_author_bg.wasm"
+# build_module PACKAGE WASM_NAME OUT_NAME: cargo build for wasm32,
+# wasm-bindgen, wasm-opt -Oz.
+build_module() {
+  log "building $1 for wasm32 ($WASM_ROUTE route)"
+  "${CARGO_WASM[@]}" build --profile player --target wasm32-unknown-unknown -p "$1" ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} >&2
+  "$WASM_BINDGEN" --target web --no-typescript --out-dir "$OUT" --out-name "$3" \
+    "$ROOT/target/wasm32-unknown-unknown/player/$2.wasm"
+  "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+    "$OUT/$3_bg.wasm" -o "$OUT/$3_bg.wasm.opt"
+  mv "$OUT/$3_bg.wasm.opt" "$OUT/$3_bg.wasm"
+}
+
+# The base: what every reader downloads.
+build_module twinstory-player twinstory-player twinstory_player
+cp "$ROOT/public/twinstory.css" "$OUT/"
+# The story compiler (YAML + Markdown), imported only for `?story=…/story.md`.
+build_module twinstory-author twinstory_author twinstory_author
+# The data readers (GeoJSON, CSV, Overpass, OGC API – Features, WFS,
+# SensorThings), imported only for layers `twinstory build` did not pack.
+build_module twinstory-sources twinstory_sources twinstory_sources
 
 gz() { gzip -9c "$@" | wc -c; }
-wasm_gz=$(gz "$OUT/twinstory_player_bg.wasm")
-js_gz=$(( $(gz "$OUT/twinstory_player.js") + $(find "$OUT/snippets" -name '*.js' -exec cat {} + 2>/dev/null | gzip -9c | wc -c) ))
-author_gz=$(( $(gz "$OUT/twinstory_author_bg.wasm") + $(gz "$OUT/twinstory_author.js") ))
-printf 'player size (gzip -9): wasm %d B + JS %d B = %d B\n' "$wasm_gz" "$js_gz" $((wasm_gz + js_gz))
-printf 'story compiler module, loaded only for ?story=…/story.md (gzip -9): %d B\n' "$author_gz"
+base_wasm=$(gz "$OUT/twinstory_player_bg.wasm")
+base_js=$(( $(gz "$OUT/twinstory_player.js") + $(find "$OUT/snippets" -name '*.js' -exec cat {} + 2>/dev/null | gzip -9c | wc -c) ))
+base=$((base_wasm + base_js))
+module_line() {
+  local wasm js
+  wasm=$(gz "$OUT/$1_bg.wasm")
+  js=$(gz "$OUT/$1.js")
+  printf '%-18s wasm %7d B + JS %6d B = %7d B  %s\n' "$1" "$wasm" "$js" $((wasm + js)) "$2"
+}
+echo "player modules (gzip -9):"
+printf '%-18s wasm %7d B + JS %6d B = %7d B  %s\n' base "$base_wasm" "$base_js" "$base" "every story (budget $BASE_BUDGET B)"
+module_line twinstory_sources "only layers read while the story plays (remote files, services, unbuilt stories)"
+module_line twinstory_author "only ?story=…/story.md"
+if (( base > BASE_BUDGET )); then
+  echo "the base module is $base B gzip, over its budget of $BASE_BUDGET B (scripts/size-budget): move what only some stories use into a module of its own (ARCHITECTURE.md, Size budget)" >&2
+  exit 1
+fi

@@ -32,7 +32,7 @@ step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
 
-step "player build"
+step "player build and size budget (fails when the base module passes scripts/size-budget)"
 "$ROOT/scripts/build-player.sh"
 
 step "end-to-end story tests (Playwright + Chromium)"

@@ -2,10 +2,12 @@
 //!
 //! `app` loads the story, `story_page` lays it out, `scroll` derives the
 //! active step, `map_view` shows frames painted by `twinstory-scene` over the optional
-//! `basemap` tiles (`labels`: the feature labels over them), `loader`
-//! fetches the story and its layers (`fetch_with` is the one fetch point),
-//! and `platform` wraps the other browser services used (time, canvas, URL,
-//! media queries); `author` loads the story compiler for `?story=…/story.md`. Nothing here decides what the map shows; that is the scene's job.
+//! `basemap` tiles (`labels`: the feature labels over them), and
+//! `loader` fetches the story and its layers (`fetch_with` is the one fetch
+//! point), `platform` wraps the other browser services used (time, canvas,
+//! URL, media queries); `modules` imports the modules only some stories need (the
+//! story compiler for `?story=…/story.md`, used by `author`; the data
+//! readers for layers the build did not pack, used by `loader`). Nothing here decides what the map shows; that is the scene's job.
 
 pub mod app;
 pub mod author;
@@ -13,6 +15,7 @@ pub mod basemap;
 pub mod labels;
 pub mod loader;
 pub mod map_view;
+pub mod modules;
 pub mod platform;
 pub mod scroll;
 pub mod step_html;

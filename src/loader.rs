@@ -1,14 +1,17 @@
 //! Loading a story and its layers over HTTP.
 
+use crate::modules::{self, ModuleError, SOURCES};
 use crate::platform::{meta_content, page_lang, page_url, query_param, resolve_url, window};
 use gloo_net::http::Request;
+use js_sys::Uint8Array;
 use std::cell::RefCell;
-use twinstory_data::remote::{self, Failure, Paging, Stop};
-use twinstory_data::{Dataset, FileFormat};
+use twinstory_data::remote::{self, Failure, Stop};
+use twinstory_data::{read_packed, DataError, Dataset, FileFormat};
 use twinstory_model::strings::{Lang, Strings};
 use twinstory_model::trust::{OriginPolicy, Refusal};
 use twinstory_model::{Layer, Story, FORMAT_VERSION};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use web_sys::ReferrerPolicy;
 
 /// A story with the absolute URL it was loaded from.
@@ -114,8 +117,11 @@ pub struct LayerFailure {
     pub detail: String,
 }
 
-/// Fetches and reads one layer's data: files whole, services page by page
-/// as `twinstory_data::remote::Paging` plans (this loop only fetches).
+/// Fetches and reads one layer's data: packed files (what `twinstory
+/// build` writes for local layers) here; other files and services through
+/// the sources module (`crates/sources`, imported only then), which reads
+/// them page by page as `twinstory_data::remote::Paging` plans (this loop
+/// only fetches) and hands back the features packed.
 /// `lang` is the story's language, for the reader's messages.
 pub async fn load_layer(
     layer: &Layer,
@@ -152,23 +158,35 @@ pub async fn load_layer(
             detail,
         )
     })?;
-    // Built stories have Overpass packed; unbuilt ones convert it with the
-    // author module, so the Overpass reader stays out of the player.
-    let bytes = if format == FileFormat::Overpass {
-        crate::author::overpass_to_geojson(&url, &bytes)
-            .await
-            .map_err(|detail| {
-                let stop = Stop::Unreadable {
-                    url: url.clone(),
-                    error: twinstory_data::DataError::new(name, None, detail.clone(), None),
-                };
-                failed(stop, detail)
-            })?
-            .into_bytes()
-    } else {
-        bytes
+    let unreadable = |detail: String| {
+        let stop = Stop::Unreadable {
+            url: url.clone(),
+            error: DataError::new(name, None, detail.clone(), None),
+        };
+        failed(stop, detail)
     };
-    let dataset = format.read(name, &bytes, None).map_err(|error| {
+    let packed = if format == FileFormat::Packed {
+        bytes
+    } else {
+        let out = modules::call(
+            SOURCES,
+            "read_file",
+            &[
+                JsValue::from(source_json(layer).as_str()),
+                JsValue::from(name),
+                Uint8Array::from(bytes.as_slice()).into(),
+            ],
+        )
+        .await
+        .map_err(|e| match e {
+            ModuleError::Failed(detail) => unreadable(detail),
+            other => module_failure(other, &url, lang, title),
+        })?;
+        out.dyn_into::<Uint8Array>()
+            .map_err(|_| unreadable("the data reader gave no answer".into()))?
+            .to_vec()
+    };
+    let dataset = read_packed(name, &packed).map_err(|error| {
         let detail = error.to_string();
         failed(
             Stop::Unreadable {
@@ -185,45 +203,120 @@ pub async fn load_layer(
     })
 }
 
-/// Reads a service layer: asks the paging for each request, fetches it and
-/// hands back the answer or the failure.
+/// The layer's source as story JSON, for the sources module.
+fn source_json(layer: &Layer) -> String {
+    serde_json::to_string(&layer.source).unwrap_or_default()
+}
+
+/// The reader's message when the sources module cannot be had: the layer
+/// fails as when its server cannot be reached (the module's server: the
+/// page's own), in the story's language.
+fn module_failure(e: ModuleError, url: &str, lang: &str, title: &str) -> LayerFailure {
+    let (module, detail) = match e {
+        ModuleError::Missing => (
+            url.to_owned(),
+            format!(
+                "{url} needs the data readers (the sources module), and this page names none; \
+                 build the story with `twinstory build` and a player built by scripts/build-player.sh"
+            ),
+        ),
+        ModuleError::Unavailable { url: js, detail } => (
+            js.clone(),
+            format!("the data readers ({js}) could not be loaded: {detail}"),
+        ),
+        ModuleError::Failed(detail) => (url.to_owned(), detail),
+    };
+    LayerFailure {
+        message: remote::failed_message(
+            &Stop::Failed {
+                url: module,
+                failure: Failure::Unreachable,
+            },
+            lang,
+            title,
+        ),
+        detail,
+    }
+}
+
+/// Reads a service layer with the sources module's paging: asks it for
+/// each request, fetches it and hands back the answer or the failure.
 async fn load_service(
     layer: &Layer,
     url: &str,
     lang: &str,
     title: &str,
 ) -> Result<LayerLoad, LayerFailure> {
-    let Some(mut paging) = Paging::new(&layer.source, url) else {
-        let detail = format!("{url} is neither a file nor a service");
+    let refused = |detail: String| {
         let stop = Stop::Failed {
             url: url.to_owned(),
             failure: Failure::Refused(detail.clone()),
         };
-        return Err(LayerFailure {
+        LayerFailure {
             message: remote::failed_message(&stop, lang, title),
             detail,
-        });
+        }
     };
-    while let Some(req) = paging.next_request() {
-        match fetch_with(&req.url, Some(req.accept), Lang::of(lang)).await {
-            Ok(bytes) => paging.accept(&bytes),
-            Err(e) => paging.fail(e.failure),
+    let call = |name: &'static str, args: Vec<JsValue>| async move {
+        modules::call(SOURCES, name, &args)
+            .await
+            .map_err(|e| match e {
+                ModuleError::Failed(detail) => refused(detail),
+                other => module_failure(other, url, lang, title),
+            })
+    };
+    let id = call(
+        "paging_new",
+        vec![source_json(layer).into(), JsValue::from(url)],
+    )
+    .await?;
+    while let Some(next) = call("paging_next", vec![id.clone()]).await?.as_string() {
+        let (accept, req) = next.split_once('\n').unwrap_or(("", next.as_str()));
+        let accept = (!accept.is_empty()).then_some(accept);
+        match fetch_with(req, accept, Lang::of(lang)).await {
+            Ok(bytes) => {
+                let page: JsValue = Uint8Array::from(bytes.as_slice()).into();
+                call("paging_accept", vec![id.clone(), page]).await?;
+            }
+            Err(e) => {
+                let (kind, number, why) = match e.failure {
+                    Failure::Status(s) => (0, u32::from(s), String::new()),
+                    Failure::Unreachable => (1, 0, String::new()),
+                    Failure::TimedOut(s) => (2, s, String::new()),
+                    Failure::Refused(why) => (3, 0, why),
+                };
+                let args = vec![id.clone(), kind.into(), number.into(), why.into()];
+                call("paging_fail", args).await?;
+            }
         }
     }
-    let outcome = paging.finish();
-    let detail = outcome.author_detail();
-    let message = outcome.reader_message(lang, title);
-    if outcome.is_failure() {
+    let answer = call(
+        "paging_finish",
+        vec![id.clone(), JsValue::from(lang), JsValue::from(title)],
+    )
+    .await?
+    .as_string()
+    .unwrap_or_default();
+    let mut lines = answer.splitn(3, '\n');
+    let state = lines.next().unwrap_or_default();
+    let message = lines.next().filter(|m| !m.is_empty()).map(str::to_owned);
+    let detail = lines.next().filter(|d| !d.is_empty()).map(str::to_owned);
+    let packed = call("paging_take", vec![id])
+        .await?
+        .dyn_into::<Uint8Array>()
+        .map(|a| a.to_vec())
+        .unwrap_or_default();
+    if state == "failed" {
         return Err(LayerFailure {
             message: message.unwrap_or_default(),
             detail: detail.unwrap_or_default(),
         });
     }
-    let incomplete = outcome.is_incomplete();
+    let dataset = read_packed(url, &packed).map_err(|e| refused(e.to_string()))?;
     Ok(LayerLoad {
-        dataset: outcome.dataset,
+        dataset,
         notice: message,
-        detail: detail.filter(|_| incomplete),
+        detail: detail.filter(|_| state == "incomplete"),
     })
 }
 

@@ -71,19 +71,22 @@ test('a story.md from another server plays without a build step', async () => {
   const drawn = stats.nonBackground / stats.pixels;
   assert.ok(drawn > 0.05, `the quarters are drawn (${(drawn * 100).toFixed(1)} % of pixels)`);
   assert.ok(requested.some((u) => u.includes('twinstory_author')), 'the story compiler module was loaded');
+  assert.ok(requested.some((u) => u.includes('twinstory_sources')), 'the data readers module was loaded (raw files)');
   assert.ok(requested.some((u) => u.startsWith(`${files.url}good/data/`)), 'data came from beside story.md');
   assert.deepEqual(problems, [], 'the console stayed clean');
   await page.close();
 });
 
-test('compiled stories never load the story compiler', async () => {
+test('compiled stories load neither the story compiler nor the data readers', async () => {
   const page = await browser.newPage();
   const requested = [];
   page.on('request', (r) => requested.push(r.url()));
   await page.goto(`${site.url}spielplaetze/`);
   await page.waitForSelector('.ts-step');
   await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0');
-  assert.deepEqual(requested.filter((u) => u.includes('twinstory_author')), []);
+  assert.ok(requested.some((u) => u.includes('/data/') && u.endsWith('.tsp')), `packed layers were loaded: ${requested.join(' ')}`);
+  // Every layer is local, so packed: the base module reads it.
+  assert.deepEqual(requested.filter((u) => u.includes('twinstory_author') || u.includes('twinstory_sources')), []);
   await page.close();
 });
 

@@ -194,3 +194,18 @@ test('five failing layers: every message stays reachable', async () => {
   await page.screenshot({ path: path.join(ROOT, 'target', 'screenshots', 'remote-five-failures.png') });
   await page.close();
 });
+
+test('a data readers module that cannot be loaded fails its layers with the short message', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await page.route(/twinstory_sources/, (route) => route.abort());
+  await page.goto(site.url);
+  await page.waitForFunction(() => document.querySelectorAll('.ts-map-error').length === 4, null, { timeout: 30_000 });
+  assert.ok(requested.some((u) => u.includes('twinstory_sources')), 'the services need the data readers module');
+  const texts = await page.locator('.ts-map-error > p').allInnerTexts();
+  for (const t of texts) {
+    assert.match(t, /^Die Ebene „[^“]+“ konnte nicht geladen werden: 127\.0\.0\.1:\d+ ist nicht erreichbar\.$/, t);
+  }
+  await page.close();
+});

@@ -37,17 +37,6 @@ pub fn compile_story(file: &str, source: &[u8]) -> String {
         .unwrap_or_else(|e| format!("{{\"story\":null,\"diagnostics\":[],\"text\":\"{e}\"}}"))
 }
 
-/// Converts Overpass JSON (`out geom`) to GeoJSON for a player that plays
-/// a story unbuilt. Returns JSON `{"geojson": "…"}` or `{"error": "…"}`.
-#[wasm_bindgen]
-pub fn overpass_to_geojson(file: &str, bytes: &[u8]) -> String {
-    let out = match twinstory_data::read_overpass(file, bytes) {
-        Ok(d) => serde_json::json!({ "geojson": twinstory_data::write_geojson(&d, 7) }),
-        Err(e) => serde_json::json!({ "error": e.to_string() }),
-    };
-    out.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

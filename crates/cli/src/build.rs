@@ -76,6 +76,9 @@ struct Player {
     icon: String,
     /// The story compiler module (JS, wasm), when it was built.
     author: Option<(String, String)>,
+    /// The data readers module (JS, wasm) for layers the build does not
+    /// pack (remote files, services), when it was built.
+    sources: Option<(String, String)>,
 }
 
 /// The story folders below `path`: itself when it has a story.md (`true`),
@@ -471,6 +474,18 @@ fn load_player(dir: &Path) -> Result<Player> {
         )),
         _ => None,
     };
+    // The data readers for remote files and services, loaded only by
+    // stories that have such layers.
+    let sources = match (
+        fs::read(dir.join("twinstory_sources.js")),
+        fs::read(dir.join("twinstory_sources_bg.wasm")),
+    ) {
+        (Ok(js), Ok(wasm)) => Some((
+            add("twinstory_sources.js", js),
+            add("twinstory_sources_bg.wasm", wasm),
+        )),
+        _ => None,
+    };
     // JS snippets that the glue imports by relative path keep their names.
     let snippets = dir.join("snippets");
     let mut stack = vec![snippets.clone()];
@@ -500,6 +515,7 @@ fn load_player(dir: &Path) -> Result<Player> {
         boot,
         icon,
         author,
+        sources,
     })
 }
 
@@ -531,6 +547,14 @@ fn story_page(story: &Story, p: &Player, origins: &[String]) -> String {
             (
                 "author_wasm",
                 p.author.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
+            ),
+            (
+                "sources_js",
+                p.sources.as_ref().map(|a| a.0.as_str()).unwrap_or(""),
+            ),
+            (
+                "sources_wasm",
+                p.sources.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
             ),
             ("origins", &origins),
             ("basemap", &basemap_credit(story)),
@@ -681,6 +705,7 @@ mod tests {
             boot: "boot.js".into(),
             icon: "icon.svg".into(),
             author: None,
+            sources: None,
         };
         let page = story_page(&story, &p, &[]);
         assert!(

@@ -207,13 +207,14 @@ pub fn read_packed(file: &str, bytes: &[u8]) -> Result<Dataset, DataError> {
     let mut features = Vec::with_capacity(n);
     for (row, id) in table.rows.into_iter().zip(table.ids) {
         let geometry = r.geometry(0).ok_or_else(|| bad("geometry cut short"))?;
-        let properties: Map<String, Value> = table
-            .fields
-            .iter()
-            .cloned()
-            .zip(row)
-            .filter(|(_, v)| !v.is_null())
-            .collect();
+        // Inserted one by one, not collected: collecting into the map
+        // brings a stable sort of its own into the size-budgeted player.
+        let mut properties = Map::new();
+        for (k, v) in table.fields.iter().zip(row) {
+            if !v.is_null() {
+                properties.insert(k.clone(), v);
+            }
+        }
         features.push(Feature {
             id,
             geometry,

@@ -14,7 +14,7 @@ pub enum FileFormat {
     /// GeoJSON.
     Geojson,
     /// Overpass API JSON. The player gets it packed (built stories) or
-    /// converted to GeoJSON by the author module (unbuilt ones).
+    /// read by its sources module (`crates/sources`, unbuilt ones).
     Overpass,
     /// A CSV table of points.
     Csv(CsvOptions),
@@ -47,9 +47,9 @@ impl FileFormat {
 
     /// Reads `bytes` (named `name` in messages) in this format.
     ///
-    /// `overpass` reads Overpass JSON: [`crate::read_overpass`] on the host;
-    /// the player passes none (its author module converts Overpass to
-    /// GeoJSON first), so the Overpass reader stays out of its bundle.
+    /// `overpass` reads Overpass JSON ([`crate::read_overpass`]); without
+    /// it Overpass files are read as GeoJSON. A caller that never meets
+    /// Overpass passes none and leaves the Overpass reader out of its wasm.
     pub fn read(
         &self,
         name: &str,
