@@ -179,7 +179,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 outside = true;
             }
         }
-        if outside {
+        if outside || parsed.spans.layer_join_failed.get(i) == Some(&true) {
             all_read = false;
             continue;
         }
@@ -199,6 +199,24 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                             with_position(&w.message, w.position.as_ref())
                         ),
                         w.hint.clone(),
+                    );
+                }
+                for (j, w) in &read.table_warnings {
+                    let table = layer.join.get(*j).map_or("", |t| t.table.as_str());
+                    // The reader's hint is for any file; in a join the fix has a name.
+                    let hint = if w.message.contains("read as Windows-1252/Latin-1") {
+                        Some("add `encoding: latin-1` to this `join` to read it so without a warning, or save the table as UTF-8".to_owned())
+                    } else {
+                        w.hint.clone()
+                    };
+                    sink.warning(
+                        "W0004",
+                        part_pos(LayerPart::Join(*j)),
+                        format!(
+                            "table `{table}`: {}",
+                            with_position(&w.message, w.position.as_ref())
+                        ),
+                        hint,
                     );
                 }
                 for (j, (table, report)) in joins.iter().enumerate() {

@@ -334,6 +334,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layer_join: fm.join_pos,
             layer_compute: fm.compute_pos,
             layer_properties: fm.property_pos,
+            layer_join_failed: fm.join_failed,
             step_view,
         },
     ))
