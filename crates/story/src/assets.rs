@@ -252,6 +252,10 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 for (name, at) in named.into_iter().flatten() {
                     check_property(&mut sink, data, &layer.id, name, *at);
                 }
+                let in_steps = parsed.spans.condition_fields.iter();
+                for (_, name, at) in in_steps.filter(|(l, _, _)| *l == layer.id) {
+                    check_property(&mut sink, data, &layer.id, name, *at);
+                }
                 for f in &data.features {
                     if let Some(r) = f.geometry.as_ref().and_then(|g| g.bounding_rect()) {
                         bounds = Some(match bounds {

@@ -1297,6 +1297,15 @@ fn read_style(
                     continue;
                 }
             },
+            "choropleth" | "categories" | "circles" => {
+                match crate::checks::style::sub_style(w, id, key, v, property_pos) {
+                    Some(j) => j,
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                }
+            }
             _ => v.to_json(),
         };
         obj.insert(key.to_owned(), value);
@@ -1312,7 +1321,7 @@ fn read_style(
                 "E0023",
                 pos,
                 format!("{what} cannot be used: {e}"),
-                Some("see docs/story-format.md for the style settings and their values".into()),
+                Some("see docs/styling.md for `choropleth`, `categories` and `circles`, docs/story-format.md (section `style`) for the other style settings".into()),
             );
             LayerStyle::default()
         }

@@ -96,6 +96,8 @@ struct Spans {
     layer_properties: Vec<Vec<(String, diagnostic::Pos)>>,
     /// Per layer: a `join` had errors, so the data is not checked against the settings.
     layer_join_failed: Vec<bool>,
+    /// The fields steps' `filter` and `highlight` read: layer id, field, position.
+    condition_fields: Vec<(String, String, diagnostic::Pos)>,
     /// Per step (same order as `story.steps`): position of its `center` or `fit`.
     step_view: Vec<Option<diagnostic::Pos>>,
 }

@@ -46,6 +46,8 @@ pub(crate) struct Body {
     pub steps: Vec<RawStep>,
     /// Images, with their positions.
     pub images: Vec<Asset>,
+    /// Links within the page (`#step-id`): the id and the link's position.
+    pub fragment_links: Vec<(String, Pos)>,
 }
 
 /// Output events: Markdown events, or an image we render ourselves.
@@ -218,6 +220,11 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         Some("links can go to `https://`, `http://` and `mailto:` addresses, other files of the story and `#step-id`".into()),
                     );
                 } else {
+                    if let Some(id) = dest_url.strip_prefix('#') {
+                        result
+                            .fragment_links
+                            .push((crate::assets::percent_decode(id), pos(range)));
+                    }
                     section.out.push(Out::Ev(ev.clone().into_static()));
                 }
                 links.push(keep);

@@ -117,6 +117,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             .chain(spans.layer_join.iter_mut().flatten())
             .chain(spans.layer_compute.iter_mut().flatten())
             .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
+            .chain(spans.condition_fields.iter_mut().map(|(_, _, p)| p))
             .chain(spans.step_view.iter_mut().flatten());
         for p in positions {
             cleaned.map_pos(p);
@@ -181,6 +182,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut shown: Vec<&str> = Vec::new();
     let mut fitted: Vec<String> = Vec::new();
+    let mut condition_fields = Vec::new();
     for (n, raw) in body.steps.iter().enumerate() {
         let mut settings = step_block::StepSettings::default();
         match &raw.block {
@@ -247,6 +249,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             first_line_of.insert(id.clone(), id_pos.line);
         }
         fitted.extend(settings.layer_refs.iter().map(|(id, _)| id.clone()));
+        condition_fields.extend(settings.condition_fields);
         step_view.push(settings.view_pos);
         steps.push(Step {
             id,
@@ -261,6 +264,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     for s in &steps {
         shown.extend(s.show.iter().map(|l| l.layer.as_str()));
     }
+    let step_ids: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
+    crate::checks::links::check(sink, &body.fragment_links, &step_ids);
     if steps.is_empty() {
         let line = lines.line_col(body_start).0;
         sink.error(
@@ -335,6 +340,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layer_compute: fm.compute_pos,
             layer_properties: fm.property_pos,
             layer_join_failed: fm.join_failed,
+            condition_fields,
             step_view,
         },
     ))

@@ -3,13 +3,46 @@
 //! (settings against the data).
 //!
 //! - `encoding`: the spellings of a join's `encoding`.
+//! - `style`: `choropleth`, `categories` and `circles` (scheme names, the
+//!   properties they name, `colors` keys that YAML reads as `true`/`false`).
 //! - `conditions`: `filter` and `highlight` read as the player reads them.
-//! - `yaml_keys`: YAML 1.1 booleans (`yes:`, `no:`, `on:`, `off:`) as keys.
 //! - `links`: links to step ids that do not exist.
-//! - `data`: settings against the data (fields, swapped coordinates, fit outliers).
+//! - `data`: settings against the data (swapped CSV coordinates, a fit
+//!   decided by one far-away feature).
 
-// conditions
-// data
+pub(crate) mod conditions;
+pub(crate) mod data;
 pub(crate) mod encoding;
-// links
-// yaml_keys
+pub(crate) mod links;
+pub(crate) mod style;
+
+use crate::diagnostic::Pos;
+use crate::walk::Walker;
+use crate::yaml::Node;
+
+/// The position of characters `start..start + len` of the text value `v`
+/// (whose text is `text`): exact when the value is written on its line as
+/// it reads (plain, or in quotes without escapes), else the value's start.
+pub(crate) fn pos_in_text(
+    w: &Walker<'_, '_>,
+    v: &Node,
+    text: &str,
+    start: usize,
+    len: usize,
+) -> Pos {
+    let pos = w.pos(v);
+    let line = w.line_of(v);
+    let quoted = line
+        .chars()
+        .nth(v.column.saturating_sub(1))
+        .is_some_and(|c| c == '"' || c == '\'');
+    if !text.contains('\n') && line.contains(text) {
+        Pos {
+            column: pos.column + usize::from(quoted) + start,
+            len,
+            ..pos
+        }
+    } else {
+        pos
+    }
+}

@@ -1,0 +1,1 @@
+//! Settings against the data.
