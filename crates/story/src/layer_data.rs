@@ -69,15 +69,30 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
         hint: Some(hint),
     })?;
     let read = format.read(url, &bytes, Some(twinstory_data::read_overpass));
-    let mut dataset = read.map_err(|e| LayerProblem {
-        part: LayerPart::Source,
-        code: "E0062",
-        message: format!(
-            "the data file `{url}` of layer `{}` cannot be read: {}",
-            layer.id,
-            with_position(&e)
-        ),
-        hint: e.hint.clone(),
+    let mut dataset = read.map_err(|e| {
+        if matches!(layer.source, twinstory_model::Source::Geojson { .. })
+            && crate::checks::data::is_overpass_export(&bytes)
+        {
+            return LayerProblem {
+                part: LayerPart::Source,
+                code: "E0062",
+                message: format!(
+                    "the data file `{url}` of layer `{}` is an Overpass export, not GeoJSON",
+                    layer.id
+                ),
+                hint: Some("write `type: overpass` in the layer's `source`".into()),
+            };
+        }
+        LayerProblem {
+            part: LayerPart::Source,
+            code: "E0062",
+            message: format!(
+                "the data file `{url}` of layer `{}` cannot be read: {}",
+                layer.id,
+                with_position(&e)
+            ),
+            hint: e.hint.clone(),
+        }
     })?;
     let mut joins = Vec::new();
     let mut table_warnings = Vec::new();

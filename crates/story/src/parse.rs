@@ -154,7 +154,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 fm = front_matter::read(&mut w, &root);
                 fm_ok = true;
             }
-            Err(e) => yaml_error(&mut w, &e, "front matter"),
+            Err(e) => yaml_error(&mut w, &e, "front matter", yaml_text),
         }
         if fm_ok && fm.title.is_none() {
             sink.error(
@@ -190,7 +190,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 let mut w = Walker::new(sink, &b.yaml, b.first_line, b.col_offset);
                 match yaml::parse(&b.yaml) {
                     Ok(root) => settings = step_block::read(&mut w, &root),
-                    Err(e) => yaml_error(&mut w, &e, "```step block"),
+                    Err(e) => yaml_error(&mut w, &e, "```step block", &b.yaml),
                 }
             }
             None => {
@@ -347,8 +347,31 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
 }
 
 /// Reports a YAML error at its position in the file.
-fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str) {
+fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str, yaml_text: &str) {
     let pos = w.file_pos(e.line, e.column);
+    let tab = if e.message.contains("tab") {
+        crate::checks::tabs::find(yaml_text, e.line)
+    } else {
+        None
+    };
+    if let (YamlErrorKind::Syntax, Some((line, column))) = (e.kind, tab) {
+        let pos = Pos {
+            len: 1,
+            ..w.file_pos(line, column)
+        };
+        w.sink.error(
+            "E0012",
+            pos,
+            format!(
+                "the {what} has a tab character at {}:{}; YAML indents and separates with spaces",
+                pos.line, pos.column
+            ),
+            Some(
+                "replace the tab with spaces (most editors can show tabs and convert them)".into(),
+            ),
+        );
+        return;
+    }
     match e.kind {
         YamlErrorKind::Syntax => {
             let help = if e.message.contains("bracket") || e.message.contains("flow") {

@@ -7,6 +7,7 @@
 //!   properties they name, `colors` keys that YAML reads as `true`/`false`).
 //! - `conditions`: `filter` and `highlight` read as the player reads them.
 //! - `links`: links to step ids that do not exist.
+//! - `tabs`: where a tab is that YAML refuses.
 //! - `data`: settings against the data (swapped CSV coordinates, a fit
 //!   decided by one far-away feature).
 
@@ -15,6 +16,7 @@ pub(crate) mod data;
 pub(crate) mod encoding;
 pub(crate) mod links;
 pub(crate) mod style;
+pub(crate) mod tabs;
 
 use crate::diagnostic::Pos;
 use crate::walk::Walker;
