@@ -328,6 +328,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             }
         }
     }
+    crate::checks::data::check(&mut sink, story, &loaded, &parsed.spans);
     parsed.layer_data = loaded;
     parsed.diagnostics.extend(sink.diags);
     parsed
@@ -378,7 +379,7 @@ fn is_silent_repair(message: &str) -> bool {
 }
 
 /// Degrees with at most six decimals, without trailing zeros.
-fn deg(v: f64) -> String {
+pub(crate) fn deg(v: f64) -> String {
     let s = format!("{v:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
