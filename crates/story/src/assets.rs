@@ -71,7 +71,7 @@ fn path_problem(sink: &mut Sink, pos: Pos, what: &str, url: &str, problem: &Path
             "E0066",
             pos,
             format!("{what} `{url}` lies outside the story folder"),
-            Some("copy the file into the story folder (e.g. `images/` or `data/`) and name it by a path relative to story.md, without `..` or a leading `/`".into()),
+            Some("copy the file into the story folder (e.g. `img/` or `data/`) and name it by a path relative to story.md, without `..` or a leading `/`".into()),
         ),
         PathProblem::SymlinkOutside(real) => sink.error(
             "E0067",

@@ -181,7 +181,7 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         "E0050",
                         p,
                         "this image has no alt text",
-                        Some("describe what the image shows for people who cannot see it: `![Children on a slide in Planten un Blomen](images/slide.jpg)`".into()),
+                        Some("describe what the image shows for people who cannot see it: `![Children on a slide in Planten un Blomen](img/slide.jpg)`".into()),
                     );
                 }
                 if let Some(host) = other_host(&url) {
@@ -200,7 +200,7 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         "W0002",
                         p,
                         format!("the image address `{}` is left out", short(&url)),
-                        Some("images must be files next to story.md (e.g. `images/photo.jpg`) or `https://` addresses".into()),
+                        Some("images must be files next to story.md (e.g. `img/photo.jpg`) or `https://` addresses".into()),
                     );
                     section.out.push(Out::Ev(Event::Text(CowStr::from(alt))));
                 }
