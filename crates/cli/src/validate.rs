@@ -14,7 +14,8 @@ use twinstory_story::{
 pub enum Format {
     /// Source lines with carets, in colour on a terminal.
     Human,
-    /// One JSON array of diagnostics (file, line, column, severity, message, help).
+    /// One JSON array of diagnostics (file, line, column, end_line,
+    /// end_column, severity, code, message, help).
     Json,
 }
 

@@ -71,7 +71,7 @@ fn path_problem(sink: &mut Sink, pos: Pos, what: &str, url: &str, problem: &Path
             "E0066",
             pos,
             format!("{what} `{url}` lies outside the story folder"),
-            Some("copy the file into the story folder (e.g. `images/` or `data/`) and name it by a path relative to story.md, without `..` or a leading `/`".into()),
+            Some("copy the file into the story folder (e.g. `img/` or `data/`) and name it by a path relative to story.md, without `..` or a leading `/`".into()),
         ),
         PathProblem::SymlinkOutside(real) => sink.error(
             "E0067",
@@ -179,7 +179,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 outside = true;
             }
         }
-        if outside {
+        if outside || parsed.spans.layer_join_failed.get(i) == Some(&true) {
             all_read = false;
             continue;
         }
@@ -199,6 +199,24 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                             with_position(&w.message, w.position.as_ref())
                         ),
                         w.hint.clone(),
+                    );
+                }
+                for (j, w) in &read.table_warnings {
+                    let table = layer.join.get(*j).map_or("", |t| t.table.as_str());
+                    // The reader's hint is for any file; in a join the fix has a name.
+                    let hint = if w.message.contains("read as Windows-1252/Latin-1") {
+                        Some("add `encoding: latin-1` to this `join` to read it so without a warning, or save the table as UTF-8".to_owned())
+                    } else {
+                        w.hint.clone()
+                    };
+                    sink.warning(
+                        "W0004",
+                        part_pos(LayerPart::Join(*j)),
+                        format!(
+                            "table `{table}`: {}",
+                            with_position(&w.message, w.position.as_ref())
+                        ),
+                        hint,
                     );
                 }
                 for (j, (table, report)) in joins.iter().enumerate() {
@@ -232,6 +250,10 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 }
                 let named = parsed.spans.layer_properties.get(i);
                 for (name, at) in named.into_iter().flatten() {
+                    check_property(&mut sink, data, &layer.id, name, *at);
+                }
+                let in_steps = parsed.spans.condition_fields.iter();
+                for (_, name, at) in in_steps.filter(|(l, _, _)| *l == layer.id) {
                     check_property(&mut sink, data, &layer.id, name, *at);
                 }
                 for f in &data.features {
@@ -306,6 +328,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             }
         }
     }
+    crate::checks::data::check(&mut sink, story, &loaded, &parsed.spans);
     parsed.layer_data = loaded;
     parsed.diagnostics.extend(sink.diags);
     parsed
@@ -356,7 +379,7 @@ fn is_silent_repair(message: &str) -> bool {
 }
 
 /// Degrees with at most six decimals, without trailing zeros.
-fn deg(v: f64) -> String {
+pub(crate) fn deg(v: f64) -> String {
     let s = format!("{v:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {

@@ -106,6 +106,9 @@ pub(crate) struct FrontMatter {
     pub compute_pos: Vec<Vec<Pos>>,
     /// Per layer: the properties its tooltip and label name, where they are named.
     pub property_pos: Vec<Vec<(String, Pos)>>,
+    /// Per layer: a `join` had errors, so its data is not checked (the
+    /// fields it would add are missing; reporting them again would mislead).
+    pub join_failed: Vec<bool>,
 }
 
 /// A layer as read, with the positions later checks point at.
@@ -115,6 +118,7 @@ pub(crate) struct ReadLayer {
     join_pos: Vec<Pos>,
     compute_pos: Vec<Pos>,
     property_pos: Vec<(String, Pos)>,
+    join_failed: bool,
 }
 
 /// Reads the front matter tree; every problem goes to the walker's sink.
@@ -570,6 +574,7 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
             fm.join_pos.push(read.join_pos);
             fm.compute_pos.push(read.compute_pos);
             fm.property_pos.push(read.property_pos);
+            fm.join_failed.push(read.join_failed);
         }
     }
 }
@@ -587,7 +592,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let mut style = LayerStyle::default();
     let mut attribution = None;
     let mut tooltip = None;
-    let (mut join, mut join_pos) = (Vec::new(), Vec::new());
+    let (mut join, mut join_pos, mut join_failed) = (Vec::new(), Vec::new(), false);
     let (mut compute, mut compute_pos) = (Vec::new(), Vec::new());
     let mut has_source = false;
     let mut property_pos = Vec::new();
@@ -612,7 +617,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
                     property_pos.extend(read_template(w, v, id, "tooltip", t));
                 }
             }
-            "join" => (join, join_pos) = read_joins(w, id, v),
+            "join" => (join, join_pos, join_failed) = read_joins(w, id, v),
             "compute" => (compute, compute_pos) = read_compute(w, id, v),
             _ => {}
         }
@@ -641,13 +646,15 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
         join_pos,
         compute_pos,
         property_pos,
+        join_failed,
     })
 }
 
 const JOIN_EXAMPLE: &str = "join: { table: data/stats.csv, by: stadtteil, mode: dissolve }";
 
 /// `join`: one table, or a list of them.
-fn read_joins(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> (Vec<Join>, Vec<Pos>) {
+/// The third value is true when a join could not be read.
+fn read_joins(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> (Vec<Join>, Vec<Pos>, bool) {
     let items: Vec<&Node> = match &n.kind {
         Kind::Seq(items) => items.iter().collect(),
         Kind::Null => Vec::new(),
@@ -655,13 +662,16 @@ fn read_joins(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> (Vec<Join>, Vec<Pos
     };
     let mut joins = Vec::new();
     let mut positions = Vec::new();
+    let mut failed = false;
     for item in items {
         if let Some((j, pos)) = read_join(w, id, item) {
             joins.push(j);
             positions.push(pos);
+        } else {
+            failed = true;
         }
     }
-    (joins, positions)
+    (joins, positions, failed)
 }
 
 fn read_join(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Join, Pos)> {
@@ -724,23 +734,22 @@ fn read_join(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Join, Pos)> 
                 w.text(v, key, &format!("{key}: {}", allowed.map_or("…", |a| a[0]))),
             ) {
                 (Some(allowed), Some(t)) => {
-                    let t = if key == "encoding" {
-                        match t.to_ascii_lowercase().as_str() {
-                            "utf8" => "utf-8".to_owned(),
-                            "iso-8859-1" | "windows-1252" | "cp1252" | "latin1" => {
-                                "latin-1".to_owned()
+                    if key == "encoding" {
+                        match crate::checks::encoding::model_name(&t) {
+                            Some(name) => serde_json::Value::String(name.to_owned()),
+                            None => {
+                                crate::checks::encoding::unknown(w, v, &t);
+                                ok = false;
+                                continue;
                             }
-                            other => other.to_owned(),
                         }
-                    } else {
-                        t
-                    };
-                    if !allowed.contains(&t.as_str()) {
+                    } else if !allowed.contains(&t.as_str()) {
                         w.not_one_of(v, key, &t, allowed);
                         ok = false;
                         continue;
+                    } else {
+                        serde_json::Value::String(t)
                     }
-                    serde_json::Value::String(t)
                 }
                 (None, Some(t)) => serde_json::Value::String(t),
                 (_, None) => {
@@ -1294,6 +1303,15 @@ fn read_style(
                     continue;
                 }
             },
+            "choropleth" | "categories" | "circles" => {
+                match crate::checks::style::sub_style(w, id, key, v, property_pos) {
+                    Some(j) => j,
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                }
+            }
             _ => v.to_json(),
         };
         obj.insert(key.to_owned(), value);
@@ -1309,7 +1327,7 @@ fn read_style(
                 "E0023",
                 pos,
                 format!("{what} cannot be used: {e}"),
-                Some("see docs/story-format.md for the style settings and their values".into()),
+                Some("see docs/styling.md for `choropleth`, `categories` and `circles`, docs/story-format.md (section `style`) for the other style settings".into()),
             );
             LayerStyle::default()
         }

@@ -10,8 +10,9 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 use twinstory_data::{
-    compute_field, join_stadtteile, join_table, read_csv_table, CsvDialect, DataError, Dataset,
-    FileFormat, JoinOptions, JoinReport, NumberFormat, StadtteilJoin, StadtteilMode, TextEncoding,
+    compute_field, join_stadtteile, join_table, read_csv_table, CsvDialect, DataError, DataWarning,
+    Dataset, FileFormat, JoinOptions, JoinReport, NumberFormat, StadtteilJoin, StadtteilMode,
+    TextEncoding,
 };
 use twinstory_model::{JoinBy, JoinMode, Layer, NumberStyle, TableEncoding};
 
@@ -22,6 +23,9 @@ pub struct LayerData {
     pub dataset: Dataset,
     /// Per `join`, in order: the table and what matched.
     pub joins: Vec<(String, JoinReport)>,
+    /// Problems in joined tables that did not stop reading (e.g. a Latin-1
+    /// file read without `encoding`), with the index of their `join`.
+    pub table_warnings: Vec<(usize, DataWarning)>,
 }
 
 /// Which part of a layer's settings a problem belongs to.
@@ -65,17 +69,33 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
         hint: Some(hint),
     })?;
     let read = format.read(url, &bytes, Some(twinstory_data::read_overpass));
-    let mut dataset = read.map_err(|e| LayerProblem {
-        part: LayerPart::Source,
-        code: "E0062",
-        message: format!(
-            "the data file `{url}` of layer `{}` cannot be read: {}",
-            layer.id,
-            with_position(&e)
-        ),
-        hint: e.hint.clone(),
+    let mut dataset = read.map_err(|e| {
+        if matches!(layer.source, twinstory_model::Source::Geojson { .. })
+            && crate::checks::data::is_overpass_export(&bytes)
+        {
+            return LayerProblem {
+                part: LayerPart::Source,
+                code: "E0062",
+                message: format!(
+                    "the data file `{url}` of layer `{}` is an Overpass export, not GeoJSON",
+                    layer.id
+                ),
+                hint: Some("write `type: overpass` in the layer's `source`".into()),
+            };
+        }
+        LayerProblem {
+            part: LayerPart::Source,
+            code: "E0062",
+            message: format!(
+                "the data file `{url}` of layer `{}` cannot be read: {}",
+                layer.id,
+                with_position(&e)
+            ),
+            hint: e.hint.clone(),
+        }
     })?;
     let mut joins = Vec::new();
+    let mut table_warnings = Vec::new();
     for (i, j) in layer.join.iter().enumerate() {
         let part = LayerPart::Join(i);
         let bytes = read_file(base_dir, &j.table).map_err(|hint| LayerProblem {
@@ -110,6 +130,7 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
             ),
             hint: e.hint.clone(),
         })?;
+        table_warnings.extend(table.warnings.iter().map(|w| (i, w.clone())));
         let join_failed = |e: DataError| LayerProblem {
             part,
             code: "E0064",
@@ -154,7 +175,11 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
                 };
                 let (joined, mut report) =
                     join_stadtteile(&dataset, &table, &j.table, &opts).map_err(join_failed)?;
-                dataset = joined;
+                // The source's own warnings stay; the table's are reported at its `join`.
+                dataset = Dataset {
+                    warnings: std::mem::take(&mut dataset.warnings),
+                    ..joined
+                };
                 if !j.columns.is_empty() {
                     let drop: Vec<String> = report
                         .columns
@@ -206,7 +231,11 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
             });
         }
     }
-    Ok(LayerData { dataset, joins })
+    Ok(LayerData {
+        dataset,
+        joins,
+        table_warnings,
+    })
 }
 
 /// A service is read by the player while the story plays, never here.

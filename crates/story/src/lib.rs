@@ -22,6 +22,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod assets;
+mod checks;
 mod diagnostic;
 mod front_matter;
 mod invisible;
@@ -93,6 +94,10 @@ struct Spans {
     layer_compute: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: the properties its tooltip, label and label priority name.
     layer_properties: Vec<Vec<(String, diagnostic::Pos)>>,
+    /// Per layer: a `join` had errors, so the data is not checked against the settings.
+    layer_join_failed: Vec<bool>,
+    /// The fields steps' `filter` and `highlight` read: layer id, field, position.
+    condition_fields: Vec<(String, String, diagnostic::Pos)>,
     /// Per step (same order as `story.steps`): position of its `center` or `fit`.
     step_view: Vec<Option<diagnostic::Pos>>,
 }

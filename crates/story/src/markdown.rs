@@ -46,6 +46,8 @@ pub(crate) struct Body {
     pub steps: Vec<RawStep>,
     /// Images, with their positions.
     pub images: Vec<Asset>,
+    /// Links within the page (`#step-id`): the id and the link's position.
+    pub fragment_links: Vec<(String, Pos)>,
 }
 
 /// Output events: Markdown events, or an image we render ourselves.
@@ -179,7 +181,7 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         "E0050",
                         p,
                         "this image has no alt text",
-                        Some("describe what the image shows for people who cannot see it: `![Children on a slide in Planten un Blomen](images/slide.jpg)`".into()),
+                        Some("describe what the image shows for people who cannot see it: `![Children on a slide in Planten un Blomen](img/slide.jpg)`".into()),
                     );
                 }
                 if let Some(host) = other_host(&url) {
@@ -198,7 +200,7 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         "W0002",
                         p,
                         format!("the image address `{}` is left out", short(&url)),
-                        Some("images must be files next to story.md (e.g. `images/photo.jpg`) or `https://` addresses".into()),
+                        Some("images must be files next to story.md (e.g. `img/photo.jpg`) or `https://` addresses".into()),
                     );
                     section.out.push(Out::Ev(Event::Text(CowStr::from(alt))));
                 }
@@ -218,6 +220,11 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         Some("links can go to `https://`, `http://` and `mailto:` addresses, other files of the story and `#step-id`".into()),
                     );
                 } else {
+                    if let Some(id) = dest_url.strip_prefix('#') {
+                        result
+                            .fragment_links
+                            .push((crate::assets::percent_decode(id), pos(range)));
+                    }
                     section.out.push(Out::Ev(ev.clone().into_static()));
                 }
                 links.push(keep);

@@ -117,6 +117,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             .chain(spans.layer_join.iter_mut().flatten())
             .chain(spans.layer_compute.iter_mut().flatten())
             .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
+            .chain(spans.condition_fields.iter_mut().map(|(_, _, p)| p))
             .chain(spans.step_view.iter_mut().flatten());
         for p in positions {
             cleaned.map_pos(p);
@@ -153,7 +154,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 fm = front_matter::read(&mut w, &root);
                 fm_ok = true;
             }
-            Err(e) => yaml_error(&mut w, &e, "front matter"),
+            Err(e) => yaml_error(&mut w, &e, "front matter", yaml_text),
         }
         if fm_ok && fm.title.is_none() {
             sink.error(
@@ -181,6 +182,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut shown: Vec<&str> = Vec::new();
     let mut fitted: Vec<String> = Vec::new();
+    let mut condition_fields = Vec::new();
     for (n, raw) in body.steps.iter().enumerate() {
         let mut settings = step_block::StepSettings::default();
         match &raw.block {
@@ -188,7 +190,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 let mut w = Walker::new(sink, &b.yaml, b.first_line, b.col_offset);
                 match yaml::parse(&b.yaml) {
                     Ok(root) => settings = step_block::read(&mut w, &root),
-                    Err(e) => yaml_error(&mut w, &e, "```step block"),
+                    Err(e) => yaml_error(&mut w, &e, "```step block", &b.yaml),
                 }
             }
             None => {
@@ -247,6 +249,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             first_line_of.insert(id.clone(), id_pos.line);
         }
         fitted.extend(settings.layer_refs.iter().map(|(id, _)| id.clone()));
+        condition_fields.extend(settings.condition_fields);
         step_view.push(settings.view_pos);
         steps.push(Step {
             id,
@@ -261,6 +264,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     for s in &steps {
         shown.extend(s.show.iter().map(|l| l.layer.as_str()));
     }
+    let step_ids: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
+    crate::checks::links::check(sink, &body.fragment_links, &step_ids);
     if steps.is_empty() {
         let line = lines.line_col(body_start).0;
         sink.error(
@@ -334,14 +339,39 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layer_join: fm.join_pos,
             layer_compute: fm.compute_pos,
             layer_properties: fm.property_pos,
+            layer_join_failed: fm.join_failed,
+            condition_fields,
             step_view,
         },
     ))
 }
 
 /// Reports a YAML error at its position in the file.
-fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str) {
+fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str, yaml_text: &str) {
     let pos = w.file_pos(e.line, e.column);
+    let tab = if e.message.contains("tab") {
+        crate::checks::tabs::find(yaml_text, e.line)
+    } else {
+        None
+    };
+    if let (YamlErrorKind::Syntax, Some((line, column))) = (e.kind, tab) {
+        let pos = Pos {
+            len: 1,
+            ..w.file_pos(line, column)
+        };
+        w.sink.error(
+            "E0012",
+            pos,
+            format!(
+                "the {what} has a tab character at {}:{}; YAML indents and separates with spaces",
+                pos.line, pos.column
+            ),
+            Some(
+                "replace the tab with spaces (most editors can show tabs and convert them)".into(),
+            ),
+        );
+        return;
+    }
     match e.kind {
         YamlErrorKind::Syntax => {
             let help = if e.message.contains("bracket") || e.message.contains("flow") {

@@ -33,6 +33,8 @@ pub(crate) struct StepSettings {
     pub interactive: Option<bool>,
     /// Every layer id the block names, with its position.
     pub layer_refs: Vec<(String, Pos)>,
+    /// The fields `filter` and `highlight` read: layer id, field, position.
+    pub condition_fields: Vec<(String, String, Pos)>,
 }
 
 /// Reads a step block's tree.
@@ -304,11 +306,15 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
                 let mut layer = None;
                 let mut opacity = Some(1.0);
                 let mut conditions: Vec<(&str, String)> = Vec::new();
+                let mut read_fields = Vec::new();
                 for (key, _k, v) in fields {
                     if key == "filter" || key == "highlight" {
                         let example = format!("{key}: 'playgrounds >= 10'");
                         if let Some(c) = w.text(v, key, &example) {
-                            conditions.push((key, c));
+                            if let Some(f) = crate::checks::conditions::check(w, v, key, &c) {
+                                read_fields.extend(f);
+                                conditions.push((key, c));
+                            }
                         }
                     } else if key == "layer" {
                         if let Some(id) = w.text(v, "layer", "layer: playgrounds") {
@@ -328,6 +334,10 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
                 }
                 if layer.is_none() && !fields_has_layer(item) {
                     w.missing(item, "layer", "this entry of `show`", "layer: playgrounds");
+                }
+                if let Some(layer) = &layer {
+                    s.condition_fields
+                        .extend(read_fields.into_iter().map(|(f, p)| (layer.clone(), f, p)));
                 }
                 if let (Some(layer), Some(opacity)) = (layer, opacity) {
                     s.show.extend(layer_state(&layer, opacity, &conditions));

@@ -71,7 +71,7 @@ impl<'s, 't> Walker<'s, 't> {
     }
 
     /// The node's text as written (for numbers and `true`/`false` used as text).
-    fn raw(&self, n: &Node) -> String {
+    pub(crate) fn raw(&self, n: &Node) -> String {
         self.yaml
             .line_text(n.line)
             .chars()

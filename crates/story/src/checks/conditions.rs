@@ -1,0 +1,88 @@
+//! `filter` and `highlight` conditions, read as the player reads them: a
+//! condition the player could not read would show developer text in the
+//! legend, so it is an error here, marked at the character it stops at.
+
+use crate::diagnostic::Pos;
+use crate::walk::Walker;
+use crate::yaml::Node;
+use twinstory_data::Condition;
+
+/// Reads the condition `text` of setting `key` (value node `v`). Returns the
+/// fields it reads with their positions, or `None` after reporting (E0025).
+pub(crate) fn check(
+    w: &mut Walker<'_, '_>,
+    v: &Node,
+    key: &str,
+    text: &str,
+) -> Option<Vec<(String, Pos)>> {
+    match Condition::parse(text) {
+        Ok(c) => Some(
+            c.fields()
+                .into_iter()
+                .map(|f| {
+                    let at = text
+                        .find(f.as_str())
+                        .map_or(0, |b| text[..b].chars().count());
+                    let pos = crate::checks::pos_in_text(w, v, text, at, f.chars().count());
+                    (f, pos)
+                })
+                .collect(),
+        ),
+        Err(e) => {
+            let pos = crate::checks::pos_in_text(w, v, text, e.column.saturating_sub(1), 1);
+            let help = if e.message.contains("`==`") {
+                let fixed = single_equals_fixed(text);
+                format!("write `{key}: '{fixed}'`; conditions compare with `==`, `!=`, `<`, `<=`, `>`, `>=` (see docs/styling.md, section \"Conditions\")")
+            } else {
+                "see docs/styling.md, section \"Conditions\", e.g. `playgrounds >= 10` or `name == \"Altona-Altstadt\"`".to_owned()
+            };
+            w.sink.error(
+                "E0025",
+                pos,
+                format!("the `{key}` condition cannot be read: {}", e.message),
+                Some(help),
+            );
+            None
+        }
+    }
+}
+
+/// The condition with each lone `=` (outside quotes) written `==`.
+fn single_equals_fixed(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' || c == '`' => quote = Some(c),
+            None if c == '=' => {
+                let before = i.checked_sub(1).map(|j| chars[j]);
+                let after = chars.get(i + 1).copied();
+                let lone = !matches!(before, Some('=' | '!' | '<' | '>')) && after != Some('=');
+                if lone {
+                    out.push('=');
+                }
+            }
+            None => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::single_equals_fixed;
+
+    #[test]
+    fn a_lone_equals_sign_becomes_a_comparison() {
+        assert_eq!(
+            single_equals_fixed(r#"name = "Wilhelmsburg""#),
+            r#"name == "Wilhelmsburg""#
+        );
+        assert_eq!(single_equals_fixed("a >= 1 and b = 2"), "a >= 1 and b == 2");
+        assert_eq!(single_equals_fixed(r#"x == "a=b""#), r#"x == "a=b""#);
+    }
+}

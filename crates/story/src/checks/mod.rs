@@ -1,0 +1,50 @@
+//! Checks that catch what authors get wrong and readers would see: each in
+//! its own file, called from the parser (settings) or from `check_assets`
+//! (settings against the data).
+//!
+//! - `encoding`: the spellings of a join's `encoding`.
+//! - `style`: `choropleth`, `categories` and `circles` (scheme names, the
+//!   properties they name, `colors` keys that YAML reads as `true`/`false`).
+//! - `conditions`: `filter` and `highlight` read as the player reads them.
+//! - `links`: links to step ids that do not exist.
+//! - `tabs`: where a tab is that YAML refuses.
+//! - `data`: settings against the data (swapped CSV coordinates, a fit
+//!   decided by one far-away feature).
+
+pub(crate) mod conditions;
+pub(crate) mod data;
+pub(crate) mod encoding;
+pub(crate) mod links;
+pub(crate) mod style;
+pub(crate) mod tabs;
+
+use crate::diagnostic::Pos;
+use crate::walk::Walker;
+use crate::yaml::Node;
+
+/// The position of characters `start..start + len` of the text value `v`
+/// (whose text is `text`): exact when the value is written on its line as
+/// it reads (plain, or in quotes without escapes), else the value's start.
+pub(crate) fn pos_in_text(
+    w: &Walker<'_, '_>,
+    v: &Node,
+    text: &str,
+    start: usize,
+    len: usize,
+) -> Pos {
+    let pos = w.pos(v);
+    let line = w.line_of(v);
+    let quoted = line
+        .chars()
+        .nth(v.column.saturating_sub(1))
+        .is_some_and(|c| c == '"' || c == '\'');
+    if !text.contains('\n') && line.contains(text) {
+        Pos {
+            column: pos.column + usize::from(quoted) + start,
+            len,
+            ..pos
+        }
+    } else {
+        pos
+    }
+}

@@ -1,0 +1,167 @@
+//! A layer's `choropleth`, `categories` and `circles`: checked before the
+//! model reads them, so that each mistake is marked where it is written.
+
+use crate::diagnostic::Pos;
+use crate::suggest::did_you_mean;
+use crate::walk::Walker;
+use crate::yaml::{Kind, Node};
+use serde_json::Value;
+
+/// The colour scheme names, as the model reads them (from its schema, so a
+/// new scheme is known here as soon as the model has it).
+pub(crate) fn scheme_names() -> Vec<String> {
+    let schema = schemars::schema_for!(twinstory_model::SchemeName);
+    let mut names: Vec<String> = Vec::new();
+    collect_enum(
+        &serde_json::to_value(&schema).unwrap_or(Value::Null),
+        &mut names,
+    );
+    names
+}
+
+fn collect_enum(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if k == "enum" || k == "const" {
+                    match x {
+                        Value::Array(items) => {
+                            out.extend(items.iter().filter_map(|i| i.as_str().map(str::to_owned)))
+                        }
+                        Value::String(s) => out.push(s.clone()),
+                        _ => {}
+                    }
+                } else {
+                    collect_enum(x, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_enum(i, out)),
+        _ => {}
+    }
+}
+
+/// Reads `choropleth`, `categories` or `circles` (`key`) into the JSON the
+/// model reads; `None` after reporting a problem. Properties the style names
+/// go to `property_pos` for the check against the data.
+pub(crate) fn sub_style(
+    w: &mut Walker<'_, '_>,
+    layer: &str,
+    key: &str,
+    v: &Node,
+    property_pos: &mut Vec<(String, Pos)>,
+) -> Option<Value> {
+    let Kind::Map(entries) = &v.kind else {
+        return Some(v.to_json());
+    };
+    let mut ok = true;
+    let mut obj = serde_json::Map::new();
+    for (k, x) in entries {
+        let name = match &k.kind {
+            Kind::Str(s) => s.as_str(),
+            _ => {
+                obj.insert(w.raw(k), x.to_json());
+                continue;
+            }
+        };
+        match name {
+            "property" => {
+                if let Kind::Str(p) = &x.kind {
+                    property_pos.push((p.clone(), w.pos(x)));
+                }
+                obj.insert(name.to_owned(), x.to_json());
+            }
+            "scheme" => {
+                let names = scheme_names();
+                if let Kind::Str(s) = &x.kind {
+                    if !names.iter().any(|n| n == s) {
+                        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                        let list = refs.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
+                        let guess = did_you_mean(s, &refs, "")
+                            .filter(|h| h.starts_with("did you mean"))
+                            .map(|h| format!("{h} "))
+                            .unwrap_or_default();
+                        let pos = w.pos(x);
+                        w.sink.error(
+                            "E0023",
+                            pos,
+                            format!("`{s}` is not a colour scheme (in the `{key}` of layer `{layer}`)"),
+                            Some(format!(
+                                "{guess}the schemes are {}; see docs/styling.md, section \"Colour schemes\", for which suits what",
+                                list.join(", ")
+                            )),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                }
+                obj.insert(name.to_owned(), x.to_json());
+            }
+            "colors" if key == "categories" => match colors(w, layer, x) {
+                Some(c) => {
+                    obj.insert(name.to_owned(), c);
+                }
+                None => ok = false,
+            },
+            _ => {
+                obj.insert(name.to_owned(), x.to_json());
+            }
+        }
+    }
+    ok.then_some(Value::Object(obj))
+}
+
+/// `categories.colors`: value → colour. Keys are category values, so a
+/// number key is its text as written; `yes`, `no`, `on`, `off` (which YAML
+/// 1.1 reads as `true`/`false`) must be quoted to mean the word.
+fn colors(w: &mut Walker<'_, '_>, layer: &str, n: &Node) -> Option<Value> {
+    let Kind::Map(entries) = &n.kind else {
+        return Some(n.to_json());
+    };
+    let mut ok = true;
+    let mut obj = serde_json::Map::new();
+    for (k, x) in entries {
+        let key = match &k.kind {
+            Kind::Str(s) => s.clone(),
+            Kind::Bool(_) => {
+                let written = w.raw(k);
+                let pos = w.pos(k);
+                w.sink.error(
+                    "E0026",
+                    pos,
+                    format!(
+                        "`{written}` in the `colors` of layer `{layer}` is read by YAML as `{}`, not as the word `{written}`",
+                        matches!(k.kind, Kind::Bool(true))
+                    ),
+                    Some(format!(
+                        "put the value in quotes: `\"{written}\": …`; YAML reads unquoted yes, no, on, off, true and false as true/false"
+                    )),
+                );
+                ok = false;
+                continue;
+            }
+            Kind::Int(_) | Kind::Float(_) => w.raw(k),
+            _ => {
+                obj.insert(w.raw(k), x.to_json());
+                continue;
+            }
+        };
+        obj.insert(key, x.to_json());
+    }
+    ok.then_some(Value::Object(obj))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scheme_names_come_from_the_model() {
+        let names = super::scheme_names();
+        assert!(names.contains(&"yl-gn-bu".to_owned()), "{names:?}");
+        assert!(names.contains(&"okabe-ito".to_owned()), "{names:?}");
+        for n in &names {
+            let s: twinstory_model::SchemeName =
+                serde_json::from_value(serde_json::Value::String(n.clone())).unwrap();
+            assert_eq!(s.name(), n);
+        }
+    }
+}
