@@ -28,6 +28,7 @@ pub fn StoryPage(
     let (legend, set_legend) = signal::<Vec<LegendEntry>>(Vec::new());
     let canvas_ref = NodeRef::<Canvas>::new();
     let steps_ref = NodeRef::<Div>::new();
+    let intro_ref = NodeRef::<Div>::new();
     // The interface's language, decided once for the whole page.
     let lang = Lang::of(&story.lang);
     let t = lang.strings();
@@ -66,11 +67,18 @@ pub fn StoryPage(
     {
         let map = map.clone();
         let texts: Vec<String> = story.steps.iter().map(|s| s.html.clone()).collect();
+        let intro = story.intro.clone();
         let story_url = loaded.url.clone();
         Effect::new(move |_| {
             let (Some(canvas), Some(steps)) = (canvas_ref.get(), steps_ref.get()) else {
                 return;
             };
+            // The introduction, from the same allow-list as the steps.
+            if let Some(slot) = intro_ref.get_untracked() {
+                if slot.child_element_count() == 0 {
+                    crate::step_html::fill(&slot, &intro, &story_url);
+                }
+            }
             // The step texts, rebuilt from the allow-list before anything
             // measures the page.
             if let Ok(slots) = steps.query_selector_all(".ts-text") {
@@ -187,9 +195,11 @@ pub fn StoryPage(
     view! {
         <article class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
             <header class="ts-header">
-                <h1>{story.title.clone()}</h1>
+                // The text's own `#` heading when it differs from `title`.
+                <h1>{story.heading.clone().unwrap_or_else(|| story.title.clone())}</h1>
                 {story.summary.clone().map(|s| view! { <p class="ts-summary">{s}</p> })}
                 {(!story.authors.is_empty()).then(|| view! { <p class="ts-authors">{story.authors.join(", ")}</p> })}
+                {(!story.intro.is_empty()).then(|| view! { <div class="ts-intro" node_ref=intro_ref></div> })}
             </header>
             <div class="ts-scrolly">
                 <div class="ts-map">

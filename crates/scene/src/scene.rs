@@ -59,6 +59,10 @@ pub struct StepTarget {
     pub camera: Camera,
     /// Target opacity of each layer, in story order.
     pub opacity: Vec<f64>,
+    /// Story layer indices bottom to top: the layers the step does not
+    /// show (story order, so those fading out stay beneath), then the
+    /// step's `show` list in the author's order.
+    pub order: Vec<usize>,
 }
 
 /// A story and its layers.
@@ -218,7 +222,38 @@ impl Scene {
             }
         }
         let camera = self.camera_for(self.resolved_view(step), viewport, padding);
-        StepTarget { camera, opacity }
+        StepTarget {
+            camera,
+            opacity,
+            order: self.draw_order(Some(step)),
+        }
+    }
+
+    /// The order layers are drawn in at a step, bottom to top: the layers
+    /// the step does not show in story order, then its `show` list as the
+    /// author wrote it (the docs' "bottom to top"). `None` (before any
+    /// step): story order.
+    ///
+    /// Decided by the step alone, so a jump draws what reading draws.
+    pub fn draw_order(&self, step: Option<usize>) -> Vec<usize> {
+        let shown: Vec<usize> = step
+            .and_then(|s| self.story.steps.get(s))
+            .map(|s| {
+                let mut v: Vec<usize> = Vec::new();
+                for st in &s.show {
+                    if let Some(i) = self.layer_index(&st.layer) {
+                        if !v.contains(&i) {
+                            v.push(i);
+                        }
+                    }
+                }
+                v
+            })
+            .unwrap_or_default();
+        (0..self.layers.len())
+            .filter(|i| !shown.contains(i))
+            .chain(shown.iter().copied())
+            .collect()
     }
 
     /// Every layer's paint in a step (opacity 0: playback fades it), with
