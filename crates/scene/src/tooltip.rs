@@ -107,7 +107,8 @@ impl Scene {
 
     /// A feature's tooltip text, `None` when its layer has no tooltip.
     pub fn tooltip_text(&self, layer: usize, feature: u32) -> Option<String> {
-        let template = self.story.layers.get(layer)?.tooltip.as_deref()?;
+        let story_layer = self.story.layers.get(layer)?;
+        let template = story_layer.tooltip.as_deref()?;
         let empty = Map::new();
         let props = self
             .layers
@@ -116,7 +117,21 @@ impl Scene {
             .properties
             .get(feature as usize)
             .unwrap_or(&empty);
-        Some(render_template(template, props, &self.story.lang))
+        if story_layer.categories.is_empty() {
+            return Some(render_template(template, props, &self.story.lang));
+        }
+        // Values as readers know them (`categories`).
+        let named: Map<String, Value> = props
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => (
+                    k.clone(),
+                    Value::String(story_layer.category_name(s).to_owned()),
+                ),
+                _ => (k.clone(), v.clone()),
+            })
+            .collect();
+        Some(render_template(template, &named, &self.story.lang))
     }
 
     /// The loaded layers with a tooltip, in drawing order, as the hit test

@@ -38,7 +38,10 @@ pub(crate) const LAYER_FIELDS: &[&str] = &[
     "source",
     "style",
     "attribution",
+    "attribution-url",
     "tooltip",
+    "fields",
+    "categories",
     "join",
     "compute",
 ];
@@ -581,6 +584,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let mut style = LayerStyle::default();
     let mut attribution = None;
     let mut tooltip = None;
+    let mut names = ReaderNames::default();
     let (mut join, mut join_pos) = (Vec::new(), Vec::new());
     let (mut compute, mut compute_pos) = (Vec::new(), Vec::new());
     let mut has_source = false;
@@ -608,7 +612,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
             }
             "join" => (join, join_pos) = read_joins(w, id, v),
             "compute" => (compute, compute_pos) = read_compute(w, id, v),
-            _ => {}
+            other => names.read(w, other, v),
         }
     }
     if !has_source {
@@ -627,7 +631,10 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
             source,
             style,
             attribution,
+            attribution_url: names.attribution_url,
             tooltip,
+            fields: names.fields,
+            categories: names.categories,
             join,
             compute,
         },
@@ -1384,6 +1391,28 @@ fn read_template(
         }
     }
     out
+}
+
+/// A layer's words for readers (see `reader_names`).
+#[derive(Default)]
+struct ReaderNames {
+    attribution_url: Option<String>,
+    fields: std::collections::BTreeMap<String, String>,
+    categories: std::collections::BTreeMap<String, String>,
+}
+
+impl ReaderNames {
+    fn read(&mut self, w: &mut Walker<'_, '_>, key: &str, v: &Node) {
+        use crate::reader_names::*;
+        match key {
+            "attribution-url" => {
+                self.attribution_url = read_web_address(w, v, key, ATTRIBUTION_URL_EXAMPLE)
+            }
+            "fields" => self.fields = read_names(w, v, key, FIELDS_EXAMPLE),
+            "categories" => self.categories = read_names(w, v, key, CATEGORIES_EXAMPLE),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

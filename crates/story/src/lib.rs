@@ -28,6 +28,7 @@ mod invisible;
 mod layer_data;
 mod markdown;
 mod parse;
+mod reader_names;
 mod render;
 mod schema;
 mod slug;
