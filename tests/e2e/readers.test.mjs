@@ -79,7 +79,7 @@ test('the introduction, credits near the map and the closing sources', async () 
   // A highlight in words, with the author's field names.
   await goToStep(page, 'eimsbuettel');
   const notes = await page.locator('.ts-legend-note').allInnerTexts();
-  assert.deepEqual(notes, ['Hervorgehoben: Eimsbüttel (1 von 181)']);
+  assert.deepEqual(notes, ['Hervorgehoben: Eimsbüttel (10 von 181)'], 'ten quarters of one Stadtteil, named once');
   await page.screenshot({ path: path.join(SHOTS, 'readers-middle-step.png') });
   await goToStep(page, 'marschlanden');
   const bergedorf = (await page.locator('.ts-legend-note').allInnerTexts())[0];

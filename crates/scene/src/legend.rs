@@ -44,9 +44,11 @@ pub struct LegendEntry {
     pub shown: usize,
     /// How many features the step highlights.
     pub highlighted: usize,
-    /// Names of the first highlighted features (their `label`, else their
-    /// `name`), distinct, in data order; empty when they have none.
+    /// The first names of the highlighted features (their `label`, else
+    /// their `name`), distinct, in data order; empty when they have none.
     pub highlighted_names: Vec<String>,
+    /// How many more distinct names the highlighted features have.
+    pub highlighted_more: usize,
     /// How many features the layer has.
     pub total: usize,
     /// Problems with this layer's style or the step's conditions, for the author.
@@ -65,12 +67,14 @@ impl LegendEntry {
     ///     layer: "q".into(), title: "Stadtteile".into(), kind: LegendKind::Single,
     ///     property: None, point: false, items: vec![], filter: None,
     ///     highlight: Some("name == \"Eimsbüttel\"".into()),
-    ///     shown: 181, highlighted: 1, highlighted_names: vec!["Eimsbüttel".into()],
-    ///     total: 181, problems: vec![],
+    ///     shown: 181, highlighted: 10, highlighted_names: vec!["Eimsbüttel".into()],
+    ///     highlighted_more: 0, total: 181, problems: vec![],
     /// };
-    /// assert_eq!(e.note("de").unwrap(), "Hervorgehoben: Eimsbüttel (1 von 181)");
+    /// // Ten quarters of one Stadtteil: named once.
+    /// assert_eq!(e.note("de").unwrap(), "Hervorgehoben: Eimsbüttel (10 von 181)");
     /// e.highlighted = 7;
     /// e.highlighted_names = vec!["Altona".into(), "Eimsbüttel".into()];
+    /// e.highlighted_more = 5;
     /// assert_eq!(e.note("en").unwrap(), "Highlighted: Altona, Eimsbüttel and 5 more (7 of 181)");
     /// e.highlighted_names.clear();
     /// assert_eq!(e.note("de").unwrap(), "Hervorgehoben: 7 von 181");
@@ -83,9 +87,8 @@ impl LegendEntry {
                 return Some((t.legend_highlighted)(n, of));
             }
             let list = self.highlighted_names.join(", ");
-            let more = n.saturating_sub(self.highlighted_names.len());
-            let names = if more > 0 {
-                (t.and_more)(&list, more)
+            let names = if self.highlighted_more > 0 {
+                (t.and_more)(&list, self.highlighted_more)
             } else {
                 list
             };

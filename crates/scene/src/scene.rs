@@ -332,6 +332,7 @@ impl Scene {
             let lit: Vec<usize> = highlighted.as_ref().map_or_else(Vec::new, |h| {
                 (0..total).filter(|f| h[*f] && shown_at(*f)).collect()
             });
+            let names = self.feature_names(i, &lit);
             out.push(LegendEntry {
                 layer: layer.id.clone(),
                 title: layer.reader_title(),
@@ -343,7 +344,8 @@ impl Scene {
                 filter: state.filter.clone(),
                 shown: (0..total).filter(|f| shown_at(*f)).count(),
                 highlighted: lit.len(),
-                highlighted_names: self.feature_names(i, &lit, HIGHLIGHT_NAMES),
+                highlighted_names: names.iter().take(HIGHLIGHT_NAMES).cloned().collect(),
+                highlighted_more: names.len().saturating_sub(HIGHLIGHT_NAMES),
                 total,
                 problems,
             });
@@ -351,9 +353,10 @@ impl Scene {
         out
     }
 
-    /// Up to `max` distinct names of a layer's features, in data order:
-    /// their `label` text when the layer has one, else their `name`.
-    pub fn feature_names(&self, layer: usize, features: &[usize], max: usize) -> Vec<String> {
+    /// The distinct names of some of a layer's features, in data order:
+    /// their `label` text when the layer has one, else their `name`
+    /// (features without either have none).
+    pub fn feature_names(&self, layer: usize, features: &[usize]) -> Vec<String> {
         let Some(l) = self.layers.get(layer) else {
             return Vec::new();
         };
@@ -371,9 +374,6 @@ impl Scene {
                     .filter(|s| !s.is_empty()),
             };
             if let Some(n) = name.filter(|n| !names.contains(n)) {
-                if names.len() == max {
-                    break;
-                }
                 names.push(n);
             }
         }

@@ -131,6 +131,15 @@ fn highlights_and_filters_are_described_in_words_never_as_the_condition() {
         toilets.note("en").as_deref(),
         Some("Highlighted: WC 0, WC 2, WC 3, WC 4, WC 5 and 2 more (7 of 9)")
     );
+    // Features that share a name are named once, and counted.
+    let mut same = scene.clone();
+    for p in &mut same.layers[1].styling.properties {
+        p.insert("name".into(), json!("WC am Markt"));
+    }
+    assert_eq!(
+        same.legend(1)[0].note("de").as_deref(),
+        Some("Hervorgehoben: WC am Markt (6 von 9)")
+    );
     let four = &scene.legend(3)[0];
     assert_eq!(four.note("de").as_deref(), Some("Gezeigt: 2 von 9"));
     for e in [two, toilets, four] {
