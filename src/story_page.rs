@@ -277,15 +277,21 @@ pub fn StoryPage(
     }
 }
 
-/// A credit as text, or a link when it has a web address (checked again:
-/// story JSON may be edited after the build).
+/// A credit, a link when it has a web address (checked again: story JSON
+/// may be edited after the build); without one an `<a>` without `href`,
+/// which is plain text.
 fn credit_view(c: Credit) -> impl IntoView {
-    match c.url.filter(|u| twinstory_model::url::is_http(u)) {
-        Some(u) => view! {
-            <a class="ts-credit" href=u rel="noopener noreferrer" target="_blank">{c.text}</a>
-        }
-        .into_any(),
-        None => view! { <span class="ts-credit">{c.text}</span> }.into_any(),
+    let href = c.url.filter(|u| twinstory_model::url::is_http(u));
+    let link = href.is_some();
+    view! {
+        <a
+            class="ts-credit"
+            href=href
+            rel=link.then_some("noopener noreferrer")
+            target=link.then_some("_blank")
+        >
+            {c.text}
+        </a>
     }
 }
 

@@ -54,6 +54,7 @@ test('the introduction, credits near the map and the closing sources', async () 
   await page.goto(`${server.url}spielplaetze/`);
   await page.waitForSelector('.ts-step');
 
+  await page.screenshot({ path: path.join(SHOTS, 'readers-intro.png') });
   // The text before the first step, under the heading.
   assert.equal(await page.locator('.ts-header h1').innerText(), 'Spielplätze in Hamburg');
   assert.match(await page.locator('.ts-header .ts-intro').innerText(), /Wo gibt es in Hamburg Spielplätze/);
@@ -99,7 +100,7 @@ test('the introduction, credits near the map and the closing sources', async () 
   assert.ok(texts.includes(`Stadtteile, Bezirke: ${FHH}`), texts.join('\n'));
   assert.ok(texts.includes(`Spielplätze, Parks und Grünanlagen, Schulen: ${OSM}`), texts.join('\n'));
   assert.ok(texts.some((t) => t.startsWith('Spielplätze je 1.000 Kinder: Quelle: Statistikamt Nord')), texts.join('\n'));
-  const osm = page.locator('.ts-footer .ts-sources a', { hasText: OSM });
+  const osm = page.locator('.ts-footer .ts-sources a[href]', { hasText: `Schulen: ${OSM}` });
   assert.equal(await osm.getAttribute('href'), 'https://www.openstreetmap.org/copyright');
   assert.equal(await osm.getAttribute('rel'), 'noopener noreferrer');
   await page.locator('.ts-footer').scrollIntoViewIfNeeded();

@@ -161,7 +161,7 @@ fn the_map_credits_the_layers_a_step_shows_and_the_sources_list_every_layer() {
         url: None,
     };
     assert_eq!(scene.step_credits(0), [osm.clone(), fhh]);
-    assert_eq!(scene.step_credits(1), [osm.clone()]);
+    assert_eq!(scene.step_credits(1), std::slice::from_ref(&osm));
     // Two layers with the same credit: named once.
     assert_eq!(scene.step_credits(2), [osm]);
     assert_eq!(
