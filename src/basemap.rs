@@ -210,8 +210,16 @@ pub fn make_container(canvas: &Element, basemap: &Basemap) -> Option<HtmlElement
 pub fn make_attribution(canvas: &Element, basemap: &Basemap) -> Option<()> {
     let parent = canvas.parent_element()?;
     let doc = parent.owner_document()?;
-    let p = doc.create_element("p").ok()?;
-    p.set_class_name("ts-attribution");
+    // The page's credit line (after the shown layers' credits), if it has one.
+    let slot = parent.query_selector(".ts-credit-basemap").ok().flatten();
+    let p = match &slot {
+        Some(s) => s.clone(),
+        None => {
+            let p = doc.create_element("p").ok()?;
+            p.set_class_name("ts-attribution");
+            p
+        }
+    };
     let href = basemap
         .attribution_url
         .as_deref()
@@ -232,6 +240,8 @@ pub fn make_attribution(canvas: &Element, basemap: &Basemap) -> Option<()> {
         }
         None => p.set_text_content(Some(&basemap.attribution)),
     }
-    parent.append_child(&p).ok()?;
+    if slot.is_none() {
+        parent.append_child(&p).ok()?;
+    }
     Some(())
 }

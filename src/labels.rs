@@ -7,8 +7,8 @@
 //! form, and they take no pointer events, so the map's tooltips still work.
 
 use twinstory_map::labels::{LabelBox, LabelPlacer};
-use twinstory_map::{Camera, LayerPaint, Padding, Viewport};
-use twinstory_scene::{LabelSpace, Scene};
+use twinstory_map::{Padding, Viewport};
+use twinstory_scene::{LabelSpace, Playback, Scene};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement};
 
@@ -118,8 +118,7 @@ impl LabelOverlay {
         &mut self,
         moving: bool,
         scene: &Scene,
-        paints: &[LayerPaint],
-        camera: &Camera,
+        playback: &Playback,
         viewport: &Viewport,
         padding: &Padding,
     ) {
@@ -157,8 +156,7 @@ impl LabelOverlay {
         self.placer.keep_shown = moving;
         let labels = scene.labels(
             &mut self.placer,
-            paints,
-            camera,
+            playback,
             viewport,
             LabelSpace {
                 area: label_area(viewport, padding),

@@ -99,13 +99,8 @@ impl MapState {
 
     /// The tooltip of what is drawn at `at` (CSS px of the map).
     fn tooltip_at(&self, at: [f64; 2], tolerance: f64) -> Option<Tooltip> {
-        self.scene.tooltip_at(
-            self.playback.paints(),
-            &self.playback.camera(),
-            &self.viewport,
-            at,
-            tolerance,
-        )
+        self.scene
+            .tooltip_at(&self.playback, &self.viewport, at, tolerance)
     }
 
     /// Shows a tooltip beside its anchor, on the side that keeps it inside
@@ -181,11 +176,9 @@ impl MapState {
             (p.left + vp.width - p.right) / 2.0,
             (p.top + vp.height - p.bottom) / 2.0,
         ];
-        let camera = self.playback.camera();
-        let paints = self.playback.paints();
-        let next =
-            self.scene
-                .tooltip_step(paints, &camera, vp, self.tips.focused, start, direction);
+        let next = self
+            .scene
+            .tooltip_step(&self.playback, vp, self.tips.focused, start, direction);
         match next {
             Some(t) => {
                 self.tips.focused = Some((t.layer, t.feature));
@@ -218,12 +211,10 @@ impl MapState {
     /// Places and shows this frame's feature labels.
     fn draw_labels(&mut self, moving: bool) {
         if let Some(labels) = &mut self.labels {
-            let camera = self.playback.camera();
             labels.update(
                 moving,
                 &self.scene,
-                self.playback.paints(),
-                &camera,
+                &self.playback,
                 &self.viewport,
                 &self.padding,
             );

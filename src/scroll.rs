@@ -1,9 +1,16 @@
 //! Which step is active, derived from the scroll position.
 //!
-//! An IntersectionObserver tells us *when* a step crosses the reading line;
-//! *which* step is active is then computed from the steps' positions, never
-//! from the order of observer events, so fast scrolling or jumping to an
-//! anchor cannot skip or reorder steps.
+//! Scroll events (the browser sends at most one per frame, also after a
+//! jump: a scrollbar drag, a search hit, `scrollTo`), resizes and an
+//! IntersectionObserver (layout that moves without scrolling, e.g. an
+//! image arriving) tell us *when* to look; *which* step is active is then
+//! computed from the steps' positions, never from the order of events, so
+//! fast scrolling or jumping cannot skip or reorder steps.
+//!
+//! The observer alone is not enough: Chromium does not report every target
+//! that starts or stops crossing a thin band after a long jump (a jump from
+//! the top to 83 % of the page reported nothing), so the map stayed on the
+//! first step until the next crossing it did report.
 
 use crate::platform::{viewport_height, window};
 use leptos::prelude::*;
@@ -70,8 +77,18 @@ pub fn watch_active_step(steps_root: Element, active: WriteSignal<Option<usize>>
         std::mem::forget(observer);
     }
     on_cross.forget();
-    // Resizing moves the steps without crossing events in some browsers.
-    let on_resize = Closure::<dyn FnMut()>::new(update);
-    let _ = window().add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
-    on_resize.forget();
+    // Every scroll, however far (one event per frame at most), and
+    // resizing, which moves the steps without crossing events in some
+    // browsers. Passive: the page never waits for us to scroll.
+    let on_move = Closure::<dyn FnMut()>::new(update);
+    let passive = web_sys::AddEventListenerOptions::new();
+    passive.set_passive(true);
+    for event in ["scroll", "resize"] {
+        let _ = window().add_event_listener_with_callback_and_add_event_listener_options(
+            event,
+            on_move.as_ref().unchecked_ref(),
+            &passive,
+        );
+    }
+    on_move.forget();
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use std::rc::Rc;
 use twinstory_map::Rgba;
 use twinstory_model::strings::{Lang, Strings};
-use twinstory_scene::{DataTable, LegendEntry, LegendKind, Scene};
+use twinstory_scene::{Credit, DataTable, LegendEntry, LegendKind, Scene};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -26,8 +26,11 @@ pub fn StoryPage(
     let (layer_errors, set_layer_errors) = signal::<Vec<LayerMessage>>(Vec::new());
     let (loading, set_loading) = signal(story.layers.len());
     let (legend, set_legend) = signal::<Vec<LegendEntry>>(Vec::new());
+    // The credits of the layers the active step shows (the map's corner).
+    let (step_credits, set_step_credits) = signal::<Vec<Credit>>(Vec::new());
     let canvas_ref = NodeRef::<Canvas>::new();
     let steps_ref = NodeRef::<Div>::new();
+    let intro_ref = NodeRef::<Div>::new();
     // The interface's language, decided once for the whole page.
     let lang = Lang::of(&story.lang);
     let t = lang.strings();
@@ -66,11 +69,18 @@ pub fn StoryPage(
     {
         let map = map.clone();
         let texts: Vec<String> = story.steps.iter().map(|s| s.html.clone()).collect();
+        let intro = story.intro.clone();
         let story_url = loaded.url.clone();
         Effect::new(move |_| {
             let (Some(canvas), Some(steps)) = (canvas_ref.get(), steps_ref.get()) else {
                 return;
             };
+            // The introduction, from the same allow-list as the steps.
+            if let Some(slot) = intro_ref.get_untracked() {
+                if slot.child_element_count() == 0 {
+                    crate::step_html::fill(&slot, &intro, &story_url);
+                }
+            }
             // The step texts, rebuilt from the allow-list before anything
             // measures the page.
             if let Ok(slots) = steps.query_selector_all(".ts-text") {
@@ -115,6 +125,7 @@ pub fn StoryPage(
             if let Some(i) = active.get() {
                 map.borrow_mut().go_to(i);
                 set_legend.set(map.borrow().scene.legend(i));
+                set_step_credits.set(map.borrow().scene.step_credits(i));
                 request_frame(&map);
                 if let Some(id) = ids.get(i) {
                     replace_hash(id);
@@ -127,12 +138,25 @@ pub fn StoryPage(
     // a strict Content-Security-Policy allows, unlike `style` attributes.
     let accent = story.theme.accent.to_hex();
     let map_bg = story.theme.map_background.to_hex();
-    // The sources end with the basemap's credit (the map corner shows it
-    // too, made by map_view); plain text keeps the view code shared.
-    let mut credits = story.credits.clone();
+    // The sources: the author's credits, every layer's credit (linked to
+    // its licence when given) and the basemap's (the map corner shows the
+    // shown layers' and the basemap's too).
+    let mut credits: Vec<Credit> = story
+        .credits
+        .iter()
+        .map(|c| Credit {
+            text: c.clone(),
+            url: None,
+        })
+        .collect();
+    credits.extend(map.borrow().scene.layer_sources());
     if let Some(b) = &story.basemap {
-        credits.push(format!("{}: {}", t.basemap, b.attribution));
+        credits.push(Credit {
+            text: format!("{}: {}", t.basemap, b.attribution),
+            url: b.attribution_url.clone(),
+        });
     }
+    let has_basemap = story.basemap.is_some();
     // Data tables: made when a reader opens one (and again when data
     // arrives), for that step only, so large layers cost nothing unopened.
     let (table_request, request_table) = signal::<Option<usize>>(None);
@@ -187,9 +211,11 @@ pub fn StoryPage(
     view! {
         <article class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
             <header class="ts-header">
-                <h1>{story.title.clone()}</h1>
+                // The text's own `#` heading when it differs from `title`.
+                <h1>{story.heading.clone().unwrap_or_else(|| story.title.clone())}</h1>
                 {story.summary.clone().map(|s| view! { <p class="ts-summary">{s}</p> })}
                 {(!story.authors.is_empty()).then(|| view! { <p class="ts-authors">{story.authors.join(", ")}</p> })}
+                {(!story.intro.is_empty()).then(|| view! { <div class="ts-intro" node_ref=intro_ref></div> })}
             </header>
             <div class="ts-scrolly">
                 <div class="ts-map">
@@ -228,15 +254,44 @@ pub fn StoryPage(
                         }).collect_view()}
                     </div>
                     <Legend entries=legend lang=story.lang.clone()/>
+                    // Credit near the work (CC BY, ODbL): the shown layers'
+                    // credits, then the basemap's (filled by map_view).
+                    <p
+                        class="ts-attribution"
+                        class:is-empty=move || !has_basemap && step_credits.with(Vec::is_empty)
+                    >
+                        <span class="ts-credit-layers">
+                            {move || step_credits.get().into_iter().map(credit_view).collect_view()}
+                        </span>
+                        <span class="ts-credit-basemap"></span>
+                    </p>
                 </div>
                 <div class="ts-steps" node_ref=steps_ref>{step_views}</div>
             </div>
             <footer class="ts-footer">
                 <h2>{t.sources}</h2>
-                <ul>{credits.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+                <ul class="ts-sources">{credits.into_iter().map(|c| view! { <li>{credit_view(c)}</li> }).collect_view()}</ul>
                 <p class="ts-made-with">{t.made_with}</p>
             </footer>
         </article>
+    }
+}
+
+/// A credit, a link when it has a web address (checked again: story JSON
+/// may be edited after the build); without one an `<a>` without `href`,
+/// which is plain text.
+fn credit_view(c: Credit) -> impl IntoView {
+    let href = c.url.filter(|u| twinstory_model::url::is_http(u));
+    let link = href.is_some();
+    view! {
+        <a
+            class="ts-credit"
+            href=href
+            rel=link.then_some("noopener noreferrer")
+            target=link.then_some("_blank")
+        >
+            {c.text}
+        </a>
     }
 }
 
@@ -258,7 +313,7 @@ fn Legend(
         let lang = lang.clone();
         let sections = entries
             .into_iter()
-            .map(|e| legend_entry(e, &lang, t))
+            .map(|e| legend_entry(e, &lang))
             .collect_view();
         Some(view! { <section class="ts-legend" aria-label=t.legend>{sections}</section> })
     };
@@ -266,7 +321,7 @@ fn Legend(
 }
 
 /// One layer's part of the legend.
-fn legend_entry(e: LegendEntry, lang: &str, t: &Strings) -> impl IntoView {
+fn legend_entry(e: LegendEntry, lang: &str) -> impl IntoView {
     let kind = match e.kind {
         LegendKind::Single => "single",
         LegendKind::Classes => "classes",
@@ -286,12 +341,10 @@ fn legend_entry(e: LegendEntry, lang: &str, t: &Strings) -> impl IntoView {
             .map(|p| view! { <span class="ts-legend-property">{p}</span> });
         view! { <p class="ts-legend-title">{e.title.clone()}{property}</p> }
     });
-    let note = match (&e.highlight, &e.filter) {
-        (Some(h), _) => Some((t.legend_highlighted)(e.highlighted, e.shown, h)),
-        (None, Some(f)) => Some((t.legend_shown)(e.shown, e.total, f)),
-        _ => None,
-    }
-    .map(|t| view! { <p class="ts-legend-note">{t}</p> });
+    // In words, never the condition the author wrote.
+    let note = e
+        .note(lang)
+        .map(|t| view! { <p class="ts-legend-note">{t}</p> });
     let max_radius = e.items.iter().filter_map(|i| i.radius).fold(0.0, f64::max);
     let items = e
         .items

@@ -467,7 +467,8 @@ test('a story without basemap makes no tile requests', async () => {
   assert.equal(requests.length, 0);
   assert.deepEqual([...hosts], [new URL(site.url).host], 'only the story\'s own server');
   assert.equal(await page.locator('.ts-basemap').count(), 0);
-  assert.equal(await page.locator('.ts-attribution').count(), 0);
+  // The credit line holds the shown layers' credits only, no basemap's.
+  assert.equal(await page.locator('.ts-credit-basemap').textContent(), '');
   assert.deepEqual(problems, []);
   await page.close();
 });

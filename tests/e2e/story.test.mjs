@@ -138,7 +138,7 @@ test("each step's data can be read as a table", async () => {
   const caption = await table.locator('caption').innerText();
   assert.match(caption, /Spielplätze je 1\.000 Kinder \(100 Einträge\)/);
   const headers = await table.locator('th').allInnerTexts();
-  assert.deepEqual(headers.slice(0, 2), ['name', 'je_1000_kinder']);
+  assert.deepEqual(headers.slice(0, 2), ['Stadtteil', 'Spielplätze je 1.000 Kinder'], 'the author\'s names for the fields');
   const eimsbuettel = await table.locator('tr', { hasText: 'Eimsbüttel' }).first().locator('td').allInnerTexts();
   // 12 playgrounds for 6,791 children (Stadtteil-Profile 2014), in German number format.
   assert.equal(eimsbuettel[1], '1,77');

@@ -19,9 +19,23 @@ pub struct Layer {
     /// How the features are drawn.
     #[serde(default)]
     pub style: LayerStyle,
-    /// Source and licence line for this layer, shown under the map while it is visible.
+    /// Source and licence line for this layer: in the map's corner while
+    /// the layer is shown, and in the sources at the end of the story.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
+    /// Link for the attribution, e.g. the licence or the provider's page
+    /// (http or https).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution_url: Option<String>,
+    /// Names of fields for readers (legend titles, table headers), e.g.
+    /// `je_1000_kinder: Spielplätze je 1.000 Kinder`. Fields without one
+    /// are shown with `_` as spaces.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+    /// Names of values for readers (legend entries, tables, tooltips),
+    /// e.g. `yes: ja`, `limited: eingeschränkt`; other values as they are.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub categories: BTreeMap<String, String>,
     /// Tooltip template, e.g. `{name}: {value}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tooltip: Option<String>,
@@ -33,6 +47,41 @@ pub struct Layer {
     /// `per_1000_children: playgrounds / children * 1000`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compute: Vec<ComputedField>,
+}
+
+impl Layer {
+    /// What readers call a field: the author's name from `fields`, else
+    /// the field itself with underscores as spaces.
+    ///
+    /// # Examples
+    /// ```
+    /// let layer: twinstory_model::Layer = serde_json::from_str(
+    ///     r#"{"id": "q", "source": {"type": "geojson", "url": "q.geojson"},
+    ///         "fields": {"je_1000_kinder": "Spielplätze je 1.000 Kinder"}}"#,
+    /// ).unwrap();
+    /// assert_eq!(layer.field_name("je_1000_kinder"), "Spielplätze je 1.000 Kinder");
+    /// assert_eq!(layer.field_name("district_name"), "district name");
+    /// assert_eq!(layer.field_name("Unter 18-Jährige"), "Unter 18-Jährige");
+    /// ```
+    pub fn field_name(&self, field: &str) -> String {
+        match self.fields.get(field) {
+            Some(name) => name.clone(),
+            None => field.replace('_', " ").trim().to_owned(),
+        }
+    }
+
+    /// What readers call a value: the author's name from `categories`,
+    /// else the value as it is.
+    pub fn category_name<'a>(&'a self, value: &'a str) -> &'a str {
+        self.categories.get(value).map_or(value, String::as_str)
+    }
+
+    /// The layer's name for readers: its `title`, else its id.
+    pub fn reader_title(&self) -> String {
+        self.title
+            .clone()
+            .unwrap_or_else(|| self.field_name(&self.id))
+    }
 }
 
 /// A table (CSV) joined onto a layer's features.

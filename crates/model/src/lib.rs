@@ -66,6 +66,10 @@ pub struct Story {
     /// third-party requests unless its author asks for a basemap).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basemap: Option<Basemap>,
+    /// The text's `#` heading, when it differs from `title`: the page shows
+    /// it as its heading (the browser tab keeps `title`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
     /// Text before the first step (everything between the title and the first `##`), as safe HTML.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub intro: String,

@@ -113,10 +113,14 @@ pub struct Strings {
     // Legend, tables, credits.
     /// Label of the legend.
     pub legend: &'static str,
-    /// Legend note for a highlight (highlighted, shown, what).
-    pub legend_highlighted: fn(usize, usize, &str) -> String,
-    /// Legend note for a filter (shown, total, what).
-    pub legend_shown: fn(usize, usize, &str) -> String,
+    /// Legend note for a highlight without names (highlighted, shown).
+    pub legend_highlighted: fn(usize, usize) -> String,
+    /// Legend note for a highlight (highlighted, shown, the features' names).
+    pub legend_highlighted_names: fn(usize, usize, &str) -> String,
+    /// Legend note for a filter (shown, total).
+    pub legend_shown: fn(usize, usize) -> String,
+    /// The end of a shortened list (the list, how many more).
+    pub and_more: fn(&str, usize) -> String,
     /// Legend class of values without their own colour.
     pub legend_other: &'static str,
     /// Legend class of features without a value.
@@ -206,8 +210,10 @@ pub static DE: Strings = Strings {
     wheel_hint_mac: "⌘ + Scrollen zum Zoomen",
     touch_hint: "Zum Bewegen der Karte zwei Finger benutzen",
     legend: "Legende",
-    legend_highlighted: |n, of, h| format!("Hervorgehoben: {n} von {of} ({h})"),
-    legend_shown: |n, of, f| format!("Gezeigt: {n} von {of} ({f})"),
+    legend_highlighted: |n, of| format!("Hervorgehoben: {n} von {of}"),
+    legend_highlighted_names: |n, of, names| format!("Hervorgehoben: {names} ({n} von {of})"),
+    legend_shown: |n, of| format!("Gezeigt: {n} von {of}"),
+    and_more: |list, n| format!("{list} und {n} weitere"),
     legend_other: "Sonstige",
     legend_no_data: "keine Angabe",
     range_to: "bis",
@@ -270,8 +276,10 @@ pub static EN: Strings = Strings {
     wheel_hint_mac: "Use ⌘ + scroll to zoom the map",
     touch_hint: "Use two fingers to move the map",
     legend: "Legend",
-    legend_highlighted: |n, of, h| format!("Highlighted: {n} of {of} ({h})"),
-    legend_shown: |n, of, f| format!("Shown: {n} of {of} ({f})"),
+    legend_highlighted: |n, of| format!("Highlighted: {n} of {of}"),
+    legend_highlighted_names: |n, of, names| format!("Highlighted: {names} ({n} of {of})"),
+    legend_shown: |n, of| format!("Shown: {n} of {of}"),
+    and_more: |list, n| format!("{list} and {n} more"),
     legend_other: "Other",
     legend_no_data: "No data",
     range_to: "to",
@@ -390,7 +398,9 @@ mod tests {
             touch_hint,
             legend,
             legend_highlighted,
+            legend_highlighted_names,
             legend_shown,
+            and_more,
             legend_other,
             legend_no_data,
             range_to,
@@ -466,8 +476,13 @@ mod tests {
             ("story_refused_origin", story_refused_origin("@1")),
             ("story_refused_scheme", story_refused_scheme("@1")),
             ("map_label", map_label("@1")),
-            ("legend_highlighted", legend_highlighted(7001, 7002, "@3")),
-            ("legend_shown", legend_shown(7001, 7002, "@3")),
+            ("legend_highlighted", legend_highlighted(7001, 7002)),
+            (
+                "legend_highlighted_names",
+                legend_highlighted_names(7001, 7002, "@3"),
+            ),
+            ("legend_shown", legend_shown(7001, 7002)),
+            ("and_more", and_more("@1", 7002)),
             ("table_first", table_first("@1", 7002, 7003)),
             ("table_all", table_all("@1", 7002)),
             ("layer_failed", layer_failed("@1", "@2")),

@@ -8,10 +8,11 @@
 
 use crate::scene::{LayerStatus, Scene};
 use crate::tooltip::render_template;
+use crate::Playback;
 use serde_json::{Map, Value};
 use twinstory_map::hit::{visible_features, HitLayer};
 use twinstory_map::labels::{LabelBox, LabelPlacer, LabelRequest};
-use twinstory_map::{Camera, LayerPaint, Transform, Viewport};
+use twinstory_map::{Transform, Viewport};
 use twinstory_model::Layer;
 
 /// Per layer: each feature's label text and priority, made once per data.
@@ -122,16 +123,26 @@ impl Scene {
     pub fn labels<'a>(
         &'a self,
         placer: &mut LabelPlacer,
-        paints: &[LayerPaint],
-        camera: &Camera,
+        playback: &Playback,
         viewport: &Viewport,
         space: LabelSpace<'_>,
         mut measure: impl FnMut(usize, u32, &str) -> [f64; 2],
     ) -> Vec<FrameLabel<'a>> {
-        let t = Transform::new(camera, viewport);
+        let (paints, order, camera) = (playback.paints(), playback.order(), playback.camera());
+        let t = Transform::new(&camera, viewport);
         // (layer, feature, anchor); the placer's keys order the ties.
         let mut found: Vec<(usize, u32, [f64; 2])> = Vec::new();
-        for (i, (l, paint)) in self.layers.iter().zip(paints).enumerate() {
+        // How high each layer is drawn (its place in `order`, bottom 0).
+        let mut height = vec![0usize; self.layers.len()];
+        for (h, &i) in order.iter().enumerate() {
+            if let Some(slot) = height.get_mut(i) {
+                *slot = h;
+            }
+        }
+        for &i in order {
+            let (Some(l), Some(paint)) = (self.layers.get(i), paints.get(i)) else {
+                continue;
+            };
             let Some(style) = self.story.layers.get(i).map(|s| &s.style) else {
                 continue;
             };
@@ -187,7 +198,7 @@ impl Scene {
             }
             requests.push(LabelRequest {
                 // Ties: the upper layer first, then the data's order.
-                key: (((self.layers.len() - i) as u64) << 32) | f as u64,
+                key: (((self.layers.len() - height[i]) as u64) << 32) | f as u64,
                 anchor,
                 size,
                 symbol_radius,

@@ -29,7 +29,8 @@ pub struct LegendEntry {
     pub title: String,
     /// What the items explain.
     pub kind: LegendKind,
-    /// The property the colours or sizes come from.
+    /// What readers call the property the colours or sizes come from
+    /// (the layer's `fields` name, or the field with `_` as spaces).
     pub property: Option<String>,
     /// True for point layers (round symbols), false for areas and lines.
     pub point: bool,
@@ -43,10 +44,60 @@ pub struct LegendEntry {
     pub shown: usize,
     /// How many features the step highlights.
     pub highlighted: usize,
+    /// The first names of the highlighted features (their `label`, else
+    /// their `name`), distinct, in data order; empty when they have none.
+    pub highlighted_names: Vec<String>,
+    /// How many more distinct names the highlighted features have.
+    pub highlighted_more: usize,
     /// How many features the layer has.
     pub total: usize,
     /// Problems with this layer's style or the step's conditions, for the author.
     pub problems: Vec<String>,
+}
+
+impl LegendEntry {
+    /// The note under the layer's legend, in words (never the condition):
+    /// what is highlighted, by name when the features have names, or how
+    /// many features a filter leaves.
+    ///
+    /// # Examples
+    /// ```
+    /// use twinstory_scene::{LegendEntry, LegendKind};
+    /// let mut e = LegendEntry {
+    ///     layer: "q".into(), title: "Stadtteile".into(), kind: LegendKind::Single,
+    ///     property: None, point: false, items: vec![], filter: None,
+    ///     highlight: Some("name == \"Eimsbüttel\"".into()),
+    ///     shown: 181, highlighted: 10, highlighted_names: vec!["Eimsbüttel".into()],
+    ///     highlighted_more: 0, total: 181, problems: vec![],
+    /// };
+    /// // Ten quarters of one Stadtteil: named once.
+    /// assert_eq!(e.note("de").unwrap(), "Hervorgehoben: Eimsbüttel (10 von 181)");
+    /// e.highlighted = 7;
+    /// e.highlighted_names = vec!["Altona".into(), "Eimsbüttel".into()];
+    /// e.highlighted_more = 5;
+    /// assert_eq!(e.note("en").unwrap(), "Highlighted: Altona, Eimsbüttel and 5 more (7 of 181)");
+    /// e.highlighted_names.clear();
+    /// assert_eq!(e.note("de").unwrap(), "Hervorgehoben: 7 von 181");
+    /// ```
+    pub fn note(&self, lang: &str) -> Option<String> {
+        let t = Lang::of(lang).strings();
+        if self.highlight.is_some() {
+            let (n, of) = (self.highlighted, self.shown);
+            if self.highlighted_names.is_empty() {
+                return Some((t.legend_highlighted)(n, of));
+            }
+            let list = self.highlighted_names.join(", ");
+            let names = if self.highlighted_more > 0 {
+                (t.and_more)(&list, self.highlighted_more)
+            } else {
+                list
+            };
+            return Some((t.legend_highlighted_names)(n, of, &names));
+        }
+        self.filter
+            .is_some()
+            .then(|| (t.legend_shown)(self.shown, self.total))
+    }
 }
 
 /// One symbol in a legend.

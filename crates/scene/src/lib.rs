@@ -19,6 +19,7 @@
 //! [`palette`] (colour-blind-safe schemes, colour helpers).
 
 pub mod classify;
+mod credits;
 mod labels;
 mod legend;
 pub mod palette;
@@ -28,6 +29,7 @@ mod style;
 mod table;
 mod tooltip;
 
+pub use credits::Credit;
 pub use labels::{FrameLabel, LabelSpace, LayerLabels};
 pub use legend::{
     format_number, legend_decimals, nice_floor, LegendEntry, LegendItem, LegendKind, LegendLabel,

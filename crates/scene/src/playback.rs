@@ -49,6 +49,8 @@ pub struct Playback {
     user: bool,
     /// A reader's zoom being eased about a screen point.
     zoom_ease: Option<ZoomEase>,
+    /// Story layer indices bottom to top (the active step's `show` order).
+    order: Vec<usize>,
 }
 
 /// A zoom the reader asked for, eased over a few frames about a fixed point.
@@ -80,6 +82,7 @@ impl Playback {
             paints: scene.paints(None),
             user: false,
             zoom_ease: None,
+            order: scene.draw_order(None),
         }
     }
 
@@ -99,6 +102,13 @@ impl Playback {
     /// before the first step).
     pub fn opacity(&self) -> &[f64] {
         &self.opacity
+    }
+
+    /// The layers' drawing order, bottom to top, as story layer indices:
+    /// the active step's `show` order (see [`Scene::draw_order`]). Tooltips
+    /// and labels take it so the topmost layer drawn is the topmost hit.
+    pub fn order(&self) -> &[usize] {
+        &self.order
     }
 
     /// Where the active step ends up (camera and opacities), which the
@@ -130,6 +140,7 @@ impl Playback {
         self.active = Some(step);
         self.set_paints(scene.paints(Some(step)));
         let target = scene.target(step, viewport, padding);
+        self.order.clone_from(&target.order);
         let kind = match scene
             .story
             .steps
@@ -195,6 +206,7 @@ impl Playback {
             );
             self.flight = Some((f, now));
             self.start_fade(&target, now, opts.fade_ms);
+            self.order.clone_from(&target.order);
             self.target = Some(target);
         } else {
             self.snap_to(target);
@@ -293,6 +305,7 @@ impl Playback {
     }
 
     fn snap_to(&mut self, target: StepTarget) {
+        self.order.clone_from(&target.order);
         self.camera = target.camera;
         self.flight = None;
         self.opacity.clone_from(&target.opacity);
@@ -381,11 +394,9 @@ impl Playback {
     pub fn render_list(&self, scene: &Scene, viewport: &Viewport, list: &mut DrawList) {
         let transform = Transform::new(&self.camera, viewport);
         list.build(
-            scene
-                .layers
+            self.order
                 .iter()
-                .map(|l| &l.prepared)
-                .zip(self.paints.iter()),
+                .filter_map(|&i| Some((&scene.layers.get(i)?.prepared, self.paints.get(i)?))),
             &transform,
             viewport,
             map_background(scene),

@@ -1,7 +1,7 @@
 //! A story with its layers' data and the target state of every step.
 
 use crate::labels::LayerLabels;
-use crate::legend::{LegendEntry, LegendKind};
+use crate::legend::{LegendEntry, LegendKind, LegendLabel};
 use crate::style::{
     is_point_layer, paint_for, step_paint, style_layer, LayerStyling, StepConditions,
 };
@@ -16,6 +16,8 @@ use twinstory_model::{FitTarget, LayerState, Story, View};
 
 /// Highest zoom a `fit` may produce (a single point would otherwise zoom in forever).
 const FIT_MAX_ZOOM: f64 = 17.0;
+/// How many highlighted features the legend names (the rest are counted).
+const HIGHLIGHT_NAMES: usize = 5;
 /// Highest zoom a reader may zoom in to (unless a step goes deeper).
 const NAV_MAX_ZOOM: f64 = 19.0;
 
@@ -59,6 +61,10 @@ pub struct StepTarget {
     pub camera: Camera,
     /// Target opacity of each layer, in story order.
     pub opacity: Vec<f64>,
+    /// Story layer indices bottom to top: the layers the step does not
+    /// show (story order, so those fading out stay beneath), then the
+    /// step's `show` list in the author's order.
+    pub order: Vec<usize>,
 }
 
 /// A story and its layers.
@@ -218,7 +224,38 @@ impl Scene {
             }
         }
         let camera = self.camera_for(self.resolved_view(step), viewport, padding);
-        StepTarget { camera, opacity }
+        StepTarget {
+            camera,
+            opacity,
+            order: self.draw_order(Some(step)),
+        }
+    }
+
+    /// The order layers are drawn in at a step, bottom to top: the layers
+    /// the step does not show in story order, then its `show` list as the
+    /// author wrote it (the docs' "bottom to top"). `None` (before any
+    /// step): story order.
+    ///
+    /// Decided by the step alone, so a jump draws what reading draws.
+    pub fn draw_order(&self, step: Option<usize>) -> Vec<usize> {
+        let shown: Vec<usize> = step
+            .and_then(|s| self.story.steps.get(s))
+            .map(|s| {
+                let mut v: Vec<usize> = Vec::new();
+                for st in &s.show {
+                    if let Some(i) = self.layer_index(&st.layer) {
+                        if !v.contains(&i) {
+                            v.push(i);
+                        }
+                    }
+                }
+                v
+            })
+            .unwrap_or_default();
+        (0..self.layers.len())
+            .filter(|i| !shown.contains(i))
+            .chain(shown.iter().copied())
+            .collect()
     }
 
     /// Every layer's paint in a step (opacity 0: playback fades it), with
@@ -269,6 +306,12 @@ impl Scene {
             let total = styling.item_of.len();
             let shown_at = |f: usize| visible.as_ref().is_none_or(|v| v[f]);
             let mut items = styling.items.clone();
+            // Values as readers know them (`categories`).
+            for item in &mut items {
+                if let LegendLabel::Category(v) = &mut item.label {
+                    *v = layer.category_name(v).to_owned();
+                }
+            }
             if !items.is_empty() && styling.kind != Some(LegendKind::Circles) {
                 for item in &mut items {
                     item.count = 0;
@@ -286,24 +329,55 @@ impl Scene {
             if let LayerStatus::Failed(m) = &scene_layer.status {
                 problems.push(m.clone());
             }
+            let lit: Vec<usize> = highlighted.as_ref().map_or_else(Vec::new, |h| {
+                (0..total).filter(|f| h[*f] && shown_at(*f)).collect()
+            });
+            let names = self.feature_names(i, &lit);
             out.push(LegendEntry {
                 layer: layer.id.clone(),
-                title: layer.title.clone().unwrap_or_else(|| layer.id.clone()),
+                title: layer.reader_title(),
                 kind: styling.kind.unwrap_or(LegendKind::Single),
-                property: styling.property.clone(),
+                property: styling.property.as_deref().map(|p| layer.field_name(p)),
                 point: scene_layer.points,
                 items,
                 highlight: state.highlight.clone(),
                 filter: state.filter.clone(),
                 shown: (0..total).filter(|f| shown_at(*f)).count(),
-                highlighted: highlighted
-                    .as_ref()
-                    .map_or(0, |h| (0..total).filter(|f| h[*f] && shown_at(*f)).count()),
+                highlighted: lit.len(),
+                highlighted_names: names.iter().take(HIGHLIGHT_NAMES).cloned().collect(),
+                highlighted_more: names.len().saturating_sub(HIGHLIGHT_NAMES),
                 total,
                 problems,
             });
         }
         out
+    }
+
+    /// The distinct names of some of a layer's features, in data order:
+    /// their `label` text when the layer has one, else their `name`
+    /// (features without either have none).
+    pub fn feature_names(&self, layer: usize, features: &[usize]) -> Vec<String> {
+        let Some(l) = self.layers.get(layer) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = Vec::new();
+        for &f in features {
+            let name = match l.labels.text.get(f) {
+                Some(t) if !t.trim().is_empty() => Some(t.trim().to_owned()),
+                _ => l
+                    .styling
+                    .properties
+                    .get(f)
+                    .and_then(|p| p.get("name"))
+                    .and_then(|v| v.as_str())
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty()),
+            };
+            if let Some(n) = name.filter(|n| !names.contains(n)) {
+                names.push(n);
+            }
+        }
+        names
     }
 
     fn layer_state(&self, step: usize, layer: &str) -> Option<&LayerState> {

@@ -15,7 +15,9 @@ pub struct DataTable {
     pub title: String,
     /// Source and licence line.
     pub attribution: Option<String>,
-    /// Column names: `name` first when present, then the styled property, then the rest.
+    /// Column headers as readers know them (the layer's `fields` names, or
+    /// the fields with `_` as spaces): `name` first when present, then the
+    /// styled property, then the rest.
     pub columns: Vec<String>,
     /// Formatted cells, at most `max_rows` rows.
     pub rows: Vec<Vec<String>>,
@@ -69,15 +71,18 @@ impl Scene {
                 .map(|p| {
                     columns
                         .iter()
-                        .map(|c| property_text(p.get(c), lang))
+                        .map(|c| match p.get(c) {
+                            Some(Value::String(s)) => layer.category_name(s).to_owned(),
+                            v => property_text(v, lang),
+                        })
                         .collect()
                 })
                 .collect();
             out.push(DataTable {
                 layer: layer.id.clone(),
-                title: layer.title.clone().unwrap_or_else(|| layer.id.clone()),
+                title: layer.reader_title(),
                 attribution: layer.attribution.clone(),
-                columns,
+                columns: columns.iter().map(|c| layer.field_name(c)).collect(),
                 rows,
                 total: shown.len(),
             });

@@ -9,9 +9,10 @@
 
 use crate::legend::format_number;
 use crate::scene::{LayerStatus, Scene};
+use crate::Playback;
 use serde_json::{Map, Value};
 use twinstory_map::hit::{hit_test, nearest_in_direction, visible_features, Direction, HitLayer};
-use twinstory_map::{Camera, LayerPaint, Transform, Viewport};
+use twinstory_map::{LayerPaint, Transform, Viewport};
 use twinstory_model::strings::Lang;
 use twinstory_model::template::Template;
 
@@ -32,19 +33,18 @@ pub struct Tooltip {
 impl Scene {
     /// The tooltip for the feature drawn at `point` (CSS px), if any.
     ///
-    /// `paints` and `camera` are the current frame's ([`crate::Playback`]);
+    /// `playback` gives the current frame (paints, drawing order, camera);
     /// `tolerance` widens points and lines by that many CSS px (more for
     /// touch than for a mouse).
     pub fn tooltip_at(
         &self,
-        paints: &[LayerPaint],
-        camera: &Camera,
+        playback: &Playback,
         viewport: &Viewport,
         point: [f64; 2],
         tolerance: f64,
     ) -> Option<Tooltip> {
-        let (ids, layers) = self.tooltip_layers(paints);
-        let t = Transform::new(camera, viewport);
+        let (ids, layers) = self.tooltip_layers(playback.paints(), playback.order());
+        let t = Transform::new(&playback.camera(), viewport);
         let hit = hit_test(&layers, &t, viewport, point, tolerance)?;
         let layer = ids[hit.layer];
         Some(Tooltip {
@@ -62,15 +62,14 @@ impl Scene {
     /// `None` when there is nothing (further) that way.
     pub fn tooltip_step(
         &self,
-        paints: &[LayerPaint],
-        camera: &Camera,
+        playback: &Playback,
         viewport: &Viewport,
         from: Option<(usize, u32)>,
         start: [f64; 2],
         direction: Direction,
     ) -> Option<Tooltip> {
-        let (ids, layers) = self.tooltip_layers(paints);
-        let t = Transform::new(camera, viewport);
+        let (ids, layers) = self.tooltip_layers(playback.paints(), playback.order());
+        let t = Transform::new(&playback.camera(), viewport);
         let mut candidates: Vec<(usize, u32)> = Vec::new();
         let mut anchors: Vec<[f64; 2]> = Vec::new();
         let mut origin = None;
@@ -109,7 +108,8 @@ impl Scene {
 
     /// A feature's tooltip text, `None` when its layer has no tooltip.
     pub fn tooltip_text(&self, layer: usize, feature: u32) -> Option<String> {
-        let template = self.story.layers.get(layer)?.tooltip.as_deref()?;
+        let story_layer = self.story.layers.get(layer)?;
+        let template = story_layer.tooltip.as_deref()?;
         let empty = Map::new();
         let props = self
             .layers
@@ -118,15 +118,36 @@ impl Scene {
             .properties
             .get(feature as usize)
             .unwrap_or(&empty);
-        Some(render_template(template, props, &self.story.lang))
+        if story_layer.categories.is_empty() {
+            return Some(render_template(template, props, &self.story.lang));
+        }
+        // Values as readers know them (`categories`).
+        let named: Map<String, Value> = props
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => (
+                    k.clone(),
+                    Value::String(story_layer.category_name(s).to_owned()),
+                ),
+                _ => (k.clone(), v.clone()),
+            })
+            .collect();
+        Some(render_template(template, &named, &self.story.lang))
     }
 
     /// The loaded layers with a tooltip, in drawing order, as the hit test
     /// sees them this frame, with their story indices.
-    fn tooltip_layers<'a>(&'a self, paints: &'a [LayerPaint]) -> (Vec<usize>, Vec<HitLayer<'a>>) {
+    fn tooltip_layers<'a>(
+        &'a self,
+        paints: &'a [LayerPaint],
+        order: &[usize],
+    ) -> (Vec<usize>, Vec<HitLayer<'a>>) {
         let mut ids = Vec::new();
         let mut layers = Vec::new();
-        for (i, (l, paint)) in self.layers.iter().zip(paints).enumerate() {
+        for &i in order {
+            let (Some(l), Some(paint)) = (self.layers.get(i), paints.get(i)) else {
+                continue;
+            };
             let has_tooltip = self
                 .story
                 .layers

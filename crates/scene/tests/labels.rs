@@ -95,7 +95,7 @@ fn labels_at<'a>(scene: &'a Scene, step: usize, placer: &mut LabelPlacer) -> Vec
         obstacles: &[],
     };
     let measure = |_, _, t: &str| [t.chars().count() as f64 * 7.0, 16.0];
-    scene.labels(placer, p.paints(), &p.camera(), &VP, space, measure)
+    scene.labels(placer, &p, &VP, space, measure)
 }
 
 #[test]

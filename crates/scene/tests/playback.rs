@@ -24,7 +24,8 @@ fn story() -> Story {
             {"id": "two", "title": "Two", "show": ["areas", "dots"]},
             {"id": "three", "title": "Three", "view": {"center": [10.0, 53.55], "zoom": 13}, "show": ["dots"]},
             {"id": "four", "title": "Four", "view": {"center": [10.2, 53.45], "zoom": 12, "bearing": 20}, "show": ["areas", {"layer": "dots", "opacity": 0.5}], "transition": "ease"},
-            {"id": "five", "title": "Five", "view": {"fit": [9.9, 53.5, 10.1, 53.6]}, "show": ["areas"], "transition": "jump"}
+            {"id": "five", "title": "Five", "view": {"fit": [9.9, 53.5, 10.1, 53.6]}, "show": ["areas"], "transition": "jump"},
+            {"id": "six", "title": "Six", "view": {"fit": "areas"}, "show": ["dots", "areas"]}
         ]
     }"##,
     )
@@ -127,6 +128,46 @@ fn jumping_to_a_step_looks_exactly_like_reading_to_it() {
             "step {target}: pixels"
         );
     }
+}
+
+/// Pixels of the frame close to the dots' colour (#e4572e).
+fn dot_pixels(frame: &[u8]) -> usize {
+    frame
+        .chunks_exact(4)
+        .filter(|p| p[0] > 200 && (70..110).contains(&p[1]) && p[2] < 70)
+        .count()
+}
+
+#[test]
+fn a_steps_show_list_is_its_drawing_order_bottom_to_top() {
+    let scene = scene();
+    // "two" shows [areas, dots], "six" [dots, areas]: same camera, same layers.
+    assert_eq!(scene.draw_order(Some(1)), vec![0, 1]);
+    assert_eq!(scene.draw_order(Some(5)), vec![1, 0]);
+    // Layers a step does not show stay beneath (they only fade out there).
+    assert_eq!(scene.draw_order(Some(2)), vec![0, 1]);
+    assert_eq!(scene.draw_order(Some(4)), vec![1, 0]);
+    assert_eq!(scene.draw_order(None), vec![0, 1]);
+    let opts = PlaybackOptions::default();
+    let shown = |step: usize| {
+        let mut p = Playback::new(&scene);
+        p.go_to(&scene, step, &VP, &PAD, 0.0, &opts);
+        assert_eq!(p.order(), scene.draw_order(Some(step)).as_slice());
+        frame(&scene, &p)
+    };
+    let (over, under) = (shown(1), shown(5));
+    assert_eq!(
+        scene.target(1, &VP, &PAD).camera,
+        scene.target(5, &VP, &PAD).camera
+    );
+    let (on_top, beneath) = (dot_pixels(&over), dot_pixels(&under));
+    assert!(on_top > 1000, "dots drawn over the areas: {on_top} pixels");
+    // Beneath the opaque areas only the dots in the gaps between the
+    // squares show (about two thirds; the same count if order were ignored).
+    assert!(
+        beneath * 4 < on_top * 3,
+        "dots listed first are drawn beneath: {beneath} of {on_top} pixels"
+    );
 }
 
 #[test]

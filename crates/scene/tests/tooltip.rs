@@ -127,7 +127,7 @@ fn css(p: &Playback, lonlat: [f64; 2]) -> [f64; 2] {
 
 fn text_at(scene: &Scene, p: &Playback, lonlat: [f64; 2]) -> Option<String> {
     scene
-        .tooltip_at(p.paints(), &p.camera(), &VP, css(p, lonlat), 4.0)
+        .tooltip_at(p, &VP, css(p, lonlat), 4.0)
         .map(|t| t.text)
 }
 
@@ -152,9 +152,7 @@ fn hovering_a_feature_shows_its_filled_template() {
     let gap = [9.9 + 0.0275, 53.515];
     assert_eq!(text_at(&scene, &p, gap), None, "between two squares");
     assert_eq!(text_at(&scene, &p, [9.8, 53.515]), None, "beside the data");
-    let t = scene
-        .tooltip_at(p.paints(), &p.camera(), &VP, css(&p, centre(4)), 4.0)
-        .unwrap();
+    let t = scene.tooltip_at(&p, &VP, css(&p, centre(4)), 4.0).unwrap();
     assert_eq!((t.layer, t.feature), (0, 4));
     assert_eq!(
         t.anchor,
@@ -194,9 +192,9 @@ fn the_topmost_tooltip_layer_wins() {
     );
     // Five CSS px off the label's centre is still the label (radius 5 + 4).
     let [x, y] = css(&p, centre(3));
-    let t = scene.tooltip_at(p.paints(), &p.camera(), &VP, [x + 7.0, y], 4.0);
+    let t = scene.tooltip_at(&p, &VP, [x + 7.0, y], 4.0);
     assert_eq!(t.map(|t| t.text).as_deref(), Some("Schule am Park"));
-    let t = scene.tooltip_at(p.paints(), &p.camera(), &VP, [x + 11.0, y], 4.0);
+    let t = scene.tooltip_at(&p, &VP, [x + 11.0, y], 4.0);
     assert_eq!(t.map(|t| t.text).as_deref(), Some("Dulsberg: 50 Kinder"));
 }
 
@@ -204,8 +202,7 @@ fn the_topmost_tooltip_layer_wins() {
 fn the_keyboard_steps_through_the_features_on_screen() {
     let scene = scene();
     let p = play(&scene, 0);
-    let step =
-        |from, dir| scene.tooltip_step(p.paints(), &p.camera(), &VP, from, [0.0, 150.0], dir);
+    let step = |from, dir| scene.tooltip_step(&p, &VP, from, [0.0, 150.0], dir);
     // The first key press picks the feature nearest the start point.
     let first = step(None, Direction::Right).expect("a feature to start with");
     assert_eq!((first.layer, first.feature), (0, 0));
@@ -226,36 +223,15 @@ fn the_keyboard_steps_through_the_features_on_screen() {
     // With the areas filtered (kids >= 100), only the three left are reachable.
     let few = play(&scene, 1);
     let first = scene
-        .tooltip_step(
-            few.paints(),
-            &few.camera(),
-            &VP,
-            None,
-            [0.0, 150.0],
-            Direction::Right,
-        )
+        .tooltip_step(&few, &VP, None, [0.0, 150.0], Direction::Right)
         .unwrap();
     assert_eq!(first.feature, 2);
     let next = scene
-        .tooltip_step(
-            few.paints(),
-            &few.camera(),
-            &VP,
-            Some((0, 2)),
-            [0.0, 0.0],
-            Direction::Right,
-        )
+        .tooltip_step(&few, &VP, Some((0, 2)), [0.0, 0.0], Direction::Right)
         .unwrap();
     assert_eq!(next.feature, 4, "square 3 is filtered out and skipped");
     // Nothing to step to when no tooltip layer is shown.
     let hidden = play(&scene, 3);
-    let none = scene.tooltip_step(
-        hidden.paints(),
-        &hidden.camera(),
-        &VP,
-        None,
-        [0.0, 0.0],
-        Direction::Down,
-    );
+    let none = scene.tooltip_step(&hidden, &VP, None, [0.0, 0.0], Direction::Down);
     assert_eq!(none, None);
 }

@@ -39,7 +39,10 @@ pub(crate) const LAYER_FIELDS: &[&str] = &[
     "source",
     "style",
     "attribution",
+    "attribution-url",
     "tooltip",
+    "fields",
+    "categories",
     "join",
     "compute",
 ];
@@ -592,6 +595,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let mut style = LayerStyle::default();
     let mut attribution = None;
     let mut tooltip = None;
+    let mut names = ReaderNames::default();
     let (mut join, mut join_pos, mut join_failed) = (Vec::new(), Vec::new(), false);
     let (mut compute, mut compute_pos) = (Vec::new(), Vec::new());
     let mut has_source = false;
@@ -619,7 +623,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
             }
             "join" => (join, join_pos, join_failed) = read_joins(w, id, v),
             "compute" => (compute, compute_pos) = read_compute(w, id, v),
-            _ => {}
+            other => names.read(w, other, v),
         }
     }
     if !has_source {
@@ -638,7 +642,10 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
             source,
             style,
             attribution,
+            attribution_url: names.attribution_url,
             tooltip,
+            fields: names.fields,
+            categories: names.categories,
             join,
             compute,
         },
@@ -1395,6 +1402,28 @@ fn read_template(
         .named_fields()
         .map(|(name, span)| (name.to_owned(), span_at(span)))
         .collect()
+}
+
+/// A layer's words for readers (see `reader_names`).
+#[derive(Default)]
+struct ReaderNames {
+    attribution_url: Option<String>,
+    fields: std::collections::BTreeMap<String, String>,
+    categories: std::collections::BTreeMap<String, String>,
+}
+
+impl ReaderNames {
+    fn read(&mut self, w: &mut Walker<'_, '_>, key: &str, v: &Node) {
+        use crate::reader_names::*;
+        match key {
+            "attribution-url" => {
+                self.attribution_url = read_web_address(w, v, key, ATTRIBUTION_URL_EXAMPLE)
+            }
+            "fields" => self.fields = read_names(w, v, key, FIELDS_EXAMPLE),
+            "categories" => self.categories = read_names(w, v, key, CATEGORIES_EXAMPLE),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

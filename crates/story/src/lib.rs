@@ -29,6 +29,7 @@ mod invisible;
 mod layer_data;
 mod markdown;
 mod parse;
+mod reader_names;
 mod render;
 mod scaffold;
 mod schema;

@@ -316,9 +316,17 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         }
     }
     assets.extend(body.images);
+    let title = fm.title.unwrap_or_default();
+    // The `#` heading is the page's heading; kept only when it says more
+    // than `title` (most stories repeat the title there).
+    let heading = body
+        .h1
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty() && *h != title.trim());
     let story = Story {
         format: FORMAT_VERSION,
-        title: fm.title.unwrap_or_default(),
+        title,
+        heading,
         lang: fm.lang.unwrap_or_else(|| "de".to_owned()),
         summary: fm.summary,
         authors: fm.authors,
