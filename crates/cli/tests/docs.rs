@@ -28,6 +28,11 @@
 //! table, and every row must be produced, with the table's severity, by the
 //! case corpus (`crates/story/tests/cases`), the doc examples, or the
 //! generated inputs below.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test: a failed setup stops the test with its message"
+)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,10 @@
 //! What readers see of a layer is in their words: field and value names,
 //! highlights by name, credits while a layer is shown and in the sources.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test: a failed setup stops the test with its message"
+)]
 
 use geo::{Geometry, Point};
 use serde_json::json;

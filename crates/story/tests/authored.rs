@@ -2,6 +2,11 @@
 //! README): each must validate without errors or warnings, with every
 //! layer's data read, so that what the docs describe is what `validate`
 //! accepts.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test: a failed setup stops the test with its message"
+)]
 
 use std::path::Path;
 use twinstory_story::{check_assets, parse_story};

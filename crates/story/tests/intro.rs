@@ -1,4 +1,9 @@
 //! The introduction and the `#` heading reach the model (the player shows them).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test: a failed setup stops the test with its message"
+)]
 
 use twinstory_story::{parse_story, render_diagnostics};
 
