@@ -43,7 +43,8 @@ test('saving story.md reloads the page; errors show in an overlay over the last 
 
   // A good change: the page reloads by itself and shows it.
   const reloaded = page.waitForEvent('load', { timeout: 20_000 });
-  edit(`title: ${title}`, `title: ${title} (neu)`);
+  // The page's h1 is the text's own `#` heading (the example's equals its title).
+  edit(`\n# ${title}\n`, `\n# ${title} (neu)\n`);
   await reloaded;
   await page.waitForFunction((t) => document.querySelector('.ts-header h1')?.textContent === t, `${title} (neu)`,
     { timeout: 20_000 });

@@ -78,7 +78,7 @@ function evilGeojson() {
 /** A story.json with markup everywhere; `extra` adds fields (remote layers, a basemap). */
 function evilStory({ layers = [], basemap, html = EVIL_HTML } = {}) {
   const story = {
-    format: 1,
+    format: 2,
     title: V.title,
     lang: 'de',
     summary: V.summary,
@@ -170,7 +170,8 @@ before(async () => {
   // The story on the listed origin names a layer, an image and basemap tiles on the third.
   fs.writeFileSync(path.join(storyDir, 'evil-remote.json'), JSON.stringify(evilStory({
     layers: [{ id: 'fremd', title: 'Fremd', source: { type: 'geojson', url: `${third.url}evil.geojson` } }],
-    basemap: { url: `${third.url}{z}/{x}/{y}.png`, attribution: 'Fremde Kacheln' },
+    // story.json carries the tile address read into its parts (format 2).
+    basemap: { url: [{ text: third.url }, 'zoom', { text: '/' }, 'column', { text: '/' }, 'row', { text: '.png' }], attribution: 'Fremde Kacheln' },
     html: `<p>Von der freigegebenen Quelle.</p><img src="${third.url}img.png" alt="Fremdbild"><img src="ok.png" alt="Eigenes Bild">`,
   })));
   browser = await launch();
@@ -315,7 +316,8 @@ test('markup in every text field and data value stays text', async () => {
   await page.locator('.ts-step').first().locator('summary').click();
   const table = page.locator('.ts-step').first().locator('.ts-table table');
   await table.waitFor();
-  assert.ok((await table.locator('thead').innerText()).includes(V.column), 'column name');
+  // A field without a reader's name is shown with its underscores as spaces.
+  assert.ok((await table.locator('thead').innerText()).includes(V.column.replaceAll('_', ' ')), 'column name');
   assert.ok((await table.locator('tbody').innerText()).includes(`${V.name} Wert 0`), 'value');
   assert.equal(await page.locator('.ts-story b, .ts-story i, .ts-story iframe, .ts-story form').count(), 0, 'no markup from text fields');
   await assertNothingRan(page, seen);

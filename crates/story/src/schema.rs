@@ -52,8 +52,18 @@ struct LayerSettings {
     /// How the features are drawn.
     #[serde(default)]
     style: Option<LayerStyle>,
-    /// Source and licence line for this layer, shown under the map while it is visible.
+    /// Source and licence line for this layer, shown with the map while it is visible.
     attribution: Option<String>,
+    /// Link for the attribution, e.g. the licence or the provider's page (http or https).
+    attribution_url: Option<String>,
+    /// Names of fields for readers (legend titles, table headers, tooltips),
+    /// e.g. `je_1000_kinder: Spielplätze je 1.000 Kinder`.
+    #[serde(default)]
+    fields: BTreeMap<String, String>,
+    /// Names of values for readers (legend entries, table cells, tooltips),
+    /// e.g. `"yes": ja`, `limited: eingeschränkt`.
+    #[serde(default)]
+    categories: BTreeMap<String, String>,
     /// Tooltip template, e.g. `{name}: {value}`.
     tooltip: Option<String>,
     /// A table (CSV) to join onto the features, or a list of them.
