@@ -1352,26 +1352,10 @@ fn read_template(
     setting: &str,
     text: &str,
 ) -> Vec<(String, Pos)> {
-    let pos = w.pos(v);
-    let line = w.line_of(v);
     // Columns inside the text are exact when the template sits on its own
     // line as written (plain or quoted without escapes); else the value's start.
-    let quoted = line
-        .chars()
-        .nth(v.column.saturating_sub(1))
-        .is_some_and(|c| c == '"' || c == '\'');
-    let exact = line.contains(text);
-    let at = |i: usize, len: usize| {
-        if exact {
-            Pos {
-                column: pos.column + usize::from(quoted) + i,
-                len,
-                ..pos
-            }
-        } else {
-            pos
-        }
-    };
+    let place = crate::checks::TextPos::of(w, v, text);
+    let at = |i: usize, len: usize| place.at(i, len);
     // Byte positions in the text → columns (characters) and lengths.
     let span_at = |r: std::ops::Range<usize>| {
         at(

@@ -32,19 +32,42 @@ pub(crate) fn pos_in_text(
     start: usize,
     len: usize,
 ) -> Pos {
-    let pos = w.pos(v);
-    let line = w.line_of(v);
-    let quoted = line
-        .chars()
-        .nth(v.column.saturating_sub(1))
-        .is_some_and(|c| c == '"' || c == '\'');
-    if !text.contains('\n') && line.contains(text) {
-        Pos {
-            column: pos.column + usize::from(quoted) + start,
-            len,
-            ..pos
+    TextPos::of(w, v, text).at(start, len)
+}
+
+/// Where a text value sits on its line, to place characters inside it
+/// (see [`pos_in_text`]); taken once, then used while the walker reports.
+pub(crate) struct TextPos {
+    pos: Pos,
+    quoted: bool,
+    exact: bool,
+}
+
+impl TextPos {
+    /// The text value `v`, whose text is `text`.
+    pub(crate) fn of(w: &Walker<'_, '_>, v: &Node, text: &str) -> Self {
+        let line = w.line_of(v);
+        let quoted = line
+            .chars()
+            .nth(v.column.saturating_sub(1))
+            .is_some_and(|c| c == '"' || c == '\'');
+        TextPos {
+            pos: w.pos(v),
+            quoted,
+            exact: !text.contains('\n') && line.contains(text),
         }
-    } else {
-        pos
+    }
+
+    /// Characters `start..start + len` of the text.
+    pub(crate) fn at(&self, start: usize, len: usize) -> Pos {
+        if self.exact {
+            Pos {
+                column: self.pos.column + usize::from(self.quoted) + start,
+                len,
+                ..self.pos
+            }
+        } else {
+            self.pos
+        }
     }
 }
