@@ -88,13 +88,10 @@ fuzz_target!(|bytes: &[u8]| {
             playback.tick(now);
             playback.render(&scene, &viewport, &mut list, &mut fb);
         }
-        let camera = playback.camera();
-        let paints = playback.paints();
-        let _ = scene.tooltip_at(paints, &camera, &viewport, [32.0, 24.0], 8.0);
+        let _ = scene.tooltip_at(&playback, &viewport, [32.0, 24.0], 8.0);
         let _ = scene.labels(
             &mut placer,
-            paints,
-            &camera,
+            &playback,
             &viewport,
             LabelSpace {
                 area: [0.0, 0.0, 64.0, 48.0],
