@@ -373,6 +373,11 @@ fn legend_entry(e: LegendEntry, lang: &str) -> impl IntoView {
             }
         })
         .collect_view();
+    for note in &e.author_notes {
+        // For the author (English, with the expression); readers see the
+        // short sentence in `problems`.
+        web_sys::console::warn_1(&format!("layer `{}`: {note}", e.layer).into());
+    }
     let problems = e
         .problems
         .iter()

@@ -274,7 +274,9 @@ async function tilesLoaded(page) {
       const shown = [...document.querySelectorAll('.ts-tile:not([hidden])')];
       return shown.length > 0 && shown.every((t) => t.classList.contains('is-loaded') && t.complete
         && getComputedStyle(t).opacity === '1');
-    }, null, { timeout: 20_000, polling: 100 });
+      // Polled on animation frames: those also drive the fade (timer polling
+      // on a loaded machine once saw fades stand still at 0.8 for 20 s).
+    }, null, { timeout: 20_000, polling: 'raf' });
   } catch (e) {
     const tiles = await page.evaluate(() => [...document.querySelectorAll('.ts-tile:not([hidden])')]
       .map((t) => `${t.dataset.tile} ${t.className} complete=${t.complete} opacity=${getComputedStyle(t).opacity}`));

@@ -7,7 +7,7 @@
 //! The shell measures the text (it has the fonts) and shows the result.
 
 use crate::scene::{LayerStatus, Scene};
-use crate::tooltip::render_template;
+use crate::tooltip::{reader_values, render_template};
 use crate::Playback;
 use serde_json::{Map, Value};
 use twinstory_map::hit::{visible_features, HitLayer};
@@ -41,7 +41,7 @@ impl LayerLabels {
         let text = properties
             .iter()
             .map(|p| {
-                let t = render_template(template, p, lang);
+                let t = render_template(template, &reader_values(layer, p), lang);
                 // A template of missing values only ("–") labels nothing.
                 if t.trim().is_empty() || t.trim() == "–" {
                     String::new()

@@ -51,8 +51,14 @@ pub struct LegendEntry {
     pub highlighted_more: usize,
     /// How many features the layer has.
     pub total: usize,
-    /// Problems with this layer's style or the step's conditions, for the author.
+    /// Messages for readers, in the story's language: the layer could not
+    /// be loaded, or its style or the step's filter/highlight cannot be
+    /// applied (details in `author_notes`).
     pub problems: Vec<String>,
+    /// What exactly is wrong with the layer's style or the step's
+    /// conditions, for the author (English, with the field and expression);
+    /// the player writes it to the console, never onto the page.
+    pub author_notes: Vec<String>,
 }
 
 impl LegendEntry {
@@ -68,7 +74,7 @@ impl LegendEntry {
     ///     property: None, point: false, items: vec![], filter: None,
     ///     highlight: Some("name == \"Eimsbüttel\"".into()),
     ///     shown: 181, highlighted: 10, highlighted_names: vec!["Eimsbüttel".into()],
-    ///     highlighted_more: 0, total: 181, problems: vec![],
+    ///     highlighted_more: 0, total: 181, problems: vec![], author_notes: vec![],
     /// };
     /// // Ten quarters of one Stadtteil: named once.
     /// assert_eq!(e.note("de").unwrap(), "Hervorgehoben: Eimsbüttel (10 von 181)");

@@ -12,6 +12,7 @@ use twinstory_map::hit::HitIndex;
 use twinstory_map::navigate::NavLimits;
 use twinstory_map::projection::{lonlat_to_world, world_to_lonlat};
 use twinstory_map::{Camera, LayerPaint, LonLatBounds, Padding, PreparedLayer, Viewport};
+use twinstory_model::strings::Lang;
 use twinstory_model::{FitTarget, LayerState, Story, View};
 
 /// Highest zoom a `fit` may produce (a single point would otherwise zoom in forever).
@@ -324,10 +325,14 @@ impl Scene {
                     }
                 }
             }
-            let mut problems = styling.problems.clone();
-            problems.extend(conditions.problems);
+            let mut author_notes = styling.problems.clone();
+            author_notes.extend(conditions.problems);
+            let mut problems = Vec::new();
             if let LayerStatus::Failed(m) = &scene_layer.status {
                 problems.push(m.clone());
+            } else if !author_notes.is_empty() {
+                let strings = Lang::of(&self.story.lang).strings();
+                problems.push((strings.layer_style_problem)(&layer.reader_title()));
             }
             let lit: Vec<usize> = highlighted.as_ref().map_or_else(Vec::new, |h| {
                 (0..total).filter(|f| h[*f] && shown_at(*f)).collect()
@@ -348,6 +353,7 @@ impl Scene {
                 highlighted_more: names.len().saturating_sub(HIGHLIGHT_NAMES),
                 total,
                 problems,
+                author_notes,
             });
         }
         out

@@ -118,20 +118,7 @@ impl Scene {
             .properties
             .get(feature as usize)
             .unwrap_or(&empty);
-        if story_layer.categories.is_empty() {
-            return Some(render_template(template, props, &self.story.lang));
-        }
-        // Values as readers know them (`categories`).
-        let named: Map<String, Value> = props
-            .iter()
-            .map(|(k, v)| match v {
-                Value::String(s) => (
-                    k.clone(),
-                    Value::String(story_layer.category_name(s).to_owned()),
-                ),
-                _ => (k.clone(), v.clone()),
-            })
-            .collect();
+        let named = reader_values(story_layer, props);
         Some(render_template(template, &named, &self.story.lang))
     }
 
@@ -165,6 +152,41 @@ impl Scene {
         }
         (ids, layers)
     }
+}
+
+/// A feature's properties as readers know them: string values the layer's
+/// `categories` names replaced by their names (borrowed unchanged when the
+/// layer names none). Tooltips and labels render templates from these.
+///
+/// # Examples
+/// ```
+/// use serde_json::json;
+/// use twinstory_scene::reader_values;
+/// let mut layer: twinstory_model::Layer = serde_json::from_value(json!({
+///     "id": "t", "source": { "type": "geojson", "url": "t.geojson" }
+/// })).unwrap();
+/// layer.categories.insert("limited".into(), "eingeschränkt".into());
+/// let props = json!({ "wheelchair": "limited", "n": 2 });
+/// let named = reader_values(&layer, props.as_object().unwrap());
+/// assert_eq!(named["wheelchair"], "eingeschränkt");
+/// assert_eq!(named["n"], 2);
+/// ```
+pub fn reader_values<'a>(
+    layer: &twinstory_model::Layer,
+    props: &'a Map<String, Value>,
+) -> std::borrow::Cow<'a, Map<String, Value>> {
+    if layer.categories.is_empty() {
+        return std::borrow::Cow::Borrowed(props);
+    }
+    std::borrow::Cow::Owned(
+        props
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => (k.clone(), Value::String(layer.category_name(s).to_owned())),
+                _ => (k.clone(), v.clone()),
+            })
+            .collect(),
+    )
 }
 
 /// Fills a tooltip template: `{field}` becomes the feature's property

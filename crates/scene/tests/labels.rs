@@ -148,3 +148,38 @@ fn the_same_frame_gives_the_same_labels() {
     let b = labels_at(&scene, 0, &mut placer);
     assert_eq!(a, b);
 }
+
+#[test]
+fn labels_name_values_as_the_layer_categories_do() {
+    let story: Story = serde_json::from_str(
+        r##"{
+        "title": "Toiletten", "lang": "de",
+        "layers": [
+            {"id": "wc", "source": {"type": "geojson", "url": "wc.geojson"},
+             "style": {"fill": "#1b9e77", "radius": 4, "label": "{name}: {wheelchair}"},
+             "categories": {"limited": "eingeschränkt", "yes": "ja"}}
+        ],
+        "steps": [{"id": "one", "title": "One", "view": {"center": [10.0, 53.55], "zoom": 12}, "show": ["wc"]}]
+    }"##,
+    )
+    .unwrap();
+    let mut scene = Scene::new(story);
+    let point = |name: &str, wheelchair: &str| Feature {
+        id: None,
+        geometry: Some(Geometry::Point(Point::new(10.0, 53.55))),
+        properties: serde_json::json!({"name": name, "wheelchair": wheelchair})
+            .as_object()
+            .unwrap()
+            .clone(),
+    };
+    let data = Dataset {
+        features: vec![point("Rathaus", "limited"), point("Bahnhof", "no")],
+        warnings: vec![],
+    };
+    scene.set_layer_data(0, &data);
+    assert_eq!(
+        scene.layers[0].labels.text,
+        ["Rathaus: eingeschränkt", "Bahnhof: no"],
+        "a named value reads as named, an unnamed one as it is"
+    );
+}

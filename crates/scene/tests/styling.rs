@@ -165,14 +165,24 @@ fn the_legend_lists_class_ranges_and_updates_per_step() {
 }
 
 #[test]
-fn a_broken_condition_is_reported_with_its_column() {
+fn a_broken_condition_tells_the_author_its_column_and_the_reader_one_short_sentence() {
     let scene = scene();
     let legend = scene.legend(3);
     assert!(
-        legend[0].problems.iter().any(|p| p.contains("column 6")),
+        legend[0]
+            .author_notes
+            .iter()
+            .any(|p| p.contains("column 6")),
         "{:?}",
-        legend[0].problems
+        legend[0].author_notes
     );
+    // Readers (here a German story) see no expression, field or English.
+    assert_eq!(
+        legend[0].problems,
+        ["„Stadtteile“ kann in diesem Schritt nicht wie vorgesehen gezeigt werden."]
+    );
+    // A step with readable conditions has neither.
+    assert!(scene.legend(1)[0].problems.is_empty() && scene.legend(1)[0].author_notes.is_empty());
 }
 
 #[test]
