@@ -6,16 +6,8 @@
 
 use crate::modules::{call, ModuleError, AUTHOR};
 use js_sys::Uint8Array;
-use serde::Deserialize;
 use twinstory_model::Story;
 use wasm_bindgen::JsValue;
-
-/// What the author module answers.
-#[derive(Debug, Deserialize)]
-struct Compiled {
-    story: Option<Story>,
-    text: String,
-}
 
 /// True when `url` names a `story.md` (or any Markdown file) rather than compiled JSON.
 pub fn is_markdown(url: &str) -> bool {
@@ -55,9 +47,21 @@ pub async fn compile_markdown(url: &str, source: &[u8]) -> Result<Story, String>
         source,
     )
     .await?;
-    let compiled: Compiled = serde_json::from_str(&json)
-        .map_err(|e| format!("the story compiler gave an unreadable answer ({e})"))?;
-    compiled
-        .story
-        .ok_or_else(|| format!("{url} has mistakes to fix:\n\n{}", compiled.text))
+    // `{"story": …, "text": "…"}`: read without serde's derive (its code
+    // would join the base module, see twinstory_model's json.rs).
+    let unreadable =
+        |e: &dyn std::fmt::Display| format!("the story compiler gave an unreadable answer ({e})");
+    let answer: serde_json::Value = serde_json::from_str(&json).map_err(|e| unreadable(&e))?;
+    match answer.get("story") {
+        Some(story) if !story.is_null() => {
+            Story::from_json_value(story).map_err(|e| unreadable(&e))
+        }
+        _ => {
+            let text = answer
+                .get("text")
+                .and_then(|t| t.as_str())
+                .unwrap_or_default();
+            Err(format!("{url} has mistakes to fix:\n\n{text}"))
+        }
+    }
 }

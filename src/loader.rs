@@ -81,7 +81,8 @@ pub async fn load_story() -> Result<LoadedStory, LoadError> {
         return Ok(LoadedStory { story, url });
     }
     let text = fetch_text(&url).await?;
-    let story: Story = serde_json::from_str(&text).map_err(|e| {
+    // The hand-written reader, not serde's derive: see twinstory_model's json.rs.
+    let story = Story::from_json(&text).map_err(|e| {
         format!("The story file {url} could not be read: {e}. Rebuild it with `twinstory build`.")
     })?;
     if story.format > FORMAT_VERSION {

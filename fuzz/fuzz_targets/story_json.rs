@@ -1,5 +1,6 @@
 //! Any bytes as `story.json` (what the player downloads first): decoding
-//! must return a story or an error, and for a story that decodes, every
+//! must return a story or an error, the player's reader and serde's derive
+//! must agree on what both accept, and for a story that decodes, every
 //! step's playback must work without a panic or hang — as the player does
 //! it, with the same small data set in every layer: the step's target
 //! (camera, opacities), its paints (filters, highlights, classes), the
@@ -43,7 +44,16 @@ fn data() -> &'static Dataset {
 }
 
 fuzz_target!(|bytes: &[u8]| {
-    let Ok(story) = serde_json::from_slice::<Story>(bytes) else {
+    // The player reads story.json with `Story::from_json` (a walk over a JSON
+    // value, for its size); whatever both readers accept they read alike.
+    let derived = serde_json::from_slice::<Story>(bytes);
+    let walked = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| Story::from_json(text).ok());
+    if let (Ok(d), Some(w)) = (&derived, &walked) {
+        assert_eq!(d, w, "the two story.json readers disagree");
+    }
+    let Ok(story) = derived else {
         return;
     };
     let mut scene = Scene::new(story);

@@ -199,7 +199,7 @@ pub struct DrawList {
     pub verts: Vec<[f32; 2]>,
     /// Point positions in device px.
     pub points: Vec<[f32; 2]>,
-    scratch: Vec<(Rgba, u32)>,
+    scratch: Vec<(u64, u32)>,
     point_scratch: Vec<(u64, u32)>,
 }
 
@@ -262,7 +262,7 @@ impl DrawList {
         for (i, s) in layer.shapes.iter().enumerate() {
             if s.closed && intersects(&s.bbox, view) && paint.visible(s.feature) {
                 if let Some(c) = paint.fill_of(s.feature) {
-                    groups.push((c, i as u32));
+                    groups.push((colour_key(c), i as u32));
                 }
             }
         }
@@ -289,7 +289,7 @@ impl DrawList {
         for (i, s) in layer.shapes.iter().enumerate() {
             if intersects(&s.bbox, view) && paint.visible(s.feature) {
                 if let Some(c) = paint.stroke_of(s.feature, s.closed) {
-                    groups.push((c, i as u32));
+                    groups.push((colour_key(c), i as u32));
                 }
             }
         }
@@ -323,7 +323,7 @@ impl DrawList {
                 && paint.visible(s.feature)
                 && paint.emphasised(s.feature)
             {
-                groups.push((e.color, i as u32));
+                groups.push((colour_key(e.color), i as u32));
             }
         }
         let width = e.width as f32 * dpr;
@@ -339,17 +339,20 @@ impl DrawList {
     fn push_path_groups(
         &mut self,
         layer: &PreparedLayer,
-        mut groups: Vec<(Rgba, u32)>,
+        mut groups: Vec<(u64, u32)>,
         t: &Transform,
         command: impl Fn(Rgba, Range<usize>) -> DrawCommand,
     ) {
-        // A stable sort keeps the source order within a colour.
-        groups.sort_by_key(|(c, _)| (c.r, c.g, c.b, c.a));
+        // By colour, then by shape: the source order within a colour. (The
+        // same sort of `(u64, u32)` as the points below: one copy of the
+        // sort in the player, see ARCHITECTURE.md "Size budget".)
+        groups.sort_unstable();
         let mut k = 0;
         while k < groups.len() {
-            let color = groups[k].0;
+            let key = groups[k].0;
+            let color = colour_of(key);
             let first_path = self.paths.len();
-            while k < groups.len() && groups[k].0 == color {
+            while k < groups.len() && groups[k].0 == key {
                 let shape = &layer.shapes[groups[k].1 as usize];
                 for (ring, importance) in layer.shape_rings_with_importance(shape) {
                     self.push_path(ring, importance, shape.closed, t);
@@ -411,7 +414,8 @@ impl DrawList {
                 | c.pack() as u64;
             groups.push((key, i as u32));
         }
-        groups.sort_by_key(|(key, _)| *key);
+        // Ties keep the source order: the second member is the index.
+        groups.sort_unstable();
         let mut k = 0;
         while k < groups.len() {
             let key = groups[k].0;
@@ -503,6 +507,17 @@ fn point_stroke_width(stroke: Option<Rgba>, width: f64, radius: f32, dpr: f32) -
     } else {
         0.0
     }
+}
+
+/// A colour as a sort key: red, green, blue, alpha in that order.
+fn colour_key(c: Rgba) -> u64 {
+    u64::from(u32::from_be_bytes([c.r, c.g, c.b, c.a]))
+}
+
+/// The colour of a [`colour_key`].
+fn colour_of(key: u64) -> Rgba {
+    let [r, g, b, a] = (key as u32).to_be_bytes();
+    Rgba { r, g, b, a }
 }
 
 #[cfg(test)]

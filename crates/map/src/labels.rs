@@ -320,7 +320,7 @@ impl LabelPlacer {
             .collect();
         let sticky = |i: usize| self.keep_shown && previous[i].is_some();
         let mut order: Vec<usize> = (0..requests.len()).collect();
-        order.sort_unstable_by(|&a, &b| {
+        crate::order::sort_by(&mut order, |&a, &b| {
             let (ra, rb) = (&requests[a], &requests[b]);
             sticky(b)
                 .cmp(&sticky(a))

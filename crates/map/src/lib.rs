@@ -36,6 +36,7 @@ pub mod geometry;
 pub mod hit;
 pub mod labels;
 pub mod navigate;
+pub mod order;
 pub mod prepare;
 pub mod projection;
 pub mod raster;

@@ -357,15 +357,15 @@ impl SourceType {
     }
 }
 
-fn default_wfs_format() -> String {
+pub(crate) fn default_wfs_format() -> String {
     "application/json".into()
 }
 
-fn default_page_size() -> u32 {
+pub(crate) fn default_page_size() -> u32 {
     1000
 }
 
-fn default_max_features() -> u32 {
+pub(crate) fn default_max_features() -> u32 {
     50_000
 }
 
@@ -481,10 +481,10 @@ pub struct Choropleth {
 }
 
 impl Choropleth {
-    fn default_classes() -> u8 {
+    pub(crate) fn default_classes() -> u8 {
         5
     }
-    fn default_scheme() -> SchemeName {
+    pub(crate) fn default_scheme() -> SchemeName {
         SchemeName::Blues
     }
 }
@@ -508,7 +508,7 @@ pub struct Categories {
 }
 
 impl Categories {
-    fn default_scheme() -> SchemeName {
+    pub(crate) fn default_scheme() -> SchemeName {
         SchemeName::OkabeIto
     }
 }
@@ -529,12 +529,12 @@ pub struct Circles {
 }
 
 impl Circles {
-    fn default_max_radius() -> f64 {
+    pub(crate) fn default_max_radius() -> f64 {
         20.0
     }
 }
 
-fn default_no_data() -> Color {
+pub(crate) fn default_no_data() -> Color {
     Color::rgb(0xd9, 0xd9, 0xd9)
 }
 
@@ -597,6 +597,28 @@ pub enum SchemeName {
 }
 
 impl SchemeName {
+    /// Every scheme, in the order of the docs.
+    pub const ALL: [SchemeName; 18] = [
+        SchemeName::Blues,
+        SchemeName::Greens,
+        SchemeName::Greys,
+        SchemeName::Oranges,
+        SchemeName::Purples,
+        SchemeName::Reds,
+        SchemeName::YlGnBu,
+        SchemeName::YlOrRd,
+        SchemeName::PuBu,
+        SchemeName::RdBu,
+        SchemeName::PuOr,
+        SchemeName::BrBg,
+        SchemeName::PiYg,
+        SchemeName::RdYlBu,
+        SchemeName::OkabeIto,
+        SchemeName::Dark2,
+        SchemeName::Set2,
+        SchemeName::Paired,
+    ];
+
     /// The scheme's name as written in stories (`yl-gn-bu`).
     pub fn name(self) -> &'static str {
         match self {

@@ -6,6 +6,7 @@
 //! rejected so that a typo never silently does nothing.
 
 mod color;
+mod json;
 mod layer;
 mod step;
 pub mod strings;
@@ -16,6 +17,7 @@ pub mod trust;
 pub mod url;
 
 pub use color::{Color, ColorParseError};
+pub use json::JsonError;
 pub use layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
     LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,

@@ -48,7 +48,7 @@ pub fn breaks(values: &[f64], classes: usize, method: Method) -> Vec<f64> {
     if sorted.is_empty() || classes == 0 {
         return Vec::new();
     }
-    sorted.sort_by(f64::total_cmp);
+    twinstory_map::order::sort_by(&mut sorted, f64::total_cmp);
     let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
     if min == max {
         return vec![min, max];

@@ -123,7 +123,7 @@ fn number(v: Option<&Value>) -> Option<f64> {
 
 fn missing_property(out: &mut LayerStyling, property: &str, what: &str) {
     let mut names: Vec<&String> = out.properties.iter().flat_map(|p| p.keys()).collect();
-    names.sort();
+    twinstory_map::order::sort(&mut names);
     names.dedup();
     let known: Vec<&str> = names.iter().take(12).map(|s| s.as_str()).collect();
     out.problems.push(format!(
@@ -240,7 +240,7 @@ fn categories(out: &mut LayerStyling, c: &twinstory_model::Categories, stroke: O
     out.kind = Some(LegendKind::Categories);
     out.property = Some(c.property.clone());
     let mut distinct: Vec<&String> = values.iter().flatten().collect();
-    distinct.sort();
+    twinstory_map::order::sort(&mut distinct);
     distinct.dedup();
     if distinct.is_empty() && !out.properties.is_empty() {
         missing_property(out, &c.property, "value");

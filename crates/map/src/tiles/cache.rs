@@ -2,6 +2,7 @@
 //! load, what to drop.
 
 use super::grid::TileCoord;
+use crate::order::{sort, sort_by};
 
 /// How many levels up a missing tile looks for a loaded parent to show.
 const PARENT_LEVELS: u8 = 6;
@@ -217,9 +218,11 @@ impl<T> TileCache<T> {
         }
         // Coarse tiles first, so finer ones are drawn over them; a tile
         // shown both as wanted and as fallback counts as wanted.
-        show.sort_unstable_by_key(|s| (s.coord, s.fallback));
+        sort_by(&mut show, |a, b| {
+            (a.coord, a.fallback).cmp(&(b.coord, b.fallback))
+        });
         show.dedup_by_key(|s| s.coord);
-        show.sort_unstable_by_key(|s| s.coord.z);
+        sort_by(&mut show, |a, b| a.coord.z.cmp(&b.coord.z));
         for s in &show {
             if let Some(e) = self.entries.get_mut(&s.coord) {
                 e.used = self.clock;
@@ -232,7 +235,7 @@ impl<T> TileCache<T> {
             }
             e.visible = now_visible;
         }
-        plan.hide.sort_unstable();
+        sort(&mut plan.hide);
         plan.show = show;
         plan
     }
@@ -256,7 +259,7 @@ impl<T> TileCache<T> {
             .map(|(c, e)| (e.used, *c))
             .collect();
         if idle.len() > self.capacity {
-            idle.sort_unstable();
+            sort(&mut idle);
             let extra = idle.len() - self.capacity;
             out.extend(idle[..extra].iter().map(|(_, c)| *c));
         }

@@ -1,0 +1,687 @@
+//! Reading `story.json` in the browser: a hand-written walk over a parsed
+//! [`serde_json::Value`], for the size of the player.
+//!
+//! The types derive `Deserialize` too (the CLI, the story compiler and the
+//! tests use it), but in the player serde's derived code for these ~25 types
+//! was its largest part: the derive is instantiated per type for the JSON
+//! reader, with an identifier visitor per struct, sequence forms nobody
+//! writes and, for the internally tagged `Source`, a buffering pass (about
+//! 187 KB of unoptimised wasm, measured with `twiggy dominators`). Parsing to
+//! a `Value` once and walking it is a few lines per type.
+//!
+//! **Invariant:** for every text the derived `Deserialize` reads, this reads
+//! the equal [`Story`], and it refuses what the derive refuses (unknown
+//! settings, wrong types, missing required values). `tests/json.rs` checks
+//! both ways over every compiled story of the story crate's cases and a
+//! story with every setting, and the `story_json` fuzz target compares the
+//! two on arbitrary input. A new field goes into its type *and* here.
+
+use crate::layer::{
+    Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
+    LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
+};
+use crate::step::{FitTarget, LayerState, Step, Transition, View};
+use crate::tile_template::{TilePart, TileTemplate};
+use crate::{Basemap, Color, Story, Theme};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Why a `story.json` could not be read: where (a JSON path such as
+/// `layers[2].style.fill`) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    /// Where in the document, `$` for the top.
+    pub path: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+type R<T> = Result<T, JsonError>;
+
+fn err<T>(path: &str, message: impl Into<String>) -> R<T> {
+    Err(JsonError {
+        path: path.to_owned(),
+        message: message.into(),
+    })
+}
+
+impl Story {
+    /// Reads a `story.json` text.
+    ///
+    /// # Examples
+    /// ```
+    /// use twinstory_model::Story;
+    /// let s = Story::from_json(r#"{"title": "T", "steps": [{"id": "a", "title": "A"}]}"#).unwrap();
+    /// assert_eq!(s.lang, "de");
+    /// let e = Story::from_json(r#"{"title": "T", "tilte": 1}"#).unwrap_err();
+    /// assert_eq!(e.to_string(), "$: unknown setting `tilte`");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Story, JsonError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| JsonError {
+            path: "$".into(),
+            message: e.to_string(),
+        })?;
+        Story::from_json_value(&value)
+    }
+
+    /// Reads a story from parsed JSON (see [`Story::from_json`]).
+    pub fn from_json_value(v: &Value) -> Result<Story, JsonError> {
+        story(v, "$")
+    }
+}
+
+/// An object whose keys are all known.
+struct Obj<'a> {
+    map: &'a Map<String, Value>,
+    path: &'a str,
+}
+
+impl<'a> Obj<'a> {
+    fn new(v: &'a Value, path: &'a str, known: &[&str]) -> R<Self> {
+        let Value::Object(map) = v else {
+            return err(path, format!("expected an object, found {}", kind(v)));
+        };
+        if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
+            return err(path, format!("unknown setting `{k}`"));
+        }
+        Ok(Obj { map, path })
+    }
+
+    fn at(&self, key: &str) -> String {
+        format!("{}.{key}", self.path)
+    }
+
+    /// The value of `key`, absent or `null` as `None`.
+    fn opt<T>(&self, key: &str, read: impl FnOnce(&Value, &str) -> R<T>) -> R<Option<T>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => read(v, &self.at(key)).map(Some),
+        }
+    }
+
+    /// The value of `key`, or `default` when absent (`null` is a wrong type).
+    fn or<T>(
+        &self,
+        key: &str,
+        default: impl FnOnce() -> T,
+        read: impl FnOnce(&Value, &str) -> R<T>,
+    ) -> R<T> {
+        match self.map.get(key) {
+            None => Ok(default()),
+            Some(v) => read(v, &self.at(key)),
+        }
+    }
+
+    /// The value of `key`, which must be there.
+    fn req<T>(&self, key: &str, read: impl FnOnce(&Value, &str) -> R<T>) -> R<T> {
+        match self.map.get(key) {
+            None => err(self.path, format!("missing setting `{key}`")),
+            Some(v) => read(v, &self.at(key)),
+        }
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn text(v: &Value, path: &str) -> R<String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        _ => err(path, format!("expected text, found {}", kind(v))),
+    }
+}
+
+fn number(v: &Value, path: &str) -> R<f64> {
+    match v.as_f64() {
+        Some(n) => Ok(n),
+        None => err(path, format!("expected a number, found {}", kind(v))),
+    }
+}
+
+/// A whole number from 0 to `max`.
+fn whole(v: &Value, path: &str, max: u64) -> R<u64> {
+    match v.as_u64() {
+        Some(n) if n <= max => Ok(n),
+        _ => err(path, format!("expected a whole number from 0 to {max}")),
+    }
+}
+
+fn uint(v: &Value, path: &str) -> R<u32> {
+    whole(v, path, u64::from(u32::MAX)).map(|n| n as u32)
+}
+
+fn byte(v: &Value, path: &str) -> R<u8> {
+    whole(v, path, 255).map(|n| n as u8)
+}
+
+fn boolean(v: &Value, path: &str) -> R<bool> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        _ => err(path, format!("expected true or false, found {}", kind(v))),
+    }
+}
+
+fn one_char(v: &Value, path: &str) -> R<char> {
+    let s = text(v, path)?;
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok(c),
+        _ => err(path, "expected one character"),
+    }
+}
+
+fn color(v: &Value, path: &str) -> R<Color> {
+    text(v, path)?
+        .parse()
+        .or_else(|e: crate::ColorParseError| err(path, e.to_string()))
+}
+
+fn list<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> R<T>) -> R<Vec<T>> {
+    let Value::Array(items) = v else {
+        return err(path, format!("expected a list, found {}", kind(v)));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| read(item, &format!("{path}[{i}]")))
+        .collect()
+}
+
+fn texts(v: &Value, path: &str) -> R<Vec<String>> {
+    list(v, path, text)
+}
+
+fn numbers<const N: usize>(v: &Value, path: &str) -> R<[f64; N]> {
+    let n = list(v, path, number)?;
+    n.try_into()
+        .or_else(|_| err(path, format!("expected a list of {N} numbers")))
+}
+
+fn text_map(v: &Value, path: &str) -> R<BTreeMap<String, String>> {
+    let Value::Object(map) = v else {
+        return err(path, format!("expected an object, found {}", kind(v)));
+    };
+    // Inserted one by one: collecting into a map sorts, which would be
+    // another copy of the sort in the player.
+    let mut out = BTreeMap::new();
+    for (k, item) in map {
+        out.insert(k.clone(), text(item, &format!("{path}.{k}"))?);
+    }
+    Ok(out)
+}
+
+/// One of `names` (each with its value), as a kebab-case enum is written.
+fn name<T: Clone>(v: &Value, path: &str, names: &[(&str, T)]) -> R<T> {
+    let s = text(v, path)?;
+    match names.iter().find(|(n, _)| *n == s) {
+        Some((_, t)) => Ok(t.clone()),
+        None => err(path, format!("unknown value `{s}`")),
+    }
+}
+
+fn story(v: &Value, path: &str) -> R<Story> {
+    let o = Obj::new(
+        v,
+        path,
+        &[
+            "format",
+            "title",
+            "lang",
+            "summary",
+            "authors",
+            "credits",
+            "theme",
+            "interactive",
+            "basemap",
+            "heading",
+            "intro",
+            "layers",
+            "steps",
+        ],
+    )?;
+    Ok(Story {
+        format: o.or("format", || crate::FORMAT_VERSION, uint)?,
+        title: o.req("title", text)?,
+        lang: o.or("lang", || "de".to_owned(), text)?,
+        summary: o.opt("summary", text)?,
+        authors: o.or("authors", Vec::new, texts)?,
+        credits: o.or("credits", Vec::new, texts)?,
+        theme: o.or("theme", Theme::default, theme)?,
+        interactive: o.or("interactive", || false, boolean)?,
+        basemap: o.opt("basemap", basemap)?,
+        heading: o.opt("heading", text)?,
+        intro: o.or("intro", String::new, text)?,
+        layers: o.or("layers", Vec::new, |v, p| list(v, p, layer))?,
+        steps: o.or("steps", Vec::new, |v, p| list(v, p, step))?,
+    })
+}
+
+fn theme(v: &Value, path: &str) -> R<Theme> {
+    let o = Obj::new(v, path, &["accent", "map-background"])?;
+    let d = Theme::default();
+    Ok(Theme {
+        accent: o.or("accent", || d.accent, color)?,
+        map_background: o.or("map-background", || d.map_background, color)?,
+    })
+}
+
+fn basemap(v: &Value, path: &str) -> R<Basemap> {
+    let o = Obj::new(
+        v,
+        path,
+        &[
+            "url",
+            "attribution",
+            "attribution-url",
+            "subdomains",
+            "tile-size",
+            "min-zoom",
+            "max-zoom",
+            "opacity",
+        ],
+    )?;
+    Ok(Basemap {
+        url: o.req("url", tile_template)?,
+        attribution: o.req("attribution", text)?,
+        attribution_url: o.opt("attribution-url", text)?,
+        subdomains: o.or("subdomains", Vec::new, texts)?,
+        tile_size: o.or("tile-size", || 256, uint)?,
+        min_zoom: o.or("min-zoom", || 0, byte)?,
+        max_zoom: o.or("max-zoom", Basemap::default_max_zoom, byte)?,
+        opacity: o.or("opacity", || 1.0, number)?,
+    })
+}
+
+fn tile_template(v: &Value, path: &str) -> R<TileTemplate> {
+    let named = |v: &Value, p: &str| {
+        name(
+            v,
+            p,
+            &[
+                ("zoom", TilePart::Zoom),
+                ("column", TilePart::Column),
+                ("row", TilePart::Row),
+                ("tms-row", TilePart::TmsRow),
+                ("subdomain", TilePart::Subdomain),
+                ("retina", TilePart::Retina),
+            ],
+        )
+    };
+    let parts = list(v, path, |v, p| match v {
+        // `{"text": "…"}`, or a name written as `{"zoom": null}`.
+        Value::Object(m) => match m.iter().next() {
+            Some((k, t)) if m.len() == 1 && k == "text" => text(t, p).map(TilePart::Text),
+            Some((k, Value::Null)) if m.len() == 1 => named(&Value::String(k.clone()), p),
+            _ => err(p, "expected {\"text\": …} or a part's name"),
+        },
+        _ => named(v, p),
+    })?;
+    TileTemplate::try_from(parts).or_else(|e| err(path, e.to_string()))
+}
+
+fn layer(v: &Value, path: &str) -> R<Layer> {
+    let o = Obj::new(
+        v,
+        path,
+        &[
+            "id",
+            "title",
+            "source",
+            "style",
+            "attribution",
+            "attribution-url",
+            "fields",
+            "categories",
+            "tooltip",
+            "join",
+            "compute",
+        ],
+    )?;
+    Ok(Layer {
+        id: o.req("id", text)?,
+        title: o.opt("title", text)?,
+        source: o.req("source", source)?,
+        style: o.or("style", LayerStyle::default, style)?,
+        attribution: o.opt("attribution", text)?,
+        attribution_url: o.opt("attribution-url", text)?,
+        fields: o.or("fields", BTreeMap::new, text_map)?,
+        categories: o.or("categories", BTreeMap::new, text_map)?,
+        tooltip: o.opt("tooltip", text)?,
+        join: o.or("join", Vec::new, |v, p| list(v, p, join))?,
+        compute: o.or("compute", Vec::new, |v, p| list(v, p, computed))?,
+    })
+}
+
+fn join(v: &Value, path: &str) -> R<Join> {
+    let o = Obj::new(
+        v,
+        path,
+        &[
+            "table",
+            "by",
+            "feature-key",
+            "table-key",
+            "mode",
+            "columns",
+            "sum",
+            "missing",
+            "encoding",
+            "numbers",
+            "delimiter",
+        ],
+    )?;
+    Ok(Join {
+        table: o.req("table", text)?,
+        by: o.or("by", JoinBy::default, |v, p| {
+            name(
+                v,
+                p,
+                &[("key", JoinBy::Key), ("stadtteil", JoinBy::Stadtteil)],
+            )
+        })?,
+        feature_key: o.opt("feature-key", text)?,
+        table_key: o.opt("table-key", text)?,
+        mode: o.or("mode", JoinMode::default, |v, p| {
+            name(
+                v,
+                p,
+                &[
+                    ("dissolve", JoinMode::Dissolve),
+                    ("attach", JoinMode::Attach),
+                ],
+            )
+        })?,
+        columns: o.or("columns", Vec::new, texts)?,
+        sum: o.or("sum", Vec::new, texts)?,
+        missing: o.opt("missing", number)?,
+        encoding: o.opt("encoding", |v, p| {
+            name(
+                v,
+                p,
+                &[
+                    ("utf8", TableEncoding::Utf8),
+                    ("latin1", TableEncoding::Latin1),
+                    ("iso-8859-1", TableEncoding::Latin1),
+                    ("windows-1252", TableEncoding::Latin1),
+                    ("cp1252", TableEncoding::Latin1),
+                ],
+            )
+        })?,
+        numbers: o.opt("numbers", |v, p| {
+            name(
+                v,
+                p,
+                &[
+                    ("decimal-comma", NumberStyle::DecimalComma),
+                    ("decimal-point", NumberStyle::DecimalPoint),
+                ],
+            )
+        })?,
+        delimiter: o.opt("delimiter", one_char)?,
+    })
+}
+
+fn computed(v: &Value, path: &str) -> R<ComputedField> {
+    let o = Obj::new(v, path, &["name", "expression"])?;
+    Ok(ComputedField {
+        name: o.req("name", text)?,
+        expression: o.req("expression", text)?,
+    })
+}
+
+fn source(v: &Value, path: &str) -> R<Source> {
+    let kind = match v.get("type") {
+        Some(t) => text(t, &format!("{path}.type"))?,
+        None => return err(path, "missing setting `type`"),
+    };
+    let o = |known: &[&str]| {
+        let mut all = vec!["type"];
+        all.extend_from_slice(known);
+        Obj::new(v, path, &all)
+    };
+    Ok(match kind.as_str() {
+        "geojson" => Source::Geojson {
+            url: o(&["url"])?.req("url", text)?,
+        },
+        "overpass" => Source::Overpass {
+            url: o(&["url"])?.req("url", text)?,
+        },
+        "packed" => Source::Packed {
+            url: o(&["url"])?.req("url", text)?,
+        },
+        "csv" => {
+            let o = o(&["url", "lat", "lon", "delimiter"])?;
+            Source::Csv {
+                url: o.req("url", text)?,
+                lat: o.opt("lat", text)?,
+                lon: o.opt("lon", text)?,
+                delimiter: o.opt("delimiter", one_char)?,
+            }
+        }
+        "ogc-api-features" => {
+            let o = o(&["url", "bbox", "limit", "max-features"])?;
+            Source::OgcApiFeatures {
+                url: o.req("url", text)?,
+                bbox: o.opt("bbox", numbers::<4>)?,
+                limit: o.or("limit", crate::layer::default_page_size, uint)?,
+                max_features: o.or("max-features", crate::layer::default_max_features, uint)?,
+            }
+        }
+        "wfs" => {
+            let o = o(&[
+                "url",
+                "type-name",
+                "format",
+                "bbox",
+                "limit",
+                "max-features",
+            ])?;
+            Source::Wfs {
+                url: o.req("url", text)?,
+                type_name: o.req("type-name", text)?,
+                format: o.or("format", crate::layer::default_wfs_format, text)?,
+                bbox: o.opt("bbox", numbers::<4>)?,
+                limit: o.or("limit", crate::layer::default_page_size, uint)?,
+                max_features: o.or("max-features", crate::layer::default_max_features, uint)?,
+            }
+        }
+        "sensorthings" => {
+            let o = o(&["url", "datastreams", "refresh", "max-features"])?;
+            Source::Sensorthings {
+                url: o.req("url", text)?,
+                datastreams: o.opt("datastreams", text)?,
+                refresh: o.opt("refresh", uint)?,
+                max_features: o.or("max-features", crate::layer::default_max_features, uint)?,
+            }
+        }
+        other => {
+            return err(
+                &format!("{path}.type"),
+                format!("unknown source type `{other}`"),
+            )
+        }
+    })
+}
+
+fn style(v: &Value, path: &str) -> R<LayerStyle> {
+    let o = Obj::new(
+        v,
+        path,
+        &[
+            "fill",
+            "stroke",
+            "stroke-width",
+            "radius",
+            "choropleth",
+            "categories",
+            "circles",
+            "label",
+            "label-min-zoom",
+            "label-priority",
+        ],
+    )?;
+    let d = LayerStyle::default();
+    // `fill` and `stroke`: absent is the default colour, `null` is none.
+    let paint = |key: &str, default: Option<Color>| match o.map.get(key) {
+        None => Ok(default),
+        Some(Value::Null) => Ok(None),
+        Some(v) => color(v, &o.at(key)).map(Some),
+    };
+    Ok(LayerStyle {
+        fill: paint("fill", d.fill)?,
+        stroke: paint("stroke", d.stroke)?,
+        stroke_width: o.or("stroke-width", || d.stroke_width, number)?,
+        radius: o.or("radius", || d.radius, number)?,
+        choropleth: o.opt("choropleth", choropleth)?,
+        categories: o.opt("categories", categories)?,
+        circles: o.opt("circles", circles)?,
+        label: o.opt("label", text)?,
+        label_min_zoom: o.opt("label-min-zoom", number)?,
+        label_priority: o.opt("label-priority", text)?,
+    })
+}
+
+fn scheme(v: &Value, path: &str) -> R<SchemeName> {
+    let s = text(v, path)?;
+    match SchemeName::ALL.iter().find(|n| n.name() == s) {
+        Some(n) => Ok(*n),
+        None => err(path, format!("unknown colour scheme `{s}`")),
+    }
+}
+
+fn choropleth(v: &Value, path: &str) -> R<Choropleth> {
+    let o = Obj::new(
+        v,
+        path,
+        &[
+            "property", "method", "classes", "scheme", "colors", "no-data",
+        ],
+    )?;
+    Ok(Choropleth {
+        property: o.req("property", text)?,
+        method: o.or("method", Classification::default, |v, p| {
+            name(
+                v,
+                p,
+                &[
+                    ("quantiles", Classification::Quantiles),
+                    ("equal-interval", Classification::EqualInterval),
+                    ("natural-breaks", Classification::NaturalBreaks),
+                    ("jenks", Classification::NaturalBreaks),
+                ],
+            )
+        })?,
+        classes: o.or("classes", Choropleth::default_classes, byte)?,
+        scheme: o.or("scheme", Choropleth::default_scheme, scheme)?,
+        colors: o.or("colors", Vec::new, |v, p| list(v, p, color))?,
+        no_data: o.or("no-data", crate::layer::default_no_data, color)?,
+    })
+}
+
+fn categories(v: &Value, path: &str) -> R<Categories> {
+    let o = Obj::new(v, path, &["property", "scheme", "colors", "other"])?;
+    Ok(Categories {
+        property: o.req("property", text)?,
+        scheme: o.or("scheme", Categories::default_scheme, scheme)?,
+        colors: o.or("colors", BTreeMap::new, |v, p| {
+            let Value::Object(map) = v else {
+                return err(p, format!("expected an object, found {}", kind(v)));
+            };
+            let mut out = BTreeMap::new();
+            for (k, c) in map {
+                out.insert(k.clone(), color(c, &format!("{p}.{k}"))?);
+            }
+            Ok(out)
+        })?,
+        other: o.or("other", crate::layer::default_no_data, color)?,
+    })
+}
+
+fn circles(v: &Value, path: &str) -> R<Circles> {
+    let o = Obj::new(v, path, &["property", "max-radius", "max-value"])?;
+    Ok(Circles {
+        property: o.req("property", text)?,
+        max_radius: o.or("max-radius", Circles::default_max_radius, number)?,
+        max_value: o.opt("max-value", number)?,
+    })
+}
+
+fn step(v: &Value, path: &str) -> R<Step> {
+    let o = Obj::new(
+        v,
+        path,
+        &[
+            "id",
+            "title",
+            "html",
+            "view",
+            "show",
+            "transition",
+            "interactive",
+        ],
+    )?;
+    Ok(Step {
+        id: o.req("id", text)?,
+        title: o.req("title", text)?,
+        html: o.or("html", String::new, text)?,
+        view: o.opt("view", view)?,
+        show: o.or("show", Vec::new, |v, p| list(v, p, layer_state))?,
+        transition: o.or("transition", Transition::default, |v, p| {
+            name(
+                v,
+                p,
+                &[
+                    ("fly", Transition::Fly),
+                    ("ease", Transition::Ease),
+                    ("jump", Transition::Jump),
+                ],
+            )
+        })?,
+        interactive: o.opt("interactive", boolean)?,
+    })
+}
+
+fn view(v: &Value, path: &str) -> R<View> {
+    let o = Obj::new(v, path, &["center", "zoom", "bearing", "fit"])?;
+    Ok(View {
+        center: o.opt("center", numbers::<2>)?,
+        zoom: o.opt("zoom", number)?,
+        bearing: o.or("bearing", || 0.0, number)?,
+        fit: o.opt("fit", |v, p| match v {
+            Value::String(s) => Ok(FitTarget::Layer(s.clone())),
+            _ => numbers::<4>(v, p)
+                .or_else(|_| err(p, "expected a layer id or a box of 4 numbers"))
+                .map(FitTarget::Bbox),
+        })?,
+    })
+}
+
+fn layer_state(v: &Value, path: &str) -> R<LayerState> {
+    if let Value::String(id) = v {
+        return Ok(LayerState::new(id.clone()));
+    }
+    let o = Obj::new(v, path, &["layer", "opacity", "filter", "highlight"])?;
+    Ok(LayerState {
+        layer: o.req("layer", text)?,
+        opacity: o.or("opacity", || 1.0, number)?,
+        filter: o.opt("filter", text)?,
+        highlight: o.opt("highlight", text)?,
+    })
+}
