@@ -62,7 +62,13 @@ export function watchConsole(page) {
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on('requestfailed', (req) => {
+    const why = req.failure()?.errorText;
+    // Chromium aborts the favicon's request when a reload or navigation
+    // overtakes it: not a problem of the page.
+    if (why === 'net::ERR_ABORTED' && /\/icon-[0-9a-f]+\.svg$/.test(req.url())) return;
+    problems.push(`request failed: ${req.url()} ${why}`);
+  });
   return problems;
 }
 
