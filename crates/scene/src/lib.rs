@@ -20,6 +20,7 @@
 
 pub mod classify;
 mod credits;
+mod describe;
 mod labels;
 mod legend;
 pub mod palette;
@@ -30,6 +31,7 @@ mod table;
 mod tooltip;
 
 pub use credits::Credit;
+pub use describe::DESCRIBE_VIEWPORT;
 pub use labels::{FrameLabel, LabelSpace, LayerLabels};
 pub use legend::{
     format_number, legend_decimals, nice_floor, LegendEntry, LegendItem, LegendKind, LegendLabel,

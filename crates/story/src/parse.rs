@@ -259,6 +259,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             show: settings.show,
             transition: settings.transition,
             interactive: settings.interactive,
+            map_description: settings.map_description,
+            map_description_extra: settings.map_description_extra,
         });
     }
     for s in &steps {
