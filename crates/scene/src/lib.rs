@@ -19,6 +19,7 @@
 //! [`palette`] (colour-blind-safe schemes, colour helpers).
 
 pub mod classify;
+pub mod contrast;
 mod credits;
 mod describe;
 mod labels;

@@ -329,6 +329,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         }
     }
     crate::checks::data::check(&mut sink, story, &loaded, &parsed.spans);
+    crate::checks::contrast::check(&mut sink, story, &loaded, &parsed.spans);
     parsed.layer_data = loaded;
     parsed.diagnostics.extend(sink.diags);
     parsed

@@ -101,6 +101,8 @@ struct Spans {
     condition_fields: Vec<(String, String, diagnostic::Pos)>,
     /// Per step (same order as `story.steps`): position of its `center` or `fit`.
     step_view: Vec<Option<diagnostic::Pos>>,
+    /// Per step: the layers its `show` names, with their positions.
+    step_show: Vec<Vec<(String, diagnostic::Pos)>>,
 }
 
 /// A file the story refers to.

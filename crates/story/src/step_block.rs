@@ -43,6 +43,8 @@ pub(crate) struct StepSettings {
     pub map_description: Option<String>,
     /// Sentences added after the generated text alternative.
     pub map_description_extra: Option<String>,
+    /// The layer ids `show` names, with their positions.
+    pub show_refs: Vec<(String, Pos)>,
     /// Every layer id the block names, with its position.
     pub layer_refs: Vec<(String, Pos)>,
     /// The fields `filter` and `highlight` read: layer id, field, position.
@@ -329,6 +331,7 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
         match &item.kind {
             Kind::Str(id) => {
                 s.layer_refs.push((id.clone(), w.pos(item)));
+                s.show_refs.push((id.clone(), w.pos(item)));
                 s.show.extend(layer_state(id, 1.0, &[]));
             }
             Kind::Map(_) => {
@@ -356,6 +359,7 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
                     } else if key == "layer" {
                         if let Some(id) = w.text(v, "layer", "layer: playgrounds") {
                             s.layer_refs.push((id.clone(), w.pos(v)));
+                            s.show_refs.push((id.clone(), w.pos(v)));
                             layer = Some(id);
                         }
                     } else {
