@@ -208,21 +208,17 @@ pub fn StoryPage(
         })
         .collect_view();
 
-    // Each step's heading and text alternative, for the two elements above.
-    let words: std::sync::Arc<Vec<(String, String)>> = std::sync::Arc::new(
+    // Each step's heading and text alternative, for `#ts-map-description`.
+    let said: std::sync::Arc<Vec<String>> = std::sync::Arc::new(
         story
             .steps
             .iter()
-            .map(|s| {
-                (
-                    s.title.clone(),
-                    s.map_description.clone().unwrap_or_default(),
-                )
+            .map(|s| match &s.map_description {
+                Some(d) => format!("{}. {d}", s.title),
+                None => s.title.clone(),
             })
             .collect(),
     );
-    let said = move |i: Option<usize>| i.and_then(|i| words.get(i).cloned()).unwrap_or_default();
-    let described = said.clone();
     view! {
         <article class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
             <header class="ts-header">
@@ -247,16 +243,11 @@ pub fn StoryPage(
                         aria-describedby="ts-map-description ts-map-help"
                         data-loading=move || loading.get().to_string()
                     ></canvas>
-                    // The active step's map in words (`map-description`,
-                    // written by the build): the canvas' description, and
-                    // read out politely (the status below) when the step changes.
-                    <p id="ts-map-description" class="ts-sr-only">{move || described(active.get()).1}</p>
-
                     <div class="ts-map-status" role="status" aria-live="polite">
-                        <p class="ts-sr-only ts-step-announce">{move || {
-                            let (title, text) = said(active.get());
-                            if text.is_empty() { title } else { format!("{title}. {text}") }
-                        }}</p>
+                        // The active step's heading and map in words
+                        // (`map-description`, written by the build): the
+                        // canvas' description, read out when the step changes.
+                        <p id="ts-map-description" class="ts-sr-only">{move || active.get().and_then(|i| said.get(i).cloned()).unwrap_or_default()}</p>
                         {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">{t.loading_data}</p> })}
                         // Failed layers (red) and layers a service sent only
                         // in part; the box scrolls when they are many. The

@@ -8,8 +8,8 @@ use twinstory_story::LayerData;
 /// Writes each step's `map_description`: the author's `map-description`,
 /// else the text generated from the story and the local layers' `data`
 /// (one entry per layer, `None` for layers read while the story plays),
-/// followed by the author's `map-description-extra`.
-pub fn add_descriptions(story: &mut Story, data: &[Option<LayerData>]) {
+/// followed by the author's `map-description-extra` (`extra`, per step).
+pub fn add_descriptions(story: &mut Story, data: &[Option<LayerData>], extra: &[Option<String>]) {
     let mut scene = Scene::new(story.clone());
     for (i, d) in data.iter().enumerate() {
         if let Some(d) = d {
@@ -21,7 +21,7 @@ pub fn add_descriptions(story: &mut Story, data: &[Option<LayerData>]) {
             Some(own) => own,
             None => scene.describe(i),
         };
-        let text = match step.map_description_extra.take() {
+        let text = match extra.get(i).cloned().flatten() {
             Some(extra) if text.is_empty() => extra,
             Some(extra) => format!("{text} {extra}"),
             None => text,

@@ -32,14 +32,9 @@ pub struct Step {
     /// map's accessible description, announced when the step begins. In
     /// `story.md` (`map-description`) it replaces the text `twinstory build`
     /// generates from the story and its data; in `story.json` it is the
-    /// text the player shows.
+    /// text the player shows (`map-description-extra` added).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_description: Option<String>,
-    /// Sentences the author adds after the generated description
-    /// (`map-description-extra`); the build joins them into
-    /// `map_description`, so `story.json` never carries them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub map_description_extra: Option<String>,
 }
 
 /// Where the camera looks: either `center` with `zoom`, or `fit`.

@@ -32,6 +32,7 @@ pub fn parse_story(file_display: &str, source: &[u8]) -> ParsedStory {
         story,
         diagnostics,
         assets,
+        map_description_extra: spans.step_description_extra.clone(),
         spans,
         layer_data: Vec::new(),
     }
@@ -181,6 +182,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     let mut steps = Vec::new();
     let mut step_view = Vec::new();
     let mut step_show = Vec::new();
+    let mut step_description_extra = Vec::new();
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut shown: Vec<&str> = Vec::new();
     let mut fitted: Vec<String> = Vec::new();
@@ -254,6 +256,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         condition_fields.extend(settings.condition_fields);
         step_view.push(settings.view_pos);
         step_show.push(settings.show_refs.clone());
+        step_description_extra.push(settings.map_description_extra.clone());
         steps.push(Step {
             id,
             title: raw.title.clone(),
@@ -263,7 +266,6 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             transition: settings.transition,
             interactive: settings.interactive,
             map_description: settings.map_description,
-            map_description_extra: settings.map_description_extra,
         });
     }
     for s in &steps {
@@ -356,6 +358,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             condition_fields,
             step_view,
             step_show,
+            step_description_extra,
         },
     ))
 }
