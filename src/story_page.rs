@@ -127,6 +127,20 @@ pub fn StoryPage(
                 set_legend.set(map.borrow().scene.legend(i));
                 set_step_credits.set(map.borrow().scene.step_credits(i));
                 request_frame(&map);
+                // The step's map in words (`map-description`, written by the build).
+                if let Some(p) = window()
+                    .document()
+                    .and_then(|d| d.get_element_by_id("ts-map-description"))
+                {
+                    let m = map.borrow();
+                    p.set_text_content(
+                        m.scene
+                            .story
+                            .steps
+                            .get(i)
+                            .and_then(|s| s.map_description.as_deref()),
+                    );
+                }
                 if let Some(id) = ids.get(i) {
                     replace_hash(id);
                 }
@@ -208,17 +222,6 @@ pub fn StoryPage(
         })
         .collect_view();
 
-    // Each step's heading and text alternative, for `#ts-map-description`.
-    let said: std::sync::Arc<Vec<String>> = std::sync::Arc::new(
-        story
-            .steps
-            .iter()
-            .map(|s| match &s.map_description {
-                Some(d) => format!("{}. {d}", s.title),
-                None => s.title.clone(),
-            })
-            .collect(),
-    );
     view! {
         <article class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
             <header class="ts-header">
@@ -244,10 +247,10 @@ pub fn StoryPage(
                         data-loading=move || loading.get().to_string()
                     ></canvas>
                     <div class="ts-map-status" role="status" aria-live="polite">
-                        // The active step's heading and map in words
-                        // (`map-description`, written by the build): the
-                        // canvas' description, read out when the step changes.
-                        <p id="ts-map-description" class="ts-sr-only">{move || active.get().and_then(|i| said.get(i).cloned()).unwrap_or_default()}</p>
+                        // The active step's map in words (set with the step
+                        // above): the canvas' description, read out when
+                        // the step changes.
+                        <p id="ts-map-description" class="ts-sr-only"></p>
                         {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">{t.loading_data}</p> })}
                         // Failed layers (red) and layers a service sent only
                         // in part; the box scrolls when they are many. The

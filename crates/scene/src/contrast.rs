@@ -18,6 +18,9 @@ use twinstory_map::Rgba;
 
 /// The contrast graphics that carry meaning need (WCAG 2.1 SC 1.4.11).
 pub const MIN_CONTRAST: f64 = 3.0;
+/// Area layers shown fainter than this opacity are a backdrop: what sits on
+/// them is measured against them, their own fills are not.
+pub const BACKDROP: f64 = 0.5;
 /// Outlines thinner than this (CSS px) do not count as what makes a shape visible.
 const MIN_OUTLINE: f64 = 1.0;
 
@@ -81,6 +84,12 @@ pub fn over(c: Rgba, opacity: f64, under: Rgba) -> Rgba {
 /// assert!(contrast(darker, bg) >= 3.0);
 /// ```
 pub fn reaching(c: Rgba, against: Rgba, target: f64) -> Rgba {
+    reaching_at(c, 1.0, against, target).unwrap_or(Rgba::rgb(0, 0, 0))
+}
+
+/// Like [`reaching`], for a colour drawn at `opacity` over `against`;
+/// `None` when no colour reaches `target` at that opacity.
+pub fn reaching_at(c: Rgba, opacity: f64, against: Rgba, target: f64) -> Option<Rgba> {
     let toward = if luminance(against) > 0.18 {
         Rgba::rgb(0, 0, 0)
     } else {
@@ -88,8 +97,7 @@ pub fn reaching(c: Rgba, against: Rgba, target: f64) -> Rgba {
     };
     (0..=100)
         .map(|i| mix(Rgba { a: 255, ..c }, toward, i as f64 / 100.0))
-        .find(|m| contrast(*m, against) >= target)
-        .unwrap_or(toward)
+        .find(|m| contrast(over(*m, opacity, against), against) >= target)
 }
 
 /// A colour as `#rrggbb`.
@@ -141,51 +149,45 @@ impl Scene {
                 .map(to_rgba)
                 .filter(|_| layer.style.stroke_width >= MIN_OUTLINE);
             let id = &layer.id;
-            // The lowest ratio of a colour against everything under it.
-            let worst = |c: Rgba| {
-                under
-                    .1
-                    .iter()
-                    .map(|u| (contrast(over(c, opacity, *u), *u), *u))
-                    .min_by(|a, b| a.0.total_cmp(&b.0))
-            };
-            let outline_carries = stroke
-                .and_then(worst)
-                .is_some_and(|(r, _)| r >= MIN_CONTRAST);
+            // Per colour under it, the fill or else the outline must reach 3:1.
+            let ratio = |c: Rgba, u: Rgba| contrast(over(c, opacity, u), u);
+            let carried = |u: Rgba| stroke.is_some_and(|s| ratio(s, u) >= MIN_CONTRAST);
+            // A faded area layer (below `BACKDROP`) is a backdrop: its own
+            // fills are not measured, what sits on it is.
+            let measured = self.layers[i].points || opacity >= BACKDROP;
             let mut lowest: Option<(f64, Rgba, Rgba, String)> = None;
-            for item in &used {
+            for item in used.iter().filter(|_| measured) {
                 let Some(c) = item.color else { continue };
-                if let Some((r, u)) = worst(c) {
-                    if lowest.as_ref().is_none_or(|l| r < l.0) {
-                        lowest = Some((r, c, u, label(item)));
+                for u in &under.1 {
+                    let r = ratio(c, *u);
+                    if r < MIN_CONTRAST && !carried(*u) && lowest.as_ref().is_none_or(|l| r < l.0) {
+                        lowest = Some((r, c, *u, label(item)));
                     }
                 }
             }
-            if let Some((ratio, c, u, name)) =
-                lowest.filter(|l| l.0 < MIN_CONTRAST && !outline_carries)
-            {
-                let outline = reaching(stroke.unwrap_or(EMPHASIS_COLOR), u, MIN_CONTRAST);
-                let (check, suggestion) = if self.layers[i].points {
-                    (
-                        ContrastCheck::Points,
-                        format!(
-                            "a fill of {} reaches 3:1, or an outline that does: `stroke: \"{}\"` with `stroke-width: 1`{}",
-                            hex(reaching(c, u, MIN_CONTRAST)),
-                            hex(outline),
-                            faded(opacity)
-                        ),
-                    )
+            if let Some((ratio, c, u, name)) = lowest {
+                let check = if self.layers[i].points {
+                    ContrastCheck::Points
                 } else {
-                    (
-                        ContrastCheck::Background,
-                        format!(
-                            "a fill of {} reaches 3:1; or keep the fill and give the areas an outline that does: `stroke: \"{}\"` with `stroke-width: 1`{}",
-                            hex(reaching(c, u, MIN_CONTRAST)),
-                            hex(outline),
-                            faded(opacity)
-                        ),
-                    )
+                    ContrastCheck::Background
                 };
+                let mut fixes = Vec::new();
+                if let Some(f) = reaching_at(c, opacity, u, MIN_CONTRAST) {
+                    fixes.push(format!("a fill of {} reaches 3:1", hex(f)));
+                }
+                let outline = stroke.unwrap_or(EMPHASIS_COLOR);
+                if let Some(o) = reaching_at(outline, opacity, u, MIN_CONTRAST) {
+                    fixes.push(format!(
+                        "keep the fill and add an outline that does: `stroke: \"{}\"` with `stroke-width: 1`",
+                        hex(o)
+                    ));
+                }
+                if opacity < 1.0 {
+                    fixes.push(format!(
+                        "show the layer more opaque than `opacity: {opacity}`, which fades its colours"
+                    ));
+                }
+                let suggestion = fixes.join("; or ");
                 out.push(ContrastProblem {
                     check,
                     layer: id.clone(),
@@ -196,7 +198,8 @@ impl Scene {
                 });
             }
             // Classes and categories against each other.
-            if matches!(entry.kind, LegendKind::Classes | LegendKind::Categories)
+            if measured
+                && matches!(entry.kind, LegendKind::Classes | LegendKind::Categories)
                 && layer.tooltip.is_none()
                 && layer.style.label.is_none()
             {
@@ -230,7 +233,7 @@ impl Scene {
             // Outlines against their fill: the layer's own where one colour
             // fills every area (the outline is what tells them apart), and
             // the highlight's on every highlighted fill.
-            if !self.layers[i].points {
+            if !self.layers[i].points && measured {
                 if let (LegendKind::Single, Some(st), Some(f)) = (
                     entry.kind,
                     layer.style.stroke.map(to_rgba),
@@ -301,13 +304,5 @@ fn against(what: &str, u: Rgba) -> String {
         what.to_owned()
     } else {
         format!("{what} ({})", hex(u))
-    }
-}
-
-fn faded(opacity: f64) -> String {
-    if opacity < 1.0 {
-        format!("; at `opacity: {opacity}` the colour is faded, which lowers its contrast")
-    } else {
-        String::new()
     }
 }
