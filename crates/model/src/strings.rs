@@ -380,6 +380,9 @@ pub struct DescribeWords {
     pub shows_all: fn(usize, &str) -> String,
     /// Most of a layer's areas are in view (in view, all, layer title).
     pub shows_most: fn(usize, usize, &str) -> String,
+    /// All of a layer's areas but a few are in view (all, layer title,
+    /// the names of those outside).
+    pub shows_all_but: fn(usize, &str, &str) -> String,
     /// The categories with their counts (how many, list).
     pub values: fn(usize, &str) -> String,
     /// A layer of points (title, count in the step, count in view).
@@ -415,6 +418,9 @@ pub static DE_DESCRIBE: DescribeWords = DescribeWords {
     shows: |list| format!("Die Karte zeigt {list}."),
     shows_all: |n, t| format!("Die Karte zeigt alle {n} Flächen der Ebene „{t}“."),
     shows_most: |n, of, t| format!("Die Karte zeigt {n} der {of} Flächen der Ebene „{t}“."),
+    shows_all_but: |of, t, list| {
+        format!("Die Karte zeigt alle {of} Flächen der Ebene „{t}“ außer {list}.")
+    },
     values: |n, list| format!("{n} Werte: {list}."),
     points: |t, n, v| format!("„{t}“: {n} Punkte, {v} davon im Ausschnitt."),
     areas: |t, n, v| format!("„{t}“: {n} Flächen, {v} davon im Ausschnitt."),
@@ -436,6 +442,9 @@ pub static EN_DESCRIBE: DescribeWords = DescribeWords {
     shows: |list| format!("The map shows {list}."),
     shows_all: |n, t| format!("The map shows all {n} areas of the layer “{t}”."),
     shows_most: |n, of, t| format!("The map shows {n} of the {of} areas of the layer “{t}”."),
+    shows_all_but: |of, t, list| {
+        format!("The map shows all {of} areas of the layer “{t}” but {list}.")
+    },
     values: |n, list| format!("{n} values: {list}."),
     points: |t, n, v| format!("“{t}”: {n} points, {v} of them in view."),
     areas: |t, n, v| format!("“{t}”: {n} areas, {v} of them in view."),
@@ -647,6 +656,7 @@ mod tests {
                 ((w.shows)("@1"), 1),
                 ((w.shows_all)(7001, "@2"), 2),
                 ((w.shows_most)(7001, 7002, "@3"), 3),
+                ((w.shows_all_but)(7001, "@2", "@3"), 3),
                 ((w.values)(7001, "@2"), 2),
                 ((w.points)("@1", 7002, 7003), 3),
                 ((w.areas)("@1", 7002, 7003), 3),

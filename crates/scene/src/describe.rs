@@ -72,8 +72,22 @@ impl Scene {
                 let title = self.story.layers[i].reader_title();
                 out.push((words.shows_all)(all, &title));
             } else if in_view.len() * 10 >= all * 9 {
+                // Nearly everything: name what is left out instead.
                 let title = self.story.layers[i].reader_title();
-                out.push((words.shows_most)(in_view.len(), all, &title));
+                let outside: Vec<usize> = (0..layer.prepared.feature_count)
+                    .filter(|f| shown(*f) && !in_view.contains(f))
+                    .collect();
+                let left_out = self.feature_names(i, &outside);
+                if left_out.is_empty() {
+                    out.push((words.shows_most)(in_view.len(), all, &title));
+                } else {
+                    let first = left_out[..left_out.len().min(AREA_NAMES)].join(", ");
+                    let list = match left_out.len().saturating_sub(AREA_NAMES) {
+                        0 => first,
+                        more => (t.and_more)(&first, more),
+                    };
+                    out.push((words.shows_all_but)(all, &title, &list));
+                }
             } else {
                 let first = names[..names.len().min(AREA_NAMES)].join(", ");
                 let list = match names.len().saturating_sub(AREA_NAMES) {
