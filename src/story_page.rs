@@ -249,8 +249,10 @@ pub fn StoryPage(
                     <div class="ts-map-status" role="status" aria-live="polite">
                         // The active step's map in words (set with the step
                         // above): the canvas' description, read out when
-                        // the step changes.
-                        <p id="ts-map-description" class="ts-sr-only"></p>
+                        // the step changes. A span: the box's `> p` style
+                        // would make the empty box scroll, and so take a
+                        // Tab stop of its own.
+                        <span id="ts-map-description" class="ts-sr-only"></span>
                         {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">{t.loading_data}</p> })}
                         // Failed layers (red) and layers a service sent only
                         // in part; the box scrolls when they are many. The

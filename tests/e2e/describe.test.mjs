@@ -46,6 +46,13 @@ test('the map is described per step and each step change is announced', async ()
     return region && { live: region.getAttribute('aria-live'), role: region.getAttribute('role') };
   });
   assert.deepEqual(live, { live: 'polite', role: 'status' });
+  // The hidden text takes no room: the status box does not scroll, so it
+  // takes no Tab stop of its own between the map and its buttons.
+  const box = await page.evaluate(() => {
+    const s = document.querySelector('.ts-map-status');
+    return { scroll: s.scrollHeight, client: s.clientHeight };
+  });
+  assert.ok(box.scroll <= box.client, `the status box scrolls: ${JSON.stringify(box)}`);
 
   // Record every text the live region takes while the reader scrolls on.
   await page.evaluate(() => {
