@@ -29,3 +29,40 @@ pub fn add_descriptions(story: &mut Story, data: &[Option<LayerData>], extra: &[
         step.map_description = Some(text).filter(|t| !t.is_empty());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_authors_text_replaces_and_the_extra_follows() {
+        let mut story: Story = serde_json::from_str(
+            r#"{"title": "T", "steps": [
+                {"id": "a", "title": "A"},
+                {"id": "b", "title": "B", "map-description": "Eigener Text."},
+                {"id": "c", "title": "C", "map-description": "Eigener Text."}
+            ]}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let extra = [
+            Some("Nur Zusatz.".to_owned()),
+            None,
+            Some("Und mehr.".to_owned()),
+        ];
+        add_descriptions(&mut story, &[], &extra);
+        let texts: Vec<Option<&str>> = story
+            .steps
+            .iter()
+            .map(|s| s.map_description.as_deref())
+            .collect();
+        // Step a has no layers to describe: the addition stands alone.
+        assert_eq!(
+            texts,
+            [
+                Some("Nur Zusatz."),
+                Some("Eigener Text."),
+                Some("Eigener Text. Und mehr.")
+            ]
+        );
+    }
+}
