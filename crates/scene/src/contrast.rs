@@ -197,6 +197,36 @@ impl Scene {
                     suggestion,
                 });
             }
+            // Lines (a layer drawn by its outline alone) against what is under them.
+            let line = layer.style.stroke.map(to_rgba).filter(|_| {
+                measured
+                    && !self.layers[i].points
+                    && layer.style.fill.is_none()
+                    && entry.kind == LegendKind::Single
+                    && layer.style.stroke_width > 0.0
+            });
+            if let Some(l) = line {
+                let low = under
+                    .1
+                    .iter()
+                    .map(|u| (ratio(l, *u), *u))
+                    .min_by(|a, b| a.0.total_cmp(&b.0));
+                if let Some((r, u)) = low.filter(|x| x.0 < MIN_CONTRAST) {
+                    let fix = reaching_at(l, opacity, u, MIN_CONTRAST)
+                        .map(|c| format!("`stroke: \"{}\"` reaches 3:1", hex(c)))
+                        .unwrap_or_else(|| {
+                            format!("show the layer more opaque than `opacity: {opacity}`")
+                        });
+                    out.push(ContrastProblem {
+                        check: ContrastCheck::Background,
+                        layer: id.clone(),
+                        ratio: r,
+                        what: format!("the line colour {}", hex(l)),
+                        against: against(&under.0, u),
+                        suggestion: fix,
+                    });
+                }
+            }
             // Classes and categories against each other.
             if measured
                 && matches!(entry.kind, LegendKind::Classes | LegendKind::Categories)

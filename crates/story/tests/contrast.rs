@@ -142,3 +142,19 @@ fn the_example_story_passes() {
     check_assets(&mut parsed, &dir);
     assert!(parsed.diagnostics.is_empty(), "{:#?}", parsed.diagnostics);
 }
+
+#[test]
+fn pale_lines_warn_and_dark_lines_pass() {
+    let front = |stroke: &str| {
+        format!("  quarters:\n    source: {{ type: geojson, url: data/quarters.geojson }}\n    style: {{ fill: none, stroke: \"{stroke}\", stroke-width: 2 }}\n")
+    };
+    let step = STEP.replace("show: [quarters, playgrounds]", "show: [quarters]");
+    let d = warnings(&front("#dddddd"), &step);
+    assert_eq!(codes(&d), ["W0014"], "{d:#?}");
+    assert!(
+        d[0].message.contains("the line colour #dddddd"),
+        "{}",
+        d[0].message
+    );
+    assert!(warnings(&front("#555555"), &step).is_empty());
+}
