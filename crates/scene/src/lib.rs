@@ -17,6 +17,10 @@
 //! screen, placed without overlaps by [`twinstory_map::labels`].
 //! Styling turns data into paint with [`classify`] (class breaks) and
 //! [`palette`] (colour-blind-safe schemes, colour helpers).
+//! Accessibility: `Scene::describe` is a step's map in words (the text
+//! alternative the build writes into `story.json`), and
+//! `Scene::contrast_problems` ([`contrast`]) measures a step's colours
+//! against 3:1 for `twinstory validate`.
 
 pub mod classify;
 pub mod contrast;
