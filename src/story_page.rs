@@ -127,6 +127,20 @@ pub fn StoryPage(
                 set_legend.set(map.borrow().scene.legend(i));
                 set_step_credits.set(map.borrow().scene.step_credits(i));
                 request_frame(&map);
+                // The step's map in words (`map-description`, written by the build).
+                if let Some(p) = window()
+                    .document()
+                    .and_then(|d| d.get_element_by_id("ts-map-description"))
+                {
+                    let m = map.borrow();
+                    p.set_text_content(
+                        m.scene
+                            .story
+                            .steps
+                            .get(i)
+                            .and_then(|s| s.map_description.as_deref()),
+                    );
+                }
                 if let Some(id) = ids.get(i) {
                     replace_hash(id);
                 }
@@ -229,11 +243,16 @@ pub fn StoryPage(
                         role="application"
                         aria-roledescription=t.map_role
                         aria-label=(t.map_label)(&story.title)
-                        aria-describedby="ts-map-help"
+                        aria-describedby="ts-map-description ts-map-help"
                         data-loading=move || loading.get().to_string()
                     ></canvas>
-
                     <div class="ts-map-status" role="status" aria-live="polite">
+                        // The active step's map in words (set with the step
+                        // above): the canvas' description, read out when
+                        // the step changes. A span: the box's `> p` style
+                        // would make the empty box scroll, and so take a
+                        // Tab stop of its own.
+                        <span id="ts-map-description" class="ts-sr-only"></span>
                         {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">{t.loading_data}</p> })}
                         // Failed layers (red) and layers a service sent only
                         // in part; the box scrolls when they are many. The

@@ -358,6 +358,7 @@ fn build_story(
         ));
         return Ok(None);
     };
+    crate::describe::add_descriptions(&mut story, &checked, &parsed.map_description_extra);
     fs::create_dir_all(out)?;
     // Data: each local layer read (joins done, fields computed), trimmed to
     // what the story uses, simplified and packed; content-hashed names.

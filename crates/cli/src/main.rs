@@ -7,6 +7,7 @@
 
 mod build;
 mod csp;
+mod describe;
 mod pack;
 mod serve;
 mod validate;

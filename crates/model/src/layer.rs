@@ -649,7 +649,10 @@ impl LayerStyle {
         Some(Color::rgb(0x9d, 0xb8, 0xd2))
     }
     fn default_stroke() -> Option<Color> {
-        Some(Color::rgb(0xff, 0xff, 0xff))
+        // Dark enough to reach 3:1 against the default fill and the default
+        // map background (WCAG 1.4.11), so areas and points drawn with the
+        // defaults are told apart from each other and from the page.
+        Some(Color::rgb(0x3d, 0x5a, 0x73))
     }
     fn default_stroke_width() -> f64 {
         1.0

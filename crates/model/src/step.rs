@@ -28,6 +28,13 @@ pub struct Step {
     /// whatever the story's `interactive` says; left out, the story's holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interactive: Option<bool>,
+    /// The map in words at this step, for readers who cannot see it: the
+    /// map's accessible description, announced when the step begins. In
+    /// `story.md` (`map-description`) it replaces the text `twinstory build`
+    /// generates from the story and its data; in `story.json` it is the
+    /// text the player shows (`map-description-extra` added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map_description: Option<String>,
 }
 
 /// Where the camera looks: either `center` with `zoom`, or `fit`.

@@ -370,6 +370,113 @@ pub fn format_number(value: f64, decimals: usize, lang: &str) -> String {
     out
 }
 
+// --- text alternative ---------------------------------------------------
+// The words of the map's text alternative (`twinstory_scene::describe`).
+// A table of their own, not fields of `Strings`: only the build writes these
+// sentences (into story.json), so the player's bundle does not carry them.
+
+/// The words of a step's text alternative in one language; arguments are
+/// already formatted (numbers, names, lists).
+#[derive(Debug)]
+pub struct DescribeWords {
+    /// The area shown, named by features in view (list of names).
+    pub shows: fn(&str) -> String,
+    /// The area shown is all of a layer's areas (count, layer title).
+    pub shows_all: fn(usize, &str) -> String,
+    /// Most of a layer's areas are in view (in view, all, layer title).
+    pub shows_most: fn(usize, usize, &str) -> String,
+    /// All of a layer's areas but a few are in view (all, layer title,
+    /// the names of those outside).
+    pub shows_all_but: fn(usize, &str, &str) -> String,
+    /// The categories with their counts (how many, list).
+    pub values: fn(usize, &str) -> String,
+    /// A layer of points (title, count in the step, count in view).
+    pub points: fn(&str, usize, usize) -> String,
+    /// A layer of areas or lines (title, count in the step, count in view).
+    pub areas: fn(&str, usize, usize) -> String,
+    /// A layer whose data is read while the story plays (title).
+    pub remote: fn(&str) -> String,
+    /// Colour classes, darker means more (what the colour shows).
+    pub darker_more: fn(&str) -> String,
+    /// Colour classes, lighter means more (what the colour shows).
+    pub lighter_more: fn(&str) -> String,
+    /// Colour classes without an order of lightness (what the colour shows).
+    pub color_shows: fn(&str) -> String,
+    /// The classes or categories with their counts (how many, list).
+    pub classes: fn(usize, &str) -> String,
+    /// One class or category and how many features it has (label, count).
+    pub counted: fn(&str, usize) -> String,
+    /// Circle sizes (what the size shows).
+    pub size_shows: fn(&str) -> String,
+    /// The features with the highest values (list).
+    pub highest: fn(&str) -> String,
+    /// The features with the lowest values (list).
+    pub lowest: fn(&str) -> String,
+    /// A feature and its value (name, value).
+    pub valued: fn(&str, &str) -> String,
+    /// The others are faded: after the highlight note.
+    pub rest_faded: &'static str,
+}
+
+/// German words of the text alternative.
+pub static DE_DESCRIBE: DescribeWords = DescribeWords {
+    shows: |list| format!("Die Karte zeigt {list}."),
+    shows_all: |n, t| format!("Die Karte zeigt alle {n} Flächen der Ebene „{t}“."),
+    shows_most: |n, of, t| format!("Die Karte zeigt {n} der {of} Flächen der Ebene „{t}“."),
+    shows_all_but: |of, t, list| {
+        format!("Die Karte zeigt alle {of} Flächen der Ebene „{t}“ außer {list}.")
+    },
+    values: |n, list| format!("{n} Werte: {list}."),
+    points: |t, n, v| format!("„{t}“: {n} Punkte, {v} davon im Ausschnitt."),
+    areas: |t, n, v| format!("„{t}“: {n} Flächen, {v} davon im Ausschnitt."),
+    remote: |t| format!("„{t}“ wird beim Lesen von einem Dienst geladen."),
+    darker_more: |p| format!("Je dunkler die Farbe, desto höher „{p}“."),
+    lighter_more: |p| format!("Je heller die Farbe, desto höher „{p}“."),
+    color_shows: |p| format!("Die Farbe zeigt „{p}“."),
+    classes: |n, list| format!("{n} Stufen: {list}."),
+    counted: |l, n| format!("{l} ({n})"),
+    size_shows: |p| format!("Die Größe der Kreise zeigt „{p}“."),
+    highest: |list| format!("Am höchsten: {list}."),
+    lowest: |list| format!("Am niedrigsten: {list}."),
+    valued: |name, v| format!("{name} ({v})"),
+    rest_faded: "die übrigen sind blass",
+};
+
+/// English words of the text alternative.
+pub static EN_DESCRIBE: DescribeWords = DescribeWords {
+    shows: |list| format!("The map shows {list}."),
+    shows_all: |n, t| format!("The map shows all {n} areas of the layer “{t}”."),
+    shows_most: |n, of, t| format!("The map shows {n} of the {of} areas of the layer “{t}”."),
+    shows_all_but: |of, t, list| {
+        format!("The map shows all {of} areas of the layer “{t}” but {list}.")
+    },
+    values: |n, list| format!("{n} values: {list}."),
+    points: |t, n, v| format!("“{t}”: {n} points, {v} of them in view."),
+    areas: |t, n, v| format!("“{t}”: {n} areas, {v} of them in view."),
+    remote: |t| format!("“{t}” is loaded from a service while the story plays."),
+    darker_more: |p| format!("The darker the colour, the higher “{p}”."),
+    lighter_more: |p| format!("The lighter the colour, the higher “{p}”."),
+    color_shows: |p| format!("The colour shows “{p}”."),
+    classes: |n, list| format!("{n} classes: {list}."),
+    counted: |l, n| format!("{l} ({n})"),
+    size_shows: |p| format!("The size of the circles shows “{p}”."),
+    highest: |list| format!("Highest: {list}."),
+    lowest: |list| format!("Lowest: {list}."),
+    valued: |name, v| format!("{name} ({v})"),
+    rest_faded: "the others are faded",
+};
+
+impl Lang {
+    /// The words of the map's text alternative in this language.
+    pub fn describe_words(self) -> &'static DescribeWords {
+        match self {
+            Lang::De => &DE_DESCRIBE,
+            Lang::En => &EN_DESCRIBE,
+        }
+    }
+}
+// --- end of text alternative ---------------------------------------------
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,5 +650,44 @@ mod tests {
         assert_eq!(Lang::En.strings().lang, Lang::En);
         assert_eq!(Lang::of("de-CH").strings().legend, "Legende");
         assert_eq!(Lang::of("en-US").strings().legend, "Legend");
+    }
+
+    // text alternative
+    #[test]
+    fn the_text_alternative_has_words_in_both_languages_using_every_part() {
+        for (lang, w) in [
+            (Lang::De, Lang::De.describe_words()),
+            (Lang::En, Lang::En.describe_words()),
+        ] {
+            let texts = [
+                ((w.shows)("@1"), 1),
+                ((w.shows_all)(7001, "@2"), 2),
+                ((w.shows_most)(7001, 7002, "@3"), 3),
+                ((w.shows_all_but)(7001, "@2", "@3"), 3),
+                ((w.values)(7001, "@2"), 2),
+                ((w.points)("@1", 7002, 7003), 3),
+                ((w.areas)("@1", 7002, 7003), 3),
+                ((w.remote)("@1"), 1),
+                ((w.darker_more)("@1"), 1),
+                ((w.lighter_more)("@1"), 1),
+                ((w.color_shows)("@1"), 1),
+                ((w.classes)(7001, "@2"), 2),
+                ((w.counted)("@1", 7002), 2),
+                ((w.size_shows)("@1"), 1),
+                ((w.highest)("@1"), 1),
+                ((w.lowest)("@1"), 1),
+                ((w.valued)("@1", "@2"), 2),
+            ];
+            for (text, parts) in &texts {
+                let marks = ["@1", "@2", "@3", "7001", "7002", "7003"];
+                let used = marks.iter().filter(|m| text.contains(*m)).count();
+                assert_eq!(used, *parts, "{lang:?}: {text}");
+            }
+            assert!(!w.rest_faded.is_empty());
+        }
+        assert_ne!(
+            (DE_DESCRIBE.darker_more)("x"),
+            (EN_DESCRIBE.darker_more)("x")
+        );
     }
 }

@@ -17,9 +17,15 @@
 //! screen, placed without overlaps by [`twinstory_map::labels`].
 //! Styling turns data into paint with [`classify`] (class breaks) and
 //! [`palette`] (colour-blind-safe schemes, colour helpers).
+//! Accessibility: `Scene::describe` is a step's map in words (the text
+//! alternative the build writes into `story.json`), and
+//! `Scene::contrast_problems` ([`contrast`]) measures a step's colours
+//! against 3:1 for `twinstory validate`.
 
 pub mod classify;
+pub mod contrast;
 mod credits;
+mod describe;
 mod labels;
 mod legend;
 pub mod palette;
@@ -30,6 +36,7 @@ mod table;
 mod tooltip;
 
 pub use credits::Credit;
+pub use describe::DESCRIBE_VIEWPORT;
 pub use labels::{FrameLabel, LabelSpace, LayerLabels};
 pub use legend::{
     format_number, legend_decimals, nice_floor, LegendEntry, LegendItem, LegendKind, LegendLabel,

@@ -329,6 +329,11 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         }
     }
     crate::checks::data::check(&mut sink, story, &loaded, &parsed.spans);
+    // Colours are measured once the story reads without errors: a style
+    // that could not be read would be measured as the default.
+    if !crate::has_errors(&parsed.diagnostics) && !crate::has_errors(&sink.diags) {
+        crate::checks::contrast::check(&mut sink, story, &loaded, &parsed.spans);
+    }
     parsed.layer_data = loaded;
     parsed.diagnostics.extend(sink.diags);
     parsed

@@ -62,6 +62,10 @@ pub struct ParsedStory {
     pub diagnostics: Vec<Diagnostic>,
     /// Images and local data files the story uses, with their positions.
     pub assets: Vec<Asset>,
+    /// Per step (story order): the author's `map-description-extra`, which
+    /// the build adds to the step's text alternative (not part of the
+    /// model: the player never reads it).
+    pub map_description_extra: Vec<Option<String>>,
     /// Positions that later checks ([`check_assets`]) point at.
     spans: Spans,
     /// Per layer (story order): its data as [`check_assets`] read it, so
@@ -101,6 +105,10 @@ struct Spans {
     condition_fields: Vec<(String, String, diagnostic::Pos)>,
     /// Per step (same order as `story.steps`): position of its `center` or `fit`.
     step_view: Vec<Option<diagnostic::Pos>>,
+    /// Per step: the layers its `show` names, with their positions.
+    step_show: Vec<Vec<(String, diagnostic::Pos)>>,
+    /// Per step: its `map-description-extra`.
+    step_description_extra: Vec<Option<String>>,
 }
 
 /// A file the story refers to.

@@ -32,6 +32,7 @@ pub fn parse_story(file_display: &str, source: &[u8]) -> ParsedStory {
         story,
         diagnostics,
         assets,
+        map_description_extra: spans.step_description_extra.clone(),
         spans,
         layer_data: Vec::new(),
     }
@@ -118,7 +119,8 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             .chain(spans.layer_compute.iter_mut().flatten())
             .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
             .chain(spans.condition_fields.iter_mut().map(|(_, _, p)| p))
-            .chain(spans.step_view.iter_mut().flatten());
+            .chain(spans.step_view.iter_mut().flatten())
+            .chain(spans.step_show.iter_mut().flatten().map(|(_, p)| p));
         for p in positions {
             cleaned.map_pos(p);
         }
@@ -179,6 +181,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     let layer_ids: Vec<&str> = fm.layers.iter().map(|l| l.id.as_str()).collect();
     let mut steps = Vec::new();
     let mut step_view = Vec::new();
+    let mut step_show = Vec::new();
+    let mut step_description_extra = Vec::new();
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut shown: Vec<&str> = Vec::new();
     let mut fitted: Vec<String> = Vec::new();
@@ -251,6 +255,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         fitted.extend(settings.layer_refs.iter().map(|(id, _)| id.clone()));
         condition_fields.extend(settings.condition_fields);
         step_view.push(settings.view_pos);
+        step_show.push(settings.show_refs.clone());
+        step_description_extra.push(settings.map_description_extra.clone());
         steps.push(Step {
             id,
             title: raw.title.clone(),
@@ -259,6 +265,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             show: settings.show,
             transition: settings.transition,
             interactive: settings.interactive,
+            map_description: settings.map_description,
         });
     }
     for s in &steps {
@@ -350,6 +357,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layer_join_failed: fm.join_failed,
             condition_fields,
             step_view,
+            step_show,
+            step_description_extra,
         },
     ))
 }

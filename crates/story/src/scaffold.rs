@@ -33,7 +33,7 @@ layers:
   places:
     title: Places
     source: {{ type: geojson, url: {SAMPLE_DATA_PATH} }}
-    style: {{ fill: "#e4572e", stroke: "#ffffff", radius: 6 }}
+    style: {{ fill: "#e4572e", stroke: "#1d2330", radius: 6 }}
     tooltip: "{{name}}"
 ---
 

@@ -101,6 +101,10 @@ struct StepBlock {
     transition: Option<Transition>,
     /// Lets readers move the map in this step (`true`) or not (`false`), whatever the story's `interactive` says.
     interactive: Option<bool>,
+    /// The map in words, replacing the text alternative `twinstory build` generates from the story and its data (the map's accessible description in this step, read out when the step begins).
+    map_description: Option<String>,
+    /// Sentences added after the generated text alternative, e.g. what the step's text asks readers to notice.
+    map_description_extra: Option<String>,
 }
 
 /// A layer to show: its id, or `{layer, opacity}`.

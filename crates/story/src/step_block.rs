@@ -6,7 +6,15 @@ use crate::yaml::{Kind, Node};
 use twinstory_model::{FitTarget, LayerState, Transition, View};
 
 /// Settings of a ```step block.
-pub(crate) const STEP_FIELDS: &[&str] = &["id", "view", "show", "transition", "interactive"];
+pub(crate) const STEP_FIELDS: &[&str] = &[
+    "id",
+    "view",
+    "show",
+    "transition",
+    "interactive",
+    "map-description",
+    "map-description-extra",
+];
 /// Settings of `view`.
 pub(crate) const VIEW_FIELDS: &[&str] = &["center", "zoom", "bearing", "fit"];
 /// Settings of one entry of `show` written as a group.
@@ -31,6 +39,12 @@ pub(crate) struct StepSettings {
     pub transition: Transition,
     /// Whether readers may move the map here (None: as the story says).
     pub interactive: Option<bool>,
+    /// The author's text alternative of the map, replacing the generated one.
+    pub map_description: Option<String>,
+    /// Sentences added after the generated text alternative.
+    pub map_description_extra: Option<String>,
+    /// The layer ids `show` names, with their positions.
+    pub show_refs: Vec<(String, Pos)>,
     /// Every layer id the block names, with its position.
     pub layer_refs: Vec<(String, Pos)>,
     /// The fields `filter` and `highlight` read: layer id, field, position.
@@ -68,6 +82,8 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
             "view" => read_view(w, v, &mut s),
             "show" => read_show(w, v, &mut s),
             "interactive" => s.interactive = w.boolean(v, "interactive", "interactive: false"),
+            "map-description" => s.map_description = description(w, v, key),
+            "map-description-extra" => s.map_description_extra = description(w, v, key),
             _ => {
                 if let Some(t) = w.text(v, "transition", "transition: fly") {
                     match t.as_str() {
@@ -81,6 +97,29 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
         }
     }
     s
+}
+
+/// A `map-description` text: plain sentences, spaces and line breaks
+/// folded as a screen reader reads them; an empty one is an error, since it
+/// would leave the map without words.
+fn description(w: &mut Walker<'_, '_>, v: &Node, key: &str) -> Option<String> {
+    let example =
+        format!("{key}: \"Eimsbüttel ist umrandet; fast jede Straße hat einen Spielplatz.\"");
+    let text = w.text(v, key, &example)?;
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.is_empty() {
+        let pos = w.pos(v);
+        w.sink.error(
+            "E0022",
+            pos,
+            format!("`{key}` is empty"),
+            Some(format!(
+                "write what the map shows in this step in a sentence or two, e.g. `{example}`, or delete the line to keep the generated text"
+            )),
+        );
+        return None;
+    }
+    Some(folded)
 }
 
 fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
@@ -292,6 +331,7 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
         match &item.kind {
             Kind::Str(id) => {
                 s.layer_refs.push((id.clone(), w.pos(item)));
+                s.show_refs.push((id.clone(), w.pos(item)));
                 s.show.extend(layer_state(id, 1.0, &[]));
             }
             Kind::Map(_) => {
@@ -319,6 +359,7 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
                     } else if key == "layer" {
                         if let Some(id) = w.text(v, "layer", "layer: playgrounds") {
                             s.layer_refs.push((id.clone(), w.pos(v)));
+                            s.show_refs.push((id.clone(), w.pos(v)));
                             layer = Some(id);
                         }
                     } else {

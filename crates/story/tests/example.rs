@@ -79,7 +79,7 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
         .collect();
     assert_eq!(
         show,
-        [("quarters", 1.0), ("playgrounds", 0.35), ("schools", 1.0)]
+        [("quarters", 1.0), ("playgrounds", 1.0), ("schools", 1.0)]
     );
     assert!(story.steps[1]
         .html

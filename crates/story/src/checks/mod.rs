@@ -12,6 +12,7 @@
 //!   decided by one far-away feature).
 
 pub(crate) mod conditions;
+pub(crate) mod contrast;
 pub(crate) mod data;
 pub(crate) mod encoding;
 pub(crate) mod links;

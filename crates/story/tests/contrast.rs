@@ -1,0 +1,160 @@
+//! Contrast checks: the WCAG ratio on a table of colour pairs, the
+//! built-in schemes, and stories (beside the example story's data) that
+//! must warn and must not.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test: a failed setup stops the test with its message"
+)]
+
+use std::path::Path;
+use twinstory_map::Rgba;
+use twinstory_scene::contrast::{over, reaching};
+use twinstory_scene::palette::{contrast, scheme};
+use twinstory_story::{check_assets, parse_story, Diagnostic};
+
+fn rgb(hex: &str) -> Rgba {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap();
+    Rgba::rgb((v >> 16) as u8, (v >> 8) as u8, v as u8)
+}
+
+#[test]
+fn ratios_follow_the_wcag_formula() {
+    // Pairs with their ratio as the WCAG 2.1 formula gives it (two decimals).
+    let table = [
+        ("#000000", "#ffffff", 21.0),
+        ("#767676", "#ffffff", 4.54),
+        ("#949494", "#ffffff", 3.03),
+        ("#ffffff", "#ffffff", 1.0),
+        ("#d5dde6", "#eef1f4", 1.21), // the audit's quarter fill on the page
+        ("#ffffff", "#d5dde6", 1.37), // white borders on that fill
+        ("#e4572e", "#d5dde6", 2.69), // playground dots on the quarters
+        ("#1d2330", "#d5dde6", 11.47), // the highlight's outline
+    ];
+    for (a, b, want) in table {
+        let got = contrast(rgb(a), rgb(b));
+        assert!(
+            (got - want).abs() < 0.006,
+            "{a} on {b}: {got:.3}, want {want}"
+        );
+        assert_eq!(contrast(rgb(b), rgb(a)), got, "symmetric");
+    }
+    // At opacity 0.35 the dots fade into the quarters (1.45:1 in the audit).
+    let faded = over(rgb("#e4572e"), 0.35, rgb("#d5dde6"));
+    assert!((contrast(faded, rgb("#d5dde6")) - 1.45).abs() < 0.01);
+}
+
+#[test]
+fn suggestions_reach_three_to_one() {
+    for (c, bg) in [
+        ("#d5dde6", "#eef1f4"),
+        ("#e4572e", "#0072b2"),
+        ("#333333", "#202020"),
+    ] {
+        let s = reaching(rgb(c), rgb(bg), 3.0);
+        assert!(contrast(s, rgb(bg)) >= 3.0, "{c} on {bg} → {s:?}");
+    }
+}
+
+#[test]
+fn sequential_schemes_span_three_to_one_end_to_end() {
+    // Lightest against darkest class: every sequential scheme spans 3:1,
+    // so a legend can show it and the darkest class stands out on white.
+    for name in [
+        "blues", "greens", "greys", "oranges", "purples", "reds", "yl-gn-bu", "yl-or-rd", "pu-bu",
+    ] {
+        let s = scheme(name).unwrap();
+        for n in 3..=9 {
+            let c = s.colors(n);
+            let r = contrast(c[0], c[n - 1]);
+            assert!(r >= 3.0, "{name} with {n} classes spans only {r:.2}:1");
+        }
+    }
+}
+
+fn warnings(front: &str, steps: &str) -> Vec<Diagnostic> {
+    let text = format!("---\ntitle: T\ntheme: {{ map-background: \"#eef1f4\" }}\nlayers:\n{front}---\n\n# T\n\n{steps}");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../stories/spielplaetze");
+    let mut parsed = parse_story("story.md", text.as_bytes());
+    check_assets(&mut parsed, &dir);
+    assert!(parsed.story.is_some(), "{:?}", parsed.diagnostics);
+    parsed.diagnostics
+}
+
+fn codes(d: &[Diagnostic]) -> Vec<&str> {
+    let mut c: Vec<&str> = d.iter().map(|d| d.code.as_str()).collect();
+    c.sort();
+    c
+}
+
+const STEP: &str = "## A\n\n```step\nview: { center: [9.95, 53.57], zoom: 12 }\nshow: [quarters, playgrounds]\n```\n\nText.\n";
+
+#[test]
+fn pale_areas_white_borders_and_pale_dots_warn() {
+    let front = "  quarters:\n    source: { type: geojson, url: data/quarters.geojson }\n    style: { fill: \"#d5dde6\", stroke: \"#ffffff\", stroke-width: 1 }\n  playgrounds:\n    source: { type: csv, url: data/playgrounds.csv }\n    style: { fill: \"#e4572e\", stroke: \"#ffffff\", stroke-width: 1 }\n";
+    let d = warnings(front, STEP);
+    assert_eq!(codes(&d), ["W0014", "W0016", "W0017"], "{d:#?}");
+    let w14 = d.iter().find(|d| d.code == "W0014").unwrap();
+    assert_eq!(
+        w14.message,
+        "in step `a`: the fill #d5dde6 of layer `quarters` has a contrast of 1.21:1 against the map background #eef1f4 (3:1 needed)"
+    );
+    // Marked at the layer in the step's `show`.
+    assert_eq!((w14.line, w14.column), (19, 8));
+    let help = w14.help.as_deref().unwrap();
+    assert!(
+        help.starts_with("a fill of #") && help.contains("`stroke: \"#"),
+        "{help}"
+    );
+    let w16 = d.iter().find(|d| d.code == "W0016").unwrap();
+    assert!(
+        w16.message
+            .contains("2.69:1 against layer `quarters` below (#d5dde6)"),
+        "{}",
+        w16.message
+    );
+}
+
+#[test]
+fn close_classes_warn_unless_readers_get_the_value_another_way() {
+    let layer = |extra: &str| {
+        format!("  quarters:\n    source: {{ type: geojson, url: data/quarters.geojson }}\n    style: {{ stroke: \"#4d4d4d\", stroke-width: 1, categories: {{ property: district_name }} }}\n{extra}")
+    };
+    let step = STEP.replace("show: [quarters, playgrounds]", "show: [quarters]");
+    let d = warnings(&layer(""), &step);
+    assert_eq!(codes(&d), ["W0015"], "{d:#?}");
+    assert!(d[0].help.as_deref().unwrap().contains("`tooltip`"));
+    let d = warnings(&layer("    tooltip: \"{name}\"\n"), &step);
+    assert!(d.is_empty(), "{d:#?}");
+}
+
+#[test]
+fn outlined_areas_and_outlined_dots_pass() {
+    let front = "  quarters:\n    source: { type: geojson, url: data/quarters.geojson }\n    style: { fill: \"#d5dde6\", stroke: \"#6e7781\", stroke-width: 1 }\n  playgrounds:\n    source: { type: csv, url: data/playgrounds.csv }\n    style: { fill: \"#e4572e\", stroke: \"#000000\", stroke-width: 1 }\n";
+    let d = warnings(front, STEP);
+    assert!(d.is_empty(), "{d:#?}");
+}
+
+#[test]
+fn the_example_story_passes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../stories/spielplaetze");
+    let mut parsed = parse_story("story.md", &std::fs::read(dir.join("story.md")).unwrap());
+    check_assets(&mut parsed, &dir);
+    assert!(parsed.diagnostics.is_empty(), "{:#?}", parsed.diagnostics);
+}
+
+#[test]
+fn pale_lines_warn_and_dark_lines_pass() {
+    let front = |stroke: &str| {
+        format!("  quarters:\n    source: {{ type: geojson, url: data/quarters.geojson }}\n    style: {{ fill: none, stroke: \"{stroke}\", stroke-width: 2 }}\n")
+    };
+    let step = STEP.replace("show: [quarters, playgrounds]", "show: [quarters]");
+    let d = warnings(&front("#dddddd"), &step);
+    assert_eq!(codes(&d), ["W0014"], "{d:#?}");
+    assert!(
+        d[0].message.contains("the line colour #dddddd"),
+        "{}",
+        d[0].message
+    );
+    assert!(warnings(&front("#555555"), &step).is_empty());
+}
