@@ -81,16 +81,19 @@ pub async fn load_story() -> Result<LoadedStory, LoadError> {
         return Ok(LoadedStory { story, url });
     }
     let text = fetch_text(&url).await?;
-    // The hand-written reader, not serde's derive: see twinstory_model's json.rs.
-    let story = Story::from_json(&text).map_err(|e| {
+    let unreadable = |e: &dyn std::fmt::Display| {
         format!("The story file {url} could not be read: {e}. Rebuild it with `twinstory build`.")
-    })?;
-    if story.format > FORMAT_VERSION {
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| unreadable(&e))?;
+    // The format first: a newer file may have settings this player does not know.
+    let format = value.get("format").and_then(serde_json::Value::as_u64);
+    if let Some(format) = format.filter(|f| *f > u64::from(FORMAT_VERSION)) {
         return Err(LoadError::Failed(format!(
-            "The story file {url} was written by a newer twinstory (format {}); this player reads format {FORMAT_VERSION}.",
-            story.format
+            "The story file {url} was written by a newer twinstory (format {format}); this player reads format {FORMAT_VERSION}."
         )));
     }
+    // The hand-written reader, not serde's derive: see twinstory_model's json.rs.
+    let story = Story::from_json_value(&value).map_err(|e| unreadable(&e))?;
     Ok(LoadedStory { story, url })
 }
 

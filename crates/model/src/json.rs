@@ -22,7 +22,7 @@ use crate::layer::{
 };
 use crate::step::{FitTarget, LayerState, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
-use crate::{Basemap, Color, Story, Theme};
+use crate::{keys, Basemap, Color, Story, Theme};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -274,7 +274,7 @@ fn story(v: &Value, path: &str) -> R<Story> {
 }
 
 fn theme(v: &Value, path: &str) -> R<Theme> {
-    let o = Obj::new(v, path, &["accent", "map-background"])?;
+    let o = Obj::new(v, path, keys::THEME)?;
     let d = Theme::default();
     Ok(Theme {
         accent: o.or("accent", || d.accent, color)?,
@@ -283,20 +283,7 @@ fn theme(v: &Value, path: &str) -> R<Theme> {
 }
 
 fn basemap(v: &Value, path: &str) -> R<Basemap> {
-    let o = Obj::new(
-        v,
-        path,
-        &[
-            "url",
-            "attribution",
-            "attribution-url",
-            "subdomains",
-            "tile-size",
-            "min-zoom",
-            "max-zoom",
-            "opacity",
-        ],
-    )?;
+    let o = Obj::new(v, path, keys::BASEMAP)?;
     Ok(Basemap {
         url: o.req("url", tile_template)?,
         attribution: o.req("attribution", text)?,
@@ -370,23 +357,7 @@ fn layer(v: &Value, path: &str) -> R<Layer> {
 }
 
 fn join(v: &Value, path: &str) -> R<Join> {
-    let o = Obj::new(
-        v,
-        path,
-        &[
-            "table",
-            "by",
-            "feature-key",
-            "table-key",
-            "mode",
-            "columns",
-            "sum",
-            "missing",
-            "encoding",
-            "numbers",
-            "delimiter",
-        ],
-    )?;
+    let o = Obj::new(v, path, keys::JOIN)?;
     Ok(Join {
         table: o.req("table", text)?,
         by: o.or("by", JoinBy::default, |v, p| {
@@ -635,6 +606,7 @@ fn step(v: &Value, path: &str) -> R<Step> {
             "show",
             "transition",
             "interactive",
+            "map-description",
         ],
     )?;
     Ok(Step {
@@ -655,11 +627,12 @@ fn step(v: &Value, path: &str) -> R<Step> {
             )
         })?,
         interactive: o.opt("interactive", boolean)?,
+        map_description: o.opt("map-description", text)?,
     })
 }
 
 fn view(v: &Value, path: &str) -> R<View> {
-    let o = Obj::new(v, path, &["center", "zoom", "bearing", "fit"])?;
+    let o = Obj::new(v, path, keys::VIEW)?;
     Ok(View {
         center: o.opt("center", numbers::<2>)?,
         zoom: o.opt("zoom", number)?,
@@ -677,7 +650,7 @@ fn layer_state(v: &Value, path: &str) -> R<LayerState> {
     if let Value::String(id) = v {
         return Ok(LayerState::new(id.clone()));
     }
-    let o = Obj::new(v, path, &["layer", "opacity", "filter", "highlight"])?;
+    let o = Obj::new(v, path, keys::SHOW)?;
     Ok(LayerState {
         layer: o.req("layer", text)?,
         opacity: o.or("opacity", || 1.0, number)?,

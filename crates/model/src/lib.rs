@@ -7,6 +7,7 @@
 
 mod color;
 mod json;
+pub mod keys;
 mod layer;
 mod step;
 pub mod strings;
@@ -29,7 +30,8 @@ use tile_template::TileTemplate;
 
 /// Version of the JSON form; the player refuses files it does not understand.
 /// 2: a basemap's `url` is the list of its parts ([`TileTemplate`]), not text.
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: a step may carry `map-description`, the map in words.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A complete story: metadata, data layers and the ordered steps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -23,16 +23,7 @@ pub(crate) const STORY_FIELDS: &[&str] = &[
     "basemap",
 ];
 /// Settings of `basemap`.
-pub(crate) const BASEMAP_FIELDS: &[&str] = &[
-    "url",
-    "attribution",
-    "attribution-url",
-    "subdomains",
-    "tile-size",
-    "min-zoom",
-    "max-zoom",
-    "opacity",
-];
+pub(crate) const BASEMAP_FIELDS: &[&str] = twinstory_model::keys::BASEMAP;
 /// Settings of one layer.
 pub(crate) const LAYER_FIELDS: &[&str] = &[
     "title",
@@ -47,19 +38,7 @@ pub(crate) const LAYER_FIELDS: &[&str] = &[
     "compute",
 ];
 /// Settings of one `join`.
-pub(crate) const JOIN_FIELDS: &[&str] = &[
-    "table",
-    "by",
-    "feature-key",
-    "table-key",
-    "mode",
-    "columns",
-    "sum",
-    "missing",
-    "encoding",
-    "numbers",
-    "delimiter",
-];
+pub(crate) const JOIN_FIELDS: &[&str] = twinstory_model::keys::JOIN;
 /// Settings of a layer's `source`.
 pub(crate) const SOURCE_FIELDS: &[&str] = &[
     "type",
@@ -78,7 +57,7 @@ pub(crate) const SOURCE_FIELDS: &[&str] = &[
 /// Settings of a layer's `style`.
 pub(crate) const STYLE_FIELDS: &[&str] = &["fill", "stroke", "stroke-width", "radius"];
 /// Settings of `theme`.
-pub(crate) const THEME_FIELDS: &[&str] = &["accent", "map-background"];
+pub(crate) const THEME_FIELDS: &[&str] = twinstory_model::keys::THEME;
 
 /// What the front matter says, with the positions later checks need.
 #[derive(Debug, Default)]

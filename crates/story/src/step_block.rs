@@ -16,9 +16,9 @@ pub(crate) const STEP_FIELDS: &[&str] = &[
     "map-description-extra",
 ];
 /// Settings of `view`.
-pub(crate) const VIEW_FIELDS: &[&str] = &["center", "zoom", "bearing", "fit"];
+pub(crate) const VIEW_FIELDS: &[&str] = twinstory_model::keys::VIEW;
 /// Settings of one entry of `show` written as a group.
-pub(crate) const SHOW_FIELDS: &[&str] = &["layer", "opacity", "filter", "highlight"];
+pub(crate) const SHOW_FIELDS: &[&str] = twinstory_model::keys::SHOW;
 /// Values of `transition`.
 const TRANSITIONS: &[&str] = &["fly", "ease", "jump"];
 /// The largest latitude Web Mercator maps show.
