@@ -231,7 +231,19 @@ impl MapState {
             height: h,
             dpr: device_pixel_ratio(),
         };
-        self.padding = padding_for(w, h, card, rect.left());
+        // On narrow or low windows the map takes the upper part of the
+        // window and the cards scroll below it (the stylesheet's stacked
+        // layout): nothing covers the map.
+        let stacked = crate::platform::window()
+            .inner_height()
+            .ok()
+            .and_then(|v| v.as_f64())
+            .is_some_and(|wh| h < wh * 0.8);
+        self.padding = if stacked {
+            Padding::uniform(16.0)
+        } else {
+            padding_for(w, h, card, rect.left())
+        };
         let now = now_ms();
         self.playback
             .refresh(&self.scene, &self.viewport, &self.padding, now, &self.opts);
@@ -577,6 +589,7 @@ fn padding_for(width: f64, height: f64, card: Option<Element>, map_left: f64) ->
             bottom: height * 0.5,
             left: 16.0,
         },
+        // No card over the map (the stacked layout, or no steps).
         None => Padding::uniform(margin),
     }
 }

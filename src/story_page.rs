@@ -208,8 +208,15 @@ pub fn StoryPage(
         })
         .collect_view();
 
+    // The skip link goes past the header and the map's controls to the
+    // first step (a fragment link: no script needed, and the focus moves).
+    let skip = story.steps.first().map(|s| {
+        view! { <a class="ts-skip" href=format!("#{}", s.id)>{t.skip_to_story}</a> }
+    });
     view! {
-        <article class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
+        <div class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
+            {skip}
+            <main class="ts-main">
             <header class="ts-header">
                 // The text's own `#` heading when it differs from `title`.
                 <h1>{story.heading.clone().unwrap_or_else(|| story.title.clone())}</h1>
@@ -218,7 +225,7 @@ pub fn StoryPage(
                 {(!story.intro.is_empty()).then(|| view! { <div class="ts-intro" node_ref=intro_ref></div> })}
             </header>
             <div class="ts-scrolly">
-                <div class="ts-map">
+                <div class="ts-map" role="region" aria-label=t.map_role>
                     // Focusable, so keyboard users can step through the
                     // features with the arrow keys; map_view adds the
                     // tooltip box, the live region and the key help.
@@ -268,12 +275,13 @@ pub fn StoryPage(
                 </div>
                 <div class="ts-steps" node_ref=steps_ref>{step_views}</div>
             </div>
+            </main>
             <footer class="ts-footer">
                 <h2>{t.sources}</h2>
                 <ul class="ts-sources">{credits.into_iter().map(|c| view! { <li>{credit_view(c)}</li> }).collect_view()}</ul>
                 <p class="ts-made-with">{t.made_with}</p>
             </footer>
-        </article>
+        </div>
     }
 }
 
@@ -315,7 +323,11 @@ fn Legend(
             .into_iter()
             .map(|e| legend_entry(e, &lang))
             .collect_view();
-        Some(view! { <section class="ts-legend" aria-label=t.legend>{sections}</section> })
+        // Named as the map's legend (it comes before the steps in reading
+        // order) and focusable, so keyboards can scroll a long one.
+        Some(
+            view! { <section class="ts-legend" aria-label=t.map_legend tabindex="0">{sections}</section> },
+        )
     };
     view! { <div class="ts-legend-box">{list}</div> }
 }

@@ -103,7 +103,8 @@ test('the map is crisp on high-DPI screens and follows window resizes', async ()
   await scrollToStep(page, 1);
   await settled(page, 1);
   stats = await canvasStats(page);
-  assert.equal(stats.height, 1400);
+  // Narrow windows stack the map (the upper half) over the cards.
+  assert.equal(stats.height, 700);
   assert.ok(stats.nonBackground > stats.pixels * 0.05, 'still shows the data after resizing');
   await page.screenshot({ path: path.join(SHOTS, 'spielplaetze-phone.png') });
   assert.deepEqual(problems, []);
