@@ -41,5 +41,5 @@ pub use style::{
     EMPHASIS_COLOR, EMPHASIS_WIDTH,
 };
 pub use table::DataTable;
-pub use tooltip::{render_template, Tooltip};
+pub use tooltip::{on_the_way_to_tooltip, render_template, Tooltip};
 pub use twinstory_map::hit::Direction;
