@@ -261,6 +261,12 @@ impl MapState {
             .refresh(&self.scene, &self.viewport, &self.padding, now, &self.opts);
     }
 
+    /// The world-unit box the map shows at `step`'s view (for its tables).
+    pub fn step_view(&self, step: usize) -> [f64; 4] {
+        let target = self.scene.target(step, &self.viewport, &self.padding);
+        twinstory_scene::view_bounds(&target.camera, &self.viewport)
+    }
+
     /// Makes a step active.
     pub fn go_to(&mut self, step: usize) {
         if self.tips.pointer.is_none() && self.playback.active() != Some(step) {

@@ -11,9 +11,9 @@ use leptos::prelude::*;
 use std::rc::Rc;
 use twinstory_map::Rgba;
 use twinstory_model::strings::{Lang, Strings};
-use twinstory_scene::{Credit, DataTable, LegendEntry, LegendKind, Scene};
+use twinstory_scene::{Credit, DataTable, LegendEntry, LegendKind, Scene, TableQuery};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Plays a loaded story.
 #[component]
@@ -157,16 +157,32 @@ pub fn StoryPage(
         });
     }
     let has_basemap = story.basemap.is_some();
-    // Data tables: made when a reader opens one (and again when data
-    // arrives), for that step only, so large layers cost nothing unopened.
+    // Data tables: one open at a time, made when a reader opens one (and
+    // again when data arrives, or the reader sorts, pages or narrows it to
+    // the view), for that step only. Each step keeps how its tables were
+    // asked for, so a table opened again shows what it showed.
     let (table_request, request_table) = signal::<Option<usize>>(None);
+    let (queries, set_queries) = signal(vec![Vec::<TableQuery>::new(); story.steps.len()]);
     let (tables, set_tables) = signal::<(usize, Vec<DataTable>)>((usize::MAX, Vec::new()));
     {
         let map = map.clone();
+        let ids: Vec<String> = story.steps.iter().map(|s| s.id.clone()).collect();
         Effect::new(move |_| {
             let _ = loading.get();
             if let Some(i) = table_request.get() {
-                set_tables.set((i, map.borrow().scene.data_tables(i, TABLE_ROWS)));
+                let q = queries.with(|q| q.get(i).cloned().unwrap_or_default());
+                let m = map.borrow();
+                let view = m.step_view(i);
+                let list = m.scene.data_tables(i, Some(view), &q);
+                // Made with the DOM directly: far smaller than views.
+                if let Some(root) = ids
+                    .get(i)
+                    .and_then(|id| document().get_element_by_id(id))
+                    .and_then(|e| e.query_selector(".ts-tables").ok().flatten())
+                {
+                    render_tables(&root, &list, t);
+                }
+                set_tables.set((i, list));
             }
         });
     }
@@ -192,15 +208,17 @@ pub fn StoryPage(
                             on:toggle=move |ev| {
                                 let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
                                 if open {
+                                    close_other_tables(&ev);
                                     request_table.set(Some(i));
                                 }
                             }
                         >
                             <summary>{t.table_summary}</summary>
-                            {move || {
-                                let (at, list) = tables.get();
-                                (at == i).then(|| list.into_iter().map(|table| table_view(table, t)).collect_view())
-                            }}
+                            <div
+                                class="ts-tables"
+                                on:click=move |ev| table_action(&ev, i, &tables, set_queries)
+                                on:change=move |ev| table_action(&ev, i, &tables, set_queries)
+                            ></div>
                         </details>
                     </div>
                 </section>
@@ -561,29 +579,209 @@ async fn sleep_ms(ms: f64) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Rows shown per table; the caption says how many there are in all.
-const TABLE_ROWS: usize = 500;
-
-/// One layer's data as an HTML table with a caption and column headers.
-fn table_view(t: DataTable, s: &Strings) -> impl IntoView {
-    let shown = t.rows.len();
-    let caption = if shown < t.total {
-        (s.table_first)(&t.title, shown, t.total)
-    } else {
-        (s.table_all)(&t.title, t.total)
+/// Closes the tables open in other steps than the one `ev` opened: one
+/// open table at a time.
+fn close_other_tables(ev: &web_sys::Event) {
+    let this = ev.target().map(JsValue::from);
+    let Ok(open) = document().query_selector_all("details.ts-table[open]") else {
+        return;
     };
-    view! {
-        <div class="ts-table-scroll" tabindex="0" role="region" aria-label=t.title.clone()>
-            <table>
-                <caption>{caption}</caption>
-                <thead><tr>{t.columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
-                <tbody>
-                    {t.rows.into_iter().map(|r| view! {
-                        <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-            {t.attribution.map(|a| view! { <p class="ts-table-source">{a}</p> })}
-        </div>
+    for n in 0..open.length() {
+        if let Some(d) = open
+            .item(n)
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+        {
+            if this.as_ref() != Some(&JsValue::from(&d)) {
+                d.set_open(false);
+            }
+        }
+    }
+}
+
+/// A reader sorted, paged or narrowed table `k` of step `step`: the
+/// control says what (`data-act`: `s<column>`, `p`revious, `n`ext, `v`iew)
+/// and which table (`data-k`). The focus stays on the control.
+fn table_action(
+    ev: &web_sys::Event,
+    step: usize,
+    tables: &ReadSignal<(usize, Vec<DataTable>)>,
+    set_queries: WriteSignal<Vec<Vec<TableQuery>>>,
+) {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("[data-act]").ok().flatten())
+    else {
+        return;
+    };
+    let is_box = el.tag_name() == "INPUT";
+    if is_box != (ev.type_() == "change") {
+        return;
+    }
+    let act = el.get_attribute("data-act").unwrap_or_default();
+    let k: usize = el
+        .get_attribute("data-k")
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(0);
+    let Some((page, sort)) = tables.with_untracked(|(at, list)| {
+        list.get(k)
+            .filter(|_| *at == step)
+            .map(|t| (t.page, t.sort))
+    }) else {
+        return;
+    };
+    set_queries.update(|all| {
+        let Some(qs) = all.get_mut(step) else { return };
+        if qs.len() <= k {
+            qs.resize(k + 1, TableQuery::default());
+        }
+        let q = &mut qs[k];
+        match act.as_str() {
+            "p" => q.page = page.saturating_sub(1),
+            "n" => q.page = page + 1,
+            "v" => {
+                q.only_in_view = el
+                    .dyn_ref::<web_sys::HtmlInputElement>()
+                    .is_some_and(|i| i.checked());
+                q.page = 0;
+            }
+            s => {
+                if let Some(c) = s.strip_prefix('s').and_then(|c| c.parse().ok()) {
+                    q.sort = Some((c, sort == Some((c, false))));
+                    q.page = 0;
+                }
+            }
+        }
+    });
+    // The table is made anew: put the focus back on the same control (or
+    // the other page button, when this one is now disabled).
+    let other = if act == "n" { "p" } else { "n" };
+    let root = el.closest(".ts-tables").ok().flatten();
+    request_animation_frame(move || {
+        let Some(root) = root else { return };
+        for a in [act.as_str(), other] {
+            let e = root
+                .query_selector(&format!(
+                    "[data-k=\"{k}\"][data-act=\"{a}\"]:not([disabled])"
+                ))
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(e) = e {
+                let _ = e.focus();
+                return;
+            }
+        }
+    });
+}
+
+/// The step's tables as HTML, into `root` (made anew): per layer a
+/// caption that says which rows of how many, sortable column headers
+/// (`aria-sort`), highlighted rows marked in words, the switch to the rows
+/// in the map's view, and the page buttons. Text goes in as text.
+fn render_tables(root: &web_sys::Element, list: &[DataTable], s: &Strings) {
+    root.set_text_content(None);
+    let doc = document();
+    let add = |parent: &web_sys::Element, tag: &str, attrs: &[(&str, &str)], text: &str| {
+        let el = doc.create_element(tag).ok()?;
+        for (name, value) in attrs {
+            let _ = el.set_attribute(name, value);
+        }
+        if !text.is_empty() {
+            el.set_text_content(Some(text));
+        }
+        parent.append_child(&el).ok()?;
+        Some(el)
+    };
+    for (k, t) in list.iter().enumerate() {
+        let k = k.to_string();
+        let shown = t.rows.len();
+        let mut caption = if t.pages > 1 {
+            (s.table_rows)(&t.title, t.first + 1, t.first + shown, t.count)
+        } else {
+            (s.table_all)(&t.title, t.count)
+        };
+        let only = t.in_view.is_some() && t.count < t.total;
+        if let Some(n) = t.in_view.filter(|_| !only) {
+            caption = format!("{caption}. {}", (s.table_in_view_count)(n));
+        }
+        let Some(scroll) = add(
+            root,
+            "div",
+            &[
+                ("class", "ts-table-scroll"),
+                ("tabindex", "0"),
+                ("role", "region"),
+                ("aria-label", &t.title),
+            ],
+            "",
+        ) else {
+            return;
+        };
+        let Some(table) = add(&scroll, "table", &[], "") else {
+            return;
+        };
+        add(&table, "caption", &[], &caption);
+        if let Some(tr) = add(&table, "thead", &[], "").and_then(|h| add(&h, "tr", &[], "")) {
+            for (c, name) in t.columns.iter().enumerate() {
+                let mut attrs = vec![("scope", "col")];
+                match t.sort {
+                    Some((sc, desc)) if sc == c => {
+                        attrs.push(("aria-sort", if desc { "descending" } else { "ascending" }))
+                    }
+                    _ => {}
+                }
+                let act = format!("s{c}");
+                if let Some(th) = add(&tr, "th", &attrs, "") {
+                    add(
+                        &th,
+                        "button",
+                        &[("type", "button"), ("data-k", &k), ("data-act", &act)],
+                        name,
+                    );
+                }
+            }
+        }
+        if let Some(body) = add(&table, "tbody", &[], "") {
+            for r in &t.rows {
+                if let Some(tr) = add(&body, "tr", &[], "") {
+                    for c in r {
+                        add(&tr, "td", &[], c);
+                    }
+                }
+            }
+        }
+        if t.in_view.is_some() {
+            if let Some(label) = add(root, "label", &[("class", "ts-table-view")], "") {
+                let mut attrs = vec![("type", "checkbox"), ("data-k", &k), ("data-act", "v")];
+                if only {
+                    attrs.push(("checked", ""));
+                }
+                add(&label, "input", &attrs, "");
+                let _ = label.append_with_str_1(s.table_only_in_view);
+            }
+        }
+        if t.pages > 1 {
+            if let Some(pager) = add(root, "div", &[("class", "ts-table-pager")], "") {
+                for (act, text, off) in [
+                    ("p", s.table_previous, t.page == 0),
+                    ("", "", false),
+                    ("n", s.table_next, t.page + 1 >= t.pages),
+                ] {
+                    if act.is_empty() {
+                        add(&pager, "span", &[], &(s.table_page)(t.page + 1, t.pages));
+                        continue;
+                    }
+                    let mut attrs = vec![("type", "button"), ("data-k", &k), ("data-act", act)];
+                    if off {
+                        attrs.push(("disabled", ""));
+                    }
+                    add(&pager, "button", &attrs, text);
+                }
+            }
+        }
+        if let Some(a) = &t.attribution {
+            add(root, "p", &[("class", "ts-table-source")], a);
+        }
     }
 }

@@ -202,8 +202,6 @@ pub struct Strings {
     pub table_highlighted: &'static str,
     /// The mark in that column.
     pub table_yes: &'static str,
-    /// Said after a column header's name: how a click sorts it.
-    pub table_sort_hint: &'static str,
 }
 
 /// German.
@@ -272,14 +270,13 @@ pub static DE: Strings = Strings {
     skip_to_story: "Zur Geschichte springen",
     map_legend: "Legende der Karte",
     table_rows: |t, a, b, n| format!("{t}: Einträge {a}–{b} von {n}"),
-    table_in_view_count: |n| format!("{n} davon im Kartenausschnitt, diese zuerst"),
+    table_in_view_count: |n| format!("{n} davon im Kartenausschnitt"),
     table_only_in_view: "Nur Einträge im Kartenausschnitt",
     table_page: |n, of| format!("Seite {n} von {of}"),
     table_previous: "Vorherige Seite",
     table_next: "Nächste Seite",
     table_highlighted: "Hervorgehoben",
     table_yes: "hervorgehoben",
-    table_sort_hint: "sortieren",
 };
 
 /// English.
@@ -350,14 +347,13 @@ pub static EN: Strings = Strings {
     skip_to_story: "Skip to the story",
     map_legend: "Map legend",
     table_rows: |t, a, b, n| format!("{t}: rows {a}–{b} of {n}"),
-    table_in_view_count: |n| format!("{n} of them in the map's view, these first"),
+    table_in_view_count: |n| format!("{n} of them in the map's view"),
     table_only_in_view: "Only rows in the map's view",
     table_page: |n, of| format!("Page {n} of {of}"),
     table_previous: "Previous page",
     table_next: "Next page",
     table_highlighted: "Highlighted",
     table_yes: "highlighted",
-    table_sort_hint: "sort",
 };
 
 /// Formats a number for a language: `de` (and most of continental Europe)

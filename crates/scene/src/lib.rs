@@ -40,6 +40,6 @@ pub use style::{
     dim, paint_for, step_paint, style_layer, to_rgba, LayerStyling, StepConditions, DIM_OPACITY,
     EMPHASIS_COLOR, EMPHASIS_WIDTH,
 };
-pub use table::DataTable;
+pub use table::{view_bounds, DataTable, TableQuery, TABLE_PAGE_ROWS};
 pub use tooltip::{on_the_way_to_tooltip, render_template, Tooltip};
 pub use twinstory_map::hit::Direction;
