@@ -9,6 +9,7 @@ mod build;
 mod csp;
 mod pack;
 mod serve;
+mod static_story;
 mod validate;
 
 use anyhow::Result;
