@@ -29,6 +29,7 @@ pub fn StoryPage(
     // The credits of the layers the active step shows (the map's corner).
     let (step_credits, set_step_credits) = signal::<Vec<Credit>>(Vec::new());
     let canvas_ref = NodeRef::<Canvas>::new();
+    let legend_ref = NodeRef::<Div>::new();
     let steps_ref = NodeRef::<Div>::new();
     let intro_ref = NodeRef::<Div>::new();
     // The interface's language, decided once for the whole page.
@@ -114,6 +115,17 @@ pub fn StoryPage(
             }
             watch_active_step(steps.clone().into(), set_active);
             watch_resize(map.clone(), steps.into());
+        });
+    }
+
+    // The legend follows the active step and arriving data.
+    {
+        let lang = story.lang.clone();
+        Effect::new(move |_| {
+            let entries = legend.get();
+            if let Some(root) = legend_ref.get() {
+                render_legend(&root, &entries, &lang, t);
+            }
         });
     }
 
@@ -278,7 +290,7 @@ pub fn StoryPage(
                             }
                         }).collect_view()}
                     </div>
-                    <Legend entries=legend lang=story.lang.clone()/>
+                    <div class="ts-legend-box" node_ref=legend_ref></div>
                     // Credit near the work (CC BY, ODbL): the shown layers'
                     // credits, then the basemap's (filled by map_view).
                     <p
@@ -321,133 +333,127 @@ fn credit_view(c: Credit) -> impl IntoView {
     }
 }
 
-/// The legend of the active step: for every visible layer its classes,
-/// categories or circle sizes, as a list with text (never colour alone).
-#[component]
-fn Legend(
-    /// The active step's legend, from the scene.
-    entries: ReadSignal<Vec<LegendEntry>>,
-    /// The story's language (number format and wording).
-    lang: String,
-) -> impl IntoView {
-    let t = Lang::of(&lang).strings();
-    let list = move || {
-        let entries = entries.get();
-        if entries.is_empty() {
-            return None;
-        }
-        let lang = lang.clone();
-        let sections = entries
-            .into_iter()
-            .map(|e| legend_entry(e, &lang))
-            .collect_view();
-        // Named as the map's legend (it comes before the steps in reading
-        // order) and focusable, so keyboards can scroll a long one.
-        Some(
-            view! { <section class="ts-legend" aria-label=t.map_legend tabindex="0">{sections}</section> },
-        )
-    };
-    view! { <div class="ts-legend-box">{list}</div> }
-}
-
-/// One layer's part of the legend.
-fn legend_entry(e: LegendEntry, lang: &str) -> impl IntoView {
-    let kind = match e.kind {
-        LegendKind::Single => "single",
-        LegendKind::Classes => "classes",
-        LegendKind::Categories => "categories",
-        LegendKind::Circles => "circles",
-    };
-    let shape = if e.point {
-        "ts-legend-point"
-    } else {
-        "ts-legend-area"
-    };
-    let single = e.kind == LegendKind::Single;
-    let heading = (!single).then(|| {
-        let property = e
-            .property
-            .clone()
-            .map(|p| view! { <span class="ts-legend-property">{p}</span> });
-        view! { <p class="ts-legend-title">{e.title.clone()}{property}</p> }
-    });
-    // In words, never the condition the author wrote.
-    let note = e
-        .note(lang)
-        .map(|t| view! { <p class="ts-legend-note">{t}</p> });
-    let max_radius = e.items.iter().filter_map(|i| i.radius).fold(0.0, f64::max);
-    let items = e
-        .items
-        .iter()
-        .map(|item| {
-            let text = item.text(lang);
-            let swatch = Swatch::new(item.color, item.stroke, item.radius, max_radius);
-            // Counts only make sense for classes and categories.
-            let count = (!single && e.kind != LegendKind::Circles).then(|| {
-                view! { <span class="ts-legend-count">{format!("({})", item.count)}</span> }
-            });
-            view! {
-                <li class="ts-legend-item">
-                    <span
-                        class="ts-swatch"
-                        style:background=swatch.background
-                        style:border-color=swatch.border_color
-                        style:width=swatch.size.clone()
-                        style:height=swatch.size
-                        style:margin=swatch.margin
-                        aria-hidden="true"
-                    ></span>
-                    <span class="ts-legend-label">{text}</span>
-                    {count}
-                </li>
-            }
-        })
-        .collect_view();
-    let problems = e
-        .problems
-        .iter()
-        .map(|p| view! { <p class="ts-legend-problem">{p.clone()}</p> })
-        .collect_view();
-    view! {
-        <div class=format!("ts-legend-entry ts-legend-{kind} {shape}")>
-            {heading}
-            <ul class="ts-legend-items">{items}</ul>
-            {note}
-            {problems}
-        </div>
+/// Adds an element to `parent`: its attributes, and its text (as text)
+/// unless empty. The legend and the tables are made with the DOM directly:
+/// far smaller in the wasm than views.
+fn el(
+    parent: &web_sys::Element,
+    tag: &str,
+    attrs: &[(&str, &str)],
+    text: &str,
+) -> Option<web_sys::Element> {
+    let e = document().create_element(tag).ok()?;
+    for (name, value) in attrs {
+        let _ = e.set_attribute(name, value);
     }
+    if !text.is_empty() {
+        e.set_text_content(Some(text));
+    }
+    parent.append_child(&e).ok()?;
+    Some(e)
 }
 
-/// The style of a legend symbol, set through the CSS object model: its
-/// colours and, for circle sizes, its diameter (in a box as wide as the
-/// largest circle, so labels line up).
-struct Swatch {
-    background: String,
-    border_color: Option<String>,
-    size: Option<String>,
-    margin: Option<String>,
-}
-
-impl Swatch {
-    fn new(fill: Option<Rgba>, stroke: Option<Rgba>, radius: Option<f64>, max_radius: f64) -> Self {
-        let (size, margin) = match radius {
-            Some(r) => {
-                let d = (2.0 * r).max(2.0);
-                let box_w = (2.0 * max_radius).max(d);
-                (
-                    Some(format!("{d:.1}px")),
-                    Some(format!("0 {:.1}px", (box_w - d) / 2.0)),
-                )
-            }
-            None => (None, None),
+/// The legend of the active step into `root` (made anew): for every
+/// visible layer its classes, categories or circle sizes, as a list with
+/// text (never colour alone). Named as the map's legend (it comes before the
+/// steps in reading order) and focusable, so keyboards can scroll a long one.
+fn render_legend(root: &web_sys::Element, entries: &[LegendEntry], lang: &str, t: &Strings) {
+    root.set_text_content(None);
+    if entries.is_empty() {
+        return;
+    }
+    let attrs = [
+        ("class", "ts-legend"),
+        ("aria-label", t.map_legend),
+        ("tabindex", "0"),
+    ];
+    let Some(section) = el(root, "section", &attrs, "") else {
+        return;
+    };
+    for e in entries {
+        let kind = match e.kind {
+            LegendKind::Single => "single",
+            LegendKind::Classes => "classes",
+            LegendKind::Categories => "categories",
+            LegendKind::Circles => "circles",
         };
-        Self {
-            background: css(fill),
-            border_color: stroke.map(|c| css(Some(c))),
-            size,
-            margin,
+        let shape = if e.point { "point" } else { "area" };
+        let class = format!("ts-legend-entry ts-legend-{kind} ts-legend-{shape}");
+        let Some(div) = el(&section, "div", &[("class", &class)], "") else {
+            continue;
+        };
+        let single = e.kind == LegendKind::Single;
+        if !single {
+            if let Some(p) = el(&div, "p", &[("class", "ts-legend-title")], &e.title) {
+                if let Some(prop) = &e.property {
+                    el(&p, "span", &[("class", "ts-legend-property")], prop);
+                }
+            }
+        }
+        let max_radius = e.items.iter().filter_map(|i| i.radius).fold(0.0, f64::max);
+        if let Some(ul) = el(&div, "ul", &[("class", "ts-legend-items")], "") {
+            for item in &e.items {
+                let Some(li) = el(&ul, "li", &[("class", "ts-legend-item")], "") else {
+                    continue;
+                };
+                let swatch = el(
+                    &li,
+                    "span",
+                    &[("class", "ts-swatch"), ("aria-hidden", "true")],
+                    "",
+                );
+                // The CSS object model, which a strict CSP allows.
+                if let Some(sw) = swatch.and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let style = sw.style();
+                    for (name, value) in
+                        swatch_style(item.color, item.stroke, item.radius, max_radius)
+                    {
+                        let _ = style.set_property(name, &value);
+                    }
+                }
+                el(
+                    &li,
+                    "span",
+                    &[("class", "ts-legend-label")],
+                    &item.text(lang),
+                );
+                // Counts only make sense for classes and categories.
+                if !single && e.kind != LegendKind::Circles {
+                    let count = format!("({})", item.count);
+                    el(&li, "span", &[("class", "ts-legend-count")], &count);
+                }
+            }
+        }
+        // In words, never the condition the author wrote.
+        if let Some(note) = e.note(lang) {
+            el(&div, "p", &[("class", "ts-legend-note")], &note);
+        }
+        for p in &e.problems {
+            el(&div, "p", &[("class", "ts-legend-problem")], p);
         }
     }
+}
+
+/// The style of a legend symbol: its colours and, for circle sizes, its
+/// diameter (in a box as wide as the largest circle, so labels line up).
+fn swatch_style(
+    fill: Option<Rgba>,
+    stroke: Option<Rgba>,
+    radius: Option<f64>,
+    max_radius: f64,
+) -> Vec<(&'static str, String)> {
+    let mut out = vec![("background", css(fill))];
+    if let Some(c) = stroke {
+        out.push(("border-color", css(Some(c))));
+    }
+    if let Some(r) = radius {
+        let d = (2.0 * r).max(2.0);
+        let box_w = (2.0 * max_radius).max(d);
+        out.push(("width", format!("{d:.1}px")));
+        out.push(("height", format!("{d:.1}px")));
+        out.push(("margin", format!("0 {:.1}px", (box_w - d) / 2.0)));
+    }
+    out
 }
 
 fn css(c: Option<Rgba>) -> String {
@@ -681,18 +687,7 @@ fn table_action(
 /// in the map's view, and the page buttons. Text goes in as text.
 fn render_tables(root: &web_sys::Element, list: &[DataTable], s: &Strings) {
     root.set_text_content(None);
-    let doc = document();
-    let add = |parent: &web_sys::Element, tag: &str, attrs: &[(&str, &str)], text: &str| {
-        let el = doc.create_element(tag).ok()?;
-        for (name, value) in attrs {
-            let _ = el.set_attribute(name, value);
-        }
-        if !text.is_empty() {
-            el.set_text_content(Some(text));
-        }
-        parent.append_child(&el).ok()?;
-        Some(el)
-    };
+    let add = el;
     for (k, t) in list.iter().enumerate() {
         let k = k.to_string();
         let shown = t.rows.len();
