@@ -75,3 +75,31 @@ for (const slug of STORIES) {
     });
   }
 }
+
+test('a skip link leads past the map to the first step; main, map region and legend are named', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}spielplaetze/`);
+  await page.waitForSelector('.ts-step');
+  await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0');
+  await page.keyboard.press('Tab');
+  const skip = await page.evaluate(() => ({ text: document.activeElement.textContent, href: document.activeElement.getAttribute('href') }));
+  assert.equal(skip.text, 'Zur Geschichte springen', 'the first Tab reaches the skip link');
+  const first = await page.locator('.ts-step').first().getAttribute('id');
+  assert.equal(skip.href, `#${first}`);
+  await page.keyboard.press('Enter');
+  // The first step is on the reading line, active, and the next Tab is in it.
+  await page.waitForFunction(() => document.querySelector('.ts-canvas').dataset.activeStep === '0', null, { timeout: 5_000 });
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('.ts-step')?.dataset.step), '0', 'the focus went past the map');
+  const landmarks = await page.evaluate(() => ({
+    main: document.querySelectorAll('main').length,
+    mainHoldsSteps: !!document.querySelector('main .ts-steps'),
+    footerOutsideMain: !!document.querySelector('footer.ts-footer') && !document.querySelector('main footer'),
+    map: document.querySelector('.ts-map').getAttribute('role') + ' ' + document.querySelector('.ts-map').getAttribute('aria-label'),
+    legend: [document.querySelector('.ts-legend')?.getAttribute('aria-label'), document.querySelector('.ts-legend')?.getAttribute('tabindex')],
+  }));
+  assert.deepEqual(landmarks, { main: 1, mainHoldsSteps: true, footerOutsideMain: true, map: 'region Karte', legend: ['Legende der Karte', '0'] });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
