@@ -192,7 +192,18 @@ pub fn StoryPage(
                     .and_then(|id| document().get_element_by_id(id))
                     .and_then(|e| e.query_selector(".ts-tables").ok().flatten())
                 {
+                    // The control that had the focus keeps it (sorting,
+                    // paging and arriving data make the tables anew).
+                    let focus = document()
+                        .active_element()
+                        .filter(|a| root.contains(Some(a)))
+                        .and_then(|a| {
+                            Some((a.get_attribute("data-k")?, a.get_attribute("data-act")?))
+                        });
                     render_tables(&root, &list, t);
+                    if let Some((k, act)) = focus {
+                        refocus(&root, &k, &act);
+                    }
                 }
                 set_tables.set((i, list));
             }
@@ -606,7 +617,7 @@ fn close_other_tables(ev: &web_sys::Event) {
 
 /// A reader sorted, paged or narrowed table `k` of step `step`: the
 /// control says what (`data-act`: `s<column>`, `p`revious, `n`ext, `v`iew)
-/// and which table (`data-k`). The focus stays on the control.
+/// and which table (`data-k`).
 fn table_action(
     ev: &web_sys::Event,
     step: usize,
@@ -659,26 +670,25 @@ fn table_action(
             }
         }
     });
-    // The table is made anew: put the focus back on the same control (or
-    // the other page button, when this one is now disabled).
+}
+
+/// Focuses control `act` of table `k` in `root`, or the other page button
+/// when that one is now disabled (the first or last page).
+fn refocus(root: &web_sys::Element, k: &str, act: &str) {
     let other = if act == "n" { "p" } else { "n" };
-    let root = el.closest(".ts-tables").ok().flatten();
-    request_animation_frame(move || {
-        let Some(root) = root else { return };
-        for a in [act.as_str(), other] {
-            let e = root
-                .query_selector(&format!(
-                    "[data-k=\"{k}\"][data-act=\"{a}\"]:not([disabled])"
-                ))
-                .ok()
-                .flatten()
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(e) = e {
-                let _ = e.focus();
-                return;
-            }
+    for a in [act, other] {
+        let e = root
+            .query_selector(&format!(
+                "[data-k=\"{k}\"][data-act=\"{a}\"]:not([disabled])"
+            ))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(e) = e {
+            let _ = e.focus();
+            return;
         }
-    });
+    }
 }
 
 /// The step's tables as HTML, into `root` (made anew): per layer a
