@@ -473,6 +473,17 @@ mod tests {
             request_refused_origin,
             request_refused_scheme,
             request_invalid,
+            // tables, tooltips, structure
+            skip_to_story,
+            map_legend,
+            table_rows,
+            table_in_view_count,
+            table_only_in_view,
+            table_page,
+            table_previous,
+            table_next,
+            table_highlighted,
+            table_yes,
         } = s;
         let plain = [
             ("loading_story", loading_story),
@@ -512,6 +523,13 @@ mod tests {
             ("cut_foreign", cut_foreign),
             ("cut_repeated", cut_repeated),
             ("cut_too_many_pages", cut_too_many_pages),
+            ("skip_to_story", skip_to_story),
+            ("map_legend", map_legend),
+            ("table_only_in_view", table_only_in_view),
+            ("table_previous", table_previous),
+            ("table_next", table_next),
+            ("table_highlighted", table_highlighted),
+            ("table_yes", table_yes),
         ];
         let mut out: Vec<(&'static str, String)> =
             plain.iter().map(|(k, v)| (*k, v.to_string())).collect();
@@ -537,6 +555,9 @@ mod tests {
             ("request_refused_origin", request_refused_origin("@1")),
             ("request_refused_scheme", request_refused_scheme("@1")),
             ("request_invalid", request_invalid("@1")),
+            ("table_rows", table_rows("@1", 7001, 7002, 7003)),
+            ("table_in_view_count", table_in_view_count(7001)),
+            ("table_page", table_page(7001, 7002)),
         ]);
         out
     }
