@@ -83,9 +83,9 @@ fi
 # --- npm tools (exact pins) ----------------------------------------------
 NPM_DIR="$ROOT/tests/e2e"
 if [ ! -x "$NPM_DIR/node_modules/.bin/wasm-opt" ] || [ ! -d "$NPM_DIR/node_modules/playwright-core" ] \
-   || [ ! -d "$NPM_DIR/node_modules/maplibre-gl" ] \
+   || [ ! -d "$NPM_DIR/node_modules/maplibre-gl" ] || [ ! -d "$NPM_DIR/node_modules/axe-core" ] \
    || [ "$NPM_DIR/package-lock.json" -nt "$NPM_DIR/node_modules/.stamp" ]; then
-  log "installing npm packages (binaryen, playwright-core, maplibre-gl for the benchmark)"
+  log "installing npm packages (binaryen, playwright-core, axe-core for the accessibility test, maplibre-gl for the benchmark)"
   (cd "$NPM_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2)
   touch "$NPM_DIR/node_modules/.stamp"
 fi

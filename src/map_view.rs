@@ -6,11 +6,13 @@ pub use nav::listen_for_navigation;
 use crate::basemap::{make_attribution, make_container, BasemapView};
 use crate::labels::LabelOverlay;
 use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pixels};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use twinstory_map::{DrawList, Framebuffer, Padding, Viewport};
 use twinstory_model::strings::Lang;
-use twinstory_scene::{Direction, Playback, PlaybackOptions, Scene, Tooltip};
+use twinstory_scene::{
+    on_the_way_to_tooltip, Direction, Playback, PlaybackOptions, Scene, Tooltip,
+};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlCanvasElement, HtmlElement, KeyboardEvent, PointerEvent};
@@ -50,6 +52,12 @@ struct TooltipState {
     tap: Option<([f64; 2], f64)>,
     /// The feature keyboard navigation is on: (layer, feature).
     focused: Option<(usize, u32)>,
+    /// The hover tooltip shown: (layer, feature, anchor), so a pointer on
+    /// its way to the box keeps it and Escape knows what it dismissed.
+    hovered: Cell<Option<(usize, u32, [f64; 2])>>,
+    /// The hover tooltip Escape closed: it stays closed while the pointer
+    /// stays on that feature.
+    dismissed: Option<(usize, u32)>,
     /// The box near the pointer (text only, hidden from screen readers).
     tooltip: Option<HtmlElement>,
     /// The polite live region that reads keyboard steps aloud.
@@ -111,8 +119,12 @@ impl MapState {
         let Some(el) = &self.tips.tooltip else { return };
         let Some(t) = tooltip else {
             el.set_hidden(true);
+            self.tips.hovered.set(None);
             return;
         };
+        self.tips
+            .hovered
+            .set((!marked).then_some((t.layer, t.feature, t.anchor)));
         let [x, y] = t.anchor;
         // The box sits 12 px beside the anchor; the ring goes on the anchor.
         let (tx, ax) = if x > self.viewport.width - 260.0 {
@@ -231,10 +243,28 @@ impl MapState {
             height: h,
             dpr: device_pixel_ratio(),
         };
-        self.padding = padding_for(w, h, card, rect.left());
+        // On narrow or low windows the map takes the upper part of the
+        // window and the cards scroll below it (the stylesheet's stacked
+        // layout): nothing covers the map.
+        let stacked = crate::platform::window()
+            .inner_height()
+            .ok()
+            .and_then(|v| v.as_f64())
+            .is_some_and(|wh| h < wh * 0.8);
+        self.padding = if stacked {
+            Padding::uniform(16.0)
+        } else {
+            padding_for(w, h, card, rect.left())
+        };
         let now = now_ms();
         self.playback
             .refresh(&self.scene, &self.viewport, &self.padding, now, &self.opts);
+    }
+
+    /// The world-unit box the map shows at `step`'s view (for its tables).
+    pub fn step_view(&self, step: usize) -> [f64; 4] {
+        let target = self.scene.target(step, &self.viewport, &self.padding);
+        twinstory_scene::view_bounds(&target.camera, &self.viewport)
     }
 
     /// Makes a step active.
@@ -265,10 +295,28 @@ impl MapState {
         );
     }
 
-    /// Shows the tooltip of what is under the hovering mouse, if it hovers.
-    fn hover_hit(&self) {
-        if let Some(p) = self.tips.pointer {
-            self.show(self.tooltip_at(p, MOUSE_TOLERANCE).as_ref(), false);
+    /// Shows the tooltip of what is under the hovering mouse, if it hovers;
+    /// keeps the shown one while the mouse is on its way to it, and one
+    /// Escape closed while the mouse stays on its feature.
+    fn hover_hit(&mut self) {
+        let Some(p) = self.tips.pointer else { return };
+        if let (Some((_, _, anchor)), Some(el), Some(canvas)) =
+            (self.tips.hovered.get(), &self.tips.tooltip, &self.canvas)
+        {
+            let (b, c) = (
+                el.get_bounding_client_rect(),
+                canvas.get_bounding_client_rect(),
+            );
+            let (x, y) = (b.left() - c.left(), b.top() - c.top());
+            if on_the_way_to_tooltip(anchor, [x, y, x + b.width(), y + b.height()], p) {
+                return;
+            }
+        }
+        let t = self.tooltip_at(p, MOUSE_TOLERANCE);
+        let key = t.as_ref().map(|t| (t.layer, t.feature));
+        if key.is_none() || key != self.tips.dismissed {
+            self.tips.dismissed = None;
+            self.show(t.as_ref(), false);
         }
     }
 
@@ -376,7 +424,24 @@ pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, lang: 
             let mouse = p.pointer_type() == "mouse";
             match (ev.type_().as_str(), mouse) {
                 ("pointermove", true) => hover(&st, Some(at)),
-                ("pointerleave", true) => hover(&st, None),
+                // Onto the tooltip: it stays (WCAG 1.4.13, hoverable);
+                // its own `pointerleave` hides it.
+                ("pointerleave", true) => {
+                    let onto_tip = {
+                        let s = st.borrow();
+                        let target = p.related_target();
+                        s.tips.tooltip.as_ref().is_some_and(|t| {
+                            target
+                                .as_ref()
+                                .is_some_and(|r| JsValue::from(t) == JsValue::from(r))
+                        })
+                    };
+                    if onto_tip {
+                        st.borrow_mut().tips.pointer = None;
+                    } else {
+                        hover(&st, None);
+                    }
+                }
                 // A tap shows what is under the finger, or hides the
                 // tooltip. Only on lifting: a scroll that starts on the
                 // map cancels the pointer and shows nothing.
@@ -403,6 +468,38 @@ pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, lang: 
             s.announce("");
         }
     });
+    // The tooltip: hoverable until the pointer leaves it for anything but
+    // the map; Escape anywhere closes a hover tooltip (WCAG 1.4.13).
+    let tip_handler = {
+        let st = state.clone();
+        let canvas = JsValue::from(canvas.clone());
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let mut s = st.borrow_mut();
+            if let Some(k) = ev.dyn_ref::<KeyboardEvent>() {
+                if k.key() == "Escape" {
+                    if let Some((layer, feature, _)) = s.tips.hovered.get() {
+                        s.tips.dismissed = Some((layer, feature));
+                        s.show(None, false);
+                    }
+                }
+            } else if let Some(p) = ev.dyn_ref::<PointerEvent>() {
+                // (A tooltip Escape hid is left by the pointer too.)
+                if s.tips.hovered.get().is_some()
+                    && p.related_target().map(JsValue::from).as_ref() != Some(&canvas)
+                {
+                    s.tips.dismissed = None;
+                    s.show(None, false);
+                }
+            }
+        })
+    };
+    if let Some(t) = &state.borrow().tips.tooltip {
+        let _ = t
+            .add_event_listener_with_callback("pointerleave", tip_handler.as_ref().unchecked_ref());
+    }
+    let _ = crate::platform::window()
+        .add_event_listener_with_callback("keydown", tip_handler.as_ref().unchecked_ref());
+    tip_handler.forget();
     for name in [
         "pointermove",
         "pointerleave",
@@ -425,6 +522,7 @@ fn hover(state: &MapHandle, at: Option<[f64; 2]>) {
         let mut s = state.borrow_mut();
         s.tips.pointer = at;
         if at.is_none() {
+            s.tips.dismissed = None;
             s.show(None, false);
             return;
         }
@@ -577,6 +675,7 @@ fn padding_for(width: f64, height: f64, card: Option<Element>, map_left: f64) ->
             bottom: height * 0.5,
             left: 16.0,
         },
+        // No card over the map (the stacked layout, or no steps).
         None => Padding::uniform(margin),
     }
 }

@@ -11,9 +11,9 @@ use leptos::prelude::*;
 use std::rc::Rc;
 use twinstory_map::Rgba;
 use twinstory_model::strings::{Lang, Strings};
-use twinstory_scene::{Credit, DataTable, LegendEntry, LegendKind, Scene};
+use twinstory_scene::{Credit, DataTable, LegendEntry, LegendKind, Scene, TableQuery};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Plays a loaded story.
 #[component]
@@ -29,6 +29,7 @@ pub fn StoryPage(
     // The credits of the layers the active step shows (the map's corner).
     let (step_credits, set_step_credits) = signal::<Vec<Credit>>(Vec::new());
     let canvas_ref = NodeRef::<Canvas>::new();
+    let legend_ref = NodeRef::<Div>::new();
     let steps_ref = NodeRef::<Div>::new();
     let intro_ref = NodeRef::<Div>::new();
     // The interface's language, decided once for the whole page.
@@ -117,6 +118,17 @@ pub fn StoryPage(
         });
     }
 
+    // The legend follows the active step and arriving data.
+    {
+        let lang = story.lang.clone();
+        Effect::new(move |_| {
+            let entries = legend.get();
+            if let Some(root) = legend_ref.get() {
+                render_legend(&root, &entries, &lang, t);
+            }
+        });
+    }
+
     // Apply the active step's complete state whenever it changes.
     {
         let map = map.clone();
@@ -171,16 +183,43 @@ pub fn StoryPage(
         });
     }
     let has_basemap = story.basemap.is_some();
-    // Data tables: made when a reader opens one (and again when data
-    // arrives), for that step only, so large layers cost nothing unopened.
+    // Data tables: one open at a time, made when a reader opens one (and
+    // again when data arrives, or the reader sorts, pages or narrows it to
+    // the view), for that step only. Each step keeps how its tables were
+    // asked for, so a table opened again shows what it showed.
     let (table_request, request_table) = signal::<Option<usize>>(None);
+    let (queries, set_queries) = signal(vec![Vec::<TableQuery>::new(); story.steps.len()]);
     let (tables, set_tables) = signal::<(usize, Vec<DataTable>)>((usize::MAX, Vec::new()));
     {
         let map = map.clone();
+        let ids: Vec<String> = story.steps.iter().map(|s| s.id.clone()).collect();
         Effect::new(move |_| {
             let _ = loading.get();
             if let Some(i) = table_request.get() {
-                set_tables.set((i, map.borrow().scene.data_tables(i, TABLE_ROWS)));
+                let q = queries.with(|q| q.get(i).cloned().unwrap_or_default());
+                let m = map.borrow();
+                let view = m.step_view(i);
+                let list = m.scene.data_tables(i, Some(view), &q);
+                // Made with the DOM directly: far smaller than views.
+                if let Some(root) = ids
+                    .get(i)
+                    .and_then(|id| document().get_element_by_id(id))
+                    .and_then(|e| e.query_selector(".ts-tables").ok().flatten())
+                {
+                    // The control that had the focus keeps it (sorting,
+                    // paging and arriving data make the tables anew).
+                    let focus = document()
+                        .active_element()
+                        .filter(|a| root.contains(Some(a)))
+                        .and_then(|a| {
+                            Some((a.get_attribute("data-k")?, a.get_attribute("data-act")?))
+                        });
+                    render_tables(&root, &list, t);
+                    if let Some((k, act)) = focus {
+                        refocus(&root, &k, &act);
+                    }
+                }
+                set_tables.set((i, list));
             }
         });
     }
@@ -206,15 +245,17 @@ pub fn StoryPage(
                             on:toggle=move |ev| {
                                 let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
                                 if open {
+                                    close_other_tables(&ev);
                                     request_table.set(Some(i));
                                 }
                             }
                         >
                             <summary>{t.table_summary}</summary>
-                            {move || {
-                                let (at, list) = tables.get();
-                                (at == i).then(|| list.into_iter().map(|table| table_view(table, t)).collect_view())
-                            }}
+                            <div
+                                class="ts-tables"
+                                on:click=move |ev| table_action(&ev, i, &tables, set_queries)
+                                on:change=move |ev| table_action(&ev, i, &tables, set_queries)
+                            ></div>
                         </details>
                     </div>
                 </section>
@@ -222,8 +263,15 @@ pub fn StoryPage(
         })
         .collect_view();
 
+    // The skip link goes past the header and the map's controls to the
+    // first step (a fragment link: no script needed, and the focus moves).
+    let skip = story.steps.first().map(|s| {
+        view! { <a class="ts-skip" href=format!("#{}", s.id)>{t.skip_to_story}</a> }
+    });
     view! {
-        <article class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
+        <div class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
+            {skip}
+            <main class="ts-main">
             <header class="ts-header">
                 // The text's own `#` heading when it differs from `title`.
                 <h1>{story.heading.clone().unwrap_or_else(|| story.title.clone())}</h1>
@@ -232,7 +280,7 @@ pub fn StoryPage(
                 {(!story.intro.is_empty()).then(|| view! { <div class="ts-intro" node_ref=intro_ref></div> })}
             </header>
             <div class="ts-scrolly">
-                <div class="ts-map">
+                <div class="ts-map" role="region" aria-label=t.map_role>
                     // Focusable, so keyboard users can step through the
                     // features with the arrow keys; map_view adds the
                     // tooltip box, the live region and the key help.
@@ -272,7 +320,7 @@ pub fn StoryPage(
                             }
                         }).collect_view()}
                     </div>
-                    <Legend entries=legend lang=story.lang.clone()/>
+                    <div class="ts-legend-box" node_ref=legend_ref></div>
                     // Credit near the work (CC BY, ODbL): the shown layers'
                     // credits, then the basemap's (filled by map_view).
                     <p
@@ -287,12 +335,13 @@ pub fn StoryPage(
                 </div>
                 <div class="ts-steps" node_ref=steps_ref>{step_views}</div>
             </div>
+            </main>
             <footer class="ts-footer">
                 <h2>{t.sources}</h2>
                 <ul class="ts-sources">{credits.into_iter().map(|c| view! { <li>{credit_view(c)}</li> }).collect_view()}</ul>
                 <p class="ts-made-with">{t.made_with}</p>
             </footer>
-        </article>
+        </div>
     }
 }
 
@@ -314,134 +363,132 @@ fn credit_view(c: Credit) -> impl IntoView {
     }
 }
 
-/// The legend of the active step: for every visible layer its classes,
-/// categories or circle sizes, as a list with text (never colour alone).
-#[component]
-fn Legend(
-    /// The active step's legend, from the scene.
-    entries: ReadSignal<Vec<LegendEntry>>,
-    /// The story's language (number format and wording).
-    lang: String,
-) -> impl IntoView {
-    let t = Lang::of(&lang).strings();
-    let list = move || {
-        let entries = entries.get();
-        if entries.is_empty() {
-            return None;
-        }
-        let lang = lang.clone();
-        let sections = entries
-            .into_iter()
-            .map(|e| legend_entry(e, &lang))
-            .collect_view();
-        Some(view! { <section class="ts-legend" aria-label=t.legend>{sections}</section> })
-    };
-    view! { <div class="ts-legend-box">{list}</div> }
-}
-
-/// One layer's part of the legend.
-fn legend_entry(e: LegendEntry, lang: &str) -> impl IntoView {
-    let kind = match e.kind {
-        LegendKind::Single => "single",
-        LegendKind::Classes => "classes",
-        LegendKind::Categories => "categories",
-        LegendKind::Circles => "circles",
-    };
-    let shape = if e.point {
-        "ts-legend-point"
-    } else {
-        "ts-legend-area"
-    };
-    let single = e.kind == LegendKind::Single;
-    let heading = (!single).then(|| {
-        let property = e
-            .property
-            .clone()
-            .map(|p| view! { <span class="ts-legend-property">{p}</span> });
-        view! { <p class="ts-legend-title">{e.title.clone()}{property}</p> }
-    });
-    // In words, never the condition the author wrote.
-    let note = e
-        .note(lang)
-        .map(|t| view! { <p class="ts-legend-note">{t}</p> });
-    let max_radius = e.items.iter().filter_map(|i| i.radius).fold(0.0, f64::max);
-    let items = e
-        .items
-        .iter()
-        .map(|item| {
-            let text = item.text(lang);
-            let swatch = Swatch::new(item.color, item.stroke, item.radius, max_radius);
-            // Counts only make sense for classes and categories.
-            let count = (!single && e.kind != LegendKind::Circles).then(|| {
-                view! { <span class="ts-legend-count">{format!("({})", item.count)}</span> }
-            });
-            view! {
-                <li class="ts-legend-item">
-                    <span
-                        class="ts-swatch"
-                        style:background=swatch.background
-                        style:border-color=swatch.border_color
-                        style:width=swatch.size.clone()
-                        style:height=swatch.size
-                        style:margin=swatch.margin
-                        aria-hidden="true"
-                    ></span>
-                    <span class="ts-legend-label">{text}</span>
-                    {count}
-                </li>
-            }
-        })
-        .collect_view();
-    for note in &e.author_notes {
-        // For the author (English, with the expression); readers see the
-        // short sentence in `problems`.
-        web_sys::console::warn_1(&format!("layer `{}`: {note}", e.layer).into());
+/// Adds an element to `parent`: its attributes, and its text (as text)
+/// unless empty. The legend and the tables are made with the DOM directly:
+/// far smaller in the wasm than views.
+fn el(
+    parent: &web_sys::Element,
+    tag: &str,
+    attrs: &[(&str, &str)],
+    text: &str,
+) -> Option<web_sys::Element> {
+    let e = document().create_element(tag).ok()?;
+    for (name, value) in attrs {
+        let _ = e.set_attribute(name, value);
     }
-    let problems = e
-        .problems
-        .iter()
-        .map(|p| view! { <p class="ts-legend-problem">{p.clone()}</p> })
-        .collect_view();
-    view! {
-        <div class=format!("ts-legend-entry ts-legend-{kind} {shape}")>
-            {heading}
-            <ul class="ts-legend-items">{items}</ul>
-            {note}
-            {problems}
-        </div>
+    if !text.is_empty() {
+        e.set_text_content(Some(text));
     }
+    parent.append_child(&e).ok()?;
+    Some(e)
 }
 
-/// The style of a legend symbol, set through the CSS object model: its
-/// colours and, for circle sizes, its diameter (in a box as wide as the
-/// largest circle, so labels line up).
-struct Swatch {
-    background: String,
-    border_color: Option<String>,
-    size: Option<String>,
-    margin: Option<String>,
-}
-
-impl Swatch {
-    fn new(fill: Option<Rgba>, stroke: Option<Rgba>, radius: Option<f64>, max_radius: f64) -> Self {
-        let (size, margin) = match radius {
-            Some(r) => {
-                let d = (2.0 * r).max(2.0);
-                let box_w = (2.0 * max_radius).max(d);
-                (
-                    Some(format!("{d:.1}px")),
-                    Some(format!("0 {:.1}px", (box_w - d) / 2.0)),
-                )
-            }
-            None => (None, None),
+/// The legend of the active step into `root` (made anew): for every
+/// visible layer its classes, categories or circle sizes, as a list with
+/// text (never colour alone). Named as the map's legend (it comes before the
+/// steps in reading order) and focusable, so keyboards can scroll a long one.
+fn render_legend(root: &web_sys::Element, entries: &[LegendEntry], lang: &str, t: &Strings) {
+    root.set_text_content(None);
+    if entries.is_empty() {
+        return;
+    }
+    let attrs = [
+        ("class", "ts-legend"),
+        ("aria-label", t.map_legend),
+        ("tabindex", "0"),
+    ];
+    let Some(section) = el(root, "section", &attrs, "") else {
+        return;
+    };
+    for e in entries {
+        let kind = match e.kind {
+            LegendKind::Single => "single",
+            LegendKind::Classes => "classes",
+            LegendKind::Categories => "categories",
+            LegendKind::Circles => "circles",
         };
-        Self {
-            background: css(fill),
-            border_color: stroke.map(|c| css(Some(c))),
-            size,
-            margin,
+        let shape = if e.point { "point" } else { "area" };
+        let class = format!("ts-legend-entry ts-legend-{kind} ts-legend-{shape}");
+        let Some(div) = el(&section, "div", &[("class", &class)], "") else {
+            continue;
+        };
+        let single = e.kind == LegendKind::Single;
+        if !single {
+            if let Some(p) = el(&div, "p", &[("class", "ts-legend-title")], &e.title) {
+                if let Some(prop) = &e.property {
+                    el(&p, "span", &[("class", "ts-legend-property")], prop);
+                }
+            }
+        }
+        let max_radius = e.items.iter().filter_map(|i| i.radius).fold(0.0, f64::max);
+        if let Some(ul) = el(&div, "ul", &[("class", "ts-legend-items")], "") {
+            for item in &e.items {
+                let Some(li) = el(&ul, "li", &[("class", "ts-legend-item")], "") else {
+                    continue;
+                };
+                let swatch = el(
+                    &li,
+                    "span",
+                    &[("class", "ts-swatch"), ("aria-hidden", "true")],
+                    "",
+                );
+                // The CSS object model, which a strict CSP allows.
+                if let Some(sw) = swatch.and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let style = sw.style();
+                    for (name, value) in
+                        swatch_style(item.color, item.stroke, item.radius, max_radius)
+                    {
+                        let _ = style.set_property(name, &value);
+                    }
+                }
+                el(
+                    &li,
+                    "span",
+                    &[("class", "ts-legend-label")],
+                    &item.text(lang),
+                );
+                // Counts only make sense for classes and categories.
+                if !single && e.kind != LegendKind::Circles {
+                    let count = format!("({})", item.count);
+                    el(&li, "span", &[("class", "ts-legend-count")], &count);
+                }
+            }
+        }
+        // In words, never the condition the author wrote.
+        if let Some(note) = e.note(lang) {
+            el(&div, "p", &[("class", "ts-legend-note")], &note);
+        }
+        for p in &e.problems {
+            el(&div, "p", &[("class", "ts-legend-problem")], p);
+        }
+        for note in &e.author_notes {
+            // For the author (English, with the expression); readers see
+            // the short sentence in `problems`.
+            web_sys::console::warn_1(&format!("layer `{}`: {note}", e.layer).into());
         }
     }
+}
+
+/// The style of a legend symbol: its colours and, for circle sizes, its
+/// diameter (in a box as wide as the largest circle, so labels line up).
+fn swatch_style(
+    fill: Option<Rgba>,
+    stroke: Option<Rgba>,
+    radius: Option<f64>,
+    max_radius: f64,
+) -> Vec<(&'static str, String)> {
+    let mut out = vec![("background", css(fill))];
+    if let Some(c) = stroke {
+        out.push(("border-color", css(Some(c))));
+    }
+    if let Some(r) = radius {
+        let d = (2.0 * r).max(2.0);
+        let box_w = (2.0 * max_radius).max(d);
+        out.push(("width", format!("{d:.1}px")));
+        out.push(("height", format!("{d:.1}px")));
+        out.push(("margin", format!("0 {:.1}px", (box_w - d) / 2.0)));
+    }
+    out
 }
 
 fn css(c: Option<Rgba>) -> String {
@@ -573,29 +620,197 @@ async fn sleep_ms(ms: f64) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Rows shown per table; the caption says how many there are in all.
-const TABLE_ROWS: usize = 500;
-
-/// One layer's data as an HTML table with a caption and column headers.
-fn table_view(t: DataTable, s: &Strings) -> impl IntoView {
-    let shown = t.rows.len();
-    let caption = if shown < t.total {
-        (s.table_first)(&t.title, shown, t.total)
-    } else {
-        (s.table_all)(&t.title, t.total)
+/// Closes the tables open in other steps than the one `ev` opened: one
+/// open table at a time.
+fn close_other_tables(ev: &web_sys::Event) {
+    let this = ev.target().map(JsValue::from);
+    let Ok(open) = document().query_selector_all("details.ts-table[open]") else {
+        return;
     };
-    view! {
-        <div class="ts-table-scroll" tabindex="0" role="region" aria-label=t.title.clone()>
-            <table>
-                <caption>{caption}</caption>
-                <thead><tr>{t.columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
-                <tbody>
-                    {t.rows.into_iter().map(|r| view! {
-                        <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-            {t.attribution.map(|a| view! { <p class="ts-table-source">{a}</p> })}
-        </div>
+    for n in 0..open.length() {
+        if let Some(d) = open
+            .item(n)
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+        {
+            if this.as_ref() != Some(&JsValue::from(&d)) {
+                d.set_open(false);
+            }
+        }
+    }
+}
+
+/// A reader sorted, paged or narrowed table `k` of step `step`: the
+/// control says what (`data-act`: `s<column>`, `p`revious, `n`ext, `v`iew)
+/// and which table (`data-k`).
+fn table_action(
+    ev: &web_sys::Event,
+    step: usize,
+    tables: &ReadSignal<(usize, Vec<DataTable>)>,
+    set_queries: WriteSignal<Vec<Vec<TableQuery>>>,
+) {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("[data-act]").ok().flatten())
+    else {
+        return;
+    };
+    let is_box = el.tag_name() == "INPUT";
+    if is_box != (ev.type_() == "change") {
+        return;
+    }
+    let act = el.get_attribute("data-act").unwrap_or_default();
+    let k: usize = el
+        .get_attribute("data-k")
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(0);
+    let Some((page, sort)) = tables.with_untracked(|(at, list)| {
+        list.get(k)
+            .filter(|_| *at == step)
+            .map(|t| (t.page, t.sort))
+    }) else {
+        return;
+    };
+    set_queries.update(|all| {
+        let Some(qs) = all.get_mut(step) else { return };
+        if qs.len() <= k {
+            qs.resize(k + 1, TableQuery::default());
+        }
+        let q = &mut qs[k];
+        match act.as_str() {
+            "p" => q.page = page.saturating_sub(1),
+            "n" => q.page = page + 1,
+            "v" => {
+                q.only_in_view = el
+                    .dyn_ref::<web_sys::HtmlInputElement>()
+                    .is_some_and(|i| i.checked());
+                q.page = 0;
+            }
+            s => {
+                if let Some(c) = s.strip_prefix('s').and_then(|c| c.parse().ok()) {
+                    q.sort = Some((c, sort == Some((c, false))));
+                    q.page = 0;
+                }
+            }
+        }
+    });
+}
+
+/// Focuses control `act` of table `k` in `root`, or the other page button
+/// when that one is now disabled (the first or last page).
+fn refocus(root: &web_sys::Element, k: &str, act: &str) {
+    let other = if act == "n" { "p" } else { "n" };
+    for a in [act, other] {
+        let e = root
+            .query_selector(&format!(
+                "[data-k=\"{k}\"][data-act=\"{a}\"]:not([disabled])"
+            ))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(e) = e {
+            let _ = e.focus();
+            return;
+        }
+    }
+}
+
+/// The step's tables as HTML, into `root` (made anew): per layer a
+/// caption that says which rows of how many, sortable column headers
+/// (`aria-sort`), highlighted rows marked in words, the switch to the rows
+/// in the map's view, and the page buttons. Text goes in as text.
+fn render_tables(root: &web_sys::Element, list: &[DataTable], s: &Strings) {
+    root.set_text_content(None);
+    let add = el;
+    for (k, t) in list.iter().enumerate() {
+        let k = k.to_string();
+        let shown = t.rows.len();
+        let mut caption = if t.pages > 1 {
+            (s.table_rows)(&t.title, t.first + 1, t.first + shown, t.count)
+        } else {
+            (s.table_all)(&t.title, t.count)
+        };
+        let only = t.in_view.is_some() && t.count < t.total;
+        if let Some(n) = t.in_view.filter(|_| !only) {
+            caption = format!("{caption}. {}", (s.table_in_view_count)(n));
+        }
+        let Some(scroll) = add(
+            root,
+            "div",
+            &[
+                ("class", "ts-table-scroll"),
+                ("tabindex", "0"),
+                ("role", "region"),
+                ("aria-label", &t.title),
+            ],
+            "",
+        ) else {
+            return;
+        };
+        let Some(table) = add(&scroll, "table", &[], "") else {
+            return;
+        };
+        add(&table, "caption", &[], &caption);
+        if let Some(tr) = add(&table, "thead", &[], "").and_then(|h| add(&h, "tr", &[], "")) {
+            for (c, name) in t.columns.iter().enumerate() {
+                let mut attrs = vec![("scope", "col")];
+                match t.sort {
+                    Some((sc, desc)) if sc == c => {
+                        attrs.push(("aria-sort", if desc { "descending" } else { "ascending" }))
+                    }
+                    _ => {}
+                }
+                let act = format!("s{c}");
+                if let Some(th) = add(&tr, "th", &attrs, "") {
+                    add(
+                        &th,
+                        "button",
+                        &[("type", "button"), ("data-k", &k), ("data-act", &act)],
+                        name,
+                    );
+                }
+            }
+        }
+        if let Some(body) = add(&table, "tbody", &[], "") {
+            for r in &t.rows {
+                if let Some(tr) = add(&body, "tr", &[], "") {
+                    for c in r {
+                        add(&tr, "td", &[], c);
+                    }
+                }
+            }
+        }
+        if t.in_view.is_some() {
+            if let Some(label) = add(root, "label", &[("class", "ts-table-view")], "") {
+                let mut attrs = vec![("type", "checkbox"), ("data-k", &k), ("data-act", "v")];
+                if only {
+                    attrs.push(("checked", ""));
+                }
+                add(&label, "input", &attrs, "");
+                let _ = label.append_with_str_1(s.table_only_in_view);
+            }
+        }
+        if t.pages > 1 {
+            if let Some(pager) = add(root, "div", &[("class", "ts-table-pager")], "") {
+                for (act, text, off) in [
+                    ("p", s.table_previous, t.page == 0),
+                    ("", "", false),
+                    ("n", s.table_next, t.page + 1 >= t.pages),
+                ] {
+                    if act.is_empty() {
+                        add(&pager, "span", &[], &(s.table_page)(t.page + 1, t.pages));
+                        continue;
+                    }
+                    let mut attrs = vec![("type", "button"), ("data-k", &k), ("data-act", act)];
+                    if off {
+                        attrs.push(("disabled", ""));
+                    }
+                    add(&pager, "button", &attrs, text);
+                }
+            }
+        }
+        if let Some(a) = &t.attribution {
+            add(root, "p", &[("class", "ts-table-source")], a);
+        }
     }
 }

@@ -90,7 +90,7 @@ fuzz_target!(|bytes: &[u8]| {
                 let _ = item.text(&lang);
             }
         }
-        let _ = scene.data_tables(step, 20);
+        let _ = scene.data_tables(step, None, &[]);
         playback.go_to(&scene, step, &viewport, &padding, now, &opts);
         // A few frames of the flight and fades, and the end state.
         for dt in [0.0, 16.0, 300.0, 100_000.0] {

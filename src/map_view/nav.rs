@@ -263,7 +263,8 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, lang
                 let _ = c.append_child(&b);
             }
         }
-        let _ = parent.append_child(c);
+        // Right after the map in the focus order, before the legend.
+        let _ = parent.insert_before(c, canvas.next_sibling().as_ref());
     }
     let reset = make("button", "ts-nav-reset", t.nav_reset);
     if let (Some(c), Some(r)) = (&controls, &reset) {

@@ -75,7 +75,8 @@ for (const [name, viewport, dpr] of [
     await scrollTo(page, 'schulen');
     const { labels, map, card } = await layout(page);
     await page.screenshot({ path: path.join(SHOTS, `labels-${name}.png`) });
-    assert.ok(labels.length >= (name === 'desktop' ? 10 : 2), `${labels.length} labels shown`);
+    // A phone's map is the upper half of the window: room for few labels.
+    assert.ok(labels.length >= (name === 'desktop' ? 10 : 1), `${labels.length} labels shown`);
     assert.ok(labels.length < SCHOOLS.size, 'not every school fits at city scale');
     const aria = await page.locator('.ts-labels').getAttribute('aria-hidden');
     assert.equal(aria, 'true', 'labels are hidden from screen readers (the data table is their accessible form)');
@@ -84,12 +85,10 @@ for (const [name, viewport, dpr] of [
       assert.equal(l.opacity, 1);
       assert.ok(l.left >= map.left && l.right <= map.right && l.top >= map.top && l.bottom <= map.bottom,
         `"${l.text}" stays inside the map: ${JSON.stringify(l)}`);
-      if (name === 'desktop') {
-        assert.ok(!overlap(l, card), `"${l.text}" stays out of the text column: ${JSON.stringify(l)} / ${JSON.stringify(card)}`);
-      } else {
-        // On phones the cards scroll across the lower half of the map.
-        assert.ok(l.bottom <= map.top + (map.bottom - map.top) / 2, `"${l.text}" stays in the upper half: ${JSON.stringify(l)}`);
-      }
+      // Desktop: the cards are beside the data. Phones: the map takes the
+      // upper half of the window and the cards scroll below (and under) it.
+      const seen = name === 'desktop' ? card : { ...card, top: Math.max(card.top, map.bottom) };
+      assert.ok(!overlap(l, seen), `"${l.text}" stays out of the text column: ${JSON.stringify(l)} / ${JSON.stringify(card)}`);
       for (const m of labels.slice(i + 1)) {
         assert.ok(!overlap(l, m), `"${l.text}" and "${m.text}" do not overlap`);
       }
@@ -104,7 +103,7 @@ for (const [name, viewport, dpr] of [
     assert.equal((await layout(page)).labels.length, 0, 'labels of a hidden layer are gone');
     // And come back when the reader scrolls back.
     await scrollTo(page, 'schulen');
-    assert.ok((await layout(page)).labels.length >= 2, 'labels come back');
+    assert.ok((await layout(page)).labels.length >= 1, 'labels come back');
     assert.deepEqual(problems, []);
     await page.close();
   });

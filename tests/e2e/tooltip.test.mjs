@@ -184,7 +184,7 @@ test('hovering a quarter shows its name; off the city the tooltip goes', async (
   });
   assert.equal(colours.color, 'rgb(255, 255, 255)');
   assert.equal(colours.background, 'rgb(29, 35, 48)');
-  assert.equal(colours.pointerEvents, 'none', 'the tooltip never catches the pointer');
+  assert.notEqual(colours.pointerEvents, 'none', 'the pointer may rest on the tooltip (WCAG 1.4.13)');
   await page.screenshot({ path: path.join(SHOTS, 'tooltip.png') });
 
   // Moving a little inside the quarter keeps it; off the city hides it.
@@ -208,6 +208,62 @@ test('hovering a quarter shows its name; off the city the tooltip goes', async (
   await page.mouse.wheel(0, 400);
   await page.waitForFunction((y) => window.scrollY > y, before, { timeout: 5_000 });
 
+  assert.deepEqual(problems, [], 'the console stayed clean');
+  await page.close();
+});
+
+test('the pointer can move onto a tooltip, which stays until it leaves; Escape closes it (WCAG 1.4.13)', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const problems = watchConsole(page);
+  await openFirstStep(page);
+  const quarter = await pickQuarter(page);
+  const shown = () => page.waitForFunction(() => !document.querySelector('.ts-tooltip').hidden, null, { timeout: 5_000 });
+  const hidden = () => page.waitForFunction(() => document.querySelector('.ts-tooltip').hidden, null, { timeout: 5_000 });
+  await page.mouse.move(quarter.at[0], quarter.at[1]);
+  await shown();
+
+  // Straight towards the middle of the box, in small moves, across
+  // whatever lies between: the text stays, and the pointer reaches the box.
+  const box = await page.locator('.ts-tooltip').boundingBox();
+  const target = [box.x + box.width / 2, box.y + box.height / 2];
+  const { toLonLat } = await projection(page);
+  const crossed = new Set();
+  for (let i = 1; i <= 12; i++) {
+    const at = [quarter.at[0] + ((target[0] - quarter.at[0]) * i) / 12, quarter.at[1] + ((target[1] - quarter.at[1]) * i) / 12];
+    quartersAt(toLonLat(at)).forEach((q) => crossed.add(q));
+    await page.mouse.move(at[0], at[1]);
+    await page.waitForTimeout(20);
+    assert.equal(await tooltipText(page), quarter.name, `move ${i}: the tooltip still names ${quarter.name}`);
+  }
+  const under = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.className, target);
+  assert.match(under, /ts-tooltip/, 'the pointer rests on the tooltip');
+  const still = await page.locator('.ts-tooltip').boundingBox();
+  assert.deepEqual([still.x, still.y], [box.x, box.y], 'the tooltip did not move away from the pointer');
+  await page.waitForTimeout(1500);
+  assert.equal(await tooltipText(page), quarter.name, 'it stays while the pointer rests on it');
+  console.log(`# crossed on the way: ${[...crossed].join(', ') || 'none'}`);
+
+  // Escape closes it without moving the pointer; back on the map over the
+  // same quarter it stays closed, another area opens a tooltip again.
+  await page.keyboard.press('Escape');
+  await hidden();
+  await page.mouse.move(quarter.at[0], quarter.at[1]);
+  await page.mouse.move(quarter.at[0] + 1, quarter.at[1] + 1);
+  await page.waitForTimeout(100);
+  assert.equal(await tooltipText(page), null, 'closed with Escape, it stays closed on the same quarter');
+  const empty = await pickEmptyPoint(page);
+  await page.mouse.move(empty[0], empty[1]);
+  await page.waitForTimeout(100);
+  await page.mouse.move(quarter.at[0], quarter.at[1]);
+  await shown();
+
+  // Leaving the tooltip for something other than the map hides it.
+  const b = await page.locator('.ts-tooltip').boundingBox();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  await shown();
+  const card = await page.locator('.ts-step.is-active .ts-card').boundingBox();
+  await page.mouse.move(card.x + card.width / 2, card.y + card.height / 2, { steps: 2 });
+  await hidden();
   assert.deepEqual(problems, [], 'the console stayed clean');
   await page.close();
 });

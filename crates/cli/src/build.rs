@@ -431,9 +431,10 @@ fn build_story(
         write(out, name, bytes)?;
     }
     fs::write(out.join("story.json"), serde_json::to_vec(&story)?)?;
+    let page = story_page(&story, player, &opts.story_origins);
     fs::write(
         out.join("index.html"),
-        story_page(&story, player, &opts.story_origins),
+        crate::static_story::fill_page(&page, &story, out)?,
     )?;
     Ok(Some((story, csp::policy(&hosts))))
 }
@@ -710,7 +711,7 @@ mod tests {
         };
         let page = story_page(&story, &p, &[]);
         assert!(
-            page.contains("<p>Kartengrundlage: <a href=\"https://a.example/c\" rel=\"noopener noreferrer\">© A &amp; B &lt;{{css}}&gt;</a></p></noscript>"),
+            page.contains("<p>Kartengrundlage: <a href=\"https://a.example/c\" rel=\"noopener noreferrer\">© A &amp; B &lt;{{css}}&gt;</a></p>{{static}}</main></noscript>"),
             "{page}"
         );
     }

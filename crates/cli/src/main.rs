@@ -10,6 +10,7 @@ mod csp;
 mod describe;
 mod pack;
 mod serve;
+mod static_story;
 mod validate;
 
 use anyhow::Result;

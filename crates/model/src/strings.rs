@@ -184,6 +184,27 @@ pub struct Strings {
     pub request_refused_scheme: fn(&str) -> String,
     /// A layer's address is not an address (address).
     pub request_invalid: fn(&str) -> String,
+    // tables, tooltips, structure (issue 14)
+    /// The skip link at the top of the page, to the first step.
+    pub skip_to_story: &'static str,
+    /// Name of the legend: the map's, wherever it stands in reading order.
+    pub map_legend: &'static str,
+    /// Table caption: rows `from`–`to` of `total` (title, from, to, total).
+    pub table_rows: fn(&str, usize, usize, usize) -> String,
+    /// Table caption: how many of the rows the step's map shows in its view.
+    pub table_in_view_count: fn(usize) -> String,
+    /// The switch that shows only the features in the map's view.
+    pub table_only_in_view: &'static str,
+    /// The page buttons' group: page `n` of `of`.
+    pub table_page: fn(usize, usize) -> String,
+    /// The button to the previous page.
+    pub table_previous: &'static str,
+    /// The button to the next page.
+    pub table_next: &'static str,
+    /// Header of the column that marks highlighted rows.
+    pub table_highlighted: &'static str,
+    /// The mark in that column.
+    pub table_yes: &'static str,
 }
 
 /// German.
@@ -249,6 +270,17 @@ pub static DE: Strings = Strings {
     ),
     request_refused_scheme: |s| format!("Adressen mit „{s}:“ werden nicht geladen"),
     request_invalid: |u| format!("`{u}` ist keine gültige Adresse"),
+    // tables, tooltips, structure (issue 14)
+    skip_to_story: "Zur Geschichte springen",
+    map_legend: "Legende der Karte",
+    table_rows: |t, a, b, n| format!("{t}: Einträge {a}–{b} von {n}"),
+    table_in_view_count: |n| format!("{n} davon im Kartenausschnitt"),
+    table_only_in_view: "Nur Einträge im Kartenausschnitt",
+    table_page: |n, of| format!("Seite {n} von {of}"),
+    table_previous: "Vorherige Seite",
+    table_next: "Nächste Seite",
+    table_highlighted: "Hervorgehoben",
+    table_yes: "hervorgehoben",
 };
 
 /// English.
@@ -316,6 +348,17 @@ pub static EN: Strings = Strings {
     },
     request_refused_scheme: |s| format!("addresses starting with “{s}:” are not loaded"),
     request_invalid: |u| format!("`{u}` is not a valid address"),
+    // tables, tooltips, structure (issue 14)
+    skip_to_story: "Skip to the story",
+    map_legend: "Map legend",
+    table_rows: |t, a, b, n| format!("{t}: rows {a}–{b} of {n}"),
+    table_in_view_count: |n| format!("{n} of them in the map's view"),
+    table_only_in_view: "Only rows in the map's view",
+    table_page: |n, of| format!("Page {n} of {of}"),
+    table_previous: "Previous page",
+    table_next: "Next page",
+    table_highlighted: "Highlighted",
+    table_yes: "highlighted",
 };
 
 /// Formats a number for a language: `de` (and most of continental Europe)
@@ -543,6 +586,17 @@ mod tests {
             request_refused_origin,
             request_refused_scheme,
             request_invalid,
+            // tables, tooltips, structure
+            skip_to_story,
+            map_legend,
+            table_rows,
+            table_in_view_count,
+            table_only_in_view,
+            table_page,
+            table_previous,
+            table_next,
+            table_highlighted,
+            table_yes,
         } = s;
         let plain = [
             ("loading_story", loading_story),
@@ -582,6 +636,13 @@ mod tests {
             ("cut_foreign", cut_foreign),
             ("cut_repeated", cut_repeated),
             ("cut_too_many_pages", cut_too_many_pages),
+            ("skip_to_story", skip_to_story),
+            ("map_legend", map_legend),
+            ("table_only_in_view", table_only_in_view),
+            ("table_previous", table_previous),
+            ("table_next", table_next),
+            ("table_highlighted", table_highlighted),
+            ("table_yes", table_yes),
         ];
         let mut out: Vec<(&'static str, String)> =
             plain.iter().map(|(k, v)| (*k, v.to_string())).collect();
@@ -608,6 +669,9 @@ mod tests {
             ("request_refused_origin", request_refused_origin("@1")),
             ("request_refused_scheme", request_refused_scheme("@1")),
             ("request_invalid", request_invalid("@1")),
+            ("table_rows", table_rows("@1", 7001, 7002, 7003)),
+            ("table_in_view_count", table_in_view_count(7001)),
+            ("table_page", table_page(7001, 7002)),
         ]);
         out
     }

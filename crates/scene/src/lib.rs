@@ -47,6 +47,6 @@ pub use style::{
     dim, paint_for, step_paint, style_layer, to_rgba, LayerStyling, StepConditions, DIM_OPACITY,
     EMPHASIS_COLOR, EMPHASIS_WIDTH,
 };
-pub use table::DataTable;
-pub use tooltip::{reader_values, render_template, Tooltip};
+pub use table::{view_bounds, DataTable, TableQuery, TABLE_PAGE_ROWS};
+pub use tooltip::{on_the_way_to_tooltip, reader_values, render_template, Tooltip};
 pub use twinstory_map::hit::Direction;

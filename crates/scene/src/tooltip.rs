@@ -258,6 +258,38 @@ fn number_text(v: f64, lang: &str) -> String {
     format_number(v, d, lang)
 }
 
+/// Whether a pointer at `p` is on its way from where a tooltip belongs
+/// (`anchor`) to the tooltip's box (`[left, top, right, bottom]`, all in the
+/// same px): inside the convex hull of the anchor and the box. While it is,
+/// the tooltip stays as it is, so a reader can move onto it (WCAG 1.4.13)
+/// without crossing other areas that would swap it.
+///
+/// # Examples
+/// ```
+/// use twinstory_scene::on_the_way_to_tooltip;
+/// // A box up and to the right of the anchor.
+/// let (anchor, rect) = ([100.0, 100.0], [112.0, 40.0, 212.0, 88.0]);
+/// assert!(on_the_way_to_tooltip(anchor, rect, [108.0, 94.0]));
+/// assert!(!on_the_way_to_tooltip(anchor, rect, [90.0, 100.0]));
+/// ```
+pub fn on_the_way_to_tooltip(anchor: [f64; 2], rect: [f64; 4], p: [f64; 2]) -> bool {
+    let [l, t, r, b] = rect;
+    if p[0] >= l && p[0] <= r && p[1] >= t && p[1] <= b {
+        return true;
+    }
+    // The hull of a point and a convex box is the box and the triangles
+    // from the point to each of the box's edges.
+    let corners = [[l, t], [r, t], [r, b], [l, b]];
+    let cross = |o: [f64; 2], a: [f64; 2], q: [f64; 2]| {
+        (a[0] - o[0]) * (q[1] - o[1]) - (a[1] - o[1]) * (q[0] - o[0])
+    };
+    (0..4).any(|i| {
+        let (a, c) = (corners[i], corners[(i + 1) % 4]);
+        let d = [cross(anchor, a, p), cross(a, c, p), cross(c, anchor, p)];
+        d.iter().all(|x| *x >= 0.0) || d.iter().all(|x| *x <= 0.0)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,5 +342,35 @@ mod tests {
             render_template("Fläche: {name} ✓", &p, "de"),
             "Fläche: <b>Altona</b> ✓"
         );
+    }
+
+    #[test]
+    fn the_way_to_a_tooltip_is_the_hull_of_anchor_and_box() {
+        // Box above and right of the anchor, 12 px away (as the player puts it).
+        let (a, r) = ([100.0, 100.0], [112.0, 40.0, 212.0, 88.0]);
+        for p in [
+            [100.0, 100.0],
+            [106.0, 94.0],
+            [150.0, 80.0],
+            [112.0, 88.0],
+            [200.0, 60.0],
+        ] {
+            assert!(on_the_way_to_tooltip(a, r, p), "{p:?} is on the way");
+        }
+        // Straight right, straight up, down, left and beyond the box: not.
+        for p in [
+            [110.0, 100.0],
+            [100.0, 90.0],
+            [100.0, 110.0],
+            [90.0, 100.0],
+            [220.0, 60.0],
+            [150.0, 30.0],
+        ] {
+            assert!(!on_the_way_to_tooltip(a, r, p), "{p:?} is not on the way");
+        }
+        // A box below and left of the anchor.
+        let r = [-12.0, 112.0, 88.0, 160.0];
+        assert!(on_the_way_to_tooltip(a, r, [95.0, 105.0]));
+        assert!(!on_the_way_to_tooltip(a, r, [105.0, 105.0]));
     }
 }

@@ -106,7 +106,7 @@ fn legends_tables_and_tooltips_use_the_authors_names_for_fields_and_values() {
     );
     assert_eq!(toilets.property.as_deref(), Some("wheelchair"));
 
-    let tables = scene.data_tables(0, 10);
+    let tables = scene.data_tables(0, None, &[]);
     let areas = tables.iter().find(|t| t.layer == "district_areas").unwrap();
     assert_eq!(
         areas.columns,

@@ -1,0 +1,149 @@
+//! The story without JavaScript and in print: every step's text with its
+//! map drawn as a static SVG (the same draw list the player paints), the
+//! map's legend and credits, then the sources. `twinstory build` puts it in
+//! the page's `<noscript>`; the SVG files are written beside `story.json`
+//! with content-hashed names, so browsers with JavaScript never fetch them.
+
+use anyhow::Result;
+use std::fmt::Write;
+use std::fs;
+use std::path::Path;
+use twinstory_data::read_packed;
+use twinstory_map::svg::to_svg;
+use twinstory_map::{DrawList, Padding, Viewport};
+use twinstory_model::strings::Lang;
+use twinstory_model::{url, Source, Story};
+use twinstory_scene::{Credit, Playback, PlaybackOptions, Scene};
+
+use crate::build::{escape, hashed_name};
+
+/// Size of a step's picture, in CSS px.
+const WIDTH: f64 = 800.0;
+const HEIGHT: f64 = 500.0;
+
+/// Puts the static story into the page's `{{static}}` slot (the last one:
+/// the author's title and summary, filled before, may contain the same
+/// characters).
+pub fn fill_page(page: &str, story: &Story, out: &Path) -> Result<String> {
+    let Some(at) = page.rfind("{{static}}") else {
+        return Ok(page.to_owned());
+    };
+    let html = static_story(story, out)?;
+    Ok(format!(
+        "{}{html}{}",
+        &page[..at],
+        &page[at + "{{static}}".len()..]
+    ))
+}
+
+/// Writes every step's map under `out/img/` and returns the HTML of the
+/// whole story for the page's `<noscript>` (intro, steps with text, map,
+/// legend and credits, sources). `story` is the built story: its local
+/// layers are packed files in `out`; layers read while the story plays
+/// (services, remote files) are not drawn.
+pub fn static_story(story: &Story, out: &Path) -> Result<String> {
+    let t = Lang::of(&story.lang).strings();
+    let mut scene = Scene::new(story.clone());
+    for (i, layer) in story.layers.iter().enumerate() {
+        if let Source::Packed { url } = &layer.source {
+            if url::is_http(url) {
+                continue;
+            }
+            let bytes = fs::read(out.join(url))?;
+            if let Ok(data) = read_packed(url, &bytes) {
+                scene.set_layer_data(i, &data);
+            }
+        }
+    }
+    let viewport = Viewport {
+        width: WIDTH,
+        height: HEIGHT,
+        dpr: 1.0,
+    };
+    let padding = Padding::uniform(24.0);
+    let mut opts = PlaybackOptions::default();
+    opts.flight.reduced_motion = true;
+    let mut playback = Playback::new(&scene);
+    let mut list = DrawList::new();
+    let mut html = String::new();
+    if !story.intro.is_empty() {
+        let _ = write!(html, "<div class=\"ts-intro\">{}</div>", story.intro);
+    }
+    fs::create_dir_all(out.join("img"))?;
+    for (i, step) in story.steps.iter().enumerate() {
+        playback.go_to(&scene, i, &viewport, &padding, 0.0, &opts);
+        playback.tick(1e9);
+        playback.render_list(&scene, &viewport, &mut list);
+        let svg = to_svg(&list);
+        let name = format!(
+            "img/{}",
+            hashed_name(&format!("step-{}.svg", i + 1), svg.as_bytes())
+        );
+        fs::write(out.join(&name), svg.as_bytes())?;
+        let _ = write!(
+            html,
+            "<section class=\"ts-static-step\" id=\"{id}\"><h2>{title}</h2>{text}<figure class=\"ts-static-map\"><img src=\"{name}\" width=\"{w}\" height=\"{h}\" alt=\"{alt}\"><figcaption>",
+            id = escape(&step.id),
+            title = escape(&step.title),
+            text = step.html,
+            w = WIDTH,
+            h = HEIGHT,
+            alt = escape(&format!("{}: {}", t.map_role, step.title)),
+        );
+        // The legend: every visible layer's classes, categories or sizes.
+        let legend = scene.legend(i);
+        if !legend.is_empty() {
+            let _ = write!(html, "<p>{}:</p><ul>", escape(t.map_legend));
+            for e in &legend {
+                let items: Vec<String> = e.items.iter().map(|it| it.text(&story.lang)).collect();
+                let mut line = escape(&e.title);
+                if items.len() > 1 || e.property.is_some() {
+                    let _ = write!(line, ": {}", escape(&items.join("; ")));
+                }
+                if let Some(note) = e.note(&story.lang) {
+                    let _ = write!(line, " ({})", escape(&note));
+                }
+                let _ = write!(html, "<li>{line}</li>");
+            }
+            html.push_str("</ul>");
+        }
+        let credits = scene.step_credits(i);
+        if !credits.is_empty() {
+            let _ = write!(
+                html,
+                "<p class=\"ts-attribution-static\">{}</p>",
+                credits_html(&credits)
+            );
+        }
+        html.push_str("</figcaption></figure></section>");
+    }
+    let mut sources: Vec<Credit> = story
+        .credits
+        .iter()
+        .map(|c| Credit {
+            text: c.clone(),
+            url: None,
+        })
+        .collect();
+    sources.extend(scene.layer_sources());
+    if !sources.is_empty() {
+        let _ = write!(html, "<h2>{}</h2><ul>", escape(t.sources));
+        for c in &sources {
+            let _ = write!(html, "<li>{}</li>", credits_html(std::slice::from_ref(c)));
+        }
+        html.push_str("</ul>");
+    }
+    Ok(html)
+}
+
+/// Credits as text, linked when they have a web address.
+fn credits_html(credits: &[Credit]) -> String {
+    credits
+        .iter()
+        .map(|c| match c.url.as_deref().filter(|u| url::is_http(u)) {
+            Some(u) => format!("<a href=\"{}\">{}</a>", escape(u), escape(&c.text)),
+            None => escape(&c.text),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
