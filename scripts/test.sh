@@ -35,6 +35,25 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 step "player build and size budget (fails when the base module passes scripts/size-budget)"
 "$ROOT/scripts/build-player.sh"
 
+step "one binary: twinstory with the player built in makes and builds a story in an empty folder outside the checkout"
+# The player is fresh now, so crates/cli/build.rs embeds target/player
+# (only the CLI crate recompiles; nothing builds the player again).
+cargo build --release -p twinstory-cli
+empty="$(mktemp -d)"
+cp "$ROOT/target/release/twinstory" "$empty/twinstory"
+(
+  cd "$empty" && unset TWINSTORY_PLAYER
+  version="$(./twinstory --version)"
+  echo "$version"
+  hash="$(sed -n 's/.*(player \([0-9a-f]\{16\}\),.*/\1/p' <<<"$version")"
+  [ -n "$hash" ] || { echo "twinstory --version names no player: $version" >&2; exit 1; }
+  ./twinstory new probe --dir stories
+  ./twinstory build stories/probe --out site
+  [ -f site/index.html ] && [ -f site/story.json ] && [ -f "site/twinstory_player_bg-$hash.wasm" ] \
+    || { echo "the built site lacks the page, story.json or the player named by --version" >&2; ls -la site >&2; exit 1; }
+)
+rm -rf "$empty"
+
 step "end-to-end story tests (Playwright + Chromium)"
 cd "$ROOT/tests/e2e"
 TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=2 ./*.test.mjs

@@ -8,6 +8,7 @@
 mod build;
 mod csp;
 mod pack;
+mod player;
 mod serve;
 mod validate;
 
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 
 /// Scroll-driven map stories from plain text files.
 #[derive(Parser)]
-#[command(name = "twinstory", version, about, long_about = None)]
+#[command(name = "twinstory", version = player::VERSION, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,9 +50,10 @@ enum Command {
         /// Where to write the site.
         #[arg(long, default_value = "dist")]
         out: PathBuf,
-        /// Folder with the built player (twinstory_player.js and _bg.wasm).
-        #[arg(long, env = "TWINSTORY_PLAYER", default_value = "target/player")]
-        player: PathBuf,
+        /// Folder with a built player (scripts/build-player.sh) to use
+        /// instead of the one built into twinstory.
+        #[arg(long, env = "TWINSTORY_PLAYER")]
+        player: Option<PathBuf>,
         /// An origin (scheme://host[:port]) whose story files the pages may
         /// play by `?story=<url>`; repeat for several. Added to the CSP.
         #[arg(long = "story-origin", value_name = "ORIGIN", value_parser = csp::parse_story_origin)]
@@ -116,9 +118,10 @@ enum Command {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// Folder with the built player.
-        #[arg(long, env = "TWINSTORY_PLAYER", default_value = "target/player")]
-        player: PathBuf,
+        /// Folder with a built player (scripts/build-player.sh) to use
+        /// instead of the one built into twinstory; watched for changes.
+        #[arg(long, env = "TWINSTORY_PLAYER")]
+        player: Option<PathBuf>,
         /// Where the built site is kept while serving.
         #[arg(long, default_value = "target/twinstory-serve")]
         out: PathBuf,
@@ -152,7 +155,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             story_origins,
         } => {
             let opts = build::BuildOptions {
-                player,
+                player: player::PlayerFiles::choose(player)?,
                 story_origins,
             };
             let report = build::build_site(&path, &out, &opts)?;
@@ -185,7 +188,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 source: path,
                 out,
                 build: build::BuildOptions {
-                    player,
+                    player: player::PlayerFiles::choose(player)?,
                     story_origins,
                 },
                 port,
