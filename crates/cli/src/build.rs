@@ -430,6 +430,7 @@ fn build_story(
     for (name, bytes) in &player.files {
         write(out, name, bytes)?;
     }
+    crate::embed::write_host_script(out)?;
     fs::write(out.join("story.json"), serde_json::to_vec(&story)?)?;
     fs::write(
         out.join("index.html"),
@@ -453,8 +454,11 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
     );
     let css = add("twinstory.css", read("twinstory.css")?);
     // Starts the player; a file, because the strict CSP allows no inline script.
-    let boot_js =
-        format!("import init from \"./{js}\";\ninit({{ module_or_path: \"./{wasm}\" }});\n");
+    // Inside another site's frame, also the story's half of `twinstory embed`.
+    let frame = add("embed-frame.js", crate::embed::FRAME_SCRIPT.into());
+    let boot_js = format!(
+        "import init from \"./{js}\";\nif (window.parent !== window) import(\"./{frame}\");\ninit({{ module_or_path: \"./{wasm}\" }});\n"
+    );
     let boot = add("boot.js", boot_js.into_bytes());
     let icon = add("icon.svg", ICON.to_vec());
     // The story compiler for `?story=…/story.md`, loaded only when needed.

@@ -7,6 +7,7 @@
 
 mod build;
 mod csp;
+mod embed;
 mod pack;
 mod player;
 mod serve;
@@ -58,6 +59,27 @@ enum Command {
         /// play by `?story=<url>`; repeat for several. Added to the CSP.
         #[arg(long = "story-origin", value_name = "ORIGIN", value_parser = csp::parse_story_origin)]
         story_origins: Vec<String>,
+    },
+    /// Print the HTML to paste into another site (a CMS article, a plain
+    /// page) so that a published story plays in it.
+    ///
+    /// The snippet is an iframe that takes the story's full height (the
+    /// reader scrolls the page; the map stays in view) and a script tag
+    /// for `embed.js`, which `twinstory build` writes beside every story.
+    /// No inline script or style: it works under a strict
+    /// Content-Security-Policy that allows the story's origin (printed
+    /// below the snippet; docs/embed.md).
+    ///
+    /// Examples:
+    ///   twinstory embed https://geschichten.example.org/radwege/
+    ///   twinstory embed https://geschichten.example.org/radwege/ --title "Radwege in Hamburg"
+    Embed {
+        /// The address of the published story (its folder or index.html).
+        story_url: String,
+        /// The frame's title, which screen readers announce (default: the
+        /// story's folder name).
+        #[arg(long)]
+        title: Option<String>,
     },
     /// Create a new story folder from a working template.
     ///
@@ -164,6 +186,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Embed { story_url, title } => {
+            embed::run(&story_url, title.as_deref())?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::New { slug, title, dir } => new_story(&slug, title.as_deref(), &dir),
         Command::Schema => {
