@@ -6,6 +6,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/scripts/setup.sh"
 start=$(date +%s)
+# The host builds of the CLI embed no player (crates/cli/build.rs): they
+# never wait for the wasm build; the "one binary" step below embeds it.
+export TWINSTORY_EMBED_PLAYER=none
 step() { printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" $(( $(date +%s) - start )) >&2; }
 
 step "format"
@@ -36,9 +39,10 @@ step "player build and size budget (fails when the base module passes scripts/si
 "$ROOT/scripts/build-player.sh"
 
 step "one binary: twinstory with the player built in makes and builds a story in an empty folder outside the checkout"
-# The player is fresh now, so crates/cli/build.rs embeds target/player
-# (only the CLI crate recompiles; nothing builds the player again).
-cargo build --release -p twinstory-cli
+# As a plain `cargo build`/`cargo install` does, crates/cli/build.rs embeds
+# the player just built in target/player (only the CLI crate recompiles;
+# nothing builds the player again).
+env -u TWINSTORY_EMBED_PLAYER cargo build --release -p twinstory-cli
 empty="$(mktemp -d)"
 cp "$ROOT/target/release/twinstory" "$empty/twinstory"
 (

@@ -5,15 +5,14 @@
 //! Which player is embedded:
 //! 1. `TWINSTORY_EMBED_PLAYER=<dir>`: that folder (what
 //!    `scripts/build-player.sh` writes); `TWINSTORY_EMBED_PLAYER=none`: no
-//!    player (the binary then needs `--player`).
-//! 2. Otherwise the checkout's `target/player`, when it is complete and
-//!    newer than every source it is built from.
-//! 3. Otherwise, in a development build (the checkout's own `target/`, as
-//!    `cargo build`/`cargo test` use), none: host tests never wait for a
-//!    wasm build, and the binary falls back to `--player`/`target/player`.
-//! 4. Otherwise (`cargo install --path crates/cli`, or another target
-//!    folder): `scripts/build-player.sh` is run first, then its output is
-//!    embedded.
+//!    player (the binary then needs `--player`, or finds `./target/player`).
+//!    `scripts/test.sh` sets `none` for its host tests, so they never wait
+//!    for a wasm build.
+//! 2. Otherwise the checkout's `target/player` when it is complete (with a
+//!    warning when it is older than a source it is built from: run
+//!    `scripts/build-player.sh`, which `scripts/serve.sh` does first).
+//! 3. Otherwise (`cargo install --path crates/cli` in a fresh checkout):
+//!    `scripts/build-player.sh` is run first, then its output is embedded.
 #![allow(
     clippy::print_stdout,
     clippy::expect_used,
@@ -61,20 +60,14 @@ fn main() {
             }
             Some(d)
         }
-        _ if complete(&default) && !stale(&root, &default) => Some(default),
-        _ if out.starts_with(root.join("target")) => {
-            if complete(&default) {
+        _ if complete(&default) => {
+            if stale(&root, &default) {
                 println!(
-                    "cargo:warning=target/player is older than the player's sources; this \
-                     twinstory embeds no player (run scripts/build-player.sh, or pass --player)"
+                    "cargo:warning=target/player is older than the player's sources; embedding it \
+                     as it is (run scripts/build-player.sh first for the current player)"
                 );
             }
-            // Rerun once the player is built or rebuilt.
-            println!(
-                "cargo:rerun-if-changed={}",
-                default.join("twinstory_player_bg.wasm").display()
-            );
-            None
+            Some(default)
         }
         _ => {
             build_player(&root);
