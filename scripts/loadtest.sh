@@ -74,9 +74,9 @@ BROTLI=0
 
 # --- the build -----------------------------------------------------------------
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -x target/release/twinstory ] || [ ! -f target/player/twinstory_player_bg.wasm ]; then
-  log "building the CLI and the player"
-  cargo build --release -p twinstory-cli >&2
+  log "building the player and the CLI (which embeds it)"
   ./scripts/build-player.sh >&2
+  cargo build --release -p twinstory-cli >&2
 fi
 
 WORK="$(mktemp -d /tmp/twinstory-loadtest.XXXXXX)"

@@ -6,6 +6,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/scripts/setup.sh"
 start=$(date +%s)
+# The host builds of the CLI embed no player (crates/cli/build.rs): they
+# never wait for the wasm build; the "one binary" step below embeds it.
+export TWINSTORY_EMBED_PLAYER=none
 step() { printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" $(( $(date +%s) - start )) >&2; }
 
 step "format"
@@ -34,6 +37,26 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 
 step "player build and size budget (fails when the base module passes scripts/size-budget)"
 "$ROOT/scripts/build-player.sh"
+
+step "one binary: twinstory with the player built in makes and builds a story in an empty folder outside the checkout"
+# As a plain `cargo build`/`cargo install` does, crates/cli/build.rs embeds
+# the player just built in target/player (only the CLI crate recompiles;
+# nothing builds the player again).
+env -u TWINSTORY_EMBED_PLAYER cargo build --release -p twinstory-cli
+empty="$(mktemp -d)"
+cp "$ROOT/target/release/twinstory" "$empty/twinstory"
+(
+  cd "$empty" && unset TWINSTORY_PLAYER
+  version="$(./twinstory --version)"
+  echo "$version"
+  hash="$(sed -n 's/.*(player \([0-9a-f]\{16\}\),.*/\1/p' <<<"$version")"
+  [ -n "$hash" ] || { echo "twinstory --version names no player: $version" >&2; exit 1; }
+  ./twinstory new probe --dir stories
+  ./twinstory build stories/probe --out site
+  [ -f site/index.html ] && [ -f site/story.json ] && [ -f "site/twinstory_player_bg-$hash.wasm" ] \
+    || { echo "the built site lacks the page, story.json or the player named by --version" >&2; ls -la site >&2; exit 1; }
+)
+rm -rf "$empty"
 
 step "end-to-end story tests (Playwright + Chromium)"
 cd "$ROOT/tests/e2e"

@@ -7,11 +7,12 @@
 //! point), `platform` wraps the other browser services used (time, canvas,
 //! URL, media queries); `modules` imports the modules only some stories need (the
 //! story compiler for `?story=…/story.md`, used by `author`; the data
-//! readers for layers the build did not pack, used by `loader`). Nothing here decides what the map shows; that is the scene's job.
+//! readers for layers the build did not pack, used by `loader`); `embed` plays the story inside another site's iframe. Nothing here decides what the map shows; that is the scene's job.
 
 pub mod app;
 pub mod author;
 pub mod basemap;
+pub mod embed;
 pub mod labels;
 pub mod loader;
 pub mod map_view;

@@ -12,7 +12,7 @@
 //! the top to 83 % of the page reported nothing), so the map stayed on the
 //! first step until the next crossing it did report.
 
-use crate::platform::{viewport_height, window};
+use crate::platform::window;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -28,7 +28,8 @@ pub fn active_step_index(steps_root: &Element) -> Option<usize> {
     if steps.length() == 0 {
         return None;
     }
-    let line = viewport_height() * READING_LINE;
+    // Of the host page's window when the story is embedded (`embed.rs`).
+    let line = crate::embed::reading_line(READING_LINE);
     let mut active = 0;
     for i in 0..steps.length() {
         if let Some(el) = steps.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {

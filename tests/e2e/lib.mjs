@@ -18,8 +18,10 @@ export const CHROMIUM_ARGS = [
 export function startServer(storiesDir = path.join(ROOT, 'stories'), extraArgs = []) {
   const bin = process.env.TWINSTORY_BIN || path.join(ROOT, 'target/release/twinstory');
   const out = path.join(ROOT, 'target', `e2e-site-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  // The player just built (target/player), not an older one built into the binary.
+  const env = { ...process.env, TWINSTORY_PLAYER: process.env.TWINSTORY_PLAYER || path.join(ROOT, 'target/player') };
   const child = spawn(bin, ['serve', storiesDir, '--port', '0', '--out', out, ...extraArgs], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env,
   });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });

@@ -13,6 +13,7 @@
 
 use crate::csp;
 use crate::pack;
+use crate::player::PlayerFiles;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::fs;
@@ -53,10 +54,10 @@ pub struct BuildReport {
 }
 
 /// Settings of a build besides the folders.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BuildOptions {
-    /// Folder with the built player (twinstory_player.js and _bg.wasm).
-    pub player: PathBuf,
+    /// The player: built into this binary, or a folder (`--player`).
+    pub player: PlayerFiles,
     /// Origins (`https://host[:port]`) whose `?story=` URLs the player may
     /// load; they also go into the pages' CSP.
     pub story_origins: Vec<String>,
@@ -430,6 +431,7 @@ fn build_story(
     for (name, bytes) in &player.files {
         write(out, name, bytes)?;
     }
+    crate::embed::write_host_script(out)?;
     fs::write(out.join("story.json"), serde_json::to_vec(&story)?)?;
     let page = story_page(&story, player, &opts.story_origins);
     fs::write(
@@ -439,15 +441,8 @@ fn build_story(
     Ok(Some((story, csp::policy(&hosts))))
 }
 
-fn load_player(dir: &Path) -> Result<Player> {
-    let read = |n: &str| {
-        fs::read(dir.join(n)).with_context(|| {
-            format!(
-                "the player is not built: {} is missing (run scripts/build-player.sh)",
-                dir.join(n).display()
-            )
-        })
-    };
+fn load_player(dir: &PlayerFiles) -> Result<Player> {
+    let read = |n: &str| dir.require(n);
     let mut files = Vec::new();
     let mut add = |name: &str, bytes: Vec<u8>| {
         let hashed = hashed_name(name, &bytes);
@@ -461,16 +456,19 @@ fn load_player(dir: &Path) -> Result<Player> {
     );
     let css = add("twinstory.css", read("twinstory.css")?);
     // Starts the player; a file, because the strict CSP allows no inline script.
-    let boot_js =
-        format!("import init from \"./{js}\";\ninit({{ module_or_path: \"./{wasm}\" }});\n");
+    // Inside another site's frame, also the story's half of `twinstory embed`.
+    let frame = add("embed-frame.js", crate::embed::FRAME_SCRIPT.into());
+    let boot_js = format!(
+        "import init from \"./{js}\";\nif (window.parent !== window) import(\"./{frame}\");\ninit({{ module_or_path: \"./{wasm}\" }});\n"
+    );
     let boot = add("boot.js", boot_js.into_bytes());
     let icon = add("icon.svg", ICON.to_vec());
     // The story compiler for `?story=…/story.md`, loaded only when needed.
     let author = match (
-        fs::read(dir.join("twinstory_author.js")),
-        fs::read(dir.join("twinstory_author_bg.wasm")),
+        dir.read("twinstory_author.js"),
+        dir.read("twinstory_author_bg.wasm"),
     ) {
-        (Ok(js), Ok(wasm)) => Some((
+        (Some(js), Some(wasm)) => Some((
             add("twinstory_author.js", js),
             add("twinstory_author_bg.wasm", wasm),
         )),
@@ -479,36 +477,17 @@ fn load_player(dir: &Path) -> Result<Player> {
     // The data readers for remote files and services, loaded only by
     // stories that have such layers.
     let sources = match (
-        fs::read(dir.join("twinstory_sources.js")),
-        fs::read(dir.join("twinstory_sources_bg.wasm")),
+        dir.read("twinstory_sources.js"),
+        dir.read("twinstory_sources_bg.wasm"),
     ) {
-        (Ok(js), Ok(wasm)) => Some((
+        (Some(js), Some(wasm)) => Some((
             add("twinstory_sources.js", js),
             add("twinstory_sources_bg.wasm", wasm),
         )),
         _ => None,
     };
     // JS snippets that the glue imports by relative path keep their names.
-    let snippets = dir.join("snippets");
-    let mut stack = vec![snippets.clone()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(rel) = p.strip_prefix(dir) {
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                files.push((rel, fs::read(&p)?));
-            }
-        }
-    }
+    files.extend(dir.snippets()?);
     Ok(Player {
         files,
         js,

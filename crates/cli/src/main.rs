@@ -8,7 +8,9 @@
 mod build;
 mod csp;
 mod describe;
+mod embed;
 mod pack;
+mod player;
 mod serve;
 mod static_story;
 mod validate;
@@ -20,7 +22,7 @@ use std::process::ExitCode;
 
 /// Scroll-driven map stories from plain text files.
 #[derive(Parser)]
-#[command(name = "twinstory", version, about, long_about = None)]
+#[command(name = "twinstory", version = player::VERSION, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -51,13 +53,35 @@ enum Command {
         /// Where to write the site.
         #[arg(long, default_value = "dist")]
         out: PathBuf,
-        /// Folder with the built player (twinstory_player.js and _bg.wasm).
-        #[arg(long, env = "TWINSTORY_PLAYER", default_value = "target/player")]
-        player: PathBuf,
+        /// Folder with a built player (scripts/build-player.sh) to use
+        /// instead of the one built into twinstory.
+        #[arg(long, env = "TWINSTORY_PLAYER")]
+        player: Option<PathBuf>,
         /// An origin (scheme://host[:port]) whose story files the pages may
         /// play by `?story=<url>`; repeat for several. Added to the CSP.
         #[arg(long = "story-origin", value_name = "ORIGIN", value_parser = csp::parse_story_origin)]
         story_origins: Vec<String>,
+    },
+    /// Print the HTML to paste into another site (a CMS article, a plain
+    /// page) so that a published story plays in it.
+    ///
+    /// The snippet is an iframe that takes the story's full height (the
+    /// reader scrolls the page; the map stays in view) and a script tag
+    /// for `embed.js`, which `twinstory build` writes beside every story.
+    /// No inline script or style: it works under a strict
+    /// Content-Security-Policy that allows the story's origin (printed
+    /// below the snippet; docs/embed.md).
+    ///
+    /// Examples:
+    ///   twinstory embed https://geschichten.example.org/radwege/
+    ///   twinstory embed https://geschichten.example.org/radwege/ --title "Radwege in Hamburg"
+    Embed {
+        /// The address of the published story (its folder or index.html).
+        story_url: String,
+        /// The frame's title, which screen readers announce (default: the
+        /// story's folder name).
+        #[arg(long)]
+        title: Option<String>,
     },
     /// Create a new story folder from a working template.
     ///
@@ -118,9 +142,10 @@ enum Command {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 8080)]
         port: u16,
-        /// Folder with the built player.
-        #[arg(long, env = "TWINSTORY_PLAYER", default_value = "target/player")]
-        player: PathBuf,
+        /// Folder with a built player (scripts/build-player.sh) to use
+        /// instead of the one built into twinstory; watched for changes.
+        #[arg(long, env = "TWINSTORY_PLAYER")]
+        player: Option<PathBuf>,
         /// Where the built site is kept while serving.
         #[arg(long, default_value = "target/twinstory-serve")]
         out: PathBuf,
@@ -154,7 +179,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             story_origins,
         } => {
             let opts = build::BuildOptions {
-                player,
+                player: player::PlayerFiles::choose(player)?,
                 story_origins,
             };
             let report = build::build_site(&path, &out, &opts)?;
@@ -163,6 +188,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Command::Embed { story_url, title } => {
+            embed::run(&story_url, title.as_deref())?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::New { slug, title, dir } => new_story(&slug, title.as_deref(), &dir),
         Command::Schema => {
@@ -187,7 +216,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 source: path,
                 out,
                 build: build::BuildOptions {
-                    player,
+                    player: player::PlayerFiles::choose(player)?,
                     story_origins,
                 },
                 port,

@@ -448,7 +448,10 @@ fn remove_old_builds(out: &Path, keep: Option<&Path>) {
 fn watch(opts: &ServeOptions, live: &Live, mut generation: u64) {
     // The builds never count as changes, even inside the story folder.
     let skip = [crate::build::absolute(&opts.out)];
-    let roots = [opts.source.as_path(), opts.build.player.as_path()];
+    let roots: Vec<&Path> = [Some(opts.source.as_path()), opts.build.player.dir()]
+        .into_iter()
+        .flatten()
+        .collect();
     let mut last = fingerprint(&roots, &skip);
     loop {
         thread::sleep(POLL);

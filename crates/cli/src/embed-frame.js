@@ -1,0 +1,89 @@
+// twinstory embed, the story's half (docs/embed.md; the host's half is
+// embed.js). Imported by the story page's boot module only when the page is
+// inside a frame, so readers of the story's own page never load it.
+//
+// The host page's embed.js makes the frame as tall as the story and says,
+// on every scroll and resize, which part of the frame the reader sees
+// (`view`: its top in frame pixels and the host window's height). Here the
+// page then lays out for the host's window instead of the frame's
+// (`--ts-wh`), the map is pinned to the seen part as `position: sticky`
+// would (`--ts-map-shift`), the player takes its reading line from it
+// (`window.twinstoryView`, read by src/embed.rs) and the story's height,
+// its steps' positions (for deep links) and the active step go back.
+//
+// Messages count only from the parent window; the origin of the first
+// `hello` is the only one listened to and written to afterwards. Styles
+// are set through the CSS object model, which a strict CSP allows.
+const root = document.documentElement;
+let host = null;
+let height = 0;
+let shift = 0;
+let step = null;
+let timer = 0;
+
+function post(msg) {
+  msg.twinstory = 'frame';
+  window.parent.postMessage(msg, host);
+}
+
+function reportSize() {
+  const steps = [...document.querySelectorAll('.ts-step')].map((el) => [el.id, el.getBoundingClientRect().top]);
+  post({ type: 'size', height: Math.ceil(document.body.getBoundingClientRect().height), steps });
+}
+
+function reportStep() {
+  const id = document.querySelector('.ts-step.is-active')?.id;
+  if (id && id !== step) {
+    step = id;
+    post({ type: 'step', id });
+  }
+}
+
+function follow(top, h) {
+  window.twinstoryView = { top, height: h };
+  const resized = h !== height;
+  if (resized) {
+    height = h;
+    root.style.setProperty('--ts-wh', `${Math.round(h)}px`);
+    // The map measures its canvas on resize.
+    window.dispatchEvent(new Event('resize'));
+  }
+  const scrolly = document.querySelector('.ts-scrolly')?.getBoundingClientRect();
+  const map = document.querySelector('.ts-map')?.getBoundingClientRect();
+  if (scrolly && map) {
+    // The map's own place in its section, without the shift.
+    const natural = map.top - shift - scrolly.top;
+    const room = Math.max(0, scrolly.height - map.height - natural);
+    const y = Math.round(Math.min(room, Math.max(0, top - scrolly.top - natural)));
+    if (y !== shift) {
+      shift = y;
+      root.style.setProperty('--ts-map-shift', `${y}px`);
+    }
+  }
+  // The player's step watcher listens for scrolling, which the frame
+  // itself never does.
+  window.dispatchEvent(new Event('scroll'));
+  clearTimeout(timer);
+  timer = setTimeout(reportStep, 40);
+  // At once: the ResizeObserver waits for the frame to be drawn, which
+  // Chromium holds back while a cross-origin frame is out of view.
+  if (resized && host !== null) reportSize();
+}
+
+window.addEventListener('message', (e) => {
+  const d = e.data;
+  if (e.source !== window.parent || !d || d.twinstory !== 'host') return;
+  const view = Number.isFinite(d.top) && Number.isFinite(d.height) && d.height >= 1;
+  if (host === null && d.type === 'hello' && e.origin !== 'null') {
+    host = e.origin;
+    root.classList.add('ts-embed');
+    if (view) follow(d.top, d.height);
+    // The story arriving, images loading, a narrower column: a new height.
+    new ResizeObserver(reportSize).observe(document.body);
+    reportSize();
+  } else if (e.origin === host && d.type === 'hello') {
+    reportSize();
+  } else if (e.origin === host && d.type === 'view' && view) {
+    follow(d.top, d.height);
+  }
+});

@@ -1,0 +1,103 @@
+/* twinstory embed: the host page's half of `twinstory embed` (docs/embed.md).
+   For every <iframe data-twinstory> on the page: makes the frame as tall as
+   the story (no scroll box), tells the story which part of the frame the
+   reader sees (so its map stays in view and its steps follow the page's
+   scrolling), opens the step named in the page's #fragment and keeps that
+   fragment on the active step. Messages go only to the frame's origin and
+   are taken only from that frame at that origin. Styles are set through
+   the CSS object model, which a strict Content-Security-Policy allows. */
+(function () {
+  "use strict";
+  var seen = typeof WeakSet === "function" ? new WeakSet() : null;
+
+  function fragment() {
+    var h = location.hash.slice(1);
+    try { return decodeURIComponent(h); } catch (e) { return h; }
+  }
+
+  function setup(frame) {
+    if (!seen || seen.has(frame)) return;
+    seen.add(frame);
+    var origin;
+    try { origin = new URL(frame.src, location.href).origin; } catch (e) { return; }
+    if (origin === "null") return;
+    var s = frame.style;
+    s.setProperty("display", "block");
+    s.setProperty("width", "100%");
+    s.setProperty("border", "0");
+    s.setProperty("overflow", "hidden");
+    s.setProperty("height", window.innerHeight + "px");
+    var ready = false, steps = [], linked = false, queued = false;
+
+    function send(msg) {
+      msg.twinstory = "host";
+      if (frame.contentWindow) frame.contentWindow.postMessage(msg, origin);
+    }
+    function view() {
+      queued = false;
+      var r = frame.getBoundingClientRect();
+      send({ type: "view", top: -r.top, height: window.innerHeight });
+    }
+    function queue() {
+      if (ready && !queued) { queued = true; window.requestAnimationFrame(view); }
+    }
+    function isStep(id) {
+      for (var i = 0; i < steps.length; i++) if (steps[i][0] === id) return steps[i];
+      return null;
+    }
+    // Opens the step named in the page's fragment, once the story knows it.
+    function deepLink() {
+      if (linked || !steps.length) return;
+      linked = true;
+      var step = isStep(fragment());
+      if (step) {
+        var top = frame.getBoundingClientRect().top + window.pageYOffset + step[1];
+        window.scrollTo(window.pageXOffset, Math.max(0, Math.round(top)));
+      }
+    }
+    // The story loads its player after the frame's load event; say hello
+    // until it answers (at most a minute).
+    var tries = 0;
+    var hello = window.setInterval(function () {
+      if (ready || ++tries > 240) { window.clearInterval(hello); return; }
+      sayHello();
+    }, 250);
+    // With the reader's window, so that the story lays out for it at once.
+    function sayHello() {
+      var r = frame.getBoundingClientRect();
+      send({ type: "hello", top: -r.top, height: window.innerHeight });
+    }
+    frame.addEventListener("load", sayHello);
+
+    window.addEventListener("message", function (e) {
+      if (e.source !== frame.contentWindow || e.origin !== origin) return;
+      var d = e.data;
+      if (!d || d.twinstory !== "frame") return;
+      if (d.type === "size" && typeof d.height === "number" && isFinite(d.height)) {
+        ready = true;
+        s.setProperty("height", Math.max(1, Math.ceil(d.height)) + "px");
+        if (Array.isArray(d.steps)) steps = d.steps.filter(function (p) {
+          return Array.isArray(p) && typeof p[0] === "string" && typeof p[1] === "number";
+        });
+        deepLink();
+        queue();
+      } else if (d.type === "step" && typeof d.id === "string" && linked) {
+        // The fragment follows the reader, unless the page uses it otherwise.
+        var now = fragment();
+        if ((now === "" || isStep(now)) && now !== d.id && window.history.replaceState) {
+          window.history.replaceState(window.history.state, "", "#" + encodeURIComponent(d.id));
+        }
+      }
+    });
+    window.addEventListener("scroll", queue, { passive: true });
+    window.addEventListener("resize", queue);
+    window.addEventListener("hashchange", function () { linked = false; deepLink(); });
+  }
+
+  function all() {
+    var list = document.querySelectorAll("iframe[data-twinstory]");
+    for (var i = 0; i < list.length; i++) setup(list[i]);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", all);
+  else all();
+})();

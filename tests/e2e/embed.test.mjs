@@ -1,0 +1,229 @@
+// `twinstory embed`: the pasted snippet on a host page of another origin,
+// served with a strict Content-Security-Policy, read by scrolling the host
+// page on a desktop and a phone viewport.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ROOT, startServer, launch } from './lib.mjs';
+
+const BIN = process.env.TWINSTORY_BIN || path.join(ROOT, 'target/release/twinstory');
+const SHOTS = path.join(ROOT, 'target/screenshots');
+// The issue's policy, plus what docs/embed.md says a host page adds for a
+// story on another origin: the frame and its host script.
+const STRICT = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'";
+const hostPolicy = (storyOrigin) =>
+  STRICT.replace("script-src 'self' 'wasm-unsafe-eval'", `script-src 'self' 'wasm-unsafe-eval' ${storyOrigin}`) + `; frame-src ${storyOrigin}`;
+
+const PARAGRAPH = 'Die Stadt hat ihre Spielplätze gezählt. Dieser Absatz steht im Artikel des Redaktionssystems, '
+  + 'vor und nach der eingebetteten Geschichte, und wird mit der Seite gelesen. ';
+const HOST_CSS = 'body{font:18px/1.6 Georgia,serif;max-width:52rem;margin:0 auto;padding:1rem}p{margin:0 0 1rem}';
+
+let story, host, browser, snippet, storyOrigin, hostUrl, stepIds;
+
+function hostPage() {
+  const text = (n, tag) => Array.from({ length: n }, (_, i) => `<p class="${tag}">${tag} ${i + 1}. ${PARAGRAPH.repeat(3)}</p>`).join('\n');
+  return `<!doctype html><html lang="de"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Artikel mit Geschichte</title><link rel="stylesheet" href="/host.css"></head>
+<body><h1>Ein Artikel der Stadt</h1>
+${text(4, 'above')}
+${snippet}
+${text(4, 'below')}
+<footer id="end">Ende des Artikels</footer></body></html>`;
+}
+
+before(async () => {
+  story = await startServer(path.join(ROOT, 'stories/spielplaetze'), ['--no-watch']);
+  storyOrigin = new URL(story.url).origin;
+  snippet = execFileSync(BIN, ['embed', story.url, '--title', 'Spielplätze in Hamburg'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const json = await (await fetch(new URL('story.json', story.url))).json();
+  stepIds = json.steps.map((s) => s.id);
+  host = http.createServer((req, res) => {
+    const policy = hostPolicy(storyOrigin);
+    if (req.url === '/host.css') {
+      res.writeHead(200, { 'content-type': 'text/css', 'content-security-policy': policy });
+      res.end(HOST_CSS);
+    } else if (req.url === '/' || req.url.startsWith('/?')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy });
+      res.end(hostPage());
+    } else if (req.url === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((r) => host.listen(0, '127.0.0.1', r));
+  hostUrl = `http://127.0.0.1:${host.address().port}/`;
+  browser = await launch();
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  host?.close();
+  story?.stop();
+});
+
+/** A page whose every frame records CSP violations and console messages. */
+async function open(viewport, url) {
+  const phone = viewport.width < 600;
+  const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone });
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__csp.push(`${location.origin}: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  const page = await context.newPage();
+  const console = [];
+  page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  // The frame is sized to the story once the story has laid out.
+  await page.waitForFunction(() => {
+    const f = document.querySelector('iframe[data-twinstory]');
+    return f && f.getBoundingClientRect().height > 3 * window.innerHeight;
+  }, null, { timeout: 30_000 });
+  const frame = page.frames().find((f) => f.url().startsWith(story.url));
+  assert.ok(frame, 'the story frame is on the page');
+  await frame.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0', null, { timeout: 30_000 });
+  return { context, page, frame, console };
+}
+
+const frames = (page, n = 3) => page.evaluate((n) => new Promise((r) => {
+  const f = (k) => (k ? requestAnimationFrame(() => f(k - 1)) : r());
+  f(n);
+}), n);
+
+/**
+ * A PNG of the window. Through CDP: Playwright's screenshot waits for an
+ * animation frame in every frame, which Chromium does not run in a
+ * cross-origin frame that is out of view.
+ */
+async function shot(page, name) {
+  const cdp = await page.context().newCDPSession(page);
+  const { data } = await cdp.send('Page.captureScreenshot', { format: 'png' });
+  fs.writeFileSync(path.join(SHOTS, `embed-${name}.png`), Buffer.from(data, 'base64'));
+  await cdp.detach();
+}
+
+/** Host and frame measurements at the current scroll position. */
+async function measure(page, frame) {
+  const h = await page.evaluate(() => {
+    const r = document.querySelector('iframe[data-twinstory]').getBoundingClientRect();
+    return { top: r.top, height: r.height, inner: window.innerHeight, scrollY: window.scrollY, hash: location.hash };
+  });
+  const f = await frame.evaluate(() => {
+    const rect = (s) => document.querySelector(s).getBoundingClientRect();
+    const map = rect('.ts-map');
+    const scrolly = rect('.ts-scrolly');
+    const de = document.documentElement;
+    return {
+      map: { top: map.top, height: map.height },
+      scrolly: { top: scrolly.top, bottom: scrolly.bottom },
+      content: Math.ceil(document.body.getBoundingClientRect().height),
+      scrollable: de.scrollHeight - de.clientHeight,
+      overflow: getComputedStyle(de).overflowY,
+      active: document.querySelector('.ts-canvas').dataset.activeStep,
+      activeId: document.querySelector('.ts-step.is-active')?.id,
+    };
+  });
+  return { h, f };
+}
+
+for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`embedded on a ${name} (${viewport.width}×${viewport.height}): full height, map in view, steps follow the host's scrolling, no CSP violation`, async () => {
+    const { context, page, frame, console } = await open(viewport, hostUrl);
+    const first = await measure(page, frame);
+    // No scroll box: the frame is as tall as the story and cannot scroll.
+    assert.ok(Math.abs(first.h.height - first.f.content) <= 2, `frame ${first.h.height}px, story ${first.f.content}px`);
+    assert.ok(first.f.scrollable <= 1, `the frame's page scrolls by ${first.f.scrollable}px`);
+    assert.ok(first.h.top > viewport.height / 2, 'text comes before the story');
+    await shot(page, `${name}-top`);
+
+    const seen = [];
+    let pinned = 0;
+    let stepShot = false;
+    const end = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+    for (let y = 0; y <= end; y += Math.round(viewport.height * 0.3)) {
+      // A wheel on the desktop; on the phone (touch emulation, where
+      // Chromium's synthetic wheel does not scroll) the page is scrolled.
+      if (name === 'desktop') await page.mouse.wheel(0, Math.round(viewport.height * 0.3));
+      else await page.evaluate((dy) => window.scrollBy(0, dy), Math.round(viewport.height * 0.3));
+      await frames(page);
+      // (Not the frame's animation frames: Chromium holds them back while
+      // a cross-origin frame is out of view.)
+      await frame.evaluate(() => new Promise((r) => setTimeout(r, 30)));
+      const m = await measure(page, frame);
+      if (m.f.active !== '' && seen.at(-1) !== m.f.active) seen.push(m.f.active);
+      const scrollyTop = m.h.top + m.f.scrolly.top;
+      const scrollyBottom = m.h.top + m.f.scrolly.bottom;
+      if (scrollyTop <= 0 && scrollyBottom >= m.h.inner) {
+        // The story's map section covers the window: the map fills it.
+        const mapTop = m.h.top + m.f.map.top;
+        assert.ok(Math.abs(mapTop) <= 2, `at scrollY ${m.h.scrollY} the map's top is at ${mapTop}px of the window`);
+        assert.ok(Math.abs(m.f.map.height - m.h.inner) <= 2, `map ${m.f.map.height}px high in a ${m.h.inner}px window`);
+        pinned++;
+        if (!stepShot && m.f.active === '2') {
+          await shot(page, `${name}-step3`);
+          stepShot = true;
+        }
+      }
+      const again = await page.evaluate(() => window.scrollY);
+      if (again >= end) break;
+    }
+    assert.ok(pinned >= stepIds.length, `the map was pinned at only ${pinned} positions`);
+    assert.deepEqual(seen, stepIds.map((_, i) => String(i)), 'every step, in order, while the host page scrolls');
+    // The host page's fragment followed the reader to the last step.
+    const last = await measure(page, frame);
+    assert.equal(decodeURIComponent(last.h.hash.slice(1)), stepIds.at(-1));
+    // The text below the story is reachable and in view at the end.
+    assert.ok(await page.evaluate(() => document.getElementById('end').getBoundingClientRect().bottom <= window.innerHeight + 1));
+    // A smaller window (a toolbar appearing, the reader resizing): the story
+    // lays out for it and the frame follows its new height.
+    const before = last.h.height;
+    await page.setViewportSize({ width: viewport.width, height: viewport.height - 150 });
+    await page.waitForFunction((b) => Math.abs(document.querySelector('iframe[data-twinstory]').getBoundingClientRect().height - b) > 2, before, { timeout: 10_000 });
+    await frames(page, 5);
+    const resized = await measure(page, frame);
+    assert.ok(Math.abs(resized.h.height - resized.f.content) <= 2, `after resizing: frame ${resized.h.height}px, story ${resized.f.content}px`);
+    assert.ok(resized.f.scrollable <= 1);
+    await shot(page, `${name}-end`);
+
+    const csp = [...await page.evaluate(() => window.__csp), ...await frame.evaluate(() => window.__csp)];
+    assert.deepEqual(csp, [], 'no Content-Security-Policy violation in the host page or the story');
+    assert.deepEqual(console.filter((m) => /^(error|warning|pageerror)|Content Security Policy/i.test(m)), [], 'the console stayed clean');
+    await context.close();
+  });
+}
+
+test('a link to the host page with #<step-id> opens the story at that step', async () => {
+  const id = stepIds[2];
+  const { context, page, frame } = await open({ width: 1280, height: 800 }, `${hostUrl}#${encodeURIComponent(id)}`);
+  await frame.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.activeStep === '2', null, { timeout: 15_000 });
+  const m = await measure(page, frame);
+  assert.equal(m.f.activeId, id);
+  assert.ok(m.h.top < 0, 'the host page scrolled down to the story');
+  assert.equal(decodeURIComponent(m.h.hash.slice(1)), id, 'the fragment stays');
+  await shot(page, 'deep-link');
+  await context.close();
+});
+
+test('the host script takes messages only from the story frame at its origin', async () => {
+  const { context, page, frame } = await open({ width: 1280, height: 800 }, hostUrl);
+  const height = (await measure(page, frame)).h.height;
+  // The same message the story sends, but from the host page itself.
+  await page.evaluate(() => window.postMessage({ twinstory: 'frame', type: 'size', height: 123, steps: [] }, '*'));
+  await frames(page, 5);
+  assert.equal((await measure(page, frame)).h.height, height);
+  // The watch for violations works: an inline style is refused and seen.
+  await page.evaluate(() => { const p = document.createElement('p'); p.setAttribute('style', 'color: red'); document.body.append(p); });
+  await frames(page, 2);
+  assert.ok((await page.evaluate(() => window.__csp)).some((v) => v.includes('style-src')));
+  await context.close();
+});
