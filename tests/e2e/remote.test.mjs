@@ -141,7 +141,8 @@ test('a service that fails or repeats keeps what it sent, and the reader is told
   // The data tables count what the reader sees.
   await page.locator('.ts-table summary').first().click();
   await page.waitForSelector('.ts-table caption');
-  const captions = await page.locator('.ts-table caption').allInnerTexts();
+  // A caption reads "Parkhäuser (20 Einträge). 4 davon im Kartenausschnitt": its first sentence counts the rows.
+  const captions = (await page.locator('.ts-table caption').allInnerTexts()).map((c) => c.split('. ')[0]);
   assert.ok(captions.includes('Parkhäuser (20 Einträge)'), captions.join(' | '));
   assert.ok(captions.includes('P+R (33 Einträge)'), captions.join(' | '));
   assert.ok(captions.includes('Behindertenparkplätze (20 Einträge)'), 'a repeated link counts nothing twice: ' + captions.join(' | '));
