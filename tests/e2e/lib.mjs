@@ -33,7 +33,9 @@ export function startServer(storiesDir = path.join(ROOT, 'stories'), extraArgs =
       const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\//);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[0], stop: () => child.kill('SIGTERM'), stderr: () => stderr });
+        // The built site goes with the server: nothing is left in target/.
+        const stop = () => { child.kill('SIGTERM'); fs.rmSync(out, { recursive: true, force: true }); };
+        resolve({ url: m[0], stop, out, stderr: () => stderr });
       }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`twinstory serve exited with ${code}:\n${stderr}`)); });
