@@ -162,8 +162,26 @@ pub fn StoryPage(
 
     // Theme colours through the CSS object model (`style:` directives), which
     // a strict Content-Security-Policy allows, unlike `style` attributes.
-    let accent = story.theme.accent.to_hex();
-    let map_bg = story.theme.map_background.to_hex();
+    let theme = &story.theme;
+    let accent = theme.accent.to_hex();
+    let map_bg = theme.map_background.to_hex();
+    let (text, page, card) = (
+        theme.text.to_hex(),
+        theme.page.to_hex(),
+        theme.card.to_hex(),
+    );
+    let radius = format!("{}px", theme.card_radius);
+    // No font: the page's (in an embed, the host's); an empty value removes the property.
+    let font = theme
+        .font
+        .as_ref()
+        .map(|f| format!("\"{f}\", system-ui, sans-serif"))
+        .unwrap_or_default();
+    let cards = match theme.card_style {
+        twinstory_model::CardStyle::Shadow => "ts-story",
+        twinstory_model::CardStyle::Border => "ts-story ts-cards-border",
+        twinstory_model::CardStyle::Flat => "ts-story ts-cards-flat",
+    };
     // The sources: the author's credits, every layer's credit (linked to
     // its licence when given) and the basemap's (the map corner shows the
     // shown layers' and the basemap's too).
@@ -269,7 +287,9 @@ pub fn StoryPage(
         view! { <a class="ts-skip" href=format!("#{}", s.id)>{t.skip_to_story}</a> }
     });
     view! {
-        <div class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
+        <div class=cards lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg
+            style:--ts-text=text style:--ts-page=page style:--ts-card=card
+            style:--ts-card-radius=radius style:--ts-font=font>
             {skip}
             <main class="ts-main">
             <header class="ts-header">

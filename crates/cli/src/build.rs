@@ -432,8 +432,9 @@ fn build_story(
         write(out, name, bytes)?;
     }
     crate::embed::write_host_script(out)?;
+    let theme_css = crate::theme::write_theme(&mut story, dir, out)?;
     fs::write(out.join("story.json"), serde_json::to_vec(&story)?)?;
-    let page = story_page(&story, player, &opts.story_origins);
+    let page = story_page(&story, player, &theme_css, &opts.story_origins);
     fs::write(
         out.join("index.html"),
         crate::static_story::fill_page(&page, &story, out)?,
@@ -500,7 +501,7 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
     })
 }
 
-fn story_page(story: &Story, p: &Player, origins: &[String]) -> String {
+fn story_page(story: &Story, p: &Player, theme_css: &str, origins: &[String]) -> String {
     let origins = if origins.is_empty() {
         String::new()
     } else {
@@ -517,6 +518,7 @@ fn story_page(story: &Story, p: &Player, origins: &[String]) -> String {
             ("title", &escape(&story.title)),
             ("summary", &summary),
             ("css", &p.css),
+            ("theme_css", theme_css),
             ("boot", &p.boot),
             ("icon", &p.icon),
             ("js", &p.js),
@@ -620,7 +622,7 @@ fn print_sizes(p: &Player) {
     eprintln!("player: {} KB wasm + JS (uncompressed)", total / 1000);
 }
 
-fn write(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     let p = out.join(rel);
     if let Some(parent) = p.parent() {
         fs::create_dir_all(parent)?;
@@ -688,7 +690,7 @@ mod tests {
             author: None,
             sources: None,
         };
-        let page = story_page(&story, &p, &[]);
+        let page = story_page(&story, &p, "theme-0.css", &[]);
         assert!(
             page.contains("<p>Kartengrundlage: <a href=\"https://a.example/c\" rel=\"noopener noreferrer\">© A &amp; B &lt;{{css}}&gt;</a></p>{{static}}</main></noscript>"),
             "{page}"

@@ -13,6 +13,7 @@ mod pack;
 mod player;
 mod serve;
 mod static_story;
+mod theme;
 mod validate;
 
 use anyhow::Result;

@@ -292,3 +292,73 @@ fn validate_verbose_prints_data_sheets_and_what_each_join_matched() {
         "{stderr}"
     );
 }
+
+#[test]
+fn build_writes_the_theme_with_its_self_hosted_font() {
+    let dir = temp_dir("theme");
+    std::fs::create_dir_all(dir.join("story/fonts")).unwrap();
+    std::fs::write(dir.join("story/fonts/Probe-Bold.woff2"), b"wOF2 bold").unwrap();
+    std::fs::write(
+        dir.join("story/story.md"),
+        "---\ntitle: Theme\ntheme:\n  accent: \"#8a0f2e\"\n  text: \"#222222\"\n  card-radius: 0\n  card-style: flat\n  font: \"Probe Sans\"\n  font-bold: fonts/Probe-Bold.woff2\n---\n\n## Eins\n\n```step\nview: { center: [10, 53.5], zoom: 11 }\n```\n\nText.\n",
+    )
+    .unwrap();
+    let player = dir.join("player");
+    std::fs::create_dir_all(&player).unwrap();
+    for (name, body) in [
+        ("twinstory_player.js", "export default function init() {}"),
+        ("twinstory_player_bg.wasm", "\0asm"),
+        ("twinstory.css", "body{}"),
+    ] {
+        std::fs::write(player.join(name), body).unwrap();
+    }
+    let out = twinstory(
+        &["build", "story", "--out", "site", "--player", "player"],
+        &dir,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = dir.join("site");
+    let page = std::fs::read_to_string(site.join("index.html")).unwrap();
+    // The theme's style sheet follows the player's, so its values win.
+    let css_at = page.find("twinstory-").unwrap();
+    let theme_name = page
+        .split("href=\"theme-")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|s| format!("theme-{s}"))
+        .expect("the page links the theme's style sheet");
+    assert!(page.find(&theme_name).unwrap() > css_at, "{page}");
+    let css = std::fs::read_to_string(site.join(&theme_name)).unwrap();
+    assert!(css.contains("--ts-accent: #8a0f2e;"), "{css}");
+    assert!(css.contains("--ts-text: #222222;"), "{css}");
+    assert!(css.contains("--ts-card-radius: 0px;"), "{css}");
+    assert!(
+        css.contains("--ts-font: \"Probe Sans\", system-ui, sans-serif;"),
+        "{css}"
+    );
+    let font = css
+        .split("src: url(\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("an @font-face rule");
+    assert!(
+        css.contains("font-weight: 700; font-style: normal;"),
+        "{css}"
+    );
+    assert!(
+        font.starts_with("fonts/Probe-Bold-") && font.ends_with(".woff2"),
+        "{font}"
+    );
+    assert_eq!(std::fs::read(site.join(font)).unwrap(), b"wOF2 bold");
+    // The player needs the family only; the files stay out of story.json.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("story.json")).unwrap()).unwrap();
+    assert_eq!(json["theme"]["font"], "Probe Sans");
+    assert_eq!(json["theme"]["card-style"], "flat");
+    assert!(json["theme"].get("font-bold").is_none(), "{json}");
+}

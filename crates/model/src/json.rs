@@ -22,7 +22,7 @@ use crate::layer::{
 };
 use crate::step::{FitTarget, LayerState, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
-use crate::{keys, Basemap, Color, Story, Theme};
+use crate::{keys, Basemap, CardStyle, Color, Story, Theme};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -279,7 +279,25 @@ fn theme(v: &Value, path: &str) -> R<Theme> {
     Ok(Theme {
         accent: o.or("accent", || d.accent, color)?,
         map_background: o.or("map-background", || d.map_background, color)?,
+        text: o.or("text", || d.text, color)?,
+        page: o.or("page", || d.page, color)?,
+        card: o.or("card", || d.card, color)?,
+        card_radius: o.or("card-radius", || d.card_radius, number)?,
+        card_style: o.or("card-style", || d.card_style, card_style)?,
+        font: o.opt("font", text)?,
+        font_regular: o.opt("font-regular", text)?,
+        font_bold: o.opt("font-bold", text)?,
+        font_italic: o.opt("font-italic", text)?,
+        font_bold_italic: o.opt("font-bold-italic", text)?,
     })
+}
+
+fn card_style(v: &Value, path: &str) -> R<CardStyle> {
+    let name = text(v, path)?;
+    match CardStyle::ALL.into_iter().find(|s| s.name() == name) {
+        Some(s) => Ok(s),
+        None => err(path, "expected shadow, border or flat"),
+    }
 }
 
 fn basemap(v: &Value, path: &str) -> R<Basemap> {

@@ -16,7 +16,20 @@ pub const BASEMAP: &[&str] = &[
 ];
 
 /// Settings of `theme`.
-pub const THEME: &[&str] = &["accent", "map-background"];
+pub const THEME: &[&str] = &[
+    "accent",
+    "map-background",
+    "text",
+    "page",
+    "card",
+    "card-radius",
+    "card-style",
+    "font",
+    "font-regular",
+    "font-bold",
+    "font-italic",
+    "font-bold-italic",
+];
 
 /// Settings of one `join` of a layer.
 pub const JOIN: &[&str] = &[

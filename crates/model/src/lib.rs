@@ -31,7 +31,9 @@ use tile_template::TileTemplate;
 /// Version of the JSON form; the player refuses files it does not understand.
 /// 2: a basemap's `url` is the list of its parts ([`TileTemplate`]), not text.
 /// 3: a step may carry `map-description`, the map in words.
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: `theme` has the page's text, page and card colours, the cards' radius
+/// and style, and a font family.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A complete story: metadata, data layers and the ordered steps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,7 +125,9 @@ impl Story {
     }
 }
 
-/// Colours of the page around the map.
+/// The look of the story page: colours, cards and font. Every value has a
+/// default that reaches WCAG 2.1 AA contrast; `twinstory validate` measures
+/// the author's (W0019).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -134,6 +138,84 @@ pub struct Theme {
     /// Background colour of the map area.
     #[serde(default = "Theme::default_map_background")]
     pub map_background: Color,
+    /// Colour of the text.
+    #[serde(default = "Theme::default_text")]
+    pub text: Color,
+    /// Background of the page around the cards (title, introduction, sources).
+    #[serde(default = "Theme::default_page")]
+    pub page: Color,
+    /// Background of the step cards, the legend and the tooltips.
+    #[serde(default = "Theme::default_card")]
+    pub card: Color,
+    /// Corner radius of the cards in CSS pixels (0 to 32).
+    #[serde(default = "Theme::default_card_radius")]
+    pub card_radius: f64,
+    /// How cards stand out from the map.
+    #[serde(default)]
+    pub card_style: CardStyle,
+    /// Font family of the whole story, e.g. `"Hamburg Sans"`: the family of
+    /// `font-regular` and its siblings when they are given, else a font the
+    /// reader's system has. None: the system's font (in an embed, the host
+    /// page's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font: Option<String>,
+    /// Font file of `font` in the story folder, upright and of normal
+    /// weight (400): woff2, woff, ttf or otf, served with the story, never
+    /// from a font service. The build turns the files into `@font-face`
+    /// rules and leaves them out of story.json.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font_regular: Option<String>,
+    /// Font file of `font`, upright and bold (700): headings and `**bold**`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font_bold: Option<String>,
+    /// Font file of `font`, italic: `*emphasis*`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font_italic: Option<String>,
+    /// Font file of `font`, bold and italic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font_bold_italic: Option<String>,
+}
+
+impl Theme {
+    /// The font files given, with their setting name and CSS `font-weight`
+    /// and `font-style`.
+    pub fn font_files(&self) -> impl Iterator<Item = (&'static str, &str, u16, &'static str)> {
+        [
+            ("font-regular", &self.font_regular, 400, "normal"),
+            ("font-bold", &self.font_bold, 700, "normal"),
+            ("font-italic", &self.font_italic, 400, "italic"),
+            ("font-bold-italic", &self.font_bold_italic, 700, "italic"),
+        ]
+        .into_iter()
+        .filter_map(|(k, f, w, s)| f.as_deref().map(|f| (k, f, w, s)))
+    }
+}
+
+/// How the step cards stand out from the map.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum CardStyle {
+    /// A soft shadow (the default).
+    #[default]
+    Shadow,
+    /// A thin line in the text colour, no shadow.
+    Border,
+    /// Neither: the card's colour alone.
+    Flat,
+}
+
+impl CardStyle {
+    /// The name authors write.
+    pub fn name(self) -> &'static str {
+        match self {
+            CardStyle::Shadow => "shadow",
+            CardStyle::Border => "border",
+            CardStyle::Flat => "flat",
+        }
+    }
+    /// Every style, by the name authors write.
+    pub const ALL: [CardStyle; 3] = [CardStyle::Shadow, CardStyle::Border, CardStyle::Flat];
 }
 
 impl Theme {
@@ -143,6 +225,18 @@ impl Theme {
     fn default_map_background() -> Color {
         Color::rgb(0xf4, 0xf1, 0xea)
     }
+    fn default_text() -> Color {
+        Color::rgb(0x1d, 0x23, 0x30)
+    }
+    fn default_page() -> Color {
+        Color::rgb(0xf7, 0xf8, 0xfa)
+    }
+    fn default_card() -> Color {
+        Color::rgb(0xff, 0xff, 0xff)
+    }
+    fn default_card_radius() -> f64 {
+        6.0
+    }
 }
 
 impl Default for Theme {
@@ -150,6 +244,16 @@ impl Default for Theme {
         Self {
             accent: Self::default_accent(),
             map_background: Self::default_map_background(),
+            text: Self::default_text(),
+            page: Self::default_page(),
+            card: Self::default_card(),
+            card_radius: Self::default_card_radius(),
+            card_style: CardStyle::default(),
+            font: None,
+            font_regular: None,
+            font_bold: None,
+            font_italic: None,
+            font_bold_italic: None,
         }
     }
 }

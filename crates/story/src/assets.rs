@@ -94,7 +94,12 @@ fn path_problem(sink: &mut Sink, pos: Pos, what: &str, url: &str, problem: &Path
 pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
     let mut sink = Sink::new(&parsed.spans.file);
     for a in &parsed.assets {
-        if a.kind != AssetKind::Image || is_absolute(&a.url) || a.url.starts_with('#') {
+        let what = match a.kind {
+            AssetKind::Image => "the image",
+            AssetKind::Font => "the font file",
+            AssetKind::Data => continue,
+        };
+        if is_absolute(&a.url) || a.url.starts_with('#') {
             continue;
         }
         let pos = Pos {
@@ -105,7 +110,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         let path = match local_file(base_dir, &a.url) {
             Ok(f) => f.path,
             Err(problem) => {
-                path_problem(&mut sink, pos, "the image", &a.url, &problem);
+                path_problem(&mut sink, pos, what, &a.url, &problem);
                 continue;
             }
         };
@@ -113,7 +118,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             sink.error(
                 "E0060",
                 pos,
-                format!("the image `{}` does not exist", a.url),
+                format!("{what} `{}` does not exist", a.url),
                 Some(format!(
                     "the path is relative to the story folder; no file was found at {}",
                     path.display()

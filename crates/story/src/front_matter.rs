@@ -7,7 +7,7 @@ use twinstory_model::template::{Template, TemplateError};
 use twinstory_model::tile_template::{TileTemplate, TileTemplateError as TileError};
 use twinstory_model::url;
 use twinstory_model::{
-    Basemap, Color, ComputedField, Join, Layer, LayerStyle, Source, SourceType, Theme,
+    Basemap, CardStyle, Color, ComputedField, Join, Layer, LayerStyle, Source, SourceType, Theme,
 };
 
 /// Settings allowed at the top of the front matter.
@@ -91,6 +91,10 @@ pub(crate) struct FrontMatter {
     /// Per layer: a `join` had errors, so its data is not checked (the
     /// fields it would add are missing; reporting them again would mislead).
     pub join_failed: Vec<bool>,
+    /// The theme's font files, where they are named.
+    pub font_pos: Vec<(String, Pos)>,
+    /// Where `theme` and its colours are written (`"theme"` for the key).
+    pub theme_pos: Vec<(String, Pos)>,
 }
 
 /// A layer as read, with the positions later checks point at.
@@ -109,7 +113,7 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> FrontMatter {
     let Some(fields) = w.fields(root, STORY_FIELDS, "the front matter", "title: My story") else {
         return fm;
     };
-    for (key, _k, v) in fields {
+    for (key, k, v) in fields {
         match key {
             "title" => {
                 fm.title = w.text(v, "title", "title: Playgrounds in Hamburg");
@@ -143,13 +147,16 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> FrontMatter {
                     "credits: [\"Data: City of Hamburg, CC BY 4.0\"]",
                 )
             }
-            "theme" => fm.theme = read_theme(w, v),
+            "theme" => {
+                fm.theme_pos.push(("theme".into(), w.pos(k)));
+                fm.theme = read_theme(w, v, &mut fm.font_pos, &mut fm.theme_pos)
+            }
             "interactive" => {
                 fm.interactive = w
                     .boolean(v, "interactive", "interactive: true")
                     .unwrap_or(false)
             }
-            "basemap" => fm.basemap = read_basemap(w, _k, v),
+            "basemap" => fm.basemap = read_basemap(w, k, v),
             "layers" => read_layers(w, v, &mut fm),
             _ => {}
         }
@@ -454,21 +461,140 @@ fn is_language_tag(s: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-fn read_theme(w: &mut Walker<'_, '_>, n: &Node) -> Theme {
+fn read_theme(
+    w: &mut Walker<'_, '_>,
+    n: &Node,
+    font_pos: &mut Vec<(String, Pos)>,
+    theme_pos: &mut Vec<(String, Pos)>,
+) -> Theme {
     let mut theme = Theme::default();
     let Some(fields) = w.fields(n, THEME_FIELDS, "`theme`", "theme: { accent: \"#005ca9\" }")
     else {
         return theme;
     };
-    for (key, _k, v) in fields {
-        if let Some(Some(c)) = colour(w, v, key) {
-            match key {
-                "accent" => theme.accent = c,
-                _ => theme.map_background = c,
+    let mut files_at = None;
+    for (key, k, v) in fields {
+        match key {
+            "card-radius" => {
+                if let Some(r) = w.number_in(
+                    v,
+                    key,
+                    "card-radius: 8",
+                    0.0,
+                    32.0,
+                    "the corner radius of the cards in CSS pixels: 0 for square corners",
+                ) {
+                    theme.card_radius = r;
+                }
+            }
+            "card-style" => {
+                if let Some(t) = w.text(v, key, "card-style: border") {
+                    match CardStyle::ALL.into_iter().find(|s| s.name() == t) {
+                        Some(s) => theme.card_style = s,
+                        None => {
+                            let names: Vec<&str> =
+                                CardStyle::ALL.iter().map(|s| s.name()).collect();
+                            w.not_one_of(v, key, &t, &names);
+                        }
+                    }
+                }
+            }
+            "font" => theme.font = font_family(w, v),
+            "font-regular" | "font-bold" | "font-italic" | "font-bold-italic" => {
+                files_at.get_or_insert(w.pos(k));
+                if let Some(file) = font_file(w, v, key) {
+                    font_pos.push((file.clone(), w.pos(v)));
+                    let slot = match key {
+                        "font-regular" => &mut theme.font_regular,
+                        "font-bold" => &mut theme.font_bold,
+                        "font-italic" => &mut theme.font_italic,
+                        _ => &mut theme.font_bold_italic,
+                    };
+                    *slot = Some(file);
+                }
+            }
+            _ => {
+                theme_pos.push((key.to_owned(), w.pos(v)));
+                if let Some(Some(c)) = colour(w, v, key) {
+                    match key {
+                        "accent" => theme.accent = c,
+                        "text" => theme.text = c,
+                        "page" => theme.page = c,
+                        "card" => theme.card = c,
+                        _ => theme.map_background = c,
+                    }
+                }
             }
         }
     }
+    if let (Some(pos), None) = (files_at, &theme.font) {
+        w.sink.error(
+            "E0022",
+            pos,
+            "`theme` has font files but no `font` that names their family",
+            Some("add the family's name, e.g. `font: \"Hamburg Sans\"`".into()),
+        );
+    }
     theme
+}
+
+/// A font family name: letters, digits, spaces, `-`, `_` and `.`, so that
+/// it can be written into a style sheet as it is.
+fn font_family(w: &mut Walker<'_, '_>, v: &Node) -> Option<String> {
+    let name = w.text(v, "font", "font: \"Hamburg Sans\"")?;
+    let name = name.trim().to_owned();
+    let bad = name
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.')));
+    if name.is_empty() || bad.is_some() {
+        let pos = w.pos(v);
+        w.sink.error(
+            "E0023",
+            pos,
+            match bad {
+                Some(c) => format!("the font name `{name}` contains `{c}`"),
+                None => "the font name is empty".to_owned(),
+            },
+            Some("write the family's name only, e.g. `font: \"Hamburg Sans\"`: letters, digits, spaces, `-`, `_` and `.`; the fallback fonts are added by the player".into()),
+        );
+        return None;
+    }
+    Some(name)
+}
+
+/// The font formats browsers read, by file extension.
+pub(crate) const FONT_FORMATS: &[(&str, &str)] = &[
+    ("woff2", "woff2"),
+    ("woff", "woff"),
+    ("ttf", "truetype"),
+    ("otf", "opentype"),
+];
+
+/// A font file in the story folder: never a URL (the story would ask a
+/// font service for it, which a reader's privacy and the CSP forbid).
+fn font_file(w: &mut Walker<'_, '_>, v: &Node, key: &str) -> Option<String> {
+    let file = w.text(v, key, &format!("{key}: fonts/HamburgSans-Regular.woff2"))?;
+    let pos = w.pos(v);
+    if url::is_absolute(&file) {
+        w.sink.error(
+            "E0023",
+            pos,
+            format!("`{key}` is an address on the web: `{file}`"),
+            Some("download the font file into the story folder and name it there, e.g. `fonts/HamburgSans-Regular.woff2`: fonts are served with the story, so that readers' browsers ask no font service".into()),
+        );
+        return None;
+    }
+    let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if !FONT_FORMATS.iter().any(|(e, _)| Some(*e) == ext.as_deref()) {
+        w.sink.error(
+            "E0023",
+            pos,
+            format!("`{file}` is not a font file that browsers read"),
+            Some("name a `.woff2` file (or `.woff`, `.ttf`, `.otf`)".into()),
+        );
+        return None;
+    }
+    Some(file)
 }
 
 /// A colour; `Some(None)` for an explicit `none`/empty value, `None` after an error.

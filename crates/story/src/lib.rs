@@ -132,4 +132,6 @@ pub enum AssetKind {
     Image,
     /// A layer's data file.
     Data,
+    /// A font file of the theme.
+    Font,
 }

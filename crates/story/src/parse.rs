@@ -273,6 +273,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     }
     let step_ids: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
     crate::checks::links::check(sink, &body.fragment_links, &step_ids);
+    crate::checks::theme::check(sink, &fm.theme, &fm.theme_pos);
     if steps.is_empty() {
         let line = lines.line_col(body_start).0;
         sink.error(
@@ -322,6 +323,12 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             });
         }
     }
+    assets.extend(fm.font_pos.iter().map(|(file, p)| Asset {
+        kind: AssetKind::Font,
+        url: file.clone(),
+        line: p.line,
+        column: p.column,
+    }));
     assets.extend(body.images);
     let title = fm.title.unwrap_or_default();
     // The `#` heading is the page's heading; kept only when it says more

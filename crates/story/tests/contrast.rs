@@ -158,3 +158,72 @@ fn pale_lines_warn_and_dark_lines_pass() {
     );
     assert!(warnings(&front("#555555"), &step).is_empty());
 }
+
+/// The theme's W0019 warnings of a story with `theme` settings `theme`.
+fn theme_warnings(theme: &str) -> Vec<Diagnostic> {
+    let md = format!(
+        "---\ntitle: T\ntheme:\n{theme}---\n\n## A\n\n```step\nview: {{ center: [10, 53.5], zoom: 11 }}\n```\n\nText.\n"
+    );
+    parse_story("t.md", md.as_bytes())
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.code == "W0019")
+        .collect()
+}
+
+#[test]
+fn theme_text_colours_are_measured_and_the_suggestion_reaches_4_5() {
+    // The defaults, written out, and dark themes that reach 4.5:1 pass.
+    for good in [
+        "  accent: \"#005ca9\"\n  text: \"#1d2330\"\n  page: \"#f7f8fa\"\n  card: \"#ffffff\"\n",
+        "  text: \"#f2f2f2\"\n  page: \"#101820\"\n  card: \"#1d2b36\"\n  accent: \"#8cc8ff\"\n",
+    ] {
+        assert_eq!(theme_warnings(good), vec![], "{good}");
+    }
+    // Each failing theme warns; writing the suggested colour silences the pair.
+    for bad in [
+        "  text: \"#9a9a9a\"\n",
+        "  accent: \"#f0c000\"\n",
+        "  card: \"#1d2b36\"\n  page: \"#1d2b36\"\n",
+        "  text: \"#6a6a6a\"\n", // passes alone, its muted mix does not
+        "  text: \"#eeeeee\"\n  card: \"#333333\"\n  page: \"#cccccc\"\n",
+    ] {
+        let found = theme_warnings(bad);
+        assert!(!found.is_empty(), "{bad} must warn");
+        for d in &found {
+            let help = d.help.as_deref().unwrap();
+            let key = help
+                .split("write `")
+                .nth(1)
+                .and_then(|s| s.split(':').next())
+                .unwrap();
+            let colour = help
+                .split(&format!("`{key}: \""))
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or_else(|| panic!("no colour in {help}"));
+            let fixed = bad
+                .lines()
+                .filter(|l| !l.trim_start().starts_with(&format!("{key}:")))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+                + &format!("  {key}: \"{colour}\"\n");
+            let against = d
+                .message
+                .split("against the `")
+                .nth(1)
+                .unwrap()
+                .split('`')
+                .next()
+                .unwrap();
+            let again = theme_warnings(&fixed);
+            assert!(
+                !again
+                    .iter()
+                    .any(|a| a.message.contains(&format!("against the `{against}`"))
+                        && a.message.split(" (").next() == d.message.split(" (").next()),
+                "{bad} with {key} {colour}: {again:?}"
+            );
+        }
+    }
+}

@@ -65,7 +65,7 @@ fn every_parsed_story_reads_the_same_both_ways() {
 /// Every setting of every type, none at its default.
 const EVERYTHING: &str = r##"{
   "format": 2, "title": "Alles", "lang": "en-GB", "summary": "S", "authors": ["A", "B"],
-  "credits": ["C"], "theme": {"accent": "#112233", "map-background": "#445566"},
+  "credits": ["C"], "theme": {"accent": "#112233", "map-background": "#445566", "text": "#010203", "page": "#fefefe", "card": "#fafafa", "card-radius": 0, "card-style": "flat", "font": "Probe Sans", "font-regular": "f/r.woff2", "font-bold": "f/b.woff2", "font-italic": "f/i.woff2", "font-bold-italic": "f/bi.woff2"},
   "interactive": true, "heading": "H", "intro": "<p>I</p>",
   "basemap": {
     "url": [{"text": "https://{s}.t.example/"}, "zoom", {"text": "/"}, "column", {"text": "/"},
@@ -151,6 +151,8 @@ fn what_the_derive_refuses_is_refused() {
         r#"{"title": "T", "format": 2.5}"#.to_owned(),
         r#"{"title": "T", "theme": null}"#.to_owned(),
         r#"{"title": "T", "theme": {"accent": "blau"}}"#.to_owned(),
+        r#"{"title": "T", "theme": {"card-style": "rounded"}}"#.to_owned(),
+        r#"{"title": "T", "theme": {"card-radius": "6px"}}"#.to_owned(),
         r#"{"title": "T", "interactive": "yes"}"#.to_owned(),
         r#"{"title": "T", "basemap": {"url": ["zoom", "row"], "attribution": "x"}}"#.to_owned(),
         r#"{"title": "T", "basemap": {"url": "https://t/{z}/{x}/{y}", "attribution": "x"}}"#.to_owned(),

@@ -8,6 +8,7 @@
 //! - `conditions`: `filter` and `highlight` read as the player reads them.
 //! - `links`: links to step ids that do not exist.
 //! - `tabs`: where a tab is that YAML refuses.
+//! - `theme`: the contrast of the page's text colours (W0019).
 //! - `data`: settings against the data (swapped CSV coordinates, a fit
 //!   decided by one far-away feature).
 
@@ -18,6 +19,7 @@ pub(crate) mod encoding;
 pub(crate) mod links;
 pub(crate) mod style;
 pub(crate) mod tabs;
+pub(crate) mod theme;
 
 use crate::diagnostic::Pos;
 use crate::walk::Walker;

@@ -1,0 +1,74 @@
+//! The story's theme as a style sheet: `twinstory build` writes the
+//! theme's colours, card radius and font as CSS custom properties on
+//! `:root`, with an `@font-face` rule per font file (copied from the story
+//! folder), into `theme-<hash>.css`, which the page links after the
+//! player's `twinstory.css`. So the page is themed before the player runs,
+//! and without JavaScript too; the player sets the same properties on its
+//! story element for stories it compiles itself.
+
+use crate::build::hashed_name;
+use anyhow::{bail, Context, Result};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use twinstory_model::Story;
+use twinstory_story::local_file;
+
+/// Writes the theme's style sheet and font files into `out` and returns the
+/// style sheet's name. The font files' paths are left out of `story`: the
+/// player needs only the family's name.
+pub fn write_theme(story: &mut Story, dir: &Path, out: &Path) -> Result<String> {
+    let t = &story.theme;
+    let mut css =
+        String::from("/* The story's theme, written by twinstory build from story.md. */\n");
+    for (key, file, weight, style) in t.font_files() {
+        let Some(family) = &t.font else {
+            bail!("`theme` has `{key}` but no `font`");
+        };
+        let Ok(local) = local_file(dir, file) else {
+            bail!("the font file `{file}` lies outside the story folder");
+        };
+        let bytes = fs::read(&local.path)
+            .with_context(|| format!("cannot read the font file {}", local.path.display()))?;
+        let base = local.rel.rsplit('/').next().unwrap_or(&local.rel);
+        let name = format!("fonts/{}", hashed_name(base, &bytes));
+        crate::build::write(out, &name, &bytes)?;
+        let ext = base.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        let format = match ext.as_deref() {
+            Some("woff2") => "woff2",
+            Some("woff") => "woff",
+            Some("otf") => "opentype",
+            _ => "truetype",
+        };
+        // The family name was checked by the parser: letters, digits,
+        // spaces, `-`, `_` and `.` only, so it is safe inside quotes.
+        let _ = writeln!(
+            css,
+            "@font-face {{ font-family: \"{family}\"; src: url(\"{name}\") format(\"{format}\"); font-weight: {weight}; font-style: {style}; font-display: swap; }}"
+        );
+    }
+    let _ = write!(
+        css,
+        ":root {{ --ts-accent: {}; --ts-map-bg: {}; --ts-text: {}; --ts-page: {}; --ts-card: {}; --ts-card-radius: {}px;",
+        t.accent.to_hex(),
+        t.map_background.to_hex(),
+        t.text.to_hex(),
+        t.page.to_hex(),
+        t.card.to_hex(),
+        t.card_radius
+    );
+    if let Some(family) = &t.font {
+        let _ = write!(css, " --ts-font: \"{family}\", system-ui, sans-serif;");
+    }
+    css.push_str(" }\n");
+    let name = hashed_name("theme.css", css.as_bytes());
+    crate::build::write(out, &name, css.as_bytes())?;
+    let t = &mut story.theme;
+    (
+        t.font_regular,
+        t.font_bold,
+        t.font_italic,
+        t.font_bold_italic,
+    ) = (None, None, None, None);
+    Ok(name)
+}
