@@ -235,9 +235,11 @@ test('a <twin-story> from the page\'s own origin under exactly the strict policy
   await context.close();
 });
 
-test('a link to the host page with #<step-id> opens the story at that step; the skip link leads into the story', async () => {
+test('a link to the host page with #<step-id> opens the story at that step (a ?story= of the host page is not the element\'s); the skip link leads into the story', async () => {
   const id = stepIds[2];
-  const { context, page, console } = await open({ width: 1280, height: 800 }, `${hostUrl}#${encodeURIComponent(id)}`);
+  const other = encodeURIComponent('http://127.0.0.1:9/story.json');
+  const { context, page, console } = await open({ width: 1280, height: 800 }, `${hostUrl}?story=${other}#${encodeURIComponent(id)}`);
+  assert.equal(await page.evaluate(() => document.querySelector('twin-story').shadowRoot.querySelector('h1').textContent), 'Spielplätze in Hamburg');
   await page.waitForFunction(() => document.querySelector('twin-story').shadowRoot.querySelector('.ts-canvas').dataset.activeStep === '2', null, { timeout: 15_000 });
   const m = await measure(page);
   assert.equal(m.activeId, id);
