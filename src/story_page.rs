@@ -274,7 +274,9 @@ pub fn StoryPage(
     view! {
         <div class="ts-story" lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg>
             {skip}
-            <main class="ts-main">
+            // In a `<twin-story>` element the host page has its own
+            // `main`: the story's is then a plain box (one `main` per page).
+            {leptos::html::custom(if in_element() { "div" } else { "main" }).class("ts-main").child(view! {
             <header class="ts-header">
                 // The text's own `#` heading when it differs from `title`.
                 <h1>{story.heading.clone().unwrap_or_else(|| story.title.clone())}</h1>
@@ -338,7 +340,7 @@ pub fn StoryPage(
                 </div>
                 <div class="ts-steps" node_ref=steps_ref>{step_views}</div>
             </div>
-            </main>
+            })}
             <footer class="ts-footer">
                 <h2>{t.sources}</h2>
                 <ul class="ts-sources">{credits.into_iter().map(|c| view! { <li>{credit_view(c)}</li> }).collect_view()}</ul>

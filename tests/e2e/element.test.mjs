@@ -44,11 +44,11 @@ function hostPage(snippet, times = 1) {
   return `<!doctype html><html lang="de"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Artikel mit Geschichte</title><link rel="stylesheet" href="/host.css"></head>
-<body><h1>Ein Artikel der Stadt</h1>
+<body><main><h1>Ein Artikel der Stadt</h1>
 ${text(4, 'above')}
 ${blocks}
 ${text(4, 'below')}
-<footer id="end">Ende des Artikels</footer></body></html>`;
+</main><footer id="end">Ende des Artikels</footer></body></html>`;
 }
 
 before(async () => {
@@ -195,12 +195,16 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
         map: cs(sr.querySelector('.ts-map')).display,
         h2: title.fontSize,
         font: cs(sr.querySelector('.ts-story')).fontFamily,
+        // One `main` on the page, the host's; the story's footer is not
+        // the page's contentinfo (it is inside the element's section).
+        landmarks: [document.querySelectorAll('main').length, sr.querySelectorAll('main').length, sr.querySelector('.ts-element').tagName, !!sr.querySelector('section.ts-element > .ts-story > footer.ts-footer')],
         host: [cs(document.body).fontFamily, cs(document.body).backgroundColor, cs(p).boxSizing, cs(p).color, cs(document.querySelector('h1')).fontSize],
       };
     });
     assert.deepEqual(styles.card, ['block', 'rgb(255, 255, 255)', 'rgb(29, 35, 48)'], 'the host\'s .ts-card and div rules do not reach the card');
     assert.deepEqual(styles.box, ['0px', 'rgb(29, 35, 48)', 'none'], 'the host\'s div rule (colour, border, inherited text-transform) does not reach in');
     assert.equal(styles.map, 'block');
+    assert.deepEqual(styles.landmarks, [1, 0, 'SECTION', true]);
     assert.notEqual(styles.h2, '60px');
     assert.match(styles.font, /Georgia/, 'the story uses the host\'s font (the story sets none)');
     assert.deepEqual(styles.host, ['Georgia, serif', 'rgb(255, 255, 255)', 'content-box', 'rgb(34, 34, 34)', '36px'], 'the story\'s rules (body font, box-sizing, colours) do not reach the host');

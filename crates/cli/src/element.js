@@ -27,7 +27,9 @@ let starting = Promise.resolve();
 /** Plays this folder's story in `host`, a <twin-story> element. */
 export function mount(host) {
   const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
-  const root = document.createElement('div');
+  // A section: the story's <footer> is then its own, not the host page's
+  // contentinfo landmark.
+  const root = document.createElement('section');
   root.className = 'ts-element';
   const link = document.createElement('link');
   link.rel = 'stylesheet';
