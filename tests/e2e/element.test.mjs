@@ -33,14 +33,15 @@ const PARAGRAPH = 'Die Stadt hat ihre Spielplätze gezählt. Dieser Absatz steht
 // red with a thick border, the story's own class names hidden.
 const HOST_CSS = 'body{font:18px/1.6 Georgia,serif;max-width:52rem;margin:0 auto;padding:1rem;background:#fff;color:#222}'
   + 'p{margin:0 0 1rem}div{color:red;border:5px solid;text-transform:uppercase}'
-  + '.ts-card{display:none!important;background:red!important}.ts-map{display:none}h2{font-size:60px}';
+  + '.ts-card{display:none!important;background:red!important}.ts-map{display:none}h2{font-size:60px}'
+  + '.narrow{max-width:600px}';
 
 let story, host, browser, stepIds, hostUrl, storyOrigin;
 const snippets = {};
 
-function hostPage(snippet, times = 1) {
+function hostPage(snippet, times = 1, cls = '') {
   const text = (n, tag) => Array.from({ length: n }, (_, i) => `<p class="${tag}">${tag} ${i + 1}. ${PARAGRAPH.repeat(3)}</p>`).join('\n');
-  const blocks = Array.from({ length: times }, () => `<div class="cms-block">\n${snippet}</div>`).join(`\n${text(2, 'between')}\n`);
+  const blocks = Array.from({ length: times }, () => `<div class="cms-block ${cls}">\n${snippet}</div>`).join(`\n${text(2, 'between')}\n`);
   return `<!doctype html><html lang="de"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Artikel mit Geschichte</title><link rel="stylesheet" href="/host.css"></head>
@@ -67,6 +68,7 @@ before(async () => {
     if (req.url === '/host.css') send(200, 'text/css', HOST_CSS);
     else if (page === '/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross), crossPolicy(storyOrigin));
     else if (page === '/same/') send(200, 'text/html; charset=utf-8', hostPage(snippets.same), STRICT);
+    else if (page === '/narrow/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross, 1, 'narrow'), crossPolicy(storyOrigin));
     else if (page === '/two/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross, 2), crossPolicy(storyOrigin));
     else if (req.url.startsWith('/story/')) {
       // The story on the page's own origin: its files, as its server sends them.
@@ -145,6 +147,10 @@ async function readByScrolling(page, name, viewport, shots) {
   let pinned = 0;
   let stepShot = false;
   const end = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+  // In a narrow column (a phone, or a narrow element in a wide window) the
+  // map takes the upper half of the window and the cards pass below it,
+  // as on the story's own page on a phone; else the map fills the window.
+  const narrow = await page.evaluate(() => document.querySelector('twin-story').getBoundingClientRect().width <= 720);
   const dy = Math.round(viewport.height * 0.3);
   for (let y = 0; y <= end; y += dy) {
     // A wheel on the desktop; on the phone (touch emulation, where
@@ -155,10 +161,8 @@ async function readByScrolling(page, name, viewport, shots) {
     const m = await measure(page);
     if (m.active !== '' && m.active !== undefined && seen.at(-1) !== m.active) seen.push(m.active);
     if (m.scrolly.top <= 0 && m.scrolly.bottom >= m.inner) {
-      // The story's map section covers the window: the map is pinned to
-      // its top, as tall as on the story's own page (the window; its upper
-      // half on a phone, where the cards pass below it).
-      const tall = viewport.width <= 720 ? m.inner / 2 : m.inner;
+      // The story's map section covers the window: the map is pinned to its top.
+      const tall = narrow ? m.inner / 2 : m.inner;
       assert.ok(Math.abs(m.map.top) <= 2, `at scrollY ${m.scrollY} the map's top is at ${m.map.top}px of the window`);
       assert.ok(Math.abs(m.map.height - tall) <= 2, `map ${m.map.height}px high in a ${m.inner}px window`);
       pinned++;
@@ -222,6 +226,20 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     await context.close();
   });
 }
+
+test('a <twin-story> in a narrow column of a wide window lays out as on a phone', async () => {
+  const viewport = { width: 1280, height: 800 };
+  const { context, page, console } = await open(viewport, `${hostUrl}narrow/`);
+  const width = await page.evaluate(() => document.querySelector('twin-story').getBoundingClientRect().width);
+  assert.ok(width <= 600, `the element is ${width}px wide`);
+  const { seen, pinned } = await readByScrolling(page, 'desktop', viewport, false);
+  assert.ok(pinned >= stepIds.length, `the map was pinned at only ${pinned} positions`);
+  assert.deepEqual(seen, stepIds.map((_, i) => String(i)));
+  await page.screenshot({ path: path.join(SHOTS, 'element-narrow-end.png') });
+  assert.deepEqual(await page.evaluate(() => window.__csp), []);
+  assert.deepEqual(cleanConsole(console), []);
+  await context.close();
+});
 
 test('a <twin-story> from the page\'s own origin under exactly the strict policy', async () => {
   assert.ok(snippets.same.includes(`${hostUrl}story/element.js`));
