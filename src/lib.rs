@@ -7,7 +7,7 @@
 //! point), `platform` wraps the other browser services used (time, canvas,
 //! URL, media queries); `modules` imports the modules only some stories need (the
 //! story compiler for `?story=…/story.md`, used by `author`; the data
-//! readers for layers the build did not pack, used by `loader`); `embed` plays the story inside another site's iframe. Nothing here decides what the map shows; that is the scene's job.
+//! readers for layers the build did not pack, used by `loader`); `embed` plays the story inside another site's iframe (`platform::root` is where the player looks its elements up: the page, or a `<twin-story>` element's shadow root). Nothing here decides what the map shows; that is the scene's job.
 
 pub mod app;
 pub mod author;
@@ -22,8 +22,12 @@ pub mod scroll;
 pub mod step_html;
 pub mod story_page;
 
-/// Mounts the player into `<body>`.
+/// Mounts the player into `<body>`, or, in element mode, into the element
+/// `element.js` made in a `<twin-story>`'s shadow root.
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    match platform::take_element_mount() {
+        Some(el) => leptos::mount::mount_to(el, app::App).forget(),
+        None => leptos::mount::mount_to_body(app::App),
+    }
 }

@@ -39,6 +39,9 @@ impl From<String> for LoadError {
     }
 }
 
+/// In element mode, the story's `story.json` (written by `element.js`).
+pub const STORY_META: &str = "twinstory-story";
+
 /// The deployer's list of other origins `?story=` may load from.
 pub const STORY_ORIGINS_META: &str = "twinstory-story-origins";
 
@@ -56,10 +59,16 @@ pub fn request_allowed(url: &str) -> Result<(), Refusal> {
     POLICY.with(|p| p.borrow().as_ref().map_or(Ok(()), |p| p.check(url)))
 }
 
-/// Where the story comes from: `?story=<url>` (checked against the page's
+/// Where the story comes from: the `<twin-story>` element's `src`, `?story=<url>` (checked against the page's
 /// origin and `<meta name="twinstory-story-origins">`; then the same policy
 /// holds for all the story loads) or `story.json` beside the page.
 pub fn story_url() -> Result<String, LoadError> {
+    // A `<twin-story>` element names its story (`element.js`); the host
+    // page's `?story=` is not the story's.
+    if crate::platform::in_element() {
+        return meta_content(STORY_META)
+            .ok_or_else(|| "the <twin-story> element names no story".to_string().into());
+    }
     let Some(rel) = query_param("story") else {
         return Ok(resolve_url("story.json", &page_url())?);
     };

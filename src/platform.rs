@@ -1,8 +1,71 @@
 //! The few browser services the player uses, behind small functions so that
 //! components read like a description of the UI.
 
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData, Window};
+use std::cell::RefCell;
+use wasm_bindgen::{Clamped, JsCast, JsValue};
+use web_sys::{
+    CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement, ImageData, Window,
+};
+
+thread_local! {
+    /// In element mode, the element inside a `<twin-story>`'s shadow root
+    /// that the player plays in (`element.js`); `None` on the story's own page.
+    static ELEMENT: RefCell<Option<Element>> = const { RefCell::new(None) };
+}
+
+/// Takes the element that `element.js` hands over as `window.twinstoryMount`
+/// (the `<twin-story>` element mode, docs/embed.md) before the player
+/// starts; from then on `root` is that element. `None` on the story's own page.
+pub fn take_element_mount() -> Option<HtmlElement> {
+    let w = window();
+    let key = JsValue::from_str("twinstoryMount");
+    let el = js_sys::Reflect::get(&w, &key)
+        .ok()?
+        .dyn_into::<HtmlElement>()
+        .ok()?;
+    let _ = js_sys::Reflect::delete_property(&w, &key);
+    ELEMENT.with(|e| *e.borrow_mut() = Some(el.clone().into()));
+    Some(el)
+}
+
+/// Whether the player plays inside a `<twin-story>` element.
+pub fn in_element() -> bool {
+    ELEMENT.with(|e| e.borrow().is_some())
+}
+
+/// The part of the page the player owns, where it looks its elements up:
+/// the whole document on the story's own page, the element in the shadow
+/// root in element mode (where `document` finds none of them).
+pub fn root() -> Option<Element> {
+    ELEMENT
+        .with(|e| e.borrow().clone())
+        .or_else(|| window().document()?.document_element())
+}
+
+/// The first element below `root` that matches `selector`.
+pub fn find(selector: &str) -> Option<Element> {
+    root()?.query_selector(selector).ok()?
+}
+
+/// Every element below `root` that matches `selector`.
+pub fn find_all(selector: &str) -> Option<web_sys::NodeList> {
+    root()?.query_selector_all(selector).ok()
+}
+
+/// The element with this `id` below `root`.
+pub fn find_id(id: &str) -> Option<Element> {
+    find(&format!("[id=\"{}\"]", id.replace(['"', '\\'], "")))
+}
+
+/// The focused element, also when it is inside the shadow root (where the
+/// document's `activeElement` is the `<twin-story>` element).
+pub fn active_element() -> Option<Element> {
+    let scope = root()?.get_root_node();
+    js_sys::Reflect::get(&scope, &JsValue::from_str("activeElement"))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
 
 /// The page's language (`<html lang>`; German when it has none), for
 /// what the page says before a story is there.
@@ -139,11 +202,10 @@ pub fn page_url() -> String {
     window().location().href().unwrap_or_default()
 }
 
-/// The `content` of `<meta name="{name}">` in the page, if present and not empty.
+/// The `content` of `<meta name="{name}">` in the page (in element mode,
+/// in the shadow root, where `element.js` writes them), if present and not empty.
 pub fn meta_content(name: &str) -> Option<String> {
-    let doc = window().document()?;
-    let el = doc
-        .query_selector(&format!("meta[name=\"{name}\"]"))
-        .ok()??;
-    el.get_attribute("content").filter(|c| !c.is_empty())
+    find(&format!("meta[name=\"{name}\"]"))?
+        .get_attribute("content")
+        .filter(|c| !c.is_empty())
 }

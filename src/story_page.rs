@@ -4,7 +4,9 @@ use crate::loader::{load_layer, LoadedStory};
 use crate::map_view::{
     attach_basemap, listen_for_navigation, listen_for_tooltips, request_frame, MapHandle, MapState,
 };
-use crate::platform::{location_hash, replace_hash, window};
+use crate::platform::{
+    active_element, find_all, find_id, in_element, location_hash, replace_hash, window,
+};
 use crate::scroll::watch_active_step;
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
@@ -140,10 +142,7 @@ pub fn StoryPage(
                 set_step_credits.set(map.borrow().scene.step_credits(i));
                 request_frame(&map);
                 // The step's map in words (`map-description`, written by the build).
-                if let Some(p) = window()
-                    .document()
-                    .and_then(|d| d.get_element_by_id("ts-map-description"))
-                {
+                if let Some(p) = find_id("ts-map-description") {
                     let m = map.borrow();
                     p.set_text_content(
                         m.scene
@@ -153,7 +152,12 @@ pub fn StoryPage(
                             .and_then(|s| s.map_description.as_deref()),
                     );
                 }
-                if let Some(id) = ids.get(i) {
+                // In a `<twin-story>` element the host page's fragment
+                // follows the step only while it names none of its own.
+                if let Some(id) = ids
+                    .get(i)
+                    .filter(|_| !in_element() || location_hash().is_none_or(|h| ids.contains(&h)))
+                {
                     replace_hash(id);
                 }
             }
@@ -221,13 +225,12 @@ pub fn StoryPage(
                 // Made with the DOM directly: far smaller than views.
                 if let Some(root) = ids
                     .get(i)
-                    .and_then(|id| document().get_element_by_id(id))
+                    .and_then(|id| find_id(id))
                     .and_then(|e| e.query_selector(".ts-tables").ok().flatten())
                 {
                     // The control that had the focus keeps it (sorting,
                     // paging and arriving data make the tables anew).
-                    let focus = document()
-                        .active_element()
+                    let focus = active_element()
                         .filter(|a| root.contains(Some(a)))
                         .and_then(|a| {
                             Some((a.get_attribute("data-k")?, a.get_attribute("data-act")?))
@@ -291,7 +294,9 @@ pub fn StoryPage(
             style:--ts-text=text style:--ts-page=page style:--ts-card=card
             style:--ts-card-radius=radius style:--ts-font=font>
             {skip}
-            <main class="ts-main">
+            // In a `<twin-story>` element the host page has its own
+            // `main`: the story's is then a plain box (one `main` per page).
+            {leptos::html::custom(if in_element() { "div" } else { "main" }).class("ts-main").child(view! {
             <header class="ts-header">
                 // The text's own `#` heading when it differs from `title`.
                 <h1>{story.heading.clone().unwrap_or_else(|| story.title.clone())}</h1>
@@ -355,7 +360,7 @@ pub fn StoryPage(
                 </div>
                 <div class="ts-steps" node_ref=steps_ref>{step_views}</div>
             </div>
-            </main>
+            })}
             <footer class="ts-footer">
                 <h2>{t.sources}</h2>
                 <ul class="ts-sources">{credits.into_iter().map(|c| view! { <li>{credit_view(c)}</li> }).collect_view()}</ul>
@@ -644,7 +649,7 @@ async fn sleep_ms(ms: f64) {
 /// open table at a time.
 fn close_other_tables(ev: &web_sys::Event) {
     let this = ev.target().map(JsValue::from);
-    let Ok(open) = document().query_selector_all("details.ts-table[open]") else {
+    let Some(open) = find_all("details.ts-table[open]") else {
         return;
     };
     for n in 0..open.length() {

@@ -95,7 +95,7 @@ impl MapState {
         }
         self.nav.shown = Some(state);
         // A button about to hide must not take the keyboard focus with it.
-        let focused = window().document().and_then(|d| d.active_element());
+        let focused = crate::platform::active_element();
         let hides = |el: &Option<HtmlElement>, show: bool| {
             !show
                 && el

@@ -7,10 +7,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { ROOT, startServer, launch } from './lib.mjs';
 
 const BIN = process.env.TWINSTORY_BIN || path.join(ROOT, 'target/release/twinstory');
 const SHOTS = path.join(ROOT, 'target/screenshots');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 // The issue's policy, plus what docs/embed.md says a host page adds for a
 // story on another origin: the frame and its host script.
 const STRICT = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'";
@@ -70,9 +72,9 @@ after(async () => {
 });
 
 /** A page whose every frame records CSP violations and console messages. */
-async function open(viewport, url) {
+async function open(viewport, url, { bypassCSP = false } = {}) {
   const phone = viewport.width < 600;
-  const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone });
+  const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone, bypassCSP });
   await context.addInitScript(() => {
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => {
@@ -227,3 +229,36 @@ test('the host script takes messages only from the story frame at its origin', a
   assert.ok((await page.evaluate(() => window.__csp)).some((v) => v.includes('style-src')));
   await context.close();
 });
+
+for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`axe finds no WCAG 2.1 A/AA violation in the embedded story (iframe) at the first and last step (${name})`, async () => {
+    // The injected axe script needs the policies bypassed (this context only).
+    const { context, page, frame } = await open(viewport, hostUrl, { bypassCSP: true });
+    await frame.addScriptTag({ path: AXE });
+    const found = [];
+    for (const [which, step] of [['first', 0], ['last', stepIds.length - 1]]) {
+      // The host page scrolls the step to just above its reading line.
+      const stepTop = await frame.evaluate((i) => document.querySelectorAll('.ts-step')[i].getBoundingClientRect().top, step);
+      await page.evaluate((t) => {
+        const f = document.querySelector('iframe[data-twinstory]').getBoundingClientRect().top + window.scrollY;
+        window.scrollTo(0, f + t - window.innerHeight * 0.4);
+      }, stepTop);
+      await frame.waitForFunction((i) => document.querySelector('.ts-canvas').dataset.activeStep === String(i), step, { timeout: 10_000 });
+      await frames(page, 5);
+      const v = await frame.evaluate(async (tags) => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+        return r.violations.map((x) => `${x.id} (${x.impact}): ${x.help} at ${x.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      }, ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+      found.push(...v.map((x) => `${which} step: ${x}`));
+    }
+    assert.deepEqual(found, [], 'axe-core violations');
+    // The check sees the story: an image without a text alternative in it is found.
+    const seen = await frame.evaluate(async () => {
+      document.querySelector('.ts-card').append(document.createElement('img'));
+      const r = await window.axe.run(document, { runOnly: { type: 'rule', values: ['image-alt'] } });
+      return r.violations.map((x) => x.id);
+    });
+    assert.deepEqual(seen, ['image-alt']);
+    await context.close();
+  });
+}

@@ -487,6 +487,29 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
         )),
         _ => None,
     };
+    // The `<twin-story>` element (`twinstory embed --element`): a stable
+    // name, because the pasted snippet names it, and the hashed names in it.
+    let name = |m: &Option<(String, String)>, wasm: bool| {
+        m.as_ref()
+            .map(|(j, w)| if wasm { w.clone() } else { j.clone() })
+            .unwrap_or_default()
+    };
+    let element = fill(
+        crate::embed::ELEMENT_SCRIPT,
+        &[
+            ("js", &js),
+            ("wasm", &wasm),
+            ("css", &css),
+            ("author_js", &name(&author, false)),
+            ("author_wasm", &name(&author, true)),
+            ("sources_js", &name(&sources, false)),
+            ("sources_wasm", &name(&sources, true)),
+        ],
+    );
+    files.push((
+        crate::embed::ELEMENT_SCRIPT_NAME.to_string(),
+        element.into_bytes(),
+    ));
     // JS snippets that the glue imports by relative path keep their names.
     files.extend(dir.snippets()?);
     Ok(Player {

@@ -17,6 +17,11 @@ pub const HOST_SCRIPT: &str = include_str!("embed.js");
 /// The story's half, imported by the page's boot module inside a frame
 /// (content-hashed like the player's other files).
 pub const FRAME_SCRIPT: &str = include_str!("embed-frame.js");
+/// The `<twin-story>` element's module (`--element`), with `{{js}}`,
+/// `{{wasm}}`, `{{css}}` and the modules' names for `build` to fill in.
+pub const ELEMENT_SCRIPT: &str = include_str!("element.js");
+/// Its file name in every story folder: stable, because the snippet names it.
+pub const ELEMENT_SCRIPT_NAME: &str = "element.js";
 /// The host script's file name: stable, because the pasted snippet names it; served
 /// like `index.html` (revalidated, not cached forever).
 pub const HOST_SCRIPT_NAME: &str = "embed.js";
@@ -123,6 +128,35 @@ pub fn snippet(story: &StoryUrl, title: Option<&str>) -> String {
     )
 }
 
+/// The snippet of the element mode: a `<twin-story>` element and the
+/// module that defines it.
+pub fn element_snippet(story: &StoryUrl) -> String {
+    let esc = crate::build::escape;
+    format!(
+        "<twin-story src=\"{}\"></twin-story>\n\
+         <script type=\"module\" src=\"{}{ELEMENT_SCRIPT_NAME}\"></script>\n",
+        esc(&story.folder),
+        esc(&story.folder),
+    )
+}
+
+/// `twinstory embed --element`: the snippet on stdout, what the host page
+/// must allow and the story's server must send on stderr.
+pub fn run_element(raw: &str) -> Result<()> {
+    let story = read_story_url(raw)?;
+    print!("{}", element_snippet(&story));
+    eprintln!(
+        "Paste these two lines where the story should appear. If the page sends a \
+         Content-Security-Policy, it must allow the story's origin (unless it is the page's own):\n  \
+         script-src {o}; style-src {o}; connect-src {o}; img-src {o}\n\
+         and the story's server must send `Access-Control-Allow-Origin: *` (or the page's origin) \
+         with the story's files (see docs/embed.md; the story's folder must have been built by \
+         this twinstory or a newer one, which writes {ELEMENT_SCRIPT_NAME}).",
+        o = story.origin
+    );
+    Ok(())
+}
+
 /// `twinstory embed`: the snippet on stdout, what the host page must allow
 /// on stderr.
 pub fn run(raw: &str, title: Option<&str>) -> Result<()> {
@@ -199,5 +233,34 @@ mod tests {
              <script src=\"https://x.example/radwege/embed.js\" defer></script>\n"
         );
         assert!(!html.contains("style"));
+    }
+
+    #[test]
+    fn the_element_snippet_names_the_folder_and_its_module() {
+        let s = read_story_url("https://x.example/radwege").unwrap();
+        assert_eq!(
+            element_snippet(&s),
+            "<twin-story src=\"https://x.example/radwege/\"></twin-story>\n\
+             <script type=\"module\" src=\"https://x.example/radwege/element.js\"></script>\n"
+        );
+    }
+
+    #[test]
+    fn the_element_module_has_a_slot_for_every_player_file() {
+        for slot in [
+            "js",
+            "wasm",
+            "css",
+            "author_js",
+            "author_wasm",
+            "sources_js",
+            "sources_wasm",
+        ] {
+            assert!(
+                ELEMENT_SCRIPT.contains(&format!("'{{{{{slot}}}}}'")),
+                "{slot}"
+            );
+        }
+        assert!(!ELEMENT_SCRIPT.contains("innerHTML") && !ELEMENT_SCRIPT.contains("eval("));
     }
 }

@@ -69,6 +69,10 @@ enum Command {
     /// The snippet is an iframe that takes the story's full height (the
     /// reader scrolls the page; the map stays in view) and a script tag
     /// for `embed.js`, which `twinstory build` writes beside every story.
+    /// With --element, a `<twin-story>` element and a module script for
+    /// `element.js` instead: the story plays in the page's own DOM (in a
+    /// shadow root, styles isolated both ways; the story's server sends
+    /// CORS headers when it is on another origin).
     /// No inline script or style: it works under a strict
     /// Content-Security-Policy that allows the story's origin (printed
     /// below the snippet; docs/embed.md).
@@ -76,13 +80,17 @@ enum Command {
     /// Examples:
     ///   twinstory embed https://geschichten.example.org/radwege/
     ///   twinstory embed https://geschichten.example.org/radwege/ --title "Radwege in Hamburg"
+    ///   twinstory embed --element https://geschichten.example.org/radwege/
     Embed {
         /// The address of the published story (its folder or index.html).
         story_url: String,
         /// The frame's title, which screen readers announce (default: the
         /// story's folder name).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "element")]
         title: Option<String>,
+        /// A `<twin-story>` custom element instead of an iframe.
+        #[arg(long)]
+        element: bool,
     },
     /// Create a new story folder from a working template.
     ///
@@ -157,6 +165,11 @@ enum Command {
         /// play by `?story=<url>`; repeat for several. Added to the CSP.
         #[arg(long = "story-origin", value_name = "ORIGIN", value_parser = csp::parse_story_origin)]
         story_origins: Vec<String>,
+        /// Send `Access-Control-Allow-Origin: *` with every file, so that
+        /// pages on other origins can play the stories as `<twin-story>`
+        /// elements (`twinstory embed --element`).
+        #[arg(long)]
+        cors: bool,
     },
 }
 
@@ -190,8 +203,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
-        Command::Embed { story_url, title } => {
-            embed::run(&story_url, title.as_deref())?;
+        Command::Embed {
+            story_url,
+            title,
+            element,
+        } => {
+            if element {
+                embed::run_element(&story_url)?;
+            } else {
+                embed::run(&story_url, title.as_deref())?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::New { slug, title, dir } => new_story(&slug, title.as_deref(), &dir),
@@ -212,6 +233,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
             no_watch,
             story_origins,
+            cors,
         } => {
             serve::serve(serve::ServeOptions {
                 source: path,
@@ -222,6 +244,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 },
                 port,
                 watch: !no_watch,
+                cors,
             })?;
             Ok(ExitCode::SUCCESS)
         }

@@ -69,6 +69,9 @@ pub struct ServeOptions {
     pub port: u16,
     /// Rebuild and reload on changes.
     pub watch: bool,
+    /// Send `Access-Control-Allow-Origin: *`, so that pages of other
+    /// origins can play the stories as `<twin-story>` elements (docs/embed.md).
+    pub cors: bool,
 }
 
 /// The state the server and the watcher share.
@@ -91,6 +94,8 @@ struct Live {
     /// Pages get the live-reload script only while the folder is watched;
     /// otherwise they are served exactly as `twinstory build` wrote them.
     watching: bool,
+    /// Every answer allows reading by any origin (`--cors`).
+    cors: bool,
     /// The `Host` headers this server answers (`127.0.0.1:<port>`, `localhost:<port>`).
     hosts: Vec<String>,
     /// Open event streams.
@@ -121,6 +126,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     let addr = listener.local_addr()?;
     let live = Arc::new(Live {
         watching: opts.watch,
+        cors: opts.cors,
         hosts: vec![
             format!("127.0.0.1:{}", addr.port()),
             format!("localhost:{}", addr.port()),
@@ -531,6 +537,10 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
             policy_for(&st.policies, path),
         )
     };
+    let mut policy = policy;
+    if live.cors {
+        policy.push_str("\r\nAccess-Control-Allow-Origin: *");
+    }
     let respond = |stream: &mut TcpStream, status, ctype, body: &[u8]| {
         respond(stream, status, ctype, body, head, &policy)
     };
@@ -707,6 +717,7 @@ fn respond(
     ctype: &str,
     body: &[u8],
     head: bool,
+    // The policy, possibly followed by more header lines (`--cors`).
     policy: &str,
 ) -> std::io::Result<()> {
     let header = format!(

@@ -50,6 +50,40 @@ fn prints_the_snippet_and_the_policy_the_host_page_needs() {
 }
 
 #[test]
+fn prints_the_element_snippet_and_what_the_host_and_the_story_server_need() {
+    let dir = common::temp_dir("embed", "element");
+    let out = twinstory(
+        &[
+            "embed",
+            "--element",
+            "https://geschichten.example.org:8443/radwege/index.html",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "<twin-story src=\"https://geschichten.example.org:8443/radwege/\"></twin-story>\n\
+         <script type=\"module\" src=\"https://geschichten.example.org:8443/radwege/element.js\"></script>\n"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for needs in [
+        "script-src https://geschichten.example.org:8443",
+        "style-src https://geschichten.example.org:8443",
+        "connect-src https://geschichten.example.org:8443",
+        "Access-Control-Allow-Origin",
+    ] {
+        assert!(stderr.contains(needs), "{needs}: {stderr}");
+    }
+    // A frame's title has no place in the element.
+    let out = twinstory(
+        &["embed", "--element", "https://x.example/a/", "--title", "A"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn a_bad_address_is_refused_with_what_to_give_instead() {
     let dir = common::temp_dir("embed", "bad");
     for (url, says) in [
@@ -133,7 +167,27 @@ fn build_ships_the_host_script_and_the_frame_script_without_inline_code() {
         assert!(head.contains(" src="), "script {i} is inline: {part}");
         assert!(part[head.len() + 1..].starts_with("</script>"));
     }
-    for js in [&host, &frame_js] {
+    // The `<twin-story>` element's module, at the name its snippet uses,
+    // naming this folder's hashed player files.
+    let element = std::fs::read_to_string(site.join("element.js")).unwrap();
+    assert!(element.contains("customElements.define('twin-story'"));
+    assert!(!element.contains("{{"), "every slot filled: {element}");
+    let named = |prefix: &str, suffix: &str| {
+        element
+            .split('\'')
+            .find(|s| s.starts_with(prefix) && s.ends_with(suffix))
+            .unwrap_or_else(|| panic!("element.js names {prefix}…{suffix}"))
+            .to_string()
+    };
+    for (prefix, suffix) in [
+        ("twinstory_player-", ".js"),
+        ("twinstory_player_bg-", ".wasm"),
+        ("twinstory-", ".css"),
+    ] {
+        let file = named(prefix, suffix);
+        assert!(site.join(&file).is_file(), "{file} is in the folder");
+    }
+    for js in [&host, &frame_js, &element] {
         assert!(!js.contains("eval(") && !js.contains("new Function"));
         assert!(!js.contains("setAttribute(\"style\"") && !js.contains("innerHTML"));
     }

@@ -1,0 +1,107 @@
+// twinstory element: the <twin-story src="…"> custom element of
+// `twinstory embed --element` (docs/embed.md). `twinstory build` writes this
+// module into every story folder under this stable name, with the
+// content-hashed names of the folder's player files filled in.
+//
+// The story plays in the host page's own DOM, inside the element's shadow
+// root: the player's stylesheet (a <link>, which `style-src` allows for its
+// origin) applies only there, and the host's rules do not reach in. The
+// player finds its root through `window.twinstoryMount` when it starts
+// (src/platform.rs); every element gets a player instance of its own (a
+// module instance of the glue of its own), so several elements can be on
+// one page. No inline script or style and no `eval`: this works under a
+// strict Content-Security-Policy that names the story's origin.
+const FILES = {
+  js: '{{js}}',
+  wasm: '{{wasm}}',
+  css: '{{css}}',
+  'twinstory-author-js': '{{author_js}}',
+  'twinstory-author-wasm': '{{author_wasm}}',
+  'twinstory-sources-js': '{{sources_js}}',
+  'twinstory-sources-wasm': '{{sources_wasm}}',
+};
+const at = (name) => (name ? new URL(name, import.meta.url).href : '');
+let players = 0;
+let starting = Promise.resolve();
+
+/** Plays this folder's story in `host`, a <twin-story> element. */
+export function mount(host) {
+  const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
+  // A section: the story's <footer> is then its own, not the host page's
+  // contentinfo landmark.
+  const root = document.createElement('section');
+  root.className = 'ts-element';
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = at(FILES.css);
+  root.append(link);
+  // What the player reads from <meta> tags on the story's own page.
+  const meta = (name, content) => {
+    const m = document.createElement('meta');
+    m.name = name;
+    m.content = content;
+    root.append(m);
+  };
+  meta('twinstory-story', at('story.json'));
+  for (const name of Object.keys(FILES).filter((n) => n.startsWith('twinstory-'))) meta(name, at(FILES[name]));
+  shadow.replaceChildren(root);
+  // The host document does not look into the shadow root for a #fragment:
+  // the skip link and #step links in the text go to their target here.
+  shadow.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a[href^="#"]');
+    if (!a || e.defaultPrevented) return;
+    let id = a.getAttribute('href').slice(1);
+    try { id = decodeURIComponent(id); } catch (_) { /* as written */ }
+    const to = shadow.getElementById(id);
+    if (!to) return;
+    e.preventDefault();
+    to.scrollIntoView();
+    if (!to.hasAttribute('tabindex')) to.setAttribute('tabindex', '-1');
+    to.focus({ preventScroll: true });
+  });
+  const n = players++;
+  const glue = at(FILES.js) + (n ? `?player=${n}` : '');
+  // One start at a time: the player takes `twinstoryMount` as it starts.
+  starting = starting
+    .then(() => import(glue))
+    .then((m) => {
+      window.twinstoryMount = root;
+      return m.default({ module_or_path: at(FILES.wasm) });
+    })
+    .catch((e) => {
+      delete window.twinstoryMount;
+      const p = document.createElement('p');
+      p.className = 'ts-error';
+      p.setAttribute('role', 'alert');
+      p.textContent = /^de\b/i.test(document.documentElement.lang || 'de')
+        ? 'Die Geschichte konnte nicht geladen werden.'
+        : 'The story could not be loaded.';
+      root.append(p);
+      console.error(`twinstory: the story ${at('story.json')} could not be started: ${e}`);
+    });
+  return starting;
+}
+
+/** The story folder named by `src` (its address with or without `/` or `index.html`). */
+function folder(src) {
+  const u = new URL(src, document.baseURI);
+  u.hash = '';
+  u.search = '';
+  u.pathname = u.pathname.replace(/\/index\.html$/, '/').replace(/([^/])$/, '$1/');
+  return u;
+}
+
+if (!customElements.get('twin-story')) {
+  // Defined by the first story's module on the page; each element then
+  // loads the module of its own story's folder.
+  customElements.define('twin-story', class extends HTMLElement {
+    connectedCallback() {
+      if (this.twinstory) return;
+      this.twinstory = true;
+      let url;
+      try { url = new URL('element.js', folder(this.getAttribute('src') || '')).href; } catch (_) { return; }
+      const start = url === import.meta.url ? Promise.resolve({ mount }) : import(url);
+      start.then((m) => m.mount(this)).catch((e) => console.error(`twinstory: ${url} could not be loaded: ${e}`));
+    }
+  });
+}
