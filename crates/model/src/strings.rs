@@ -77,6 +77,13 @@ pub struct Strings {
     pub story_refused_scheme: fn(&str) -> String,
     /// The story's address is not an address.
     pub story_refused_invalid: &'static str,
+    /// The story file cannot be read (address, why).
+    pub story_unreadable: fn(&str, &str) -> String,
+    /// The story file is of a newer format (address, its format, the
+    /// player's).
+    pub story_too_new: fn(&str, u64, u32) -> String,
+    /// A file is not UTF-8 text (address).
+    pub not_text: fn(&str) -> String,
 
     // The map.
     /// `aria-roledescription` of the map canvas.
@@ -184,6 +191,19 @@ pub struct Strings {
     pub request_refused_scheme: fn(&str) -> String,
     /// A layer's address is not an address (address).
     pub request_invalid: fn(&str) -> String,
+    /// Details of a request without an answer: the server cannot be
+    /// reached or does not allow the request (host, address).
+    pub fetch_unreachable: fn(&str, &str) -> String,
+    /// Details of a request with an error status (address, status, its text).
+    pub fetch_status: fn(&str, u16, &str) -> String,
+    /// Details of an answer that broke off (address, why).
+    pub fetch_unreadable: fn(&str, &str) -> String,
+    /// Details: the data readers module gave no answer.
+    pub readers_no_answer: &'static str,
+    /// Details: the page names no data readers module (address of the layer).
+    pub readers_missing: fn(&str) -> String,
+    /// Details: the data readers module could not be loaded (its address, why).
+    pub readers_unavailable: fn(&str, &str) -> String,
     // tables, tooltips, structure (issue 14)
     /// The skip link at the top of the page, to the first step.
     pub skip_to_story: &'static str,
@@ -244,6 +264,13 @@ pub static DE: Strings = Strings {
         "Adressen mit „{s}:“ werden nicht geladen; eine Geschichte muss von einer freigegebenen Web-Adresse kommen."
     ),
     story_refused_invalid: "Die Adresse der Geschichte ist ungültig.",
+    story_unreadable: |u, why| format!(
+        "Die Datei {u} der Geschichte ist nicht lesbar: {why}. Bauen Sie die Geschichte mit `twinstory build` neu."
+    ),
+    story_too_new: |u, f, reads| format!(
+        "Die Datei {u} der Geschichte stammt aus einem neueren twinstory (Format {f}); dieser Player liest Format {reads}."
+    ),
+    not_text: |u| format!("{u} ist keine Textdatei in UTF-8"),
     map_role: "Karte",
     map_label: |t| format!("Karte zur Geschichte „{t}“"),
     map_help: "Pfeiltasten: von Gebiet zu Gebiet gehen und seine Angaben hören. Escape: schließen.",
@@ -296,6 +323,14 @@ pub static DE: Strings = Strings {
     ),
     request_refused_scheme: |s| format!("Adressen mit „{s}:“ werden nicht geladen"),
     request_invalid: |u| format!("`{u}` ist keine gültige Adresse"),
+    fetch_unreachable: |h, u| format!("{h} ist nicht erreichbar oder erlaubt den Abruf nicht ({u})"),
+    fetch_status: |u, s, text| format!("{u} konnte nicht geladen werden (HTTP {s} {text})"),
+    fetch_unreadable: |u, why| format!("{u} konnte nicht vollständig gelesen werden ({why})"),
+    readers_no_answer: "das Lesemodul für Daten hat keine Antwort gegeben",
+    readers_missing: |u| format!(
+        "{u} braucht das Lesemodul für Daten, und diese Seite nennt keines; bauen Sie die Geschichte mit `twinstory build` und einem Player aus scripts/build-player.sh"
+    ),
+    readers_unavailable: |js, why| format!("das Lesemodul für Daten ({js}) konnte nicht geladen werden: {why}"),
     // tables, tooltips, structure (issue 14)
     skip_to_story: "Zur Geschichte springen",
     map_legend: "Legende der Karte",
@@ -337,6 +372,13 @@ pub static EN: Strings = Strings {
     )
     },
     story_refused_invalid: "The story's address is not valid.",
+    story_unreadable: |u, why| {
+        format!("The story file {u} could not be read: {why}. Rebuild it with `twinstory build`.")
+    },
+    story_too_new: |u, f, reads| format!(
+        "The story file {u} was written by a newer twinstory (format {f}); this player reads format {reads}."
+    ),
+    not_text: |u| format!("{u} is not UTF-8 text"),
     map_role: "map",
     map_label: |t| format!("Map for the story “{t}”"),
     map_help: "Arrow keys: go from feature to feature and hear its details. Escape: close.",
@@ -389,6 +431,14 @@ pub static EN: Strings = Strings {
     },
     request_refused_scheme: |s| format!("addresses starting with “{s}:” are not loaded"),
     request_invalid: |u| format!("`{u}` is not a valid address"),
+    fetch_unreachable: |h, u| format!("{h} cannot be reached or does not allow the request ({u})"),
+    fetch_status: |u, s, text| format!("{u} could not be loaded (HTTP {s} {text})"),
+    fetch_unreadable: |u, why| format!("{u} could not be read ({why})"),
+    readers_no_answer: "the data reader gave no answer",
+    readers_missing: |u| format!(
+        "{u} needs the data readers (the sources module), and this page names none; build the story with `twinstory build` and a player built by scripts/build-player.sh"
+    ),
+    readers_unavailable: |js, why| format!("the data readers ({js}) could not be loaded: {why}"),
     // tables, tooltips, structure (issue 14)
     skip_to_story: "Skip to the story",
     map_legend: "Map legend",
@@ -688,6 +738,9 @@ mod tests {
             story_refused_origin,
             story_refused_scheme,
             story_refused_invalid,
+            story_unreadable,
+            story_too_new,
+            not_text,
             map_role,
             map_label,
             map_help,
@@ -738,6 +791,12 @@ mod tests {
             request_refused_origin,
             request_refused_scheme,
             request_invalid,
+            fetch_unreachable,
+            fetch_status,
+            fetch_unreadable,
+            readers_no_answer,
+            readers_missing,
+            readers_unavailable,
             // tables, tooltips, structure
             skip_to_story,
             map_legend,
@@ -807,6 +866,7 @@ mod tests {
             ("table_next", table_next),
             ("table_highlighted", table_highlighted),
             ("table_yes", table_yes),
+            ("readers_no_answer", readers_no_answer),
             ("noscript", noscript),
             ("site_title", site_title),
             ("site_heading", site_heading),
@@ -844,6 +904,14 @@ mod tests {
             ("table_in_view_count", table_in_view_count(7001)),
             ("table_page", table_page(7001, 7002)),
             ("step_map", step_map("@1")),
+            ("story_unreadable", story_unreadable("@1", "@2")),
+            ("story_too_new", story_too_new("@1", 7002, 7003)),
+            ("not_text", not_text("@1")),
+            ("fetch_unreachable", fetch_unreachable("@1", "@2")),
+            ("fetch_status", fetch_status("@1", 7002, "@3")),
+            ("fetch_unreadable", fetch_unreadable("@1", "@2")),
+            ("readers_missing", readers_missing("@1")),
+            ("readers_unavailable", readers_unavailable("@1", "@2")),
             ("date", date(7001, "@2", 7003)),
         ]);
         const MONTHS: [&str; 12] = [
@@ -896,11 +964,18 @@ mod tests {
         "months[10]", // November
     ];
 
-    /// Words that both tables may use: names (the tool, JavaScript, the
-    /// keys Escape, Plus and Minus, the address parameter `?story=`), words
+    /// Words that both tables may use: names (the tool and its command
+    /// `twinstory build`, the player, JavaScript, HTTP, UTF-8, the keys
+    /// Escape, Plus and Minus, the address parameter `?story=`), words
     /// that are the same in both languages, and month names.
-    const WORDS_IN_BOTH: [&str; 16] = [
+    const WORDS_IN_BOTH: [&str; 22] = [
         "twinstory",
+        "build", // `twinstory build`, scripts/build-player.sh
+        "scripts",
+        "player",
+        "http",
+        "utf",
+        "format",
         "javascript",
         "escape",
         "plus",
