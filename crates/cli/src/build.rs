@@ -335,6 +335,9 @@ fn data_size(dir: &Path, layer: &twinstory_model::Layer) -> usize {
         .sum()
 }
 
+/// A built story and its Content Security Policy.
+type Built = (Story, String);
+
 /// Builds one story; `None` when it has errors (already printed), else the
 /// story and its Content Security Policy; and the story's language tag
 /// when its settings could be read.
@@ -344,7 +347,7 @@ fn build_story(
     player: &Player,
     opts: &BuildOptions,
     problems: &mut String,
-) -> Result<(Option<(Story, String)>, Option<String>)> {
+) -> Result<(Option<Built>, Option<String>)> {
     let md_path = dir.join("story.md");
     let source =
         fs::read(&md_path).with_context(|| format!("cannot read {}", md_path.display()))?;
