@@ -90,15 +90,16 @@ pub async fn load_story() -> Result<LoadedStory, LoadError> {
         return Ok(LoadedStory { story, url });
     }
     let text = fetch_text(&url).await?;
-    let unreadable = |e: &dyn std::fmt::Display| {
-        format!("The story file {url} could not be read: {e}. Rebuild it with `twinstory build`.")
-    };
+    let t = page_lang().strings();
+    let unreadable = |e: &dyn std::fmt::Display| (t.story_unreadable)(&url, &e.to_string());
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| unreadable(&e))?;
     // The format first: a newer file may have settings this player does not know.
     let format = value.get("format").and_then(serde_json::Value::as_u64);
     if let Some(format) = format.filter(|f| *f > u64::from(FORMAT_VERSION)) {
-        return Err(LoadError::Failed(format!(
-            "The story file {url} was written by a newer twinstory (format {format}); this player reads format {FORMAT_VERSION}."
+        return Err(LoadError::Failed((t.story_too_new)(
+            &url,
+            format,
+            FORMAT_VERSION,
         )));
     }
     // The hand-written reader, not serde's derive: see twinstory_model's json.rs.
@@ -196,7 +197,7 @@ pub async fn load_layer(
             other => module_failure(other, &url, lang, title),
         })?;
         out.dyn_into::<Uint8Array>()
-            .map_err(|_| unreadable("the data reader gave no answer".into()))?
+            .map_err(|_| unreadable(Lang::of(lang).strings().readers_no_answer.into()))?
             .to_vec()
     };
     let dataset = read_packed(name, &packed).map_err(|error| {
@@ -225,18 +226,13 @@ fn source_json(layer: &Layer) -> String {
 /// fails as when its server cannot be reached (the module's server: the
 /// page's own), in the story's language.
 fn module_failure(e: ModuleError, url: &str, lang: &str, title: &str) -> LayerFailure {
+    let t = Lang::of(lang).strings();
     let (module, detail) = match e {
-        ModuleError::Missing => (
-            url.to_owned(),
-            format!(
-                "{url} needs the data readers (the sources module), and this page names none; \
-                 build the story with `twinstory build` and a player built by scripts/build-player.sh"
-            ),
-        ),
-        ModuleError::Unavailable { url: js, detail } => (
-            js.clone(),
-            format!("the data readers ({js}) could not be loaded: {detail}"),
-        ),
+        ModuleError::Missing => (url.to_owned(), (t.readers_missing)(url)),
+        ModuleError::Unavailable { url: js, detail } => {
+            let why = (t.readers_unavailable)(&js, &detail);
+            (js, why)
+        }
         ModuleError::Failed(detail) => (url.to_owned(), detail),
     };
     LayerFailure {
@@ -390,34 +386,29 @@ async fn fetch_with(url: &str, accept: Option<&str>, lang: Lang) -> Result<Vec<u
         let host = web_sys::Url::new(url)
             .map(|u| u.host())
             .unwrap_or_else(|_| url.to_string());
+        let t = lang.strings();
         if controller.as_ref().is_some_and(|c| c.signal().aborted()) {
+            let secs = (TIMEOUT_MS / 1000) as u32;
             FetchError {
-                failure: Failure::TimedOut((TIMEOUT_MS / 1000) as u32),
-                detail: format!(
-                    "{host} hat nicht innerhalb von {} Sekunden geantwortet ({url})",
-                    TIMEOUT_MS / 1000
-                ),
+                failure: Failure::TimedOut(secs),
+                detail: format!("{} ({url})", (t.server_timed_out)(&host, secs)),
             }
         } else {
             FetchError {
                 failure: Failure::Unreachable,
-                detail: format!("{host} ist nicht erreichbar oder erlaubt den Abruf nicht ({url})"),
+                detail: (t.fetch_unreachable)(&host, url),
             }
         }
     })?;
     if !resp.ok() {
         return Err(FetchError {
             failure: Failure::Status(resp.status()),
-            detail: format!(
-                "{url} could not be loaded (HTTP {} {})",
-                resp.status(),
-                resp.status_text()
-            ),
+            detail: (lang.strings().fetch_status)(url, resp.status(), &resp.status_text()),
         });
     }
     resp.binary().await.map_err(|e| FetchError {
         failure: Failure::Unreachable,
-        detail: format!("{url} could not be read ({e})"),
+        detail: (lang.strings().fetch_unreadable)(url, &e.to_string()),
     })
 }
 
@@ -433,5 +424,5 @@ fn refused_request(url: &str, r: &Refusal, t: &Strings) -> String {
 
 async fn fetch_text(url: &str) -> Result<String, String> {
     let bytes = fetch_bytes(url).await?;
-    String::from_utf8(bytes).map_err(|_| format!("{url} is not UTF-8 text"))
+    String::from_utf8(bytes).map_err(|_| (page_lang().strings().not_text)(url))
 }

@@ -20,6 +20,7 @@ use std::fs;
 use std::io::IsTerminal;
 use std::path::{Component, Path, PathBuf};
 use twinstory_data::write_packed;
+use twinstory_model::strings::Lang;
 use twinstory_model::{url, Source, Story};
 use twinstory_story::{
     check_assets, has_errors, load_layer_data, local_file, parse_story, render_diagnostics,
@@ -51,6 +52,10 @@ pub struct BuildReport {
     /// The Content Security Policy per URL path prefix below the site
     /// (`""` for the site itself, `"<slug>/"` for a story of several).
     pub policies: Vec<(String, String)>,
+    /// The language tag of every story read, built or not (a story with
+    /// errors has one when its settings could be read): `serve` writes
+    /// its pages in [`site_lang`] of these.
+    pub langs: Vec<String>,
 }
 
 /// Settings of a build besides the folders.
@@ -270,6 +275,7 @@ pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<Bui
         stories: Vec::new(),
         problems: String::new(),
         policies: Vec::new(),
+        langs: Vec::new(),
     };
     let mut listed = Vec::new();
     for dir in &dirs {
@@ -282,7 +288,9 @@ pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<Bui
         } else {
             out.join(&slug)
         };
-        match build_story(dir, &target, &player, opts, &mut report.problems)? {
+        let (built, lang) = build_story(dir, &target, &player, opts, &mut report.problems)?;
+        report.langs.extend(lang);
+        match built {
             Some((story, policy)) => {
                 eprintln!("built {} → {}", dir.display(), target.display());
                 let prefix = if single {
@@ -327,20 +335,25 @@ fn data_size(dir: &Path, layer: &twinstory_model::Layer) -> usize {
         .sum()
 }
 
+/// A built story and its Content Security Policy.
+type Built = (Story, String);
+
 /// Builds one story; `None` when it has errors (already printed), else the
-/// story and its Content Security Policy.
+/// story and its Content Security Policy; and the story's language tag
+/// when its settings could be read.
 fn build_story(
     dir: &Path,
     out: &Path,
     player: &Player,
     opts: &BuildOptions,
     problems: &mut String,
-) -> Result<Option<(Story, String)>> {
+) -> Result<(Option<Built>, Option<String>)> {
     let md_path = dir.join("story.md");
     let source =
         fs::read(&md_path).with_context(|| format!("cannot read {}", md_path.display()))?;
     let display = md_path.display().to_string();
     let mut parsed = parse_story(&display, &source);
+    let lang = parsed.story.as_ref().map(|s| s.lang.clone());
     check_assets(&mut parsed, dir);
     if !parsed.diagnostics.is_empty() {
         let text = String::from_utf8_lossy(&source);
@@ -357,7 +370,7 @@ fn build_story(
         problems.push_str(&format!(
             "{display}: not built because of the errors above\n"
         ));
-        return Ok(None);
+        return Ok((None, lang));
     };
     crate::describe::add_descriptions(&mut story, &checked, &parsed.map_description_extra);
     fs::create_dir_all(out)?;
@@ -439,7 +452,7 @@ fn build_story(
         out.join("index.html"),
         crate::static_story::fill_page(&page, &story, out)?,
     )?;
-    Ok(Some((story, csp::policy(&hosts))))
+    Ok((Some((story, csp::policy(&hosts))), lang))
 }
 
 fn load_player(dir: &PlayerFiles) -> Result<Player> {
@@ -538,6 +551,7 @@ fn story_page(story: &Story, p: &Player, theme_css: &str, origins: &[String]) ->
         PAGE,
         &[
             ("lang", &escape(&story.lang)),
+            ("noscript", Lang::of(&story.lang).strings().noscript),
             ("title", &escape(&story.title)),
             ("summary", &summary),
             ("css", &p.css),
@@ -605,9 +619,7 @@ fn basemap_credit(story: &Story) -> String {
     let Some(b) = &story.basemap else {
         return String::new();
     };
-    let label = twinstory_model::strings::Lang::of(&story.lang)
-        .strings()
-        .basemap;
+    let label = Lang::of(&story.lang).strings().basemap;
     match &b.attribution_url {
         Some(u) if url::is_http(u) => format!(
             "<p>{label}: <a href=\"{}\" rel=\"noopener noreferrer\">{}</a></p>",
@@ -618,12 +630,41 @@ fn basemap_credit(story: &Story) -> String {
     }
 }
 
+/// The language of a site's pages (its index, `serve`'s pages): the
+/// stories' language when they all share one, else English (the reader's
+/// language cannot be known; English is the one most readers of a
+/// mixed-language site read). The tag is the stories' own when they all
+/// write the same one (`de-CH`), else the language's (`de`, `en`).
+pub fn site_lang<'a>(langs: impl IntoIterator<Item = &'a str>) -> (Lang, String) {
+    let langs: Vec<&str> = langs.into_iter().collect();
+    let Some(first) = langs.first() else {
+        return (Lang::En, Lang::En.tag().to_owned());
+    };
+    if langs.iter().all(|l| l.eq_ignore_ascii_case(first)) {
+        return (Lang::of(first), (*first).to_owned());
+    }
+    let lang = Lang::of(first);
+    if langs.iter().all(|l| Lang::of(l) == lang) {
+        (lang, lang.tag().to_owned())
+    } else {
+        (Lang::En, Lang::En.tag().to_owned())
+    }
+}
+
 fn index_page(stories: &[(String, Story)], css: &str, icon: &str) -> String {
+    let (lang, tag) = site_lang(stories.iter().map(|(_, s)| s.lang.as_str()));
+    let t = lang.strings();
     let items: String = stories
         .iter()
         .map(|(slug, s)| {
+            // A story in another language than the page says so.
+            let own = if s.lang.eq_ignore_ascii_case(&tag) {
+                String::new()
+            } else {
+                format!(" lang=\"{}\"", escape(&s.lang))
+            };
             format!(
-                "<li><a href=\"{}/\">{}</a><p>{}</p></li>\n",
+                "<li{own}><a href=\"{}/\">{}</a><p>{}</p></li>\n",
                 escape(slug),
                 escape(&s.title),
                 escape(s.summary.as_deref().unwrap_or(""))
@@ -631,7 +672,10 @@ fn index_page(stories: &[(String, Story)], css: &str, icon: &str) -> String {
         })
         .collect();
     format!(
-        "<!doctype html>\n<html lang=\"de\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>twinstory – Geschichten</title>\n<link rel=\"stylesheet\" href=\"{css}\"><link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\"></head>\n<body><h1>Geschichten</h1><ul>\n{items}</ul></body></html>\n"
+        "<!doctype html>\n<html lang=\"{tag}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<link rel=\"stylesheet\" href=\"{css}\"><link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\"></head>\n<body><h1>{heading}</h1><ul>\n{items}</ul></body></html>\n",
+        tag = escape(&tag),
+        title = escape(t.site_title),
+        heading = escape(t.site_heading),
     )
 }
 
@@ -718,6 +762,86 @@ mod tests {
             page.contains("<p>Kartengrundlage: <a href=\"https://a.example/c\" rel=\"noopener noreferrer\">© A &amp; B &lt;{{css}}&gt;</a></p>{{static}}</main></noscript>"),
             "{page}"
         );
+    }
+
+    fn story(lang: &str, title: &str) -> Story {
+        let mut s: Story = serde_json::from_str(r#"{"title": "T"}"#).unwrap();
+        s.lang = lang.into();
+        s.title = title.into();
+        s
+    }
+
+    #[test]
+    fn the_site_index_speaks_the_stories_language() {
+        assert_eq!(site_lang(["de", "de"]), (Lang::De, "de".into()));
+        assert_eq!(site_lang(["en-GB", "en-GB"]), (Lang::En, "en-GB".into()));
+        assert_eq!(site_lang(["de", "de-CH"]), (Lang::De, "de".into()));
+        assert_eq!(site_lang(["en", "fr"]), (Lang::En, "en".into()));
+        assert_eq!(site_lang(["de", "en"]), (Lang::En, "en".into()));
+        assert_eq!(site_lang([]), (Lang::En, "en".into()));
+        let english = [
+            ("a".to_string(), story("en", "Cycle lanes")),
+            ("b".to_string(), story("en", "Parks")),
+        ];
+        let page = index_page(&english, "i.css", "i.svg");
+        assert!(page.contains("<html lang=\"en\">"), "{page}");
+        assert!(
+            page.contains("<title>twinstory – Stories</title>")
+                && page.contains("<h1>Stories</h1>")
+        );
+        assert!(
+            !page.contains("Geschichten") && !page.contains(" lang=\"en\"><a"),
+            "{page}"
+        );
+        let german = [("a".to_string(), story("de", "Radwege"))];
+        let page = index_page(&german, "i.css", "i.svg");
+        assert!(page.contains("<html lang=\"de\">") && page.contains("<h1>Geschichten</h1>"));
+        // Mixed: English, and each story names its own language.
+        let mixed = [
+            ("a".to_string(), story("de", "Radwege")),
+            ("b".to_string(), story("en", "Parks")),
+        ];
+        let page = index_page(&mixed, "i.css", "i.svg");
+        assert!(page.contains("<html lang=\"en\">") && page.contains("<h1>Stories</h1>"));
+        assert!(
+            page.contains("<li lang=\"de\"><a href=\"a/\">Radwege</a>"),
+            "{page}"
+        );
+        assert!(page.contains("<li><a href=\"b/\">Parks</a>"), "{page}");
+    }
+
+    #[test]
+    fn the_page_without_javascript_speaks_the_story_language() {
+        let p = Player {
+            files: Vec::new(),
+            js: "p.js".into(),
+            wasm: "p.wasm".into(),
+            css: "p.css".into(),
+            boot: "boot.js".into(),
+            icon: "icon.svg".into(),
+            author: None,
+            sources: None,
+        };
+        for (lang, want, never) in [
+            (
+                "en",
+                &twinstory_model::strings::EN,
+                &twinstory_model::strings::DE,
+            ),
+            (
+                "de",
+                &twinstory_model::strings::DE,
+                &twinstory_model::strings::EN,
+            ),
+        ] {
+            let page = story_page(&story(lang, "T"), &p, &[]);
+            assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{page}");
+            assert!(
+                page.contains(&format!("<p>{}</p>", want.noscript)),
+                "{page}"
+            );
+            assert!(!page.contains(never.noscript), "{page}");
+        }
     }
 
     #[test]

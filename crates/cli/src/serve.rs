@@ -22,7 +22,9 @@
     reason = "host-only: the preview server uses threads and the clock, which the player must not"
 )]
 
-use crate::build::{build_into, check_out_place, story_dirs, BuildOptions, BuildReport, MARKER};
+use crate::build::{
+    build_into, check_out_place, site_lang, story_dirs, BuildOptions, BuildReport, MARKER,
+};
 use crate::csp;
 use anyhow::{Context, Result};
 use std::collections::VecDeque;
@@ -35,6 +37,7 @@ use std::sync::mpsc::{sync_channel, Receiver, TrySendError};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
+use twinstory_model::strings::Lang;
 
 /// Where the live-reload script and the event stream are served.
 const LIVE_JS: &str = "/_twinstory/live.js";
@@ -85,6 +88,9 @@ struct LiveState {
     error: Option<String>,
     /// The CSP per path prefix of the served build.
     policies: Vec<(String, String)>,
+    /// The language of the server's own pages (errors, not found): the
+    /// stories' ([`crate::build::site_lang`] of the latest build).
+    lang: Lang,
 }
 
 #[derive(Default)]
@@ -391,6 +397,9 @@ fn rebuild(opts: &ServeOptions, live: &Live, generation: &mut u64) -> Result<()>
     std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let result = build_into(&opts.source, &dir, &opts.build);
     let mut st = live.lock();
+    if let Ok(report) = &result {
+        st.lang = site_lang(report.langs.iter().map(String::as_str)).0;
+    }
     let first = st.root.is_none();
     match result {
         Ok(BuildReport {
@@ -529,12 +538,13 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
     let method = request.method.as_str();
     let head = method == "HEAD";
     let path = request.path();
-    let (root, error, policy) = {
+    let (root, error, policy, t) = {
         let st = live.lock();
         (
             st.root.clone(),
             st.error.clone(),
             policy_for(&st.policies, path),
+            st.lang.strings(),
         )
     };
     let mut policy = policy;
@@ -552,7 +562,7 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
             &mut stream,
             200,
             "text/javascript; charset=utf-8",
-            LIVE_SCRIPT.as_bytes(),
+            live_script().as_bytes(),
         );
     }
     let file = root.as_deref().and_then(|r| resolve(r, path));
@@ -574,9 +584,11 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
         _ if error.is_some() && (path.ends_with('/') || path.ends_with(".html")) => {
             // Nothing good was built yet for this page: say why, and reload once fixed.
             let page = inject_live_script(&format!(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>twinstory: errors</title></head>\
-                 <body><h1>This story has errors</h1><pre>{}</pre></body></html>",
-                crate::build::escape(error.as_deref().unwrap_or(""))
+                "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>twinstory: {title}</title></head>\
+                 <body><h1>{title}</h1><pre>{}</pre></body></html>",
+                t.lang.tag(),
+                crate::build::escape(error.as_deref().unwrap_or("")),
+                title = crate::build::escape(t.preview_errors),
             ));
             respond(
                 &mut stream,
@@ -585,7 +597,12 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
                 page.as_bytes(),
             )
         }
-        _ => respond(&mut stream, 404, "text/plain; charset=utf-8", b"not found"),
+        _ => respond(
+            &mut stream,
+            404,
+            "text/plain; charset=utf-8",
+            t.not_found.as_bytes(),
+        ),
     }
 }
 
@@ -624,8 +641,21 @@ fn events(mut stream: TcpStream, live: &Live) -> std::io::Result<()> {
     }
 }
 
+/// The live-reload script with the overlay's words of both languages; it
+/// picks them by the page's `<html lang>` as [`Lang::of`] does.
+fn live_script() -> String {
+    let words = |l: Lang| {
+        let t = l.strings();
+        serde_json::json!({ "title": t.preview_overlay, "hide": t.preview_hide })
+    };
+    let table = serde_json::json!({ "de": words(Lang::De), "en": words(Lang::En) });
+    LIVE_SCRIPT.replacen("__WORDS__", &table.to_string(), 1)
+}
+
 /// The page side of live reload: reload after good builds, overlay after bad ones.
 const LIVE_SCRIPT: &str = r#"(() => {
+  const lang = (document.documentElement.lang || "de").toLowerCase();
+  const words = __WORDS__[lang.startsWith("de") ? "de" : "en"];
   let first = null;
   const source = new EventSource("/_twinstory/events");
   addEventListener("pagehide", () => source.close());
@@ -639,9 +669,9 @@ const LIVE_SCRIPT: &str = r#"(() => {
       box.style.cssText = "position:fixed;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;z-index:2147483647;" +
         "background:#1d2330;color:#fff;font:14px/1.4 ui-monospace,monospace;padding:12px 16px;border-top:4px solid #d7263d";
       const title = document.createElement("strong");
-      title.textContent = "twinstory: the story has errors. The last good version keeps playing until you fix them.";
+      title.textContent = words.title;
       const close = document.createElement("button");
-      close.textContent = "Hide";
+      close.textContent = words.hide;
       close.style.cssText = "float:right;font:inherit";
       close.onclick = () => box.remove();
       const pre = document.createElement("pre");
@@ -764,6 +794,18 @@ fn reason(status: u16) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_overlay_has_the_words_of_both_languages() {
+        let js = live_script();
+        assert!(!js.contains("__WORDS__"));
+        for l in [Lang::De, Lang::En] {
+            let t = l.strings();
+            assert!(js.contains(t.preview_overlay) && js.contains(t.preview_hide));
+        }
+        // No word of either language is left in the script itself.
+        assert!(!LIVE_SCRIPT.contains("Hide") && !LIVE_SCRIPT.contains("errors"));
+    }
 
     #[test]
     fn refuses_paths_outside_the_root() {

@@ -88,7 +88,7 @@ pub fn static_story(story: &Story, out: &Path) -> Result<String> {
             text = step.html,
             w = WIDTH,
             h = HEIGHT,
-            alt = escape(&format!("{}: {}", t.map_role, step.title)),
+            alt = escape(&(t.step_map)(&step.title)),
         );
         // The legend: every visible layer's classes, categories or sizes.
         let legend = scene.legend(i);

@@ -77,6 +77,13 @@ pub struct Strings {
     pub story_refused_scheme: fn(&str) -> String,
     /// The story's address is not an address.
     pub story_refused_invalid: &'static str,
+    /// The story file cannot be read (address, why).
+    pub story_unreadable: fn(&str, &str) -> String,
+    /// The story file is of a newer format (address, its format, the
+    /// player's).
+    pub story_too_new: fn(&str, u64, u32) -> String,
+    /// A file is not UTF-8 text (address).
+    pub not_text: fn(&str) -> String,
 
     // The map.
     /// `aria-roledescription` of the map canvas.
@@ -184,6 +191,19 @@ pub struct Strings {
     pub request_refused_scheme: fn(&str) -> String,
     /// A layer's address is not an address (address).
     pub request_invalid: fn(&str) -> String,
+    /// Details of a request without an answer: the server cannot be
+    /// reached or does not allow the request (host, address).
+    pub fetch_unreachable: fn(&str, &str) -> String,
+    /// Details of a request with an error status (address, status, its text).
+    pub fetch_status: fn(&str, u16, &str) -> String,
+    /// Details of an answer that broke off (address, why).
+    pub fetch_unreadable: fn(&str, &str) -> String,
+    /// Details: the data readers module gave no answer.
+    pub readers_no_answer: &'static str,
+    /// Details: the page names no data readers module (address of the layer).
+    pub readers_missing: fn(&str) -> String,
+    /// Details: the data readers module could not be loaded (its address, why).
+    pub readers_unavailable: fn(&str, &str) -> String,
     // tables, tooltips, structure (issue 14)
     /// The skip link at the top of the page, to the first step.
     pub skip_to_story: &'static str,
@@ -205,6 +225,32 @@ pub struct Strings {
     pub table_highlighted: &'static str,
     /// The mark in that column.
     pub table_yes: &'static str,
+
+    // Pages `twinstory build` and `serve` write around the player.
+    /// The page without JavaScript: what it shows instead of the player.
+    pub noscript: &'static str,
+    /// The picture of a step's map on that page, its `alt` (step title).
+    pub step_map: fn(&str) -> String,
+    /// The site index (a folder of stories): the browser tab's title.
+    pub site_title: &'static str,
+    /// The site index: its heading.
+    pub site_heading: &'static str,
+    /// `twinstory serve`: title and heading of a page whose story did not
+    /// build (the author's diagnostics follow).
+    pub preview_errors: &'static str,
+    /// `twinstory serve`: the first line of the box over the last good
+    /// version when a change has errors.
+    pub preview_overlay: &'static str,
+    /// `twinstory serve`: the button that hides that box.
+    pub preview_hide: &'static str,
+    /// `twinstory serve`: an address with nothing behind it.
+    pub not_found: &'static str,
+
+    // Dates, written by [`format_date`].
+    /// The months' names, January first.
+    pub months: [&'static str; 12],
+    /// A date (day, month's name, year).
+    pub date: fn(u32, &str, i32) -> String,
 }
 
 /// German.
@@ -218,6 +264,13 @@ pub static DE: Strings = Strings {
         "Adressen mit „{s}:“ werden nicht geladen; eine Geschichte muss von einer freigegebenen Web-Adresse kommen."
     ),
     story_refused_invalid: "Die Adresse der Geschichte ist ungültig.",
+    story_unreadable: |u, why| format!(
+        "Die Datei {u} der Geschichte ist nicht lesbar: {why}. Bauen Sie die Geschichte mit `twinstory build` neu."
+    ),
+    story_too_new: |u, f, reads| format!(
+        "Die Datei {u} der Geschichte stammt aus einem neueren twinstory (Format {f}); dieser Player liest Format {reads}."
+    ),
+    not_text: |u| format!("{u} ist keine Textdatei in UTF-8"),
     map_role: "Karte",
     map_label: |t| format!("Karte zur Geschichte „{t}“"),
     map_help: "Pfeiltasten: von Gebiet zu Gebiet gehen und seine Angaben hören. Escape: schließen.",
@@ -270,6 +323,14 @@ pub static DE: Strings = Strings {
     ),
     request_refused_scheme: |s| format!("Adressen mit „{s}:“ werden nicht geladen"),
     request_invalid: |u| format!("`{u}` ist keine gültige Adresse"),
+    fetch_unreachable: |h, u| format!("{h} ist nicht erreichbar oder erlaubt den Abruf nicht ({u})"),
+    fetch_status: |u, s, text| format!("{u} konnte nicht geladen werden (HTTP {s} {text})"),
+    fetch_unreadable: |u, why| format!("{u} konnte nicht vollständig gelesen werden ({why})"),
+    readers_no_answer: "das Lesemodul für Daten hat keine Antwort gegeben",
+    readers_missing: |u| format!(
+        "{u} braucht das Lesemodul für Daten, und diese Seite nennt keines; bauen Sie die Geschichte mit `twinstory build` und einem Player aus scripts/build-player.sh"
+    ),
+    readers_unavailable: |js, why| format!("das Lesemodul für Daten ({js}) konnte nicht geladen werden: {why}"),
     // tables, tooltips, structure (issue 14)
     skip_to_story: "Zur Geschichte springen",
     map_legend: "Legende der Karte",
@@ -281,6 +342,21 @@ pub static DE: Strings = Strings {
     table_next: "Nächste Seite",
     table_highlighted: "Hervorgehoben",
     table_yes: "hervorgehoben",
+    // pages of build and serve
+    noscript: "Ohne JavaScript steht hier jeder Schritt mit seiner Karte als Bild; mit JavaScript folgt die Karte beim Lesen dem Text.",
+    step_map: |t| format!("Karte: {t}"),
+    site_title: "twinstory – Geschichten",
+    site_heading: "Geschichten",
+    preview_errors: "Diese Geschichte hat Fehler",
+    preview_overlay: "twinstory: Die Geschichte hat Fehler. Die letzte fehlerfreie Fassung läuft weiter, bis sie behoben sind.",
+    preview_hide: "Ausblenden",
+    not_found: "Nicht gefunden",
+    // dates
+    months: [
+        "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+        "Oktober", "November", "Dezember",
+    ],
+    date: |d, m, y| format!("{d}. {m} {y}"),
 };
 
 /// English.
@@ -296,6 +372,13 @@ pub static EN: Strings = Strings {
     )
     },
     story_refused_invalid: "The story's address is not valid.",
+    story_unreadable: |u, why| {
+        format!("The story file {u} could not be read: {why}. Rebuild it with `twinstory build`.")
+    },
+    story_too_new: |u, f, reads| format!(
+        "The story file {u} was written by a newer twinstory (format {f}); this player reads format {reads}."
+    ),
+    not_text: |u| format!("{u} is not UTF-8 text"),
     map_role: "map",
     map_label: |t| format!("Map for the story “{t}”"),
     map_help: "Arrow keys: go from feature to feature and hear its details. Escape: close.",
@@ -348,6 +431,14 @@ pub static EN: Strings = Strings {
     },
     request_refused_scheme: |s| format!("addresses starting with “{s}:” are not loaded"),
     request_invalid: |u| format!("`{u}` is not a valid address"),
+    fetch_unreachable: |h, u| format!("{h} cannot be reached or does not allow the request ({u})"),
+    fetch_status: |u, s, text| format!("{u} could not be loaded (HTTP {s} {text})"),
+    fetch_unreadable: |u, why| format!("{u} could not be read ({why})"),
+    readers_no_answer: "the data reader gave no answer",
+    readers_missing: |u| format!(
+        "{u} needs the data readers (the sources module), and this page names none; build the story with `twinstory build` and a player built by scripts/build-player.sh"
+    ),
+    readers_unavailable: |js, why| format!("the data readers ({js}) could not be loaded: {why}"),
     // tables, tooltips, structure (issue 14)
     skip_to_story: "Skip to the story",
     map_legend: "Map legend",
@@ -359,6 +450,21 @@ pub static EN: Strings = Strings {
     table_next: "Next page",
     table_highlighted: "Highlighted",
     table_yes: "highlighted",
+    // pages of build and serve
+    noscript: "Without JavaScript, each step is shown here with its map as a picture; with JavaScript, the map follows the text as you read.",
+    step_map: |t| format!("Map: {t}"),
+    site_title: "twinstory – Stories",
+    site_heading: "Stories",
+    preview_errors: "This story has errors",
+    preview_overlay: "twinstory: the story has errors. The last good version keeps playing until you fix them.",
+    preview_hide: "Hide",
+    not_found: "Not found",
+    // dates
+    months: [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ],
+    date: |d, m, y| format!("{d} {m} {y}"),
 };
 
 /// Formats a number for a language: `de` (and most of continental Europe)
@@ -411,6 +517,102 @@ pub fn format_number(value: f64, decimals: usize, lang: &str) -> String {
         out.push_str(f);
     }
     out
+}
+
+/// Writes an ISO 8601 date (`2026-12-03`) or date and time
+/// (`2026-12-03T14:05:00Z`, seconds and fractions dropped) for a language,
+/// with the month's name: `3. Dezember 2026` in German, `3 December 2026`
+/// in English (every tag but `de…`), a time as `, 14:05` and its zone as
+/// written (`Z` reads `UTC`; the pure crates know no reader's time zone).
+/// `None` for any other text, which then reads as it is.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::strings::format_date;
+/// assert_eq!(format_date("2026-12-03", "de").as_deref(), Some("3. Dezember 2026"));
+/// assert_eq!(format_date("2026-12-03", "en-GB").as_deref(), Some("3 December 2026"));
+/// assert_eq!(
+///     format_date("2026-11-28T23:00:00Z", "de").as_deref(),
+///     Some("28. November 2026, 23:00 UTC")
+/// );
+/// assert_eq!(
+///     format_date("2026-11-28T08:30:15.5+01:00", "en").as_deref(),
+///     Some("28 November 2026, 08:30 UTC+01:00")
+/// );
+/// assert_eq!(format_date("2026-02-30", "de"), None);
+/// assert_eq!(format_date("Altona", "de"), None);
+/// ```
+pub fn format_date(text: &str, lang: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(r)?;
+        if part.is_empty() || !part.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        part.parse().ok()
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if day == 0 || day > days {
+        return None;
+    }
+    let t = Lang::of(lang).strings();
+    let name = t.months.get(month as usize - 1)?;
+    let date = (t.date)(day, name, year as i32);
+    if b.len() == 10 {
+        return Some(date);
+    }
+    // A time: `THH:MM`, optional `:SS` and `.fraction`, then the zone.
+    if b[10] != b'T' || b.len() < 16 || b[13] != b':' {
+        return None;
+    }
+    let (hour, minute) = (digits(11..13)?, digits(14..16)?);
+    if hour > 23 || minute > 59 {
+        return None;
+    }
+    let mut rest = &text[16..];
+    if let Some(r) = rest.strip_prefix(':') {
+        let secs = r
+            .get(..2)
+            .filter(|s| s.bytes().all(|c| c.is_ascii_digit()))?;
+        if secs > "60" {
+            return None;
+        }
+        rest = &r[2..];
+        if let Some(r) = rest.strip_prefix('.') {
+            let n = r.bytes().take_while(u8::is_ascii_digit).count();
+            if n == 0 {
+                return None;
+            }
+            rest = &r[n..];
+        }
+    }
+    let zone = match rest {
+        "" => String::new(),
+        "Z" | "z" => " UTC".to_owned(),
+        z if z.len() == 6
+            && (z.starts_with('+') || z.starts_with('-'))
+            && z.as_bytes()[3] == b':'
+            && z[1..3]
+                .bytes()
+                .chain(z[4..].bytes())
+                .all(|c| c.is_ascii_digit()) =>
+        {
+            format!(" UTC{z}")
+        }
+        _ => return None,
+    };
+    Some(format!("{date}, {hour:02}:{minute:02}{zone}"))
 }
 
 // --- text alternative ---------------------------------------------------
@@ -536,6 +738,9 @@ mod tests {
             story_refused_origin,
             story_refused_scheme,
             story_refused_invalid,
+            story_unreadable,
+            story_too_new,
+            not_text,
             map_role,
             map_label,
             map_help,
@@ -586,6 +791,12 @@ mod tests {
             request_refused_origin,
             request_refused_scheme,
             request_invalid,
+            fetch_unreachable,
+            fetch_status,
+            fetch_unreadable,
+            readers_no_answer,
+            readers_missing,
+            readers_unavailable,
             // tables, tooltips, structure
             skip_to_story,
             map_legend,
@@ -597,6 +808,18 @@ mod tests {
             table_next,
             table_highlighted,
             table_yes,
+            // pages of build and serve
+            noscript,
+            step_map,
+            site_title,
+            site_heading,
+            preview_errors,
+            preview_overlay,
+            preview_hide,
+            not_found,
+            // dates
+            months,
+            date,
         } = s;
         let plain = [
             ("loading_story", loading_story),
@@ -643,6 +866,14 @@ mod tests {
             ("table_next", table_next),
             ("table_highlighted", table_highlighted),
             ("table_yes", table_yes),
+            ("readers_no_answer", readers_no_answer),
+            ("noscript", noscript),
+            ("site_title", site_title),
+            ("site_heading", site_heading),
+            ("preview_errors", preview_errors),
+            ("preview_overlay", preview_overlay),
+            ("preview_hide", preview_hide),
+            ("not_found", not_found),
         ];
         let mut out: Vec<(&'static str, String)> =
             plain.iter().map(|(k, v)| (*k, v.to_string())).collect();
@@ -672,7 +903,32 @@ mod tests {
             ("table_rows", table_rows("@1", 7001, 7002, 7003)),
             ("table_in_view_count", table_in_view_count(7001)),
             ("table_page", table_page(7001, 7002)),
+            ("step_map", step_map("@1")),
+            ("story_unreadable", story_unreadable("@1", "@2")),
+            ("story_too_new", story_too_new("@1", 7002, 7003)),
+            ("not_text", not_text("@1")),
+            ("fetch_unreachable", fetch_unreachable("@1", "@2")),
+            ("fetch_status", fetch_status("@1", 7002, "@3")),
+            ("fetch_unreadable", fetch_unreadable("@1", "@2")),
+            ("readers_missing", readers_missing("@1")),
+            ("readers_unavailable", readers_unavailable("@1", "@2")),
+            ("date", date(7001, "@2", 7003)),
         ]);
+        const MONTHS: [&str; 12] = [
+            "months[0]",
+            "months[1]",
+            "months[2]",
+            "months[3]",
+            "months[4]",
+            "months[5]",
+            "months[6]",
+            "months[7]",
+            "months[8]",
+            "months[9]",
+            "months[10]",
+            "months[11]",
+        ];
+        out.extend(MONTHS.iter().zip(months).map(|(k, m)| (*k, m.to_string())));
         out
     }
 
@@ -699,6 +955,156 @@ mod tests {
         }
     }
 
+    /// Texts that read the same in German and English.
+    const SAME_IN_BOTH: [&str; 5] = [
+        "details",
+        "months[3]",  // April
+        "months[7]",  // August
+        "months[8]",  // September
+        "months[10]", // November
+    ];
+
+    /// Words that both tables may use: names (the tool and its command
+    /// `twinstory build`, the player, JavaScript, HTTP, UTF-8, the keys
+    /// Escape, Plus and Minus, the address parameter `?story=`), words
+    /// that are the same in both languages, and month names.
+    const WORDS_IN_BOTH: [&str; 22] = [
+        "twinstory",
+        "build", // `twinstory build`, scripts/build-player.sh
+        "scripts",
+        "player",
+        "http",
+        "utf",
+        "format",
+        "javascript",
+        "escape",
+        "plus",
+        "minus",
+        "story",
+        "utc",
+        "details",
+        "rest",
+        "server",
+        "text",
+        "web",
+        "april",
+        "august",
+        "september",
+        "november",
+    ];
+
+    /// The words of a text (letters only, lower case, three or more).
+    fn words(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .collect()
+    }
+
+    #[test]
+    fn no_table_has_a_word_of_the_other_language() {
+        // Each language's vocabulary is every word of its table; a text
+        // still in the other language (a key copied, not translated) uses
+        // words only that language has.
+        let all = |s: &'static Strings| {
+            let mut t = texts(s);
+            t.extend(describe_texts(s.lang.describe_words()));
+            t
+        };
+        let vocabulary = |s: &'static Strings| -> std::collections::BTreeSet<String> {
+            all(s).iter().flat_map(|(_, t)| words(t)).collect()
+        };
+        let (de_words, en_words) = (vocabulary(&DE), vocabulary(&EN));
+        for (this, other, other_words) in [(&EN, &DE, &de_words), (&DE, &EN, &en_words)] {
+            for (key, text) in all(this) {
+                for w in words(&text) {
+                    let foreign = other_words.contains(&w) && !WORDS_IN_BOTH.contains(&w.as_str());
+                    assert!(
+                        !foreign,
+                        "{:?}: `{key}` has the {:?} word `{w}`: {text}",
+                        this.lang, other.lang
+                    );
+                }
+            }
+        }
+        // German letters and quotation marks never stand in English texts.
+        for (key, text) in all(&EN) {
+            assert!(
+                !text.contains(['ä', 'ö', 'ü', 'Ä', 'Ö', 'Ü', 'ß', '„']),
+                "En: `{key}` has German letters: {text}"
+            );
+        }
+    }
+
+    /// The text alternative's words with sample arguments, named.
+    fn describe_texts(w: &'static DescribeWords) -> Vec<(&'static str, String)> {
+        vec![
+            ("shows", (w.shows)("@1")),
+            ("shows_all", (w.shows_all)(7001, "@2")),
+            ("shows_most", (w.shows_most)(7001, 7002, "@3")),
+            ("shows_all_but", (w.shows_all_but)(7001, "@2", "@3")),
+            ("values", (w.values)(7001, "@2")),
+            ("points", (w.points)("@1", 7002, 7003)),
+            ("areas", (w.areas)("@1", 7002, 7003)),
+            ("remote", (w.remote)("@1")),
+            ("darker_more", (w.darker_more)("@1")),
+            ("lighter_more", (w.lighter_more)("@1")),
+            ("color_shows", (w.color_shows)("@1")),
+            ("classes", (w.classes)(7001, "@2")),
+            ("size_shows", (w.size_shows)("@1")),
+            ("highest", (w.highest)("@1")),
+            ("lowest", (w.lowest)("@1")),
+            ("rest_faded", w.rest_faded.to_string()),
+        ]
+    }
+
+    #[test]
+    fn dates_read_in_the_language() {
+        assert_eq!(
+            format_date("2026-12-03", "de").as_deref(),
+            Some("3. Dezember 2026")
+        );
+        assert_eq!(
+            format_date("2026-12-03", "en").as_deref(),
+            Some("3 December 2026")
+        );
+        assert_eq!(
+            format_date("2024-02-29", "de-CH").as_deref(),
+            Some("29. Februar 2024")
+        );
+        assert_eq!(
+            format_date("2026-03-01T07:05Z", "fr").as_deref(),
+            Some("1 March 2026, 07:05 UTC")
+        );
+        assert_eq!(
+            format_date("2026-03-01T07:05:59", "de").as_deref(),
+            Some("1. März 2026, 07:05")
+        );
+        for not_a_date in [
+            "",
+            "2026",
+            "2026-12",
+            "2026-13-01",
+            "2026-00-10",
+            "2025-02-29",
+            "2026-12-32",
+            "2026-12-03 ",
+            "2026-12-03T",
+            "2026-12-03T24:00",
+            "2026-12-03T10:60",
+            "2026-12-03T10:00:61",
+            "2026-12-03T10:00:00.",
+            "2026-12-03T10:00+1",
+            "2026-12-03T10:00+é:0",
+            "+2026-12-03",
+            "2026-1-03",
+            "１２３４-12-03",
+            "Altona 2026-12-03",
+        ] {
+            assert_eq!(format_date(not_a_date, "de"), None, "{not_a_date}");
+        }
+    }
+
     #[test]
     fn the_tables_differ_where_words_are_read() {
         let (de, en) = (texts(&DE), texts(&EN));
@@ -708,8 +1114,8 @@ mod tests {
             .filter(|(d, e)| d.1 == e.1)
             .map(|(d, _)| d.0)
             .collect();
-        // "Details" is the same word in both languages.
-        assert_eq!(same, ["details"]);
+        // The same word in both languages.
+        assert_eq!(same, SAME_IN_BOTH);
         assert_eq!(Lang::De.strings().lang, Lang::De);
         assert_eq!(Lang::En.strings().lang, Lang::En);
         assert_eq!(Lang::of("de-CH").strings().legend, "Legende");

@@ -13,6 +13,7 @@ use crate::Playback;
 use serde_json::{Map, Value};
 use twinstory_map::hit::{hit_test, nearest_in_direction, visible_features, Direction, HitLayer};
 use twinstory_map::{LayerPaint, Transform, Viewport};
+use twinstory_model::strings::format_date;
 use twinstory_model::strings::Lang;
 use twinstory_model::template::Template;
 
@@ -214,7 +215,8 @@ pub(crate) fn property_text(value: Option<&Value>, lang: &str) -> String {
     match value {
         None | Some(Value::Null) => "–".to_string(),
         Some(Value::String(s)) if s.trim().is_empty() => "–".to_string(),
-        Some(Value::String(s)) => s.clone(),
+        // ISO dates and times (a sensor's `time`) read in the language.
+        Some(Value::String(s)) => format_date(s, lang).unwrap_or_else(|| s.clone()),
         Some(Value::Number(n)) => n
             .as_f64()
             .map_or_else(|| n.to_string(), |v| number_text(v, lang)),
@@ -309,6 +311,21 @@ mod tests {
         assert_eq!(de, "1.234,5|1.234.567|2,5|0,0123|-3|12,35|0,5|0");
         let en = render_template("{a}|{b}|{c}", &p, "en");
         assert_eq!(en, "1,234.5|1,234,567|2.5");
+    }
+
+    #[test]
+    fn dates_and_times_follow_the_language() {
+        // A SensorThings layer's `time`, and a date column of a table.
+        let p =
+            props(json!({"time": "2026-11-28T23:00:00Z", "day": "2026-12-03", "code": "2026-99"}));
+        assert_eq!(
+            render_template("{time} | {day} | {code}", &p, "de"),
+            "28. November 2026, 23:00 UTC | 3. Dezember 2026 | 2026-99"
+        );
+        assert_eq!(
+            render_template("{time} | {day}", &p, "en"),
+            "28 November 2026, 23:00 UTC | 3 December 2026"
+        );
     }
 
     #[test]
