@@ -175,12 +175,12 @@ pub fn StoryPage(
         theme.card.to_hex(),
     );
     let radius = format!("{}px", theme.card_radius);
-    // No font: the page's (in an embed, the host's); an empty value removes the property.
-    let font = theme
-        .font
-        .as_ref()
-        .map(|f| format!("\"{f}\", system-ui, sans-serif"))
-        .unwrap_or_default();
+    // No font: the page's (in an embed, the host's). `initial` makes
+    // `var(--ts-font, inherit)` fall back, whatever an outer element sets.
+    let font = theme.font.as_ref().map_or_else(
+        || "initial".to_owned(),
+        |f| format!("\"{f}\", system-ui, sans-serif"),
+    );
     let cards = match theme.card_style {
         twinstory_model::CardStyle::Shadow => "ts-story",
         twinstory_model::CardStyle::Border => "ts-story ts-cards-border",

@@ -441,13 +441,20 @@ fn build_story(
             .with_context(|| format!("cannot read the image {}", file.path.display()))?;
         write(out, &file.rel, &bytes)?;
     }
+    let theme = crate::theme::write_theme(&mut story, dir, out)?;
     for (name, bytes) in &player.files {
-        write(out, name, bytes)?;
+        if name == crate::embed::ELEMENT_SCRIPT_NAME {
+            // The element adds the story's font faces to the host document.
+            let fonts = theme.fonts.as_deref().unwrap_or("");
+            let script = fill(&String::from_utf8_lossy(bytes), &[("fonts_css", fonts)]);
+            write(out, name, script.as_bytes())?;
+        } else {
+            write(out, name, bytes)?;
+        }
     }
     crate::embed::write_host_script(out)?;
-    let theme_css = crate::theme::write_theme(&mut story, dir, out)?;
     fs::write(out.join("story.json"), serde_json::to_vec(&story)?)?;
-    let page = story_page(&story, player, &theme_css, &opts.story_origins);
+    let page = story_page(&story, player, &theme.theme, &opts.story_origins);
     fs::write(
         out.join("index.html"),
         crate::static_story::fill_page(&page, &story, out)?,
@@ -834,7 +841,7 @@ mod tests {
                 &twinstory_model::strings::EN,
             ),
         ] {
-            let page = story_page(&story(lang, "T"), &p, &[]);
+            let page = story_page(&story(lang, "T"), &p, "theme-0.css", &[]);
             assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{page}");
             assert!(
                 page.contains(&format!("<p>{}</p>", want.noscript)),

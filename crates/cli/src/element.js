@@ -15,6 +15,8 @@ const FILES = {
   js: '{{js}}',
   wasm: '{{wasm}}',
   css: '{{css}}',
+  // The story's @font-face rules (its theme's font files), or empty.
+  fonts: '{{fonts_css}}',
   'twinstory-author-js': '{{author_js}}',
   'twinstory-author-wasm': '{{author_wasm}}',
   'twinstory-sources-js': '{{sources_js}}',
@@ -27,6 +29,14 @@ let starting = Promise.resolve();
 /** Plays this folder's story in `host`, a <twin-story> element. */
 export function mount(host) {
   const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
+  // Browsers take @font-face rules from the document, not from a shadow
+  // root: the story's font faces (nothing else) go into the host's <head>.
+  if (FILES.fonts && !document.querySelector(`link[href="${at(FILES.fonts)}"]`)) {
+    const faces = document.createElement('link');
+    faces.rel = 'stylesheet';
+    faces.href = at(FILES.fonts);
+    document.head.append(faces);
+  }
   // A section: the story's <footer> is then its own, not the host page's
   // contentinfo landmark.
   const root = document.createElement('section');

@@ -255,6 +255,7 @@ mod tests {
             "author_wasm",
             "sources_js",
             "sources_wasm",
+            "fonts_css",
         ] {
             assert!(
                 ELEMENT_SCRIPT.contains(&format!("'{{{{{slot}}}}}'")),

@@ -14,13 +14,22 @@ use std::path::Path;
 use twinstory_model::Story;
 use twinstory_story::local_file;
 
-/// Writes the theme's style sheet and font files into `out` and returns the
-/// style sheet's name. The font files' paths are left out of `story`: the
-/// player needs only the family's name.
-pub fn write_theme(story: &mut Story, dir: &Path, out: &Path) -> Result<String> {
+/// The style sheets [`write_theme`] wrote.
+pub struct ThemeFiles {
+    /// The theme: `@font-face` rules and the custom properties on `:root`.
+    pub theme: String,
+    /// The `@font-face` rules alone, when the story brings font files: the
+    /// `<twin-story>` element adds them to the host document, because
+    /// browsers take font faces from the document, not from a shadow root.
+    pub fonts: Option<String>,
+}
+
+/// Writes the theme's style sheets and font files into `out`. The font
+/// files' paths are left out of `story`: the player needs only the
+/// family's name.
+pub fn write_theme(story: &mut Story, dir: &Path, out: &Path) -> Result<ThemeFiles> {
     let t = &story.theme;
-    let mut css =
-        String::from("/* The story's theme, written by twinstory build from story.md. */\n");
+    let mut css = String::new();
     for (key, file, weight, style) in t.font_files() {
         let Some(family) = &t.font else {
             bail!("`theme` has `{key}` but no `font`");
@@ -47,6 +56,17 @@ pub fn write_theme(story: &mut Story, dir: &Path, out: &Path) -> Result<String> 
             "@font-face {{ font-family: \"{family}\"; src: url(\"{name}\") format(\"{format}\"); font-weight: {weight}; font-style: {style}; font-display: swap; }}"
         );
     }
+    let fonts = if css.is_empty() {
+        None
+    } else {
+        let name = hashed_name("fonts.css", css.as_bytes());
+        crate::build::write(out, &name, css.as_bytes())?;
+        Some(name)
+    };
+    css.insert_str(
+        0,
+        "/* The story's theme, written by twinstory build from story.md. */\n",
+    );
     let _ = write!(
         css,
         ":root {{ --ts-accent: {}; --ts-map-bg: {}; --ts-text: {}; --ts-page: {}; --ts-card: {}; --ts-card-radius: {}px;",
@@ -70,5 +90,5 @@ pub fn write_theme(story: &mut Story, dir: &Path, out: &Path) -> Result<String> 
         t.font_italic,
         t.font_bold_italic,
     ) = (None, None, None, None);
-    Ok(name)
+    Ok(ThemeFiles { theme: name, fonts })
 }

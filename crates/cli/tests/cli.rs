@@ -355,6 +355,18 @@ fn build_writes_the_theme_with_its_self_hosted_font() {
         "{font}"
     );
     assert_eq!(std::fs::read(site.join(font)).unwrap(), b"wOF2 bold");
+    // The <twin-story> element puts the font faces alone into the host document.
+    let element = std::fs::read_to_string(site.join("element.js")).unwrap();
+    let fonts = element
+        .split("fonts: '")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap();
+    let faces = std::fs::read_to_string(site.join(fonts)).unwrap();
+    assert!(
+        faces.starts_with("@font-face") && !faces.contains(":root"),
+        "{faces}"
+    );
     // The player needs the family only; the files stay out of story.json.
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(site.join("story.json")).unwrap()).unwrap();
