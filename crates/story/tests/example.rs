@@ -108,6 +108,10 @@ struct Sources {
     kids: Vec<(String, Option<f64>)>,
 }
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "test helper: a source file that cannot be read stops the test"
+)]
 fn sources() -> Sources {
     let data = story_dir().join("data");
     let geojson: serde_json::Value =
