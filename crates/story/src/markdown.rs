@@ -152,6 +152,14 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         html_warning(sink, &mut html_lines, pos(r), true);
                     }
                 }
+                if text.contains("{=") && !text.contains("{{=") {
+                    sink.warning(
+                        "W0018",
+                        p,
+                        "a figure in a heading is not computed; it is shown as written",
+                        Some("figures (`{= … }`) are computed in the text only; write the number in the heading by hand, or move the figure into the text below it".into()),
+                    );
+                }
                 if *level == HeadingLevel::H1 {
                     result.h1 = Some(text);
                 } else {
@@ -303,7 +311,7 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                     }
                     j += 1;
                 }
-                if run.contains("{=") || run.contains("{{=") {
+                if run.contains("{=") {
                     let source = range.start..events[j - 1].1.end;
                     let place = Place {
                         body,
