@@ -302,15 +302,27 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                 // A run of text (pulldown-cmark splits it at characters that
                 // might be Markdown) is read whole, so a figure is one piece.
                 let mut j = i;
-                let mut run = String::new();
+                let mut brace = false;
                 while let Some((e, _)) = events.get(j) {
                     match e {
-                        Event::Text(t) => run.push_str(t),
-                        Event::SoftBreak => run.push('\n'),
+                        Event::Text(t) => brace |= t.contains('{'),
+                        Event::SoftBreak => {}
                         _ => break,
                     }
                     j += 1;
                 }
+                // Most text has no brace: copied as it is, without a copy of the run.
+                let run: String = if brace {
+                    events[i..j]
+                        .iter()
+                        .map(|(e, _)| match e {
+                            Event::Text(t) => t.as_ref(),
+                            _ => "\n",
+                        })
+                        .collect()
+                } else {
+                    String::new()
+                };
                 if run.contains("{=") {
                     let source = range.start..events[j - 1].1.end;
                     let place = Place {
