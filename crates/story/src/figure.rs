@@ -73,6 +73,23 @@ pub enum Measure {
     },
 }
 
+impl Measure {
+    /// The word a figure starts with for this measure (`count` …); empty
+    /// for a named feature and `with max`/`with min`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Measure::Count => "count",
+            Measure::Sum => "sum",
+            Measure::Min => "min",
+            Measure::Max => "max",
+            Measure::Mean => "mean",
+            Measure::Median => "median",
+            Measure::Share => "share",
+            Measure::Named(_) | Measure::Extreme { .. } => "",
+        }
+    }
+}
+
 /// A figure, read.
 #[derive(Debug, Clone)]
 pub struct Figure {
@@ -346,19 +363,7 @@ impl Figure {
             r.pos += 1;
             field = Some(r.field()?);
         }
-        let measure_name = MEASURES
-            .iter()
-            .zip([
-                Measure::Count,
-                Measure::Sum,
-                Measure::Min,
-                Measure::Max,
-                Measure::Mean,
-                Measure::Median,
-                Measure::Share,
-            ])
-            .find(|(_, m)| Some(m) == measure.as_ref())
-            .map_or("", |(n, _)| *n);
+        let measure_name = measure.as_ref().map_or("", Measure::word);
         let measure = match measure {
             Some(m @ (Measure::Count | Measure::Share)) => {
                 if let Some(f) = &field {
