@@ -73,6 +73,9 @@ test('a story.md from another server plays without a build step', async () => {
   assert.ok(requested.some((u) => u.includes('twinstory_author')), 'the story compiler module was loaded');
   assert.ok(requested.some((u) => u.includes('twinstory_sources')), 'the data readers module was loaded (raw files)');
   assert.ok(requested.some((u) => u.startsWith(`${files.url}good/data/`)), 'data came from beside story.md');
+  // Figures are computed by the build; unbuilt, they show as written (docs/story-format.md).
+  const step = await page.locator('.ts-step#spielplaetze').innerText();
+  assert.ok(step.includes('{= count playgrounds}'), step);
   assert.deepEqual(problems, [], 'the console stayed clean');
   await page.close();
 });

@@ -12,6 +12,12 @@ const SHOTS = process.env.SCREENSHOT_DIR || path.join(ROOT, 'target', 'screensho
 let server;
 let browser;
 
+/** The playgrounds in the example's data, counted here: rows of the CSV. */
+function playgrounds() {
+  const csv = fs.readFileSync(path.join(ROOT, 'stories/spielplaetze/data/playgrounds.csv'), 'utf8');
+  return csv.split('\n').filter((l) => l.trim()).length - 1;
+}
+
 before(async () => {
   server = await startServer(undefined, ['--no-watch']);
   browser = await launch();
@@ -50,6 +56,10 @@ test('without JavaScript the whole story reads: text, maps, legend, credits', as
   const credits = await page.locator('.ts-attribution-static').allInnerTexts();
   assert.ok(credits.some((c) => /OpenStreetMap/.test(c)), `credits at the maps: ${credits.join(' | ')}`);
   assert.match(await page.locator('.ts-static').innerText(), /Quellen/);
+  // Figures from the data (`{= count playgrounds}`) are in the page as text.
+  const all = await page.locator('.ts-static').innerText();
+  assert.ok(all.includes(`${playgrounds()} Spielplätze`), 'the number of playgrounds, counted from the data');
+  assert.ok(!all.includes('{='), 'no figure is left as written');
   await page.screenshot({ path: path.join(SHOTS, 'nojs.png'), fullPage: false });
   await page.emulateMedia({ media: 'print' });
   await page.screenshot({ path: path.join(SHOTS, 'nojs-print.png') });
@@ -64,5 +74,13 @@ test('with JavaScript the static maps are not fetched', async () => {
   await page.waitForSelector('.ts-step');
   await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0');
   assert.deepEqual(svgs, []);
+  // The player shows the figures the build computed, as text.
+  const step = await page.locator('.ts-step#spielplaetze').innerText();
+  assert.ok(step.includes(`${playgrounds()} Spielplätze`), step);
+  const steps = (await page.locator('.ts-step').allInnerTexts()).join('\n');
+  assert.ok(!steps.includes('{='), 'no figure is left as written');
+  const quarters = JSON.parse(fs.readFileSync(path.join(ROOT, 'stories/spielplaetze/data/quarters.geojson'), 'utf8'));
+  const mitte = quarters.features.filter((f) => f.properties.district_name === 'Hamburg-Mitte').length;
+  assert.match(steps, new RegExp(`Hamburg-Mitte mit ${mitte}\\s+Quartieren`));
   await page.close();
 });

@@ -340,6 +340,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         crate::checks::contrast::check(&mut sink, story, &loaded, &parsed.spans);
     }
     parsed.layer_data = loaded;
+    crate::checks::figures::evaluate(&mut sink, parsed);
     parsed.diagnostics.extend(sink.diags);
     parsed
         .diagnostics

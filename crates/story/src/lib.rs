@@ -8,6 +8,8 @@
 //! - `yaml`, `walk`: YAML → a tree with positions → typed values with diagnostics.
 //! - `front_matter`, `step_block`: the settings of the story and of each step.
 //! - `markdown`: headings → steps, Markdown → safe HTML, images.
+//! - `figure`: figures from the data (`{= count playgrounds}`), read and
+//!   computed; `checks/figures` reports and fills them in.
 //! - `invisible`: bidirectional controls and zero-width characters (W0010),
 //!   taken out before the text is read.
 //! - `assets`: files on disk, data errors, views against the data's bounds.
@@ -24,6 +26,7 @@
 mod assets;
 mod checks;
 mod diagnostic;
+pub mod figure;
 mod front_matter;
 mod invisible;
 mod layer_data;
@@ -80,10 +83,39 @@ impl ParsedStory {
         self.layer_data.get(i).and_then(Option::as_ref)
     }
 
+    /// Every figure of the text (`{= count playgrounds}`) that reads, in
+    /// text order, with its value once [`check_assets`] computed it.
+    pub fn figures(&self) -> Vec<FigureValue> {
+        let steps = self.story.as_ref().map(|s| &s.steps);
+        self.spans
+            .figures
+            .iter()
+            .map(|f| FigureValue {
+                text: f.figure.text.clone(),
+                step: f
+                    .step
+                    .and_then(|n| steps.and_then(|s| s.get(n)).map(|s| s.id.clone())),
+                value: f.value.clone(),
+            })
+            .collect()
+    }
+
     /// Takes the data [`check_assets`] read, one entry per layer.
     pub fn take_layer_data(&mut self) -> Vec<Option<LayerData>> {
         std::mem::take(&mut self.layer_data)
     }
+}
+
+/// A figure of the text and its value (see [`ParsedStory::figures`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureValue {
+    /// The figure as written, `{=` to `}`.
+    pub text: String,
+    /// The id of the step it is in; `None` in the introduction.
+    pub step: Option<String>,
+    /// What readers see in its place; `None` until computed, or when it
+    /// could not be.
+    pub value: Option<String>,
 }
 
 /// Positions kept from parsing for [`check_assets`].
@@ -109,6 +141,8 @@ struct Spans {
     step_show: Vec<Vec<(String, diagnostic::Pos)>>,
     /// Per step: its `map-description-extra`.
     step_description_extra: Vec<Option<String>>,
+    /// The figures of the text, in text order.
+    figures: Vec<markdown::FoundFigure>,
 }
 
 /// A file the story refers to.

@@ -5,6 +5,7 @@
 //! emit ourselves is escaped.
 
 use crate::diagnostic::{Pos, Sink};
+use crate::figure::{closing_brace, Figure};
 use crate::source::LineIndex;
 use crate::{Asset, AssetKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -48,7 +49,44 @@ pub(crate) struct Body {
     pub images: Vec<Asset>,
     /// Links within the page (`#step-id`): the id and the link's position.
     pub fragment_links: Vec<(String, Pos)>,
+    /// Figures (`{= count playgrounds}`) that read, in text order.
+    pub figures: Vec<FoundFigure>,
 }
+
+/// A figure in the text, read, with the places later checks point at.
+#[derive(Debug, Clone)]
+pub(crate) struct FoundFigure {
+    /// The step it is in (`None`: the introduction).
+    pub step: Option<usize>,
+    /// The figure.
+    pub figure: Figure,
+    /// The whole figure, `{=` to `}`.
+    pub at: Pos,
+    /// Places of its parts, by their character offset from the `{`.
+    pub parts: Vec<(usize, Pos)>,
+    /// Whether its layer exists and is read at build time (set by the parser).
+    pub checked: bool,
+    /// The value, once computed from the data.
+    pub value: Option<String>,
+}
+
+impl FoundFigure {
+    /// The place of the part at character offset `at` (the whole figure if unknown).
+    pub(crate) fn part(&self, at: usize) -> Pos {
+        self.parts
+            .iter()
+            .find(|(a, _)| *a == at)
+            .map_or(self.at, |(_, p)| *p)
+    }
+}
+
+/// Where the build puts a figure's value: the figure as written stands
+/// between these comments until then (so a story that is never built, such
+/// as `?story=…/story.md`, shows it as written). Author text cannot contain
+/// them: the renderer escapes every `<` of the text.
+pub(crate) const FIGURE_OPEN: &str = "<!--figure-->";
+/// The end of a figure's place, see [`FIGURE_OPEN`].
+pub(crate) const FIGURE_CLOSE: &str = "<!--/figure-->";
 
 /// Output events: Markdown events, or an image we render ourselves.
 enum Out {
@@ -92,9 +130,11 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
     // Per link: whether its start was kept (its end must match).
     let mut links: Vec<bool> = Vec::new();
     let mut html_lines: Vec<usize> = Vec::new();
+    let mut in_code = false;
     while i < events.len() {
         let (ev, range) = &events[i];
         let no_steps_yet = steps.is_empty();
+        let step_now = steps.len().checked_sub(1);
         let section = match steps.last_mut() {
             Some((_, s)) => s,
             None => &mut intro,
@@ -111,6 +151,14 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                     if let Event::InlineHtml(_) | Event::Html(_) = ev {
                         html_warning(sink, &mut html_lines, pos(r), true);
                     }
+                }
+                if text.contains("{=") && !text.contains("{{=") {
+                    sink.warning(
+                        "W0018",
+                        p,
+                        "a figure in a heading is not computed; it is shown as written",
+                        Some("figures (`{= … }`) are computed in the text only; write the number in the heading by hand, or move the figure into the text below it".into()),
+                    );
                 }
                 if *level == HeadingLevel::H1 {
                     result.h1 = Some(text);
@@ -250,11 +298,64 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                 section.out.push(Out::Ev(Event::End(TagEnd::Paragraph)));
                 depth = depth.saturating_sub(1);
             }
+            Event::Text(_) if !in_code => {
+                // A run of text (pulldown-cmark splits it at characters that
+                // might be Markdown) is read whole, so a figure is one piece.
+                let mut j = i;
+                let mut brace = false;
+                while let Some((e, _)) = events.get(j) {
+                    match e {
+                        Event::Text(t) => brace |= t.contains('{'),
+                        Event::SoftBreak => {}
+                        _ => break,
+                    }
+                    j += 1;
+                }
+                // Most text has no brace: copied as it is, without a copy of the run.
+                let run: String = if brace {
+                    events[i..j]
+                        .iter()
+                        .map(|(e, _)| match e {
+                            Event::Text(t) => t.as_ref(),
+                            _ => "\n",
+                        })
+                        .collect()
+                } else {
+                    String::new()
+                };
+                if run.contains("{=") {
+                    let source = range.start..events[j - 1].1.end;
+                    let place = Place {
+                        body,
+                        offset,
+                        lines,
+                        step: step_now,
+                    };
+                    text_with_figures(
+                        &run,
+                        source,
+                        &place,
+                        &mut section.out,
+                        &mut result.figures,
+                        sink,
+                    );
+                } else {
+                    section.out.extend(
+                        events[i..j]
+                            .iter()
+                            .map(|(e, _)| Out::Ev(e.clone().into_static())),
+                    );
+                }
+                i = j;
+                continue;
+            }
             Event::Start(_) => {
+                in_code |= matches!(ev, Event::Start(Tag::CodeBlock(_)));
                 depth += 1;
                 section.out.push(Out::Ev(ev.clone().into_static()));
             }
             Event::End(_) => {
+                in_code &= !matches!(ev, Event::End(TagEnd::CodeBlock));
                 depth = depth.saturating_sub(1);
                 section.out.push(Out::Ev(ev.clone().into_static()));
             }
@@ -271,6 +372,118 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
         })
         .collect();
     result
+}
+
+/// Where a run of text is: the body, its offset in the file, and the step.
+struct Place<'a, 'b> {
+    body: &'a str,
+    offset: usize,
+    lines: &'a LineIndex<'b>,
+    step: Option<usize>,
+}
+
+/// Writes a run of text whose source is `source` (body bytes), with each
+/// figure `{= … }` read and put between [`FIGURE_OPEN`] and
+/// [`FIGURE_CLOSE`]; `{{=` is the text `{=`. A figure that cannot be read
+/// stays text, reported (E0027).
+fn text_with_figures(
+    run: &str,
+    source: Range<usize>,
+    place: &Place<'_, '_>,
+    out: &mut Vec<Out>,
+    figures: &mut Vec<FoundFigure>,
+    sink: &mut Sink,
+) {
+    let mut literal = String::new();
+    let mut k = 0;
+    let mut search = source.start;
+    while let Some(rest) = run.get(k..).filter(|r| !r.is_empty()) {
+        if rest.starts_with("{{=") {
+            literal.push_str("{=");
+            k += 3;
+            continue;
+        }
+        if !rest.starts_with("{=") {
+            let c = rest.chars().next().unwrap_or(' ');
+            literal.push(c);
+            k += c.len_utf8();
+            continue;
+        }
+        let close = closing_brace(rest);
+        let end = close.map_or(rest.len(), |c| c + 1);
+        let text = &rest[..end];
+        // Where it is in the file: its first line found in the source.
+        let first_line = text.split('\n').next().unwrap_or(text);
+        let at = place.body[search.min(source.end)..source.end]
+            .find(first_line)
+            .map_or(search, |p| search + p);
+        search = (at + 2).min(source.end);
+        let pos_at = |chars: usize, len: usize| -> Pos {
+            let b = text
+                .char_indices()
+                .nth(chars)
+                .map_or(text.len(), |(b, _)| b);
+            let (line, column) = place.lines.line_col(place.offset + at + b);
+            Pos { line, column, len }
+        };
+        push_text(out, &std::mem::take(&mut literal));
+        k += end;
+        if close.is_none() {
+            sink.error(
+                "E0027",
+                pos_at(0, 2),
+                "this figure has no closing `}`",
+                Some("a figure is written `{= count playgrounds}`; to write `{=` as text, write `{{=`".into()),
+            );
+            push_text(out, text);
+            continue;
+        }
+        match Figure::parse(text) {
+            Ok(figure) => {
+                let mut parts = vec![(figure.layer.at, pos_at(figure.layer.at, figure.layer.len))];
+                let named = match &figure.measure {
+                    crate::figure::Measure::Named(p) => Some(p.clone()),
+                    _ => None,
+                };
+                for p in figure.fields().into_iter().chain(named) {
+                    parts.push((p.at, pos_at(p.at, p.len)));
+                }
+                figures.push(FoundFigure {
+                    step: place.step,
+                    at: pos_at(0, text.chars().count().min(first_line.chars().count())),
+                    parts,
+                    figure,
+                    checked: false,
+                    value: None,
+                });
+                out.push(Out::Ev(Event::InlineHtml(CowStr::from(FIGURE_OPEN))));
+                out.push(Out::Ev(Event::Text(CowStr::from(text.replace('\n', " ")))));
+                out.push(Out::Ev(Event::InlineHtml(CowStr::from(FIGURE_CLOSE))));
+            }
+            Err(e) => {
+                sink.error(
+                    "E0027",
+                    pos_at(e.at, e.len),
+                    format!("this figure cannot be read: {}", e.message),
+                    e.help,
+                );
+                push_text(out, text);
+            }
+        }
+    }
+    push_text(out, &literal);
+}
+
+/// Text, with each line end a soft break as Markdown read it.
+fn push_text(out: &mut Vec<Out>, text: &str) {
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push(Out::Ev(Event::SoftBreak));
+        }
+        if !line.is_empty() {
+            out.push(Out::Ev(Event::Text(CowStr::from(line.to_owned()))));
+        }
+    }
 }
 
 /// Plain text inside the element that starts at `start`, and the index after its end.

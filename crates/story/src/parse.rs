@@ -120,7 +120,10 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
             .chain(spans.condition_fields.iter_mut().map(|(_, _, p)| p))
             .chain(spans.step_view.iter_mut().flatten())
-            .chain(spans.step_show.iter_mut().flatten().map(|(_, p)| p));
+            .chain(spans.step_show.iter_mut().flatten().map(|(_, p)| p))
+            .chain(spans.figures.iter_mut().flat_map(|f| {
+                std::iter::once(&mut f.at).chain(f.parts.iter_mut().map(|(_, p)| p))
+            }));
         for p in positions {
             cleaned.map_pos(p);
         }
@@ -301,6 +304,11 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         }
     }
 
+    let mut figures = body.figures;
+    if fm_ok {
+        crate::checks::figures::check_layers(sink, &mut figures, &fm.layers);
+    }
+
     let mut assets: Vec<Asset> = fm
         .layers
         .iter()
@@ -366,6 +374,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             step_view,
             step_show,
             step_description_extra,
+            figures,
         },
     ))
 }

@@ -6,6 +6,8 @@
 //! - `style`: `choropleth`, `categories` and `circles` (scheme names, the
 //!   properties they name, `colors` keys that YAML reads as `true`/`false`).
 //! - `conditions`: `filter` and `highlight` read as the player reads them.
+//! - `figures`: figures in the text against the layers (parser) and
+//!   computed from their data (`check_assets`), which fills them in.
 //! - `links`: links to step ids that do not exist.
 //! - `tabs`: where a tab is that YAML refuses.
 //! - `theme`: the contrast of the page's text colours (W0019).
@@ -16,6 +18,7 @@ pub(crate) mod conditions;
 pub(crate) mod contrast;
 pub(crate) mod data;
 pub(crate) mod encoding;
+pub(crate) mod figures;
 pub(crate) mod links;
 pub(crate) mod style;
 pub(crate) mod tabs;
