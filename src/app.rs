@@ -9,7 +9,8 @@ use twinstory_model::trust::Refusal;
 #[derive(Debug, Clone, PartialEq)]
 enum LoadState {
     Loading,
-    Ready(LoadedStory),
+    // Boxed: the story is large beside the other states (clippy's large_enum_variant).
+    Ready(Box<LoadedStory>),
     Failed(LoadError),
 }
 
@@ -19,7 +20,7 @@ pub fn App() -> impl IntoView {
     let (state, set_state) = signal(LoadState::Loading);
     leptos::task::spawn_local(async move {
         set_state.set(match load_story().await {
-            Ok(s) => LoadState::Ready(s),
+            Ok(s) => LoadState::Ready(Box::new(s)),
             Err(e) => LoadState::Failed(e),
         });
     });
@@ -36,7 +37,10 @@ pub fn App() -> impl IntoView {
             let (title, message) = refusal_text(&refusal, t);
             view! { <ErrorPanel title message/> }.into_any()
         }
-        LoadState::Ready(loaded) => view! { <StoryPage loaded/> }.into_any(),
+        LoadState::Ready(loaded) => {
+            let loaded = *loaded;
+            view! { <StoryPage loaded/> }.into_any()
+        }
     }
 }
 
