@@ -37,15 +37,7 @@ fn workspace(name: &str) -> PathBuf {
         &dir.join("home"),
     );
     assert_eq!(out.status.code(), Some(0));
-    let player = dir.join("player");
-    std::fs::create_dir_all(&player).unwrap();
-    for (name, body) in [
-        ("twinstory_player.js", "export default function init() {}"),
-        ("twinstory_player_bg.wasm", "\0asm"),
-        ("twinstory.css", "body{}"),
-    ] {
-        std::fs::write(player.join(name), body).unwrap();
-    }
+    common::stand_in_player(&dir);
     dir
 }
 

@@ -190,16 +190,7 @@ fn build_writes_a_self_contained_site_that_works_below_any_path() {
             .code(),
         Some(0)
     );
-    // A stand-in for the built player: build only copies and renames it.
-    let player = dir.join("player");
-    std::fs::create_dir_all(&player).unwrap();
-    for (name, body) in [
-        ("twinstory_player.js", "export default function init() {}"),
-        ("twinstory_player_bg.wasm", "\0asm"),
-        ("twinstory.css", "body{}"),
-    ] {
-        std::fs::write(player.join(name), body).unwrap();
-    }
+    common::stand_in_player(&dir);
     let out = twinstory(
         &["build", "stories", "--out", "site", "--player", "player"],
         &dir,
@@ -303,15 +294,7 @@ fn build_writes_the_theme_with_its_self_hosted_font() {
         "---\ntitle: Theme\ntheme:\n  accent: \"#8a0f2e\"\n  text: \"#222222\"\n  card-radius: 0\n  card-style: flat\n  font: \"Probe Sans\"\n  font-bold: fonts/Probe-Bold.woff2\n---\n\n## Eins\n\n```step\nview: { center: [10, 53.5], zoom: 11 }\n```\n\nText.\n",
     )
     .unwrap();
-    let player = dir.join("player");
-    std::fs::create_dir_all(&player).unwrap();
-    for (name, body) in [
-        ("twinstory_player.js", "export default function init() {}"),
-        ("twinstory_player_bg.wasm", "\0asm"),
-        ("twinstory.css", "body{}"),
-    ] {
-        std::fs::write(player.join(name), body).unwrap();
-    }
+    common::stand_in_player(&dir);
     let out = twinstory(
         &["build", "story", "--out", "site", "--player", "player"],
         &dir,

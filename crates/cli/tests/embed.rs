@@ -113,15 +113,7 @@ fn build_ships_the_host_script_and_the_frame_script_without_inline_code() {
             .code(),
         Some(0)
     );
-    let player = dir.join("player");
-    std::fs::create_dir_all(&player).unwrap();
-    for (name, body) in [
-        ("twinstory_player.js", "export default function init() {}"),
-        ("twinstory_player_bg.wasm", "\0asm"),
-        ("twinstory.css", "body{}"),
-    ] {
-        std::fs::write(player.join(name), body).unwrap();
-    }
+    common::stand_in_player(&dir);
     let out = twinstory(
         &[
             "build",

@@ -20,3 +20,18 @@ pub fn temp_dir(what: &str, name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// A stand-in for the built player in `dir/player` (the build only copies
+/// and renames its files), for tests of what the build writes.
+pub fn stand_in_player(dir: &std::path::Path) -> PathBuf {
+    let player = dir.join("player");
+    std::fs::create_dir_all(&player).unwrap();
+    for (name, body) in [
+        ("twinstory_player.js", "export default function init() {}"),
+        ("twinstory_player_bg.wasm", "\0asm"),
+        ("twinstory.css", "body{}"),
+    ] {
+        std::fs::write(player.join(name), body).unwrap();
+    }
+    player
+}
