@@ -59,7 +59,7 @@ fn story(dir: &Path) -> PathBuf {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    common::stand_in_player(&dir);
+    common::stand_in_player(dir);
     dir.join("stories/radwege")
 }
 
