@@ -621,6 +621,7 @@ fn step(v: &Value, path: &str) -> R<Step> {
             "title",
             "html",
             "view",
+            "view-narrow",
             "show",
             "transition",
             "interactive",
@@ -632,6 +633,7 @@ fn step(v: &Value, path: &str) -> R<Step> {
         title: o.req("title", text)?,
         html: o.or("html", String::new, text)?,
         view: o.opt("view", view)?,
+        view_narrow: o.opt("view-narrow", view)?,
         show: o.or("show", Vec::new, |v, p| list(v, p, layer_state))?,
         transition: o.or("transition", Transition::default, |v, p| {
             name(

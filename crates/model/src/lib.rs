@@ -23,7 +23,7 @@ pub use layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
     LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
-pub use step::{FitTarget, LayerState, Step, Transition, View};
+pub use step::{FitTarget, LayerState, Step, Transition, View, NARROW_MAP_WIDTH};
 
 use serde::{Deserialize, Serialize};
 use tile_template::TileTemplate;
@@ -32,7 +32,7 @@ use tile_template::TileTemplate;
 /// 2: a basemap's `url` is the list of its parts ([`TileTemplate`]), not text.
 /// 3: a step may carry `map-description`, the map in words.
 /// 4: `theme` has the page's text, page and card colours, the cards' radius
-/// and style, and a font family.
+/// and style, and a font family; a step may carry `view-narrow`.
 pub const FORMAT_VERSION: u32 = 4;
 
 /// A complete story: metadata, data layers and the ordered steps.

@@ -18,6 +18,10 @@ pub struct Step {
     /// Where the camera goes; the previous step's view is kept when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<View>,
+    /// Where the camera goes on narrow maps (phones: the map at most
+    /// [`NARROW_MAP_WIDTH`] CSS pixels wide); `view` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view_narrow: Option<View>,
     /// Layers visible in this step, bottom to top; every other layer is hidden.
     #[serde(default)]
     pub show: Vec<LayerState>,
@@ -36,6 +40,11 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_description: Option<String>,
 }
+
+/// Maps at most this wide (CSS pixels) take a step's `view-narrow`: phones,
+/// and narrow columns of an embedding page (the width where the player's
+/// stylesheet stacks the map over the cards).
+pub const NARROW_MAP_WIDTH: f64 = 720.0;
 
 /// Where the camera looks: either `center` with `zoom`, or `fit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

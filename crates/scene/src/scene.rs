@@ -13,7 +13,7 @@ use twinstory_map::navigate::NavLimits;
 use twinstory_map::projection::{lonlat_to_world, world_to_lonlat};
 use twinstory_map::{Camera, LayerPaint, LonLatBounds, Padding, PreparedLayer, Viewport};
 use twinstory_model::strings::Lang;
-use twinstory_model::{FitTarget, LayerState, Story, View};
+use twinstory_model::{FitTarget, LayerState, Story, View, NARROW_MAP_WIDTH};
 
 /// Highest zoom a `fit` may produce (a single point would otherwise zoom in forever).
 const FIT_MAX_ZOOM: f64 = 17.0;
@@ -199,14 +199,36 @@ impl Scene {
         }
     }
 
-    /// The view in force at a step: its own, or the nearest earlier one.
-    pub fn resolved_view(&self, step: usize) -> Option<&View> {
-        self.story
-            .steps
-            .get(..=step)?
-            .iter()
-            .rev()
-            .find_map(|s| s.view.as_ref())
+    /// The view in force at a step on a map `width` CSS pixels wide: the
+    /// step's own, or the nearest earlier step's. On narrow maps (at most
+    /// [`NARROW_MAP_WIDTH`]) a step's `view-narrow` comes first, so that a
+    /// step without one keeps the narrow view of the step before, as on
+    /// wide maps.
+    ///
+    /// # Examples
+    /// ```
+    /// use twinstory_model::Story;
+    /// use twinstory_scene::Scene;
+    /// let story: Story = serde_json::from_str(r#"{"title": "T", "steps": [
+    ///     {"id": "a", "title": "A", "view": {"center": [10, 53.5], "zoom": 12},
+    ///      "view-narrow": {"center": [10, 53.5], "zoom": 10}},
+    ///     {"id": "b", "title": "B"},
+    ///     {"id": "c", "title": "C", "view": {"center": [10, 53.5], "zoom": 14}}
+    /// ]}"#).unwrap();
+    /// let scene = Scene::new(story);
+    /// assert_eq!(scene.resolved_view(1, 1280.0).unwrap().zoom, Some(12.0));
+    /// assert_eq!(scene.resolved_view(1, 390.0).unwrap().zoom, Some(10.0));
+    /// // A step's own `view` counts on narrow maps too, when it has no `view-narrow`.
+    /// assert_eq!(scene.resolved_view(2, 390.0).unwrap().zoom, Some(14.0));
+    /// ```
+    pub fn resolved_view(&self, step: usize, width: f64) -> Option<&View> {
+        let narrow = width <= NARROW_MAP_WIDTH;
+        self.story.steps.get(..=step)?.iter().rev().find_map(|s| {
+            s.view_narrow
+                .as_ref()
+                .filter(|_| narrow)
+                .or(s.view.as_ref())
+        })
     }
 
     /// The complete target state of a step for this viewport and padding.
@@ -224,7 +246,7 @@ impl Scene {
                 }
             }
         }
-        let camera = self.camera_for(self.resolved_view(step), viewport, padding);
+        let camera = self.camera_for(self.resolved_view(step, viewport.width), viewport, padding);
         StepTarget {
             camera,
             opacity,

@@ -215,6 +215,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 );
                 if let Some(p) = previous {
                     settings.view = p.view.clone();
+                    settings.view_narrow = p.view_narrow.clone();
                     settings.show = p.show.clone();
                     settings.transition = p.transition;
                 }
@@ -265,6 +266,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             title: raw.title.clone(),
             html: raw.html.clone(),
             view: settings.view,
+            view_narrow: settings.view_narrow,
             show: settings.show,
             transition: settings.transition,
             interactive: settings.interactive,

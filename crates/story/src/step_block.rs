@@ -9,6 +9,7 @@ use twinstory_model::{FitTarget, LayerState, Transition, View};
 pub(crate) const STEP_FIELDS: &[&str] = &[
     "id",
     "view",
+    "view-narrow",
     "show",
     "transition",
     "interactive",
@@ -31,6 +32,8 @@ pub(crate) struct StepSettings {
     pub id: Option<(String, Pos)>,
     /// The view, if valid.
     pub view: Option<View>,
+    /// The view on narrow maps, if given and valid.
+    pub view_narrow: Option<View>,
     /// Position of `center` or `fit`, for the bounds check.
     pub view_pos: Option<Pos>,
     /// Layers shown.
@@ -79,7 +82,13 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
                     }
                 }
             }
-            "view" => read_view(w, v, &mut s),
+            "view" | "view-narrow" => {
+                let view = read_view(w, v, &mut s, key);
+                match key {
+                    "view" => s.view = view,
+                    _ => s.view_narrow = view,
+                }
+            }
             "show" => read_show(w, v, &mut s),
             "interactive" => s.interactive = w.boolean(v, "interactive", "interactive: false"),
             "map-description" => s.map_description = description(w, v, key),
@@ -122,16 +131,18 @@ fn description(w: &mut Walker<'_, '_>, v: &Node, key: &str) -> Option<String> {
     Some(folded)
 }
 
-fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
+/// A `view` (or `view-narrow`, named `key`); `None` after an error.
+fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings, key: &str) -> Option<View> {
     let unknown_before = w.unknown;
-    let Some(fields) = w.fields(
+    let name = format!("`{key}`");
+    let fields = w.fields(
         n,
         VIEW_FIELDS,
-        "`view`",
-        "view: { center: [9.99, 53.55], zoom: 12 }",
-    ) else {
-        return;
-    };
+        &name,
+        &format!("{key}: {{ center: [9.99, 53.55], zoom: 12 }}"),
+    )?;
+    // Only `view` is checked against the data's bounds (`view_pos`).
+    let main = key == "view";
     // A misspelt setting is reported once, not again as a missing one.
     let misspelt = w.unknown > unknown_before;
     let mut view = View::default();
@@ -141,7 +152,9 @@ fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
         match key {
             "center" => {
                 center_node = Some(k);
-                s.view_pos = Some(w.pos(v));
+                if main {
+                    s.view_pos = Some(w.pos(v));
+                }
                 view.center = read_center(w, v);
                 ok &= view.center.is_some();
             }
@@ -163,7 +176,9 @@ fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
             },
             _ => {
                 fit_node = Some(k);
-                s.view_pos = Some(w.pos(v));
+                if main {
+                    s.view_pos = Some(w.pos(v));
+                }
                 view.fit = read_fit(w, v, s);
                 ok &= view.fit.is_some();
             }
@@ -175,7 +190,7 @@ fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
             w.sink.error(
                 "E0024",
                 pos,
-                "`view` has both `center` and `fit`",
+                format!("{name} has both `center` and `fit`"),
                 Some("use either `center` with `zoom`, or `fit` alone".into()),
             );
             ok = false;
@@ -191,11 +206,16 @@ fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
             ok = false;
         }
         (Some(_), None, None) if !misspelt => {
-            w.missing(n, "zoom", "`view` with a `center`", "zoom: 12");
+            w.missing(n, "zoom", &format!("{name} with a `center`"), "zoom: 12");
             ok = false;
         }
         (None, Some(_), None) if !misspelt => {
-            w.missing(n, "center", "`view` with a `zoom`", "center: [9.99, 53.55]");
+            w.missing(
+                n,
+                "center",
+                &format!("{name} with a `zoom`"),
+                "center: [9.99, 53.55]",
+            );
             ok = false;
         }
         (None, None, None) if !misspelt => {
@@ -203,17 +223,15 @@ fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
             w.sink.error(
                 "E0022",
                 pos,
-                "`view` says neither where to look (`center` and `zoom`) nor what to show (`fit`)",
-                Some("write e.g. `view: { center: [9.99, 53.55], zoom: 12 }` or `view: { fit: quarters }`".into()),
+                format!("{name} says neither where to look (`center` and `zoom`) nor what to show (`fit`)"),
+                Some(format!("write e.g. `{key}: {{ center: [9.99, 53.55], zoom: 12 }}` or `{key}: {{ fit: quarters }}`")),
             );
             ok = false;
         }
         (_, _, None) if misspelt => ok = false,
         _ => {}
     }
-    if ok {
-        s.view = Some(view);
-    }
+    ok.then_some(view)
 }
 
 /// Two numbers: longitude, latitude.

@@ -102,7 +102,7 @@ const EVERYTHING: &str = r##"{
      "view": {"center": [10, 53.5], "zoom": 11.5, "bearing": 20, "fit": "a"},
      "show": ["a", {"layer": "b", "opacity": 0.3, "filter": "k == 1", "highlight": "k == 2"}],
      "transition": "ease", "interactive": false, "map-description": "Die Karte zeigt Altona."},
-    {"id": "two", "title": "Two", "view": {"fit": [9, 53, 10, 54]}, "transition": "jump"},
+    {"id": "two", "title": "Two", "view": {"fit": [9, 53, 10, 54]}, "view-narrow": {"center": [9.5, 53.5], "zoom": 9}, "transition": "jump"},
     {"id": "three", "title": "Three"}
   ]
 }"##;
