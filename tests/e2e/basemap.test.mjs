@@ -268,20 +268,22 @@ async function mapState(page) {
 }
 
 /**
- * Waits until every tile shown has loaded, then ends their fade-in (the
- * fade is not what these tests check, and on a loaded machine headless
- * Chromium was seen to hold a CSS fade at 0.93 for 20 s, in both timer
- * and animation-frame polling): the tiles are then fully opaque.
+ * Waits until every tile shown has loaded and is opaque. The fade-in is not
+ * what these tests check and needs animation frames, which headless
+ * Chromium on a loaded machine was seen to hold back for 20 s (a fade
+ * standing at 0 or 0.93, and \`raf\` polling not running at all): each
+ * loaded tile's transition is switched off (through the CSS object model,
+ * which the page's CSP allows), so it is opaque at the next style
+ * computation, and the check polls on a timer.
  */
 async function tilesLoaded(page) {
   try {
     await page.waitForFunction(() => {
       const shown = [...document.querySelectorAll('.ts-tile:not([hidden])')];
-      const done = shown.length > 0 && shown.every((t) => t.classList.contains('is-loaded') && t.complete);
-      // Through the CSS object model, which the page's CSP allows.
-      if (done) for (const t of shown) t.style.transition = 'none';
-      return done && shown.every((t) => getComputedStyle(t).opacity === '1');
-    }, null, { timeout: 20_000, polling: 'raf' });
+      for (const t of shown) if (t.classList.contains('is-loaded')) t.style.transition = 'none';
+      return shown.length > 0 && shown.every((t) => t.classList.contains('is-loaded') && t.complete
+        && getComputedStyle(t).opacity === '1');
+    }, null, { timeout: 20_000, polling: 100 });
   } catch (e) {
     const tiles = await page.evaluate(() => [...document.querySelectorAll('.ts-tile:not([hidden])')]
       .map((t) => `${t.dataset.tile} ${t.className} complete=${t.complete} opacity=${getComputedStyle(t).opacity}`));
