@@ -44,6 +44,13 @@ export function mount(host) {
   const link = document.createElement('link');
   link.rel = 'stylesheet';
   link.href = at(FILES.css);
+  // The player starts once the stylesheet applies: it measures the layout
+  // when it starts (the map's size, a #step of the address to scroll to),
+  // and unstyled content has another one.
+  const styled = new Promise((resolve) => {
+    link.addEventListener('load', resolve, { once: true });
+    link.addEventListener('error', resolve, { once: true });
+  });
   root.append(link);
   // What the player reads from <meta> tags on the story's own page.
   const meta = (name, content) => {
@@ -73,6 +80,7 @@ export function mount(host) {
   const glue = at(FILES.js) + (n ? `?player=${n}` : '');
   // One start at a time: the player takes `twinstoryMount` as it starts.
   starting = starting
+    .then(() => styled)
     .then(() => import(glue))
     .then((m) => {
       window.twinstoryMount = root;
