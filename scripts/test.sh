@@ -15,40 +15,22 @@ start=$(date +%s)
 # never wait for the wasm build; the "one binary" step below embeds it.
 export TWINSTORY_EMBED_PLAYER=none
 step() { printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" $(( $(date +%s) - start )) >&2; }
-# Runs a cargo command once more when Cargo's probe of the compiler failed
-# ("failed to run `rustc` to learn about target-specific information"):
-# on these machines the probe (`rustc -`, reading its input as a program)
-# was seen to fail now and then with compiler output as its input, even
-# with the input closed, and Cargo keeps a failed probe in
-# target/.rustc_info.json. Any other failure fails the step as it is.
-probe_retry() {
-  local log; log="$(mktemp)"
-  if "$@" 2> >(tee "$log" >&2); then rm -f "$log"; return 0; fi
-  sleep 1
-  if grep -q 'to learn about target-specific information' "$log"; then
-    rm -f "$log" "$ROOT/target/.rustc_info.json" "$ROOT/fuzz/target/.rustc_info.json"
-    echo "Cargo's compiler probe failed; trying once more" >&2
-    "$@"
-  else
-    rm -f "$log"; return 1
-  fi
-}
 
 step "format"
 cargo fmt --all --check
 
 step "host tests (pure crates and CLI)"
-probe_retry cargo test --release --workspace --exclude twinstory-player
+cargo test --release --workspace --exclude twinstory-player
 
 step "clippy (host)"
-probe_retry cargo clippy --release --workspace --exclude twinstory-player --all-targets -- -D warnings
+cargo clippy --release --workspace --exclude twinstory-player --all-targets -- -D warnings
 
 step "clippy (player and story compiler module, wasm32)"
 # (the dev profile, as the wasm tests below: they share the proc-macro builds)
-probe_retry "${CARGO_WASM[@]}" clippy --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
+"${CARGO_WASM[@]}" clippy --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
 
 step "every example story validates without warnings"
-probe_retry cargo build --release -p twinstory-cli
+cargo build --release -p twinstory-cli
 for d in stories/*/; do ./target/release/twinstory validate --deny-warnings "$d"; done
 
 step "fuzzing: every reader of downloaded bytes and story.md, 15 s each"
@@ -56,7 +38,7 @@ TWINSTORY_BIN="$ROOT/target/release/twinstory" "$ROOT/fuzz/run.sh" 15
 
 step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-  probe_retry "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
+  "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
 
 step "player build and size budget (fails when the base module passes scripts/size-budget)"
 "$ROOT/scripts/build-player.sh"
@@ -65,7 +47,7 @@ step "one binary: twinstory with the player built in makes and builds a story in
 # As a plain `cargo build`/`cargo install` does, crates/cli/build.rs embeds
 # the player just built in target/player (only the CLI crate recompiles;
 # nothing builds the player again).
-probe_retry env -u TWINSTORY_EMBED_PLAYER cargo build --release -p twinstory-cli
+env -u TWINSTORY_EMBED_PLAYER cargo build --release -p twinstory-cli
 empty="$(mktemp -d)"
 cp "$ROOT/target/release/twinstory" "$empty/twinstory"
 (
