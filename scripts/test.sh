@@ -2,11 +2,6 @@
 # The whole test suite: host tests, lints, wasm tests in headless Chromium and
 # end-to-end story tests. Installs what is missing first (idempotent).
 set -euo pipefail
-# The suite reads nothing from its input. Cargo's probe of the wasm32
-# target runs `rustc -`, which reads its standard input as a program: an
-# inherited input that is not empty (a background job's) failed the probe,
-# and Cargo keeps a failed probe in target/.rustc_info.json.
-exec </dev/null
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/scripts/setup.sh"
