@@ -43,12 +43,11 @@ pub fn write_theme(story: &mut Story, dir: &Path, out: &Path) -> Result<ThemeFil
         let name = format!("fonts/{}", hashed_name(base, &bytes));
         crate::build::write(out, &name, &bytes)?;
         let ext = base.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-        let format = match ext.as_deref() {
-            Some("woff2") => "woff2",
-            Some("woff") => "woff",
-            Some("otf") => "opentype",
-            _ => "truetype",
-        };
+        // The parser accepted only these extensions.
+        let format = twinstory_story::FONT_FORMATS
+            .iter()
+            .find(|(e, _)| Some(*e) == ext.as_deref())
+            .map_or("truetype", |(_, f)| f);
         // The family name was checked by the parser: letters, digits,
         // spaces, `-`, `_` and `.` only, so it is safe inside quotes.
         let _ = writeln!(

@@ -294,7 +294,7 @@ fn theme(v: &Value, path: &str) -> R<Theme> {
 
 fn card_style(v: &Value, path: &str) -> R<CardStyle> {
     let name = text(v, path)?;
-    match CardStyle::ALL.into_iter().find(|s| s.name() == name) {
+    match CardStyle::from_name(&name) {
         Some(s) => Ok(s),
         None => err(path, "expected shadow, border or flat"),
     }

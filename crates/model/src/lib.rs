@@ -216,6 +216,10 @@ impl CardStyle {
     }
     /// Every style, by the name authors write.
     pub const ALL: [CardStyle; 3] = [CardStyle::Shadow, CardStyle::Border, CardStyle::Flat];
+    /// The style an author's name means, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
 }
 
 impl Theme {

@@ -489,7 +489,7 @@ fn read_theme(
             }
             "card-style" => {
                 if let Some(t) = w.text(v, key, "card-style: border") {
-                    match CardStyle::ALL.into_iter().find(|s| s.name() == t) {
+                    match CardStyle::from_name(&t) {
                         Some(s) => theme.card_style = s,
                         None => {
                             let names: Vec<&str> =
@@ -563,7 +563,7 @@ fn font_family(w: &mut Walker<'_, '_>, v: &Node) -> Option<String> {
 }
 
 /// The font formats browsers read, by file extension.
-pub(crate) const FONT_FORMATS: &[(&str, &str)] = &[
+pub const FONT_FORMATS: &[(&str, &str)] = &[
     ("woff2", "woff2"),
     ("woff", "woff"),
     ("ttf", "truetype"),

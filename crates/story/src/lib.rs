@@ -45,6 +45,7 @@ mod yaml;
 
 pub use assets::{check_assets, local_file, LocalFile, PathProblem};
 pub use diagnostic::{has_errors, Diagnostic, Severity};
+pub use front_matter::FONT_FORMATS;
 pub use layer_data::{load_layer_data, DataSheet, FieldSheet, LayerData, LayerPart, LayerProblem};
 pub use parse::{parse_story, MAX_FILE_BYTES};
 
