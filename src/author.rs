@@ -54,7 +54,9 @@ pub async fn compile_markdown(url: &str, source: &[u8]) -> Result<Story, String>
     let answer: serde_json::Value = serde_json::from_str(&json).map_err(|e| unreadable(&e))?;
     match answer.get("story") {
         Some(story) if !story.is_null() => {
-            Story::from_json_value(story).map_err(|e| unreadable(&e))
+            let story = Story::from_json_value(story).map_err(|e| unreadable(&e))?;
+            crate::loader::keep_story_json(&json, Some("story"));
+            Ok(story)
         }
         _ => {
             let text = answer

@@ -104,6 +104,7 @@ pub async fn load_story() -> Result<LoadedStory, LoadError> {
     }
     // The hand-written reader, not serde's derive: see twinstory_model's json.rs.
     let story = Story::from_json_value(&value).map_err(|e| unreadable(&e))?;
+    keep_story_json(&text, None);
     Ok(LoadedStory { story, url })
 }
 
@@ -217,9 +218,40 @@ pub async fn load_layer(
     })
 }
 
-/// The layer's source as story JSON, for the sources module.
+thread_local! {
+    /// The story as the browser parsed it (`JSON.parse`), for the layer
+    /// sources the sources module reads: handing it a source's original
+    /// JSON keeps serde's serialiser out of the base module.
+    static STORY_JSON: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+}
+
+/// Keeps the story's JSON (the text of `story.json`, or the story of the
+/// story compiler's answer) for [`source_json`].
+pub fn keep_story_json(text: &str, key: Option<&str>) {
+    let Ok(mut value) = js_sys::JSON::parse(text) else {
+        return;
+    };
+    if let Some(key) = key {
+        value = js_sys::Reflect::get(&value, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    }
+    STORY_JSON.with(|s| *s.borrow_mut() = value);
+}
+
+/// The layer's source as story JSON (as written in `story.json`), for the
+/// sources module.
 fn source_json(layer: &Layer) -> String {
-    serde_json::to_string(&layer.source).unwrap_or_default()
+    let get = |v: &JsValue, key: &str| js_sys::Reflect::get(v, &key.into()).ok();
+    STORY_JSON
+        .with(|s| {
+            let layers: js_sys::Array = get(&s.borrow(), "layers")?.dyn_into().ok()?;
+            let entry = layers.iter().find(|l| {
+                get(l, "id").and_then(|id| id.as_string()).as_deref() == Some(&layer.id)
+            })?;
+            js_sys::JSON::stringify(&get(&entry, "source")?)
+                .ok()?
+                .as_string()
+        })
+        .unwrap_or_default()
 }
 
 /// The reader's message when the sources module cannot be had: the layer

@@ -13,7 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, startServer, launch, watchConsole, settled } from './lib.mjs';
+import { ROOT, startServer, launch, watchConsole, settled, recordFrameCosts } from './lib.mjs';
 
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(ROOT, 'target', 'screenshots');
 
@@ -237,8 +237,8 @@ function pct(xs, p) {
 
 /** Scrolls to step `i`, waits for it and returns the frame costs of the way there. */
 async function flyTo(page, i) {
+  await recordFrameCosts(page);
   await page.evaluate(() => {
-    window.__from = window.__twinstory?.frameMs.length ?? 0;
     window.__gaps = [];
     let last = performance.now();
     const loop = (t) => { window.__gaps.push(t - last); last = t; if (window.__gaps.length < 600) requestAnimationFrame(loop); };
@@ -247,7 +247,7 @@ async function flyTo(page, i) {
   await page.evaluate((i) => document.querySelector(`[data-step="${i}"]`).scrollIntoView({ block: 'center' }), i);
   await settled(page, i);
   const { paint, gaps } = await page.evaluate(() => ({
-    paint: window.__twinstory.frameMs.slice(window.__from),
+    paint: window.__frameMs,
     gaps: window.__gaps.slice(2),
   }));
   return `${paint.length} frames, paint p50 ${pct(paint, 50).toFixed(1)} ms p95 ${pct(paint, 95).toFixed(1)} ms, frame interval p50 ${pct(gaps, 50).toFixed(1)} ms p95 ${pct(gaps, 95).toFixed(1)} ms`;

@@ -223,12 +223,12 @@ function within(promise, ms, what) {
  * bearing } where twinstory's step i came to rest; transitions[i] = the
  * step's transition (fly / ease / jump). Never throws: problems (timeout,
  * crash, map errors) come back as `error`, with whatever was measured
- * before.
+ * before. `screen` (CSS px) and `dpr`: the page's viewport, as twinstory's.
  */
-export async function runMaplibre(browser, { style, files, width, height, cameras, transitions, timeoutMs = 180_000, screenshot }) {
+export async function runMaplibre(browser, { style, files, width, height, dpr = 1, screen = { width: 1280, height: 800 }, cameras, transitions, timeoutMs = 180_000, screenshot }) {
   const result = { firstDrawn: null, intervals: [], drawing: [], error: null };
   const server = await serve(page({ style, width, height, camera: cameras[0] }), files);
-  const pg = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const pg = await browser.newPage({ viewport: screen, deviceScaleFactor: dpr });
   let phase = 'loading the page';
   let crashed = null;
   const crash = new Promise((_, reject) => pg.on('crash', () => { crashed = `the page crashed (${phase})`; reject(new Error(crashed)); }));

@@ -11,14 +11,14 @@
 // MapLibre's flags when given --same-flags.
 // Needs target/release/twinstory and target/player (./scripts/test.sh or
 // `cargo build --release -p twinstory-cli && ./scripts/build-player.sh`).
-// Usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS] [--same-flags]
+// Usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS] [--same-flags] [--phone] [--reader]
 // (default: the real Hamburg story, then synthetic stories with 100,000 and
 // 1,000,000 points; --timeout limits each MapLibre phase, default 180 s).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, startServer, launch } from './lib.mjs';
+import { ROOT, startServer, launch, recordFrameCosts } from './lib.mjs';
 import { maplibreData, maplibreInfo, runMaplibre } from './bench-maplibre.mjs';
 
 const args = process.argv.slice(2);
@@ -26,12 +26,21 @@ const sizes = [];
 let withMaplibre = true;
 let timeoutS = 180;
 let sameFlags = false;
+// The reader's screen: CSS px and device pixel ratio (--phone: 390x844@3,
+// a current phone's 1170x2532 device pixels).
+let screen = { width: 1280, height: 800, dpr: 1 };
+// --reader: scroll with the mouse wheel at a reader's pace (60 px every
+// 50 ms until the next step is active, then the map's flight runs while the
+// reader reads) instead of jumping to each step.
+let reader = false;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--points') sizes.push(Number(args[++i]));
   else if (args[i] === '--no-maplibre') withMaplibre = false;
   else if (args[i] === '--timeout') timeoutS = Number(args[++i]);
   else if (args[i] === '--same-flags') sameFlags = true;
-  else throw new Error(`unknown argument ${args[i]}; usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS] [--same-flags]`);
+  else if (args[i] === '--phone') screen = { width: 390, height: 844, dpr: 3 };
+  else if (args[i] === '--reader') reader = true;
+  else throw new Error(`unknown argument ${args[i]}; usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS] [--same-flags] [--phone] [--reader]`);
 }
 const runs = sizes.length ? sizes.map((n) => ({ points: n })) : [{ points: 0 }, { points: 100_000 }, { points: 1_000_000 }];
 
@@ -152,7 +161,7 @@ for (const run of runs) {
   const { dir, slug } = run.points ? syntheticStory(run.points) : { dir: path.join(ROOT, 'stories'), slug: 'spielplaetze' };
   const label = run.points ? `${run.points.toLocaleString('en')} synthetic points + 181 quarters` : 'Hamburg (181 quarters, 608 playgrounds, 59 schools)';
   const server = await startServer(dir, ['--no-watch']);
-  const page = await tsBrowser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const page = await tsBrowser.newPage({ viewport: { width: screen.width, height: screen.height }, deviceScaleFactor: screen.dpr });
   await page.addInitScript(watchFirstFrame);
   const t0 = Date.now();
   await page.goto(`${server.url}${slug}/`);
@@ -167,8 +176,8 @@ for (const run of runs) {
   const steps = await page.locator('.ts-step').count();
   // Every rAF interval, and those in which the map drew a frame (its frame
   // counter moved): waiting for a step to settle adds idle frames at 16.7 ms.
+  await recordFrameCosts(page);
   await page.evaluate(() => {
-    window.__twinstory.frameMs.length = 0;
     window.__intervals = [];
     window.__drawing = [];
     const c = document.querySelector('.ts-canvas');
@@ -184,11 +193,19 @@ for (const run of runs) {
     requestAnimationFrame(loop);
   });
   for (let i = 1; i < steps; i++) {
-    await page.evaluate((i) => { const el = document.querySelectorAll('.ts-step')[i]; window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - innerHeight * 0.4); }, i);
+    if (reader) {
+      await page.mouse.move(screen.width / 2, screen.height / 2);
+      while (await canvas.getAttribute('data-active-step') !== String(i)) {
+        await page.mouse.wheel(0, 60);
+        await page.waitForTimeout(50);
+      }
+    } else {
+      await page.evaluate((i) => { const el = document.querySelectorAll('.ts-step')[i]; window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - innerHeight * 0.4); }, i);
+    }
     await page.waitForFunction((i) => { const c = document.querySelector('.ts-canvas'); return c.dataset.activeStep === String(i) && c.dataset.moving === 'false'; }, i, { timeout: 300_000 });
     cameras.push(parseCamera(await canvas.getAttribute('data-camera')));
   }
-  const { frames, intervals, drawing } = await page.evaluate(() => { window.__stop = true; return { frames: window.__twinstory.frameMs, intervals: window.__intervals.slice(2), drawing: window.__drawing }; });
+  const { frames, intervals, drawing } = await page.evaluate(() => { window.__stop = true; return { frames: window.__frameMs, intervals: window.__intervals.slice(2), drawing: window.__drawing }; });
   const story = await (await fetch(`${server.url}${slug}/story.json`)).json();
   await page.close();
   server.stop();
@@ -203,7 +220,7 @@ for (const run of runs) {
     const storyDir = path.join(dir, slug);
     const { style, files } = maplibreData(storyDir, story, 0);
     const r = await runMaplibre(browser, {
-      style, files, width: box.width, height: box.height, cameras,
+      style, files, width: box.width, height: box.height, dpr: screen.dpr, screen: { width: screen.width, height: screen.height }, cameras,
       transitions: story.steps.map((s) => s.transition ?? 'fly'), timeoutMs: timeoutS * 1000,
       screenshot: path.join(shots, `${slug}-maplibre.png`),
     });
@@ -222,7 +239,7 @@ await browser.close();
 if (ml) {
   // Side by side: one block per data set.
   const pad = (s, n) => String(s).padEnd(n);
-  console.log(`\nComparison (ms; one Chromium; MapLibre with --use-angle=swiftshader, twinstory with ${sameFlags ? "the same flags" : "the test flags"}; 1280x800, DPR 1; screenshots in target/bench-screenshots/;`);
+  console.log(`\nComparison (ms; one Chromium; MapLibre with --use-angle=swiftshader, twinstory with ${sameFlags ? "the same flags" : "the test flags"}; ${screen.width}x${screen.height}, DPR ${screen.dpr}; screenshots in target/bench-screenshots/;`);
   console.log(`load average now ${load()}). "drawn frame interval": time between animation frames in which the map drew`);
   console.log(`(twinstory's frame counter, MapLibre's 'render' event) while going through every step.`);
   for (const r of summary) {

@@ -95,6 +95,21 @@ export async function settled(page, step) {
 }
 
 /**
+ * Starts collecting the map's frame costs (its `data-frame-ms`, the time
+ * the player spent on each frame it drew) into `window.__frameMs`, newest
+ * last; returns once the observer listens.
+ */
+export async function recordFrameCosts(page) {
+  await page.evaluate(() => {
+    window.__frameMs = [];
+    window.__frameObserver?.disconnect();
+    const c = document.querySelector('.ts-canvas');
+    window.__frameObserver = new MutationObserver(() => window.__frameMs.push(Number(c.dataset.frameMs)));
+    window.__frameObserver.observe(c, { attributes: true, attributeFilter: ['data-frames'] });
+  });
+}
+
+/**
  * Statistics of the map canvas: size, distinct colours, pixels unlike the
  * top-left (background) pixel, a hash, and how many pixels match `rgb`
  * (e.g. [0x7f, 0xb3, 0xd5]) when given. Reads a copy of the canvas, so the

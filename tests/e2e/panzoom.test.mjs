@@ -189,7 +189,7 @@ test('desktop: drag, Ctrl + wheel, plain wheel, keys, buttons, back to the view,
   assert.ok(Math.abs(still[0] - under[0]) * zoomed.scale < 0.5 && Math.abs(still[1] - under[1]) * zoomed.scale < 0.5,
     'the point under the cursor stays');
   assert.equal(await page.evaluate(() => window.scrollY), scrollBefore, 'Ctrl + wheel does not scroll');
-  const frames = await page.evaluate(() => window.__twinstory.frameMs.length);
+  const frames = await page.evaluate(() => Number(document.querySelector('.ts-canvas').dataset.frames));
   assert.ok(frames > 0);
 
   // Keys on the focused map: + zooms, Shift + arrow pans, plain arrows

@@ -1,9 +1,12 @@
 //! Plays a built story on the host, step after step, and prints how long
-//! building the draw list and painting take per frame (1280×800 CSS px,
-//! frames every 16.7 ms of story time, fades and flights included).
+//! building the draw list and painting take per frame (1280×800 CSS px
+//! unless given, frames every 16.7 ms of story time, fades and flights
+//! included), and the painting split by command kind (the same lists with
+//! only their fills, strokes or points).
 //!
 //! Run after `twinstory build stories --out /tmp/site`:
-//! `cargo run --release -p twinstory-scene --example bench_story /tmp/site/spielplaetze [DPR]`.
+//! `cargo run --release -p twinstory-scene --example bench_story /tmp/site/spielplaetze [DPR [WIDTH HEIGHT]]`
+//! (a phone's map: `3 390 422`).
 //! `QUICK=1` plays every 4th frame once (for instruction counts under valgrind).
 #![allow(
     clippy::print_stdout,
@@ -15,7 +18,7 @@
 )]
 
 use std::time::Instant;
-use twinstory_map::{DrawList, Framebuffer, Padding, Viewport};
+use twinstory_map::{DrawCommand, DrawList, Framebuffer, Padding, Viewport};
 use twinstory_model::{Source, Story};
 use twinstory_scene::{Playback, PlaybackOptions, Scene};
 
@@ -42,17 +45,28 @@ fn main() {
         let data = twinstory_data::read_packed(url, &bytes).expect("packed data");
         scene.set_layer_data(i, &data);
     }
+    let size = |i: usize, default: f64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
     let vp = Viewport {
-        width: 1280.0,
-        height: 800.0,
+        width: size(3, 1280.0),
+        height: size(4, 800.0),
         dpr,
     };
-    // Cards beside the map, as on a wide screen.
-    let pad = Padding {
-        top: 32.0,
-        right: 32.0,
-        bottom: 32.0,
-        left: 520.0,
+    // Cards beside the map, as on a wide screen; a narrow map has the
+    // cards below it.
+    let pad = if vp.width > 720.0 {
+        Padding {
+            top: 32.0,
+            right: 32.0,
+            bottom: 32.0,
+            left: 520.0,
+        }
+    } else {
+        Padding::uniform(16.0)
+    };
+    let kind = |c: &DrawCommand| match c {
+        DrawCommand::Fill { .. } => 0,
+        DrawCommand::Stroke { .. } => 1,
+        DrawCommand::Points { .. } => 2,
     };
     let opts = PlaybackOptions::default();
     let (mut list, mut fb) = (DrawList::new(), Framebuffer::new(1, 1));
@@ -61,6 +75,7 @@ fn main() {
         let mut pb = Playback::new(&scene);
         let (mut now, mut frame) = (0.0, 0u64);
         let (mut tb, mut tp) = (Vec::new(), Vec::new());
+        let mut kinds: [Vec<f64>; 3] = Default::default();
         for step in 0..scene.story.steps.len() {
             let first_frame = tp.len();
             pb.go_to(&scene, step, &vp, &pad, now, &opts);
@@ -73,6 +88,15 @@ fn main() {
                     paint(&mut fb, &list);
                     tb.push((t1 - t0).as_secs_f64() * 1e3);
                     tp.push(t1.elapsed().as_secs_f64() * 1e3);
+                    if round == rounds - 1 && !quick {
+                        for (k, times) in kinds.iter_mut().enumerate() {
+                            let mut only = list.clone();
+                            only.commands.retain(|c| kind(c) == k);
+                            let t = Instant::now();
+                            paint(&mut fb, &only);
+                            times.push(t.elapsed().as_secs_f64() * 1e3);
+                        }
+                    }
                 }
                 frame += 1;
                 now += 1000.0 / 60.0;
@@ -95,13 +119,23 @@ fn main() {
         if round == rounds - 1 {
             let tot: Vec<f64> = tb.iter().zip(&tp).map(|(a, b)| a + b).collect();
             println!(
-                "{} steps, {} frames, 1280x800 @ DPR {dpr}",
+                "{} steps, {} frames, {}x{} @ DPR {dpr}",
                 scene.story.steps.len(),
-                tb.len()
+                tb.len(),
+                vp.width,
+                vp.height
             );
-            for (name, v) in [("build", &tb), ("paint", &tp), ("total", &tot)] {
+            let parts = [
+                ("build", &tb),
+                ("paint", &tp),
+                ("total", &tot),
+                ("  fills", &kinds[0]),
+                ("  strokes", &kinds[1]),
+                ("  points", &kinds[2]),
+            ];
+            for (name, v) in parts.into_iter().filter(|(_, v)| !v.is_empty()) {
                 println!(
-                    "  {name:6} p50 {:6.2}  p95 {:6.2}  max {:6.2} ms",
+                    "  {name:9} p50 {:6.2}  p95 {:6.2}  max {:6.2} ms",
                     pct(v, 50.0),
                     pct(v, 95.0),
                     pct(v, 100.0)

@@ -30,6 +30,7 @@ mod labels;
 mod legend;
 pub mod palette;
 mod playback;
+mod resolution;
 mod scene;
 mod style;
 mod table;
@@ -42,6 +43,7 @@ pub use legend::{
     format_number, legend_decimals, nice_floor, LegendEntry, LegendItem, LegendKind, LegendLabel,
 };
 pub use playback::{Playback, PlaybackOptions};
+pub use resolution::{MotionResolution, MOVING_FRAME_BUDGET_MS};
 pub use scene::{LayerStatus, Scene, SceneLayer, StepTarget};
 pub use style::{
     dim, paint_for, step_paint, style_layer, to_rgba, LayerStyling, StepConditions, DIM_OPACITY,
