@@ -205,7 +205,7 @@ for (const run of runs) {
     await page.waitForFunction((i) => { const c = document.querySelector('.ts-canvas'); return c.dataset.activeStep === String(i) && c.dataset.moving === 'false'; }, i, { timeout: 300_000 });
     cameras.push(parseCamera(await canvas.getAttribute('data-camera')));
   }
-  const { frames, intervals, drawing } = await page.evaluate(() => { window.__stop = true; return { frames: window.__frameMs, intervals: window.__intervals.slice(2), drawing: window.__drawing }; });
+  const { resting, frames, intervals, drawing } = await page.evaluate(() => { window.__stop = true; return { resting: window.__restingMs, frames: window.__frameMs, intervals: window.__intervals.slice(2), drawing: window.__drawing }; });
   const story = await (await fetch(`${server.url}${slug}/story.json`)).json();
   await page.close();
   server.stop();
@@ -213,6 +213,7 @@ for (const run of runs) {
   console.log(`\n${label}`);
   console.log(`  twinstory: first step drawn ${firstDrawn.toFixed(0)} ms after navigation start (wall ${wall} ms), camera ${Object.values(cameras[0]).join(',')}, canvas ${box.width}x${box.height}`);
   console.log(`  twinstory: paint per frame (ms): p50 ${pct(frames, 50).toFixed(1)} / p95 ${pct(frames, 95).toFixed(1)} / max ${Math.max(...frames).toFixed(1)} over ${frames.length} frames`);
+  console.log(`  twinstory: frames at rest (full resolution) took (ms): p50 ${pct(resting, 50).toFixed(1)} / max ${Math.max(...resting).toFixed(1)} over ${resting.length} frames`);
   console.log(`  twinstory: frame interval (ms): p50 ${pct(intervals, 50).toFixed(1)} / p95 ${pct(intervals, 95).toFixed(1)} / max ${Math.max(...intervals).toFixed(1)} over ${intervals.length} frames, ${steps} steps`);
   console.log(`  twinstory: frame interval of drawn frames (ms): p50 ${pct(drawing, 50).toFixed(1)} / p95 ${pct(drawing, 95).toFixed(1)} / max ${Math.max(...drawing).toFixed(1)} over ${drawing.length} frames`);
   const row = { label, shows: story.steps[0].show.map((s) => s.layer).join(', '), ts: { firstDrawn, paint: stats(frames), intervals: stats(intervals), drawing: stats(drawing) }, ml: null };

@@ -97,14 +97,19 @@ export async function settled(page, step) {
 /**
  * Starts collecting the map's frame costs (its `data-frame-ms`, the time
  * the player spent on each frame it drew) into `window.__frameMs`, newest
- * last; returns once the observer listens.
+ * last, and those of frames drawn at rest (the camera stopped) into
+ * `window.__restingMs`; returns once the observer listens.
  */
 export async function recordFrameCosts(page) {
   await page.evaluate(() => {
     window.__frameMs = [];
     window.__frameObserver?.disconnect();
     const c = document.querySelector('.ts-canvas');
-    window.__frameObserver = new MutationObserver(() => window.__frameMs.push(Number(c.dataset.frameMs)));
+    window.__restingMs = [];
+    window.__frameObserver = new MutationObserver(() => {
+      window.__frameMs.push(Number(c.dataset.frameMs));
+      if (c.dataset.moving === 'false') window.__restingMs.push(Number(c.dataset.frameMs));
+    });
     window.__frameObserver.observe(c, { attributes: true, attributeFilter: ['data-frames'] });
   });
 }

@@ -175,7 +175,7 @@ impl Scene {
                 add(p);
             }
             let mut rest: Vec<&String> = shown.iter().flat_map(|(_, p)| p.keys()).collect();
-            rest.sort();
+            twinstory_map::order::sort(&mut rest);
             rest.dedup();
             for c in rest {
                 add(c);
@@ -215,7 +215,7 @@ impl Scene {
                 .map(|(f, p, v)| (key(f, p, v), f, p))
                 .collect();
             let desc = sort.is_some_and(|(_, d)| d);
-            rows.sort_by(|a, b| compare(&a.0, &b.0, desc));
+            twinstory_map::order::sort_by(&mut rows, |a, b| compare(&a.0, &b.0, desc));
             let count = rows.len();
             let pages = count.div_ceil(TABLE_PAGE_ROWS).max(1);
             let page = query.page.min(pages - 1);

@@ -179,15 +179,17 @@ pub fn reader_values<'a>(
     if layer.categories.is_empty() {
         return std::borrow::Cow::Borrowed(props);
     }
-    std::borrow::Cow::Owned(
-        props
-            .iter()
-            .map(|(k, v)| match v {
-                Value::String(s) => (k.clone(), Value::String(layer.category_name(s).to_owned())),
-                _ => (k.clone(), v.clone()),
-            })
-            .collect(),
-    )
+    // Inserted one by one: collecting into the map would sort the entries
+    // with another copy of the standard sort (see `twinstory_map::order`).
+    let mut out = Map::new();
+    for (k, v) in props {
+        let v = match v {
+            Value::String(s) => Value::String(layer.category_name(s).to_owned()),
+            _ => v.clone(),
+        };
+        out.insert(k.clone(), v);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Fills a tooltip template: `{field}` becomes the feature's property
