@@ -452,6 +452,13 @@ fn source(v: &Value, path: &str) -> R<Source> {
         "overpass" => Source::Overpass {
             url: o(&["url"])?.req("url", text)?,
         },
+        "cityjson" => {
+            let o = o(&["url", "lod"])?;
+            Source::Cityjson {
+                url: o.req("url", text)?,
+                lod: o.opt("lod", text)?,
+            }
+        }
         "packed" => Source::Packed {
             url: o(&["url"])?.req("url", text)?,
         },

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use twinstory_data::{
     compute_field, join_stadtteile, join_table, read_csv_table, CsvDialect, DataError, DataWarning,
-    Dataset, FileFormat, JoinOptions, JoinReport, NumberFormat, StadtteilJoin, StadtteilMode,
+    DataErrorKind, Dataset, FileFormat, JoinOptions, JoinReport, NumberFormat, StadtteilJoin, StadtteilMode,
     TextEncoding,
 };
 use twinstory_model::{JoinBy, JoinMode, Layer, NumberStyle, TableEncoding};
@@ -83,9 +83,29 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
                 hint: Some("write `type: overpass` in the layer's `source`".into()),
             };
         }
+        if matches!(layer.source, twinstory_model::Source::Geojson { .. })
+            && e.message.contains("\"CityJSON\" is not a GeoJSON type")
+        {
+            return LayerProblem {
+                part: LayerPart::Source,
+                code: "E0062",
+                message: format!(
+                    "the data file `{url}` of layer `{}` is CityJSON (3D buildings), not GeoJSON",
+                    layer.id
+                ),
+                hint: Some("write `type: cityjson` in the layer's `source`".into()),
+            };
+        }
+        // CityJSON problems an author meets often have codes of their own.
+        let code = match e.kind {
+            DataErrorKind::ReferenceSystem => "E0160",
+            DataErrorKind::NoObjects => "E0161",
+            DataErrorKind::Lod => "E0162",
+            DataErrorKind::Other => "E0062",
+        };
         LayerProblem {
             part: LayerPart::Source,
-            code: "E0062",
+            code,
             message: format!(
                 "the data file `{url}` of layer `{}` cannot be read: {}",
                 layer.id,
