@@ -34,7 +34,7 @@
 
 use crate::crs::{ReferenceSystem, SUPPORTED};
 use crate::json_text::parse_json;
-use crate::{DataError, DataErrorKind, DataWarning, Dataset, Feature, Position};
+use crate::{DataError, DataWarning, Dataset, Feature, Position};
 use geo::{
     ConvexHull, Coord, Geometry, LineString, MultiPoint, MultiPolygon, Orient, Point, Polygon,
 };
@@ -52,12 +52,66 @@ pub struct CityJsonOptions {
 /// the ground (metres).
 const GROUND_TOLERANCE: f64 = 0.05;
 
+/// Kinds of CityJSON problems a story reports with diagnostics of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CityJsonProblem {
+    /// Any other problem.
+    Other,
+    /// The file names no reference system, or one the reader cannot convert.
+    ReferenceSystem,
+    /// The file has no CityObjects, or no buildings among them.
+    NoObjects,
+    /// No building has the level of detail the source asks for.
+    Lod,
+}
+
+/// Why a CityJSON file could not be read, and what kind of problem it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CityJsonError {
+    /// The error, with file, JSON path and hint.
+    pub error: DataError,
+    /// Its kind.
+    pub problem: CityJsonProblem,
+}
+
+impl From<DataError> for CityJsonError {
+    fn from(error: DataError) -> Self {
+        CityJsonError {
+            error,
+            problem: CityJsonProblem::Other,
+        }
+    }
+}
+
+trait WithKind {
+    fn with_kind(self, problem: CityJsonProblem) -> CityJsonError;
+}
+
+impl WithKind for DataError {
+    fn with_kind(self, problem: CityJsonProblem) -> CityJsonError {
+        CityJsonError {
+            error: self,
+            problem,
+        }
+    }
+}
+
 /// Reads a CityJSON file into one polygon feature per building (or part).
 pub fn read_cityjson(
     file: &str,
     bytes: &[u8],
     options: &CityJsonOptions,
 ) -> Result<Dataset, DataError> {
+    read_cityjson_file(file, bytes, options).map_err(|e| e.error)
+}
+
+/// [`read_cityjson`], with the kind of problem when it fails (the story
+/// crate reports some kinds with diagnostics of their own).
+pub fn read_cityjson_file(
+    file: &str,
+    bytes: &[u8],
+    options: &CityJsonOptions,
+) -> Result<Dataset, CityJsonError> {
     let root = parse_json(file, bytes)?;
     let model = Model::read(file, &root)?;
     model.features(options)
@@ -115,62 +169,62 @@ struct Model<'a> {
 const MAX_PLACED: usize = 5_000_000;
 
 impl<'a> Model<'a> {
-    fn read(file: &'a str, root: &'a Value) -> Result<Model<'a>, DataError> {
+    fn read(file: &'a str, root: &'a Value) -> Result<Model<'a>, CityJsonError> {
         let Some(obj) = root.as_object() else {
-            return Err(error_hint(
+            return Err(CityJsonError::from(error_hint(
                 file,
                 "the top-level object",
                 "this is not CityJSON: the file is not a JSON object",
                 "a CityJSON file starts with {\"type\": \"CityJSON\", \"version\": \"2.0\", …",
-            ));
+            )));
         };
         match obj.get("type").and_then(Value::as_str) {
             Some("CityJSON") => {}
             Some("CityJSONFeature") => {
-                return Err(error_hint(
+                return Err(CityJsonError::from(error_hint(
                     file,
                     "type",
                     "this is one CityJSONFeature (a line of a CityJSON Text Sequence), not a CityJSON file",
                     "convert the sequence to one file, e.g. with `cjseq collect`",
-                ))
+                )))
             }
             Some("FeatureCollection" | "Feature") => {
-                return Err(error_hint(
+                return Err(CityJsonError::from(error_hint(
                     file,
                     "type",
                     "this is GeoJSON, not CityJSON",
                     "write `type: geojson` in the layer's `source`",
-                ))
+                )))
             }
             _ => {
-                return Err(error_hint(
+                return Err(CityJsonError::from(error_hint(
                     file,
                     "type",
                     "this is not CityJSON: `type` is not \"CityJSON\"",
                     "a CityJSON file starts with {\"type\": \"CityJSON\", \"version\": \"2.0\", …",
-                ))
+                )))
             }
         }
         match obj.get("version") {
             Some(Value::String(v))
                 if v == "1.1" || v == "2.0" || v.starts_with("1.1.") || v.starts_with("2.0.") => {}
             Some(Value::String(v)) => {
-                return Err(error_hint(
+                return Err(CityJsonError::from(error_hint(
                     file,
                     "version",
                     format!("CityJSON version {v} is not supported, only 1.1 and 2.0"),
                     "upgrade the file, e.g. with `cjio <file> upgrade save <new file>`",
-                ))
+                )))
             }
             other => {
-                return Err(error(
+                return Err(CityJsonError::from(error(
                     file,
                     "version",
                     format!(
                         "`version` must be \"1.1\" or \"2.0\", but it is {}",
                         other.map_or("missing", kind)
                     ),
-                ))
+                )))
             }
         }
         let transform = read_transform(file, obj.get("transform"))?;
@@ -187,7 +241,7 @@ impl<'a> Model<'a> {
                     "add it, e.g. \"metadata\": {{\"referenceSystem\": \"https://www.opengis.net/def/crs/EPSG/0/25832\"}}; supported are {SUPPORTED}"
                 )),
             )
-            .with_kind(DataErrorKind::ReferenceSystem));
+            .with_kind(CityJsonProblem::ReferenceSystem));
         };
         let crs = ReferenceSystem::parse(crs_name).map_err(|name| {
             let rd = if name == "EPSG:7415" || name == "EPSG:28992" {
@@ -203,7 +257,7 @@ impl<'a> Model<'a> {
                     "supported are {SUPPORTED}{rd}; convert the file to one of them, e.g. with `cjio <file> crs_reproject 25832 save <new file>`"
                 )),
             )
-            .with_kind(DataErrorKind::ReferenceSystem)
+            .with_kind(CityJsonProblem::ReferenceSystem)
         })?;
         let objects = match obj.get("CityObjects") {
             Some(Value::Object(o)) if !o.is_empty() => o,
@@ -214,14 +268,14 @@ impl<'a> Model<'a> {
                     "the file has no CityObjects",
                     Some("export the buildings into the file".into()),
                 )
-                .with_kind(DataErrorKind::NoObjects))
+                .with_kind(CityJsonProblem::NoObjects))
             }
             Some(other) => {
-                return Err(error(
+                return Err(CityJsonError::from(error(
                     file,
                     "CityObjects",
                     format!("`CityObjects` must be an object, but it is {}", kind(other)),
-                ))
+                )))
             }
             None => {
                 return Err(DataError::new(
@@ -230,7 +284,7 @@ impl<'a> Model<'a> {
                     "the file has no `CityObjects`",
                     None,
                 )
-                .with_kind(DataErrorKind::NoObjects))
+                .with_kind(CityJsonProblem::NoObjects))
             }
         };
         let vertices = read_vertices(file, obj.get("vertices"), "vertices", transform)?;
@@ -240,11 +294,11 @@ impl<'a> Model<'a> {
                 let list = match t.get("templates") {
                     Some(Value::Array(a)) => a.iter().collect(),
                     _ => {
-                        return Err(error(
+                        return Err(CityJsonError::from(error(
                             file,
                             "geometry-templates.templates",
                             "`geometry-templates` needs a `templates` array",
-                        ))
+                        )))
                     }
                 };
                 let v = read_vertices(
@@ -346,7 +400,7 @@ impl<'a> Model<'a> {
         Ok(out)
     }
 
-    fn features(&self, options: &CityJsonOptions) -> Result<Dataset, DataError> {
+    fn features(&self, options: &CityJsonOptions) -> Result<Dataset, CityJsonError> {
         let mut warnings = Vec::new();
         let mut features = Vec::new();
         let mut available: BTreeSet<String> = BTreeSet::new();
@@ -455,7 +509,7 @@ impl<'a> Model<'a> {
                 ),
                 None,
             )
-            .with_kind(DataErrorKind::NoObjects));
+            .with_kind(CityJsonProblem::NoObjects));
         }
         if let (Some(lod), true) = (&options.lod, features.is_empty() && !available.is_empty()) {
             let list: Vec<&str> = available.iter().map(String::as_str).collect();
@@ -471,7 +525,7 @@ impl<'a> Model<'a> {
                     list.last().copied().unwrap_or("2")
                 )),
             )
-            .with_kind(DataErrorKind::Lod));
+            .with_kind(CityJsonProblem::Lod));
         }
         let few = |ids: &[&str]| {
             let shown: Vec<String> = ids.iter().take(3).map(|i| format!("`{i}`")).collect();

@@ -77,23 +77,6 @@ pub struct DataError {
     pub message: String,
     /// What the author can do about it.
     pub hint: Option<String>,
-    /// What kind of problem it is, where a story reports that kind with a
-    /// diagnostic of its own.
-    pub kind: DataErrorKind,
-}
-
-/// Kinds of [`DataError`] a story reports with diagnostics of their own.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum DataErrorKind {
-    /// Any other problem.
-    #[default]
-    Other,
-    /// A 3D city model names no reference system, or one the reader cannot convert.
-    ReferenceSystem,
-    /// A 3D city model has no objects, or no buildings.
-    NoObjects,
-    /// No building has the level of detail the source asks for.
-    Lod,
 }
 
 impl fmt::Display for DataError {
@@ -125,14 +108,7 @@ impl DataError {
             position,
             message: message.into(),
             hint,
-            kind: DataErrorKind::Other,
         }
-    }
-
-    /// The same error, of kind `kind`.
-    pub fn with_kind(mut self, kind: DataErrorKind) -> Self {
-        self.kind = kind;
-        self
     }
 }
 

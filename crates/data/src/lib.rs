@@ -66,10 +66,12 @@ mod write;
 #[cfg(feature = "geojson")]
 pub use self::geojson::read_geojson_value;
 pub use self::geojson::{read_geojson, read_geojson_page, GeoJsonPage, Link};
-pub use cityjson::{read_cityjson, CityJsonOptions};
+pub use cityjson::{
+    read_cityjson, read_cityjson_file, CityJsonError, CityJsonOptions, CityJsonProblem,
+};
 pub use csv::{read_csv_table, CsvDialect, Table, TableRow};
 pub use csv_points::{detect_coordinate_columns, read_csv_points, read_csv_points_with};
-pub use dataset::{DataError, DataErrorKind, DataWarning, Dataset, Feature, Position};
+pub use dataset::{DataError, DataWarning, Dataset, Feature, Position};
 pub use encoding::TextEncoding;
 pub use expression::{compute_field, Condition, ExpressionError};
 pub use join::{join_table, JoinOptions, JoinReport, UnmatchedRow};

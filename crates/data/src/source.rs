@@ -44,7 +44,9 @@ impl FileFormat {
                 delimiter: *delimiter,
             }),
             Source::Packed { .. } => FileFormat::Packed,
-            Source::Cityjson { lod, .. } => FileFormat::Cityjson(CityJsonOptions { lod: lod.clone() }),
+            Source::Cityjson { lod, .. } => {
+                FileFormat::Cityjson(CityJsonOptions { lod: lod.clone() })
+            }
             Source::OgcApiFeatures { .. } | Source::Wfs { .. } | Source::Sensorthings { .. } => {
                 return None
             }

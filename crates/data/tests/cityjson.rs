@@ -4,7 +4,9 @@
 
 use geo::{Contains, Geometry, Point};
 use serde_json::{json, Value};
-use twinstory_data::{read_cityjson, CityJsonOptions, DataErrorKind, Dataset, Feature};
+use twinstory_data::{
+    read_cityjson, read_cityjson_file, CityJsonOptions, CityJsonProblem, Dataset, Feature,
+};
 
 const NEUSTADT: &str = "../../stories/neustadt-3d/data/neustadt-lod3-buildings.city.json";
 const GROSSNEUMARKT: &str = "../../stories/neustadt-3d/data/grossneumarkt-1-building.city.json";
@@ -133,25 +135,26 @@ fn an_lod_no_building_has_is_refused_with_the_ones_there_are() {
     let opts = CityJsonOptions {
         lod: Some("4".into()),
     };
-    let e = read_cityjson("g.city.json", &bytes, &opts).unwrap_err();
-    assert_eq!(e.kind, DataErrorKind::Lod);
-    assert!(e.message.contains("LoD 0, 1, 2, 3"), "{}", e.message);
+    let e = read_cityjson_file("g.city.json", &bytes, &opts).unwrap_err();
+    assert_eq!(e.problem, CityJsonProblem::Lod);
+    assert!(e.error.message.contains("LoD 0, 1, 2, 3"), "{}", e.error);
 }
 
 /// A Dutch sample, its reference system named as `name`.
-fn dutch(file: &str, name: Option<&str>) -> Result<Dataset, twinstory_data::DataError> {
+fn dutch(file: &str, name: Option<&str>) -> Result<Dataset, twinstory_data::CityJsonError> {
     let mut v: Value =
         serde_json::from_slice(&std::fs::read(format!("tests/data/{file}")).unwrap()).unwrap();
     if let Some(name) = name {
         v["metadata"]["referenceSystem"] = json!(name);
     }
-    read_cityjson(file, v.to_string().as_bytes(), &CityJsonOptions::default())
+    read_cityjson_file(file, v.to_string().as_bytes(), &CityJsonOptions::default())
 }
 
 #[test]
 fn the_dutch_samples_say_which_systems_are_supported() {
     let e = dutch("rotterdam-16-buildings-lod2.city.json", None).unwrap_err();
-    assert_eq!(e.kind, DataErrorKind::ReferenceSystem);
+    assert_eq!(e.problem, CityJsonProblem::ReferenceSystem);
+    let e = e.error;
     assert!(e.message.contains("does not name its reference system"));
     let hint = e.hint.unwrap();
     assert!(hint.contains("EPSG:25828 to 25838") && hint.contains("EPSG:25832+7837"));
@@ -160,7 +163,8 @@ fn the_dutch_samples_say_which_systems_are_supported() {
         Some("https://www.opengis.net/def/crs/EPSG/0/7415"),
     )
     .unwrap_err();
-    assert_eq!(e.kind, DataErrorKind::ReferenceSystem);
+    assert_eq!(e.problem, CityJsonProblem::ReferenceSystem);
+    let e = e.error;
     assert!(e
         .message
         .contains("`https://www.opengis.net/def/crs/EPSG/0/7415` is not supported"));
