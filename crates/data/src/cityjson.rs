@@ -1088,10 +1088,10 @@ fn choose<'s>(shapes: &'s [Shape], lod: Option<&str>) -> Option<&'s Shape> {
         .max_by(|a, b| level(a).total_cmp(&level(b)))
 }
 
-fn read_transform(
-    file: &str,
-    v: Option<&Value>,
-) -> Result<Option<([f64; 3], [f64; 3])>, DataError> {
+/// `transform`: scale and translate.
+type Transform = ([f64; 3], [f64; 3]);
+
+fn read_transform(file: &str, v: Option<&Value>) -> Result<Option<Transform>, DataError> {
     let Some(v) = v else { return Ok(None) };
     let three = |key: &str| -> Result<[f64; 3], DataError> {
         let path = format!("transform.{key}");
@@ -1106,7 +1106,7 @@ fn read_transform(
         }
     };
     let scale = three("scale")?;
-    if scale.iter().any(|s| *s == 0.0) {
+    if scale.contains(&0.0) {
         return Err(error(
             file,
             "transform.scale",
@@ -1120,7 +1120,7 @@ fn read_vertices(
     file: &str,
     v: Option<&Value>,
     path: &str,
-    transform: Option<([f64; 3], [f64; 3])>,
+    transform: Option<Transform>,
 ) -> Result<Vec<[f64; 3]>, DataError> {
     let Some(Value::Array(list)) = v else {
         return Err(error(file, path, "the file needs a `vertices` array"));

@@ -2,6 +2,12 @@
 //! Großneumarkt building in LoD0–3, the Dutch LoD2 samples) and over
 //! malformed inputs, each refused with its JSON path.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test: a failed setup stops the test with its message"
+)]
+
 use geo::{Contains, Geometry, Point};
 use serde_json::{json, Value};
 use twinstory_data::{

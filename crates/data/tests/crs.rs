@@ -2,6 +2,12 @@
 //! that pyproj converted (the command is in `crs-pyproj.py`); each must
 //! come out within 1 cm, and go back to where it started.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test: a failed setup stops the test with its message"
+)]
+
 use twinstory_data::crs::{ReferenceSystem, TransverseMercator};
 
 /// Metres per degree of latitude, and of longitude at `lat`, near enough to
