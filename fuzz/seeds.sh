@@ -9,6 +9,8 @@
 #                      an XML exception report, plus the GeoJSON corpus files
 #   story_json         the example stories built, and the models of the story
 #                      cases' snapshots
+#   read_cityjson      the CityJSON files of the stories, the data crate's
+#                      tests and the story cases, whole and cut
 # Recorded service answers come from ../shared/data/hamburg/ogc-recorded when
 # that folder exists (set TWINSTORY_SHARED to point elsewhere); without it the
 # hand-written seeds are used. The built stories need the CLI: the script uses
@@ -31,7 +33,7 @@ whole_and_cut() {
   done
 }
 
-for t in read_data parse_story read_packed read_sensorthings read_ogc_page story_json; do
+for t in read_data parse_story read_packed read_sensorthings read_ogc_page story_json read_cityjson; do
   mkdir -p "corpus/$t"
 done
 
@@ -44,6 +46,13 @@ while IFS= read -r -d '' f; do
     *.geojson | *.json) cp "$f" "corpus/read_ogc_page/$base" ;;
   esac
 done < <(find ../crates/data/tests/conformance -type f ! -name manifest.json ! -name README.md -print0)
+
+# CityJSON.
+for f in ../stories/*/data/*.city.json ../crates/data/tests/data/*.city.json ../crates/story/tests/cases/data/*.city.json; do
+  if [[ -f "$f" ]]; then
+    whole_and_cut "$f" corpus/read_cityjson "$(basename "$f")"
+  fi
+done
 
 # Stories.
 cp ../crates/story/tests/cases/*.md corpus/parse_story/

@@ -56,6 +56,11 @@ pub fn used_properties(story: &Story, layer: &Layer) -> BTreeSet<String> {
     }
     // Names label features for keyboard and screen reader users.
     used.insert("name".into());
+    // A building's height is what a 3D view raises its footprint by, so
+    // CityJSON layers keep it whether or not the style names it.
+    if matches!(layer.source, twinstory_model::Source::Cityjson { .. }) {
+        used.insert("height".into());
+    }
     used
 }
 

@@ -20,6 +20,10 @@
 //!   `csv.rs`) and `encoding_rs` (its tables, to keep the player small).
 //! - `csv_points`: point layers from latitude/longitude columns.
 //! - `overpass`: Overpass API JSON, multipolygons assembled from member ways.
+//! - `cityjson`: CityJSON 1.1/2.0 3D city models as building footprints with
+//!   `height`, `ground` and `lod` (the rules atop `cityjson.rs`); `crs`:
+//!   reference system names and UTM to WGS 84 in pure Rust (Krüger series,
+//!   checked against pyproj in `tests/crs.rs`).
 //! - `sensorthings`: OGC SensorThings Things with their latest observations.
 //! - `remote`: service layers (OGC API – Features, WFS, SensorThings) page
 //!   by page as a state machine without I/O; the player's shell only fetches.
@@ -38,6 +42,8 @@
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod cityjson;
+pub mod crs;
 mod csv;
 mod csv_points;
 mod dataset;
@@ -60,6 +66,9 @@ mod write;
 #[cfg(feature = "geojson")]
 pub use self::geojson::read_geojson_value;
 pub use self::geojson::{read_geojson, read_geojson_page, GeoJsonPage, Link};
+pub use cityjson::{
+    read_cityjson, read_cityjson_file, CityJsonError, CityJsonOptions, CityJsonProblem,
+};
 pub use csv::{read_csv_table, CsvDialect, Table, TableRow};
 pub use csv_points::{detect_coordinate_columns, read_csv_points, read_csv_points_with};
 pub use dataset::{DataError, DataWarning, Dataset, Feature, Position};

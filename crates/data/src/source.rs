@@ -2,7 +2,10 @@
 //! `Source` to a reader, shared by the CLI (validate, build) and the player.
 //! Services are not files: they are read page by page ([`crate::remote`]).
 
-use crate::{read_csv_points, read_geojson, read_packed, CsvOptions, DataError, Dataset};
+use crate::{
+    read_cityjson, read_csv_points, read_geojson, read_packed, CityJsonOptions, CsvOptions,
+    DataError, Dataset,
+};
 use twinstory_model::Source;
 
 /// A reader: file name (for messages) and bytes to features.
@@ -20,6 +23,8 @@ pub enum FileFormat {
     Csv(CsvOptions),
     /// twinstory's packed layer format.
     Packed,
+    /// CityJSON buildings as footprints ([`crate::read_cityjson`]).
+    Cityjson(CityJsonOptions),
 }
 
 impl FileFormat {
@@ -39,6 +44,9 @@ impl FileFormat {
                 delimiter: *delimiter,
             }),
             Source::Packed { .. } => FileFormat::Packed,
+            Source::Cityjson { lod, .. } => {
+                FileFormat::Cityjson(CityJsonOptions { lod: lod.clone() })
+            }
             Source::OgcApiFeatures { .. } | Source::Wfs { .. } | Source::Sensorthings { .. } => {
                 return None
             }
@@ -64,6 +72,7 @@ impl FileFormat {
             },
             FileFormat::Csv(opts) => read_csv_points(name, bytes, opts),
             FileFormat::Packed => read_packed(name, bytes),
+            FileFormat::Cityjson(opts) => read_cityjson(name, bytes, opts),
         }
     }
 }

@@ -446,15 +446,22 @@ fn source(v: &Value, path: &str) -> R<Source> {
         Obj::new(v, path, &all)
     };
     Ok(match kind.as_str() {
-        "geojson" => Source::Geojson {
-            url: o(&["url"])?.req("url", text)?,
-        },
-        "overpass" => Source::Overpass {
-            url: o(&["url"])?.req("url", text)?,
-        },
-        "packed" => Source::Packed {
-            url: o(&["url"])?.req("url", text)?,
-        },
+        // One reading for the sources whose only other setting is `lod`
+        // (smaller in the player than one arm each).
+        "geojson" | "overpass" | "packed" | "cityjson" => {
+            let city = kind == "cityjson";
+            let o = o(if city { &["url", "lod"] } else { &["url"] })?;
+            let url = o.req("url", text)?;
+            match kind.as_str() {
+                "geojson" => Source::Geojson { url },
+                "overpass" => Source::Overpass { url },
+                "packed" => Source::Packed { url },
+                _ => Source::Cityjson {
+                    url,
+                    lod: o.opt("lod", text)?,
+                },
+            }
+        }
         "csv" => {
             let o = o(&["url", "lat", "lon", "delimiter"])?;
             Source::Csv {

@@ -224,6 +224,18 @@ pub enum Source {
         /// A path relative to `story.md`, or an `https://` URL.
         url: String,
     },
+    /// A CityJSON 1.1/2.0 file of 3D buildings: each building (or
+    /// building part) as its footprint in WGS 84 with its attributes and
+    /// `height`, `ground` and `lod` (docs/story-format.md, "3D buildings").
+    #[serde(rename_all = "kebab-case")]
+    Cityjson {
+        /// A path relative to `story.md`, or an `https://` URL.
+        url: String,
+        /// The level of detail to read (`"2"`, `"2.2"`); each building's
+        /// highest when left out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lod: Option<String>,
+    },
     /// A layer `twinstory build` prepared for the player (twinstory-data's
     /// packed format: only the properties the story uses, coordinates as
     /// integers, lines simplified below what the story's deepest zoom shows).
@@ -307,17 +319,20 @@ pub enum SourceType {
     Wfs,
     /// [`Source::Sensorthings`].
     Sensorthings,
+    /// [`Source::Cityjson`].
+    Cityjson,
 }
 
 impl SourceType {
     /// Every type authors write, in the order messages list them.
-    pub const ALL: [SourceType; 6] = [
+    pub const ALL: [SourceType; 7] = [
         SourceType::Geojson,
         SourceType::Csv,
         SourceType::Overpass,
         SourceType::OgcApiFeatures,
         SourceType::Wfs,
         SourceType::Sensorthings,
+        SourceType::Cityjson,
     ];
 
     /// The value of `type`.
@@ -329,6 +344,7 @@ impl SourceType {
             SourceType::OgcApiFeatures => "ogc-api-features",
             SourceType::Wfs => "wfs",
             SourceType::Sensorthings => "sensorthings",
+            SourceType::Cityjson => "cityjson",
         }
     }
 
@@ -345,6 +361,7 @@ impl SourceType {
             SourceType::OgcApiFeatures => &["bbox", "limit", "max-features"],
             SourceType::Wfs => &["type-name", "format", "bbox", "limit", "max-features"],
             SourceType::Sensorthings => &["datastreams", "refresh", "max-features"],
+            SourceType::Cityjson => &["lod"],
         }
     }
 
@@ -393,6 +410,7 @@ impl Source {
             | Source::Overpass { url }
             | Source::Csv { url, .. }
             | Source::Packed { url }
+            | Source::Cityjson { url, .. }
             | Source::Sensorthings { url, .. }
             | Source::Wfs { url, .. }
             | Source::OgcApiFeatures { url, .. } => url,
@@ -406,6 +424,7 @@ impl Source {
             | Source::Overpass { url }
             | Source::Csv { url, .. }
             | Source::Packed { url }
+            | Source::Cityjson { url, .. }
             | Source::Sensorthings { url, .. }
             | Source::Wfs { url, .. }
             | Source::OgcApiFeatures { url, .. } => *url = new,
@@ -710,6 +729,7 @@ mod tests {
             r#"{"type": "ogc-api-features", "url": "a", "bbox": [1, 2, 3, 4], "limit": 5, "max-features": 6}"#,
             r#"{"type": "wfs", "url": "a", "type-name": "t", "format": "f", "bbox": [1, 2, 3, 4], "limit": 5, "max-features": 6}"#,
             r#"{"type": "sensorthings", "url": "a", "datastreams": "d", "refresh": 60, "max-features": 6}"#,
+            r#"{"type": "cityjson", "url": "a", "lod": "2.2"}"#,
         ];
         for (t, json) in SourceType::ALL.into_iter().zip(full) {
             let source: Source = serde_json::from_str(json).unwrap();

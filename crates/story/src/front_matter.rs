@@ -53,6 +53,7 @@ pub(crate) const SOURCE_FIELDS: &[&str] = &[
     "refresh",
     "type-name",
     "format",
+    "lod",
 ];
 /// Settings of a layer's `style`.
 pub(crate) const STYLE_FIELDS: &[&str] = &["fill", "stroke", "stroke-width", "radius"];
@@ -1064,6 +1065,7 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
         refresh,
         type_name,
         format,
+        lod,
     } = settings;
     let limit = limit.unwrap_or(1000);
     let max_features = max_features.unwrap_or(50_000);
@@ -1120,6 +1122,7 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
                 max_features,
             }
         }
+        SourceType::Cityjson => Source::Cityjson { url, lod },
     };
     Some((source, url_pos))
 }
@@ -1137,6 +1140,7 @@ struct SourceSettings {
     refresh: Option<u32>,
     type_name: Option<String>,
     format: Option<String>,
+    lod: Option<String>,
 }
 
 impl SourceSettings {
@@ -1167,6 +1171,23 @@ impl SourceSettings {
                 self.type_name = w.text(v, "type-name", "type-name: de.hh.up:spielplaetze")
             }
             "format" => self.format = w.text(v, "format", "format: application/geo+json"),
+            "lod" => {
+                let Some(lod) = w.text(v, "lod", "lod: 2") else {
+                    return;
+                };
+                // CityJSON levels: 0 to 3, optionally refined (`2.2`).
+                if lod.parse::<f64>().is_ok_and(|x| (0.0..4.0).contains(&x)) {
+                    self.lod = Some(lod);
+                } else {
+                    let pos = w.pos(v);
+                    w.sink.error(
+                        "E0163",
+                        pos,
+                        format!("`lod` must be a level of detail from 0 to 3, but it is `{lod}`"),
+                        Some("write e.g. `lod: 2` (takes LoD 2, 2.1, 2.2 …) or `lod: 2.2`, or leave it out to take each building's highest".into()),
+                    );
+                }
+            }
             "datastreams" => {
                 self.datastreams = w.text(v, "datastreams", "datastreams: \"name eq 'PM10'\"")
             }
@@ -1577,6 +1598,7 @@ mod source_tests {
             "  d:\n    source: { type: ogc-api-features, url: \"https://a.example/collections/d\", bbox: [9, 53, 10, 54], limit: 10, max-features: 20 }\n",
             "  e:\n    source: { type: wfs, url: \"https://a.example/wfs\", type-name: t, format: f, limit: 10 }\n",
             "  f:\n    source: { type: sensorthings, url: \"https://a.example/v1.1\", datastreams: x, refresh: 60, max-features: 5 }\n",
+            "  g:\n    source: { type: cityjson, url: g.city.json, lod: 2.2 }\n",
         ));
         let errors: Vec<_> = diags.iter().filter(|(c, _)| c != "E0061").collect();
         assert!(errors.is_empty(), "{diags:?}");
@@ -1607,6 +1629,13 @@ mod source_tests {
                 datastreams: Some("x".into()),
                 refresh: Some(60),
                 max_features: 5
+            }
+        );
+        assert_eq!(
+            sources[6],
+            Source::Cityjson {
+                url: "g.city.json".into(),
+                lod: Some("2.2".into())
             }
         );
     }

@@ -10,9 +10,9 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 use twinstory_data::{
-    compute_field, join_stadtteile, join_table, read_csv_table, CsvDialect, DataError, DataWarning,
-    Dataset, FileFormat, JoinOptions, JoinReport, NumberFormat, StadtteilJoin, StadtteilMode,
-    TextEncoding,
+    compute_field, join_stadtteile, join_table, read_csv_table, CityJsonProblem, CsvDialect,
+    DataError, DataWarning, Dataset, FileFormat, JoinOptions, JoinReport, NumberFormat,
+    StadtteilJoin, StadtteilMode, TextEncoding,
 };
 use twinstory_model::{JoinBy, JoinMode, Layer, NumberStyle, TableEncoding};
 
@@ -68,8 +68,23 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
         ),
         hint: Some(hint),
     })?;
-    let read = format.read(url, &bytes, Some(twinstory_data::read_overpass));
-    let mut dataset = read.map_err(|e| {
+    // CityJSON problems an author meets often have codes of their own.
+    let read = match &format {
+        FileFormat::Cityjson(opts) => twinstory_data::read_cityjson_file(url, &bytes, opts)
+            .map_err(|e| {
+                let code = match e.problem {
+                    CityJsonProblem::ReferenceSystem => "E0160",
+                    CityJsonProblem::NoObjects => "E0161",
+                    CityJsonProblem::Lod => "E0162",
+                    CityJsonProblem::Other => "E0062",
+                };
+                (e.error, code)
+            }),
+        _ => format
+            .read(url, &bytes, Some(twinstory_data::read_overpass))
+            .map_err(|e| (e, "E0062")),
+    };
+    let mut dataset = read.map_err(|(e, code)| {
         if matches!(layer.source, twinstory_model::Source::Geojson { .. })
             && crate::checks::data::is_overpass_export(&bytes)
         {
@@ -83,9 +98,22 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
                 hint: Some("write `type: overpass` in the layer's `source`".into()),
             };
         }
+        if matches!(layer.source, twinstory_model::Source::Geojson { .. })
+            && e.message.contains("\"CityJSON\" is not a GeoJSON type")
+        {
+            return LayerProblem {
+                part: LayerPart::Source,
+                code: "E0062",
+                message: format!(
+                    "the data file `{url}` of layer `{}` is CityJSON (3D buildings), not GeoJSON",
+                    layer.id
+                ),
+                hint: Some("write `type: cityjson` in the layer's `source`".into()),
+            };
+        }
         LayerProblem {
             part: LayerPart::Source,
-            code: "E0062",
+            code,
             message: format!(
                 "the data file `{url}` of layer `{}` cannot be read: {}",
                 layer.id,

@@ -140,6 +140,7 @@ impl Paging {
             Source::Geojson { .. }
             | Source::Csv { .. }
             | Source::Overpass { .. }
+            | Source::Cityjson { .. }
             | Source::Packed { .. } => return None,
         };
         Some(Paging {

@@ -1,0 +1,484 @@
+//! The CityJSON reader over real files (Hamburg's LoD3 Neustadt and the
+//! Großneumarkt building in LoD0–3, the Dutch LoD2 samples) and over
+//! malformed inputs, each refused with its JSON path.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test: a failed setup stops the test with its message"
+)]
+
+use geo::{Contains, Geometry, Point};
+use serde_json::{json, Value};
+use twinstory_data::{
+    read_cityjson, read_cityjson_file, CityJsonOptions, CityJsonProblem, Dataset, Feature,
+};
+
+const NEUSTADT: &str = "../../stories/neustadt-3d/data/neustadt-lod3-buildings.city.json";
+const GROSSNEUMARKT: &str = "../../stories/neustadt-3d/data/grossneumarkt-1-building.city.json";
+
+fn read(path: &str, lod: Option<&str>) -> Dataset {
+    let bytes = std::fs::read(path).unwrap();
+    let opts = CityJsonOptions {
+        lod: lod.map(str::to_string),
+    };
+    read_cityjson(path, &bytes, &opts).unwrap()
+}
+
+fn num(f: &Feature, key: &str) -> f64 {
+    f.properties[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key}"))
+}
+
+fn by_id<'a>(d: &'a Dataset, id: &str) -> &'a Feature {
+    d.features
+        .iter()
+        .find(|f| f.id.as_deref() == Some(id))
+        .unwrap()
+}
+
+/// pyproj's answer for a corner, from `tests/data/crs-pyproj.csv`.
+fn pyproj(e: &str, n: &str) -> (f64, f64) {
+    let row = include_str!("data/crs-pyproj.csv")
+        .lines()
+        .find(|l| l.starts_with(&format!("25832,{e},{n},")))
+        .unwrap();
+    let v: Vec<f64> = row.split(',').map(|x| x.parse().unwrap()).collect();
+    (v[3], v[4])
+}
+
+fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let m = 111_320.0;
+    ((a.0 - b.0) * m * b.1.to_radians().cos()).hypot((a.1 - b.1) * m)
+}
+
+#[test]
+fn the_neustadt_has_24_buildings_as_lod3_blocks() {
+    let d = read(NEUSTADT, None);
+    assert_eq!(d.features.len(), 24);
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    for f in &d.features {
+        assert_eq!(f.properties["lod"], 3.0, "{:?}", f.id);
+        assert_eq!(f.properties["type"], "Building");
+        assert_eq!(f.properties["id"].as_str(), f.id.as_deref());
+        // The reader's ground is the attribute LGV gives, to the millimetre.
+        assert!(
+            (num(f, "ground") - num(f, "Grundhöhe NN")).abs() < 0.0015,
+            "{:?}",
+            f.id
+        );
+        let h = num(f, "height");
+        assert!((6.8..29.2).contains(&h), "{:?}: {h}", f.id);
+        assert!(matches!(
+            f.geometry,
+            Some(Geometry::Polygon(_) | Geometry::MultiPolygon(_))
+        ));
+    }
+    let f = by_id(&d, "DEHHALKAJ0000p7l");
+    // max z 26.654 − min z 6.671 of its own solid (dormers and chimneys,
+    // BuildingInstallations, do not count).
+    assert_eq!(num(f, "height"), 19.983);
+    assert_eq!(f.properties["Grundfläche 2D"], 184.405938);
+}
+
+#[test]
+fn a_footprint_corner_is_within_a_centimetre_of_pyproj() {
+    let d = read(NEUSTADT, None);
+    let Some(Geometry::Polygon(p)) = &by_id(&d, "DEHHALKAJ0000p7l").geometry else {
+        panic!("not one polygon");
+    };
+    let want = pyproj("564992.853", "5933572.809");
+    let nearest = p
+        .exterior()
+        .coords()
+        .map(|c| metres((c.x, c.y), want))
+        .fold(f64::INFINITY, f64::min);
+    assert!(nearest < 0.01, "{nearest} m");
+    // The ground plan is the GroundSurface: its area is LGV's
+    // `Grundfläche 2D` (184.4 m²), to the square metre.
+    let area = area_m2(p);
+    assert!((area - 184.406).abs() < 1.0, "{area}");
+}
+
+fn area_m2(p: &geo::Polygon<f64>) -> f64 {
+    use geo::Area;
+    let lat = p.exterior().0[0].y.to_radians();
+    p.unsigned_area() * 111_320.0 * 111_320.0 * lat.cos()
+}
+
+#[test]
+fn grossneumarkt_in_each_lod() {
+    let highest = read(GROSSNEUMARKT, None);
+    assert_eq!(highest.features.len(), 1);
+    let f = &highest.features[0];
+    assert_eq!(f.properties["lod"], 3.0);
+    assert_eq!(num(f, "ground"), 20.351);
+    assert_eq!(num(f, "ground"), num(f, "Grundhöhe NN"));
+    let mut heights = Vec::new();
+    for lod in ["0", "1", "2", "3"] {
+        let d = read(GROSSNEUMARKT, Some(lod));
+        let f = &d.features[0];
+        assert_eq!(f.properties["lod"], lod.parse::<f64>().unwrap());
+        let Some(Geometry::Polygon(p)) = &f.geometry else {
+            panic!("LoD {lod}: not one polygon");
+        };
+        // Every LoD's footprint is the same ground plan (LGV: 155.3 m²).
+        let area = area_m2(p);
+        assert!((area - 155.3).abs() < 2.0, "LoD {lod}: {area}");
+        heights.push(num(f, "height"));
+    }
+    // LoD0 is a flat footprint; LoD1 a block below the ridge; LoD2 and 3
+    // reach the ridge (23.4 m above the ground, LoD3's roof 1 cm lower).
+    assert_eq!(heights[0], 0.0);
+    assert!(heights[1] > 10.0 && heights[1] < heights[2], "{heights:?}");
+    assert!((heights[2] - heights[3]).abs() < 0.02, "{heights:?}");
+}
+
+#[test]
+fn an_lod_no_building_has_is_refused_with_the_ones_there_are() {
+    let bytes = std::fs::read(GROSSNEUMARKT).unwrap();
+    let opts = CityJsonOptions {
+        lod: Some("4".into()),
+    };
+    let e = read_cityjson_file("g.city.json", &bytes, &opts).unwrap_err();
+    assert_eq!(e.problem, CityJsonProblem::Lod);
+    assert!(e.error.message.contains("LoD 0, 1, 2, 3"), "{}", e.error);
+}
+
+/// A Dutch sample, its reference system named as `name`.
+fn dutch(file: &str, name: Option<&str>) -> Result<Dataset, twinstory_data::CityJsonError> {
+    let mut v: Value =
+        serde_json::from_slice(&std::fs::read(format!("tests/data/{file}")).unwrap()).unwrap();
+    if let Some(name) = name {
+        v["metadata"]["referenceSystem"] = json!(name);
+    }
+    read_cityjson_file(file, v.to_string().as_bytes(), &CityJsonOptions::default())
+}
+
+#[test]
+fn the_dutch_samples_say_which_systems_are_supported() {
+    let e = dutch("rotterdam-16-buildings-lod2.city.json", None).unwrap_err();
+    assert_eq!(e.problem, CityJsonProblem::ReferenceSystem);
+    let e = e.error;
+    assert!(e.message.contains("does not name its reference system"));
+    let hint = e.hint.unwrap();
+    assert!(hint.contains("EPSG:25828 to 25838") && hint.contains("EPSG:25832+7837"));
+    let e = dutch(
+        "denhaag-lod2-subset.city.json",
+        Some("https://www.opengis.net/def/crs/EPSG/0/7415"),
+    )
+    .unwrap_err();
+    assert_eq!(e.problem, CityJsonProblem::ReferenceSystem);
+    let e = e.error;
+    assert!(e
+        .message
+        .contains("`https://www.opengis.net/def/crs/EPSG/0/7415` is not supported"));
+    assert!(e.hint.unwrap().contains("RD New"));
+}
+
+// The Dutch geometry read as if its grid were UTM 31N: the places are
+// wrong, but counts, parts and heights are the files' own.
+#[test]
+fn rotterdam_heights_are_relative_to_the_terrain() {
+    let d = dutch("rotterdam-16-buildings-lod2.city.json", Some("EPSG:32631")).unwrap();
+    assert_eq!(d.features.len(), 16);
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    for f in &d.features {
+        assert_eq!(f.properties["lod"], 2.0);
+        // This file's z starts at 0 on the ground (its `TerrainHeight`
+        // attribute says where that is): the buildings are 10–19 m high.
+        assert_eq!(num(f, "ground"), 0.0);
+        assert!((10.0..19.0).contains(&num(f, "height")), "{:?}", f.id);
+        assert!(matches!(f.geometry, Some(Geometry::Polygon(_))));
+    }
+}
+
+#[test]
+fn den_haag_parts_are_features_of_their_own_with_their_building() {
+    let d = dutch("denhaag-lod2-subset.city.json", Some("EPSG:32631")).unwrap();
+    // 4 buildings: 3 drawn by their 8 parts, one by its own solid.
+    assert_eq!(d.features.len(), 9);
+    let parts: Vec<&Feature> = d
+        .features
+        .iter()
+        .filter(|f| f.properties["type"] == "BuildingPart")
+        .collect();
+    assert_eq!(parts.len(), 8);
+    for f in &d.features {
+        if let Some(building) = f.properties.get("building") {
+            assert!(f
+                .id
+                .as_deref()
+                .unwrap()
+                .starts_with(building.as_str().unwrap()));
+        }
+        // The part's ridge is its top: ground + height.
+        let ridge = num(f, "AbsoluteRidgeHeight");
+        let top = num(f, "ground") + num(f, "height");
+        assert!((ridge - top).abs() < 0.01, "{:?}: {ridge} vs {top}", f.id);
+    }
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+}
+
+/// A minimal file: `objects` and `vertices` (no transform) in UTM 32N.
+fn model(objects: Value, vertices: Value) -> Value {
+    json!({
+        "type": "CityJSON", "version": "2.0",
+        "metadata": {"referenceSystem": "urn:ogc:def:crs:EPSG::25832"},
+        "CityObjects": objects, "vertices": vertices
+    })
+}
+
+/// A 10 m × 10 m box, 5 m high, at 565000/5933500 on ground 7 m: 8
+/// vertices, and its solid with semantics (0 ground, 1 roof, 2 walls).
+fn box_vertices() -> Value {
+    let mut v = Vec::new();
+    for z in [7.0, 12.0] {
+        for (x, y) in [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)] {
+            v.push(json!([565_000.0 + x, 5_933_500.0 + y, z]));
+        }
+    }
+    Value::Array(v)
+}
+
+fn box_solid(semantics: bool) -> Value {
+    let mut g = json!({
+        "type": "Solid", "lod": "2",
+        "boundaries": [[[[0, 3, 2, 1]], [[4, 5, 6, 7]], [[0, 1, 5, 4]], [[1, 2, 6, 5]], [[2, 3, 7, 6]], [[3, 0, 4, 7]]]]
+    });
+    if semantics {
+        g["semantics"] = json!({
+            "surfaces": [{"type": "GroundSurface"}, {"type": "RoofSurface"}, {"type": "WallSurface"}],
+            "values": [[0, 1, 2, 2, 2, null]]
+        });
+    }
+    g
+}
+
+fn read_value(v: &Value) -> Result<Dataset, twinstory_data::DataError> {
+    read_cityjson(
+        "t.city.json",
+        v.to_string().as_bytes(),
+        &CityJsonOptions::default(),
+    )
+}
+
+#[test]
+fn footprints_come_from_the_ground_then_the_lowest_surfaces_then_the_hull() {
+    let centre = |d: &Dataset| {
+        let (lon, lat) = twinstory_data::crs::ReferenceSystem::parse("EPSG:25832")
+            .unwrap()
+            .to_wgs84(565_005.0, 5_933_505.0)
+            .unwrap();
+        let outside = twinstory_data::crs::ReferenceSystem::parse("EPSG:25832")
+            .unwrap()
+            .to_wgs84(565_015.0, 5_933_505.0)
+            .unwrap();
+        let g = d.features[0].geometry.as_ref().unwrap();
+        g.contains(&Point::new(lon, lat)) && !g.contains(&Point::new(outside.0, outside.1))
+    };
+    for semantics in [true, false] {
+        let v = model(
+            json!({"b": {"type": "Building", "attributes": {"owner": {"name": "Stadt"}, "floors": 2}, "geometry": [box_solid(semantics)]}}),
+            box_vertices(),
+        );
+        let d = read_value(&v).unwrap();
+        let f = &d.features[0];
+        assert!(centre(&d), "semantics {semantics}");
+        assert_eq!(num(f, "height"), 5.0);
+        assert_eq!(num(f, "ground"), 7.0);
+        assert_eq!(f.properties["owner.name"], "Stadt");
+        assert_eq!(f.properties["floors"], 2);
+    }
+    // Only walls (no ground, no horizontal surface at the bottom): the hull.
+    let walls = json!({"type": "MultiSurface", "lod": "1", "boundaries": [[[0, 1, 5, 4]], [[1, 2, 6, 5]], [[2, 3, 7, 6]], [[3, 0, 4, 7]]]});
+    let v = model(
+        json!({"b": {"type": "Building", "geometry": [walls]}}),
+        box_vertices(),
+    );
+    let d = read_value(&v).unwrap();
+    assert!(centre(&d));
+    assert_eq!(d.features[0].properties["lod"], 1.0);
+}
+
+#[test]
+fn installations_do_not_count_and_other_objects_are_reported() {
+    let chimney = json!({"type": "MultiSurface", "lod": "2", "boundaries": [[[4, 5, 8]]]});
+    let mut vertices = box_vertices();
+    vertices
+        .as_array_mut()
+        .unwrap()
+        .push(json!([565_001.0, 5_933_501.0, 40.0]));
+    let v = model(
+        json!({
+            "b": {"type": "Building", "children": ["c"], "geometry": [box_solid(true)]},
+            "c": {"type": "BuildingInstallation", "parents": ["b"], "geometry": [chimney]},
+            "t": {"type": "SolitaryVegetationObject", "geometry": []}
+        }),
+        vertices,
+    );
+    let d = read_value(&v).unwrap();
+    assert_eq!(d.features.len(), 1);
+    assert_eq!(num(&d.features[0], "height"), 5.0);
+    assert_eq!(d.warnings.len(), 1);
+    assert!(d.warnings[0]
+        .message
+        .contains("1 `SolitaryVegetationObject`"));
+}
+
+#[test]
+fn a_geometry_template_is_placed_by_its_matrix() {
+    let mut v = model(
+        json!({"b": {"type": "Building", "geometry": [{
+            "type": "GeometryInstance", "template": 0, "boundaries": [0],
+            "transformationMatrix": [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+        }]}}),
+        json!([[565_000.0, 5_933_500.0, 7.0]]),
+    );
+    v["geometry-templates"] = json!({
+        "templates": [box_solid(true)],
+        "vertices-templates": [[0, 0, 0], [5, 0, 0], [5, 5, 0], [0, 5, 0], [0, 0, 5], [5, 0, 5], [5, 5, 5], [0, 5, 5]]
+    });
+    let d = read_value(&v).unwrap();
+    let f = &d.features[0];
+    assert_eq!(num(f, "ground"), 7.0);
+    assert_eq!(num(f, "height"), 5.0);
+    let Some(Geometry::Polygon(p)) = &f.geometry else {
+        panic!()
+    };
+    // Scaled by 2: 10 m × 10 m.
+    assert!((area_m2(p) - 100.0).abs() < 1.0, "{}", area_m2(p));
+}
+
+#[test]
+fn malformed_files_are_refused_with_their_json_path() {
+    let ok = || {
+        json!({
+            "type": "CityJSON", "version": "2.0",
+            "transform": {"scale": [0.001, 0.001, 0.001], "translate": [565_000.0, 5_933_500.0, 0.0]},
+            "metadata": {"referenceSystem": "https://www.opengis.net/def/crs/EPSG/0/25832"},
+            "CityObjects": {"DEHH_1": {"type": "Building", "geometry": [{"type": "MultiSurface", "lod": "1",
+                "boundaries": [[[0, 1, 2]]], "semantics": {"surfaces": [{"type": "GroundSurface"}], "values": [0]}}]}},
+            "vertices": [[0, 0, 0], [1000, 0, 0], [0, 1000, 0]]
+        })
+    };
+    assert!(read_value(&ok()).is_ok());
+    type Edit = fn(&mut Value);
+    let cases: Vec<(Edit, &str, &str)> = vec![
+        (
+            |v| v["type"] = json!("FeatureCollection"),
+            "type",
+            "this is GeoJSON",
+        ),
+        (
+            |v| v["version"] = json!("1.0"),
+            "version",
+            "version 1.0 is not supported",
+        ),
+        (
+            |v| {
+                v.as_object_mut().unwrap().remove("version");
+            },
+            "version",
+            "but it is missing",
+        ),
+        (
+            |v| v["transform"]["scale"] = json!([1, 1]),
+            "transform.scale",
+            "three numbers",
+        ),
+        (
+            |v| v["vertices"][1] = json!([1.5, 0, 0]),
+            "vertices[1]",
+            "three whole numbers",
+        ),
+        (
+            |v| v["vertices"][2] = json!([0, 0]),
+            "vertices[2]",
+            "a vertex must be",
+        ),
+        (
+            |v| v["CityObjects"] = json!({}),
+            "CityObjects",
+            "no CityObjects",
+        ),
+        (
+            |v| v["CityObjects"] = json!([]),
+            "CityObjects",
+            "must be an object",
+        ),
+        (
+            |v| v["CityObjects"]["DEHH_1"]["geometry"][0]["boundaries"][0][0][2] = json!(1234),
+            "CityObjects.\"DEHH_1\".geometry[0].boundaries[0][0][2]",
+            "vertex index 1234 is out of range (the file has 3 vertices)",
+        ),
+        (
+            |v| v["CityObjects"]["DEHH_1"]["geometry"][0]["boundaries"][0][0][1] = json!(-1),
+            "CityObjects.\"DEHH_1\".geometry[0].boundaries[0][0][1]",
+            "whole number",
+        ),
+        (
+            |v| v["CityObjects"]["DEHH_1"]["geometry"][0]["boundaries"] = json!([[0, 1, 2]]),
+            "CityObjects.\"DEHH_1\".geometry[0].boundaries[0][0]",
+            "a ring must be an array",
+        ),
+        (
+            |v| v["CityObjects"]["DEHH_1"]["geometry"][0]["type"] = json!("Polyhedron"),
+            "CityObjects.\"DEHH_1\".geometry[0].type",
+            "unknown geometry type `Polyhedron`",
+        ),
+        (
+            |v| v["CityObjects"]["DEHH_1"]["geometry"][0]["lod"] = json!("high"),
+            "CityObjects.\"DEHH_1\".geometry[0].lod",
+            "`lod` must be a level",
+        ),
+        (
+            |v| v["CityObjects"]["DEHH_1"]["geometry"][0]["semantics"]["values"] = json!([3]),
+            "CityObjects.\"DEHH_1\".geometry[0].semantics.values[0]",
+            "semantic surface 3 is out of range",
+        ),
+        (
+            |v| v["CityObjects"]["DEHH_1"]["children"] = json!(["nobody"]),
+            "CityObjects.\"DEHH_1\".children[0]",
+            "the child `nobody` is not among the CityObjects",
+        ),
+        (
+            |v| v["CityObjects"]["DEHH_1"]["type"] = json!("Bridge"),
+            "CityObjects",
+            "no buildings (CityObjects of type `Building`), only `Bridge`",
+        ),
+        (
+            |v| v["transform"]["translate"] = json!([5_933_500.0, 565_000.0, 0.0]),
+            "CityObjects.\"DEHH_1\".geometry[0]",
+            "is not a position in https://www.opengis.net/def/crs/EPSG/0/25832",
+        ),
+        (
+            |v| v["metadata"]["referenceSystem"] = json!("EPSG:2056"),
+            "metadata.referenceSystem",
+            "`EPSG:2056` is not supported",
+        ),
+    ];
+    for (edit, path, message) in cases {
+        let mut v = ok();
+        edit(&mut v);
+        let e = read_value(&v).unwrap_err();
+        assert_eq!(
+            e.position.as_ref().map(ToString::to_string).as_deref(),
+            Some(path),
+            "{e}"
+        );
+        assert!(e.message.contains(message), "{e}");
+    }
+    // Not JSON: line and column.
+    let e = read_cityjson("t", b"{\"type\": ", &CityJsonOptions::default()).unwrap_err();
+    assert!(e.position.is_some(), "{e}");
+}
+
+#[test]
+fn no_cut_of_a_real_file_panics() {
+    let bytes = std::fs::read(GROSSNEUMARKT).unwrap();
+    for cut in (0..bytes.len()).step_by(97) {
+        let _ = read_cityjson("g", &bytes[..cut], &CityJsonOptions::default());
+    }
+}
