@@ -20,7 +20,7 @@ use crate::layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
     LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
 };
-use crate::step::{FitTarget, LayerState, Step, Transition, View};
+use crate::step::{FitTarget, LayerState, Layout, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
 use crate::{keys, Basemap, CardStyle, Color, Story, Theme};
 use serde_json::{Map, Value};
@@ -626,6 +626,8 @@ fn step(v: &Value, path: &str) -> R<Step> {
             "transition",
             "interactive",
             "map-description",
+            "layout",
+            "chapter",
         ],
     )?;
     Ok(Step {
@@ -648,6 +650,18 @@ fn step(v: &Value, path: &str) -> R<Step> {
         })?,
         interactive: o.opt("interactive", boolean)?,
         map_description: o.opt("map-description", text)?,
+        layout: o.opt("layout", |v, p| {
+            name(
+                v,
+                p,
+                &[
+                    ("left", Layout::Left),
+                    ("right", Layout::Right),
+                    ("overlay", Layout::Overlay),
+                ],
+            )
+        })?,
+        chapter: o.opt("chapter", text)?,
     })
 }
 
