@@ -72,6 +72,18 @@ pub fn StoryPage(
     {
         let map = map.clone();
         let texts: Vec<String> = story.steps.iter().map(|s| s.html.clone()).collect();
+        // Each step's layout and chapter heading, set with the DOM directly
+        // (far smaller in the wasm than views).
+        let parts: Vec<_> = story
+            .steps
+            .iter()
+            .map(|s| {
+                (
+                    s.layout.map(twinstory_model::Layout::name),
+                    s.chapter.clone(),
+                )
+            })
+            .collect();
         let intro = story.intro.clone();
         let story_url = loaded.url.clone();
         Effect::new(move |_| {
@@ -96,6 +108,29 @@ pub fn StoryPage(
                             && s.text_content().unwrap_or_default().is_empty()
                     }) {
                         crate::step_html::fill(&slot, html, &story_url);
+                    }
+                }
+            }
+            let sections = steps.query_selector_all(".ts-step").ok();
+            for (i, (layout, chapter)) in parts.iter().enumerate() {
+                let Some(section) = sections
+                    .as_ref()
+                    .and_then(|l| l.item(i as u32))
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                else {
+                    continue;
+                };
+                if let Some(l) = layout {
+                    let _ = section.set_attribute("data-layout", l);
+                }
+                if let Some(c) = chapter
+                    .as_deref()
+                    .filter(|_| section.child_element_count() == 1)
+                {
+                    if let Ok(h) = document().create_element("h2") {
+                        h.set_class_name("ts-chapter");
+                        h.set_text_content(Some(c));
+                        let _ = section.prepend_with_node_1(&h);
                     }
                 }
             }
@@ -137,6 +172,13 @@ pub fn StoryPage(
         let ids: Vec<String> = story.steps.iter().map(|s| s.id.clone()).collect();
         Effect::new(move |_| {
             if let Some(i) = active.get() {
+                // The step's own card frames its map (its layout may put it
+                // on another side than the step before's).
+                let card = ids
+                    .get(i)
+                    .and_then(|id| find_id(id))
+                    .and_then(|s| s.query_selector(".ts-card").ok().flatten());
+                map.borrow_mut().frame_by(card);
                 map.borrow_mut().go_to(i);
                 set_legend.set(map.borrow().scene.legend(i));
                 set_step_credits.set(map.borrow().scene.step_credits(i));
@@ -300,9 +342,9 @@ pub fn StoryPage(
             <header class="ts-header">
                 // The text's own `#` heading when it differs from `title`.
                 <h1>{story.heading.clone().unwrap_or_else(|| story.title.clone())}</h1>
-                {story.summary.clone().map(|s| view! { <p class="ts-summary">{s}</p> })}
-                {(!story.authors.is_empty()).then(|| view! { <p class="ts-authors">{story.authors.join(", ")}</p> })}
-                {(!story.intro.is_empty()).then(|| view! { <div class="ts-intro" node_ref=intro_ref></div> })}
+                // The cover: summary, authors, date, reading time, image,
+                // introduction and contents, written by the story compiler.
+                <div class="ts-intro" node_ref=intro_ref></div>
             </header>
             <div class="ts-scrolly">
                 <div class="ts-map" role="region" aria-label=t.map_role>
@@ -345,7 +387,20 @@ pub fn StoryPage(
                             }
                         }).collect_view()}
                     </div>
-                    <div class="ts-legend-box" node_ref=legend_ref></div>
+                    // On phones the legend folds away behind its button;
+                    // it stays as the reader left it from step to step.
+                    <div class="ts-legend-box">
+                        <button
+                            type="button"
+                            class="ts-legend-toggle"
+                            aria-controls="ts-legend"
+                            aria-expanded="true"
+                            on:click=fold_legend
+                        >
+                            {t.legend}
+                        </button>
+                        <div id="ts-legend" node_ref=legend_ref></div>
+                    </div>
                     // Credit near the work (CC BY, ODbL): the shown layers'
                     // credits, then the basemap's (filled by map_view).
                     <p
@@ -367,6 +422,19 @@ pub fn StoryPage(
                 <p class="ts-made-with">{t.made_with}</p>
             </footer>
         </div>
+    }
+}
+
+/// Folds the legend away or opens it again (its button, shown on phones):
+/// the button's `aria-expanded` is the state, which the stylesheet follows
+/// and which stays from step to step (the legend is made anew below it).
+fn fold_legend(ev: web_sys::MouseEvent) {
+    if let Some(b) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    {
+        let open = b.get_attribute("aria-expanded").as_deref() == Some("true");
+        let _ = b.set_attribute("aria-expanded", if open { "false" } else { "true" });
     }
 }
 
@@ -528,7 +596,9 @@ fn css(c: Option<Rgba>) -> String {
 fn watch_resize(map: MapHandle, steps: web_sys::Element) {
     let steps = Rc::new(steps);
     let on_resize = Closure::<dyn FnMut()>::new(move || {
-        let card = steps.query_selector(".ts-card").ok().flatten();
+        let card = [".is-active .ts-card", ".ts-card"]
+            .into_iter()
+            .find_map(|q| steps.query_selector(q).ok().flatten());
         map.borrow_mut().measure(card);
         request_frame(&map);
     });

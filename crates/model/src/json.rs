@@ -650,16 +650,9 @@ fn step(v: &Value, path: &str) -> R<Step> {
         })?,
         interactive: o.opt("interactive", boolean)?,
         map_description: o.opt("map-description", text)?,
-        layout: o.opt("layout", |v, p| {
-            name(
-                v,
-                p,
-                &[
-                    ("left", Layout::Left),
-                    ("right", Layout::Right),
-                    ("overlay", Layout::Overlay),
-                ],
-            )
+        layout: o.opt("layout", |v, p| match Layout::from_name(&text(v, p)?) {
+            Some(l) => Ok(l),
+            None => err(p, "expected left, right or overlay"),
         })?,
         chapter: o.opt("chapter", text)?,
     })

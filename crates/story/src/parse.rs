@@ -356,14 +356,12 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 Some("images must be files next to story.md (e.g. `img/cover.jpg`) or `https://` addresses".into()),
             );
         } else {
-            if !twinstory_model::url::is_absolute(&c.url) {
-                assets.push(Asset {
-                    kind: AssetKind::Image,
-                    url: c.url.clone(),
-                    line: c.pos.line,
-                    column: c.pos.column,
-                });
-            }
+            assets.push(Asset {
+                kind: AssetKind::Image,
+                url: c.url.clone(),
+                line: c.pos.line,
+                column: c.pos.column,
+            });
             cover_image = Some((c.url.as_str(), c.alt.as_str()));
         }
     }
