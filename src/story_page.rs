@@ -29,7 +29,8 @@ pub fn StoryPage(
     let (loading, set_loading) = signal(story.layers.len());
     let (legend, set_legend) = signal::<Vec<LegendEntry>>(Vec::new());
     // The credits of the layers the active step shows (the map's corner).
-    let (step_credits, set_step_credits) = signal::<Vec<Credit>>(Vec::new());
+    let credits_ref = NodeRef::<leptos::html::P>::new();
+    let sources_ref = NodeRef::<leptos::html::Ul>::new();
     let canvas_ref = NodeRef::<Canvas>::new();
     let legend_ref = NodeRef::<Div>::new();
     let steps_ref = NodeRef::<Div>::new();
@@ -39,6 +40,25 @@ pub fn StoryPage(
     let t = lang.strings();
     let interactive = story.any_interactive();
     let map: MapHandle = MapState::new(Scene::new(story.clone()));
+    // The sources: the author's credits, every layer's credit (linked to
+    // its licence when given) and the basemap's (the map corner shows the
+    // shown layers' and the basemap's too).
+    let mut credits: Vec<Credit> = story
+        .credits
+        .iter()
+        .map(|c| Credit {
+            text: c.clone(),
+            url: None,
+        })
+        .collect();
+    credits.extend(map.borrow().scene.layer_sources());
+    if let Some(b) = &story.basemap {
+        credits.push(Credit {
+            text: format!("{}: {}", t.basemap, b.attribution),
+            url: b.attribution_url.clone(),
+        });
+    }
+    let has_basemap = story.basemap.is_some();
 
     // Load every layer in parallel; each arrival re-targets and redraws.
     let loads = LayerLoads {
@@ -134,6 +154,15 @@ pub fn StoryPage(
                     }
                 }
             }
+            if let Some(ul) = sources_ref.get_untracked() {
+                if ul.child_element_count() == 0 {
+                    for c in &credits {
+                        if let Some(li) = el(&ul, "li", &[], "") {
+                            add_credit(&li, c);
+                        }
+                    }
+                }
+            }
             map.borrow_mut().attach(canvas.clone());
             attach_basemap(&map, &canvas);
             listen_for_tooltips(&map, &canvas, lang);
@@ -181,7 +210,20 @@ pub fn StoryPage(
                 map.borrow_mut().frame_by(card);
                 map.borrow_mut().go_to(i);
                 set_legend.set(map.borrow().scene.legend(i));
-                set_step_credits.set(map.borrow().scene.step_credits(i));
+                // The shown layers' credits in the map's corner (with the
+                // DOM directly: far smaller in the wasm than views).
+                if let Some(p) = credits_ref.get_untracked() {
+                    let list = map.borrow().scene.step_credits(i);
+                    if let Some(span) = p.first_element_child() {
+                        span.set_text_content(None);
+                        for c in &list {
+                            add_credit(&span, c);
+                        }
+                    }
+                    let _ = p
+                        .class_list()
+                        .toggle_with_force("is-empty", !has_basemap && list.is_empty());
+                }
                 request_frame(&map);
                 // The step's map in words (`map-description`, written by the build).
                 if let Some(p) = find_id("ts-map-description") {
@@ -228,25 +270,6 @@ pub fn StoryPage(
         twinstory_model::CardStyle::Border => "ts-story ts-cards-border",
         twinstory_model::CardStyle::Flat => "ts-story ts-cards-flat",
     };
-    // The sources: the author's credits, every layer's credit (linked to
-    // its licence when given) and the basemap's (the map corner shows the
-    // shown layers' and the basemap's too).
-    let mut credits: Vec<Credit> = story
-        .credits
-        .iter()
-        .map(|c| Credit {
-            text: c.clone(),
-            url: None,
-        })
-        .collect();
-    credits.extend(map.borrow().scene.layer_sources());
-    if let Some(b) = &story.basemap {
-        credits.push(Credit {
-            text: format!("{}: {}", t.basemap, b.attribution),
-            url: b.attribution_url.clone(),
-        });
-    }
-    let has_basemap = story.basemap.is_some();
     // Data tables: one open at a time, made when a reader opens one (and
     // again when data arrives, or the reader sorts, pages or narrows it to
     // the view), for that step only. Each step keeps how its tables were
@@ -403,13 +426,8 @@ pub fn StoryPage(
                     </div>
                     // Credit near the work (CC BY, ODbL): the shown layers'
                     // credits, then the basemap's (filled by map_view).
-                    <p
-                        class="ts-attribution"
-                        class:is-empty=move || !has_basemap && step_credits.with(Vec::is_empty)
-                    >
-                        <span class="ts-credit-layers">
-                            {move || step_credits.get().into_iter().map(credit_view).collect_view()}
-                        </span>
+                    <p class=if has_basemap { "ts-attribution" } else { "ts-attribution is-empty" } node_ref=credits_ref>
+                        <span class="ts-credit-layers"></span>
                         <span class="ts-credit-basemap"></span>
                     </p>
                 </div>
@@ -418,7 +436,7 @@ pub fn StoryPage(
             })}
             <footer class="ts-footer">
                 <h2>{t.sources}</h2>
-                <ul class="ts-sources">{credits.into_iter().map(|c| view! { <li>{credit_view(c)}</li> }).collect_view()}</ul>
+                <ul class="ts-sources" node_ref=sources_ref></ul>
                 <p class="ts-made-with">{t.made_with}</p>
             </footer>
         </div>
@@ -438,22 +456,23 @@ fn fold_legend(ev: web_sys::MouseEvent) {
     }
 }
 
-/// A credit, a link when it has a web address (checked again: story JSON
-/// may be edited after the build); without one an `<a>` without `href`,
-/// which is plain text.
-fn credit_view(c: Credit) -> impl IntoView {
-    let href = c.url.filter(|u| twinstory_model::url::is_http(u));
-    let link = href.is_some();
-    view! {
-        <a
-            class="ts-credit"
-            href=href
-            rel=link.then_some("noopener noreferrer")
-            target=link.then_some("_blank")
-        >
-            {c.text}
-        </a>
+/// A credit into `parent`, a link when it has a web address (checked
+/// again: story JSON may be edited after the build); without one an `<a>`
+/// without `href`, which is plain text.
+fn add_credit(parent: &web_sys::Element, c: &Credit) {
+    let mut attrs = vec![("class", "ts-credit")];
+    if let Some(u) = c
+        .url
+        .as_deref()
+        .filter(|u| twinstory_model::url::is_http(u))
+    {
+        attrs.extend([
+            ("href", u),
+            ("rel", "noopener noreferrer"),
+            ("target", "_blank"),
+        ]);
     }
+    el(parent, "a", &attrs, &c.text);
 }
 
 /// Adds an element to `parent`: its attributes, and its text (as text)
