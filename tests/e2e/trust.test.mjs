@@ -210,7 +210,7 @@ async function assertNothingRan(page, seen) {
   assert.deepEqual(seen.dialogs, [], 'no dialog opened');
   const state = await page.evaluate(() => ({
     pwned: window.__pwned ?? null,
-    injected: [...document.querySelectorAll('iframe, form, input:not([data-act]), button:not(.ts-retry):not([data-nav]):not([data-act]), dialog, script:not([src]), object, embed, svg, math, base, meta[http-equiv], link:not([rel=stylesheet]), template, video')]
+    injected: [...document.querySelectorAll('iframe, form, input:not([data-act]), button:not(.ts-retry):not(.ts-legend-toggle):not([data-nav]):not([data-act]), dialog, script:not([src]), object, embed, svg, math, base, meta[http-equiv], link:not([rel=stylesheet]), template, video')]
       .filter((e) => e.closest('head') === null).map((e) => e.outerHTML.slice(0, 80)),
     onAttributes: [...document.querySelectorAll('*')].flatMap((e) => e.getAttributeNames().filter((n) => n.startsWith('on')).map((n) => `${e.tagName} ${n}`)),
     badLinks: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')).filter((h) => !/^(https?:|mailto:|#|[^:/]*($|[/?#]))/i.test(h) || h.startsWith('//')),
