@@ -238,6 +238,16 @@ impl MapState {
 
     /// Re-measures the canvas and the text column (after resize or zoom).
     pub fn measure(&mut self, card: Option<Element>) {
+        self.frame_by(card);
+        let now = now_ms();
+        self.playback
+            .refresh(&self.scene, &self.viewport, &self.padding, now, &self.opts);
+    }
+
+    /// Measures the map and the free part beside `card` (the active step's:
+    /// the layouts put cards on either side or in the middle), for the
+    /// next step's target; what is shown now is left as it is.
+    pub fn frame_by(&mut self, card: Option<Element>) {
         let Some(canvas) = &self.canvas else { return };
         let rect = canvas.get_bounding_client_rect();
         let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
@@ -259,9 +269,6 @@ impl MapState {
         } else {
             padding_for(w, h, card, rect.left())
         };
-        let now = now_ms();
-        self.playback
-            .refresh(&self.scene, &self.viewport, &self.padding, now, &self.opts);
     }
 
     /// The world-unit box the map shows at `step`'s view (for its tables).
@@ -657,13 +664,29 @@ pub fn request_frame(state: &MapHandle) {
 fn padding_for(width: f64, height: f64, card: Option<Element>, map_left: f64) -> Padding {
     let margin = 32.0;
     match card.map(|c| c.get_bounding_client_rect()) {
-        // Cards beside the map (wide screens): keep the data right of them.
-        Some(r) if r.width() < width * 0.6 => Padding {
-            top: margin,
-            right: margin,
-            bottom: margin,
-            left: (r.right() - map_left + margin).clamp(margin, width * 0.6),
-        },
+        // Cards beside the map (wide screens): keep the data beside them,
+        // right of cards on the left (`layout: left`), left of cards on
+        // the right (`right`); cards in the middle (`overlay`) float over
+        // the whole map.
+        Some(r) if r.width() < width * 0.6 => {
+            let (left, right) = (r.left() - map_left, map_left + width - r.right());
+            // The card's far edge from the map's other side, plus a margin.
+            let side = |gap: f64| (width - gap + margin).clamp(margin, width * 0.6);
+            Padding {
+                top: margin,
+                right: if right < left * 0.5 {
+                    side(left)
+                } else {
+                    margin
+                },
+                bottom: margin,
+                left: if left < right * 0.5 {
+                    side(right)
+                } else {
+                    margin
+                },
+            }
+        }
         // Cards across the map (phones): keep the upper part free.
         Some(_) => Padding {
             top: margin * 0.5,

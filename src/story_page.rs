@@ -29,7 +29,8 @@ pub fn StoryPage(
     let (loading, set_loading) = signal(story.layers.len());
     let (legend, set_legend) = signal::<Vec<LegendEntry>>(Vec::new());
     // The credits of the layers the active step shows (the map's corner).
-    let (step_credits, set_step_credits) = signal::<Vec<Credit>>(Vec::new());
+    let credits_ref = NodeRef::<leptos::html::P>::new();
+    let sources_ref = NodeRef::<leptos::html::Ul>::new();
     let canvas_ref = NodeRef::<Canvas>::new();
     let legend_ref = NodeRef::<Div>::new();
     let steps_ref = NodeRef::<Div>::new();
@@ -39,6 +40,25 @@ pub fn StoryPage(
     let t = lang.strings();
     let interactive = story.any_interactive();
     let map: MapHandle = MapState::new(Scene::new(story.clone()));
+    // The sources: the author's credits, every layer's credit (linked to
+    // its licence when given) and the basemap's (the map corner shows the
+    // shown layers' and the basemap's too).
+    let mut credits: Vec<Credit> = story
+        .credits
+        .iter()
+        .map(|c| Credit {
+            text: c.clone(),
+            url: None,
+        })
+        .collect();
+    credits.extend(map.borrow().scene.layer_sources());
+    if let Some(b) = &story.basemap {
+        credits.push(Credit {
+            text: format!("{}: {}", t.basemap, b.attribution),
+            url: b.attribution_url.clone(),
+        });
+    }
+    let has_basemap = story.basemap.is_some();
 
     // Load every layer in parallel; each arrival re-targets and redraws.
     let loads = LayerLoads {
@@ -72,6 +92,18 @@ pub fn StoryPage(
     {
         let map = map.clone();
         let texts: Vec<String> = story.steps.iter().map(|s| s.html.clone()).collect();
+        // Each step's layout and chapter heading, set with the DOM directly
+        // (far smaller in the wasm than views).
+        let parts: Vec<_> = story
+            .steps
+            .iter()
+            .map(|s| {
+                (
+                    s.layout.map(twinstory_model::Layout::name),
+                    s.chapter.clone(),
+                )
+            })
+            .collect();
         let intro = story.intro.clone();
         let story_url = loaded.url.clone();
         Effect::new(move |_| {
@@ -96,6 +128,38 @@ pub fn StoryPage(
                             && s.text_content().unwrap_or_default().is_empty()
                     }) {
                         crate::step_html::fill(&slot, html, &story_url);
+                    }
+                }
+            }
+            let sections = steps.query_selector_all(".ts-step").ok();
+            for (i, (layout, chapter)) in parts.iter().enumerate() {
+                let Some(section) = sections
+                    .as_ref()
+                    .and_then(|l| l.item(i as u32))
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                else {
+                    continue;
+                };
+                if let Some(l) = layout {
+                    let _ = section.set_attribute("data-layout", l);
+                }
+                if let Some(c) = chapter
+                    .as_deref()
+                    .filter(|_| section.child_element_count() == 1)
+                {
+                    if let Ok(h) = document().create_element("h2") {
+                        h.set_class_name("ts-chapter");
+                        h.set_text_content(Some(c));
+                        let _ = section.prepend_with_node_1(&h);
+                    }
+                }
+            }
+            if let Some(ul) = sources_ref.get_untracked() {
+                if ul.child_element_count() == 0 {
+                    for c in &credits {
+                        if let Some(li) = el(&ul, "li", &[], "") {
+                            add_credit(&li, c);
+                        }
                     }
                 }
             }
@@ -137,9 +201,29 @@ pub fn StoryPage(
         let ids: Vec<String> = story.steps.iter().map(|s| s.id.clone()).collect();
         Effect::new(move |_| {
             if let Some(i) = active.get() {
+                // The step's own card frames its map (its layout may put it
+                // on another side than the step before's).
+                let card = ids
+                    .get(i)
+                    .and_then(|id| find_id(id))
+                    .and_then(|s| s.query_selector(".ts-card").ok().flatten());
+                map.borrow_mut().frame_by(card);
                 map.borrow_mut().go_to(i);
                 set_legend.set(map.borrow().scene.legend(i));
-                set_step_credits.set(map.borrow().scene.step_credits(i));
+                // The shown layers' credits in the map's corner (with the
+                // DOM directly: far smaller in the wasm than views).
+                if let Some(p) = credits_ref.get_untracked() {
+                    let list = map.borrow().scene.step_credits(i);
+                    if let Some(span) = p.first_element_child() {
+                        span.set_text_content(None);
+                        for c in &list {
+                            add_credit(&span, c);
+                        }
+                    }
+                    let _ = p
+                        .class_list()
+                        .toggle_with_force("is-empty", !has_basemap && list.is_empty());
+                }
                 request_frame(&map);
                 // The step's map in words (`map-description`, written by the build).
                 if let Some(p) = find_id("ts-map-description") {
@@ -186,25 +270,6 @@ pub fn StoryPage(
         twinstory_model::CardStyle::Border => "ts-story ts-cards-border",
         twinstory_model::CardStyle::Flat => "ts-story ts-cards-flat",
     };
-    // The sources: the author's credits, every layer's credit (linked to
-    // its licence when given) and the basemap's (the map corner shows the
-    // shown layers' and the basemap's too).
-    let mut credits: Vec<Credit> = story
-        .credits
-        .iter()
-        .map(|c| Credit {
-            text: c.clone(),
-            url: None,
-        })
-        .collect();
-    credits.extend(map.borrow().scene.layer_sources());
-    if let Some(b) = &story.basemap {
-        credits.push(Credit {
-            text: format!("{}: {}", t.basemap, b.attribution),
-            url: b.attribution_url.clone(),
-        });
-    }
-    let has_basemap = story.basemap.is_some();
     // Data tables: one open at a time, made when a reader opens one (and
     // again when data arrives, or the reader sorts, pages or narrows it to
     // the view), for that step only. Each step keeps how its tables were
@@ -300,9 +365,9 @@ pub fn StoryPage(
             <header class="ts-header">
                 // The text's own `#` heading when it differs from `title`.
                 <h1>{story.heading.clone().unwrap_or_else(|| story.title.clone())}</h1>
-                {story.summary.clone().map(|s| view! { <p class="ts-summary">{s}</p> })}
-                {(!story.authors.is_empty()).then(|| view! { <p class="ts-authors">{story.authors.join(", ")}</p> })}
-                {(!story.intro.is_empty()).then(|| view! { <div class="ts-intro" node_ref=intro_ref></div> })}
+                // The cover: summary, authors, date, reading time, image,
+                // introduction and contents, written by the story compiler.
+                <div class="ts-intro" node_ref=intro_ref></div>
             </header>
             <div class="ts-scrolly">
                 <div class="ts-map" role="region" aria-label=t.map_role>
@@ -345,16 +410,24 @@ pub fn StoryPage(
                             }
                         }).collect_view()}
                     </div>
-                    <div class="ts-legend-box" node_ref=legend_ref></div>
+                    // On phones the legend folds away behind its button;
+                    // it stays as the reader left it from step to step.
+                    <div class="ts-legend-box">
+                        <button
+                            type="button"
+                            class="ts-legend-toggle"
+                            aria-controls="ts-legend"
+                            aria-expanded="true"
+                            on:click=fold_legend
+                        >
+                            {t.legend}
+                        </button>
+                        <div id="ts-legend" node_ref=legend_ref></div>
+                    </div>
                     // Credit near the work (CC BY, ODbL): the shown layers'
                     // credits, then the basemap's (filled by map_view).
-                    <p
-                        class="ts-attribution"
-                        class:is-empty=move || !has_basemap && step_credits.with(Vec::is_empty)
-                    >
-                        <span class="ts-credit-layers">
-                            {move || step_credits.get().into_iter().map(credit_view).collect_view()}
-                        </span>
+                    <p class=if has_basemap { "ts-attribution" } else { "ts-attribution is-empty" } node_ref=credits_ref>
+                        <span class="ts-credit-layers"></span>
                         <span class="ts-credit-basemap"></span>
                     </p>
                 </div>
@@ -363,29 +436,43 @@ pub fn StoryPage(
             })}
             <footer class="ts-footer">
                 <h2>{t.sources}</h2>
-                <ul class="ts-sources">{credits.into_iter().map(|c| view! { <li>{credit_view(c)}</li> }).collect_view()}</ul>
+                <ul class="ts-sources" node_ref=sources_ref></ul>
                 <p class="ts-made-with">{t.made_with}</p>
             </footer>
         </div>
     }
 }
 
-/// A credit, a link when it has a web address (checked again: story JSON
-/// may be edited after the build); without one an `<a>` without `href`,
-/// which is plain text.
-fn credit_view(c: Credit) -> impl IntoView {
-    let href = c.url.filter(|u| twinstory_model::url::is_http(u));
-    let link = href.is_some();
-    view! {
-        <a
-            class="ts-credit"
-            href=href
-            rel=link.then_some("noopener noreferrer")
-            target=link.then_some("_blank")
-        >
-            {c.text}
-        </a>
+/// Folds the legend away or opens it again (its button, shown on phones):
+/// the button's `aria-expanded` is the state, which the stylesheet follows
+/// and which stays from step to step (the legend is made anew below it).
+fn fold_legend(ev: web_sys::MouseEvent) {
+    if let Some(b) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    {
+        let open = b.get_attribute("aria-expanded").as_deref() == Some("true");
+        let _ = b.set_attribute("aria-expanded", if open { "false" } else { "true" });
     }
+}
+
+/// A credit into `parent`, a link when it has a web address (checked
+/// again: story JSON may be edited after the build); without one an `<a>`
+/// without `href`, which is plain text.
+fn add_credit(parent: &web_sys::Element, c: &Credit) {
+    let mut attrs = vec![("class", "ts-credit")];
+    if let Some(u) = c
+        .url
+        .as_deref()
+        .filter(|u| twinstory_model::url::is_http(u))
+    {
+        attrs.extend([
+            ("href", u),
+            ("rel", "noopener noreferrer"),
+            ("target", "_blank"),
+        ]);
+    }
+    el(parent, "a", &attrs, &c.text);
 }
 
 /// Adds an element to `parent`: its attributes, and its text (as text)
@@ -528,7 +615,9 @@ fn css(c: Option<Rgba>) -> String {
 fn watch_resize(map: MapHandle, steps: web_sys::Element) {
     let steps = Rc::new(steps);
     let on_resize = Closure::<dyn FnMut()>::new(move || {
-        let card = steps.query_selector(".ts-card").ok().flatten();
+        let card = [".is-active .ts-card", ".ts-card"]
+            .into_iter()
+            .find_map(|q| steps.query_selector(q).ok().flatten());
         map.borrow_mut().measure(card);
         request_frame(&map);
     });

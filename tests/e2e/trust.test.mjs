@@ -63,7 +63,11 @@ const V = {
   name: `<img src=x onerror="${PWN('name')}">Name`,
   kind: `<b onmouseover="${PWN('kind')}">Kategorie</b>`,
   column: `<i onclick="${PWN('column')}">Spalte</i>`,
+  chapter: `<img src=x onerror="${PWN('chapter')}">Kapitel`,
 };
+
+/** Text as HTML text, as the story compiler writes it. */
+const esc = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Points in Hamburg with markup in names, categories and a column name. */
 function evilGeojson() {
@@ -84,6 +88,10 @@ function evilStory({ layers = [], basemap, html = EVIL_HTML } = {}) {
     summary: V.summary,
     authors: [V.author],
     credits: [V.credit],
+    // The cover, as the story compiler writes it from `summary` and
+    // `authors` (escaped), plus what a hand-edited file could add.
+    intro: `<p class="ts-summary">${esc(V.summary)}</p><p class="ts-byline">${esc(V.author)}</p>`
+      + `<nav class="ts-toc" aria-label="${esc(V.chapter)}" onclick="${PWN('nav')}"><ol><li><a href="#zwei" class="evil">${esc(V.chapter)}</a></li></ol></nav>`,
     layers: [
       {
         id: 'evil',
@@ -96,7 +104,7 @@ function evilStory({ layers = [], basemap, html = EVIL_HTML } = {}) {
     ],
     steps: [
       { id: 'eins', title: V.step, html, view: { center: [9.99, 53.55], zoom: 12 }, show: ['evil', ...layers.map((l) => l.id)], transition: 'jump' },
-      { id: 'zwei', title: 'Zwei', html: EVIL_HTML_2, view: { center: [9.99, 53.55], zoom: 11 }, show: ['evil'] },
+      { id: 'zwei', title: 'Zwei', html: EVIL_HTML_2, view: { center: [9.99, 53.55], zoom: 11 }, show: ['evil'], chapter: V.chapter, layout: 'right' },
     ],
   };
   if (basemap) story.basemap = basemap;
@@ -202,7 +210,7 @@ async function assertNothingRan(page, seen) {
   assert.deepEqual(seen.dialogs, [], 'no dialog opened');
   const state = await page.evaluate(() => ({
     pwned: window.__pwned ?? null,
-    injected: [...document.querySelectorAll('iframe, form, input:not([data-act]), button:not(.ts-retry):not([data-nav]):not([data-act]), dialog, script:not([src]), object, embed, svg, math, base, meta[http-equiv], link:not([rel=stylesheet]), template, video')]
+    injected: [...document.querySelectorAll('iframe, form, input:not([data-act]), button:not(.ts-retry):not(.ts-legend-toggle):not([data-nav]):not([data-act]), dialog, script:not([src]), object, embed, svg, math, base, meta[http-equiv], link:not([rel=stylesheet]), template, video')]
       .filter((e) => e.closest('head') === null).map((e) => e.outerHTML.slice(0, 80)),
     onAttributes: [...document.querySelectorAll('*')].flatMap((e) => e.getAttributeNames().filter((n) => n.startsWith('on')).map((n) => `${e.tagName} ${n}`)),
     badLinks: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')).filter((h) => !/^(https?:|mailto:|#|[^:/]*($|[/?#]))/i.test(h) || h.startsWith('//')),
@@ -297,7 +305,11 @@ test('markup in every text field and data value stays text', async () => {
   const t = (sel) => page.locator(sel).first().innerText();
   assert.equal(await t('.ts-header h1'), V.title);
   assert.equal(await t('.ts-summary'), V.summary);
-  assert.equal(await t('.ts-authors'), V.author);
+  assert.equal(await t('.ts-byline'), V.author);
+  assert.equal(await t('.ts-chapter'), V.chapter);
+  assert.equal(await page.locator('.ts-toc').getAttribute('aria-label'), V.chapter);
+  assert.equal(await page.locator('.ts-toc').getAttribute('onclick'), null);
+  assert.equal(await page.locator('.ts-toc a').getAttribute('class'), null);
   assert.ok((await t('.ts-footer ul')).includes(V.credit), 'credits');
   assert.equal(await t('.ts-step h2'), V.step);
   await page.waitForSelector('.ts-legend');

@@ -80,6 +80,11 @@ pub fn static_story(story: &Story, out: &Path) -> Result<String> {
             hashed_name(&format!("step-{}.svg", i + 1), svg.as_bytes())
         );
         fs::write(out.join(&name), svg.as_bytes())?;
+        // A chapter's heading before its first step (listed in the cover's
+        // contents, which the introduction ends with).
+        if let Some(c) = &step.chapter {
+            let _ = write!(html, "<h2 class=\"ts-static-chapter\">{}</h2>", escape(c));
+        }
         let _ = write!(
             html,
             "<section class=\"ts-static-step\" id=\"{id}\"><h2>{title}</h2>{text}<figure class=\"ts-static-map\"><img src=\"{name}\" width=\"{w}\" height=\"{h}\" alt=\"{alt}\"><figcaption>",

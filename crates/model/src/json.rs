@@ -20,7 +20,7 @@ use crate::layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
     LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
 };
-use crate::step::{FitTarget, LayerState, Step, Transition, View};
+use crate::step::{FitTarget, LayerState, Layout, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
 use crate::{keys, Basemap, CardStyle, Color, Story, Theme};
 use serde_json::{Map, Value};
@@ -633,6 +633,8 @@ fn step(v: &Value, path: &str) -> R<Step> {
             "transition",
             "interactive",
             "map-description",
+            "layout",
+            "chapter",
         ],
     )?;
     Ok(Step {
@@ -655,6 +657,11 @@ fn step(v: &Value, path: &str) -> R<Step> {
         })?,
         interactive: o.opt("interactive", boolean)?,
         map_description: o.opt("map-description", text)?,
+        layout: o.opt("layout", |v, p| match Layout::from_name(&text(v, p)?) {
+            Some(l) => Ok(l),
+            None => err(p, "expected left, right or overlay"),
+        })?,
+        chapter: o.opt("chapter", text)?,
     })
 }
 

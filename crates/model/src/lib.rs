@@ -23,7 +23,7 @@ pub use layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
     LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
-pub use step::{FitTarget, LayerState, Step, Transition, View, NARROW_MAP_WIDTH};
+pub use step::{FitTarget, LayerState, Layout, Step, Transition, View, NARROW_MAP_WIDTH};
 
 use serde::{Deserialize, Serialize};
 use tile_template::TileTemplate;
@@ -33,7 +33,10 @@ use tile_template::TileTemplate;
 /// 3: a step may carry `map-description`, the map in words.
 /// 4: `theme` has the page's text, page and card colours, the cards' radius
 /// and style, and a font family; a step may carry `view-narrow`.
-pub const FORMAT_VERSION: u32 = 4;
+/// 5: `intro` is the whole cover under the heading (summary, authors, date,
+/// reading time, cover image, introduction, contents); a step may carry
+/// `layout` and `chapter`.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// A complete story: metadata, data layers and the ordered steps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,7 +79,11 @@ pub struct Story {
     /// it as its heading (the browser tab keeps `title`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heading: Option<String>,
-    /// Text before the first step (everything between the title and the first `##`), as safe HTML.
+    /// The cover under the heading, as safe HTML the story compiler writes:
+    /// the summary, a line with the authors, date and reading time, the
+    /// cover image, the text before the first step (everything between the
+    /// title and the first `##`) and, when the story has chapters, their
+    /// table of contents.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub intro: String,
     /// Data layers, drawn in this order (the first is at the bottom).

@@ -39,6 +39,46 @@ pub struct Step {
     /// text the player shows (`map-description-extra` added).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_description: Option<String>,
+    /// Where the step's text stands against the map: the step's own
+    /// `layout`, else the story's; left out for `left`, the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
+    /// The title of the chapter this step begins (a `#` heading above its
+    /// `##` heading in `story.md`), shown before the step and listed in the
+    /// cover's table of contents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapter: Option<String>,
+}
+
+/// Where a step's text stands against the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// Cards on the left over the map, its data framed to their right.
+    #[default]
+    Left,
+    /// Cards on the right, the data framed to their left.
+    Right,
+    /// Cards in the middle over the full map.
+    Overlay,
+}
+
+impl Layout {
+    /// Every layout, by the name authors write.
+    pub const ALL: [Layout; 3] = [Layout::Left, Layout::Right, Layout::Overlay];
+    /// The name authors write (and the player's `data-layout`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Left => "left",
+            Layout::Right => "right",
+            Layout::Overlay => "overlay",
+        }
+    }
+    /// The layout an author's name means, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.name() == name)
+    }
 }
 
 /// Maps at most this wide (CSS pixels) take a step's `view-narrow`: phones,

@@ -722,6 +722,46 @@ impl Lang {
 }
 // --- end of text alternative ---------------------------------------------
 
+// --- cover -----------------------------------------------------------------
+// The cover's words (the reading time, the table of contents). A table of
+// their own, like the text alternative's: the story compiler writes them
+// into the cover's HTML, so the player's bundle does not carry them.
+
+/// The words of a story's cover in one language.
+#[derive(Debug)]
+pub struct CoverWords {
+    /// How long the story takes to read (whole minutes, at least 1).
+    pub reading_time: fn(u32) -> String,
+    /// The name of the table of contents (its heading and landmark).
+    pub contents: &'static str,
+}
+
+/// German words of the cover.
+pub static DE_COVER: CoverWords = CoverWords {
+    reading_time: |n| match n {
+        1 => "1 Minute Lesezeit".to_owned(),
+        n => format!("{n} Minuten Lesezeit"),
+    },
+    contents: "Inhalt",
+};
+
+/// English words of the cover.
+pub static EN_COVER: CoverWords = CoverWords {
+    reading_time: |n| format!("{n} min read"),
+    contents: "Contents",
+};
+
+impl Lang {
+    /// The cover's words in this language.
+    pub fn cover_words(self) -> &'static CoverWords {
+        match self {
+            Lang::De => &DE_COVER,
+            Lang::En => &EN_COVER,
+        }
+    }
+}
+// --- end of cover ------------------------------------------------------------
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1009,6 +1049,7 @@ mod tests {
         let all = |s: &'static Strings| {
             let mut t = texts(s);
             t.extend(describe_texts(s.lang.describe_words()));
+            t.extend(cover_texts(s.lang.cover_words()));
             t
         };
         let vocabulary = |s: &'static Strings| -> std::collections::BTreeSet<String> {
@@ -1034,6 +1075,31 @@ mod tests {
                 "En: `{key}` has German letters: {text}"
             );
         }
+    }
+
+    /// The cover's words with sample arguments, named.
+    fn cover_texts(w: &'static CoverWords) -> Vec<(&'static str, String)> {
+        let CoverWords {
+            reading_time,
+            contents,
+        } = w;
+        vec![
+            ("reading_time", reading_time(7001)),
+            ("reading_time_1", reading_time(1)),
+            ("contents", contents.to_string()),
+        ]
+    }
+
+    #[test]
+    fn cover_words_say_the_minutes_and_differ() {
+        for lang in [Lang::De, Lang::En] {
+            let w = lang.cover_words();
+            assert!((w.reading_time)(7001).contains("7001"));
+            assert!((w.reading_time)(1).contains('1'));
+            assert!(!w.contents.is_empty());
+        }
+        assert_ne!(DE_COVER.contents, EN_COVER.contents);
+        assert_ne!((DE_COVER.reading_time)(3), (EN_COVER.reading_time)(3));
     }
 
     /// The text alternative's words with sample arguments, named.

@@ -53,6 +53,7 @@ const KEPT: &[&str] = &[
     "tr",
     "th",
     "td",
+    "nav",
 ];
 
 /// Elements whose content is not text for the reader.
@@ -131,6 +132,11 @@ pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
             !value.is_empty() && value.len() < 10 && value.bytes().all(|b| b.is_ascii_digit())
         }
         ("small", "class") => value == "credit",
+        // The cover the story compiler writes (`intro`).
+        ("p", "class") => matches!(value, "ts-summary" | "ts-byline"),
+        ("figure", "class") => value == "ts-cover",
+        ("nav", "class") => value == "ts-toc",
+        ("nav", "aria-label") => true,
         ("code", "class") => value.strip_prefix("language-").is_some_and(|l| {
             !l.is_empty()
                 && l.bytes()

@@ -7,7 +7,8 @@ use twinstory_model::template::{Template, TemplateError};
 use twinstory_model::tile_template::{TileTemplate, TileTemplateError as TileError};
 use twinstory_model::url;
 use twinstory_model::{
-    Basemap, CardStyle, Color, ComputedField, Join, Layer, LayerStyle, Source, SourceType, Theme,
+    Basemap, CardStyle, Color, ComputedField, Join, Layer, LayerStyle, Layout, Source, SourceType,
+    Theme,
 };
 
 /// Settings allowed at the top of the front matter.
@@ -21,7 +22,15 @@ pub(crate) const STORY_FIELDS: &[&str] = &[
     "interactive",
     "layers",
     "basemap",
+    "layout",
+    "date",
+    "reading-time",
+    "cover",
 ];
+/// Settings of `cover`.
+pub(crate) const COVER_FIELDS: &[&str] = &["image", "alt"];
+/// Values of `layout`.
+pub(crate) const LAYOUTS: &[&str] = &["left", "right", "overlay"];
 /// Settings of `basemap`.
 pub(crate) const BASEMAP_FIELDS: &[&str] = twinstory_model::keys::BASEMAP;
 /// Settings of one layer.
@@ -79,6 +88,14 @@ pub(crate) struct FrontMatter {
     pub interactive: bool,
     /// Raster tiles under the data, if the author asked for them.
     pub basemap: Option<Basemap>,
+    /// Where the steps' text stands against the map (a step may override it).
+    pub layout: Layout,
+    /// The date, `YYYY-MM-DD`, if given and valid.
+    pub date: Option<String>,
+    /// The reading time in minutes, if the author gave it.
+    pub reading_time: Option<u32>,
+    /// The cover image: its address, alt text and where it is named.
+    pub cover: Option<CoverImage>,
     /// Layers in file order.
     pub layers: Vec<Layer>,
     /// Position of each layer's `url` value (same order as `layers`).
@@ -96,6 +113,17 @@ pub(crate) struct FrontMatter {
     pub font_pos: Vec<(String, Pos)>,
     /// Where `theme` and its colours are written (`"theme"` for the key).
     pub theme_pos: Vec<(String, Pos)>,
+}
+
+/// The cover image as read.
+#[derive(Debug)]
+pub(crate) struct CoverImage {
+    /// The address as written.
+    pub url: String,
+    /// The alt text.
+    pub alt: String,
+    /// Where `image` is written.
+    pub pos: Pos,
 }
 
 /// A layer as read, with the positions later checks point at.
@@ -159,10 +187,99 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> FrontMatter {
             }
             "basemap" => fm.basemap = read_basemap(w, k, v),
             "layers" => read_layers(w, v, &mut fm),
+            "layout" => fm.layout = read_layout(w, v).unwrap_or_default(),
+            "date" => {
+                if let Some(d) = w.text(v, "date", "date: 2026-05-04") {
+                    let d = d.trim().to_owned();
+                    if is_date(&d) {
+                        fm.date = Some(d);
+                    } else {
+                        let pos = w.pos(v);
+                        w.sink.error(
+                            "E0120",
+                            pos,
+                            format!("`{d}` is not a date"),
+                            Some("write the date as year-month-day, e.g. `date: 2026-05-04`; the page shows it in the story's language".into()),
+                        );
+                    }
+                }
+            }
+            "reading-time" => {
+                fm.reading_time = w
+                    .number_in(
+                        v,
+                        "reading-time",
+                        "reading-time: 7",
+                        1.0,
+                        600.0,
+                        "the reading time is in whole minutes; leave it out to have it computed from the text (200 words a minute)",
+                    )
+                    .map(|m| m.round() as u32)
+            }
+            "cover" => fm.cover = read_cover(w, k, v),
             _ => {}
         }
     }
     fm
+}
+
+/// A `layout` value (front matter or ```step block); reports others.
+pub(crate) fn read_layout(w: &mut Walker<'_, '_>, v: &Node) -> Option<Layout> {
+    let name = w.text(v, "layout", "layout: right")?;
+    let layout = Layout::from_name(name.trim());
+    if layout.is_none() {
+        w.not_one_of(v, "layout", &name, LAYOUTS);
+    }
+    layout
+}
+
+/// True for a valid calendar date written `YYYY-MM-DD`.
+fn is_date(d: &str) -> bool {
+    d.len() == 10 && twinstory_model::strings::format_date(d, "en").is_some()
+}
+
+const COVER_EXAMPLE: &str =
+    "cover: { image: img/cover.jpg, alt: \"Children on a slide in Planten un Blomen\" }";
+
+/// `cover`: the cover image (a file of the story, like images in the
+/// text) and its alt text, which is required.
+fn read_cover(w: &mut Walker<'_, '_>, key: &Node, n: &Node) -> Option<CoverImage> {
+    if n.kind == Kind::Null {
+        return None;
+    }
+    let fields = w.fields(n, COVER_FIELDS, "`cover`", COVER_EXAMPLE)?;
+    let mut image = None;
+    let mut alt = None;
+    for (name, _k, v) in &fields {
+        match *name {
+            "image" => {
+                image = w
+                    .text(v, "image", "image: img/cover.jpg")
+                    .map(|u| (u, w.pos(v)))
+            }
+            _ => alt = w.text(v, "alt", "alt: \"Children on a slide\""),
+        }
+    }
+    let Some((url, pos)) = image else {
+        w.missing(n, "image", "`cover`", "image: img/cover.jpg");
+        return None;
+    };
+    let alt = alt.map(|a| a.trim().to_owned()).unwrap_or_default();
+    if alt.is_empty() {
+        let at = w.pos(key);
+        w.sink.error(
+            "E0050",
+            at,
+            "the cover image has no alt text",
+            Some("describe what the image shows for people who cannot see it: `alt: \"Children on a slide in Planten un Blomen\"`".into()),
+        );
+        return None;
+    }
+    Some(CoverImage {
+        url: url.trim().to_owned(),
+        alt,
+        pos,
+    })
 }
 
 const BASEMAP_EXAMPLE: &str = "basemap: { url: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\", attribution: \"© OpenStreetMap-Mitwirkende\" }";

@@ -25,6 +25,7 @@
 
 mod assets;
 mod checks;
+mod cover;
 mod diagnostic;
 pub mod figure;
 mod front_matter;
@@ -44,6 +45,7 @@ mod walk;
 mod yaml;
 
 pub use assets::{check_assets, local_file, LocalFile, PathProblem};
+pub use cover::{reading_minutes, WORDS_PER_MINUTE};
 pub use diagnostic::{has_errors, Diagnostic, Severity};
 pub use front_matter::FONT_FORMATS;
 pub use layer_data::{load_layer_data, DataSheet, FieldSheet, LayerData, LayerPart, LayerProblem};

@@ -34,6 +34,8 @@ pub(crate) struct RawStep {
     pub html: String,
     /// The first ```step block, if any.
     pub block: Option<Block>,
+    /// The chapter this step begins: the `#` heading above it.
+    pub chapter: Option<String>,
 }
 
 /// What the body holds.
@@ -131,20 +133,49 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
     let mut links: Vec<bool> = Vec::new();
     let mut html_lines: Vec<usize> = Vec::new();
     let mut in_code = false;
+    // A `#` chapter heading waiting for its first step, and whether text
+    // after it was reported (W0021).
+    let mut chapter: Option<(String, Pos)> = None;
+    let mut chapter_text_reported = false;
     while i < events.len() {
         let (ev, range) = &events[i];
         let no_steps_yet = steps.is_empty();
+        let heading_here = depth == 0
+            && matches!(
+                ev,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1 | HeadingLevel::H2,
+                    ..
+                })
+            );
+        if chapter.is_some() && !heading_here {
+            // Between a chapter heading and its first step: shown nowhere
+            // (the player shows the chapter's heading, not text of its own).
+            if !chapter_text_reported && !matches!(ev, Event::SoftBreak | Event::HardBreak) {
+                chapter_text_reported = true;
+                let title = chapter.as_ref().map_or("", |(t, _)| t.as_str());
+                sink.warning(
+                    "W0021",
+                    pos(range),
+                    format!("this text is between the chapter heading `{title}` and the chapter's first step, and is left out"),
+                    Some("a chapter shows only its `#` heading; move the text below the `##` heading of its first step".into()),
+                );
+            }
+            match ev {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
         let step_now = steps.len().checked_sub(1);
         let section = match steps.last_mut() {
             Some((_, s)) => s,
             None => &mut intro,
         };
         match ev {
-            Event::Start(Tag::Heading { level, .. })
-                if depth == 0
-                    && (*level == HeadingLevel::H2
-                        || (*level == HeadingLevel::H1 && no_steps_yet && result.h1.is_none())) =>
-            {
+            Event::Start(Tag::Heading { level, .. }) if heading_here => {
                 let (text, next) = plain_text(&events, i);
                 let p = pos(range);
                 for (ev, r) in &events[i..next] {
@@ -160,8 +191,23 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         Some("figures (`{= … }`) are computed in the text only; write the number in the heading by hand, or move the figure into the text below it".into()),
                     );
                 }
-                if *level == HeadingLevel::H1 {
+                if *level == HeadingLevel::H1 && no_steps_yet && result.h1.is_none() {
                     result.h1 = Some(text);
+                } else if *level == HeadingLevel::H1 {
+                    // Every other `#` heading starts a chapter.
+                    let title = text.trim().to_owned();
+                    if title.is_empty() {
+                        sink.error(
+                            "E0121",
+                            p,
+                            "this `#` heading has no text",
+                            Some("a `#` heading between steps starts a chapter and names it; write the chapter's title after `# `".into()),
+                        );
+                    }
+                    if let Some((old, at)) = chapter.replace((title, p)) {
+                        chapter_without_steps(sink, &old, at);
+                    }
+                    chapter_text_reported = false;
                 } else {
                     if text.trim().is_empty() {
                         sink.error(
@@ -177,6 +223,7 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                             heading: p,
                             html: String::new(),
                             block: None,
+                            chapter: chapter.take().map(|(t, _)| t).filter(|t| !t.is_empty()),
                         },
                         Section { out: Vec::new() },
                     ));
@@ -363,6 +410,9 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
         }
         i += 1;
     }
+    if let Some((old, at)) = chapter {
+        chapter_without_steps(sink, &old, at);
+    }
     result.intro = to_html(intro.out);
     result.steps = steps
         .into_iter()
@@ -531,8 +581,18 @@ fn html_warning(sink: &mut Sink, html_lines: &mut Vec<usize>, p: Pos, heading: b
     sink.warning("W0003", p, message, Some(help.into()));
 }
 
+/// W0020 for a chapter heading that no step follows before the next one.
+fn chapter_without_steps(sink: &mut Sink, title: &str, at: Pos) {
+    sink.warning(
+        "W0020",
+        at,
+        format!("the chapter `{title}` has no steps"),
+        Some("a `#` heading starts a chapter with the `##` steps below it; add a step, or delete the heading".into()),
+    );
+}
+
 /// W0009 for a link or image to `//host/…`, which is left out.
-fn other_host_warning(sink: &mut Sink, p: Pos, what: &str, host: &str) {
+pub(crate) fn other_host_warning(sink: &mut Sink, p: Pos, what: &str, host: &str) {
     let host = if host.is_empty() {
         "?".to_owned()
     } else {
@@ -558,7 +618,7 @@ pub(crate) fn url_allowed(url: &str) -> bool {
 /// load from another website with the page's scheme. They read `\` as `/`
 /// in web addresses and skip further slashes, so `\\host`, `/\host` and
 /// `///host` count too.
-fn other_host(url: &str) -> Option<String> {
+pub(crate) fn other_host(url: &str) -> Option<String> {
     let cleaned = url::clean(url);
     if !url::is_scheme_relative(&cleaned) {
         return None;

@@ -9,7 +9,7 @@ use crate::{
     front_matter, invisible, markdown, slugify, step_block, Asset, AssetKind, ParsedStory, Spans,
 };
 use std::collections::HashMap;
-use twinstory_model::{Step, Story, FORMAT_VERSION};
+use twinstory_model::{Layout, Step, Story, FORMAT_VERSION};
 
 /// The largest story.md read (10 MB); data belongs in data files.
 pub const MAX_FILE_BYTES: usize = 10 * 1000 * 1000;
@@ -271,6 +271,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             transition: settings.transition,
             interactive: settings.interactive,
             map_description: settings.map_description,
+            layout: Some(settings.layout.unwrap_or(fm.layout)).filter(|l| *l != Layout::Left),
+            chapter: raw.chapter.clone(),
         });
     }
     for s in &steps {
@@ -340,6 +342,39 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         column: p.column,
     }));
     assets.extend(body.images);
+    // The cover image: a file of the story (or an `https://` address), like
+    // the images in the text.
+    let mut cover_image = None;
+    if let Some(c) = &fm.cover {
+        if let Some(host) = markdown::other_host(&c.url) {
+            markdown::other_host_warning(sink, c.pos, "image", &host);
+        } else if !twinstory_model::trust::image_allowed(&c.url) || c.url.is_empty() {
+            sink.warning(
+                "W0002",
+                c.pos,
+                format!("the cover image address `{}` is left out", c.url),
+                Some("images must be files next to story.md (e.g. `img/cover.jpg`) or `https://` addresses".into()),
+            );
+        } else {
+            assets.push(Asset {
+                kind: AssetKind::Image,
+                url: c.url.clone(),
+                line: c.pos.line,
+                column: c.pos.column,
+            });
+            cover_image = Some((c.url.as_str(), c.alt.as_str()));
+        }
+    }
+    let lang = fm.lang.unwrap_or_else(|| "de".to_owned());
+    let intro = crate::cover::Cover {
+        lang: &lang,
+        summary: fm.summary.as_deref(),
+        authors: &fm.authors,
+        date: fm.date.as_deref(),
+        reading_time: fm.reading_time,
+        image: cover_image,
+    }
+    .html(&body.intro, &steps);
     let title = fm.title.unwrap_or_default();
     // The `#` heading is the page's heading; kept only when it says more
     // than `title` (most stories repeat the title there).
@@ -351,14 +386,14 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         format: FORMAT_VERSION,
         title,
         heading,
-        lang: fm.lang.unwrap_or_else(|| "de".to_owned()),
+        lang,
         summary: fm.summary,
         authors: fm.authors,
         credits: fm.credits,
         theme: fm.theme,
         interactive: fm.interactive,
         basemap: fm.basemap,
-        intro: body.intro,
+        intro,
         layers: fm.layers,
         steps,
     };

@@ -3,7 +3,7 @@
 use crate::diagnostic::Pos;
 use crate::walk::{is_valid_id, Walker};
 use crate::yaml::{Kind, Node};
-use twinstory_model::{FitTarget, LayerState, Transition, View};
+use twinstory_model::{FitTarget, LayerState, Layout, Transition, View};
 
 /// Settings of a ```step block.
 pub(crate) const STEP_FIELDS: &[&str] = &[
@@ -15,6 +15,7 @@ pub(crate) const STEP_FIELDS: &[&str] = &[
     "interactive",
     "map-description",
     "map-description-extra",
+    "layout",
 ];
 /// Settings of `view`.
 pub(crate) const VIEW_FIELDS: &[&str] = twinstory_model::keys::VIEW;
@@ -46,6 +47,8 @@ pub(crate) struct StepSettings {
     pub map_description: Option<String>,
     /// Sentences added after the generated text alternative.
     pub map_description_extra: Option<String>,
+    /// The step's own layout, if given and valid.
+    pub layout: Option<Layout>,
     /// The layer ids `show` names, with their positions.
     pub show_refs: Vec<(String, Pos)>,
     /// Every layer id the block names, with its position.
@@ -93,6 +96,7 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
             "interactive" => s.interactive = w.boolean(v, "interactive", "interactive: false"),
             "map-description" => s.map_description = description(w, v, key),
             "map-description-extra" => s.map_description_extra = description(w, v, key),
+            "layout" => s.layout = crate::front_matter::read_layout(w, v),
             _ => {
                 if let Some(t) = w.text(v, "transition", "transition: fly") {
                     match t.as_str() {

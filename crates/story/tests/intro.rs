@@ -1,4 +1,5 @@
-//! The introduction and the `#` heading reach the model (the player shows them).
+//! The introduction and the `#` heading reach the model (the player shows them),
+//! the introduction in the cover after its line with the reading time.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -33,7 +34,7 @@ fn text_before_the_first_step_is_the_introduction_and_a_different_heading_is_kep
     assert_eq!(story.heading.as_deref(), Some("Wo Hamburg grün ist"));
     assert_eq!(
         story.intro,
-        "<p>Eine <strong>kurze</strong> Einleitung.</p>\n<p>Noch ein Absatz.</p>\n"
+        "<p class=\"ts-byline\">1 Minute Lesezeit</p>\n<p>Eine <strong>kurze</strong> Einleitung.</p>\n<p>Noch ein Absatz.</p>\n"
     );
     assert!(!story.steps[0].html.contains("Einleitung"));
 }
@@ -44,7 +45,10 @@ fn a_heading_that_repeats_the_title_is_not_kept_twice() {
         "{FRONT}\n# Parks in Hamburg\n\n## Erster Schritt\n\n```step\nshow: [parks]\n```\n"
     ));
     assert_eq!(story.heading, None);
-    assert_eq!(story.intro, "");
+    assert_eq!(
+        story.intro,
+        "<p class=\"ts-byline\">1 Minute Lesezeit</p>\n"
+    );
     let json = serde_json::to_string(&story).unwrap();
     assert!(!json.contains("\"heading\""), "{json}");
 }
@@ -55,5 +59,8 @@ fn an_introduction_without_a_heading() {
         "{FRONT}\nNur eine Einleitung.\n\n## Erster Schritt\n\n```step\nshow: [parks]\n```\n"
     ));
     assert_eq!(story.heading, None);
-    assert_eq!(story.intro, "<p>Nur eine Einleitung.</p>\n");
+    assert_eq!(
+        story.intro,
+        "<p class=\"ts-byline\">1 Minute Lesezeit</p>\n<p>Nur eine Einleitung.</p>\n"
+    );
 }
