@@ -98,6 +98,8 @@ struct Converter {
     item_prefix: Option<String>,
     heading: Option<usize>,
     link: Option<(String, usize)>,
+    /// The last block written is an item of the list still open.
+    item_open: bool,
     /// Inside an element whose content is dropped (`script`).
     skip_depth: usize,
     result: Converted,
@@ -186,10 +188,12 @@ impl Converter {
             ("i" | "em", true) => self.close("*"),
             ("ul" | "ol", false) => {
                 self.flush();
+                self.item_open = false;
                 self.lists.push((name == "ol", 1));
             }
             ("ul" | "ol", true) => {
                 self.flush();
+                self.item_open = false;
                 self.lists.pop();
             }
             ("li", false) => {
@@ -366,23 +370,19 @@ impl Converter {
             let pad = " ".repeat(prefix.chars().count());
             text = format!("{prefix}{}", text.replace('\n', &format!("\n{pad}")));
             // Items of one list stay together (a tight list).
-            if let Some(last) = self.out.last_mut() {
-                let last_is_item = last.lines().last().is_some_and(|l| {
-                    let l = l.trim_start();
-                    l.starts_with("- ")
-                        || l.split_once(". ")
-                            .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
-                });
-                if last_is_item && !self.lists.is_empty() {
-                    last.push('\n');
-                    last.push_str(&text);
-                    return;
-                }
+            if let Some(last) = self.out.last_mut().filter(|_| self.item_open) {
+                last.push('\n');
+                last.push_str(&text);
+                return;
             }
+            self.out.push(text);
+            self.item_open = true;
+            return;
         } else if !self.lists.is_empty() {
             let pad = " ".repeat(self.lists.len() * 3);
             text = format!("{pad}{}", text.replace('\n', &format!("\n{pad}")));
         }
+        self.item_open = false;
         self.out.push(text);
     }
 

@@ -568,7 +568,7 @@ mod tests {
         let e = read("const x = 5;").unwrap_err();
         assert!(e.message.contains("no object literal"), "{e}");
         let e = read("x = { t: `a ${b}` }").unwrap_err();
-        assert_eq!((e.line, e.column), (1, 12));
+        assert_eq!((e.line, e.column), (1, 13));
     }
 
     #[test]
