@@ -97,7 +97,9 @@ enum Command {
     /// report of what could not be carried over.
     ///
     /// Reads the Mapbox storytelling template's `config.js` (`--from
-    /// mapbox`) or a StoryMapJS JSON file (`--from storymapjs`); writes
+    /// mapbox`), a StoryMapJS JSON file (`--from storymapjs`) or a folder of
+    /// Hamburg's storytelling tool / Data Narrator (`--from hamburg`: its
+    /// story.json, step HTML files and portal-config.json); writes
     /// `story.md` (and its data) into OUT, checks it as `validate` does,
     /// prints the report and saves it as OUT/import-report.md. Exits with 1
     /// when the written story has errors. docs/import.md says what each
@@ -106,6 +108,7 @@ enum Command {
     /// Examples:
     ///   twinstory import config.js --from mapbox --out stories/gletscher
     ///   twinstory import published.json --from storymapjs --out stories/twain --lang en
+    ///   twinstory import faircare-verkehr/ --from hamburg --out stories/faircare
     Import {
         /// The tool's file, or a folder that holds it.
         input: PathBuf,
@@ -115,9 +118,10 @@ enum Command {
         /// The story folder to write (new or empty).
         #[arg(long)]
         out: PathBuf,
-        /// The story's language (`lang`); the tools do not record it.
-        #[arg(long, default_value = "en")]
-        lang: String,
+        /// The story's language (`lang`); the tools do not record it
+        /// (default: `de` for --from hamburg, else `en`).
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Create a new story folder from a working template.
     ///
@@ -247,7 +251,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             from,
             out,
             lang,
-        } => import::run(&input, from, &out, &lang),
+        } => import::run(&input, from, &out, lang.as_deref()),
         Command::New { slug, title, dir } => new_story(&slug, title.as_deref(), &dir),
         Command::Schema => {
             println!("{}", twinstory_story::schema_json());

@@ -215,3 +215,57 @@ fn refuses_a_folder_that_is_not_empty_and_names_where_a_literal_breaks() {
     let o = import(&dir.join("config.js"), "mapbox", &dir.join("ok"));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
 }
+
+#[test]
+fn hamburg_stories_import_validate_and_keep_their_views() {
+    let Some(dir) = imports() else { return };
+    let dir = dir.join("cut-hamburg");
+
+    // FairCare Verkehr: 2D steps in EPSG:25832 with the portal's zoom levels.
+    let input = dir.join("mobility-data");
+    let (story, report) = imported(&input, "hamburg", "faircare");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(input.join("story.json")).unwrap()).unwrap();
+    assert_eq!(story.steps.len(), json["steps"].as_array().unwrap().len());
+    assert_eq!(story.lang, "de");
+    // Step 13 "Pro-Kopf-Einkommen Barmbek-Süd": E 567770.58, N 5936891.31
+    // (PROJ: 10.0235390 E, 53.5764972 N), zoomLevel 4 = 5.29 m per pixel
+    // (1:20,000), MapLibre zoom 13.10 at that latitude.
+    let step = &story.steps[12];
+    assert_eq!(step.title, "Pro-Kopf-Einkommen Barmbek-Süd");
+    let v = step.view.as_ref().unwrap();
+    let c = v.center.unwrap();
+    assert!(
+        (c[0] - 10.023_539).abs() < 2e-6 && (c[1] - 53.576_497).abs() < 2e-6,
+        "{c:?}"
+    );
+    assert!((v.zoom.unwrap() - 13.10).abs() < 0.011, "{:?}", v.zoom);
+    // The step's text came from its HTML file.
+    assert!(story.steps[0]
+        .html
+        .contains("Faircare Verkehr ist Teil eines Forschungsprojekts"));
+    // Layers are named with the portal's services.
+    assert!(
+        report.contains("`15213 \"Magistralen\", WMS https://geodienste.hamburg.de/HH_WMS_Magistralen_Bauforum_2019"),
+        "{report}"
+    );
+
+    // 3D test: the camera steps become views with bearing and pitch.
+    let input = dir.join("3d-test");
+    let (story, report) = imported(&input, "hamburg", "3d");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(input.join("story-3d.json")).unwrap())
+            .unwrap();
+    assert_eq!(story.steps.len(), json["steps"].as_array().unwrap().len());
+    // Step 5: camera at 9.952388 E, 53.55877 N, 138.7 m, heading 2.5814 rad
+    // (147.9°), pitch −0.5925 rad (33.9° down): it looks at a point about
+    // 206 m away at 147.9° (PROJ's geodesic: 9.954040 E, 53.557202 N).
+    let v = story.steps[4].view.as_ref().unwrap();
+    assert!((v.bearing - 147.9).abs() < 0.06, "{}", v.bearing);
+    let c = v.center.unwrap();
+    assert!(
+        (c[0] - 9.954_040).abs() < 2e-5 && (c[1] - 53.557_202).abs() < 2e-5,
+        "{c:?}"
+    );
+    assert!(report.contains("pitch 56.05°"), "{report}");
+}

@@ -172,15 +172,26 @@ impl Converter {
                     self.flush();
                 }
             }
-            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", false) => {
+            ("h1" | "h2" | "h3", false) => {
                 self.flush();
-                // `##` starts a step: headings inside a step's text are `###` or deeper.
-                let level = name[1..].parse::<usize>().unwrap_or(3).clamp(3, 6);
-                self.heading = Some(level);
+                // `##` starts a step: headings inside a step's text are `###`.
+                self.heading = Some(3);
             }
-            ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", true) => {
+            ("h1" | "h2" | "h3", true) => {
                 self.flush();
                 self.heading = None;
+            }
+            // Editors such as Hamburg's storytelling tool write body text
+            // as `<h4>`–`<h6>` for its size: a paragraph here.
+            ("h4" | "h5" | "h6", closing) => {
+                self.flush();
+                if !closing {
+                    *self
+                        .result
+                        .dropped
+                        .entry(format!("{name} (as a paragraph)"))
+                        .or_default() += 1;
+                }
             }
             ("b" | "strong", false) => self.pending.push("**"),
             ("i" | "em", false) => self.pending.push("*"),

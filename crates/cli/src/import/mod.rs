@@ -7,6 +7,7 @@
 //! parser's diagnostics to the report, which is printed and saved as
 //! `import-report.md` beside `story.md`.
 
+pub mod hamburg;
 pub mod html;
 pub mod js_literal;
 pub mod mapbox;
@@ -25,6 +26,10 @@ pub enum Tool {
     Mapbox,
     /// A StoryMapJS story (JSON with `storymap.slides`).
     Storymapjs,
+    /// Hamburg's storytelling tool / Data Narrator (Masterportal
+    /// storyTellingTool): a folder with story.json, the steps' HTML files
+    /// and optionally portal-config.json.
+    Hamburg,
 }
 
 /// A story about to be written.
@@ -36,6 +41,8 @@ pub struct Draft {
     pub lang: String,
     /// `summary`, when the tool has a subtitle.
     pub summary: Option<String>,
+    /// `authors`.
+    pub authors: Vec<String>,
     /// `credits` lines.
     pub credits: Vec<String>,
     /// The `layers:` block as YAML lines (indented two spaces), if any.
@@ -105,6 +112,8 @@ pub struct Report {
     pub remote_images: Vec<(String, String)>,
     /// Images whose files are not in the story folder (noted in the text).
     pub missing_images: Vec<String>,
+    /// `<h4>`–`<h6>` written as paragraphs (editors use them for text size).
+    pub small_headings: usize,
     /// The story parser's diagnostics on the written story.md.
     pub diagnostics: Vec<String>,
     /// Errors among them.
@@ -119,18 +128,17 @@ impl Report {
 
     /// Adds what an HTML conversion dropped, at `place`.
     pub fn html(&mut self, place: &str, c: &html::Converted) {
-        if !c.dropped.is_empty() {
-            let list: Vec<String> = c
-                .dropped
-                .iter()
-                .map(|(name, n)| {
-                    if *n > 1 {
-                        format!("<{name}> ×{n}")
-                    } else {
-                        format!("<{name}>")
-                    }
-                })
-                .collect();
+        let mut list = Vec::new();
+        for (name, n) in &c.dropped {
+            if name.ends_with("(as a paragraph)") {
+                self.small_headings += n;
+            } else if *n > 1 {
+                list.push(format!("<{name}> ×{n}"));
+            } else {
+                list.push(format!("<{name}>"));
+            }
+        }
+        if !list.is_empty() {
             self.lost(format!(
                 "{place}: HTML elements dropped (their text kept unless script/style/media): {}",
                 list.join(", ")
@@ -166,6 +174,13 @@ impl Report {
         let _ = writeln!(s, "## Carried over\n");
         for l in &self.carried {
             let _ = writeln!(s, "- {l}");
+        }
+        if self.small_headings > 0 {
+            let _ = writeln!(
+                s,
+                "- {} `<h4>`–`<h6>` elements as paragraphs (used for text size; `##` starts a step)",
+                self.small_headings
+            );
         }
         let _ = writeln!(s, "\n## Not carried over\n");
         if self.not_carried.is_empty() {
@@ -230,7 +245,17 @@ impl Report {
 /// Runs `import`: reads `input` as `tool`'s, writes the story into `out`
 /// (a new or empty folder), prints the report. Fails (exit 1) when the
 /// written story does not validate.
-pub fn run(input: &Path, tool: Tool, out: &Path, lang: &str) -> Result<std::process::ExitCode> {
+pub fn run(
+    input: &Path,
+    tool: Tool,
+    out: &Path,
+    lang: Option<&str>,
+) -> Result<std::process::ExitCode> {
+    // The tools do not record the language: Hamburg's stories are German.
+    let lang = lang.unwrap_or(if tool == Tool::Hamburg { "de" } else { "en" });
+    if !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || lang.is_empty() {
+        bail!("`{lang}` is not a language tag; write e.g. `de`, `en` or `de-CH`");
+    }
     let (draft, mut report) = import(input, tool, lang)?;
     if out.exists()
         && std::fs::read_dir(out)
@@ -266,6 +291,7 @@ pub fn import(input: &Path, tool: Tool, lang: &str) -> Result<(Draft, Report)> {
     let file = match tool {
         Tool::Mapbox => find_file(input, &["config.js"], "js")?,
         Tool::Storymapjs => find_file(input, &["published.json", "draft.json"], "json")?,
+        Tool::Hamburg => find_file(input, &["story.json"], "json")?,
     };
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("cannot read {}", file.display()))?;
@@ -282,6 +308,12 @@ pub fn import(input: &Path, tool: Tool, lang: &str) -> Result<(Draft, Report)> {
         Tool::Storymapjs => {
             report.tool = "StoryMapJS";
             storymapjs::convert(&text, &mut report)
+                .with_context(|| format!("cannot read {}", file.display()))?
+        }
+        Tool::Hamburg => {
+            report.tool = "Hamburg storytelling tool (Masterportal storyTellingTool)";
+            let dir = file.parent().unwrap_or(Path::new("."));
+            hamburg::convert(&text, dir, &mut report)
                 .with_context(|| format!("cannot read {}", file.display()))?
         }
     };
@@ -377,6 +409,10 @@ pub fn story_markdown(draft: &Draft) -> String {
     let _ = writeln!(s, "lang: {}", draft.lang);
     if let Some(summary) = draft.summary.as_deref().filter(|x| !x.trim().is_empty()) {
         let _ = writeln!(s, "summary: {}", yaml_string(summary));
+    }
+    if !draft.authors.is_empty() {
+        let list: Vec<String> = draft.authors.iter().map(|a| yaml_string(a)).collect();
+        let _ = writeln!(s, "authors: [{}]", list.join(", "));
     }
     if !draft.credits.is_empty() {
         let _ = writeln!(s, "credits:");
