@@ -8,6 +8,10 @@
     reason = "tests: a failed setup stops the test with its message; a skip says why"
 )]
 
+#[allow(
+    dead_code,
+    reason = "the shared helpers include the stand-in player, which this file does not need"
+)]
 mod common;
 
 use std::path::{Path, PathBuf};
