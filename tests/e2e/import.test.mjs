@@ -20,6 +20,8 @@ const CASES = [
   // StoryMapJS: a layer of the slides' places; its images are on other
   // servers, which this machine cannot reach (those requests may fail).
   { slug: 'storymapjs-twain', input: 'storymapjs/marktwain.json', from: 'storymapjs', remoteImages: true },
+  // Hamburg's tool: 3D camera steps become views with bearings.
+  { slug: 'hamburg-3d', input: 'cut-hamburg/3d-test', from: 'hamburg' },
 ];
 let stories;
 let server;

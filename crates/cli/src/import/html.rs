@@ -38,8 +38,9 @@ pub fn image_markdown(src: &str, alt: &str, credit: Option<&str>) -> String {
             .unwrap_or_default();
         format!("![{}]({}{title})", escape_inline(alt), link_target(src))
     } else {
+        // A to-do for the author, in the text where the image was.
         format!(
-            "*[Image not imported: `{}` ({}). Copy the file into the story folder and write it as `![description](img/file.jpg \"credit\")`.]*",
+            "*\\[Image not imported: `{}` ({}); see import-report.md\\]*",
             src.replace('`', "'"),
             escape_inline(alt)
         )

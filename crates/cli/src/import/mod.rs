@@ -218,7 +218,9 @@ impl Report {
         if !self.missing_images.is_empty() {
             let _ = writeln!(
                 s,
-                "\n## Images not imported\n\nTheir files are not in the story folder; a note in the step's text marks the place.\n"
+                "\n## Images not imported\n\nTheir files are not in the story folder; a note in the step's text marks each place. \
+                 Copy the file into the story folder (e.g. `img/`) and replace the note with \
+                 `![what the image shows](img/file.jpg \"credit\")`.\n"
             );
             for i in &self.missing_images {
                 let _ = writeln!(s, "- {i}");
