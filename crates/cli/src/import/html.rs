@@ -56,15 +56,19 @@ pub fn to_markdown(html: &str) -> Converted {
             rest = after.find("-->").map_or("", |i| &after[i + 3..]);
             continue;
         }
-        if rest.starts_with('<')
-            && rest[1..].starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '/' || ch == '!')
-        {
-            let end = tag_end(rest);
-            c.tag(&rest[1..end.saturating_sub(1).max(1)]);
-            rest = &rest[end..];
-            continue;
+        if let Some(after) = rest.strip_prefix('<') {
+            if after.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '/' || ch == '!') {
+                // A tag ends at its `>`; without one, the rest is text.
+                if let Some(end) = tag_end(rest) {
+                    c.tag(&rest[1..end - 1]);
+                    rest = &rest[end..];
+                    continue;
+                }
+            }
         }
-        let next = rest[1..].find('<').map_or(rest.len(), |i| i + 1);
+        // Text up to the next `<` after the first character.
+        let first = rest.chars().next().map_or(1, char::len_utf8);
+        let next = rest[first..].find('<').map_or(rest.len(), |i| i + first);
         c.text(&decode_entities(&rest[..next]));
         rest = &rest[next..];
     }
@@ -72,18 +76,18 @@ pub fn to_markdown(html: &str) -> Converted {
 }
 
 /// The byte index just after the `>` closing the tag at the start of `s`,
-/// skipping `>` inside quoted attribute values.
-fn tag_end(s: &str) -> usize {
+/// skipping `>` inside quoted attribute values; `None` without one.
+fn tag_end(s: &str) -> Option<usize> {
     let mut quote = None;
     for (i, ch) in s.char_indices() {
         match (quote, ch) {
             (None, '"' | '\'') => quote = Some(ch),
             (Some(q), ch) if ch == q => quote = None,
-            (None, '>') => return i + 1,
+            (None, '>') => return Some(i + 1),
             _ => {}
         }
     }
-    s.len()
+    None
 }
 
 #[derive(Default)]
@@ -611,6 +615,29 @@ mod tests {
         );
         let c = to_markdown("# not a heading");
         assert_eq!(c.markdown, "\\# not a heading");
+    }
+
+    #[test]
+    fn any_text_converts_without_a_panic() {
+        // A small generator over the characters that matter (multi-byte
+        // ones next to `<`, `&`, quotes), seeded: no panic, ever.
+        let parts = [
+            "<", ">", "ä", "&", ";", "#x", "\"", "'", "/", "b", "a href=", "li", "ul", "br", "!--",
+            "-->", "€", " ", "\n", "*", "{=", "h4", "img src=", "script",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(parts[(seed % parts.len() as u64) as usize]);
+            }
+            let _ = to_markdown(&s);
+            seed = seed.wrapping_add(1);
+        }
+        assert_eq!(to_markdown("<a ä").markdown, "\\<a ä");
     }
 
     #[test]

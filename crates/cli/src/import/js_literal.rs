@@ -578,6 +578,54 @@ mod tests {
     }
 
     #[test]
+    fn any_text_reads_or_fails_without_a_panic() {
+        let parts = [
+            "{",
+            "}",
+            "[",
+            "]",
+            "'",
+            "\"",
+            "`",
+            "${",
+            ":",
+            ",",
+            "//",
+            "/*",
+            "*/",
+            "\\u",
+            "\\u{",
+            "\\x",
+            "ä",
+            "a",
+            "1",
+            "-",
+            "0x",
+            "e",
+            ".",
+            "function(",
+            ")",
+            "\n",
+            " ",
+            "var x = ",
+        ];
+        let mut seed = 0x9e37_79b9_u64;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 30) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(parts[(seed % parts.len() as u64) as usize]);
+            }
+            if let Err(e) = read(&s) {
+                assert!(e.line >= 1 && e.column >= 1, "{s:?}: {e}");
+            }
+            seed = seed.wrapping_add(1);
+        }
+    }
+
+    #[test]
     fn escapes() {
         let lit = read(
             r"x = { a: '\u00e4\x41\u{1F600}\uD83D\uDE00\'', b: 'l\
