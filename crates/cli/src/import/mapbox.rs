@@ -61,6 +61,7 @@ pub fn convert(text: &str, report: &mut Report) -> Result<Draft> {
     global_settings(config, report);
 
     let mut views = 0;
+    let mut with_classes = 0;
     for (i, ch) in chapters.iter().enumerate() {
         let id = str_of(ch, "id").to_owned();
         let place = format!("chapter {} `{id}`", i + 1);
@@ -119,8 +120,16 @@ pub fn convert(text: &str, report: &mut Report) -> Result<Draft> {
             "" | "left" | "right" | "center" | "centered" | "full" | "fully" => {}
             other => report.lost(format!("{place}: `alignment: {other}` is not known")),
         }
-        if let Some(classes) = ch.get("classes").filter(|c| !c.is_null()) {
-            report.lost(format!("{place}: CSS `classes` {classes}"));
+        if ch.get("classes").is_some_and(|c| !c.is_null()) {
+            with_classes += 1;
+        }
+        // Settings the template does not have: the story's own code read them.
+        if let Some(obj) = ch.as_object() {
+            for key in obj.keys().filter(|k| !CHAPTER_KEYS.contains(&k.as_str())) {
+                report.lost(format!(
+                    "{place}: `{key}`, a setting of this story's own code, not of the template"
+                ));
+            }
         }
         for key in ["legend", "chapterLegend"] {
             if ch.get(key).is_some_and(|v| !v.is_null()) {
@@ -150,6 +159,11 @@ pub fn convert(text: &str, report: &mut Report) -> Result<Draft> {
     if draft.steps.is_empty() {
         return Err(anyhow!("config.js has no chapters"));
     }
+    if with_classes > 0 {
+        report.lost(format!(
+            "CSS `classes` of {with_classes} chapters (the page's style is the story's `theme`)"
+        ));
+    }
     report.carried.push(format!(
         "{} chapters as steps: `title` as heading, `id`, `description` (HTML to Markdown), `image`; {views} `location`s as views (centre, zoom, bearing; pitch as a comment)",
         draft.steps.len()
@@ -170,6 +184,25 @@ pub fn convert(text: &str, report: &mut Report) -> Result<Draft> {
     }
     Ok(draft)
 }
+
+/// The chapter settings the template knows (the ones read or reported above).
+const CHAPTER_KEYS: [&str; 15] = [
+    "id",
+    "title",
+    "image",
+    "description",
+    "location",
+    "alignment",
+    "hidden",
+    "mapAnimation",
+    "rotateAnimation",
+    "callback",
+    "onChapterEnter",
+    "onChapterExit",
+    "classes",
+    "legend",
+    "chapterLegend",
+];
 
 /// Settings of the whole story that have no counterpart, reported.
 fn global_settings(config: &Value, report: &mut Report) {
