@@ -9,6 +9,7 @@ mod build;
 mod csp;
 mod describe;
 mod embed;
+mod import;
 mod pack;
 mod player;
 mod serve;
@@ -91,6 +92,36 @@ enum Command {
         /// A `<twin-story>` custom element instead of an iframe.
         #[arg(long)]
         element: bool,
+    },
+    /// Convert a story made with another tool into a story folder, with a
+    /// report of what could not be carried over.
+    ///
+    /// Reads the Mapbox storytelling template's `config.js` (`--from
+    /// mapbox`), a StoryMapJS JSON file (`--from storymapjs`) or a folder of
+    /// Hamburg's storytelling tool / Data Narrator (`--from hamburg`: its
+    /// story.json, step HTML files and portal-config.json); writes
+    /// `story.md` (and its data) into OUT, checks it as `validate` does,
+    /// prints the report and saves it as OUT/import-report.md. Exits with 1
+    /// when the written story has errors. docs/import.md says what each
+    /// tool's import keeps.
+    ///
+    /// Examples:
+    ///   twinstory import config.js --from mapbox --out stories/gletscher
+    ///   twinstory import published.json --from storymapjs --out stories/twain --lang en
+    ///   twinstory import faircare-verkehr/ --from hamburg --out stories/faircare
+    Import {
+        /// The tool's file, or a folder that holds it.
+        input: PathBuf,
+        /// The tool that made it.
+        #[arg(long, value_enum)]
+        from: import::Tool,
+        /// The story folder to write (new or empty).
+        #[arg(long)]
+        out: PathBuf,
+        /// The story's language (`lang`); the tools do not record it
+        /// (default: `de` for --from hamburg, else `en`).
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Create a new story folder from a working template.
     ///
@@ -215,6 +246,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import {
+            input,
+            from,
+            out,
+            lang,
+        } => import::run(&input, from, &out, lang.as_deref()),
         Command::New { slug, title, dir } => new_story(&slug, title.as_deref(), &dir),
         Command::Schema => {
             println!("{}", twinstory_story::schema_json());
