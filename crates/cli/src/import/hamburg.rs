@@ -161,7 +161,10 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
                 report.lost(format!("{place}: `centerCoordinate` is not two numbers"));
                 continue;
             };
-            let (lon, lat) = utm32_to_wgs84(e, n);
+            let Some((lon, lat)) = utm32_to_wgs84(e, n) else {
+                report.lost(format!("{place}: `centerCoordinate` lies outside UTM zone 32N"));
+                continue;
+            };
             let level = s.get("zoomLevel").and_then(Value::as_f64).unwrap_or(0.0);
             let zoom = zoom_of_level(level, &resolutions, lat);
             step.view = Some(DraftView::Center {
@@ -374,42 +377,10 @@ fn camera_view(nav: &Value, place: &str, report: &mut Report) -> Option<DraftVie
 }
 
 /// EPSG:25832 (ETRS89 / UTM zone 32N) easting and northing in metres to
-/// longitude and latitude in degrees (GRS80; Krüger's series to n³, well
-/// below a millimetre within the zone).
-pub fn utm32_to_wgs84(easting: f64, northing: f64) -> (f64, f64) {
-    let a = 6_378_137.0;
-    let f = 1.0 / 298.257_222_101;
-    let k0 = 0.9996;
-    let lon0 = 9f64.to_radians();
-    let n = f / (2.0 - f);
-    let (n2, n3) = (n * n, n * n * n);
-    let big_a = a / (1.0 + n) * (1.0 + n2 / 4.0 + n2 * n2 / 64.0);
-    let beta = [
-        n / 2.0 - 2.0 / 3.0 * n2 + 37.0 / 96.0 * n3,
-        n2 / 48.0 + n3 / 15.0,
-        17.0 / 480.0 * n3,
-    ];
-    let delta = [
-        2.0 * n - 2.0 / 3.0 * n2 - 2.0 * n3,
-        7.0 / 3.0 * n2 - 8.0 / 5.0 * n3,
-        56.0 / 15.0 * n3,
-    ];
-    let xi = northing / (k0 * big_a);
-    let eta = (easting - 500_000.0) / (k0 * big_a);
-    let mut xi1 = xi;
-    let mut eta1 = eta;
-    for (j, b) in beta.iter().enumerate() {
-        let k = 2.0 * (j as f64 + 1.0);
-        xi1 -= b * (k * xi).sin() * (k * eta).cosh();
-        eta1 -= b * (k * xi).cos() * (k * eta).sinh();
-    }
-    let chi = (xi1.sin() / eta1.cosh()).asin();
-    let mut lat = chi;
-    for (j, d) in delta.iter().enumerate() {
-        lat += d * (2.0 * (j as f64 + 1.0) * chi).sin();
-    }
-    let lon = lon0 + eta1.sinh().atan2(xi1.cos());
-    (lon.to_degrees(), lat.to_degrees())
+/// longitude and latitude in degrees: the data crate's transverse Mercator,
+/// which the `cityjson` reader uses too.
+pub fn utm32_to_wgs84(easting: f64, northing: f64) -> Option<(f64, f64)> {
+    twinstory_data::crs::TransverseMercator::utm_north(32)?.to_wgs84(easting, northing)
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -424,7 +395,7 @@ mod tests {
     fn utm32_to_wgs84_matches_proj() {
         // Reference values from PROJ (pyproj 3, EPSG:25832 → EPSG:4326).
         for ((e, n), (lon, lat)) in REFERENCE {
-            let (x, y) = utm32_to_wgs84(e, n);
+            let (x, y) = utm32_to_wgs84(e, n).unwrap();
             assert!(
                 (x - lon).abs() < 1e-8 && (y - lat).abs() < 1e-8,
                 "{e} {n}: {x} {y} vs {lon} {lat}"
