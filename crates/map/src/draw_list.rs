@@ -465,6 +465,27 @@ impl DrawList {
     }
 
     fn push_path(&mut self, ring: &[[f64; 2]], importance: &[f32], closed: bool, t: &Transform) {
+        if let Some(plane) = t.near_ground_plane() {
+            let behind = |p: &[f64; 2]| plane[0] * p[0] + plane[1] * p[1] > plane[2];
+            if ring.iter().any(behind) {
+                // A tilted camera: cut what lies behind the near plane (a
+                // plane maps lines to lines, so the clipped ring projects
+                // to a ring the rasteriser fills as usual).
+                let clipped = clip_half_plane(ring, closed, plane);
+                let all = vec![f32::INFINITY; clipped.len()];
+                return self.push_path_projected(&clipped, &all, closed, t);
+            }
+        }
+        self.push_path_projected(ring, importance, closed, t)
+    }
+
+    fn push_path_projected(
+        &mut self,
+        ring: &[[f64; 2]],
+        importance: &[f32],
+        closed: bool,
+        t: &Transform,
+    ) {
         let start = self.verts.len() as u32;
         let mut last: Option<[f32; 2]> = None;
         let n = ring.len();
@@ -498,6 +519,36 @@ impl DrawList {
     pub fn path_verts(&self, p: &Path) -> &[[f32; 2]] {
         &self.verts[p.start as usize..p.end as usize]
     }
+}
+
+/// The part of a ring (or open line) where `a·x + b·y ≤ c`
+/// (Sutherland–Hodgman against one line). An open line that leaves and
+/// comes back is joined along the line, which a tilted camera draws far
+/// below the map.
+///
+/// (Tested below.)
+fn clip_half_plane(ring: &[[f64; 2]], closed: bool, [a, b, c]: [f64; 3]) -> Vec<[f64; 2]> {
+    let side = |p: &[f64; 2]| a * p[0] + b * p[1] - c;
+    let mut out = Vec::with_capacity(ring.len() + 2);
+    let n = ring.len();
+    let segs = if closed { n } else { n.saturating_sub(1) };
+    if !closed {
+        if let Some(p) = ring.first().filter(|p| side(p) <= 0.0) {
+            out.push(*p);
+        }
+    }
+    for i in 0..segs {
+        let (p, q) = (ring[i], ring[(i + 1) % n]);
+        let (sp, sq) = (side(&p), side(&q));
+        if (sp <= 0.0) != (sq <= 0.0) {
+            let k = sp / (sp - sq);
+            out.push([p[0] + (q[0] - p[0]) * k, p[1] + (q[1] - p[1]) * k]);
+        }
+        if sq <= 0.0 {
+            out.push(q);
+        }
+    }
+    out
 }
 
 /// Outline width of point circles in device px (never wider than the radius).
@@ -737,5 +788,46 @@ mod tests {
                 (4.0, Some(Rgba::rgb(255, 255, 255)))
             ]
         );
+    }
+
+    #[test]
+    fn clipping_keeps_the_near_side_of_rings_and_lines() {
+        let square = [[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0]];
+        let half = clip_half_plane(&square, true, [1.0, 0.0, 1.0]);
+        assert_eq!(half, [[1.0, 0.0], [1.0, 2.0], [0.0, 2.0], [0.0, 0.0]]);
+        let line = [[0.0, 0.0], [2.0, 0.0], [0.0, 1.0]];
+        let cut = clip_half_plane(&line, false, [1.0, 0.0, 1.0]);
+        assert_eq!(cut, [[0.0, 0.0], [1.0, 0.0], [1.0, 0.5], [0.0, 1.0]]);
+        assert!(clip_half_plane(&square, true, [1.0, 0.0, -1.0]).is_empty());
+    }
+
+    #[test]
+    fn a_tilted_camera_clips_a_huge_polygon_at_the_near_plane() {
+        // A polygon reaching far behind the camera still fills the map.
+        let big = square(9.0, 53.0, 2.0);
+        let layer = PreparedLayer::from_geometries([Some(&big)]);
+        let vp = Viewport {
+            width: 200.0,
+            height: 100.0,
+            dpr: 1.0,
+        };
+        let cam = Camera::new([10.0, 53.9], 9.0).with_pitch(60.0);
+        let t = Transform::new(&cam, &vp);
+        let mut dl = DrawList::new();
+        let p = LayerPaint {
+            stroke: None,
+            ..paint()
+        };
+        dl.build([(&layer, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
+        assert_eq!(dl.paths.len(), 1);
+        assert!(dl
+            .verts
+            .iter()
+            .all(|v| v[0].is_finite() && v[1].is_finite()));
+        let mut fb = crate::Framebuffer::new(200, 100);
+        fb.paint(&dl);
+        for (x, y) in [(0, 0), (199, 99), (100, 50), (0, 99)] {
+            assert_eq!(fb.pixel(x, y), Rgba::rgb(200, 0, 0), "({x}, {y})");
+        }
     }
 }

@@ -469,6 +469,7 @@ mod tests {
                 center: [10.0, 53.55],
                 zoom: 13.5,
                 bearing,
+                pitch: 0.0,
             };
             let t = Transform::new(&cam, &vp);
             // Polygons in world units, as the renderer fills them.

@@ -657,6 +657,7 @@ fn view(v: &Value, path: &str) -> R<View> {
         center: o.opt("center", numbers::<2>)?,
         zoom: o.opt("zoom", number)?,
         bearing: o.or("bearing", || 0.0, number)?,
+        pitch: o.or("pitch", || 0.0, number)?,
         fit: o.opt("fit", |v, p| match v {
             Value::String(s) => Ok(FitTarget::Layer(s.clone())),
             _ => numbers::<4>(v, p)

@@ -23,7 +23,7 @@ pub use layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
     LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
-pub use step::{FitTarget, LayerState, Step, Transition, View, NARROW_MAP_WIDTH};
+pub use step::{FitTarget, LayerState, Step, Transition, View, MAX_PITCH, NARROW_MAP_WIDTH};
 
 use serde::{Deserialize, Serialize};
 use tile_template::TileTemplate;

@@ -46,6 +46,10 @@ pub struct Step {
 /// stylesheet stacks the map over the cards).
 pub const NARROW_MAP_WIDTH: f64 = 720.0;
 
+/// The steepest `pitch` a view may have, in degrees (the map crate's
+/// `camera::MAX_PITCH`, which draws it; a scene test keeps them equal).
+pub const MAX_PITCH: f64 = 60.0;
+
 /// Where the camera looks: either `center` with `zoom`, or `fit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -60,6 +64,9 @@ pub struct View {
     /// Rotation in degrees clockwise from north.
     #[serde(default)]
     pub bearing: f64,
+    /// Tilt in degrees from straight down (0) towards the horizon, at most 60.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pitch: f64,
     /// Fit the view to a layer's features or a bounding box.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fit: Option<FitTarget>,
@@ -191,4 +198,10 @@ mod tests {
     fn unknown_fields_are_errors() {
         assert!(serde_json::from_str::<View>(r#"{"zooom": 3}"#).is_err());
     }
+}
+
+/// Whether a number is zero (optional numbers that default to 0 are left
+/// out of `story.json`).
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
