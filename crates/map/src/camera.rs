@@ -246,6 +246,17 @@ impl Transform {
         Some([u * w + self.half[0], up * w + self.half[1], w])
     }
 
+    /// The point on the ground under the eye, in world units (the centre
+    /// for a flat camera): walls facing it are the ones the camera sees.
+    pub fn eye_ground(&self) -> [f64; 2] {
+        let v = self.eye * self.pitch_sin;
+        let (dx, dy) = (v * self.sin, v * self.cos);
+        [
+            dx / self.scale + self.center[0],
+            dy / self.scale + self.center[1],
+        ]
+    }
+
     /// The ground line where the [`NEAR_PLANE`] cuts it, as `(a, b, c)`
     /// with `a·x + b·y ≤ c` for world points in front of it; `None` for a
     /// flat camera (which has no near plane on the ground).

@@ -30,6 +30,37 @@ pub fn to_svg(list: &DrawList) -> String {
     );
     for cmd in &list.commands {
         match cmd {
+            DrawCommand::Faces { faces } => {
+                // SVG has no depth test: far faces first (painter's order by
+                // each face's depth at its middle), near ones over them.
+                let mut order: Vec<(f32, usize)> = list.faces[faces.clone()]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let (mut n, mut sx, mut sy) = (0.0f32, 0.0f32, 0.0f32);
+                        for p in &list.paths[f.paths.clone()] {
+                            for v in list.path_verts(p) {
+                                n += 1.0;
+                                sx += v[0];
+                                sy += v[1];
+                            }
+                        }
+                        let n = n.max(1.0);
+                        (f.w_at(sx / n, sy / n), faces.start + i)
+                    })
+                    .collect();
+                order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                for (_, i) in order {
+                    let f = &list.faces[i];
+                    let d = path_data(list, f.paths.clone());
+                    let _ = writeln!(
+                        out,
+                        r#"<path fill="{}"{} fill-rule="nonzero" d="{d}"/>"#,
+                        hex(f.color),
+                        opacity_attr("fill", f.color)
+                    );
+                }
+            }
             DrawCommand::Fill { color, paths } => {
                 let d = path_data(list, paths.clone());
                 let _ = writeln!(

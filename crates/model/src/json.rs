@@ -17,8 +17,8 @@
 //! two on arbitrary input. A new field goes into its type *and* here.
 
 use crate::layer::{
-    Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
-    LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
+    Categories, Choropleth, Circles, Classification, ComputedField, Height, Join, JoinBy, JoinMode,
+    Layer, LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
 };
 use crate::step::{FitTarget, LayerState, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
@@ -524,6 +524,9 @@ fn style(v: &Value, path: &str) -> R<LayerStyle> {
             "label",
             "label-min-zoom",
             "label-priority",
+            "extrude",
+            "extrude-base",
+            "extrude-scale",
         ],
     )?;
     let d = LayerStyle::default();
@@ -544,7 +547,17 @@ fn style(v: &Value, path: &str) -> R<LayerStyle> {
         label: o.opt("label", text)?,
         label_min_zoom: o.opt("label-min-zoom", number)?,
         label_priority: o.opt("label-priority", text)?,
+        extrude: o.opt("extrude", height)?,
+        extrude_base: o.opt("extrude-base", height)?,
+        extrude_scale: o.opt("extrude-scale", number)?,
     })
+}
+
+fn height(v: &Value, path: &str) -> R<Height> {
+    match v {
+        Value::String(s) => Ok(Height::Property(s.clone())),
+        _ => number(v, path).map(Height::Metres),
+    }
 }
 
 fn scheme(v: &Value, path: &str) -> R<SchemeName> {

@@ -20,8 +20,8 @@ pub mod url;
 pub use color::{Color, ColorParseError};
 pub use json::JsonError;
 pub use layer::{
-    Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
-    LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
+    Categories, Choropleth, Circles, Classification, ComputedField, Height, Join, JoinBy, JoinMode,
+    Layer, LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
 pub use step::{FitTarget, LayerState, Step, Transition, View, MAX_PITCH, NARROW_MAP_WIDTH};
 
