@@ -108,7 +108,7 @@ impl MapState {
     /// The tooltip of what is drawn at `at` (CSS px of the map).
     fn tooltip_at(&self, at: [f64; 2], tolerance: f64) -> Option<Tooltip> {
         self.scene
-            .tooltip_at(&self.playback, &self.viewport, at, tolerance)
+            .tooltip_at_drawn(&self.playback, &self.viewport, &self.list, at, tolerance)
     }
 
     /// Shows a tooltip beside its anchor, on the side that keeps it inside

@@ -190,7 +190,9 @@ fn hit_layer(
     };
     l.index.tree.search(&query, |item| {
         let (f, part) = l.index.decode(layer, item);
-        if !paint.visible(f) {
+        // Raised polygons are picked against their drawn faces
+        // (`DrawList::face_at`), not their footprints.
+        if !paint.visible(f) || paint.raised(f) {
             return;
         }
         match part {

@@ -274,6 +274,28 @@ fn near(a: [f64; 2], b: [f64; 2], tol: f64) -> bool {
 }
 
 #[test]
+fn turning_and_tilting_stay_within_the_limits_and_hand_back() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut now = 0.0;
+    let mut p = at_step(&scene, 2, &mut now, &opts);
+    let limits = scene.nav_limits(&VP, &PAD);
+    let before = p.camera();
+    p.turn_by(30.0, 20.0, &limits, now);
+    assert!(p.user_moved());
+    assert_eq!((p.camera().bearing, p.camera().pitch), (30.0, 20.0));
+    assert_eq!(p.camera().center, before.center);
+    p.turn_by(170.0, 100.0, &limits, now);
+    assert_eq!((p.camera().bearing, p.camera().pitch), (-160.0, 60.0));
+    p.turn_by(0.0, -500.0, &limits, now);
+    assert_eq!(p.camera().pitch, 0.0);
+    // Back to the step's view: flat and north up again.
+    p.hand_back(&VP, now, &opts);
+    settle(&mut p, &mut now);
+    assert_eq!(p.camera(), before);
+}
+
+#[test]
 fn a_drag_moves_the_camera_by_the_dragged_distance() {
     // On a flat map (a tilted one moves the ground under the pointer in
     // perspective, so points at other heights on screen move less or more).
