@@ -351,8 +351,8 @@ impl MapState {
         let _ = canvas.set_attribute(
             "data-camera",
             &format!(
-                "{:.6},{:.6},{:.4},{:.2}",
-                cam.center[0], cam.center[1], cam.zoom, cam.bearing
+                "{:.6},{:.6},{:.4},{:.2},{:.2}",
+                cam.center[0], cam.center[1], cam.zoom, cam.bearing, cam.pitch
             ),
         );
         let _ = canvas.set_attribute("data-frames", &self.frames.to_string());

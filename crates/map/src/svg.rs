@@ -235,4 +235,49 @@ mod tests {
         assert!(svg.contains(r#"stroke-width="2""#));
         assert!(svg.contains(r#"<circle cx="5.0" cy="5.0" r="3.00"/>"#));
     }
+
+    #[test]
+    fn raised_blocks_are_written_far_to_near() {
+        use crate::draw_list::{Extrusion, LayerPaint};
+        use crate::{Camera, PreparedLayer, Transform, Viewport};
+        use geo::{polygon, Geometry};
+        let block = |lat: f64| {
+            Geometry::Polygon(polygon![
+                (x: 10.0, y: lat), (x: 10.0004, y: lat),
+                (x: 10.0004, y: lat + 0.0003), (x: 10.0, y: lat + 0.0003)
+            ])
+        };
+        // Feature 0 in front (south), feature 1 behind it.
+        let (front, back) = (block(53.55), block(53.5508));
+        let layer = PreparedLayer::from_geometries([Some(&front), Some(&back)]);
+        let paint = LayerPaint {
+            stroke: None,
+            feature_fill: Some(vec![Some(Rgba::rgb(255, 0, 0)), Some(Rgba::rgb(0, 0, 255))]),
+            extrude: Some(Extrusion {
+                top: vec![50.0, 50.0],
+                base: vec![],
+            }),
+            ..LayerPaint::default()
+        };
+        let vp = Viewport {
+            width: 400.0,
+            height: 300.0,
+            dpr: 1.0,
+        };
+        let cam = Camera::new([10.0002, 53.5505], 16.5).with_pitch(60.0);
+        let mut l = DrawList::new();
+        l.build(
+            [(&layer, &paint)],
+            &Transform::new(&cam, &vp),
+            &vp,
+            Rgba::rgb(255, 255, 255),
+        );
+        let svg = to_svg(&l);
+        let is_back = |line: &str| line.contains("fill=\"#0000") || line.contains("fill=\"#0000ff");
+        let lines: Vec<&str> = svg.lines().filter(|l| l.starts_with("<path")).collect();
+        let last_back = lines.iter().rposition(|l| is_back(l));
+        let first_front = lines.iter().position(|l| !is_back(l));
+        assert!(lines.len() >= 4, "{svg}");
+        assert!(last_back < first_front, "{svg}");
+    }
 }
