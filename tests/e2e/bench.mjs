@@ -175,7 +175,7 @@ layers:
     style:
       choropleth: { property: kinder, scheme: blues }
       extrude: kinder
-      extrude-scale: 0.05
+      extrude-scale: 0.004
   blocks:
     source: { type: geojson, url: data/blocks.geojson }
     style:
