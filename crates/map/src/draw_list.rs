@@ -326,7 +326,10 @@ impl DrawList {
     /// command. Walls facing away from the eye are left out; each wall is
     /// shaded by the direction it faces (light from the north-west), roofs
     /// take the fill colour.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the per-layer context of the other `add_` steps plus the heights"
+    )]
     fn add_extrusion(
         &mut self,
         index: u32,

@@ -163,6 +163,12 @@ pub enum Transition {
     Jump,
 }
 
+/// Whether a number is zero (optional numbers that default to 0 are left
+/// out of `story.json`).
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,10 +204,4 @@ mod tests {
     fn unknown_fields_are_errors() {
         assert!(serde_json::from_str::<View>(r#"{"zooom": 3}"#).is_err());
     }
-}
-
-/// Whether a number is zero (optional numbers that default to 0 are left
-/// out of `story.json`).
-fn is_zero(x: &f64) -> bool {
-    *x == 0.0
 }
