@@ -66,6 +66,15 @@ impl BasemapView {
 
     /// Requests, places, hides and drops tiles for the camera at `now` (ms).
     pub fn update(&mut self, camera: &Camera, viewport: &Viewport, now: f64) {
+        // Tiles are placed flat only: a tilted map shows no basemap
+        // (docs/story-format.md, "Tilted views"; `validate` warns, W0035).
+        let tilted = camera.pitch > 0.0;
+        if self.container.hidden() != tilted {
+            self.container.set_hidden(tilted);
+        }
+        if tilted {
+            return;
+        }
         let retina_images = self.basemap.url.has_retina();
         let z = self.grid.zoom_for(camera.zoom, viewport.dpr, retina_images);
         let wanted = self.grid.covering(camera, viewport, z);

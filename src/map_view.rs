@@ -111,7 +111,7 @@ impl MapState {
     /// The tooltip of what is drawn at `at` (CSS px of the map).
     fn tooltip_at(&self, at: [f64; 2], tolerance: f64) -> Option<Tooltip> {
         self.scene
-            .tooltip_at(&self.playback, &self.viewport, at, tolerance)
+            .tooltip_at_drawn(&self.playback, &self.viewport, &self.list, at, tolerance)
     }
 
     /// Shows a tooltip beside its anchor, on the side that keeps it inside
@@ -378,8 +378,8 @@ impl MapState {
         let _ = canvas.set_attribute(
             "data-camera",
             &format!(
-                "{:.6},{:.6},{:.4},{:.2}",
-                cam.center[0], cam.center[1], cam.zoom, cam.bearing
+                "{:.6},{:.6},{:.4},{:.2},{:.2}",
+                cam.center[0], cam.center[1], cam.zoom, cam.bearing, cam.pitch
             ),
         );
         let _ = canvas.set_attribute("data-frames", &self.frames.to_string());

@@ -2,7 +2,8 @@
 //! cooperative gestures as embedded web maps have them. A mouse drag pans,
 //! Ctrl/⌘ + wheel zooms about the cursor (a plain wheel keeps scrolling the
 //! page), double-click zooms in, two fingers pan and pinch (one finger keeps
-//! scrolling), `+` / `−` and Shift + arrow keys on the focused map, and
+//! scrolling), Ctrl or Shift + drag turns and tilts, `+` / `−`, Shift +
+//! arrow keys, `,` / `.` (turn) and Page Up / Page Down (tilt) on the focused map, and
 //! buttons: zoom in, zoom out, back to the step's view.
 //!
 //! The maths is in the pure core (`twinstory_map::navigate`, `Playback::
@@ -29,6 +30,12 @@ const HINT_MS: f64 = 1800.0;
 const ENGAGED_MS: f64 = 4000.0;
 /// Pan step of Shift + arrow keys, in CSS px.
 const KEY_PAN: f64 = 100.0;
+/// Turn step of `,` and `.`, in degrees.
+const KEY_TURN: f64 = 15.0;
+/// Tilt step of Page Up and Page Down, in degrees.
+const KEY_TILT: f64 = 10.0;
+/// Degrees of turn or tilt per CSS px of a Ctrl/Shift drag.
+const DRAG_TURN: f64 = 0.4;
 
 /// What the navigation needs between events.
 #[derive(Default)]
@@ -37,6 +44,8 @@ pub(super) struct NavState {
     installed: bool,
     /// A mouse drag: pointer id and last position (client px).
     drag: Option<(i32, [f64; 2])>,
+    /// The drag turns and tilts (Ctrl or Shift held) instead of panning.
+    turning: bool,
     /// A two-finger gesture: last midpoint (client px) and finger distance.
     pinch: Option<([f64; 2], f64)>,
     /// Where a one-finger touch started (client px), for the hint.
@@ -124,6 +133,13 @@ impl MapState {
         }
     }
 
+    /// Turns by `bearing` and tilts by `pitch` degrees.
+    fn turn(&mut self, bearing: f64, pitch: f64) {
+        let limits = self.nav_limits();
+        self.nav.engaged_at = now_ms();
+        self.playback.turn_by(bearing, pitch, &limits, now_ms());
+    }
+
     fn pan(&mut self, delta: [f64; 2]) {
         let limits = self.nav_limits();
         self.nav.engaged_at = now_ms();
@@ -204,6 +220,17 @@ impl MapState {
             }
             ("-" | "_", _) => {
                 self.zoom(-1.0, at, true);
+                return true;
+            }
+            // Turn (`,` `.`) and tilt (Page Up / Page Down) by steps.
+            ("," | "." | "PageUp" | "PageDown", _) => {
+                let (b, p) = match k.key().as_str() {
+                    "," => (-KEY_TURN, 0.0),
+                    "." => (KEY_TURN, 0.0),
+                    "PageUp" => (0.0, KEY_TILT),
+                    _ => (0.0, -KEY_TILT),
+                };
+                self.turn(b, p);
                 return true;
             }
             // Arrows say where to look: the map moves the other way.
@@ -396,6 +423,7 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, lang
                     "pointerdown" if mouse && p.button() == 0 => {
                         let _ = cv.set_pointer_capture(p.pointer_id());
                         s.nav.drag = Some((p.pointer_id(), at));
+                        s.nav.turning = p.ctrl_key() || p.shift_key();
                         s.nav.engaged_at = now_ms();
                         let _ = cv.class_list().add_1("is-dragging");
                         false
@@ -408,7 +436,13 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, lang
                         Some((id, last)) if id == p.pointer_id() => {
                             s.nav.drag = Some((id, at));
                             s.hide_hint();
-                            s.pan([at[0] - last[0], at[1] - last[1]]);
+                            let d = [at[0] - last[0], at[1] - last[1]];
+                            if s.nav.turning {
+                                // Sideways turns, upwards tilts further.
+                                s.turn(d[0] * DRAG_TURN, -d[1] * DRAG_TURN);
+                            } else {
+                                s.pan(d);
+                            }
                             true
                         }
                         _ => false,

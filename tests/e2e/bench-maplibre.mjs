@@ -142,7 +142,7 @@ export function maplibreData(storyDir, story, step = 0) {
     const src = sources[id];
     const s = layer.style ?? {};
     if (!src || !['geojson', 'csv'].includes(src.type)) throw new Error(`MapLibre page: layer "${id}" needs a GeoJSON or CSV file source written as source: { type: ..., url: ... } in story.md`);
-    if (s.choropleth || s.categories || s.circles) throw new Error(`MapLibre page: layer "${id}" is not drawn in one fixed colour; the page supports fill/stroke/stroke-width/radius only`);
+    if ((s.choropleth && !s.extrude) || s.categories || s.circles) throw new Error(`MapLibre page: layer "${id}" is not drawn in one fixed colour; the page supports fill/stroke/stroke-width/radius only (and choropleths of extruded layers)`);
     const file = src.type === 'csv' ? csvToGeojson(path.join(storyDir, src.url), src.lat, src.lon) : path.join(storyDir, src.url);
     files[id] = file;
     style.sources[id] = { type: 'geojson', data: `/data/${encodeURIComponent(id)}.geojson` };
@@ -151,6 +151,24 @@ export function maplibreData(storyDir, story, step = 0) {
     const stroke = s.stroke ?? '#ffffff';
     const width = s['stroke-width'] ?? 1;
     const filter = (...types) => ['match', ['geometry-type'], types, true, false];
+    if (kinds.has('polygon') && s.extrude !== undefined) {
+      // Raised areas: fill-extrusion, heights in metres as twinstory's
+      // `extrude` / `extrude-base` / `extrude-scale`; a choropleth's colour
+      // as a ramp over the same property (the same work for the GPU).
+      const scale = s['extrude-scale'] ?? 1;
+      const metres = (h) => (typeof h === 'number' ? h : ['*', ['to-number', ['get', h], 0], scale]);
+      const color = s.choropleth
+        ? ['interpolate', ['linear'], ['to-number', ['get', s.choropleth.property], 0], 0, '#eff3ff', 5000, '#08519c']
+        : fill;
+      style.layers.push({
+        id: `${id}-extrusion`, type: 'fill-extrusion', source: id, filter: filter('Polygon', 'MultiPolygon'),
+        paint: {
+          'fill-extrusion-color': color, 'fill-extrusion-opacity': opacity,
+          'fill-extrusion-height': metres(s.extrude), 'fill-extrusion-base': s['extrude-base'] === undefined ? 0 : metres(s['extrude-base']),
+        },
+      });
+      continue;
+    }
     if (kinds.has('polygon')) {
       style.layers.push({ id: `${id}-fill`, type: 'fill', source: id, filter: filter('Polygon', 'MultiPolygon'), paint: { 'fill-color': fill, 'fill-opacity': opacity } });
       if (width > 0) style.layers.push({ id: `${id}-outline`, type: 'line', source: id, filter: filter('Polygon', 'MultiPolygon'), paint: { 'line-color': stroke, 'line-width': width, 'line-opacity': opacity } });
@@ -180,7 +198,7 @@ const cfg = ${cfg};
 window.__bench = { firstDrawn: null, error: null };
 const map = new maplibregl.Map({
   container: 'map', style: cfg.style, attributionControl: false, pixelRatio: 1,
-  center: [cfg.camera.lon, cfg.camera.lat], zoom: cfg.camera.zoom, bearing: cfg.camera.bearing,
+  center: [cfg.camera.lon, cfg.camera.lat], zoom: cfg.camera.zoom, bearing: cfg.camera.bearing, pitch: cfg.camera.pitch ?? 0,
 });
 window.__map = map;
 map.once('idle', () => { window.__bench.firstDrawn = performance.now(); });
@@ -220,7 +238,7 @@ function within(promise, ms, what) {
 
 /**
  * Runs the MapLibre page in `browser`. cameras[i] = { lon, lat, zoom,
- * bearing } where twinstory's step i came to rest; transitions[i] = the
+ * bearing, pitch } where twinstory's step i came to rest; transitions[i] = the
  * step's transition (fly / ease / jump). Never throws: problems (timeout,
  * crash, map errors) come back as `error`, with whatever was measured
  * before. `screen` (CSS px) and `dpr`: the page's viewport, as twinstory's.
@@ -266,7 +284,7 @@ export async function runMaplibre(browser, { style, files, width, height, dpr = 
       for (let i = 1; i < cameras.length; i++) {
         await pg.evaluate(({ c, kind }) => new Promise((resolve) => {
           const map = window.__map;
-          const to = { center: [c.lon, c.lat], zoom: c.zoom, bearing: c.bearing };
+          const to = { center: [c.lon, c.lat], zoom: c.zoom, bearing: c.bearing, pitch: c.pitch ?? 0 };
           map.once('idle', resolve);
           // twinstory: flights at MapLibre's speed and curve, longer than
           // 4 s become a cut; eases take 1 s.

@@ -11,9 +11,13 @@
 // MapLibre's flags when given --same-flags.
 // Needs target/release/twinstory and target/player (./scripts/test.sh or
 // `cargo build --release -p twinstory-cli && ./scripts/build-player.sh`).
-// Usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS] [--same-flags] [--phone] [--reader]
+// Usage: node bench.mjs [--points N ...] [--threed] [--no-maplibre] [--timeout SECONDS] [--same-flags] [--phone] [--reader]
 // (default: the real Hamburg story, then synthetic stories with 100,000 and
-// 1,000,000 points; --timeout limits each MapLibre phase, default 180 s).
+// 1,000,000 points, then the 3D case; --points N and --threed pick runs;
+// --timeout limits each MapLibre phase, default 180 s). The 3D case: 10,000
+// synthetic blocks inside Hamburg's quarters, raised 10–80 m, over the 181
+// quarters as a 3D choropleth, and a flight from pitch 0 to 60 with a
+// change of bearing (MapLibre: `fill-extrusion` on the same data and path).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,16 +37,20 @@ let screen = { width: 1280, height: 800, dpr: 1 };
 // 50 ms until the next step is active, then the map's flight runs while the
 // reader reads) instead of jumping to each step.
 let reader = false;
+let threed = false;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--points') sizes.push(Number(args[++i]));
+  else if (args[i] === '--threed') threed = true;
   else if (args[i] === '--no-maplibre') withMaplibre = false;
   else if (args[i] === '--timeout') timeoutS = Number(args[++i]);
   else if (args[i] === '--same-flags') sameFlags = true;
   else if (args[i] === '--phone') screen = { width: 390, height: 844, dpr: 3 };
   else if (args[i] === '--reader') reader = true;
-  else throw new Error(`unknown argument ${args[i]}; usage: node bench.mjs [--points N ...] [--no-maplibre] [--timeout SECONDS] [--same-flags] [--phone] [--reader]`);
+  else throw new Error(`unknown argument ${args[i]}; usage: node bench.mjs [--points N ...] [--threed] [--no-maplibre] [--timeout SECONDS] [--same-flags] [--phone] [--reader]`);
 }
-const runs = sizes.length ? sizes.map((n) => ({ points: n })) : [{ points: 0 }, { points: 100_000 }, { points: 1_000_000 }];
+const runs = sizes.length || threed
+  ? [...sizes.map((n) => ({ points: n })), ...(threed ? [{ threed: 10_000 }] : [])]
+  : [{ points: 0 }, { points: 100_000 }, { points: 1_000_000 }, { threed: 10_000 }];
 
 function pct(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
@@ -115,6 +123,106 @@ Und wieder hinaus.
   return { dir, slug: `points-${n}` };
 }
 
+/** Even-odd point in polygon over all rings. */
+function insideRings([x, y], rings) {
+  let odd = false;
+  for (const ring of rings) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) odd = !odd;
+    }
+  }
+  return odd;
+}
+
+/**
+ * The 3D case: N synthetic blocks (squares of 20–60 m, 10–80 m high) at
+ * random places inside Hamburg's quarters, over the 181 quarters raised by
+ * a synthetic number as a 3D choropleth; a flight from pitch 0 to 60 with
+ * a change of bearing, and back.
+ */
+function threedStory(n) {
+  const slug = `threed-${n}`;
+  const dir = path.join(ROOT, 'target', 'bench-stories', slug);
+  const story = path.join(dir, slug);
+  fs.mkdirSync(path.join(story, 'data'), { recursive: true });
+  const quarters = JSON.parse(fs.readFileSync(path.join(ROOT, 'stories/spielplaetze/data/quarters.geojson'), 'utf8'));
+  let seed = 7;
+  const rnd = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const polys = [];
+  quarters.features.forEach((f, i) => {
+    f.properties = { name: f.properties.name, kinder: Math.round(200 + rnd() * 4800) };
+    const g = f.geometry;
+    for (const p of g.type === 'Polygon' ? [g.coordinates] : g.coordinates) polys.push(p);
+    quarters.features[i] = f;
+  });
+  fs.writeFileSync(path.join(story, 'data', 'quarters.geojson'), JSON.stringify(quarters));
+  const blocks = [];
+  while (blocks.length < n) {
+    const lon = 9.7301 + rnd() * 0.5952;
+    const lat = 53.395 + rnd() * 0.3444;
+    if (!polys.some((p) => insideRings([lon, lat], p))) continue;
+    const size = 20 + rnd() * 40;
+    const dLat = size / 111_320;
+    const dLon = dLat / Math.cos((lat * Math.PI) / 180);
+    const ring = [[lon, lat], [lon + dLon, lat], [lon + dLon, lat + dLat], [lon, lat + dLat], [lon, lat]]
+      .map(([x, y]) => [Number(x.toFixed(6)), Number(y.toFixed(6))]);
+    blocks.push({ type: 'Feature', properties: { height: Math.round(10 + rnd() * 70) }, geometry: { type: 'Polygon', coordinates: [ring] } });
+  }
+  fs.writeFileSync(path.join(story, 'data', 'blocks.geojson'), JSON.stringify({ type: 'FeatureCollection', features: blocks }));
+  fs.writeFileSync(path.join(story, 'story.md'), `---
+title: ${n} Blöcke in 3D
+layers:
+  quarters:
+    source: { type: geojson, url: data/quarters.geojson }
+    style:
+      choropleth: { property: kinder, scheme: blues }
+      extrude: kinder
+      extrude-scale: 0.004
+  blocks:
+    source: { type: geojson, url: data/blocks.geojson }
+    style:
+      fill: "#d9cbb3"
+      extrude: height
+---
+
+## Von oben
+
+\`\`\`step
+view: { center: [9.99, 53.56], zoom: 13.5 }
+show: [quarters, blocks]
+transition: jump
+\`\`\`
+
+Alle Blöcke von oben.
+
+## Schräg
+
+\`\`\`step
+view: { center: [9.97, 53.555], zoom: 14.5, bearing: -35, pitch: 60 }
+show: [quarters, blocks]
+\`\`\`
+
+Geneigt und gedreht.
+
+## Zurück
+
+\`\`\`step
+view: { center: [9.99, 53.56], zoom: 13.5 }
+show: [quarters, blocks]
+\`\`\`
+
+Wieder von oben.
+`);
+  return { dir, slug };
+}
+
 for (const f of ['target/release/twinstory', 'target/player/twinstory_player_bg.wasm']) {
   if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run ./scripts/test.sh once, or cargo build --release -p twinstory-cli && ./scripts/build-player.sh`);
 }
@@ -149,7 +257,7 @@ function watchFirstFrame() {
   obs.observe(document, { subtree: true, attributes: true, attributeFilter: ['data-loading', 'data-frames'] });
 }
 
-const parseCamera = (s) => { const [lon, lat, zoom, bearing] = s.split(',').map(Number); return { lon, lat, zoom, bearing }; };
+const parseCamera = (s) => { const [lon, lat, zoom, bearing, pitch = 0] = s.split(',').map(Number); return { lon, lat, zoom, bearing, pitch }; };
 const ms = (x) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x >= 10 ? x.toFixed(0) : x.toFixed(1));
 const stats = (xs) => (xs.length ? [pct(xs, 50), pct(xs, 95), Math.max(...xs)] : [NaN, NaN, NaN]);
 
@@ -158,8 +266,10 @@ const tsBrowser = sameFlags ? browser : await launch();
 console.log(`twinstory runs with ${sameFlags ? "MapLibre's WebGL flags" : 'the test flags (software 2D canvas)'}; MapLibre with WebGL on SwiftShader`);
 const summary = [];
 for (const run of runs) {
-  const { dir, slug } = run.points ? syntheticStory(run.points) : { dir: path.join(ROOT, 'stories'), slug: 'spielplaetze' };
-  const label = run.points ? `${run.points.toLocaleString('en')} synthetic points + 181 quarters` : 'Hamburg (181 quarters, 608 playgrounds, 59 schools)';
+  const { dir, slug } = run.threed ? threedStory(run.threed)
+    : run.points ? syntheticStory(run.points) : { dir: path.join(ROOT, 'stories'), slug: 'spielplaetze' };
+  const label = run.threed ? `3D: ${run.threed.toLocaleString('en')} synthetic extruded blocks + 181 quarters as a 3D choropleth, pitch 0 → 60 → 0`
+    : run.points ? `${run.points.toLocaleString('en')} synthetic points + 181 quarters` : 'Hamburg (181 quarters, 608 playgrounds, 59 schools)';
   const server = await startServer(dir, ['--no-watch']);
   const page = await tsBrowser.newPage({ viewport: { width: screen.width, height: screen.height }, deviceScaleFactor: screen.dpr });
   await page.addInitScript(watchFirstFrame);

@@ -45,6 +45,11 @@ pub fn used_properties(story: &Story, layer: &Layer) -> BTreeSet<String> {
     if let Some(p) = &style.label_priority {
         used.insert(p.clone());
     }
+    for h in [&style.extrude, &style.extrude_base].into_iter().flatten() {
+        if let twinstory_model::Height::Property(p) = h {
+            used.insert(p.clone());
+        }
+    }
     for step in &story.steps {
         for s in step.show.iter().filter(|s| s.layer == layer.id) {
             for cond in [&s.filter, &s.highlight].into_iter().flatten() {

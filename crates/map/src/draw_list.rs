@@ -54,6 +54,60 @@ pub struct LayerPaint {
     pub emphasis: Option<Emphasis>,
     /// Layer opacity, 0–1 (multiplies every colour's alpha).
     pub opacity: f64,
+    /// Polygons raised into blocks (walls and roofs drawn with depth).
+    pub extrude: Option<Extrusion>,
+}
+
+/// Heights of a layer's raised polygons, per feature, in metres above the
+/// ground; computed once per layer and step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extrusion {
+    /// Top of each feature; not a number (or not above `base`) draws it flat.
+    pub top: Vec<f32>,
+    /// Bottom of each feature (0 where missing).
+    pub base: Vec<f32>,
+}
+
+impl Extrusion {
+    /// `(base, top)` of a feature when it is raised.
+    pub fn of(&self, feature: u32) -> Option<(f32, f32)> {
+        let top = *self.top.get(feature as usize)?;
+        let base = self.base.get(feature as usize).copied().unwrap_or(0.0);
+        let base = if base.is_finite() { base.max(0.0) } else { 0.0 };
+        (top.is_finite() && top > base).then_some((base, top))
+    }
+
+    /// The highest top, in metres (0 when nothing is raised).
+    pub fn max_top(&self) -> f32 {
+        self.top
+            .iter()
+            .filter(|t| t.is_finite())
+            .fold(0.0, |m, t| m.max(*t))
+    }
+}
+
+/// One flat face of a raised polygon (a wall or a roof), in device px.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Face {
+    /// Colour including opacity (walls shaded by the direction they face).
+    pub color: Rgba,
+    /// Range into [`DrawList::paths`] (a roof's holes are further paths).
+    pub paths: Range<usize>,
+    /// The perspective factor over the face: `w = a·x + b·y + c` at a
+    /// device pixel (larger is nearer; see [`Transform::project`]).
+    pub plane: [f32; 3],
+    /// Index of the layer among those passed to [`DrawList::build`].
+    pub layer: u32,
+    /// Feature index in the layer.
+    pub feature: u32,
+}
+
+impl Face {
+    /// The perspective factor at a device pixel position.
+    #[inline]
+    pub fn w_at(&self, x: f32, y: f32) -> f32 {
+        self.plane[0] * x + self.plane[1] * y + self.plane[2]
+    }
 }
 
 /// A strong outline drawn on top of the features it marks.
@@ -80,6 +134,7 @@ impl Default for LayerPaint {
             feature_visible: None,
             emphasis: None,
             opacity: 1.0,
+            extrude: None,
         }
     }
 }
@@ -111,6 +166,13 @@ impl LayerPaint {
             Some(v) => v.get(feature as usize).copied().unwrap_or(false),
             None => true,
         }
+    }
+
+    /// Whether a feature is drawn raised (walls and roof) rather than flat.
+    pub fn raised(&self, feature: u32) -> bool {
+        self.extrude
+            .as_ref()
+            .is_some_and(|e| e.of(feature).is_some())
     }
 
     fn emphasised(&self, feature: u32) -> bool {
@@ -156,6 +218,12 @@ pub enum DrawCommand {
         /// Range into [`DrawList::paths`].
         paths: Range<usize>,
     },
+    /// Faces of raised polygons ([`DrawList::faces`]), painted with a
+    /// depth test: the nearest face wins each pixel, whatever the order.
+    Faces {
+        /// Range into [`DrawList::faces`].
+        faces: Range<usize>,
+    },
     /// Circles at points.
     Points {
         /// Fill colour including opacity.
@@ -199,6 +267,8 @@ pub struct DrawList {
     pub verts: Vec<[f32; 2]>,
     /// Point positions in device px.
     pub points: Vec<[f32; 2]>,
+    /// Walls and roofs of raised polygons.
+    pub faces: Vec<Face>,
     scratch: Vec<(u64, u32)>,
     point_scratch: Vec<(u64, u32)>,
 }
@@ -233,9 +303,10 @@ impl DrawList {
         self.paths.clear();
         self.verts.clear();
         self.points.clear();
+        self.faces.clear();
         let view = transform.visible_world_bounds();
         let dpr = viewport.dpr as f32;
-        for pair in layers {
+        for (index, pair) in layers.into_iter().enumerate() {
             let (layer, paint) = *pair.borrow();
             let opacity = paint.opacity.clamp(0.0, 1.0);
             if opacity <= 0.0 {
@@ -243,9 +314,181 @@ impl DrawList {
             }
             self.add_fills(layer, paint, opacity, transform, &view);
             self.add_strokes(layer, paint, opacity, transform, &view, dpr);
+            if let Some(e) = &paint.extrude {
+                self.add_extrusion(index as u32, layer, paint, e, opacity, transform, &view);
+            }
             self.add_emphasis(layer, paint, opacity, transform, &view, dpr);
             self.add_points(layer, paint, opacity, transform, dpr);
         }
+    }
+
+    /// Walls and roofs of a layer's raised polygons as one depth-tested
+    /// command. Walls facing away from the eye are left out; each wall is
+    /// shaded by the direction it faces (light from the north-west), roofs
+    /// take the fill colour.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the per-layer context of the other `add_` steps plus the heights"
+    )]
+    fn add_extrusion(
+        &mut self,
+        index: u32,
+        layer: &PreparedLayer,
+        paint: &LayerPaint,
+        e: &Extrusion,
+        opacity: f64,
+        t: &Transform,
+        view: &[f64; 4],
+    ) {
+        let ppm = t.px_per_metre();
+        // Blocks south of the view rise into it: widen the box by the
+        // highest roof.
+        let reach = e.max_top() as f64 * ppm / t.scale() * 2.0;
+        let view = [
+            view[0] - reach,
+            view[1] - reach,
+            view[2] + reach,
+            view[3] + reach,
+        ];
+        let eye = t.eye_ground();
+        let tolerance = (SIMPLIFY_PX / t.scale()) as f32;
+        let first = self.faces.len();
+        let light = [
+            -std::f64::consts::FRAC_1_SQRT_2,
+            -std::f64::consts::FRAC_1_SQRT_2,
+        ];
+        let mut ring_buf: Vec<[f64; 2]> = Vec::new();
+        for s in &layer.shapes {
+            if !s.closed || !intersects(&s.bbox, &view) || !paint.visible(s.feature) {
+                continue;
+            }
+            let Some((base, top)) = e.of(s.feature) else {
+                continue;
+            };
+            let Some(fill) = paint.fill_of(s.feature) else {
+                continue;
+            };
+            let fill = fill.with_opacity(opacity);
+            let (hb, ht) = (base as f64 * ppm, top as f64 * ppm);
+            // Walls.
+            for (ring, importance) in layer.shape_rings_with_importance(s) {
+                ring_buf.clear();
+                ring_buf.extend(
+                    ring.iter()
+                        .zip(importance)
+                        .filter(|(_, imp)| **imp >= tolerance)
+                        .map(|(p, _)| *p),
+                );
+                let n = ring_buf.len();
+                for i in 0..n {
+                    let (p, q) = (ring_buf[i], ring_buf[(i + 1) % n]);
+                    let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+                    // Outward normal (exteriors wind positive, holes negative).
+                    let normal = [dy, -dx];
+                    let to_eye = [eye[0] - p[0], eye[1] - p[1]];
+                    if normal[0] * to_eye[0] + normal[1] * to_eye[1] <= 0.0 {
+                        continue;
+                    }
+                    let quad = [
+                        t.project(p, hb),
+                        t.project(q, hb),
+                        t.project(q, ht),
+                        t.project(p, ht),
+                    ];
+                    let [Some(a), Some(b), Some(c), Some(d)] = quad else {
+                        continue;
+                    };
+                    let len = dx.hypot(dy);
+                    let facing = (normal[0] * light[0] + normal[1] * light[1]) / len;
+                    let k = 0.72 + 0.2 * facing;
+                    let start = self.verts.len() as u32;
+                    self.verts
+                        .extend([a, b, c, d].map(|v| [v[0] as f32, v[1] as f32]));
+                    self.paths.push(Path {
+                        start,
+                        end: start + 4,
+                        closed: true,
+                    });
+                    self.faces.push(Face {
+                        color: shade(fill, k),
+                        paths: self.paths.len() - 1..self.paths.len(),
+                        plane: plane_through([a, b, c, d].iter()),
+                        layer: index,
+                        feature: s.feature,
+                    });
+                }
+            }
+            // The roof.
+            let first_path = self.paths.len();
+            let first_vert = self.verts.len();
+            let mut plane_pts: Vec<[f64; 3]> = Vec::new();
+            let mut ok = true;
+            for (ring, importance) in layer.shape_rings_with_importance(s) {
+                let start = self.verts.len() as u32;
+                for (p, imp) in ring.iter().zip(importance) {
+                    if *imp < tolerance {
+                        continue;
+                    }
+                    match t.project(*p, ht) {
+                        Some(v) => {
+                            if plane_pts.len() < 64 {
+                                plane_pts.push(v);
+                            }
+                            self.verts.push([v[0] as f32, v[1] as f32]);
+                        }
+                        None => ok = false,
+                    }
+                }
+                let end = self.verts.len() as u32;
+                if end - start >= 3 {
+                    self.paths.push(Path {
+                        start,
+                        end,
+                        closed: true,
+                    });
+                }
+            }
+            if !ok || self.paths.len() == first_path {
+                self.paths.truncate(first_path);
+                self.verts.truncate(first_vert);
+                continue;
+            }
+            self.faces.push(Face {
+                color: fill,
+                paths: first_path..self.paths.len(),
+                plane: plane_through(plane_pts.iter()),
+                layer: index,
+                feature: s.feature,
+            });
+        }
+        if self.faces.len() > first {
+            self.commands.push(DrawCommand::Faces {
+                faces: first..self.faces.len(),
+            });
+        }
+    }
+
+    /// The topmost drawn face at a device pixel: `(layer, feature)` of the
+    /// raised polygon the reader sees there (the nearest one).
+    ///
+    /// # Examples
+    /// See the tests: two blocks one behind the other answer for the front one.
+    pub fn face_at(&self, [x, y]: [f32; 2]) -> Option<(u32, u32)> {
+        let mut best: Option<(f32, &Face)> = None;
+        for f in &self.faces {
+            let mut winding = 0;
+            for p in &self.paths[f.paths.clone()] {
+                winding += winding_f32(self.path_verts(p), [x, y]);
+            }
+            if winding == 0 {
+                continue;
+            }
+            let w = f.w_at(x, y);
+            if best.is_none_or(|(bw, _)| w >= bw) {
+                best = Some((w, f));
+            }
+        }
+        best.map(|(_, f)| (f.layer, f.feature))
     }
 
     fn add_fills(
@@ -260,7 +503,11 @@ impl DrawList {
         let mut groups = std::mem::take(&mut self.scratch);
         groups.clear();
         for (i, s) in layer.shapes.iter().enumerate() {
-            if s.closed && intersects(&s.bbox, view) && paint.visible(s.feature) {
+            if s.closed
+                && intersects(&s.bbox, view)
+                && paint.visible(s.feature)
+                && !paint.raised(s.feature)
+            {
                 if let Some(c) = paint.fill_of(s.feature) {
                     groups.push((colour_key(c), i as u32));
                 }
@@ -287,7 +534,7 @@ impl DrawList {
         let mut groups = std::mem::take(&mut self.scratch);
         groups.clear();
         for (i, s) in layer.shapes.iter().enumerate() {
-            if intersects(&s.bbox, view) && paint.visible(s.feature) {
+            if intersects(&s.bbox, view) && paint.visible(s.feature) && !paint.raised(s.feature) {
                 if let Some(c) = paint.stroke_of(s.feature, s.closed) {
                     groups.push((colour_key(c), i as u32));
                 }
@@ -322,6 +569,7 @@ impl DrawList {
                 && intersects(&s.bbox, view)
                 && paint.visible(s.feature)
                 && paint.emphasised(s.feature)
+                && !paint.raised(s.feature)
             {
                 groups.push((colour_key(e.color), i as u32));
             }
@@ -465,6 +713,27 @@ impl DrawList {
     }
 
     fn push_path(&mut self, ring: &[[f64; 2]], importance: &[f32], closed: bool, t: &Transform) {
+        if let Some(plane) = t.near_ground_plane() {
+            let behind = |p: &[f64; 2]| plane[0] * p[0] + plane[1] * p[1] > plane[2];
+            if ring.iter().any(behind) {
+                // A tilted camera: cut what lies behind the near plane (a
+                // plane maps lines to lines, so the clipped ring projects
+                // to a ring the rasteriser fills as usual).
+                let clipped = clip_half_plane(ring, closed, plane);
+                let all = vec![f32::INFINITY; clipped.len()];
+                return self.push_path_projected(&clipped, &all, closed, t);
+            }
+        }
+        self.push_path_projected(ring, importance, closed, t)
+    }
+
+    fn push_path_projected(
+        &mut self,
+        ring: &[[f64; 2]],
+        importance: &[f32],
+        closed: bool,
+        t: &Transform,
+    ) {
         let start = self.verts.len() as u32;
         let mut last: Option<[f32; 2]> = None;
         let n = ring.len();
@@ -498,6 +767,92 @@ impl DrawList {
     pub fn path_verts(&self, p: &Path) -> &[[f32; 2]] {
         &self.verts[p.start as usize..p.end as usize]
     }
+}
+
+/// The part of a ring (or open line) where `a·x + b·y ≤ c`
+/// (Sutherland–Hodgman against one line). An open line that leaves and
+/// comes back is joined along the line, which a tilted camera draws far
+/// below the map.
+///
+/// (Tested below.)
+fn clip_half_plane(ring: &[[f64; 2]], closed: bool, [a, b, c]: [f64; 3]) -> Vec<[f64; 2]> {
+    let side = |p: &[f64; 2]| a * p[0] + b * p[1] - c;
+    let mut out = Vec::with_capacity(ring.len() + 2);
+    let n = ring.len();
+    let segs = if closed { n } else { n.saturating_sub(1) };
+    if !closed {
+        if let Some(p) = ring.first().filter(|p| side(p) <= 0.0) {
+            out.push(*p);
+        }
+    }
+    for i in 0..segs {
+        let (p, q) = (ring[i], ring[(i + 1) % n]);
+        let (sp, sq) = (side(&p), side(&q));
+        if (sp <= 0.0) != (sq <= 0.0) {
+            let k = sp / (sp - sq);
+            out.push([p[0] + (q[0] - p[0]) * k, p[1] + (q[1] - p[1]) * k]);
+        }
+        if sq <= 0.0 {
+            out.push(q);
+        }
+    }
+    out
+}
+
+/// A colour with its red, green and blue scaled by `k` (walls in shade).
+fn shade(c: Rgba, k: f64) -> Rgba {
+    let f = |v: u8| (v as f64 * k).round().clamp(0.0, 255.0) as u8;
+    Rgba {
+        r: f(c.r),
+        g: f(c.g),
+        b: f(c.b),
+        a: c.a,
+    }
+}
+
+/// The affine plane `w = a·x + b·y + c` through projected points `[x, y, w]`
+/// of one flat face (the perspective factor is affine in screen space for
+/// a plane): fitted through the three points spanning the largest triangle
+/// among the first, the furthest from it and the one furthest from that line.
+fn plane_through<'a>(pts: impl Iterator<Item = &'a [f64; 3]> + Clone) -> [f32; 3] {
+    let Some(a) = pts.clone().next().copied() else {
+        return [0.0, 0.0, 1.0];
+    };
+    let d2 = |p: &[f64; 3]| (p[0] - a[0]).powi(2) + (p[1] - a[1]).powi(2);
+    let b = pts
+        .clone()
+        .fold(a, |m, p| if d2(p) > d2(&m) { *p } else { m });
+    let area = |p: &[f64; 3]| ((b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])).abs();
+    let c = pts.fold(a, |m, p| if area(p) > area(&m) { *p } else { m });
+    let det = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+    if det.abs() < 1e-9 {
+        // Seen edge-on: one depth for all of it.
+        let w = a[2].max(b[2]).max(c[2]) as f32;
+        return [0.0, 0.0, w];
+    }
+    let (dw1, dw2) = (b[2] - a[2], c[2] - a[2]);
+    let pa = (dw1 * (c[1] - a[1]) - dw2 * (b[1] - a[1])) / det;
+    let pb = ((b[0] - a[0]) * dw2 - (c[0] - a[0]) * dw1) / det;
+    let pc = a[2] - pa * a[0] - pb * a[1];
+    [pa as f32, pb as f32, pc as f32]
+}
+
+/// Non-zero winding number of a closed ring around a point.
+fn winding_f32(ring: &[[f32; 2]], [x, y]: [f32; 2]) -> i32 {
+    let n = ring.len();
+    let mut w = 0;
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[(i + 1) % n]);
+        let cross = (b[0] - a[0]) * (y - a[1]) - (x - a[0]) * (b[1] - a[1]);
+        if a[1] <= y {
+            if b[1] > y && cross > 0.0 {
+                w += 1;
+            }
+        } else if b[1] <= y && cross < 0.0 {
+            w -= 1;
+        }
+    }
+    w
 }
 
 /// Outline width of point circles in device px (never wider than the radius).
@@ -737,5 +1092,252 @@ mod tests {
                 (4.0, Some(Rgba::rgb(255, 255, 255)))
             ]
         );
+    }
+
+    #[test]
+    fn clipping_keeps_the_near_side_of_rings_and_lines() {
+        let square = [[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0]];
+        let half = clip_half_plane(&square, true, [1.0, 0.0, 1.0]);
+        assert_eq!(half, [[1.0, 0.0], [1.0, 2.0], [0.0, 2.0], [0.0, 0.0]]);
+        let line = [[0.0, 0.0], [2.0, 0.0], [0.0, 1.0]];
+        let cut = clip_half_plane(&line, false, [1.0, 0.0, 1.0]);
+        assert_eq!(cut, [[0.0, 0.0], [1.0, 0.0], [1.0, 0.5], [0.0, 1.0]]);
+        assert!(clip_half_plane(&square, true, [1.0, 0.0, -1.0]).is_empty());
+    }
+
+    #[test]
+    fn a_tilted_camera_clips_a_huge_polygon_at_the_near_plane() {
+        // A polygon reaching far behind the camera still fills the map.
+        let big = square(9.0, 53.0, 2.0);
+        let layer = PreparedLayer::from_geometries([Some(&big)]);
+        let vp = Viewport {
+            width: 200.0,
+            height: 100.0,
+            dpr: 1.0,
+        };
+        let cam = Camera::new([10.0, 53.9], 9.0).with_pitch(60.0);
+        let t = Transform::new(&cam, &vp);
+        let mut dl = DrawList::new();
+        let p = LayerPaint {
+            stroke: None,
+            ..paint()
+        };
+        dl.build([(&layer, &p)], &t, &vp, Rgba::rgb(0, 0, 0));
+        assert_eq!(dl.paths.len(), 1);
+        assert!(dl
+            .verts
+            .iter()
+            .all(|v| v[0].is_finite() && v[1].is_finite()));
+        let mut fb = crate::Framebuffer::new(200, 100);
+        fb.paint(&dl);
+        for (x, y) in [(0, 0), (199, 99), (100, 50), (0, 99)] {
+            assert_eq!(fb.pixel(x, y), Rgba::rgb(200, 0, 0), "({x}, {y})");
+        }
+    }
+
+    fn raised(top: Vec<f32>) -> LayerPaint {
+        let n = top.len();
+        LayerPaint {
+            stroke: None,
+            feature_fill: Some(
+                (0..n)
+                    .map(|i| {
+                        Some(if i == 0 {
+                            Rgba::rgb(220, 0, 0)
+                        } else {
+                            Rgba::rgb(0, 0, 220)
+                        })
+                    })
+                    .collect(),
+            ),
+            extrude: Some(Extrusion {
+                top,
+                base: vec![0.0; n],
+            }),
+            ..paint()
+        }
+    }
+
+    fn frame(
+        layer: &PreparedLayer,
+        p: &LayerPaint,
+        cam: &Camera,
+        vp: &Viewport,
+    ) -> (crate::Framebuffer, DrawList) {
+        let t = Transform::new(cam, vp);
+        let mut dl = DrawList::new();
+        dl.build([(layer, p)], &t, vp, Rgba::rgb(255, 255, 255));
+        let mut fb = crate::Framebuffer::new(1, 1);
+        fb.paint(&dl);
+        (fb, dl)
+    }
+
+    /// Red blocks are feature 0, blue ones feature 1 (walls are shaded, so
+    /// the hue tells them apart).
+    fn which(c: Rgba) -> Option<u32> {
+        match (c.r > 60, c.b > 60, c.g > 60) {
+            (true, false, false) => Some(0),
+            (false, true, false) => Some(1),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_nearer_block_wins_every_pixel_from_every_bearing() {
+        // Two 60 m blocks 100 m apart on a north–south line.
+        let (lon, lat) = (10.0, 53.55);
+        let d = 0.0004;
+        let a = square(lon, lat, d);
+        let b = square(lon, lat + 0.0009, d);
+        let both = PreparedLayer::from_geometries([Some(&a), Some(&b)]);
+        let vp = Viewport {
+            width: 300.0,
+            height: 200.0,
+            dpr: 1.0,
+        };
+        let mid = [lon + d / 2.0, lat + 0.00065];
+        for bearing in [0.0, 30.0, 90.0, 150.0, 180.0, 250.0, 330.0] {
+            let cam = Camera {
+                center: mid,
+                zoom: 16.5,
+                bearing,
+                pitch: 60.0,
+            };
+            let p = raised(vec![60.0, 60.0]);
+            let (fb, dl) = frame(&both, &p, &cam, &vp);
+            let t = Transform::new(&cam, &vp);
+            let eye = t.eye_ground();
+            let dist = |lonlat: [f64; 2]| {
+                let w = crate::projection::lonlat_to_world(lonlat);
+                (w[0] - eye[0]).hypot(w[1] - eye[1])
+            };
+            let near = if dist([lon + d / 2.0, lat + d / 2.0])
+                < dist([lon + d / 2.0, lat + 0.0009 + d / 2.0])
+            {
+                0
+            } else {
+                1
+            };
+            // Each block alone, and where both cover a pixel the pair must
+            // show the nearer one.
+            let only = |f: usize| {
+                let mut q = p.clone();
+                q.feature_visible = Some(vec![f == 0, f == 1]);
+                frame(&both, &q, &cam, &vp).0
+            };
+            let (fa, fbb) = (only(0), only(1));
+            let (mut overlap, mut wrong) = (0, 0);
+            for y in 0..200 {
+                for x in 0..300 {
+                    if which(fa.pixel(x, y)) == Some(0) && which(fbb.pixel(x, y)) == Some(1) {
+                        overlap += 1;
+                        let single = if near == 0 { &fa } else { &fbb };
+                        if fb.pixel(x, y) != single.pixel(x, y) {
+                            wrong += 1;
+                        }
+                        if overlap % 7 == 0 {
+                            let got = dl.face_at([x as f32 + 0.5, y as f32 + 0.5]);
+                            assert_eq!(
+                                got,
+                                Some((0, near)),
+                                "bearing {bearing}: pick at ({x}, {y})"
+                            );
+                        }
+                    }
+                }
+            }
+            // Seen along the line (0°, 180°) one hides much of the other;
+            // from the side they may not overlap at all.
+            if [0.0, 180.0].contains(&bearing) {
+                assert!(overlap > 100, "bearing {bearing}: overlap {overlap}");
+            }
+            assert!(
+                wrong * 50 <= overlap,
+                "bearing {bearing}: {wrong} of {overlap} wrong"
+            );
+        }
+    }
+
+    #[test]
+    fn crossing_blocks_show_the_taller_where_they_cross() {
+        // A tall north–south bar through a low east–west bar.
+        let (lon, lat) = (10.0, 53.55);
+        let ns = Geometry::Polygon(polygon![
+            (x: lon - 0.0001, y: lat - 0.001), (x: lon + 0.0001, y: lat - 0.001),
+            (x: lon + 0.0001, y: lat + 0.001), (x: lon - 0.0001, y: lat + 0.001)
+        ]);
+        let ew = Geometry::Polygon(polygon![
+            (x: lon - 0.0015, y: lat - 0.0001), (x: lon + 0.0015, y: lat - 0.0001),
+            (x: lon + 0.0015, y: lat + 0.0001), (x: lon - 0.0015, y: lat + 0.0001)
+        ]);
+        let layer = PreparedLayer::from_geometries([Some(&ns), Some(&ew)]);
+        let vp = Viewport {
+            width: 300.0,
+            height: 300.0,
+            dpr: 1.0,
+        };
+        let p = raised(vec![80.0, 10.0]);
+        for (bearing, pitch) in [(0.0, 0.0), (45.0, 40.0), (200.0, 60.0)] {
+            let cam = Camera {
+                center: [lon, lat],
+                zoom: 16.0,
+                bearing,
+                pitch,
+            };
+            let (fb, dl) = frame(&layer, &p, &cam, &vp);
+            let t = Transform::new(&cam, &vp);
+            // The tall bar's roof over the crossing: the tall bar.
+            let w = crate::projection::lonlat_to_world([lon, lat]);
+            let [x, y, _] = t.project(w, 80.0 * t.px_per_metre()).unwrap_or([0.0; 3]);
+            assert_eq!(
+                which(fb.pixel(x as u32, y as u32)),
+                Some(0),
+                "{bearing}/{pitch}"
+            );
+            assert_eq!(dl.face_at([x as f32, y as f32]), Some((0, 0)));
+            // The low bar's roof far out on its arm: the low bar.
+            let arm = crate::projection::lonlat_to_world([lon + 0.0012, lat]);
+            let [x, y, _] = t.project(arm, 10.0 * t.px_per_metre()).unwrap_or([0.0; 3]);
+            assert_eq!(
+                which(fb.pixel(x as u32, y as u32)),
+                Some(1),
+                "{bearing}/{pitch}"
+            );
+        }
+        // Without `extrude`, the same blocks are two flat fills.
+        let flat = LayerPaint {
+            extrude: None,
+            ..p.clone()
+        };
+        let cam = Camera::new([lon, lat], 16.0);
+        let (fb, dl) = frame(&layer, &flat, &cam, &vp);
+        assert!(dl.faces.is_empty());
+        assert!(which(fb.pixel(150, 150)).is_some());
+    }
+
+    #[test]
+    fn walls_are_shaded_by_the_way_they_face_and_roofs_keep_the_fill() {
+        let (lon, lat) = (10.0, 53.55);
+        let layer = PreparedLayer::from_geometries([Some(&square(lon, lat, 0.0004))]);
+        let vp = Viewport {
+            width: 300.0,
+            height: 300.0,
+            dpr: 1.0,
+        };
+        let p = raised(vec![40.0]);
+        // From the south-west: the south and west walls show.
+        let cam = Camera {
+            center: [lon + 0.0002, lat + 0.0002],
+            zoom: 17.0,
+            bearing: 45.0,
+            pitch: 50.0,
+        };
+        let (_, dl) = frame(&layer, &p, &cam, &vp);
+        let colours: Vec<Rgba> = dl.faces.iter().map(|f| f.color).collect();
+        assert_eq!(colours.len(), 3, "two walls and a roof: {colours:?}");
+        assert_eq!(colours[2], Rgba::rgb(220, 0, 0));
+        // Light from the north-west: the west wall is lighter than the south wall.
+        assert!(colours.iter().take(2).all(|c| c.r < 220));
+        assert_ne!(colours[0], colours[1]);
     }
 }

@@ -246,6 +246,9 @@ impl Flight {
         }
         let k = EASE.at(elapsed_ms / d);
         let bearing = lerp_angle(self.from.bearing, self.to.bearing, k);
+        // The tilt follows the same eased progress as the bearing (the
+        // ground path stays van Wijk's).
+        let pitch = self.from.pitch + (self.to.pitch - self.from.pitch) * k;
         let (center, zoom) = match (&self.kind, &self.path) {
             (TransitionKind::Fly, Some(path)) => {
                 let (u, w) = path.at(k * path.length);
@@ -257,7 +260,9 @@ impl Flight {
                 self.from.zoom + (self.to.zoom - self.from.zoom) * k,
             ),
         };
-        Camera::from_world(center, zoom, bearing).with_wrapped_longitude()
+        Camera::from_world(center, zoom, bearing)
+            .with_pitch(pitch)
+            .with_wrapped_longitude()
     }
 
     fn center_at(&self, f: f64) -> [f64; 2] {
@@ -314,11 +319,13 @@ mod tests {
             center: [9.95, 53.57],
             zoom: 13.6,
             bearing: 0.0,
+            pitch: 0.0,
         };
         let b = Camera {
             center: [10.17, 53.43],
             zoom: 11.6,
             bearing: 30.0,
+            pitch: 0.0,
         };
         for kind in [
             TransitionKind::Fly,
@@ -434,11 +441,13 @@ mod tests {
             center: [10.0, 53.5],
             zoom: 12.0,
             bearing: 350.0,
+            pitch: 0.0,
         };
         let b = Camera {
             center: [10.0, 53.5],
             zoom: 12.0,
             bearing: 10.0,
+            pitch: 0.0,
         };
         let f = Flight::new(a, b, &VP, TransitionKind::Ease, &FlightOptions::default());
         let mid = f.camera_at(f.duration_ms() / 2.0);
@@ -452,5 +461,40 @@ mod tests {
         let f = Flight::new(a, a, &VP, TransitionKind::Fly, &FlightOptions::default());
         assert_eq!(f.duration_ms(), 0.0);
         assert!(!f.crossfade());
+    }
+
+    #[test]
+    fn pitch_is_eased_along_the_flight_and_cut_under_reduced_motion() {
+        let a = Camera::new([9.95, 53.57], 13.0);
+        let b = Camera::new([10.05, 53.52], 14.0).with_pitch(60.0);
+        let f = Flight::new(a, b, &VP, TransitionKind::Fly, &FlightOptions::default());
+        let d = f.duration_ms();
+        assert!(d > 0.0);
+        let mut last = 0.0;
+        for i in 1..20 {
+            let p = f.camera_at(d * i as f64 / 20.0).pitch;
+            assert!(p > last && p < 60.0, "pitch {p} after {last}");
+            last = p;
+        }
+        assert_eq!(f.camera_at(d).pitch, 60.0);
+        // The same eased progress as the bearing: half way in time is half way in pitch.
+        let mid = f.camera_at(d / 2.0).pitch;
+        assert!((mid - 60.0 * f.progress(d / 2.0)).abs() < 1e-9, "{mid}");
+        // Only the tilt changes: still a flight, not a jump.
+        let tilt = Flight::new(
+            a,
+            a.with_pitch(45.0),
+            &VP,
+            TransitionKind::Fly,
+            &FlightOptions::default(),
+        );
+        assert!(tilt.duration_ms() > 0.0 && !tilt.crossfade());
+        let reduced = FlightOptions {
+            reduced_motion: true,
+            ..FlightOptions::default()
+        };
+        let cut = Flight::new(a, b, &VP, TransitionKind::Fly, &reduced);
+        assert!(cut.crossfade());
+        assert_eq!(cut.camera_at(0.0), b);
     }
 }

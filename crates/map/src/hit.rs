@@ -190,7 +190,9 @@ fn hit_layer(
     };
     l.index.tree.search(&query, |item| {
         let (f, part) = l.index.decode(layer, item);
-        if !paint.visible(f) {
+        // Raised polygons are picked against their drawn faces
+        // (`DrawList::face_at`), not their footprints.
+        if !paint.visible(f) || paint.raised(f) {
             return;
         }
         match part {
@@ -469,6 +471,7 @@ mod tests {
                 center: [10.0, 53.55],
                 zoom: 13.5,
                 bearing,
+                pitch: 0.0,
             };
             let t = Transform::new(&cam, &vp);
             // Polygons in world units, as the renderer fills them.

@@ -45,7 +45,7 @@ impl NavLimits {
             // No round trip through the projection: a camera inside stays exact.
             return Camera { zoom, ..camera };
         }
-        Camera::from_world(inside, zoom, camera.bearing)
+        Camera::from_world(inside, zoom, camera.bearing).with_pitch(camera.pitch)
     }
 
     /// A zoom level inside the limits.
@@ -96,7 +96,7 @@ pub fn pan(camera: &Camera, viewport: &Viewport, delta: [f64; 2]) -> Camera {
 /// use twinstory_map::navigate::zoom_about;
 /// use twinstory_map::{Camera, Transform, Viewport};
 /// let vp = Viewport { width: 800.0, height: 600.0, dpr: 1.0 };
-/// let cam = Camera { center: [10.0, 53.55], zoom: 11.0, bearing: 30.0 };
+/// let cam = Camera { center: [10.0, 53.55], zoom: 11.0, bearing: 30.0, pitch: 0.0 };
 /// let under = Transform::new(&cam, &vp).to_world([100.0, 500.0]);
 /// let zoomed = zoom_about(&cam, &vp, [100.0, 500.0], 13.5);
 /// let [x, y] = Transform::new(&zoomed, &vp).to_screen(under);
@@ -113,6 +113,7 @@ pub fn zoom_about(camera: &Camera, viewport: &Viewport, at: [f64; 2], zoom: f64)
         center: world_to_lonlat(centre),
         zoom,
         bearing: camera.bearing,
+        pitch: camera.pitch,
     }
 }
 
@@ -156,6 +157,7 @@ mod tests {
                 center: [9.99, 53.55],
                 zoom: 11.3,
                 bearing,
+                pitch: 0.0,
             })
             .collect()
     }

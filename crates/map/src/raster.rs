@@ -17,7 +17,7 @@
 //! painted twice. Points are pre-computed anti-aliased disc stamps.
 
 use crate::color::Rgba;
-use crate::draw_list::{DrawCommand, DrawList};
+use crate::draw_list::{DrawCommand, DrawList, Face};
 
 /// The largest point radius drawn, in device pixels (larger ones are drawn
 /// at this size).
@@ -44,6 +44,9 @@ pub struct Framebuffer {
     line_touched: Vec<u32>,
     /// One bit per pixel: positions a dense point command already stamped.
     seen: Vec<u64>,
+    /// Per pixel: the perspective factor of the nearest raised face drawn
+    /// there (0: none yet), the depth test of [`DrawCommand::Faces`].
+    depth: Vec<f32>,
     stamp: Stamp,
 }
 
@@ -87,6 +90,7 @@ impl Framebuffer {
         self.blocks = vec![0; self.block_words * height as usize];
         self.line_cov = vec![0; width as usize * height as usize];
         self.line_touched.clear();
+        self.depth.clear();
     }
 
     /// Width in device pixels.
@@ -113,8 +117,26 @@ impl Framebuffer {
     pub fn paint(&mut self, list: &DrawList) {
         self.resize(list.width, list.height);
         self.pixels.fill(list.background.pack());
+        if !list.faces.is_empty() {
+            self.depth.clear();
+            self.depth.resize(self.pixels.len(), 0.0);
+        }
         for cmd in &list.commands {
             match cmd {
+                DrawCommand::Faces { faces } => {
+                    for f in &list.faces[faces.clone()] {
+                        let (mut y0, mut y1) = (f32::INFINITY, f32::NEG_INFINITY);
+                        for p in &list.paths[f.paths.clone()] {
+                            let verts = list.path_verts(p);
+                            for v in verts {
+                                y0 = y0.min(v[1]);
+                                y1 = y1.max(v[1]);
+                            }
+                            self.accumulate_ring(verts);
+                        }
+                        self.resolve_face(f, y0, y1);
+                    }
+                }
                 DrawCommand::Fill { color, paths } => {
                     for p in &list.paths[paths.clone()] {
                         self.accumulate_ring(list.path_verts(p));
@@ -257,6 +279,63 @@ impl Framebuffer {
                     self.line_touched.push(idx as u32);
                 }
                 *cell = (*cell).max(c);
+            }
+        }
+    }
+
+    /// Paints the accumulated coverage of one raised face where it is
+    /// nearer than what earlier faces drew, and clears the coverage of the
+    /// rows `y0..=y1` (the face's). A pixel at least half covered keeps the
+    /// face's depth, so the anti-aliased rim of a face does not hide what
+    /// lies behind it.
+    fn resolve_face(&mut self, face: &Face, y0: f32, y1: f32) {
+        let stride = self.width as usize + 2;
+        let w = self.width as usize;
+        let h = self.height as usize;
+        if !(y0.is_finite() && y1.is_finite()) || y1 < 0.0 || y0 >= h as f32 {
+            return;
+        }
+        let color = face.color;
+        let alpha = color.a as f32 / 255.0;
+        let (cr, cg, cb) = (color.r as u32, color.g as u32, color.b as u32);
+        let solid = color.pack() | 0xff00_0000;
+        let words = self.block_words;
+        let (r0, r1) = (y0.max(0.0) as usize, (y1.ceil() as usize).min(h - 1));
+        for y in r0..=r1 {
+            let (s0, s1) = self.spans[y];
+            if s0 > s1 {
+                continue;
+            }
+            self.spans[y] = EMPTY_SPAN;
+            self.blocks[y * words..(y + 1) * words].fill(0);
+            let row = y * stride;
+            let yc = y as f32 + 0.5;
+            let mut sum = 0.0f32;
+            for x in s0 as usize..=(s1 as usize).min(stride - 1) {
+                sum += self.acc[row + x];
+                self.acc[row + x] = 0.0;
+                if x >= w {
+                    continue;
+                }
+                let cov = sum.abs().min(1.0);
+                if cov * alpha < 1.0 / 512.0 {
+                    continue;
+                }
+                let i = y * w + x;
+                let near = face.w_at(x as f32 + 0.5, yc);
+                if near < self.depth[i] {
+                    continue;
+                }
+                if cov >= 0.5 {
+                    self.depth[i] = near;
+                }
+                let a = cov * alpha;
+                let px = &mut self.pixels[i];
+                *px = if a >= 0.998 {
+                    solid
+                } else {
+                    blend(*px, cr, cg, cb, (a * 256.0) as u32)
+                };
             }
         }
     }

@@ -30,6 +30,37 @@ pub fn to_svg(list: &DrawList) -> String {
     );
     for cmd in &list.commands {
         match cmd {
+            DrawCommand::Faces { faces } => {
+                // SVG has no depth test: far faces first (painter's order by
+                // each face's depth at its middle), near ones over them.
+                let mut order: Vec<(f32, usize)> = list.faces[faces.clone()]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let (mut n, mut sx, mut sy) = (0.0f32, 0.0f32, 0.0f32);
+                        for p in &list.paths[f.paths.clone()] {
+                            for v in list.path_verts(p) {
+                                n += 1.0;
+                                sx += v[0];
+                                sy += v[1];
+                            }
+                        }
+                        let n = n.max(1.0);
+                        (f.w_at(sx / n, sy / n), faces.start + i)
+                    })
+                    .collect();
+                order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                for (_, i) in order {
+                    let f = &list.faces[i];
+                    let d = path_data(list, f.paths.clone());
+                    let _ = writeln!(
+                        out,
+                        r#"<path fill="{}"{} fill-rule="nonzero" d="{d}"/>"#,
+                        hex(f.color),
+                        opacity_attr("fill", f.color)
+                    );
+                }
+            }
             DrawCommand::Fill { color, paths } => {
                 let d = path_data(list, paths.clone());
                 let _ = writeln!(
@@ -203,5 +234,50 @@ mod tests {
         assert!(svg.contains("M0.0 0.0L10.0 0.0L10.0 10.0Z"));
         assert!(svg.contains(r#"stroke-width="2""#));
         assert!(svg.contains(r#"<circle cx="5.0" cy="5.0" r="3.00"/>"#));
+    }
+
+    #[test]
+    fn raised_blocks_are_written_far_to_near() {
+        use crate::draw_list::{Extrusion, LayerPaint};
+        use crate::{Camera, PreparedLayer, Transform, Viewport};
+        use geo::{polygon, Geometry};
+        let block = |lat: f64| {
+            Geometry::Polygon(polygon![
+                (x: 10.0, y: lat), (x: 10.0004, y: lat),
+                (x: 10.0004, y: lat + 0.0003), (x: 10.0, y: lat + 0.0003)
+            ])
+        };
+        // Feature 0 in front (south), feature 1 behind it.
+        let (front, back) = (block(53.55), block(53.5508));
+        let layer = PreparedLayer::from_geometries([Some(&front), Some(&back)]);
+        let paint = LayerPaint {
+            stroke: None,
+            feature_fill: Some(vec![Some(Rgba::rgb(255, 0, 0)), Some(Rgba::rgb(0, 0, 255))]),
+            extrude: Some(Extrusion {
+                top: vec![50.0, 50.0],
+                base: vec![],
+            }),
+            ..LayerPaint::default()
+        };
+        let vp = Viewport {
+            width: 400.0,
+            height: 300.0,
+            dpr: 1.0,
+        };
+        let cam = Camera::new([10.0002, 53.5505], 16.5).with_pitch(60.0);
+        let mut l = DrawList::new();
+        l.build(
+            [(&layer, &paint)],
+            &Transform::new(&cam, &vp),
+            &vp,
+            Rgba::rgb(255, 255, 255),
+        );
+        let svg = to_svg(&l);
+        let is_back = |line: &str| line.contains("fill=\"#0000") || line.contains("fill=\"#0000ff");
+        let lines: Vec<&str> = svg.lines().filter(|l| l.starts_with("<path")).collect();
+        let last_back = lines.iter().rposition(|l| is_back(l));
+        let first_front = lines.iter().position(|l| !is_back(l));
+        assert!(lines.len() >= 4, "{svg}");
+        assert!(last_back < first_front, "{svg}");
     }
 }

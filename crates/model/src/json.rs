@@ -17,8 +17,8 @@
 //! two on arbitrary input. A new field goes into its type *and* here.
 
 use crate::layer::{
-    Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
-    LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
+    Categories, Choropleth, Circles, Classification, ComputedField, Height, Join, JoinBy, JoinMode,
+    Layer, LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
 };
 use crate::step::{FitTarget, LayerState, Layout, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
@@ -531,6 +531,9 @@ fn style(v: &Value, path: &str) -> R<LayerStyle> {
             "label",
             "label-min-zoom",
             "label-priority",
+            "extrude",
+            "extrude-base",
+            "extrude-scale",
         ],
     )?;
     let d = LayerStyle::default();
@@ -551,7 +554,17 @@ fn style(v: &Value, path: &str) -> R<LayerStyle> {
         label: o.opt("label", text)?,
         label_min_zoom: o.opt("label-min-zoom", number)?,
         label_priority: o.opt("label-priority", text)?,
+        extrude: o.opt("extrude", height)?,
+        extrude_base: o.opt("extrude-base", height)?,
+        extrude_scale: o.opt("extrude-scale", number)?,
     })
+}
+
+fn height(v: &Value, path: &str) -> R<Height> {
+    match v {
+        Value::String(s) => Ok(Height::Property(s.clone())),
+        _ => number(v, path).map(Height::Metres),
+    }
 }
 
 fn scheme(v: &Value, path: &str) -> R<SchemeName> {
@@ -671,6 +684,7 @@ fn view(v: &Value, path: &str) -> R<View> {
         center: o.opt("center", numbers::<2>)?,
         zoom: o.opt("zoom", number)?,
         bearing: o.or("bearing", || 0.0, number)?,
+        pitch: o.or("pitch", || 0.0, number)?,
         fit: o.opt("fit", |v, p| match v {
             Value::String(s) => Ok(FitTarget::Layer(s.clone())),
             _ => numbers::<4>(v, p)

@@ -47,7 +47,7 @@ pub const JOIN: &[&str] = &[
 ];
 
 /// Settings of a step's `view`.
-pub const VIEW: &[&str] = &["center", "zoom", "bearing", "fit"];
+pub const VIEW: &[&str] = &["center", "zoom", "bearing", "pitch", "fit"];
 
 /// Settings of one entry of a step's `show`.
 pub const SHOW: &[&str] = &["layer", "opacity", "filter", "highlight"];

@@ -473,6 +473,31 @@ pub struct LayerStyle {
     /// first where labels compete for room; otherwise the data's order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_priority: Option<String>,
+    /// Raise polygons into blocks (3D): the height of each in metres, a
+    /// number or a numeric property (features without a number stay flat).
+    /// Seen from above the blocks show as the flat map; a tilted view
+    /// (`pitch`) shows their walls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extrude: Option<Height>,
+    /// Where the blocks start above the ground, in metres: a number or a
+    /// numeric property (e.g. a bridge's underside); 0 when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extrude_base: Option<Height>,
+    /// Metres per unit of the `extrude` and `extrude-base` properties, e.g.
+    /// `0.5` to draw 1,000 children as 500 m; 1 when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extrude_scale: Option<f64>,
+}
+
+/// A height for `extrude`: metres, or the property that gives them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum Height {
+    /// The same height for every feature, in metres.
+    Metres(f64),
+    /// A numeric property with each feature's height (times `extrude-scale`).
+    Property(String),
 }
 
 /// A choropleth: features coloured by which class their number falls into.
@@ -694,6 +719,9 @@ impl Default for LayerStyle {
             label: None,
             label_min_zoom: None,
             label_priority: None,
+            extrude: None,
+            extrude_base: None,
+            extrude_scale: None,
         }
     }
 }

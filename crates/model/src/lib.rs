@@ -20,10 +20,12 @@ pub mod url;
 pub use color::{Color, ColorParseError};
 pub use json::JsonError;
 pub use layer::{
-    Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
-    LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
+    Categories, Choropleth, Circles, Classification, ComputedField, Height, Join, JoinBy, JoinMode,
+    Layer, LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
-pub use step::{FitTarget, LayerState, Layout, Step, Transition, View, NARROW_MAP_WIDTH};
+pub use step::{
+    FitTarget, LayerState, Layout, Step, Transition, View, MAX_PITCH, NARROW_MAP_WIDTH,
+};
 
 use serde::{Deserialize, Serialize};
 use tile_template::TileTemplate;

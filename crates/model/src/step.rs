@@ -86,6 +86,10 @@ impl Layout {
 /// stylesheet stacks the map over the cards).
 pub const NARROW_MAP_WIDTH: f64 = 720.0;
 
+/// The steepest `pitch` a view may have, in degrees (the map crate's
+/// `camera::MAX_PITCH`, which draws it; a scene test keeps them equal).
+pub const MAX_PITCH: f64 = 60.0;
+
 /// Where the camera looks: either `center` with `zoom`, or `fit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -100,6 +104,9 @@ pub struct View {
     /// Rotation in degrees clockwise from north.
     #[serde(default)]
     pub bearing: f64,
+    /// Tilt in degrees from straight down (0) towards the horizon, at most 60.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pitch: f64,
     /// Fit the view to a layer's features or a bounding box.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fit: Option<FitTarget>,
@@ -194,6 +201,12 @@ pub enum Transition {
     Ease,
     /// Cut to the new view without animation.
     Jump,
+}
+
+/// Whether a number is zero (optional numbers that default to 0 are left
+/// out of `story.json`).
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 #[cfg(test)]

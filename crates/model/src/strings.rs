@@ -278,7 +278,7 @@ pub static DE: Strings = Strings {
     loading_data: "Daten werden geladen …",
     details: "Details",
     try_again: "Erneut versuchen",
-    nav_help: "Plus und Minus: Karte vergrößern und verkleinern. Umschalt und Pfeiltasten: Karte verschieben.",
+    nav_help: "Plus und Minus: Karte vergrößern und verkleinern. Umschalt und Pfeiltasten: Karte verschieben. Komma und Punkt: Karte drehen. Bild auf und Bild ab: Karte neigen.",
     nav_group: "Kartenansicht",
     zoom_in: "Vergrößern",
     zoom_out: "Verkleinern",
@@ -386,7 +386,7 @@ pub static EN: Strings = Strings {
     loading_data: "Loading data …",
     details: "Details",
     try_again: "Try again",
-    nav_help: "Plus and minus: zoom the map in and out. Shift and arrow keys: move the map.",
+    nav_help: "Plus and minus: zoom the map in and out. Shift and arrow keys: move the map. Comma and full stop: turn the map. Page up and page down: tilt the map.",
     nav_group: "Map view",
     zoom_in: "Zoom in",
     zoom_out: "Zoom out",
@@ -661,6 +661,13 @@ pub struct DescribeWords {
     pub valued: fn(&str, &str) -> String,
     /// The others are faded: after the highlight note.
     pub rest_faded: &'static str,
+    /// A tilted map (where the camera stands, from `compass`; the tilt in degrees).
+    pub tilted: fn(&str, usize) -> String,
+    /// The eight directions a tilted map is seen from, clockwise from north,
+    /// as `tilted` uses them.
+    pub compass: [&'static str; 8],
+    /// Raised areas: what their height shows (the property).
+    pub heights_show: fn(&str) -> String,
 }
 
 /// German words of the text alternative.
@@ -685,6 +692,18 @@ pub static DE_DESCRIBE: DescribeWords = DescribeWords {
     lowest: |list| format!("Am niedrigsten: {list}."),
     valued: |name, v| format!("{name} ({v})"),
     rest_faded: "die übrigen sind blass",
+    tilted: |from, deg| format!("Die Karte ist schräg von {from} gesehen, um {deg}° geneigt."),
+    compass: [
+        "Norden",
+        "Nordosten",
+        "Osten",
+        "Südosten",
+        "Süden",
+        "Südwesten",
+        "Westen",
+        "Nordwesten",
+    ],
+    heights_show: |p| format!("Die Höhe der Flächen zeigt „{p}“."),
 };
 
 /// English words of the text alternative.
@@ -709,6 +728,18 @@ pub static EN_DESCRIBE: DescribeWords = DescribeWords {
     lowest: |list| format!("Lowest: {list}."),
     valued: |name, v| format!("{name} ({v})"),
     rest_faded: "the others are faded",
+    tilted: |from, deg| format!("The map is seen from the {from}, tilted by {deg}°."),
+    compass: [
+        "north",
+        "north-east",
+        "east",
+        "south-east",
+        "south",
+        "south-west",
+        "west",
+        "north-west",
+    ],
+    heights_show: |p| format!("The height of the areas shows “{p}”."),
 };
 
 impl Lang {
@@ -1121,6 +1152,9 @@ mod tests {
             ("highest", (w.highest)("@1")),
             ("lowest", (w.lowest)("@1")),
             ("rest_faded", w.rest_faded.to_string()),
+            ("tilted", (w.tilted)("@1", 7002)),
+            ("compass", w.compass.join(" ")),
+            ("heights_show", (w.heights_show)("@1")),
         ]
     }
 
@@ -1213,6 +1247,8 @@ mod tests {
                 ((w.highest)("@1"), 1),
                 ((w.lowest)("@1"), 1),
                 ((w.valued)("@1", "@2"), 2),
+                ((w.tilted)("@1", 7002), 2),
+                ((w.heights_show)("@1"), 1),
             ];
             for (text, parts) in &texts {
                 let marks = ["@1", "@2", "@3", "7001", "7002", "7003"];

@@ -48,6 +48,13 @@ impl Scene {
         let target = self.target(step, &DESCRIBE_VIEWPORT, &Padding::uniform(40.0));
         let view = Transform::new(&target.camera, &DESCRIBE_VIEWPORT).visible_world_bounds();
         let mut out: Vec<String> = Vec::new();
+        let tilt = target.camera.pitch.round();
+        if tilt >= 1.0 {
+            // The camera stands opposite to where the map's top points.
+            let from = (target.camera.bearing + 180.0).rem_euclid(360.0);
+            let sector = ((from + 22.5) / 45.0).floor() as usize % 8;
+            out.push((words.tilted)(words.compass[sector], tilt as usize));
+        }
 
         // The area: the lowest visible layer of named areas.
         for state in s.show.iter().filter(|st| st.opacity > 0.0) {
@@ -124,6 +131,11 @@ impl Scene {
             };
             out.push(count(&entry.title, entry.shown, in_view));
             out.extend(self.describe_style(i, &entry, &shown, tag));
+            if let Some(twinstory_model::Height::Property(p)) = &layer.style.extrude {
+                if !p.ends_with("-height") || !layer.compute.iter().any(|c| &c.name == p) {
+                    out.push((words.heights_show)(&layer.field_name(p)));
+                }
+            }
             if let Some(note) = entry.note(tag) {
                 if entry.highlight.is_some() {
                     out.push(format!("{note}; {}.", words.rest_faded));

@@ -236,6 +236,23 @@ impl Playback {
         self.camera = limits.clamp(pan(&self.camera, viewport, delta));
     }
 
+    /// The reader turned the map by `bearing` degrees (clockwise) and tilted
+    /// it by `pitch` degrees (0–[`MAX_PITCH`](twinstory_map::camera::MAX_PITCH)
+    /// in all), about the map's centre.
+    pub fn turn_by(&mut self, bearing: f64, pitch: f64, limits: &NavLimits, now: f64) {
+        if active_nothing(self.active) {
+            return;
+        }
+        self.take_control(now);
+        let b = (self.camera.bearing + bearing).rem_euclid(360.0);
+        let turned = Camera {
+            bearing: if b > 180.0 { b - 360.0 } else { b },
+            ..self.camera
+        }
+        .with_pitch(self.camera.pitch + pitch);
+        self.camera = limits.clamp(turned);
+    }
+
     /// The reader zoomed by `levels` about `at` (CSS px in the viewport),
     /// eased over `opts.zoom_ms` unless motion is reduced. Zooms that come
     /// while one is eased add up and end where the last one says.
@@ -399,7 +416,7 @@ impl Playback {
                 .filter_map(|&i| Some((&scene.layers.get(i)?.prepared, self.paints.get(i)?))),
             &transform,
             viewport,
-            map_background(scene),
+            map_background(scene, self.camera.pitch > 0.0),
         );
     }
 }
@@ -410,9 +427,10 @@ fn active_nothing(active: Option<usize>) -> bool {
 }
 
 /// The frame's background: the theme's map colour, or transparent when
-/// basemap tiles lie under the data.
-fn map_background(scene: &Scene) -> twinstory_map::Rgba {
-    if scene.story.basemap.is_some() {
+/// basemap tiles lie under the data (never under a tilted map, which
+/// shows no basemap).
+fn map_background(scene: &Scene, tilted: bool) -> twinstory_map::Rgba {
+    if scene.story.basemap.is_some() && !tilted {
         twinstory_map::Rgba::default()
     } else {
         to_rgba(scene.story.theme.map_background)

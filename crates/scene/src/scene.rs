@@ -419,7 +419,11 @@ impl Scene {
 
     fn camera_for(&self, view: Option<&View>, viewport: &Viewport, padding: &Padding) -> Camera {
         let bearing = view.map(|v| v.bearing).unwrap_or(0.0);
-        let fit = |b: LonLatBounds| fit_bounds(&b, viewport, padding, bearing, FIT_MAX_ZOOM);
+        let pitch = view.map(|v| v.pitch).unwrap_or(0.0);
+        // A fit frames the bounds as seen from straight above, then tilts.
+        let fit = |b: LonLatBounds| {
+            fit_bounds(&b, viewport, padding, bearing, FIT_MAX_ZOOM).with_pitch(pitch)
+        };
         let fallback = || {
             self.all_bounds()
                 .map(fit)
@@ -442,7 +446,7 @@ impl Scene {
         }
         match (view.center, view.zoom) {
             (Some(center), Some(zoom)) => {
-                centered_in_padding(center, zoom, bearing, viewport, padding)
+                centered_in_padding(center, zoom, bearing, viewport, padding).with_pitch(pitch)
             }
             _ => fallback(),
         }
@@ -462,6 +466,7 @@ fn centered_in_padding(
         center,
         zoom,
         bearing,
+        pitch: 0.0,
     };
     let t = twinstory_map::Transform::new(&cam, viewport);
     let dpr = viewport.dpr;

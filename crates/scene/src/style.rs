@@ -11,8 +11,9 @@ use crate::legend::{legend_decimals, nice_floor, LegendItem, LegendKind, LegendL
 use crate::palette::{self, mix};
 use serde_json::{Map, Value};
 use twinstory_data::{Condition, Dataset};
+use twinstory_map::draw_list::Extrusion;
 use twinstory_map::{Emphasis, LayerPaint, Rgba};
-use twinstory_model::{Classification, Color, Layer, LayerState, SchemeName, Source};
+use twinstory_model::{Classification, Color, Height, Layer, LayerState, SchemeName, Source};
 
 /// Alpha factor of features a highlight does not match.
 pub const DIM_OPACITY: f64 = 0.25;
@@ -51,6 +52,8 @@ pub struct LayerStyling {
     pub fill: Option<Vec<Option<Rgba>>>,
     /// Per-feature circle radius in CSS px (proportional circles).
     pub radius: Option<Vec<f32>>,
+    /// Per-feature heights of raised polygons (`extrude`).
+    pub extrude: Option<Extrusion>,
     /// What the legend shows for the whole layer.
     pub kind: Option<LegendKind>,
     /// The property colours or sizes come from.
@@ -82,6 +85,15 @@ pub fn style_layer(layer: &Layer, data: &Dataset) -> LayerStyling {
     }
     if let Some(c) = &s.circles {
         circles(&mut out, c, s.fill.map(to_rgba), stroke);
+    }
+    if let Some(top) = &s.extrude {
+        let scale = s.extrude_scale.unwrap_or(1.0);
+        let top = heights(&mut out, data, top, scale, "height for `extrude`");
+        let base = match &s.extrude_base {
+            Some(b) => heights(&mut out, data, b, scale, "height for `extrude-base`"),
+            None => Vec::new(),
+        };
+        out.extrude = Some(Extrusion { top, base });
     }
     if out.kind.is_none() {
         out.kind = Some(LegendKind::Single);
@@ -119,6 +131,25 @@ fn number(v: Option<&Value>) -> Option<f64> {
         _ => None,
     }
     .filter(|v: &f64| v.is_finite())
+}
+
+/// Each feature's height in metres for `extrude` or `extrude-base` (not a
+/// number where a feature has none).
+fn heights(out: &mut LayerStyling, data: &Dataset, h: &Height, scale: f64, what: &str) -> Vec<f32> {
+    match h {
+        Height::Metres(m) => vec![*m as f32; data.features.len()],
+        Height::Property(p) => {
+            let v: Vec<f32> = data
+                .features
+                .iter()
+                .map(|f| number(f.properties.get(p)).map_or(f32::NAN, |x| (x * scale) as f32))
+                .collect();
+            if !data.features.is_empty() && v.iter().all(|x| x.is_nan()) {
+                missing_property(out, p, what);
+            }
+            v
+        }
+    }
 }
 
 fn missing_property(out: &mut LayerStyling, property: &str, what: &str) {
@@ -466,6 +497,7 @@ pub fn step_paint(
     let mut paint = paint_for(layer, 0.0);
     paint.feature_fill = styling.fill.clone();
     paint.feature_radius = styling.radius.clone();
+    paint.extrude = styling.extrude.clone();
     paint.feature_visible = visible;
     if let Some(marks) = highlighted {
         let n = marks.len();

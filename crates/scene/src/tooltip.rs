@@ -56,6 +56,45 @@ impl Scene {
         })
     }
 
+    /// [`tooltip_at`](Self::tooltip_at) for the frame on screen, whose
+    /// draw list `list` is: raised polygons (`extrude`) answer where their
+    /// drawn walls and roofs are, the nearest one under the point winning,
+    /// and a block hides what lies behind it.
+    pub fn tooltip_at_drawn(
+        &self,
+        playback: &Playback,
+        viewport: &Viewport,
+        list: &twinstory_map::DrawList,
+        point: [f64; 2],
+        tolerance: f64,
+    ) -> Option<Tooltip> {
+        // The list's own device pixels per CSS pixel: a frame drawn while
+        // moving may have fewer than the screen (`MotionResolution`).
+        let dpr = if list.width > 0 && viewport.width > 0.0 {
+            f64::from(list.width) / viewport.width
+        } else {
+            viewport.dpr
+        };
+        let at = [(point[0] * dpr) as f32, (point[1] * dpr) as f32];
+        if let Some((drawn, feature)) = list.face_at(at) {
+            // The draw list numbers the layers the playback passed it.
+            let paints = playback.paints();
+            let layer = playback
+                .order()
+                .iter()
+                .copied()
+                .filter(|&i| self.layers.get(i).is_some() && paints.get(i).is_some())
+                .nth(drawn as usize)?;
+            return Some(Tooltip {
+                layer,
+                feature,
+                text: self.tooltip_text(layer, feature)?,
+                anchor: point,
+            });
+        }
+        self.tooltip_at(playback, viewport, point, tolerance)
+    }
+
     /// Keyboard navigation: the tooltip of the feature next to `from` in
     /// `direction`, among the features of tooltip layers drawn on screen.
     /// Without `from` (or when it left the screen), the feature nearest to

@@ -23,9 +23,10 @@ fn story() -> Story {
             {"id": "one", "title": "One", "view": {"fit": "areas"}, "show": ["areas"]},
             {"id": "two", "title": "Two", "show": ["areas", "dots"]},
             {"id": "three", "title": "Three", "view": {"center": [10.0, 53.55], "zoom": 13}, "show": ["dots"]},
-            {"id": "four", "title": "Four", "view": {"center": [10.2, 53.45], "zoom": 12, "bearing": 20}, "show": ["areas", {"layer": "dots", "opacity": 0.5}], "transition": "ease"},
+            {"id": "four", "title": "Four", "view": {"center": [10.2, 53.45], "zoom": 12, "bearing": 20, "pitch": 40}, "show": ["areas", {"layer": "dots", "opacity": 0.5}], "transition": "ease"},
             {"id": "five", "title": "Five", "view": {"fit": [9.9, 53.5, 10.1, 53.6]}, "show": ["areas"], "transition": "jump"},
-            {"id": "six", "title": "Six", "view": {"fit": "areas"}, "show": ["dots", "areas"]}
+            {"id": "six", "title": "Six", "view": {"fit": "areas"}, "show": ["dots", "areas"]},
+            {"id": "seven", "title": "Seven", "view": {"center": [10.0, 53.5], "zoom": 12.5, "bearing": -30, "pitch": 60}, "show": ["areas", "dots"]}
         ]
     }"##,
     )
@@ -102,6 +103,26 @@ fn settle(p: &mut Playback, now: &mut f64) {
 }
 
 #[test]
+fn the_map_crate_draws_the_pitch_the_format_allows() {
+    assert_eq!(twinstory_model::MAX_PITCH, twinstory_map::camera::MAX_PITCH);
+}
+
+#[test]
+fn a_tilted_step_draws_a_different_picture() {
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut now = 0.0;
+    let tilted = at_step(&scene, 6, &mut now, &opts);
+    let mut flat_scene = scene.clone();
+    if let Some(v) = flat_scene.story.steps[6].view.as_mut() {
+        v.pitch = 0.0;
+    }
+    let flat = at_step(&flat_scene, 6, &mut now, &opts);
+    assert_eq!(tilted.camera().pitch, 60.0);
+    assert!(frame(&scene, &tilted) != frame(&flat_scene, &flat));
+}
+
+#[test]
 fn jumping_to_a_step_looks_exactly_like_reading_to_it() {
     let scene = scene();
     let opts = PlaybackOptions::default();
@@ -122,6 +143,11 @@ fn jumping_to_a_step_looks_exactly_like_reading_to_it() {
         settle(&mut jump, &mut t);
 
         assert_eq!(read.camera(), jump.camera(), "step {target}: camera");
+        let pitch = scene.story.steps[target]
+            .view
+            .as_ref()
+            .map_or(0.0, |v| v.pitch);
+        assert_eq!(read.camera().pitch, pitch, "step {target}: pitch");
         assert_eq!(read.opacity(), jump.opacity(), "step {target}: opacities");
         assert!(
             frame(&scene, &read) == frame(&scene, &jump),
@@ -248,8 +274,35 @@ fn near(a: [f64; 2], b: [f64; 2], tol: f64) -> bool {
 }
 
 #[test]
-fn a_drag_moves_the_camera_by_the_dragged_distance() {
+fn turning_and_tilting_stay_within_the_limits_and_hand_back() {
     let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut now = 0.0;
+    let mut p = at_step(&scene, 2, &mut now, &opts);
+    let limits = scene.nav_limits(&VP, &PAD);
+    let before = p.camera();
+    p.turn_by(30.0, 20.0, &limits, now);
+    assert!(p.user_moved());
+    assert_eq!((p.camera().bearing, p.camera().pitch), (30.0, 20.0));
+    assert_eq!(p.camera().center, before.center);
+    p.turn_by(170.0, 100.0, &limits, now);
+    assert_eq!((p.camera().bearing, p.camera().pitch), (-160.0, 60.0));
+    p.turn_by(0.0, -500.0, &limits, now);
+    assert_eq!(p.camera().pitch, 0.0);
+    // Back to the step's view: flat and north up again.
+    p.hand_back(&VP, now, &opts);
+    settle(&mut p, &mut now);
+    assert_eq!(p.camera(), before);
+}
+
+#[test]
+fn a_drag_moves_the_camera_by_the_dragged_distance() {
+    // On a flat map (a tilted one moves the ground under the pointer in
+    // perspective, so points at other heights on screen move less or more).
+    let mut scene = scene();
+    if let Some(v) = scene.story.steps[3].view.as_mut() {
+        v.pitch = 0.0;
+    }
     let opts = PlaybackOptions::default();
     let mut now = 0.0;
     let mut p = at_step(&scene, 3, &mut now, &opts);

@@ -823,6 +823,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let (mut compute, mut compute_pos) = (Vec::new(), Vec::new());
     let mut has_source = false;
     let mut property_pos = Vec::new();
+    let mut style_compute = Vec::new();
     for (key, _k, v) in fields {
         match key {
             "title" => title = w.text(v, "title", "title: Playgrounds"),
@@ -830,7 +831,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
                 has_source = true;
                 source = read_source(w, id, v);
             }
-            "style" => style = read_style(w, id, v, &mut property_pos),
+            "style" => style = read_style(w, id, v, &mut property_pos, &mut style_compute),
             "attribution" => {
                 attribution = w.text(
                     v,
@@ -856,6 +857,12 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
             &what,
             "source: { type: geojson, url: data/places.geojson }",
         );
+    }
+    // `extrude` expressions are computed fields of their own, after the
+    // layer's `compute` (so they can use those).
+    for (field, pos) in style_compute {
+        compute.push(field);
+        compute_pos.push(pos);
     }
     let (source, url_pos) = source?;
     Some(ReadLayer {
@@ -1468,6 +1475,7 @@ fn read_style(
     id: &str,
     n: &Node,
     property_pos: &mut Vec<(String, Pos)>,
+    computed: &mut Vec<(ComputedField, Pos)>,
 ) -> LayerStyle {
     let names = style_fields();
     let allowed: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -1553,6 +1561,32 @@ fn read_style(
                     continue;
                 }
             },
+            "extrude" | "extrude-base" => match read_height(w, id, key, v, property_pos) {
+                Some((h, expression)) => {
+                    if let Some(e) = expression {
+                        computed.push((e, w.pos(v)));
+                    }
+                    h
+                }
+                None => {
+                    ok = false;
+                    continue;
+                }
+            },
+            "extrude-scale" => match w.number_in(
+                v,
+                "extrude-scale",
+                "extrude-scale: 0.5",
+                0.0,
+                1e6,
+                "metres per unit of the `extrude` property, e.g. 0.5 draws 1,000 as 500 m",
+            ) {
+                Some(x) => serde_json::json!(x),
+                None => {
+                    ok = false;
+                    continue;
+                }
+            },
             "choropleth" | "categories" | "circles" => {
                 match crate::checks::style::sub_style(w, id, key, v, property_pos) {
                     Some(j) => j,
@@ -1582,6 +1616,53 @@ fn read_style(
             LayerStyle::default()
         }
     }
+}
+
+/// `extrude` and `extrude-base`: metres (a number from 0), a property
+/// name, or an expression over properties (any of `+ * / ( )`, a backtick
+/// or ` - `), which becomes a computed field named after the setting.
+fn read_height(
+    w: &mut Walker<'_, '_>,
+    id: &str,
+    key: &str,
+    v: &Node,
+    property_pos: &mut Vec<(String, Pos)>,
+) -> Option<(serde_json::Value, Option<ComputedField>)> {
+    let example = format!("{key}: height");
+    if let crate::yaml::Kind::Str(t) = &v.kind {
+        let t = t.trim().to_owned();
+        let is_expression = t.contains(['+', '*', '/', '(', ')', '`']) || t.contains(" - ");
+        if !is_expression {
+            property_pos.push((t.clone(), w.pos(v)));
+            return Some((serde_json::Value::String(t), None));
+        }
+        let name = format!("{key}-height");
+        let mut probe = twinstory_data::Dataset::default();
+        if let Err(e) = twinstory_data::compute_field(&mut probe, &name, &t) {
+            let pos = w.pos(v);
+            w.sink.error(
+                "E0150",
+                pos,
+                format!("the `{key}` expression of layer `{id}` cannot be read: {}", e.message),
+                Some(format!("write a height in metres (`{key}: 20`), a numeric property (`{key}: height`) or arithmetic over properties (`{key}: floors * 3`)")),
+            );
+            return None;
+        }
+        let field = ComputedField {
+            name: name.clone(),
+            expression: t,
+        };
+        return Some((serde_json::Value::String(name), Some(field)));
+    }
+    let m = w.number_in(
+        v,
+        key,
+        &example,
+        0.0,
+        10_000.0,
+        "a height in metres above the ground, a numeric property or an expression",
+    )?;
+    Some((serde_json::json!(m), None))
 }
 
 /// Checks a `{property}` template (`tooltip`, `label`) and returns the

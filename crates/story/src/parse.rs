@@ -256,6 +256,18 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         } else {
             first_line_of.insert(id.clone(), id_pos.line);
         }
+        let tilted = [&settings.view, &settings.view_narrow]
+            .into_iter()
+            .flatten()
+            .any(|v| v.pitch > 0.0);
+        if tilted && fm.basemap.is_some() {
+            sink.warning(
+                "W0035",
+                settings.view_pos.unwrap_or(id_pos),
+                format!("the step `{id}` is tilted (`pitch`), and tilted steps show no basemap"),
+                Some("the basemap's tiles are drawn flat only: the map shows the layers on the background colour while this step is tilted; use `pitch: 0` if the step needs the basemap".into()),
+            );
+        }
         fitted.extend(settings.layer_refs.iter().map(|(id, _)| id.clone()));
         condition_fields.extend(settings.condition_fields);
         step_view.push(settings.view_pos);

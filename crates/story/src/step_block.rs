@@ -178,6 +178,17 @@ fn read_view(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings, key: &str) 
                 Some(b) => view.bearing = b,
                 None => ok = false,
             },
+            "pitch" => match w.number_in(
+                v,
+                "pitch",
+                "pitch: 45",
+                0.0,
+                twinstory_model::MAX_PITCH,
+                "0 looks straight down, 60 is the steepest tilt the map draws",
+            ) {
+                Some(p) => view.pitch = p,
+                None => ok = false,
+            },
             _ => {
                 fit_node = Some(k);
                 if main {

@@ -325,6 +325,7 @@ mod tests {
                 center: [10.0, 53.5],
                 zoom: 10.37,
                 bearing,
+                pitch: 0.0,
             };
             let v = vp(800.0, 600.0, 2.0);
             let z = grid().zoom_for(cam.zoom, v.dpr, false);
