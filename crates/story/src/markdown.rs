@@ -6,6 +6,7 @@
 
 use crate::diagnostic::{Pos, Sink};
 use crate::figure::{closing_brace, Figure};
+use crate::media;
 use crate::source::LineIndex;
 use crate::{Asset, AssetKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -45,7 +46,7 @@ pub(crate) struct Body {
     pub intro: String,
     /// The steps in order.
     pub steps: Vec<RawStep>,
-    /// Images, with their positions.
+    /// Images, videos, audios and their files, with their positions.
     pub images: Vec<Asset>,
     /// Links within the page (`#step-id`): the id and the link's position.
     pub fragment_links: Vec<(String, Pos)>,
@@ -99,7 +100,14 @@ struct Section {
 }
 
 /// Splits and renders the body. `offset` is the body's byte offset in `file_text`.
-pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut Sink) -> Body {
+/// `lang` is the story's language tag (for the words of media blocks).
+pub(crate) fn read(
+    body: &str,
+    offset: usize,
+    lines: &LineIndex<'_>,
+    lang: &str,
+    sink: &mut Sink,
+) -> Body {
     let pos = |r: &Range<usize>| -> Pos {
         let (line, column) = lines.line_col(offset + r.start);
         let end = if r.end > r.start { r.end } else { r.start + 1 };
@@ -213,6 +221,43 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                     ),
                     Some((step, _)) => {
                         step.block = Some(Block { yaml, first_line: p.line + 1, col_offset: p.column - 1 });
+                    }
+                }
+                i = j + 1;
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if depth == 0
+                    && media::MediaKind::of_info(info.split_whitespace().next()).is_some() =>
+            {
+                let kind = media::MediaKind::of_info(info.split_whitespace().next());
+                let mut yaml = String::new();
+                let mut j = i + 1;
+                while j < events.len() {
+                    match &events[j].0 {
+                        Event::Text(t) => yaml.push_str(t),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let p = pos(range);
+                if let Some(kind) = kind {
+                    let html = media::read(
+                        kind,
+                        &yaml,
+                        Pos {
+                            len: 3 + info.len(),
+                            ..p
+                        },
+                        p.line + 1,
+                        p.column - 1,
+                        lang,
+                        sink,
+                        &mut result.images,
+                    );
+                    if let Some(html) = html {
+                        section.out.push(Out::Ev(Event::Html(CowStr::from(html))));
                     }
                 }
                 i = j + 1;
@@ -578,7 +623,7 @@ fn short(s: &str) -> String {
 
 fn figure(url: &str, alt: &str, credit: &str) -> Out {
     let img = format!(
-        "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
+        "<img src=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
         escape(url),
         escape(alt)
     );
