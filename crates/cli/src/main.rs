@@ -9,6 +9,7 @@ mod build;
 mod csp;
 mod describe;
 mod embed;
+mod media;
 mod pack;
 mod player;
 mod serve;

@@ -53,6 +53,9 @@ const KEPT: &[&str] = &[
     "tr",
     "th",
     "td",
+    "video",
+    "audio",
+    "track",
 ];
 
 /// Elements whose content is not text for the reader.
@@ -75,13 +78,10 @@ const DROPPED: &[&str] = &[
     "textarea",
     "select",
     "option",
-    "audio",
-    "video",
     "canvas",
     "applet",
     "param",
     "source",
-    "track",
     "link",
     "meta",
     "base",
@@ -125,6 +125,37 @@ pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
     let ok = match (tag, name) {
         ("a", "href") => return link_allowed(value).then(|| clean(value)),
         ("img", "src") => return image_allowed(value).then(|| clean(value)),
+        ("video" | "audio" | "track", "src") | ("video", "poster") => {
+            return media_allowed(value).then(|| clean(value))
+        }
+        ("img", "srcset") => srcset_allowed(value),
+        ("img", "sizes") => {
+            value.len() <= 200
+                && value.bytes().all(|b| {
+                    b.is_ascii_alphanumeric()
+                        || matches!(b, b' ' | b'(' | b')' | b':' | b'-' | b',' | b'.' | b'%')
+                })
+        }
+        ("img", "width" | "height") => {
+            (1..=5).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
+        }
+        ("img", "decoding") => matches!(value, "async" | "sync" | "auto"),
+        // Boolean attributes: present, without a value.
+        ("video" | "audio", "controls" | "loop")
+        | ("video", "playsinline" | "muted")
+        | ("track", "default") => {
+            return (value.is_empty() || value.eq_ignore_ascii_case(name)).then(String::new)
+        }
+        ("video" | "audio", "preload") => matches!(value, "metadata" | "none"),
+        ("video", "class") => value == "autoplay",
+        ("track", "kind") => matches!(value, "captions" | "subtitles"),
+        ("track", "srclang") => {
+            (1..=35).contains(&value.len())
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        }
+        ("track", "label") => value.chars().count() <= 100,
         ("a" | "img", "title") | ("img", "alt") => true,
         ("img", "loading") => matches!(value, "lazy" | "eager"),
         ("ol", "start") => {
@@ -215,6 +246,51 @@ pub fn image_allowed(url: &str) -> bool {
         None => true,
         Some(s) => is_http_scheme(s),
     }
+}
+
+/// True for the address of a video, audio, captions file or poster: only a
+/// path relative to the story (the build writes `media/<name>-<hash>.<ext>`),
+/// so media come from where the story comes from and never from a third
+/// party; no scheme, no `//host`, no `/`-rooted path, no `#`.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::media_allowed;
+/// assert!(media_allowed("media/walk-1a2b3c4d.webm"));
+/// assert!(!media_allowed("https://cdn.example/walk.webm"));
+/// assert!(!media_allowed("/media/walk.webm"));
+/// ```
+pub fn media_allowed(url: &str) -> bool {
+    let url = clean(url);
+    !url.is_empty()
+        && !url.starts_with(['#', '/', '\\'])
+        && !is_scheme_relative(&url)
+        && scheme(&url).is_none()
+}
+
+/// True for a `srcset` as the build writes it: comma-separated candidates
+/// `<relative path> <width>w`, each path one [`media_allowed`] accepts.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::srcset_allowed;
+/// assert!(srcset_allowed("media/a-480w-0f1e.jpg 480w, img/a.jpg 1200w"));
+/// assert!(!srcset_allowed("https://evil.example/a.png 1x"));
+/// ```
+pub fn srcset_allowed(value: &str) -> bool {
+    !value.trim().is_empty()
+        && value.split(',').all(|candidate| {
+            let mut parts = candidate.split_ascii_whitespace();
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(url), Some(w), None) => {
+                    media_allowed(url)
+                        && w.strip_suffix('w').is_some_and(|n| {
+                            (1..=5).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
+                        })
+                }
+                _ => false,
+            }
+        })
 }
 
 /// Why an address is not loaded.
@@ -371,12 +447,15 @@ mod tests {
             "td",
             "del",
             "br",
+            "video",
+            "audio",
+            "track",
         ] {
             assert_eq!(element_rule(keep), ElementRule::Keep, "{keep}");
         }
         for drop in [
             "script", "style", "iframe", "object", "embed", "template", "svg", "math", "base",
-            "meta", "link", "noscript", "textarea", "video",
+            "meta", "link", "noscript", "textarea", "source", "canvas",
         ] {
             assert_eq!(element_rule(drop), ElementRule::Drop, "{drop}");
         }
@@ -417,6 +496,35 @@ mod tests {
             ("meta", "content", "0;url=javascript:alert(1)"),
             ("base", "href", "https://evil.example/"),
             ("form", "action", "https://evil.example/"),
+            ("video", "autoplay", ""),
+            ("audio", "autoplay", ""),
+            ("video", "onplay", "alert(1)"),
+            ("video", "onerror", "alert(1)"),
+            ("track", "onload", "alert(1)"),
+            ("video", "src", "https://cdn.example/a.webm"),
+            ("video", "src", "//evil.example/a.webm"),
+            ("video", "src", "/media/a.webm"),
+            ("video", "src", "blob:https://city.example/0f1e"),
+            ("video", "poster", "https://tracker.example/p.gif"),
+            ("audio", "src", "data:audio/mp3;base64,AA"),
+            ("track", "src", "https://evil.example/c.vtt"),
+            ("video", "controls", "no"),
+            ("video", "class", "ts-error"),
+            ("video", "preload", "auto"),
+            ("video", "style", "x"),
+            ("video", "crossorigin", "anonymous"),
+            ("track", "kind", "metadata"),
+            ("track", "srclang", "de\" x"),
+            ("img", "srcset", "media/a.jpg 1x"),
+            (
+                "img",
+                "srcset",
+                "media/a.jpg 480w, https://evil.example/b.jpg 960w",
+            ),
+            ("img", "srcset", "media/a.jpg"),
+            ("img", "sizes", "calc(100vw - \"x\")"),
+            ("img", "width", "100%"),
+            ("img", "decoding", "x"),
         ] {
             assert_eq!(
                 attribute_value(tag, name, value),
@@ -431,12 +539,46 @@ mod tests {
             ("ol", "start", "3"),
             ("small", "class", "credit"),
             ("code", "class", "language-rust"),
+            ("video", "src", "media/walk-1a2b.webm"),
+            ("video", "poster", "media/walk-1a2b.jpg"),
+            ("track", "src", "media/walk-1a2b.vtt"),
+            ("video", "preload", "metadata"),
+            ("video", "class", "autoplay"),
+            ("track", "kind", "captions"),
+            ("track", "srclang", "de-CH"),
+            ("track", "label", "Deutsch"),
+            (
+                "img",
+                "srcset",
+                "media/a-480w-1a2b.jpg 480w, img/a.jpg 1200w",
+            ),
+            ("img", "sizes", "(max-width: 40em) 100vw, 36em"),
+            ("img", "width", "1200"),
+            ("img", "decoding", "async"),
         ] {
             assert_eq!(
                 attribute_value(tag, name, value),
                 Some(value.into()),
                 "{tag} {name}"
             );
+        }
+    }
+
+    #[test]
+    fn boolean_media_attributes_carry_no_value() {
+        assert_eq!(
+            attribute_value("video", "controls", ""),
+            Some(String::new())
+        );
+        assert_eq!(
+            attribute_value("video", "muted", "muted"),
+            Some(String::new())
+        );
+        assert_eq!(attribute_value("track", "default", ""), Some(String::new()));
+        for bad in BAD_URLS {
+            assert!(!media_allowed(bad), "media {bad:?}");
+            assert_eq!(attribute_value("video", "src", bad), None, "{bad:?}");
+            assert_eq!(attribute_value("track", "src", bad), None, "{bad:?}");
         }
     }
 
