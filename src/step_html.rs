@@ -89,6 +89,10 @@ impl Builder<'_> {
                     self.image(el, to);
                     return;
                 }
+                if matches!(tag.as_str(), "video" | "audio" | "track") {
+                    self.media(el, to, &tag, depth);
+                    return;
+                }
                 // A link to a refused address keeps its text, as the
                 // Markdown renderer does.
                 if tag == "a"
@@ -126,8 +130,8 @@ impl Builder<'_> {
             let Some(name) = name.as_string() else {
                 continue;
             };
-            // An image's address is set last, resolved and checked.
-            if tag == "img" && name == "src" {
+            // Addresses are set last, resolved and checked.
+            if matches!(name.as_str(), "src" | "poster" | "srcset") {
                 continue;
             }
             let value = from.get_attribute(&name).unwrap_or_default();
@@ -168,8 +172,67 @@ impl Builder<'_> {
         if origin(&src) != self.page_origin {
             let _ = img.set_attribute("referrerpolicy", "no-referrer");
         }
+        // The resized copies, each read against the story and checked; a
+        // srcset with one refused address is left out (the `src` stays).
+        let srcset = from
+            .get_attribute("srcset")
+            .and_then(|s| attribute_value("img", "srcset", &s))
+            .and_then(|s| {
+                s.split(',')
+                    .map(|c| {
+                        let (url, w) = c.trim().split_once(' ')?;
+                        Some(format!("{} {w}", self.address(url)?))
+                    })
+                    .collect::<Option<Vec<_>>>()
+            });
+        if let Some(srcset) = srcset {
+            let _ = img.set_attribute("srcset", &srcset.join(", "));
+        }
         let _ = img.set_attribute("src", &src);
         let _ = to.append_child(&img);
+    }
+
+    /// A story file's address (relative, as `media_allowed` keeps them)
+    /// read against the story and checked by the origin policy.
+    fn address(&self, relative: &str) -> Option<String> {
+        resolve_url(relative, self.story_url)
+            .ok()
+            .filter(|s| request_allowed(s).is_ok())
+    }
+
+    /// A video, audio or captions track: only with an address of the
+    /// story's own (a video or audio without one is left out, with its
+    /// tracks); the poster likewise. Never plays by itself: the allow-list
+    /// has no `autoplay`, and `media::step_changed` starts only muted ones.
+    fn media(&self, from: &Element, to: &Node, tag: &str, depth: usize) {
+        let src = from
+            .get_attribute("src")
+            .and_then(|s| attribute_value(tag, "src", &s))
+            .and_then(|s| self.address(&s));
+        let Some(src) = src else {
+            return;
+        };
+        let Ok(fresh) = self.doc.create_element(tag) else {
+            return;
+        };
+        self.copy_attributes(from, &fresh, tag);
+        let poster = from
+            .get_attribute("poster")
+            .and_then(|s| attribute_value(tag, "poster", &s))
+            .and_then(|s| self.address(&s));
+        if let Some(poster) = poster {
+            let _ = fresh.set_attribute("poster", &poster);
+        }
+        let _ = fresh.set_attribute("src", &src);
+        if tag != "track" {
+            self.children(from, &fresh, depth + 1);
+        }
+        if fresh.has_attribute("muted") {
+            if let Some(m) = fresh.dyn_ref::<web_sys::HtmlMediaElement>() {
+                m.set_muted(true);
+            }
+        }
+        let _ = to.append_child(&fresh);
     }
 }
 

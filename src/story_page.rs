@@ -99,6 +99,7 @@ pub fn StoryPage(
                     }
                 }
             }
+            crate::media::pause_when_hidden();
             map.borrow_mut().attach(canvas.clone());
             attach_basemap(&map, &canvas);
             listen_for_tooltips(&map, &canvas, lang);
@@ -137,6 +138,7 @@ pub fn StoryPage(
         let ids: Vec<String> = story.steps.iter().map(|s| s.id.clone()).collect();
         Effect::new(move |_| {
             if let Some(i) = active.get() {
+                crate::media::step_changed(i);
                 map.borrow_mut().go_to(i);
                 set_legend.set(map.borrow().scene.legend(i));
                 set_step_credits.set(map.borrow().scene.step_credits(i));

@@ -210,8 +210,6 @@ pub struct Strings {
     // media (issue 16)
     /// The link to an audio's transcript.
     pub transcript: &'static str,
-    /// What an image in the text does when pressed (its accessible description).
-    pub image_enlarge: &'static str,
     /// The button that closes the enlarged image.
     pub image_close: &'static str,
     /// Name of the legend: the map's, wherever it stands in reading order.
@@ -341,7 +339,6 @@ pub static DE: Strings = Strings {
     // tables, tooltips, structure (issue 14)
     skip_to_story: "Zur Geschichte springen",
     transcript: "Transkript",
-    image_enlarge: "Vergrößern",
     image_close: "Schließen",
     map_legend: "Legende der Karte",
     table_rows: |t, a, b, n| format!("{t}: Einträge {a}–{b} von {n}"),
@@ -452,7 +449,6 @@ pub static EN: Strings = Strings {
     // tables, tooltips, structure (issue 14)
     skip_to_story: "Skip to the story",
     transcript: "Transcript",
-    image_enlarge: "Enlarge",
     image_close: "Close",
     map_legend: "Map legend",
     table_rows: |t, a, b, n| format!("{t}: rows {a}–{b} of {n}"),
@@ -813,7 +809,6 @@ mod tests {
             // tables, tooltips, structure
             skip_to_story,
             transcript,
-            image_enlarge,
             image_close,
             map_legend,
             table_rows,
@@ -877,7 +872,6 @@ mod tests {
             ("cut_too_many_pages", cut_too_many_pages),
             ("skip_to_story", skip_to_story),
             ("transcript", transcript),
-            ("image_enlarge", image_enlarge),
             ("image_close", image_close),
             ("map_legend", map_legend),
             ("table_only_in_view", table_only_in_view),

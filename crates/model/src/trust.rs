@@ -56,6 +56,8 @@ const KEPT: &[&str] = &[
     "video",
     "audio",
     "track",
+    "button",
+    "dialog",
 ];
 
 /// Elements whose content is not text for the reader.
@@ -156,6 +158,17 @@ pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         }
         ("track", "label") => value.chars().count() <= 100,
+        // An image that opens larger: a button that shows its modal dialog.
+        ("button", "type") => value == "button",
+        ("button", "class") => matches!(value, "ts-enlarge" | "ts-lightbox-close"),
+        ("button", "command") => matches!(value, "show-modal" | "close"),
+        ("button", "commandfor") | ("dialog", "id") => value
+            .strip_prefix("ts-img-")
+            .is_some_and(|n| (1..=6).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())),
+        ("button", "aria-haspopup") => value == "dialog",
+        ("dialog", "class") => value == "ts-lightbox",
+        ("dialog", "closedby") => value == "any",
+        ("dialog", "aria-label") => true,
         ("a" | "img", "title") | ("img", "alt") => true,
         ("img", "loading") => matches!(value, "lazy" | "eager"),
         ("ol", "start") => {
@@ -450,6 +463,8 @@ mod tests {
             "video",
             "audio",
             "track",
+            "button",
+            "dialog",
         ] {
             assert_eq!(element_rule(keep), ElementRule::Keep, "{keep}");
         }
@@ -460,8 +475,7 @@ mod tests {
             assert_eq!(element_rule(drop), ElementRule::Drop, "{drop}");
         }
         for unwrap in [
-            "form", "input", "button", "div", "span", "dialog", "details", "font", "u", "marquee",
-            "xmp", "body",
+            "form", "input", "div", "span", "details", "font", "u", "marquee", "xmp", "body",
         ] {
             assert_eq!(element_rule(unwrap), ElementRule::Unwrap, "{unwrap}");
         }
@@ -525,6 +539,18 @@ mod tests {
             ("img", "sizes", "calc(100vw - \"x\")"),
             ("img", "width", "100%"),
             ("img", "decoding", "x"),
+            ("button", "type", "submit"),
+            ("button", "formaction", "https://evil.example/"),
+            ("button", "onclick", "alert(1)"),
+            ("button", "command", "toggle-popover"),
+            ("button", "command", "--custom"),
+            ("button", "commandfor", "ts-map-help"),
+            ("button", "popovertarget", "ts-img-1"),
+            ("dialog", "id", "ts-map-description"),
+            ("dialog", "id", "ts-img-1x"),
+            ("dialog", "open", ""),
+            ("dialog", "class", "ts-error"),
+            ("dialog", "onclose", "alert(1)"),
         ] {
             assert_eq!(
                 attribute_value(tag, name, value),
@@ -555,6 +581,12 @@ mod tests {
             ("img", "sizes", "(max-width: 40em) 100vw, 36em"),
             ("img", "width", "1200"),
             ("img", "decoding", "async"),
+            ("button", "type", "button"),
+            ("button", "command", "show-modal"),
+            ("button", "commandfor", "ts-img-12"),
+            ("dialog", "id", "ts-img-12"),
+            ("dialog", "aria-label", "Kinder auf einer Rutsche"),
+            ("dialog", "closedby", "any"),
         ] {
             assert_eq!(
                 attribute_value(tag, name, value),

@@ -139,6 +139,8 @@ pub(crate) fn read(
     let mut links: Vec<bool> = Vec::new();
     let mut html_lines: Vec<usize> = Vec::new();
     let mut in_code = false;
+    // Images that open larger, numbered for their dialogs' ids.
+    let mut enlarged = 0usize;
     while i < events.len() {
         let (ev, range) = &events[i];
         let no_steps_yet = steps.is_empty();
@@ -287,7 +289,10 @@ pub(crate) fn read(
                         line: p.line,
                         column: p.column,
                     });
-                    section.out.push(figure(&url, alt.trim(), title.trim()));
+                    enlarged += 1;
+                    section
+                        .out
+                        .push(figure(&url, alt.trim(), title.trim(), enlarged, lang));
                 } else {
                     sink.warning(
                         "W0002",
@@ -621,21 +626,35 @@ fn short(s: &str) -> String {
     t
 }
 
-fn figure(url: &str, alt: &str, credit: &str) -> Out {
-    let img = format!(
-        "<img src=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
-        escape(url),
-        escape(alt)
+/// An image: standing alone in its paragraph, a button that opens it
+/// larger in a modal dialog (`command="show-modal"`: no script needed, so
+/// the page without JavaScript has it too; Escape or the close button
+/// closes it and the focus goes back to the image); in a line of text,
+/// the image alone. Number `n` makes the dialog's id, `ts-img-<n>`.
+/// The large image writes `alt` first, so the build's `srcset` (put after
+/// `<img src="…"`) goes to the image in the text only.
+fn figure(url: &str, alt: &str, credit: &str, n: usize, lang: &str) -> Out {
+    let close = twinstory_model::strings::Lang::of(lang)
+        .strings()
+        .image_close;
+    let (url, alt) = (escape(url), escape(alt));
+    let img = format!("<img src=\"{url}\" alt=\"{alt}\" loading=\"lazy\" decoding=\"async\">");
+    let enlarge = format!(
+        "<button type=\"button\" class=\"ts-enlarge\" commandfor=\"ts-img-{n}\" command=\"show-modal\" aria-haspopup=\"dialog\">{img}</button>\
+         <dialog id=\"ts-img-{n}\" class=\"ts-lightbox\" aria-label=\"{alt}\" closedby=\"any\">\
+         <button type=\"button\" class=\"ts-lightbox-close\" commandfor=\"ts-img-{n}\" command=\"close\">{}</button>\
+         <img alt=\"{alt}\" src=\"{url}\" loading=\"lazy\"></dialog>",
+        escape(close)
     );
     if credit.is_empty() {
         Out::Figure {
-            block: format!("<figure>{img}</figure>\n"),
+            block: format!("<figure>{enlarge}</figure>\n"),
             inline: img,
         }
     } else {
         let c = escape(credit);
         Out::Figure {
-            block: format!("<figure>{img}<figcaption>{c}</figcaption></figure>\n"),
+            block: format!("<figure>{enlarge}<figcaption>{c}</figcaption></figure>\n"),
             inline: format!("{img}<small class=\"credit\">{c}</small>"),
         }
     }
