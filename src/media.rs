@@ -25,8 +25,10 @@ fn each(selector: &str, f: impl Fn(&HtmlMediaElement)) {
 }
 
 /// Pauses every video and audio outside step `active` (the introduction's
-/// too) and starts the step's `autoplay` videos: always muted, and never
-/// for readers who asked for reduced motion.
+/// too); mutes the step's `muted` videos (the attribute, set after the
+/// element was made, mutes nothing) and starts its `autoplay` ones (always
+/// muted: the story crate allows `autoplay` only with `muted`), never for
+/// readers who asked for reduced motion.
 pub fn step_changed(active: usize) {
     each(
         &format!(
@@ -34,12 +36,13 @@ pub fn step_changed(active: usize) {
         ),
         |m| m.pause().unwrap_or(()),
     );
-    if !prefers_reduced_motion() {
-        each(&format!("[data-step=\"{active}\"] video.autoplay"), |m| {
-            m.set_muted(true);
+    let motion = !prefers_reduced_motion();
+    each(&format!("[data-step=\"{active}\"] video[muted]"), |m| {
+        m.set_muted(true);
+        if motion && m.class_name() == "autoplay" {
             let _ = m.play();
-        });
-    }
+        }
+    });
 }
 
 /// Pauses every video and audio while the page is hidden.

@@ -30,9 +30,8 @@ use crate::build::{escape, hashed_name, write};
 /// The widths of the resized copies, in px.
 pub const WIDTHS: [u32; 3] = [480, 960, 1600];
 
-/// How wide images are shown at most: the full window on phones, the
-/// widest text column (the introduction, 46rem) elsewhere.
-pub const SIZES: &str = "(max-width: 46rem) 100vw, 46rem";
+/// How wide images are shown at most.
+use twinstory_model::trust::IMAGE_SIZES as SIZES;
 
 /// Copies the media files and resized images of `assets` from the story
 /// folder `dir` into `out` and rewrites the story's HTML to name them.

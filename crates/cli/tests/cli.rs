@@ -375,7 +375,9 @@ fn build_writes_resized_images_at_the_srcset_widths_and_never_upscales() {
     test_image(2000, 1000)
         .save(story.join("img/wide.jpg"))
         .unwrap();
-    test_image(700, 300).save(story.join("img/mid.png")).unwrap();
+    test_image(700, 300)
+        .save(story.join("img/mid.png"))
+        .unwrap();
     test_image(300, 200)
         .save(story.join("img/small.jpg"))
         .unwrap();
@@ -405,9 +407,17 @@ fn build_writes_resized_images_at_the_srcset_widths_and_never_upscales() {
     let html = json["steps"][0]["html"].as_str().unwrap().to_owned();
     // The srcset of each image: (file, width) per candidate, in order.
     let srcset = |src: &str| -> Vec<(String, u32)> {
-        let at = html.find(&format!("<img src=\"{src}\" srcset=\"")).unwrap_or_else(|| panic!("{src}: {html}"));
+        let at = html
+            .find(&format!("<img src=\"{src}\" srcset=\""))
+            .unwrap_or_else(|| panic!("{src}: {html}"));
         let rest = &html[at..];
-        let value = rest.split("srcset=\"").nth(1).unwrap().split('"').next().unwrap();
+        let value = rest
+            .split("srcset=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         value
             .split(", ")
             .map(|c| {
@@ -445,7 +455,10 @@ fn build_writes_resized_images_at_the_srcset_widths_and_never_upscales() {
         );
     }
     // The dialog's large image is the original, without a srcset.
-    assert!(html.contains("<img alt=\"Breit\" src=\"img/wide.jpg\" loading=\"lazy\">"), "{html}");
+    assert!(
+        html.contains("<img alt=\"Breit\" src=\"img/wide.jpg\" loading=\"lazy\">"),
+        "{html}"
+    );
     // Media under content-hashed names, the same bytes; the HTML names them.
     let named = |attr: &str| -> String {
         html.split(&format!("{attr}=\"media/"))
@@ -460,7 +473,10 @@ fn build_writes_resized_images_at_the_srcset_widths_and_never_upscales() {
         ("<track kind=\"captions\" src", "clip.vtt", ".vtt"),
     ] {
         let rel = named(attr);
-        assert!(rel.ends_with(ext) && rel.len() == "media/".len() + source.len() + 17, "{rel}");
+        assert!(
+            rel.ends_with(ext) && rel.len() == "media/".len() + source.len() + 17,
+            "{rel}"
+        );
         assert_eq!(
             std::fs::read(site.join(&rel)).unwrap(),
             std::fs::read(story.join("media").join(source)).unwrap()
