@@ -594,16 +594,17 @@ mod tests {
     }
 
     #[test]
-    fn boolean_media_attributes_carry_no_value() {
+    fn media_keep_only_addresses_of_the_story() {
         assert_eq!(
             attribute_value("video", "controls", ""),
             Some(String::new())
         );
-        assert_eq!(
-            attribute_value("video", "muted", "muted"),
-            Some(String::new())
-        );
         assert_eq!(attribute_value("track", "default", ""), Some(String::new()));
+        // Never `autoplay`, in any spelling the parser gives.
+        for name in ["autoplay", "onplay", "onloadeddata", "style", "crossorigin"] {
+            assert_eq!(attribute_value("video", name, ""), None, "{name}");
+            assert_eq!(attribute_value("audio", name, ""), None, "{name}");
+        }
         for bad in BAD_URLS {
             assert!(!media_allowed(bad), "media {bad:?}");
             assert_eq!(attribute_value("video", "src", bad), None, "{bad:?}");
