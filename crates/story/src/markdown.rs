@@ -252,8 +252,6 @@ pub(crate) fn read(
                             len: 3 + info.len(),
                             ..p
                         },
-                        p.line + 1,
-                        p.column - 1,
                         lang,
                         sink,
                         &mut result.images,

@@ -57,20 +57,18 @@ impl MediaKind {
     }
 }
 
-/// Reads a media block's YAML (its first line is file line `first_line`,
-/// indented by `col_offset`) and returns its HTML, or `None` when it cannot
-/// be shown; files it names go to `assets`.
+/// Reads a media block's YAML (its opening fence is at `at`, the YAML on
+/// the lines below, indented as the fence) and returns its HTML, or `None`
+/// when it cannot be shown; files it names go to `assets`.
 pub(crate) fn read(
     kind: MediaKind,
     text: &str,
     at: Pos,
-    first_line: usize,
-    col_offset: usize,
     lang: &str,
     sink: &mut Sink,
     assets: &mut Vec<Asset>,
 ) -> Option<String> {
-    let mut w = Walker::new(sink, text, first_line, col_offset);
+    let mut w = Walker::new(sink, text, at.line + 1, at.column.saturating_sub(1));
     let what = format!("the ```{} block", kind.name());
     let root = match yaml::parse(text) {
         Ok(r) => r,
