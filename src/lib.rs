@@ -16,6 +16,7 @@ pub mod embed;
 pub mod labels;
 pub mod loader;
 pub mod map_view;
+pub mod media;
 pub mod modules;
 pub mod platform;
 pub mod scroll;

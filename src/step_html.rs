@@ -30,10 +30,12 @@ pub fn fill(target: &Element, html: &str, story_url: &str) {
     };
     let page = page_url();
     let page_origin = origin(&page);
+    let same_folder = resolve_url(".", story_url) == resolve_url(".", &page);
     let b = Builder {
         doc,
         story_url,
         page_origin,
+        same_folder,
     };
     b.children(&body, target, 0);
 }
@@ -42,6 +44,8 @@ struct Builder<'a> {
     doc: Document,
     story_url: &'a str,
     page_origin: String,
+    /// Whether the story's relative paths mean the same as the page's.
+    same_folder: bool,
 }
 
 impl Builder<'_> {
@@ -85,10 +89,6 @@ impl Builder<'_> {
             ElementRule::Drop => {}
             ElementRule::Unwrap => self.children(el, to, depth + 1),
             ElementRule::Keep => {
-                if tag == "img" {
-                    self.image(el, to);
-                    return;
-                }
                 // A link to a refused address keeps its text, as the
                 // Markdown renderer does.
                 if tag == "a"
@@ -103,7 +103,22 @@ impl Builder<'_> {
                 let Ok(fresh) = self.doc.create_element(&tag) else {
                     return;
                 };
-                self.copy_attributes(el, &fresh, &tag);
+                let src = self.copy_attributes(el, &fresh, &tag);
+                // An image, video, audio or captions track needs an address
+                // that passed: otherwise an image leaves its description,
+                // the others nothing.
+                if matches!(tag.as_str(), "img" | "video" | "audio" | "track") {
+                    let Some(src) = src else {
+                        if tag == "img" {
+                            self.text(&el.get_attribute("alt").unwrap_or_default(), to);
+                        }
+                        return;
+                    };
+                    // Asked for without telling other servers the page.
+                    if origin(&src) != self.page_origin {
+                        let _ = fresh.set_attribute("referrerpolicy", "no-referrer");
+                    }
+                }
                 if tag == "a" {
                     self.link(&fresh);
                 }
@@ -121,20 +136,38 @@ impl Builder<'_> {
         }
     }
 
-    fn copy_attributes(&self, from: &Element, to: &Element, tag: &str) {
+    /// Copies the allowed attributes; returns the `src` when it passed.
+    /// `src` and `poster` are read against the story's URL and must pass
+    /// the origin policy; a `srcset` (relative paths only, see
+    /// `trust::srcset_allowed`) is kept only where the story's folder is
+    /// the page's, so its paths mean the same files.
+    fn copy_attributes(&self, from: &Element, to: &Element, tag: &str) -> Option<String> {
+        let mut src = None;
         for name in from.get_attribute_names().iter() {
             let Some(name) = name.as_string() else {
                 continue;
             };
-            // An image's address is set last, resolved and checked.
-            if tag == "img" && name == "src" {
+            let value = from.get_attribute(&name).unwrap_or_default();
+            let Some(mut v) = attribute_value(tag, &name, &value) else {
+                continue;
+            };
+            if name == "src" || name == "poster" {
+                let Some(url) = resolve_url(&v, self.story_url)
+                    .ok()
+                    .filter(|u| request_allowed(u).is_ok())
+                else {
+                    continue;
+                };
+                v = url;
+                if name == "src" {
+                    src = Some(v.clone());
+                }
+            } else if name == "srcset" && !self.same_folder {
                 continue;
             }
-            let value = from.get_attribute(&name).unwrap_or_default();
-            if let Some(v) = attribute_value(tag, &name, &value) {
-                let _ = to.set_attribute(&name, &v);
-            }
+            let _ = to.set_attribute(&name, &v);
         }
+        src
     }
 
     /// Links that leave the site open without access to this page.
@@ -146,30 +179,6 @@ impl Builder<'_> {
         if !target.starts_with("mailto:") && origin(&target) != self.page_origin {
             let _ = a.set_attribute("rel", "noopener noreferrer");
         }
-    }
-
-    /// An image from an allowed address (read against the story), asked for
-    /// without telling other servers the page; otherwise its description.
-    fn image(&self, from: &Element, to: &Node) {
-        let alt = from.get_attribute("alt").unwrap_or_default();
-        let src = from
-            .get_attribute("src")
-            .and_then(|s| attribute_value("img", "src", &s))
-            .and_then(|s| resolve_url(&s, self.story_url).ok())
-            .filter(|s| request_allowed(s).is_ok());
-        let Some(src) = src else {
-            self.text(&alt, to);
-            return;
-        };
-        let Ok(img) = self.doc.create_element("img") else {
-            return;
-        };
-        self.copy_attributes(from, &img, "img");
-        if origin(&src) != self.page_origin {
-            let _ = img.set_attribute("referrerpolicy", "no-referrer");
-        }
-        let _ = img.set_attribute("src", &src);
-        let _ = to.append_child(&img);
     }
 }
 

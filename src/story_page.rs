@@ -163,6 +163,7 @@ pub fn StoryPage(
                     }
                 }
             }
+            crate::media::pause_when_hidden();
             map.borrow_mut().attach(canvas.clone());
             attach_basemap(&map, &canvas);
             listen_for_tooltips(&map, &canvas, lang);
@@ -208,6 +209,7 @@ pub fn StoryPage(
                     .and_then(|id| find_id(id))
                     .and_then(|s| s.query_selector(".ts-card").ok().flatten());
                 map.borrow_mut().frame_by(card);
+                crate::media::step_changed(i);
                 map.borrow_mut().go_to(i);
                 set_legend.set(map.borrow().scene.legend(i));
                 // The shown layers' credits in the map's corner (with the

@@ -441,6 +441,10 @@ fn build_story(
             .with_context(|| format!("cannot read the image {}", file.path.display()))?;
         write(out, &file.rel, &bytes)?;
     }
+    // Videos, audios and their files under content-hashed names; images
+    // get resized copies and `srcset`.
+    crate::media::publish(&mut story, &parsed.assets, dir, out)
+        .with_context(|| format!("{display}: cannot publish the media"))?;
     let theme = crate::theme::write_theme(&mut story, dir, out)?;
     for (name, bytes) in &player.files {
         if name == crate::embed::ELEMENT_SCRIPT_NAME {

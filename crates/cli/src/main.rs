@@ -10,6 +10,7 @@ mod csp;
 mod describe;
 mod embed;
 mod import;
+mod media;
 mod pack;
 mod player;
 mod serve;

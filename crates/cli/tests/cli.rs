@@ -357,3 +357,129 @@ fn build_writes_the_theme_with_its_self_hosted_font() {
     assert_eq!(json["theme"]["card-style"], "flat");
     assert!(json["theme"].get("font-bold").is_none(), "{json}");
 }
+
+/// An image `w`×`h` px with a pattern that compresses like a photo.
+fn test_image(w: u32, h: u32) -> image::RgbImage {
+    image::RgbImage::from_fn(w, h, |x, y| {
+        let v = (x * 7 + y * 13 + (x * y) % 31) as u8;
+        image::Rgb([v, (x % 256) as u8, (y % 256) as u8])
+    })
+}
+
+#[test]
+fn build_writes_resized_images_at_the_srcset_widths_and_never_upscales() {
+    let dir = temp_dir("images");
+    let story = dir.join("story");
+    std::fs::create_dir_all(story.join("img")).unwrap();
+    std::fs::create_dir_all(story.join("media")).unwrap();
+    test_image(2000, 1000)
+        .save(story.join("img/wide.jpg"))
+        .unwrap();
+    test_image(700, 300)
+        .save(story.join("img/mid.png"))
+        .unwrap();
+    test_image(300, 200)
+        .save(story.join("img/small.jpg"))
+        .unwrap();
+    let clip = repo().join("tests/fixtures/media");
+    for f in ["clip.webm", "clip.vtt", "poster.jpg"] {
+        std::fs::copy(clip.join(f), story.join("media").join(f)).unwrap();
+    }
+    std::fs::write(
+        story.join("story.md"),
+        "---\ntitle: Bilder\n---\n\n## Eins\n\n```step\nview: { center: [10, 53.5], zoom: 11 }\n```\n\n![Breit](img/wide.jpg)\n\n![Mittel](img/mid.png)\n\n![Klein](img/small.jpg)\n\n```video\nsrc: media/clip.webm\ncaptions: media/clip.vtt\nposter: media/poster.jpg\n```\n",
+    )
+    .unwrap();
+    common::stand_in_player(&dir);
+    let out = twinstory(
+        &["build", "story", "--out", "site", "--player", "player"],
+        &dir,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = dir.join("site");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("story.json")).unwrap()).unwrap();
+    let html = json["steps"][0]["html"].as_str().unwrap().to_owned();
+    // The srcset of each image: (file, width) per candidate, in order.
+    let srcset = |src: &str| -> Vec<(String, u32)> {
+        let at = html
+            .find(&format!("<img src=\"{src}\" srcset=\""))
+            .unwrap_or_else(|| panic!("{src}: {html}"));
+        let rest = &html[at..];
+        let value = rest
+            .split("srcset=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        value
+            .split(", ")
+            .map(|c| {
+                let (file, w) = c.split_once(' ').unwrap();
+                (file.to_owned(), w.trim_end_matches('w').parse().unwrap())
+            })
+            .collect()
+    };
+    for (src, size, widths) in [
+        ("img/wide.jpg", (2000, 1000), vec![480, 960, 1600, 2000]),
+        ("img/mid.png", (700, 300), vec![480, 700]),
+        ("img/small.jpg", (300, 200), vec![300]),
+    ] {
+        let set = srcset(src);
+        assert_eq!(set.iter().map(|c| c.1).collect::<Vec<_>>(), widths, "{src}");
+        for (file, w) in &set {
+            // Each file is as wide as its candidate says, and keeps the format.
+            let (fw, fh) = image::image_dimensions(site.join(file)).unwrap();
+            assert_eq!(fw, *w, "{file}");
+            assert_eq!(fh, size.1 * w / size.0, "{file}");
+            assert_eq!(
+                file.rsplit('.').next(),
+                src.rsplit('.').next(),
+                "{file} keeps the format"
+            );
+        }
+        assert!(
+            html.contains(&format!(
+                "<img src=\"{src}\" srcset=\"{}\" sizes=\"(max-width: 46rem) 100vw, 46rem\" width=\"{}\" height=\"{}\"",
+                set.iter().map(|(f, w)| format!("{f} {w}w")).collect::<Vec<_>>().join(", "),
+                size.0,
+                size.1
+            )),
+            "{html}"
+        );
+    }
+    // The dialog's large image is the original, without a srcset.
+    assert!(
+        html.contains("<img alt=\"Breit\" src=\"img/wide.jpg\" loading=\"lazy\">"),
+        "{html}"
+    );
+    // Media under content-hashed names, the same bytes; the HTML names them.
+    let named = |attr: &str| -> String {
+        html.split(&format!("{attr}=\"media/"))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .map(|s| format!("media/{s}"))
+            .unwrap_or_else(|| panic!("{attr}: {html}"))
+    };
+    for (attr, source, ext) in [
+        ("<video src", "clip.webm", ".webm"),
+        ("poster", "poster.jpg", ".jpg"),
+        ("<track kind=\"captions\" src", "clip.vtt", ".vtt"),
+    ] {
+        let rel = named(attr);
+        assert!(
+            rel.ends_with(ext) && rel.len() == "media/".len() + source.len() + 17,
+            "{rel}"
+        );
+        assert_eq!(
+            std::fs::read(site.join(&rel)).unwrap(),
+            std::fs::read(story.join("media").join(source)).unwrap()
+        );
+    }
+}

@@ -207,6 +207,11 @@ pub struct Strings {
     // tables, tooltips, structure (issue 14)
     /// The skip link at the top of the page, to the first step.
     pub skip_to_story: &'static str,
+    // media (issue 16)
+    /// The link to an audio's transcript.
+    pub transcript: &'static str,
+    /// The button that closes the enlarged image.
+    pub image_close: &'static str,
     /// Name of the legend: the map's, wherever it stands in reading order.
     pub map_legend: &'static str,
     /// Table caption: rows `from`–`to` of `total` (title, from, to, total).
@@ -333,6 +338,8 @@ pub static DE: Strings = Strings {
     readers_unavailable: |js, why| format!("das Lesemodul für Daten ({js}) konnte nicht geladen werden: {why}"),
     // tables, tooltips, structure (issue 14)
     skip_to_story: "Zur Geschichte springen",
+    transcript: "Transkript",
+    image_close: "Schließen",
     map_legend: "Legende der Karte",
     table_rows: |t, a, b, n| format!("{t}: Einträge {a}–{b} von {n}"),
     table_in_view_count: |n| format!("{n} davon im Kartenausschnitt"),
@@ -441,6 +448,8 @@ pub static EN: Strings = Strings {
     readers_unavailable: |js, why| format!("the data readers ({js}) could not be loaded: {why}"),
     // tables, tooltips, structure (issue 14)
     skip_to_story: "Skip to the story",
+    transcript: "Transcript",
+    image_close: "Close",
     map_legend: "Map legend",
     table_rows: |t, a, b, n| format!("{t}: rows {a}–{b} of {n}"),
     table_in_view_count: |n| format!("{n} of them in the map's view"),
@@ -870,6 +879,8 @@ mod tests {
             readers_unavailable,
             // tables, tooltips, structure
             skip_to_story,
+            transcript,
+            image_close,
             map_legend,
             table_rows,
             table_in_view_count,
@@ -931,6 +942,8 @@ mod tests {
             ("cut_repeated", cut_repeated),
             ("cut_too_many_pages", cut_too_many_pages),
             ("skip_to_story", skip_to_story),
+            ("transcript", transcript),
+            ("image_close", image_close),
             ("map_legend", map_legend),
             ("table_only_in_view", table_only_in_view),
             ("table_previous", table_previous),

@@ -54,6 +54,11 @@ const KEPT: &[&str] = &[
     "th",
     "td",
     "nav",
+    "video",
+    "audio",
+    "track",
+    "button",
+    "dialog",
 ];
 
 /// Elements whose content is not text for the reader.
@@ -76,13 +81,10 @@ const DROPPED: &[&str] = &[
     "textarea",
     "select",
     "option",
-    "audio",
-    "video",
     "canvas",
     "applet",
     "param",
     "source",
-    "track",
     "link",
     "meta",
     "base",
@@ -126,9 +128,11 @@ pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
     let ok = match (tag, name) {
         ("a", "href") => return link_allowed(value).then(|| clean(value)),
         ("img", "src") => return image_allowed(value).then(|| clean(value)),
-        ("a" | "img", "title") | ("img", "alt") => true,
-        ("img", "loading") => matches!(value, "lazy" | "eager"),
-        ("ol", "start") => {
+        ("video" | "audio" | "track", "src") | ("video", "poster") => {
+            return media_allowed(value).then(|| clean(value))
+        }
+        ("img", "srcset") => srcset_allowed(value),
+        ("ol", "start") | ("img", "width" | "height") => {
             !value.is_empty() && value.len() < 10 && value.bytes().all(|b| b.is_ascii_digit())
         }
         ("small", "class") => value == "credit",
@@ -137,15 +141,58 @@ pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
         ("figure", "class") => value == "ts-cover",
         ("nav", "class") => value == "ts-toc",
         ("nav", "aria-label") => true,
+        // The dialog of an image that opens larger, and its buttons.
+        ("button", "commandfor") | ("dialog", "id") => value
+            .strip_prefix("ts-img-")
+            .is_some_and(|n| !n.is_empty() && n.len() < 7 && n.bytes().all(|b| b.is_ascii_digit())),
         ("code", "class") => value.strip_prefix("language-").is_some_and(|l| {
             !l.is_empty()
                 && l.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+'))
         }),
-        _ => false,
+        // Classes: only those the renderer writes (the player's own
+        // classes would let a story pose as its controls).
+        ("small", "class") => value == "credit",
+        ("video", "class") => value == "autoplay",
+        ("button", "class") => value == "ts-enlarge" || value == "ts-lightbox-close",
+        ("dialog", "class") => value == "ts-lightbox",
+        ("button", "type") => value == "button",
+        // Only to open and close an image's own dialog.
+        ("button", "command") => value == "show-modal" || value == "close",
+        ("dialog", "closedby") => value == "any",
+        _ => ANY.contains(&(tag, name)),
     };
     ok.then(|| value.to_string())
 }
+
+/// Attributes whose value cannot load, run or hide anything, so any value
+/// is kept: text, and the settings of media, images and dialogs.
+const ANY: &[(&str, &str)] = &[
+    ("a", "title"),
+    ("img", "title"),
+    ("img", "alt"),
+    ("img", "loading"),
+    ("img", "decoding"),
+    ("img", "sizes"),
+    ("video", "controls"),
+    ("audio", "controls"),
+    ("video", "loop"),
+    ("audio", "loop"),
+    ("video", "playsinline"),
+    ("video", "muted"),
+    ("video", "preload"),
+    ("audio", "preload"),
+    ("track", "kind"),
+    ("track", "default"),
+    ("track", "srclang"),
+    ("track", "label"),
+    ("button", "aria-haspopup"),
+    ("dialog", "aria-label"),
+];
+
+/// The `sizes` of every image in the text, as the build writes it: the
+/// whole window on phones, at most the widest text column (46rem).
+pub const IMAGE_SIZES: &str = "(max-width: 46rem) 100vw, 46rem";
 
 /// The `text-align` of a table cell from the `style` the Markdown renderer
 /// writes for aligned columns (`text-align: center`); the player sets it
@@ -221,6 +268,49 @@ pub fn image_allowed(url: &str) -> bool {
         None => true,
         Some(s) => is_http_scheme(s),
     }
+}
+
+/// True for the address of a video, audio, captions file or poster: only a
+/// path relative to the story (the build writes `media/<name>-<hash>.<ext>`),
+/// so media come from where the story comes from and never from a third
+/// party; no scheme, no `//host`, no `/`-rooted path, no `#`.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::media_allowed;
+/// assert!(media_allowed("media/walk-1a2b3c4d.webm"));
+/// assert!(!media_allowed("https://cdn.example/walk.webm"));
+/// assert!(!media_allowed("/media/walk.webm"));
+/// ```
+pub fn media_allowed(url: &str) -> bool {
+    let url = clean(url);
+    !url.is_empty()
+        && !url.starts_with(['#', '/', '\\'])
+        && !is_scheme_relative(&url)
+        && scheme(&url).is_none()
+}
+
+/// True for a `srcset` as the build writes it: comma-separated candidates
+/// `<relative path> <width>w`, each path one [`media_allowed`] accepts.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::srcset_allowed;
+/// assert!(srcset_allowed("media/a-480w-0f1e.jpg 480w, img/a.jpg 1200w"));
+/// assert!(!srcset_allowed("https://evil.example/a.png 1x"));
+/// ```
+pub fn srcset_allowed(value: &str) -> bool {
+    !value.is_empty()
+        && value.split(',').all(|candidate| {
+            let mut parts = candidate.split_ascii_whitespace();
+            let (url, w, rest) = (parts.next(), parts.next(), parts.next());
+            let digits = w.and_then(|w| w.strip_suffix('w')).unwrap_or("");
+            rest.is_none()
+                && url.is_some_and(media_allowed)
+                && !digits.is_empty()
+                && digits.len() < 6
+                && digits.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// Why an address is not loaded.
@@ -377,18 +467,22 @@ mod tests {
             "td",
             "del",
             "br",
+            "video",
+            "audio",
+            "track",
+            "button",
+            "dialog",
         ] {
             assert_eq!(element_rule(keep), ElementRule::Keep, "{keep}");
         }
         for drop in [
             "script", "style", "iframe", "object", "embed", "template", "svg", "math", "base",
-            "meta", "link", "noscript", "textarea", "video",
+            "meta", "link", "noscript", "textarea", "source", "canvas",
         ] {
             assert_eq!(element_rule(drop), ElementRule::Drop, "{drop}");
         }
         for unwrap in [
-            "form", "input", "button", "div", "span", "dialog", "details", "font", "u", "marquee",
-            "xmp", "body",
+            "form", "input", "div", "span", "details", "font", "u", "marquee", "xmp", "body",
         ] {
             assert_eq!(element_rule(unwrap), ElementRule::Unwrap, "{unwrap}");
         }
@@ -416,13 +510,51 @@ mod tests {
             ("small", "class", "credit ts-error"),
             ("code", "class", "language-x\" onclick=\"y"),
             ("code", "class", "ts-error"),
-            ("img", "loading", "x"),
             ("ol", "start", "1; x"),
             ("a", "xlink:href", "javascript:alert(1)"),
             ("meta", "http-equiv", "refresh"),
             ("meta", "content", "0;url=javascript:alert(1)"),
             ("base", "href", "https://evil.example/"),
             ("form", "action", "https://evil.example/"),
+            ("video", "autoplay", ""),
+            ("audio", "autoplay", ""),
+            ("video", "onplay", "alert(1)"),
+            ("video", "onerror", "alert(1)"),
+            ("track", "onload", "alert(1)"),
+            ("video", "src", "https://cdn.example/a.webm"),
+            ("video", "src", "//evil.example/a.webm"),
+            ("video", "src", "/media/a.webm"),
+            ("video", "src", "blob:https://city.example/0f1e"),
+            ("video", "poster", "https://tracker.example/p.gif"),
+            ("audio", "src", "data:audio/mp3;base64,AA"),
+            ("track", "src", "https://evil.example/c.vtt"),
+            ("video", "class", "ts-error"),
+            ("video", "style", "x"),
+            ("video", "crossorigin", "anonymous"),
+            ("img", "srcset", "media/a.jpg 1x"),
+            (
+                "img",
+                "srcset",
+                "media/a.jpg 480w, https://evil.example/b.jpg 960w",
+            ),
+            ("img", "srcset", "media/a.jpg"),
+            ("img", "width", "100%"),
+            ("button", "type", "submit"),
+            ("button", "formaction", "https://evil.example/"),
+            ("button", "onclick", "alert(1)"),
+            ("button", "command", "toggle-popover"),
+            ("button", "command", "--custom"),
+            ("button", "commandfor", "ts-map-help"),
+            ("button", "popovertarget", "ts-img-1"),
+            ("dialog", "id", "ts-map-description"),
+            ("dialog", "id", "ts-img-1x"),
+            ("dialog", "open", ""),
+            ("dialog", "class", "ts-error"),
+            ("video", "class", "ts-step"),
+            ("button", "class", "ts-retry"),
+            ("button", "command", "show-popover"),
+            ("dialog", "closedby", "none"),
+            ("dialog", "onclose", "alert(1)"),
         ] {
             assert_eq!(
                 attribute_value(tag, name, value),
@@ -437,12 +569,53 @@ mod tests {
             ("ol", "start", "3"),
             ("small", "class", "credit"),
             ("code", "class", "language-rust"),
+            ("video", "src", "media/walk-1a2b.webm"),
+            ("video", "poster", "media/walk-1a2b.jpg"),
+            ("track", "src", "media/walk-1a2b.vtt"),
+            ("video", "preload", "metadata"),
+            ("video", "class", "autoplay"),
+            ("track", "kind", "captions"),
+            ("track", "srclang", "de-CH"),
+            ("track", "label", "Deutsch"),
+            (
+                "img",
+                "srcset",
+                "media/a-480w-1a2b.jpg 480w, img/a.jpg 1200w",
+            ),
+            ("img", "sizes", "(max-width: 40em) 100vw, 36em"),
+            ("img", "width", "1200"),
+            ("img", "decoding", "async"),
+            ("button", "type", "button"),
+            ("button", "command", "show-modal"),
+            ("button", "commandfor", "ts-img-12"),
+            ("dialog", "id", "ts-img-12"),
+            ("dialog", "aria-label", "Kinder auf einer Rutsche"),
+            ("dialog", "closedby", "any"),
         ] {
             assert_eq!(
                 attribute_value(tag, name, value),
                 Some(value.into()),
                 "{tag} {name}"
             );
+        }
+    }
+
+    #[test]
+    fn media_keep_only_addresses_of_the_story() {
+        assert_eq!(
+            attribute_value("video", "controls", ""),
+            Some(String::new())
+        );
+        assert_eq!(attribute_value("track", "default", ""), Some(String::new()));
+        // Never `autoplay`, in any spelling the parser gives.
+        for name in ["autoplay", "onplay", "onloadeddata", "style", "crossorigin"] {
+            assert_eq!(attribute_value("video", name, ""), None, "{name}");
+            assert_eq!(attribute_value("audio", name, ""), None, "{name}");
+        }
+        for bad in BAD_URLS {
+            assert!(!media_allowed(bad), "media {bad:?}");
+            assert_eq!(attribute_value("video", "src", bad), None, "{bad:?}");
+            assert_eq!(attribute_value("track", "src", bad), None, "{bad:?}");
         }
     }
 

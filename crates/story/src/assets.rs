@@ -97,6 +97,11 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         let what = match a.kind {
             AssetKind::Image => "the image",
             AssetKind::Font => "the font file",
+            AssetKind::Video => "the video",
+            AssetKind::Audio => "the audio",
+            AssetKind::Captions => "the captions file",
+            AssetKind::Poster => "the poster image",
+            AssetKind::Transcript => "the transcript",
             AssetKind::Data => continue,
         };
         if is_absolute(&a.url) || a.url.starts_with('#') {
@@ -124,6 +129,8 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                     path.display()
                 )),
             );
+        } else {
+            crate::media::check_file(&mut sink, pos, a.kind, &a.url, &path);
         }
     }
 

@@ -32,6 +32,7 @@ mod front_matter;
 mod invisible;
 mod layer_data;
 mod markdown;
+mod media;
 mod parse;
 mod reader_names;
 mod render;
@@ -171,4 +172,14 @@ pub enum AssetKind {
     Data,
     /// A font file of the theme.
     Font,
+    /// A video of a ```video block.
+    Video,
+    /// An audio of an ```audio block.
+    Audio,
+    /// A WebVTT captions file of a video.
+    Captions,
+    /// A video's poster image.
+    Poster,
+    /// An audio's transcript.
+    Transcript,
 }

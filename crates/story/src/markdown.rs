@@ -6,6 +6,7 @@
 
 use crate::diagnostic::{Pos, Sink};
 use crate::figure::{closing_brace, Figure};
+use crate::media;
 use crate::source::LineIndex;
 use crate::{Asset, AssetKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -47,7 +48,7 @@ pub(crate) struct Body {
     pub intro: String,
     /// The steps in order.
     pub steps: Vec<RawStep>,
-    /// Images, with their positions.
+    /// Images, videos, audios and their files, with their positions.
     pub images: Vec<Asset>,
     /// Links within the page (`#step-id`): the id and the link's position.
     pub fragment_links: Vec<(String, Pos)>,
@@ -101,7 +102,14 @@ struct Section {
 }
 
 /// Splits and renders the body. `offset` is the body's byte offset in `file_text`.
-pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut Sink) -> Body {
+/// `lang` is the story's language tag (for the words of media blocks).
+pub(crate) fn read(
+    body: &str,
+    offset: usize,
+    lines: &LineIndex<'_>,
+    lang: &str,
+    sink: &mut Sink,
+) -> Body {
     let pos = |r: &Range<usize>| -> Pos {
         let (line, column) = lines.line_col(offset + r.start);
         let end = if r.end > r.start { r.end } else { r.start + 1 };
@@ -137,6 +145,8 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
     // after it was reported (W0021).
     let mut chapter: Option<(String, Pos)> = None;
     let mut chapter_text_reported = false;
+    // Images that open larger, numbered for their dialogs' ids.
+    let mut enlarged = 0usize;
     while i < events.len() {
         let (ev, range) = &events[i];
         let no_steps_yet = steps.is_empty();
@@ -265,6 +275,41 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                 i = j + 1;
                 continue;
             }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if depth == 0
+                    && media::MediaKind::of_info(info.split_whitespace().next()).is_some() =>
+            {
+                let kind = media::MediaKind::of_info(info.split_whitespace().next());
+                let mut yaml = String::new();
+                let mut j = i + 1;
+                while j < events.len() {
+                    match &events[j].0 {
+                        Event::Text(t) => yaml.push_str(t),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let p = pos(range);
+                if let Some(kind) = kind {
+                    let html = media::read(
+                        kind,
+                        &yaml,
+                        Pos {
+                            len: 3 + info.len(),
+                            ..p
+                        },
+                        lang,
+                        sink,
+                        &mut result.images,
+                    );
+                    if let Some(html) = html {
+                        section.out.push(Out::Ev(Event::Html(CowStr::from(html))));
+                    }
+                }
+                i = j + 1;
+                continue;
+            }
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
@@ -289,7 +334,10 @@ pub(crate) fn read(body: &str, offset: usize, lines: &LineIndex<'_>, sink: &mut 
                         line: p.line,
                         column: p.column,
                     });
-                    section.out.push(figure(&url, alt.trim(), title.trim()));
+                    enlarged += 1;
+                    section
+                        .out
+                        .push(figure(&url, alt.trim(), title.trim(), enlarged, lang));
                 } else {
                     sink.warning(
                         "W0002",
@@ -636,21 +684,35 @@ fn short(s: &str) -> String {
     t
 }
 
-fn figure(url: &str, alt: &str, credit: &str) -> Out {
-    let img = format!(
-        "<img src=\"{}\" alt=\"{}\" loading=\"lazy\">",
-        escape(url),
-        escape(alt)
+/// An image: standing alone in its paragraph, a button that opens it
+/// larger in a modal dialog (`command="show-modal"`: no script needed, so
+/// the page without JavaScript has it too; Escape or the close button
+/// closes it and the focus goes back to the image); in a line of text,
+/// the image alone. Number `n` makes the dialog's id, `ts-img-<n>`.
+/// The large image writes `alt` first, so the build's `srcset` (put after
+/// `<img src="…"`) goes to the image in the text only.
+fn figure(url: &str, alt: &str, credit: &str, n: usize, lang: &str) -> Out {
+    let close = twinstory_model::strings::Lang::of(lang)
+        .strings()
+        .image_close;
+    let (url, alt) = (escape(url), escape(alt));
+    let img = format!("<img src=\"{url}\" alt=\"{alt}\" loading=\"lazy\" decoding=\"async\">");
+    let enlarge = format!(
+        "<button type=\"button\" class=\"ts-enlarge\" commandfor=\"ts-img-{n}\" command=\"show-modal\" aria-haspopup=\"dialog\">{img}</button>\
+         <dialog id=\"ts-img-{n}\" class=\"ts-lightbox\" aria-label=\"{alt}\" closedby=\"any\">\
+         <button type=\"button\" class=\"ts-lightbox-close\" commandfor=\"ts-img-{n}\" command=\"close\">{}</button>\
+         <img alt=\"{alt}\" src=\"{url}\" loading=\"lazy\"></dialog>",
+        escape(close)
     );
     if credit.is_empty() {
         Out::Figure {
-            block: format!("<figure>{img}</figure>\n"),
+            block: format!("<figure>{enlarge}</figure>\n"),
             inline: img,
         }
     } else {
         let c = escape(credit);
         Out::Figure {
-            block: format!("<figure>{img}<figcaption>{c}</figcaption></figure>\n"),
+            block: format!("<figure>{enlarge}<figcaption>{c}</figcaption></figure>\n"),
             inline: format!("{img}<small class=\"credit\">{c}</small>"),
         }
     }

@@ -180,7 +180,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         body_start = 0;
     }
 
-    let body = markdown::read(&text[body_start..], body_start, &lines, sink);
+    let lang = fm.lang.clone().unwrap_or_else(|| "de".to_owned());
+    let body = markdown::read(&text[body_start..], body_start, &lines, &lang, sink);
     let layer_ids: Vec<&str> = fm.layers.iter().map(|l| l.id.as_str()).collect();
     let mut steps = Vec::new();
     let mut step_view = Vec::new();
@@ -429,7 +430,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
 }
 
 /// Reports a YAML error at its position in the file.
-fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str, yaml_text: &str) {
+pub(crate) fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str, yaml_text: &str) {
     let pos = w.file_pos(e.line, e.column);
     let tab = if e.message.contains("tab") {
         crate::checks::tabs::find(yaml_text, e.line)
