@@ -123,7 +123,13 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
             .chain(spans.step_show.iter_mut().flatten().map(|(_, p)| p))
             .chain(spans.figures.iter_mut().flat_map(|f| {
                 std::iter::once(&mut f.at).chain(f.parts.iter_mut().map(|(_, p)| p))
-            }));
+            }))
+            .chain(
+                spans
+                    .charts
+                    .iter_mut()
+                    .flat_map(|c| c.spec.positions_mut()),
+            );
         for p in positions {
             cleaned.map_pos(p);
         }
@@ -310,6 +316,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     if fm_ok {
         crate::checks::figures::check_layers(sink, &mut figures, &fm.layers);
     }
+    let charts =
+        crate::checks::charts::read(sink, &body.charts, fm_ok.then_some(&fm.layers[..]));
 
     let mut assets: Vec<Asset> = fm
         .layers
@@ -377,12 +385,13 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             step_show,
             step_description_extra,
             figures,
+            charts,
         },
     ))
 }
 
 /// Reports a YAML error at its position in the file.
-fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str, yaml_text: &str) {
+pub(crate) fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str, yaml_text: &str) {
     let pos = w.file_pos(e.line, e.column);
     let tab = if e.message.contains("tab") {
         crate::checks::tabs::find(yaml_text, e.line)
