@@ -151,7 +151,10 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node, at: Pos) -> Option<Chart
                         "bar" => kind = ChartKind::Bar,
                         "histogram" => kind = ChartKind::Histogram,
                         "line" => kind = ChartKind::Line,
-                        _ => w.not_one_of(v, key, &t, TYPES),
+                        _ => {
+                            w.not_one_of(v, key, &t, TYPES);
+                            return None;
+                        }
                     }
                 }
             }
@@ -167,7 +170,14 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node, at: Pos) -> Option<Chart
             "top" => {
                 let example = "top: 10";
                 spec.top = w
-                    .number_in(v, key, example, 1.0, MAX_BARS as f64, "the number of bars to show, counted from the top of the order")
+                    .number_in(
+                        v,
+                        key,
+                        example,
+                        1.0,
+                        MAX_BARS as f64,
+                        "the number of bars to show, counted from the top of the order",
+                    )
                     .map(|n| n as usize);
             }
             "decimals" => {
@@ -220,7 +230,10 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node, at: Pos) -> Option<Chart
             }
             _ => {}
         }
-        if matches!(*key, "top" | "order" | "label" | "time" | "period" | "aggregate") {
+        if matches!(
+            *key,
+            "top" | "order" | "label" | "time" | "period" | "aggregate"
+        ) {
             only.push((key, w.pos(k)));
         }
     }
@@ -381,7 +394,11 @@ pub(crate) fn compute(
     let matched: Vec<(usize, &Feature)> = features
         .iter()
         .enumerate()
-        .filter(|(_, f)| spec.filter.as_ref().is_none_or(|(c, _)| c.matches(&f.properties)))
+        .filter(|(_, f)| {
+            spec.filter
+                .as_ref()
+                .is_none_or(|(c, _)| c.matches(&f.properties))
+        })
         .collect();
     if matched.is_empty() {
         let (message, help) = match &spec.filter {
@@ -494,7 +511,11 @@ pub(crate) fn compute(
                     }
                 }
             }
-            (rows, layer.field_name(&property), words.chart_count.to_owned())
+            (
+                rows,
+                layer.field_name(&property),
+                words.chart_count.to_owned(),
+            )
         }
         ChartKind::Line => {
             let time = spec.time.clone().unwrap_or_default();
@@ -547,7 +568,9 @@ pub(crate) fn compute(
                         "no feature of layer `{}` has a year or date in `{}`",
                         layer.id, time.0
                     ),
-                    Some("`time` names a field of years (`2019`) or ISO dates (`2019-04-30`)".into()),
+                    Some(
+                        "`time` names a field of years (`2019`) or ISO dates (`2019-04-30`)".into(),
+                    ),
                 ));
             };
             let mut rows = Vec::new();
@@ -583,10 +606,14 @@ pub(crate) fn compute(
             (rows, layer.field_name(&time.0), heading)
         }
     };
-    if rows.is_empty() || (spec.kind == ChartKind::Histogram && rows.iter().all(|r| r.value == 0.0)) {
+    if rows.is_empty() || (spec.kind == ChartKind::Histogram && rows.iter().all(|r| r.value == 0.0))
+    {
         let field = spec.value.as_ref().map_or("", |(v, _)| v.as_str());
         return Err(ChartError::Empty(
-            format!("no feature of layer `{}` has a number in `{field}`", layer.id),
+            format!(
+                "no feature of layer `{}` has a number in `{field}`",
+                layer.id
+            ),
             Some("check the field, or the condition".into()),
         ));
     }
@@ -645,7 +672,7 @@ pub(crate) fn compute(
             value_heading,
             rows,
             shown,
-            line_color: layer.style.stroke.or(layer.style.fill).unwrap_or(accent),
+            line_color: layer.style.fill.unwrap_or(accent),
         },
         notes,
     ))
@@ -656,9 +683,9 @@ pub(crate) fn compute(
 fn label_text(f: &Feature, field: &str, layer: &Layer, lang: &str) -> String {
     match f.properties.get(field) {
         Some(serde_json::Value::String(s)) => layer.category_name(s.trim()).to_owned(),
-        Some(serde_json::Value::Number(n)) => n
-            .as_f64()
-            .map_or_else(String::new, |v| format_number(v, if v.fract() == 0.0 { 0 } else { 2 }, lang)),
+        Some(serde_json::Value::Number(n)) => n.as_f64().map_or_else(String::new, |v| {
+            format_number(v, if v.fract() == 0.0 { 0 } else { 2 }, lang)
+        }),
         Some(serde_json::Value::Bool(b)) => layer.category_name(&b.to_string()).to_owned(),
         _ => "–".to_owned(),
     }
@@ -689,7 +716,9 @@ pub(crate) fn period_of(v: Option<&serde_json::Value>, monthly: bool) -> Option<
         .ok()?;
     let rest = &text[4..];
     if !monthly {
-        return (rest.is_empty() || rest.starts_with('-')).then_some(year).filter(|y| *y > 0);
+        return (rest.is_empty() || rest.starts_with('-'))
+            .then_some(year)
+            .filter(|y| *y > 0);
     }
     let month: i64 = rest
         .strip_prefix('-')?
@@ -719,7 +748,10 @@ mod tests {
         assert_eq!(period_of(Some(&json!(2019)), false), Some(2019));
         assert_eq!(period_of(Some(&json!("2019")), false), Some(2019));
         assert_eq!(period_of(Some(&json!("2019-04-30")), false), Some(2019));
-        assert_eq!(period_of(Some(&json!("2019-04-30T10:00Z")), true), Some(201904));
+        assert_eq!(
+            period_of(Some(&json!("2019-04-30T10:00Z")), true),
+            Some(201904)
+        );
         assert_eq!(period_of(Some(&json!(2019.5)), false), None);
         assert_eq!(period_of(Some(&json!("19.04.2019")), false), None);
         assert_eq!(period_of(Some(&json!("2019-13-01")), true), None);

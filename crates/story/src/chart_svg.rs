@@ -262,10 +262,12 @@ mod tests {
         assert!(html.contains("<summary>Zahlen anzeigen</summary>"));
         assert!(html.contains("<tr tabindex=\"0\" data-layer=\"q\" data-feature=\"3\"><td>Altona</td><td>20</td></tr>"));
         let widths: Vec<f64> = html
-            .split("height=\"14\" fill=\"#")
+            .split("<rect x=\"0.5\" ")
             .skip(1)
-            .zip(html.split("width=\"").skip(1).filter(|s| !s.starts_with("400")))
-            .map(|(_, w)| w.split('"').next().unwrap().parse().unwrap())
+            .map(|r| {
+                let w = r.split("width=\"").nth(1).unwrap();
+                w.split('"').next().unwrap().parse().unwrap()
+            })
             .collect();
         assert_eq!(widths.len(), 2);
         assert!((widths[0] / widths[1] - 2.0).abs() < 0.01, "{widths:?}");

@@ -1,6 +1,6 @@
 //! Charts in steps (```chart blocks): read when the story is parsed, with
 //! their layer checked (E0132, E0136); computed from the data that
-//! `check_assets` read (E0133–E0135, E0137, W0025, W0026) and drawn into
+//! `check_assets` read (E0133–E0135, E0137, W0025–W0027) and drawn into
 //! the steps' HTML as SVG and a table, so readers (and the page without
 //! JavaScript) see them and the player computes nothing.
 
@@ -122,6 +122,14 @@ pub(crate) fn evaluate(sink: &mut Sink, parsed: &mut ParsedStory) {
                         Some("`time` reads years (`2019`) and ISO dates (`2019-04-30`); add a `where` condition to leave such features out knowingly".into()),
                     );
                 }
+                if chart.kind == crate::chart::ChartKind::Bar && layer.tooltip.is_none() {
+                    sink.warning(
+                        "W0027",
+                        c.spec.layer.1,
+                        format!("the chart's bars cannot mark their features on the map: layer `{}` has no `tooltip`", layer.id),
+                        Some("pointing at a bar shows the layer's tooltip on its feature; give the layer a `tooltip`, e.g. `tooltip: \"{name}\"`".into()),
+                    );
+                }
                 c.data = Some(chart);
             }
             Err(ChartError::UnknownField(field, pos, help)) => sink.error(
@@ -160,7 +168,11 @@ pub(crate) fn evaluate(sink: &mut Sink, parsed: &mut ParsedStory) {
             .charts
             .iter()
             .filter(|c| c.step == n)
-            .map(|c| c.data.as_ref().map(|d| crate::chart_svg::chart_html(d, &lang)))
+            .map(|c| {
+                c.data
+                    .as_ref()
+                    .map(|d| crate::chart_svg::chart_html(d, &lang))
+            })
             .collect();
         if !charts.is_empty() {
             s.html = fill(&s.html, &charts);
