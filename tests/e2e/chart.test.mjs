@@ -44,7 +44,7 @@ const marked = (page) => page.locator('.ts-canvas').getAttribute('data-marked');
 
 test('the chart shows in its step, and a bar pointed at or a row focused marks its Stadtteil on the map', async () => {
   const { page, context, problems } = await atChart({ width: 1280, height: 800 });
-  const chart = page.locator('#versorgung .ts-chart');
+  const chart = page.locator('#versorgung figure:has(svg)');
   await chart.scrollIntoViewIfNeeded();
   assert.equal(await chart.locator('figcaption').innerText(), 'Die zehn Stadtteile mit den meisten Spielplätzen je 1.000 Kinder');
   const svg = chart.locator('svg');
@@ -98,7 +98,7 @@ test('the chart shows in its step, and a bar pointed at or a row focused marks i
 
   // axe finds nothing in the chart, its table open.
   const found = await page.evaluate(async () => {
-    const r = await window.axe.run('#versorgung .ts-chart', { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    const r = await window.axe.run('#versorgung figure:has(svg)', { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
     return r.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
   assert.deepEqual(found, [], 'axe-core violations in the chart');
@@ -108,7 +108,7 @@ test('the chart shows in its step, and a bar pointed at or a row focused marks i
 
 test('on a phone the chart fits the card', async () => {
   const { page, context } = await atChart({ width: 390, height: 844 });
-  const chart = page.locator('#versorgung .ts-chart');
+  const chart = page.locator('#versorgung figure:has(svg)');
   await chart.scrollIntoViewIfNeeded();
   const [svg, card] = await Promise.all([chart.locator('svg').boundingBox(), page.locator('#versorgung .ts-card').boundingBox()]);
   assert.ok(svg.x >= card.x && svg.x + svg.width <= card.x + card.width + 0.5, `the drawing is inside the card: ${JSON.stringify({ svg, card })}`);
@@ -124,7 +124,7 @@ test('without JavaScript the page shows the chart and its table', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.url}spielplaetze/`);
-  const chart = page.locator('.ts-static #versorgung .ts-chart');
+  const chart = page.locator('.ts-static #versorgung figure:has(svg)');
   await chart.scrollIntoViewIfNeeded();
   assert.ok(await chart.locator('svg').isVisible(), 'the drawing shows');
   assert.equal(await chart.locator('svg g[data-feature]').count(), 10);
