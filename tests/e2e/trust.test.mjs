@@ -342,7 +342,7 @@ test('markup in every text field and data value stays text', async () => {
   // Labels.
   await page.waitForFunction((name) => [...document.querySelectorAll('.ts-labels .ts-label')].some((l) => l.textContent.startsWith(name)), V.name);
   // The data table: column names and values.
-  await page.locator('.ts-step').first().locator('summary').click();
+  await page.locator('.ts-step').first().locator('.ts-table > summary').click();
   const table = page.locator('.ts-step').first().locator('.ts-table table');
   await table.waitFor();
   // A field without a reader's name is shown with its underscores as spaces.
@@ -409,7 +409,7 @@ test('a built story plays under a strict Content-Security-Policy without violati
   await page.focus('.ts-canvas');
   await page.keyboard.press('ArrowRight');
   await page.locator('.ts-tooltip').waitFor({ state: 'visible' });
-  await page.locator('.ts-step').last().locator('summary').click();
+  await page.locator('.ts-step').last().locator('.ts-table > summary').click();
   await page.waitForTimeout(300);
   const violations = await page.evaluate(() => window.__violations);
   assert.deepEqual(violations, [], 'no CSP violation');
