@@ -210,6 +210,26 @@ impl MapState {
         }
     }
 
+    /// Marks the feature a chart's bar or table row stands for (pointer
+    /// on it, or keyboard focus; `None`: it left): the ring and tooltip
+    /// that keyboard focus on the map shows, and `data-marked`
+    /// (`layer:feature`) on the canvas. Nothing when the step does not
+    /// draw the feature.
+    fn mark(&mut self, item: Option<(String, u32)>) {
+        let tip = item.as_ref().and_then(|(layer, f)| {
+            let i = self.scene.layer_index(layer)?;
+            self.scene
+                .feature_tooltip(&self.playback, &self.viewport, i, *f)
+        });
+        self.tips.focused = tip.as_ref().map(|t| (t.layer, t.feature));
+        self.show(tip.as_ref(), true);
+        if let (Some(c), Some((layer, f))) = (&self.canvas, item.filter(|_| tip.is_some())) {
+            let _ = c.set_attribute("data-marked", &format!("{layer}:{f}"));
+        } else if let Some(c) = &self.canvas {
+            let _ = c.remove_attribute("data-marked");
+        }
+    }
+
     /// Attaches the canvas and measures it.
     pub fn attach(&mut self, canvas: HtmlCanvasElement) {
         // Only stories with labels pay for the overlay's per-frame layout reads.
@@ -697,4 +717,33 @@ fn padding_for(width: f64, height: f64, card: Option<Element>, map_left: f64) ->
         // No card over the map (the stacked layout, or no steps).
         None => Padding::uniform(margin),
     }
+}
+
+/// Charts in the story's text: a pointer on a bar or a table row, or the
+/// keyboard focus on a row (`[data-layer][data-feature]`, drawn by
+/// `twinstory build`), marks that feature on the map; leaving takes the
+/// mark off. One listener on `root` for all steps.
+pub fn listen_for_chart_marks(state: &MapHandle, root: &Element) {
+    let st = state.clone();
+    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let Some(item) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|el| el.closest("[data-feature]").ok().flatten())
+        else {
+            return;
+        };
+        let on = matches!(ev.type_().as_str(), "pointerover" | "focusin");
+        let layer = item.get_attribute("data-layer").unwrap_or_default();
+        let feature = item
+            .get_attribute("data-feature")
+            .and_then(|f| f.parse().ok());
+        st.borrow_mut()
+            .mark(feature.filter(|_| on).map(|f| (layer, f)));
+    });
+    for name in ["pointerover", "pointerout", "focusin", "focusout"] {
+        let _ = root.add_event_listener_with_callback(name, handler.as_ref().unchecked_ref());
+    }
+    // The listeners live as long as the page.
+    handler.forget();
 }

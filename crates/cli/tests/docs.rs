@@ -13,6 +13,9 @@
 //!   read as the front matter of a story with one step.
 //! - ```` ```step ```` — a step block, read in a story whose layers are
 //!   `quarters` (GeoJSON) and `playgrounds` (CSV).
+//! - ```` ```chart ```` — a chart block, read in a step that shows those
+//!   and `versorgung` (the example story's layer); its values against the
+//!   example story's data are checked by `crates/cli/tests/charts.rs`.
 //!
 //! Each must read without errors and warnings, except W0006 ("layer never
 //! shown") for front-matter fragments. A block that shows a mistake names
@@ -118,6 +121,12 @@ fn as_story(b: &Block) -> Option<String> {
         }
         "step" => Some(format!(
             "---\ntitle: Doc\n{STEP_LAYERS}---\n\n## Step\n\n```step\n{}```\n\nText.\n",
+            b.text
+        )),
+        // A chart, read in a step of a story whose layers are those of the
+        // example story (`versorgung`, `quarters`, `playgrounds`).
+        "chart" => Some(format!(
+            "---\ntitle: Doc\n{STEP_LAYERS}  versorgung:\n    source: {{ type: geojson, url: data/quarters.geojson }}\n---\n\n## Step\n\n```step\nview: {{ fit: quarters }}\nshow: [quarters, playgrounds, versorgung]\n```\n\n```chart\n{}```\n",
             b.text
         )),
         _ => None,

@@ -677,6 +677,23 @@ pub struct DescribeWords {
     pub compass: [&'static str; 8],
     /// Raised areas: what their height shows (the property).
     pub heights_show: fn(&str) -> String,
+    /// The summary of a chart's table of numbers (`<details>`).
+    pub chart_numbers: &'static str,
+    /// The column of a chart's table that counts features.
+    pub chart_count: &'static str,
+    /// A bar chart in words (bars, the first bar's name and value, the
+    /// last bar's name and value).
+    pub chart_bars: fn(usize, &str, &str, &str, &str) -> String,
+    /// A histogram in words (features counted, classes, the fullest class
+    /// and its count).
+    pub chart_classes: fn(usize, usize, &str, usize) -> String,
+    /// A line over time in words (first period and value, last period and
+    /// value, the highest period and value).
+    pub chart_line: fn(&str, &str, &str, &str, &str, &str) -> String,
+    /// The total of a field per period (the field's name).
+    pub chart_sum_of: fn(&str) -> String,
+    /// The mean of a field per period (the field's name).
+    pub chart_mean_of: fn(&str) -> String,
 }
 
 /// German words of the text alternative.
@@ -713,6 +730,17 @@ pub static DE_DESCRIBE: DescribeWords = DescribeWords {
         "Nordwesten",
     ],
     heights_show: |p| format!("Die Höhe der Flächen zeigt „{p}“."),
+    chart_numbers: "Zahlen anzeigen",
+    chart_count: "Anzahl",
+    chart_bars: |n, a, va, b, vb| format!("{n} Balken, von {a} mit {va} bis {b} mit {vb}."),
+    chart_classes: |n, k, c, m| {
+        format!("{n} Werte in {k} Stufen; die meisten liegen in der Stufe {c} ({m}).")
+    },
+    chart_line: |a, va, b, vb, h, vh| {
+        format!("Von {a} bis {b}: von {va} auf {vb}; am höchsten {h} mit {vh}.")
+    },
+    chart_sum_of: |f| format!("Summe „{f}“"),
+    chart_mean_of: |f| format!("Mittelwert „{f}“"),
 };
 
 /// English words of the text alternative.
@@ -749,6 +777,17 @@ pub static EN_DESCRIBE: DescribeWords = DescribeWords {
         "north-west",
     ],
     heights_show: |p| format!("The height of the areas shows “{p}”."),
+    chart_numbers: "Show the numbers",
+    chart_count: "Count",
+    chart_bars: |n, a, va, b, vb| format!("{n} bars, from {a} with {va} to {b} with {vb}."),
+    chart_classes: |n, k, c, m| {
+        format!("{n} values in {k} classes; most of them in the class {c} ({m}).")
+    },
+    chart_line: |a, va, b, vb, h, vh| {
+        format!("From {a} to {b}: from {va} to {vb}; highest in {h} with {vh}.")
+    },
+    chart_sum_of: |f| format!("Total “{f}”"),
+    chart_mean_of: |f| format!("Mean “{f}”"),
 };
 
 impl Lang {
@@ -1168,6 +1207,16 @@ mod tests {
             ("tilted", (w.tilted)("@1", 7002)),
             ("compass", w.compass.join(" ")),
             ("heights_show", (w.heights_show)("@1")),
+            ("chart_numbers", w.chart_numbers.to_string()),
+            ("chart_count", w.chart_count.to_string()),
+            ("chart_bars", (w.chart_bars)(7001, "@2", "@3", "@4", "@5")),
+            ("chart_classes", (w.chart_classes)(7001, 7002, "@3", 7004)),
+            (
+                "chart_line",
+                (w.chart_line)("@1", "@2", "@3", "@4", "@5", "@6"),
+            ),
+            ("chart_sum_of", (w.chart_sum_of)("@1")),
+            ("chart_mean_of", (w.chart_mean_of)("@1")),
         ]
     }
 

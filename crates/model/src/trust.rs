@@ -59,6 +59,8 @@ const KEPT: &[&str] = &[
     "track",
     "button",
     "dialog",
+    "details",
+    "summary",
 ];
 
 /// Elements whose content is not text for the reader.
@@ -145,6 +147,10 @@ pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
         ("button", "commandfor") | ("dialog", "id") => value
             .strip_prefix("ts-img-")
             .is_some_and(|n| !n.is_empty() && n.len() < 7 && n.bytes().all(|b| b.is_ascii_digit())),
+        // A chart's table (`twinstory build` draws ```chart blocks): its
+        // rows are focusable and name the map feature they stand for.
+        ("tr", "tabindex") => value == "0",
+        ("tr", "data-layer" | "data-feature") => is_layer_id(value),
         ("code", "class") => value.strip_prefix("language-").is_some_and(|l| {
             !l.is_empty()
                 && l.bytes()
@@ -193,6 +199,100 @@ const ANY: &[(&str, &str)] = &[
 /// The `sizes` of every image in the text, as the build writes it: the
 /// whole window on phones, at most the widest text column (46rem).
 pub const IMAGE_SIZES: &str = "(max-width: 46rem) 100vw, 46rem";
+/// The SVG elements of a chart (what `twinstory build` draws for a
+/// ```chart block): shapes, text and the drawing's name and description.
+/// Never `script`, `foreignObject`, `a`, `use`, `image`, `style`, `animate`
+/// or `set` (code, other documents, addresses, or attributes changed later).
+const SVG_KEPT: &[&str] = &[
+    "svg", "g", "rect", "line", "polyline", "circle", "text", "title", "desc",
+];
+
+/// Attributes of a chart's SVG elements that hold plain numbers.
+const SVG_NUMBERS: &[&str] = &[
+    "viewBox",
+    "points",
+    "x",
+    "y",
+    "width",
+    "height",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "stroke-width",
+    "fill-opacity",
+    "stroke-opacity",
+    "font-size",
+];
+
+/// The rule for an element in the SVG namespace, by its local name (case
+/// as written: SVG names are case-sensitive): [`ElementRule::Keep`] for the
+/// elements of a chart, [`ElementRule::Drop`] for every other, with what
+/// is in it.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::{svg_element_rule, ElementRule};
+/// assert_eq!(svg_element_rule("rect"), ElementRule::Keep);
+/// assert_eq!(svg_element_rule("script"), ElementRule::Drop);
+/// assert_eq!(svg_element_rule("foreignObject"), ElementRule::Drop);
+/// ```
+pub fn svg_element_rule(tag: &str) -> ElementRule {
+    if SVG_KEPT.contains(&tag) {
+        ElementRule::Keep
+    } else {
+        ElementRule::Drop
+    }
+}
+
+/// Whether a kept SVG element may keep attribute `name` with this value:
+/// geometry as plain numbers, colours as `#hex`, `currentColor` or `none`,
+/// `role="img"`, `text-anchor`, and the feature a bar stands for. Never
+/// `style`, `href` (also `xlink:href`), `on…`, `filter`, `mask` or any
+/// attribute that could name an address or run code.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::trust::svg_attribute_allowed;
+/// assert!(svg_attribute_allowed("fill", "#005ca9"));
+/// assert!(!svg_attribute_allowed("fill", "url(https://evil.example/#p)"));
+/// assert!(!svg_attribute_allowed("onload", "alert(1)"));
+/// assert!(svg_attribute_allowed("width", "12.5"));
+/// ```
+pub fn svg_attribute_allowed(name: &str, value: &str) -> bool {
+    match name {
+        "fill" | "stroke" => {
+            matches!(value, "currentColor" | "none")
+                || value.strip_prefix('#').is_some_and(|h| {
+                    matches!(h.len(), 3 | 6) && h.bytes().all(|b| b.is_ascii_hexdigit())
+                })
+        }
+        "role" => value == "img",
+        "text-anchor" => matches!(value, "start" | "middle" | "end"),
+        "data-layer" | "data-feature" => is_layer_id(value),
+        // Digits, `.`, `-`, spaces and commas: no unit, function or name.
+        _ => {
+            SVG_NUMBERS.contains(&name)
+                && value.len() < 4096
+                && value.bytes().any(|b| b.is_ascii_digit())
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b' ' | b','))
+        }
+    }
+}
+
+/// A layer id as stories write them: letters, digits, `-` and `_`.
+fn is_layer_id(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 100
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
 
 /// The `text-align` of a table cell from the `style` the Markdown renderer
 /// writes for aligned columns (`text-align: center`); the player sets it
@@ -419,6 +519,95 @@ mod tests {
     ];
 
     #[test]
+    fn svg_keeps_only_a_charts_shapes_and_plain_values() {
+        for tag in [
+            "svg", "g", "rect", "line", "polyline", "circle", "text", "title", "desc",
+        ] {
+            assert_eq!(svg_element_rule(tag), ElementRule::Keep, "{tag}");
+        }
+        for tag in [
+            "script",
+            "foreignObject",
+            "foreignobject",
+            "a",
+            "use",
+            "image",
+            "style",
+            "animate",
+            "set",
+            "animateTransform",
+            "iframe",
+            "feImage",
+            "pattern",
+            "filter",
+            "mask",
+        ] {
+            assert_eq!(svg_element_rule(tag), ElementRule::Drop, "{tag}");
+        }
+        let refused = [
+            ("onload", "alert(1)"),
+            ("onmouseover", "1"),
+            ("style", "fill:red"),
+            ("href", "#x"),
+            ("xlink:href", "javascript:alert(1)"),
+            ("fill", "url(#p)"),
+            ("fill", "url(https://evil.example/x.svg#p)"),
+            ("fill", "#12345g"),
+            ("stroke", "red"),
+            ("width", "calc(1px)"),
+            ("width", "1e999"),
+            ("width", "NaN"),
+            ("width", ""),
+            ("width", "-"),
+            ("points", "1,2 javascript:3"),
+            ("role", "button"),
+            ("data-feature", "1; alert(1)"),
+            ("data-layer", "a\"b"),
+            ("text-anchor", "url(x)"),
+            ("filter", "url(#f)"),
+            ("mask", "url(#m)"),
+            ("clip-path", "url(#c)"),
+            ("xmlns", "http://www.w3.org/2000/svg"),
+            ("tabindex", "0"),
+            ("transform", "1 2"),
+            ("id", "1"),
+            ("class", "1"),
+        ];
+        for (name, value) in refused {
+            assert!(!svg_attribute_allowed(name, value), "{name}={value}");
+        }
+        let kept = [
+            ("viewBox", "0 0 400 384"),
+            ("role", "img"),
+            ("data-layer", "versorgung"),
+            ("data-feature", "12"),
+            ("fill", "#006529"),
+            ("stroke", "currentColor"),
+            ("fill", "none"),
+            ("points", "52,178 120.5,-3"),
+            ("font-size", "14"),
+            ("text-anchor", "end"),
+            ("stroke-opacity", "0.3"),
+        ];
+        for (name, value) in kept {
+            assert!(svg_attribute_allowed(name, value), "{name}={value}");
+        }
+        // The HTML around a chart.
+        assert_eq!(element_rule("details"), ElementRule::Keep);
+        assert_eq!(element_rule("summary"), ElementRule::Keep);
+        assert_eq!(attribute_value("tr", "tabindex", "0").as_deref(), Some("0"));
+        assert_eq!(attribute_value("tr", "tabindex", "5"), None);
+        assert_eq!(attribute_value("tr", "data-feature", "1 2"), None);
+        assert_eq!(
+            attribute_value("tr", "data-feature", "7").as_deref(),
+            Some("7")
+        );
+        assert_eq!(attribute_value("tr", "onfocus", "alert(1)"), None);
+        assert_eq!(attribute_value("figure", "class", "ts-main"), None);
+        assert_eq!(attribute_value("details", "open", ""), None);
+    }
+
+    #[test]
     fn links_and_images_refuse_script_and_foreign_schemes() {
         for bad in BAD_URLS {
             assert!(!link_allowed(bad), "link {bad:?}");
@@ -483,6 +672,8 @@ mod tests {
         }
         for unwrap in [
             "form", "input", "div", "span", "details", "font", "u", "marquee", "xmp", "body",
+            "form", "input", "button", "div", "span", "dialog", "font", "u", "marquee", "xmp",
+            "body",
         ] {
             assert_eq!(element_rule(unwrap), ElementRule::Unwrap, "{unwrap}");
         }

@@ -146,6 +146,35 @@ impl Scene {
         })
     }
 
+    /// The tooltip of a feature named from outside the map (a chart's bar
+    /// or table row), at the feature's anchor on screen: `None` when its
+    /// layer has no tooltip, is not drawn in this frame, or the anchor is
+    /// out of view.
+    pub fn feature_tooltip(
+        &self,
+        playback: &Playback,
+        viewport: &Viewport,
+        layer: usize,
+        feature: u32,
+    ) -> Option<Tooltip> {
+        let drawn = playback.paints().get(layer)?.opacity > 0.0;
+        let anchor = self
+            .layers
+            .get(layer)?
+            .hit
+            .anchor(feature)
+            .filter(|_| drawn)?;
+        let [x, y] = Transform::new(&playback.camera(), viewport).to_screen(anchor);
+        let (x, y) = (x / viewport.dpr, y / viewport.dpr);
+        let inside = x >= 0.0 && y >= 0.0 && x <= viewport.width && y <= viewport.height;
+        Some(Tooltip {
+            layer,
+            feature,
+            text: self.tooltip_text(layer, feature).filter(|_| inside)?,
+            anchor: [x, y],
+        })
+    }
+
     /// A feature's tooltip text, `None` when its layer has no tooltip.
     pub fn tooltip_text(&self, layer: usize, feature: u32) -> Option<String> {
         let story_layer = self.story.layers.get(layer)?;

@@ -560,15 +560,6 @@ impl Figure {
         lang: &str,
         categories: &BTreeMap<String, String>,
     ) -> Result<String, FigureError> {
-        let mut names: Vec<&str> = Vec::new();
-        for f in features.iter().take(1000) {
-            for k in f.properties.keys() {
-                if !names.contains(&k.as_str()) {
-                    names.push(k);
-                }
-            }
-        }
-        names.sort_unstable();
         let mut used = self.fields();
         if let Measure::Named(p) = &self.measure {
             used.push(Part {
@@ -577,17 +568,7 @@ impl Figure {
                 len: p.len,
             });
         }
-        if !features.is_empty() {
-            for field in used {
-                if !features
-                    .iter()
-                    .any(|f| f.properties.contains_key(&field.name))
-                {
-                    let help = did_you_mean(&field.name, &names, "the features have");
-                    return Err(FigureError::UnknownField { field, help });
-                }
-            }
-        }
+        check_fields(features, used)?;
         let layer = &self.layer.name;
         let matched: Vec<&Feature> = match &self.filter {
             Some((c, _)) => features
@@ -711,9 +692,37 @@ impl Figure {
     }
 }
 
+/// The first of `used` that no feature has, as an error with the closest
+/// field the features have; `Ok` for a layer without features. Figures and
+/// charts ([`crate::chart`]) check their fields with it.
+pub(crate) fn check_fields(features: &[Feature], used: Vec<Part>) -> Result<(), FigureError> {
+    if features.is_empty() {
+        return Ok(());
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for f in features.iter().take(1000) {
+        for k in f.properties.keys() {
+            if !names.contains(&k.as_str()) {
+                names.push(k);
+            }
+        }
+    }
+    names.sort_unstable();
+    for field in used {
+        if !features
+            .iter()
+            .any(|f| f.properties.contains_key(&field.name))
+        {
+            let help = did_you_mean(&field.name, &names, "the features have");
+            return Err(FigureError::UnknownField { field, help });
+        }
+    }
+    Ok(())
+}
+
 /// "`district_name` has values such as …" or the closest value to a text
 /// the condition compares with.
-fn value_help(c: &Condition, features: &[Feature]) -> String {
+pub(crate) fn value_help(c: &Condition, features: &[Feature]) -> String {
     let source = c.source();
     for field in c.fields() {
         let mut values: Vec<&str> = Vec::new();
@@ -752,7 +761,9 @@ fn numbers(features: &[&Feature], field: &str) -> Result<Vec<f64>, FigureError> 
     Ok(out)
 }
 
-fn number_of(f: &Feature, field: &str) -> Result<Option<f64>, FigureError> {
+/// A feature's number in `field`: `None` when missing, `null` or empty
+/// text; numeric text counts, as in conditions; other text is an error.
+pub(crate) fn number_of(f: &Feature, field: &str) -> Result<Option<f64>, FigureError> {
     match f.properties.get(field) {
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::Number(n)) => Ok(n.as_f64().filter(|v| v.is_finite())),

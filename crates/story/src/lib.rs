@@ -10,6 +10,8 @@
 //! - `markdown`: headings → steps, Markdown → safe HTML, images.
 //! - `figure`: figures from the data (`{= count playgrounds}`), read and
 //!   computed; `checks/figures` reports and fills them in.
+//! - `chart`, `chart_svg`: ```chart blocks read, computed and drawn as SVG;
+//!   `checks/charts` reports and fills them in.
 //! - `invisible`: bidirectional controls and zero-width characters (W0010),
 //!   taken out before the text is read.
 //! - `assets`: files on disk, data errors, views against the data's bounds.
@@ -24,6 +26,8 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod assets;
+pub mod chart;
+mod chart_svg;
 mod checks;
 mod cover;
 mod diagnostic;
@@ -110,6 +114,25 @@ impl ParsedStory {
     }
 }
 
+impl ParsedStory {
+    /// Every chart (```chart block) that reads, in text order: the id of its
+    /// step and, once [`check_assets`] computed it, its data.
+    pub fn charts(&self) -> Vec<(String, Option<chart::ChartData>)> {
+        let steps = self.story.as_ref().map(|s| &s.steps);
+        self.spans
+            .charts
+            .iter()
+            .map(|c| {
+                let id = steps
+                    .and_then(|s| s.get(c.step))
+                    .map(|s| s.id.clone())
+                    .unwrap_or_default();
+                (id, c.data.clone())
+            })
+            .collect()
+    }
+}
+
 /// A figure of the text and its value (see [`ParsedStory::figures`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FigureValue {
@@ -147,6 +170,8 @@ struct Spans {
     step_description_extra: Vec<Option<String>>,
     /// The figures of the text, in text order.
     figures: Vec<markdown::FoundFigure>,
+    /// The charts of the steps, in text order.
+    charts: Vec<checks::charts::FoundChart>,
 }
 
 /// A file the story refers to.

@@ -54,6 +54,8 @@ pub(crate) struct Body {
     pub fragment_links: Vec<(String, Pos)>,
     /// Figures (`{= count playgrounds}`) that read, in text order.
     pub figures: Vec<FoundFigure>,
+    /// ```chart blocks in steps, in text order: the step and the block.
+    pub charts: Vec<(usize, Block, Pos)>,
 }
 
 /// A figure in the text, read, with the places later checks point at.
@@ -90,6 +92,9 @@ impl FoundFigure {
 pub(crate) const FIGURE_OPEN: &str = "<!--figure-->";
 /// The end of a figure's place, see [`FIGURE_OPEN`].
 pub(crate) const FIGURE_CLOSE: &str = "<!--/figure-->";
+/// Where the build puts a chart (a ```chart block): a story that is never
+/// built shows nothing there.
+pub(crate) const CHART_MARK: &str = "<!--chart-->";
 
 /// Output events: Markdown events, or an image we render ourselves.
 enum Out {
@@ -305,6 +310,38 @@ pub(crate) fn read(
                     );
                     if let Some(html) = html {
                         section.out.push(Out::Ev(Event::Html(CowStr::from(html))));
+                    }
+                }
+                i = j + 1;
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if depth == 0 && info.split_whitespace().next() == Some("chart") =>
+            {
+                let mut yaml = String::new();
+                let mut j = i + 1;
+                while j < events.len() {
+                    match &events[j].0 {
+                        Event::Text(t) => yaml.push_str(t),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let p = pos(range);
+                match step_now {
+                    None => sink.error(
+                        "E0130",
+                        p,
+                        "this ```chart block comes before the first `##` heading",
+                        Some("a chart belongs to a step: move it below the `##` heading of the step it illustrates".into()),
+                    ),
+                    Some(n) => {
+                        let block = Block { yaml, first_line: p.line + 1, col_offset: p.column - 1 };
+                        result.charts.push((n, block, p));
+                        section
+                            .out
+                            .push(Out::Ev(Event::Html(CowStr::from(format!("{CHART_MARK}\n")))));
                     }
                 }
                 i = j + 1;

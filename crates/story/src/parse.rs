@@ -112,18 +112,20 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
         for a in assets.iter_mut() {
             a.column = cleaned.original_column(a.line, a.column);
         }
-        let positions = spans
-            .layer_url
-            .iter_mut()
-            .chain(spans.layer_join.iter_mut().flatten())
-            .chain(spans.layer_compute.iter_mut().flatten())
-            .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
-            .chain(spans.condition_fields.iter_mut().map(|(_, _, p)| p))
-            .chain(spans.step_view.iter_mut().flatten())
-            .chain(spans.step_show.iter_mut().flatten().map(|(_, p)| p))
-            .chain(spans.figures.iter_mut().flat_map(|f| {
-                std::iter::once(&mut f.at).chain(f.parts.iter_mut().map(|(_, p)| p))
-            }));
+        let positions =
+            spans
+                .layer_url
+                .iter_mut()
+                .chain(spans.layer_join.iter_mut().flatten())
+                .chain(spans.layer_compute.iter_mut().flatten())
+                .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
+                .chain(spans.condition_fields.iter_mut().map(|(_, _, p)| p))
+                .chain(spans.step_view.iter_mut().flatten())
+                .chain(spans.step_show.iter_mut().flatten().map(|(_, p)| p))
+                .chain(spans.figures.iter_mut().flat_map(|f| {
+                    std::iter::once(&mut f.at).chain(f.parts.iter_mut().map(|(_, p)| p))
+                }))
+                .chain(spans.charts.iter_mut().flat_map(|c| c.spec.positions_mut()));
         for p in positions {
             cleaned.map_pos(p);
         }
@@ -325,6 +327,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     if fm_ok {
         crate::checks::figures::check_layers(sink, &mut figures, &fm.layers);
     }
+    let charts = crate::checks::charts::read(sink, &body.charts, fm_ok.then_some(&fm.layers[..]));
 
     let mut assets: Vec<Asset> = fm
         .layers
@@ -425,6 +428,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             step_show,
             step_description_extra,
             figures,
+            charts,
         },
     ))
 }

@@ -172,16 +172,10 @@ fn sources() -> Sources {
     }
 }
 
-/// Every figure (`{= … }`) in the example story shows what a count done
-/// here, from the source files, gives: the number of playgrounds and of
-/// quarters, the quarters per district, and playgrounds per 1,000 children
-/// per Stadtteil (the quarters' playgrounds added up per Stadtteil, rows
-/// such as "Waltershof und Finkenwerder" covering both).
-#[test]
-fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
-    let src = sources();
-    let district = |d: &str| src.quarters.iter().filter(|q| q.2 == d).count() as f64;
-    // Playgrounds per 1,000 children for every Stadtteil row that matches a quarter.
+/// Playgrounds per 1,000 children for every Stadtteil row that matches a
+/// quarter: the quarters' playgrounds added up per Stadtteil, rows such as
+/// "Waltershof und Finkenwerder" covering both.
+fn rates(src: &Sources) -> Vec<(String, f64)> {
     let mut rates: Vec<(String, f64)> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     for (name, kids) in &src.kids {
@@ -208,6 +202,19 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
             rates.push((name.clone(), playgrounds / kids * 1000.0));
         }
     }
+    rates
+}
+
+/// Every figure (`{= … }`) in the example story shows what a count done
+/// here, from the source files, gives: the number of playgrounds and of
+/// quarters, the quarters per district, and playgrounds per 1,000 children
+/// per Stadtteil (the quarters' playgrounds added up per Stadtteil, rows
+/// such as "Waltershof und Finkenwerder" covering both).
+#[test]
+fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
+    let src = sources();
+    let district = |d: &str| src.quarters.iter().filter(|q| q.2 == d).count() as f64;
+    let rates = rates(&src);
     let mut sorted: Vec<f64> = rates.iter().map(|r| r.1).collect();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
@@ -274,4 +281,56 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
         assert!(!step.html.contains("<!--"), "{}", step.html);
     }
     assert_eq!(district("Hamburg-Mitte"), 42.0, "the text's counts");
+}
+
+/// The example's bar chart shows the ten Stadtteile with the most
+/// playgrounds per 1,000 children, counted here from the source files, in
+/// that order, with one decimal, and each bar marks its Stadtteil.
+#[test]
+fn the_example_chart_shows_the_ten_highest_rates_from_the_source_files() {
+    let src = sources();
+    let mut rates = rates(&src);
+    rates.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let source = std::fs::read(story_dir().join("story.md")).unwrap();
+    let mut parsed = parse_story("story.md", &source);
+    check_assets(&mut parsed, story_dir());
+    let charts = parsed.charts();
+    assert_eq!(charts.len(), 1);
+    let (step, chart) = &charts[0];
+    assert_eq!(step, "versorgung");
+    let chart = chart.as_ref().unwrap();
+    let got: Vec<(&str, f64)> = chart
+        .rows
+        .iter()
+        .map(|r| (r.label.as_str(), r.value))
+        .collect();
+    assert_eq!(got.len(), 10);
+    for ((name, v), (want_name, want)) in got.iter().zip(&rates) {
+        assert_eq!(name, want_name);
+        assert!((v - want).abs() < 1e-9, "{name}: {v} vs {want}");
+    }
+    let story = parsed.story.as_ref().unwrap();
+    let html = &story.steps[7].html;
+    for ((name, v), shown) in got.iter().zip(&chart.shown) {
+        let want = format!("{:.1}", v).replace('.', ",");
+        assert_eq!(shown, &want, "{name}");
+        assert!(
+            html.contains(&format!("<td>{name}</td><td>{want}</td>")),
+            "{name}"
+        );
+    }
+    // The docs show this chart: the example in docs/story-format.md is
+    // the story's block, setting for setting.
+    let docs = std::fs::read_to_string(story_dir().join("../../docs/story-format.md")).unwrap();
+    let text = String::from_utf8_lossy(&source);
+    let block = |t: &str| -> Vec<String> {
+        let start = t.find("```chart\ntype: bar\nlayer: versorgung").unwrap();
+        t[start + 9..]
+            .lines()
+            .take_while(|l| !l.starts_with("```"))
+            .filter(|l| !l.starts_with("decimals"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(block(&docs), block(&text));
 }

@@ -8,12 +8,15 @@
 //! - `conditions`: `filter` and `highlight` read as the player reads them.
 //! - `figures`: figures in the text against the layers (parser) and
 //!   computed from their data (`check_assets`), which fills them in.
+//! - `charts`: ```chart blocks read (parser), checked against their layer
+//!   and computed from its data (`check_assets`), which draws them in.
 //! - `links`: links to step ids that do not exist.
 //! - `tabs`: where a tab is that YAML refuses.
 //! - `theme`: the contrast of the page's text colours (W0019).
 //! - `data`: settings against the data (swapped CSV coordinates, a fit
 //!   decided by one far-away feature).
 
+pub(crate) mod charts;
 pub(crate) mod conditions;
 pub(crate) mod contrast;
 pub(crate) mod data;

@@ -1,0 +1,214 @@
+//! Every value of the charts in `cases/charts.md` equals a count done here,
+//! from the case's CSV files read as plain text (not by the data crate),
+//! and is what the reader sees in the chart's table.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test: a failed setup stops the test with its message"
+)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use twinstory_story::chart::{ChartData, ChartKind};
+use twinstory_story::{check_assets, parse_story, render_diagnostics};
+
+fn cases() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases"))
+}
+
+/// The rows of a CSV file as maps from the header's names; quotes as
+/// RFC 4180 writes them (a comma inside quotes, `""` for a quote).
+fn csv(name: &str) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(cases().join("data").join(name)).unwrap();
+    let split = |line: &str| -> Vec<String> {
+        let mut cells = vec![String::new()];
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    chars.next();
+                    cells.last_mut().unwrap().push('"');
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => cells.push(String::new()),
+                c => cells.last_mut().unwrap().push(c),
+            }
+        }
+        cells
+    };
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header = split(lines.next().unwrap());
+    lines
+        .map(|l| header.iter().cloned().zip(split(l)).collect())
+        .collect()
+}
+
+fn charts() -> (Vec<(String, Option<ChartData>)>, twinstory_model::Story) {
+    let source = std::fs::read(cases().join("charts.md")).unwrap();
+    let mut parsed = parse_story("charts.md", &source);
+    check_assets(&mut parsed, cases());
+    let text = String::from_utf8_lossy(&source);
+    assert!(
+        parsed.diagnostics.is_empty(),
+        "{}",
+        render_diagnostics(&text, &parsed.diagnostics, false)
+    );
+    (parsed.charts(), parsed.story.unwrap())
+}
+
+/// A number as the German table writes it (`1.250,5`), read back.
+fn read_de(shown: &str) -> f64 {
+    let n: String = shown
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',' || *c == '-')
+        .collect();
+    n.replace('.', "").replace(',', ".").parse().unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[test]
+fn every_chart_value_equals_a_count_from_the_source_files() {
+    let (charts, story) = charts();
+    assert_eq!(charts.len(), 4);
+    let quarters = csv("quarters-figures.csv");
+    let trees = csv("street-trees.csv");
+    let num = |r: &BTreeMap<String, String>, k: &str| r[k].trim().parse::<f64>().ok();
+
+    // The bar chart: the three quarters with the most children.
+    let mut kids: Vec<(String, f64, usize)> = quarters
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((r["name"].clone(), num(r, "kids")?, i)))
+        .collect();
+    kids.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let bar = charts[0].1.as_ref().unwrap();
+    assert_eq!(bar.kind, ChartKind::Bar);
+    let got: Vec<(&str, f64, Option<u32>)> = bar
+        .rows
+        .iter()
+        .map(|r| (r.label.as_str(), r.value, r.feature))
+        .collect();
+    let want: Vec<(&str, f64, Option<u32>)> = kids
+        .iter()
+        .take(3)
+        .map(|(n, v, i)| (n.as_str(), *v, Some(*i as u32)))
+        .collect();
+    assert_eq!(got, want);
+
+    // The histogram: the legend's three equal classes of `kids`.
+    let values: Vec<f64> = kids.iter().map(|k| k.1).collect();
+    let (lo, hi) = (
+        values.iter().copied().fold(f64::INFINITY, f64::min),
+        values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let step = (hi - lo) / 3.0;
+    let mut counts = [0.0; 3];
+    for v in &values {
+        let k = (0..3).find(|k| *v <= lo + step * (*k + 1) as f64).unwrap();
+        counts[k] += 1.0;
+    }
+    let hist = charts[1].1.as_ref().unwrap();
+    assert_eq!(hist.kind, ChartKind::Histogram);
+    let got: Vec<f64> = hist.rows.iter().map(|r| r.value).collect();
+    assert_eq!(got, counts);
+    assert_eq!(
+        hist.description,
+        "Die meisten Stadtteile haben wenige Kinder."
+    );
+
+    // The lines: trees planted per year (every year from the first to the
+    // last, 0 where none), and their mean height where the genus is known.
+    let mut per_year: BTreeMap<i64, (usize, f64, usize)> = BTreeMap::new();
+    for r in &trees {
+        let year: i64 = r["year"].parse().unwrap();
+        let e = per_year.entry(year).or_default();
+        e.0 += 1;
+        if !r["genus"].is_empty() {
+            e.1 += r["height"].parse::<f64>().unwrap();
+            e.2 += 1;
+        }
+    }
+    let (first, last) = (
+        *per_year.keys().next().unwrap(),
+        *per_year.keys().next_back().unwrap(),
+    );
+    let count = charts[2].1.as_ref().unwrap();
+    let got: Vec<(String, f64)> = count
+        .rows
+        .iter()
+        .map(|r| (r.label.clone(), r.value))
+        .collect();
+    let want: Vec<(String, f64)> = (first..=last)
+        .map(|y| (y.to_string(), per_year.get(&y).map_or(0, |e| e.0) as f64))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(
+        got.iter().map(|r| r.1).sum::<f64>(),
+        trees.len() as f64,
+        "every tree is counted once"
+    );
+    let mean = charts[3].1.as_ref().unwrap();
+    let want: Vec<(String, f64)> = per_year
+        .iter()
+        .filter(|(_, e)| e.2 > 0)
+        .map(|(y, e)| (y.to_string(), e.1 / e.2 as f64))
+        .collect();
+    assert_eq!(mean.rows.len(), want.len());
+    for (r, (y, v)) in mean.rows.iter().zip(&want) {
+        assert_eq!(&r.label, y);
+        assert!(close(r.value, *v), "{y}: {} vs {v}", r.value);
+    }
+
+    // What readers see: every value in its chart's table, in the step's
+    // HTML, as the story's language writes it, in the drawing's order.
+    for (step, chart) in &charts {
+        let chart = chart.as_ref().unwrap();
+        let html = &story.steps.iter().find(|s| &s.id == step).unwrap().html;
+        let table = html
+            .split("<figcaption>")
+            .find(|f| f.starts_with(&chart.title.replace('&', "&amp;")))
+            .unwrap();
+        let cells: Vec<&str> = table
+            .split("<td>")
+            .skip(1)
+            .map(|c| c.split("</td>").next().unwrap())
+            .collect();
+        assert_eq!(cells.len(), chart.rows.len() * 2, "{}", chart.title);
+        for (pair, row) in cells.chunks(2).zip(&chart.rows) {
+            assert_eq!(pair[0], row.label);
+            // Whole numbers without decimals, others with one (as documented).
+            let decimals = if chart.rows.iter().all(|r| r.value.fract() == 0.0) {
+                0
+            } else {
+                1
+            };
+            let scale = 10f64.powi(decimals);
+            assert!(
+                close(read_de(pair[1]), (row.value * scale).round() / scale),
+                "{}: {} shows {}",
+                chart.title,
+                row.value,
+                pair[1]
+            );
+        }
+    }
+}
+
+#[test]
+fn bars_have_the_map_colour_of_their_feature_and_the_classes_the_legends() {
+    let (charts, _) = charts();
+    let bar = charts[0].1.as_ref().unwrap();
+    let hist = charts[1].1.as_ref().unwrap();
+    // Ottensen (2,500 children) is in the top class, Eimsbüttel (1,250.5)
+    // in the lowest: their bars have those classes' colours.
+    assert_eq!(bar.rows[0].color, hist.rows[2].color);
+    assert_eq!(bar.rows[2].color, hist.rows[0].color);
+    assert_ne!(hist.rows[0].color, hist.rows[2].color);
+    // A line has the layer's `fill` when it has no `stroke`.
+    let line = charts[2].1.as_ref().unwrap();
+    assert_eq!(line.line_color.to_hex(), "#2f7d32");
+}
