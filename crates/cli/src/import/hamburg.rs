@@ -162,7 +162,9 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
                 continue;
             };
             let Some((lon, lat)) = utm32_to_wgs84(e, n) else {
-                report.lost(format!("{place}: `centerCoordinate` lies outside UTM zone 32N"));
+                report.lost(format!(
+                    "{place}: `centerCoordinate` lies outside UTM zone 32N"
+                ));
                 continue;
             };
             let level = s.get("zoomLevel").and_then(Value::as_f64).unwrap_or(0.0);
