@@ -43,15 +43,7 @@ pub fn StoryPage(
     // The sources: the author's credits, every layer's credit (linked to
     // its licence when given) and the basemap's (the map corner shows the
     // shown layers' and the basemap's too).
-    let mut credits: Vec<Credit> = story
-        .credits
-        .iter()
-        .map(|c| Credit {
-            text: c.clone(),
-            url: None,
-        })
-        .collect();
-    credits.extend(map.borrow().scene.layer_sources());
+    let mut credits: Vec<Credit> = map.borrow().scene.sources();
     if let Some(b) = &story.basemap {
         credits.push(Credit {
             text: format!("{}: {}", t.basemap, b.attribution),

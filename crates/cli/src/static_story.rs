@@ -122,15 +122,7 @@ pub fn static_story(story: &Story, out: &Path) -> Result<String> {
         }
         html.push_str("</figcaption></figure></section>");
     }
-    let mut sources: Vec<Credit> = story
-        .credits
-        .iter()
-        .map(|c| Credit {
-            text: c.clone(),
-            url: None,
-        })
-        .collect();
-    sources.extend(scene.layer_sources());
+    let sources: Vec<Credit> = scene.sources();
     if !sources.is_empty() {
         let _ = write!(html, "<h2>{}</h2><ul>", escape(t.sources));
         for c in &sources {

@@ -137,7 +137,6 @@ pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
         ("ol", "start") | ("img", "width" | "height") => {
             !value.is_empty() && value.len() < 10 && value.bytes().all(|b| b.is_ascii_digit())
         }
-        ("small", "class") => value == "credit",
         // The cover the story compiler writes (`intro`).
         ("p", "class") => matches!(value, "ts-summary" | "ts-byline"),
         ("figure", "class") => value == "ts-cover",

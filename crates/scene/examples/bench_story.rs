@@ -2,7 +2,7 @@
 //! building the draw list and painting take per frame (1280×800 CSS px
 //! unless given, frames every 16.7 ms of story time, fades and flights
 //! included), and the painting split by command kind (the same lists with
-//! only their fills, strokes or points).
+//! only their fills, strokes, points or raised faces).
 //!
 //! Run after `twinstory build stories --out /tmp/site`:
 //! `cargo run --release -p twinstory-scene --example bench_story /tmp/site/spielplaetze [DPR [WIDTH HEIGHT]]`
@@ -67,6 +67,7 @@ fn main() {
         DrawCommand::Fill { .. } => 0,
         DrawCommand::Stroke { .. } => 1,
         DrawCommand::Points { .. } => 2,
+        DrawCommand::Faces { .. } => 3,
     };
     let opts = PlaybackOptions::default();
     let (mut list, mut fb) = (DrawList::new(), Framebuffer::new(1, 1));
@@ -75,7 +76,7 @@ fn main() {
         let mut pb = Playback::new(&scene);
         let (mut now, mut frame) = (0.0, 0u64);
         let (mut tb, mut tp) = (Vec::new(), Vec::new());
-        let mut kinds: [Vec<f64>; 3] = Default::default();
+        let mut kinds: [Vec<f64>; 4] = Default::default();
         for step in 0..scene.story.steps.len() {
             let first_frame = tp.len();
             pb.go_to(&scene, step, &vp, &pad, now, &opts);
@@ -132,6 +133,7 @@ fn main() {
                 ("  fills", &kinds[0]),
                 ("  strokes", &kinds[1]),
                 ("  points", &kinds[2]),
+                ("  faces", &kinds[3]),
             ];
             for (name, v) in parts.into_iter().filter(|(_, v)| !v.is_empty()) {
                 println!(

@@ -41,6 +41,22 @@ impl Scene {
         out
     }
 
+    /// The closing sources: the author's `credits`, then every layer's
+    /// (`layer_sources`). The player adds the basemap's.
+    pub fn sources(&self) -> Vec<Credit> {
+        let mut out: Vec<Credit> = self
+            .story
+            .credits
+            .iter()
+            .map(|c| Credit {
+                text: c.clone(),
+                url: None,
+            })
+            .collect();
+        out.extend(self.layer_sources());
+        out
+    }
+
     /// The closing sources' lines for the layers: each layer with a
     /// credit, as `title: credit`, in story order; layers with the same
     /// credit share one line (`Stadtteile, Bezirke: © FHH …`).

@@ -249,16 +249,7 @@ pub(crate) fn read(
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
                 if depth == 0 && info.split_whitespace().next() == Some("step") =>
             {
-                let mut yaml = String::new();
-                let mut j = i + 1;
-                while j < events.len() {
-                    match &events[j].0 {
-                        Event::Text(t) => yaml.push_str(t),
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                    j += 1;
-                }
+                let (yaml, j) = fenced_text(&events, i);
                 let p = pos(range);
                 match steps.last_mut() {
                     None => sink.error(
@@ -285,16 +276,7 @@ pub(crate) fn read(
                     && media::MediaKind::of_info(info.split_whitespace().next()).is_some() =>
             {
                 let kind = media::MediaKind::of_info(info.split_whitespace().next());
-                let mut yaml = String::new();
-                let mut j = i + 1;
-                while j < events.len() {
-                    match &events[j].0 {
-                        Event::Text(t) => yaml.push_str(t),
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                    j += 1;
-                }
+                let (yaml, j) = fenced_text(&events, i);
                 let p = pos(range);
                 if let Some(kind) = kind {
                     let html = media::read(
@@ -318,16 +300,7 @@ pub(crate) fn read(
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
                 if depth == 0 && info.split_whitespace().next() == Some("chart") =>
             {
-                let mut yaml = String::new();
-                let mut j = i + 1;
-                while j < events.len() {
-                    match &events[j].0 {
-                        Event::Text(t) => yaml.push_str(t),
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                    j += 1;
-                }
+                let (yaml, j) = fenced_text(&events, i);
                 let p = pos(range);
                 match step_now {
                     None => sink.error(
@@ -809,6 +782,22 @@ fn to_html(out: Vec<Out>) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// The text of the fenced code block that starts at event `start`, and the
+/// index of the event that ends it (or the events' end).
+fn fenced_text(events: &[(Event<'_>, Range<usize>)], start: usize) -> (String, usize) {
+    let mut text = String::new();
+    let mut j = start + 1;
+    while j < events.len() {
+        match &events[j].0 {
+            Event::Text(t) => text.push_str(t),
+            Event::End(TagEnd::CodeBlock) => break,
+            _ => {}
+        }
+        j += 1;
+    }
+    (text, j)
 }
 
 #[cfg(test)]
