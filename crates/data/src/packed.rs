@@ -84,8 +84,10 @@ impl Writer {
     fn coord(&mut self, c: Coord<f64>) {
         let x = (c.x * self.scale).round() as i64;
         let y = (c.y * self.scale).round() as i64;
-        put_varint(&mut self.out, zigzag(x - self.last.0));
-        put_varint(&mut self.out, zigzag(y - self.last.1));
+        // Wrapping, as the reader adds the deltas: coordinates far outside
+        // the world (saturated by `as i64`) must not panic the build.
+        put_varint(&mut self.out, zigzag(x.wrapping_sub(self.last.0)));
+        put_varint(&mut self.out, zigzag(y.wrapping_sub(self.last.1)));
         self.last = (x, y);
     }
 
@@ -375,6 +377,23 @@ mod tests {
           {"type":"Feature","properties":{"k":[1,2]},"geometry":{"type":"GeometryCollection","geometries":[
             {"type":"LineString","coordinates":[[1,2],[3,4]]},{"type":"MultiPoint","coordinates":[[5,6]]}]}}]}"#;
         read_geojson("in.geojson", src).unwrap()
+    }
+
+    #[test]
+    fn coordinates_far_outside_the_world_are_written_without_panicking() {
+        // Found by fuzzing read_packed: a decoded layer with coordinates
+        // near i64's limits, written again at another scale.
+        let far = |x: f64, y: f64| Feature {
+            id: None,
+            geometry: Some(Geometry::LineString(vec![(x, y), (-x, -y), (x, -y)].into())),
+            properties: Default::default(),
+        };
+        let d = Dataset {
+            features: vec![far(1e300, 1e300), far(9.2e12, -9.2e12)],
+            warnings: vec![],
+        };
+        let packed = write_packed(&d, 1_000_000);
+        assert_eq!(read_packed("p", &packed).unwrap().features.len(), 2);
     }
 
     #[test]
