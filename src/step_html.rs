@@ -105,11 +105,19 @@ impl Builder<'_> {
             ElementRule::Keep => {
                 // A link to a refused address keeps its text, as the
                 // Markdown renderer does.
-                if tag == "a"
+                // So is a button or dialog that is not an image's own
+                // (`ts-enlarge`, `ts-lightbox`): a story cannot pose as
+                // the page's controls.
+                if (tag == "a"
                     && el
                         .get_attribute("href")
                         .and_then(|h| attribute_value("a", "href", &h))
-                        .is_none()
+                        .is_none())
+                    || (matches!(tag.as_str(), "button" | "dialog")
+                        && el
+                            .get_attribute("class")
+                            .and_then(|c| attribute_value(&tag, "class", &c))
+                            .is_none())
                 {
                     self.children(el, to, depth + 1);
                     return;
