@@ -45,6 +45,10 @@ pub fn used_properties(story: &Story, layer: &Layer) -> BTreeSet<String> {
     if let Some(p) = &style.label_priority {
         used.insert(p.clone());
     }
+    // Steps' `time` and `play` read the features' time.
+    if let Some(t) = &layer.time {
+        used.extend(std::iter::once(&t.start).chain(&t.end).cloned());
+    }
     for step in &story.steps {
         for s in step.show.iter().filter(|s| s.layer == layer.id) {
             for cond in [&s.filter, &s.highlight].into_iter().flatten() {

@@ -18,9 +18,9 @@
 
 use crate::layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
-    LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
+    LayerStyle, LayerTime, NumberStyle, SchemeName, Source, TableEncoding,
 };
-use crate::step::{FitTarget, LayerState, Step, Transition, View};
+use crate::step::{FitTarget, LayerState, Play, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
 use crate::{keys, Basemap, CardStyle, Color, Story, Theme};
 use serde_json::{Map, Value};
@@ -357,6 +357,7 @@ fn layer(v: &Value, path: &str) -> R<Layer> {
             "tooltip",
             "join",
             "compute",
+            "time",
         ],
     )?;
     Ok(Layer {
@@ -371,6 +372,13 @@ fn layer(v: &Value, path: &str) -> R<Layer> {
         tooltip: o.opt("tooltip", text)?,
         join: o.or("join", Vec::new, |v, p| list(v, p, join))?,
         compute: o.or("compute", Vec::new, |v, p| list(v, p, computed))?,
+        time: o.opt("time", |v, p| {
+            let o = Obj::new(v, p, &["start", "end"])?;
+            Ok(LayerTime {
+                start: o.req("start", text)?,
+                end: o.opt("end", text)?,
+            })
+        })?,
     })
 }
 
@@ -626,6 +634,8 @@ fn step(v: &Value, path: &str) -> R<Step> {
             "transition",
             "interactive",
             "map-description",
+            "time",
+            "play",
         ],
     )?;
     Ok(Step {
@@ -648,6 +658,14 @@ fn step(v: &Value, path: &str) -> R<Step> {
         })?,
         interactive: o.opt("interactive", boolean)?,
         map_description: o.opt("map-description", text)?,
+        time: o.or("time", Vec::new, texts)?,
+        play: o.opt("play", |v, p| {
+            let o = Obj::new(v, p, &["moments", "duration"])?;
+            Ok(Play {
+                moments: o.req("moments", texts)?,
+                duration: o.req("duration", number)?,
+            })
+        })?,
     })
 }
 

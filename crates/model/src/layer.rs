@@ -47,6 +47,40 @@ pub struct Layer {
     /// `per_1000_children: playgrounds / children * 1000`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compute: Vec<ComputedField>,
+    /// The field(s) that hold each feature's time, for steps' `time` and
+    /// `play`; without it, steps' times leave the layer as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<LayerTime>,
+}
+
+/// Where a layer's features keep their time: one field (`field`, a
+/// moment or the span its precision covers) or a period from `start` to
+/// `end`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct LayerTime {
+    /// The field with the time, or the period's first day.
+    pub start: String,
+    /// The field with the period's last day; `start` alone when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+}
+
+impl LayerTime {
+    /// The days a feature with these properties covers; `None` when its
+    /// time is missing or no time.
+    pub fn span(
+        &self,
+        properties: &serde_json::Map<String, serde_json::Value>,
+    ) -> Option<crate::time::Span> {
+        let start = crate::time::span_of(properties.get(&self.start)?)?;
+        let end = match &self.end {
+            Some(e) => crate::time::span_of(properties.get(e)?)?,
+            None => start,
+        };
+        Some((start.0, end.1))
+    }
 }
 
 impl Layer {

@@ -12,6 +12,7 @@ mod layer;
 mod step;
 pub mod strings;
 pub mod suggest;
+pub mod time;
 pub mod template;
 pub mod tile_template;
 pub mod trust;
@@ -21,9 +22,9 @@ pub use color::{Color, ColorParseError};
 pub use json::JsonError;
 pub use layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Join, JoinBy, JoinMode, Layer,
-    LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
+    LayerStyle, LayerTime, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
-pub use step::{FitTarget, LayerState, Step, Transition, View, NARROW_MAP_WIDTH};
+pub use step::{FitTarget, LayerState, Play, Step, Transition, View, NARROW_MAP_WIDTH};
 
 use serde::{Deserialize, Serialize};
 use tile_template::TileTemplate;

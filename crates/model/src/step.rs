@@ -39,6 +39,50 @@ pub struct Step {
     /// text the player shows (`map-description-extra` added).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_description: Option<String>,
+    /// The time the step shows of layers with a `time`: one value (a
+    /// moment, e.g. `2023-02-05`) or two (a period, first and last),
+    /// as [`crate::time::span`] reads them; only features whose time
+    /// overlaps it are drawn. Empty: no time filter.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time: Vec<String>,
+    /// Plays through time while the step is active: the moments shown one
+    /// after another. The step's own state (reached by scrolling or by a
+    /// link) is its last moment; see [`Play`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub play: Option<Play>,
+}
+
+/// A step's playback through time, as the build writes it from the
+/// author's `from`, `to` and `step`: the moments in order and how long the
+/// whole run takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Play {
+    /// The moments, first to last (at least one), each a time as
+    /// [`crate::time::span`] reads it.
+    pub moments: Vec<String>,
+    /// Seconds from the first moment to the last.
+    pub duration: f64,
+}
+
+impl Step {
+    /// The time the step shows at playback position `at` (an index into
+    /// the play's moments, clamped; `None`: the step's own state, the
+    /// last moment), or the step's `time`; `None` without either.
+    pub fn time_at(&self, at: Option<usize>) -> Option<crate::time::Span> {
+        let texts: &[String] = match &self.play {
+            Some(p) => {
+                let last = p.moments.len().checked_sub(1)?;
+                let i = at.unwrap_or(last).min(last);
+                std::slice::from_ref(p.moments.get(i)?)
+            }
+            None => &self.time,
+        };
+        let first = crate::time::span(texts.first()?)?;
+        let last = crate::time::span(texts.last()?)?;
+        Some((first.0, last.1))
+    }
 }
 
 /// Maps at most this wide (CSS pixels) take a step's `view-narrow`: phones,

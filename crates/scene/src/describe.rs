@@ -17,7 +17,6 @@
 use crate::legend::{format_number, LegendEntry, LegendKind, LegendLabel};
 use crate::palette::luminance;
 use crate::scene::{LayerStatus, Scene};
-use crate::style::StepConditions;
 use twinstory_map::{Padding, Transform, Viewport};
 use twinstory_model::strings::Lang;
 
@@ -58,7 +57,7 @@ impl Scene {
             if layer.status != LayerStatus::Ready || layer.points {
                 continue;
             }
-            let visible = StepConditions::of(state).visible(&layer.styling);
+            let visible = self.conditions(step, state).visible(&layer.styling);
             let shown = |f: usize| visible.as_ref().is_none_or(|v| v[f]);
             let in_view = self.in_view(i, view, &shown);
             let names = self.feature_names(i, &in_view);
@@ -114,7 +113,7 @@ impl Scene {
             }
             let state = s.show.iter().find(|st| st.layer == entry.layer);
             let visible =
-                state.and_then(|st| StepConditions::of(st).visible(&self.layers[i].styling));
+                state.and_then(|st| self.conditions(step, st).visible(&self.layers[i].styling));
             let shown = |f: usize| visible.as_ref().is_none_or(|v| v[f]);
             let in_view = self.in_view(i, view, &shown).len();
             let count = if entry.point {

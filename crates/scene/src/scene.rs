@@ -75,6 +75,10 @@ pub struct Scene {
     pub story: Story,
     /// One entry per story layer, same order.
     pub layers: Vec<SceneLayer>,
+    /// Per step with `play`: the playback position the shell set (an
+    /// index into its moments); `None`, the step's own state (its last
+    /// moment), as the build and a reader without playback see it.
+    play_at: Vec<Option<usize>>,
 }
 
 impl Scene {
@@ -94,7 +98,39 @@ impl Scene {
                 points: is_point_layer(l, None),
             })
             .collect();
-        Self { story, layers }
+        let play_at = vec![None; story.steps.len()];
+        Self {
+            story,
+            layers,
+            play_at,
+        }
+    }
+
+    /// Sets the playback position of a step with `play` (an index into its
+    /// moments; `None`: its own state, the last moment). Everything the
+    /// scene computes for the step follows: paints, legend, tables, text.
+    pub fn set_play_position(&mut self, step: usize, at: Option<usize>) {
+        if let Some(p) = self.play_at.get_mut(step) {
+            *p = at;
+        }
+    }
+
+    /// The time a step shows now (its playback position, else its own
+    /// `time` or last moment), as a span of days.
+    pub fn step_time(&self, step: usize) -> Option<twinstory_model::time::Span> {
+        let at = self.play_at.get(step).copied().flatten();
+        self.story.steps.get(step)?.time_at(at)
+    }
+
+    /// A step's conditions on one of its layers: `filter`, `highlight`
+    /// and the step's time when the layer has a `time`.
+    pub(crate) fn conditions(&self, step: usize, state: &LayerState) -> StepConditions {
+        let mut c = StepConditions::of(state);
+        let layer_time = self
+            .layer_index(&state.layer)
+            .and_then(|i| self.story.layers[i].time.clone());
+        c.time = layer_time.zip(self.step_time(step));
+        c
     }
 
     /// Stores a loaded layer's features.
@@ -297,9 +333,9 @@ impl Scene {
                     return paint_for(layer, 0.0);
                 }
                 let styling = &scene_layer.styling;
-                let (visible, highlighted) = match state {
-                    Some(st) => {
-                        let c = StepConditions::of(st);
+                let (visible, highlighted) = match step.zip(state) {
+                    Some((s, st)) => {
+                        let c = self.conditions(s, st);
                         (c.visible(styling), c.highlighted(styling))
                     }
                     None => (None, None),
@@ -323,7 +359,7 @@ impl Scene {
             };
             let (layer, scene_layer) = (&self.story.layers[i], &self.layers[i]);
             let styling = &scene_layer.styling;
-            let conditions = StepConditions::of(state);
+            let conditions = self.conditions(step, state);
             let visible = conditions.visible(styling);
             let highlighted = conditions.highlighted(styling);
             let total = styling.item_of.len();
@@ -368,7 +404,11 @@ impl Scene {
                 point: scene_layer.points,
                 items,
                 highlight: state.highlight.clone(),
-                filter: state.filter.clone(),
+                // A step's time filters too: the note says how many it shows.
+                filter: state.filter.clone().or_else(|| {
+                    let (_, (a, b)) = conditions.time.as_ref()?;
+                    Some(format!("time {a}–{b}"))
+                }),
                 shown: (0..total).filter(|f| shown_at(*f)).count(),
                 highlighted: lit.len(),
                 highlighted_names: names.iter().take(HIGHLIGHT_NAMES).cloned().collect(),

@@ -12,7 +12,8 @@ use crate::palette::{self, mix};
 use serde_json::{Map, Value};
 use twinstory_data::{Condition, Dataset};
 use twinstory_map::{Emphasis, LayerPaint, Rgba};
-use twinstory_model::{Classification, Color, Layer, LayerState, SchemeName, Source};
+use twinstory_model::time::{overlaps, Span};
+use twinstory_model::{Classification, Color, Layer, LayerState, LayerTime, SchemeName, Source};
 
 /// Alpha factor of features a highlight does not match.
 pub const DIM_OPACITY: f64 = 0.25;
@@ -416,6 +417,10 @@ pub struct StepConditions {
     pub highlight: Option<Condition>,
     /// Conditions that could not be read, as messages for the author.
     pub problems: Vec<String>,
+    /// The step's time and where the layer keeps its features' time: only
+    /// features whose time overlaps it are drawn (see
+    /// `twinstory_model::time`); a feature without a time is not.
+    pub time: Option<(LayerTime, Span)>,
 }
 
 impl StepConditions {
@@ -442,10 +447,19 @@ impl StepConditions {
         out
     }
 
-    /// Per feature: drawn under the filter.
+    /// Per feature: drawn under the filter and the step's time.
     pub fn visible(&self, styling: &LayerStyling) -> Option<Vec<bool>> {
-        let f = self.filter.as_ref()?;
-        Some(styling.properties.iter().map(|p| f.matches(p)).collect())
+        if self.filter.is_none() && self.time.is_none() {
+            return None;
+        }
+        let shown = |p: &Map<String, Value>| {
+            self.filter.as_ref().is_none_or(|f| f.matches(p))
+                && self
+                    .time
+                    .as_ref()
+                    .is_none_or(|(t, at)| t.span(p).is_some_and(|s| overlaps(s, *at)))
+        };
+        Some(styling.properties.iter().map(shown).collect())
     }
 
     /// Per feature: matched by the highlight.

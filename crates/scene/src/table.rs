@@ -7,7 +7,6 @@
 //! any column sorts.
 
 use crate::scene::Scene;
-use crate::style::StepConditions;
 use crate::tooltip::property_text;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
@@ -141,7 +140,7 @@ impl Scene {
             };
             let query = queries.get(out.len()).copied().unwrap_or_default();
             let (layer, styling) = (&self.story.layers[i], &self.layers[i].styling);
-            let conditions = StepConditions::of(state);
+            let conditions = self.conditions(step, state);
             let visible = conditions.visible(styling);
             let marked = conditions.highlighted(styling);
             let boxes = view.map(|_| feature_boxes(&self.layers[i].prepared));

@@ -36,6 +36,7 @@ pub(crate) const LAYER_FIELDS: &[&str] = &[
     "categories",
     "join",
     "compute",
+    "time",
 ];
 /// Settings of one `join`.
 pub(crate) const JOIN_FIELDS: &[&str] = twinstory_model::keys::JOIN;
@@ -88,6 +89,8 @@ pub(crate) struct FrontMatter {
     pub compute_pos: Vec<Vec<Pos>>,
     /// Per layer: the properties its tooltip and label name, where they are named.
     pub property_pos: Vec<Vec<(String, Pos)>>,
+    /// Per layer: the fields its `time` names, where they are named.
+    pub time_pos: Vec<Vec<(String, Pos)>>,
     /// Per layer: a `join` had errors, so its data is not checked (the
     /// fields it would add are missing; reporting them again would mislead).
     pub join_failed: Vec<bool>,
@@ -104,6 +107,7 @@ pub(crate) struct ReadLayer {
     join_pos: Vec<Pos>,
     compute_pos: Vec<Pos>,
     property_pos: Vec<(String, Pos)>,
+    time_pos: Vec<(String, Pos)>,
     join_failed: bool,
 }
 
@@ -682,6 +686,7 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
             fm.join_pos.push(read.join_pos);
             fm.compute_pos.push(read.compute_pos);
             fm.property_pos.push(read.property_pos);
+            fm.time_pos.push(read.time_pos);
             fm.join_failed.push(read.join_failed);
         }
     }
@@ -705,6 +710,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let (mut compute, mut compute_pos) = (Vec::new(), Vec::new());
     let mut has_source = false;
     let mut property_pos = Vec::new();
+    let (mut time, mut time_pos) = (None, Vec::new());
     for (key, _k, v) in fields {
         match key {
             "title" => title = w.text(v, "title", "title: Playgrounds"),
@@ -728,6 +734,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
             }
             "join" => (join, join_pos, join_failed) = read_joins(w, id, v),
             "compute" => (compute, compute_pos) = read_compute(w, id, v),
+            "time" => (time, time_pos) = crate::time::read_layer_time(w, id, v),
             other => names.read(w, other, v),
         }
     }
@@ -753,11 +760,13 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
             categories: names.categories,
             join,
             compute,
+            time,
         },
         url_pos,
         join_pos,
         compute_pos,
         property_pos,
+        time_pos,
         join_failed,
     })
 }

@@ -40,6 +40,7 @@ mod slug;
 mod source;
 mod step_block;
 mod suggest;
+mod time;
 mod walk;
 mod yaml;
 
@@ -132,6 +133,8 @@ struct Spans {
     layer_compute: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: the properties its tooltip, label and label priority name.
     layer_properties: Vec<Vec<(String, diagnostic::Pos)>>,
+    /// Per layer: the fields its `time` names, where they are named.
+    layer_time: Vec<Vec<(String, diagnostic::Pos)>>,
     /// Per layer: a `join` had errors, so the data is not checked against the settings.
     layer_join_failed: Vec<bool>,
     /// The fields steps' `filter` and `highlight` read: layer id, field, position.

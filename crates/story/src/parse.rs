@@ -186,6 +186,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     let mut step_view = Vec::new();
     let mut step_show = Vec::new();
     let mut step_description_extra = Vec::new();
+    let mut step_time = Vec::new();
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut shown: Vec<&str> = Vec::new();
     let mut fitted: Vec<String> = Vec::new();
@@ -271,10 +272,28 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             transition: settings.transition,
             interactive: settings.interactive,
             map_description: settings.map_description,
+            time: settings.time,
+            play: settings.play,
         });
+        step_time.push(settings.time_pos);
     }
     for s in &steps {
         shown.extend(s.show.iter().map(|l| l.layer.as_str()));
+    }
+    // A step's time filters only layers with a `time`.
+    for (s, pos) in steps.iter().zip(&step_time) {
+        let timed = |id: &str| fm.layers.iter().any(|l| l.id == id && l.time.is_some());
+        if let Some(pos) = pos.filter(|_| !s.show.iter().any(|l| timed(&l.layer))) {
+            sink.warning(
+                "W0045",
+                pos,
+                format!(
+                    "step `{}` has a time, but no layer it shows has a `time` setting, so the time changes nothing",
+                    s.id
+                ),
+                Some("give the layer the field(s) with its features' time, e.g. `time: { start: von, end: bis }` in its settings".into()),
+            );
+        }
     }
     let step_ids: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
     crate::checks::links::check(sink, &body.fragment_links, &step_ids);
@@ -371,6 +390,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layer_join: fm.join_pos,
             layer_compute: fm.compute_pos,
             layer_properties: fm.property_pos,
+            layer_time: fm.time_pos,
             layer_join_failed: fm.join_failed,
             condition_fields,
             step_view,
