@@ -4,7 +4,7 @@
 //! active step, `map_view` shows frames painted by `twinstory-scene` over the optional
 //! `basemap` tiles (`labels`: the feature labels over them), and
 //! `loader` fetches the story and its layers (`fetch_with` is the one fetch
-//! point), `platform` wraps the other browser services used (time, canvas,
+//! point), `play` runs a step's playback through time (its button, slider and timer), `platform` wraps the other browser services used (time, canvas,
 //! URL, media queries); `modules` imports the modules only some stories need (the
 //! story compiler for `?story=…/story.md`, used by `author`; the data
 //! readers for layers the build did not pack, used by `loader`); `embed` plays the story inside another site's iframe (`platform::root` is where the player looks its elements up: the page, or a `<twin-story>` element's shadow root). Nothing here decides what the map shows; that is the scene's job.
@@ -18,6 +18,7 @@ pub mod loader;
 pub mod map_view;
 pub mod modules;
 pub mod platform;
+pub mod play;
 pub mod scroll;
 pub mod step_html;
 pub mod story_page;

@@ -39,6 +39,8 @@ pub fn StoryPage(
     let t = lang.strings();
     let interactive = story.any_interactive();
     let map: MapHandle = MapState::new(Scene::new(story.clone()));
+    // Playback through time, made once the cards exist.
+    let player: Rc<std::cell::RefCell<Option<crate::play::Player>>> = Rc::default();
 
     // Load every layer in parallel; each arrival re-targets and redraws.
     let loads = LayerLoads {
@@ -68,12 +70,17 @@ pub fn StoryPage(
         });
     }
 
+    let (table_request, request_table) = signal::<Option<usize>>(None);
+    let (queries, set_queries) = signal(vec![Vec::<TableQuery>::new(); story.steps.len()]);
+    let (tables, set_tables) = signal::<(usize, Vec<DataTable>)>((usize::MAX, Vec::new()));
     // Attach the canvas and the step observer once the DOM exists.
     {
         let map = map.clone();
         let texts: Vec<String> = story.steps.iter().map(|s| s.html.clone()).collect();
         let intro = story.intro.clone();
         let story_url = loaded.url.clone();
+        let player = player.clone();
+        let lang_tag = story.lang.clone();
         Effect::new(move |_| {
             let (Some(canvas), Some(steps)) = (canvas_ref.get(), steps_ref.get()) else {
                 return;
@@ -115,6 +122,20 @@ pub fn StoryPage(
                     el.scroll_into_view();
                 }
             }
+            if player.borrow().is_none() {
+                let changed: Rc<dyn Fn(usize)> = {
+                    let map = map.clone();
+                    Rc::new(move |i| {
+                        set_legend.set(map.borrow().scene.legend(i));
+                        // An open table of the step follows the moment.
+                        if tables.with_untracked(|(at, _)| *at == i) {
+                            request_table.set(Some(i));
+                        }
+                    })
+                };
+                let p = crate::play::Player::new(map.clone(), &steps, t, lang_tag.clone(), changed);
+                *player.borrow_mut() = Some(p);
+            }
             watch_active_step(steps.clone().into(), set_active);
             watch_resize(map.clone(), steps.into());
         });
@@ -135,9 +156,13 @@ pub fn StoryPage(
     {
         let map = map.clone();
         let ids: Vec<String> = story.steps.iter().map(|s| s.id.clone()).collect();
+        let player = player.clone();
         Effect::new(move |_| {
             if let Some(i) = active.get() {
                 map.borrow_mut().go_to(i);
+                if let Some(p) = player.borrow().as_ref() {
+                    p.activate(i);
+                }
                 set_legend.set(map.borrow().scene.legend(i));
                 set_step_credits.set(map.borrow().scene.step_credits(i));
                 request_frame(&map);
@@ -209,9 +234,6 @@ pub fn StoryPage(
     // again when data arrives, or the reader sorts, pages or narrows it to
     // the view), for that step only. Each step keeps how its tables were
     // asked for, so a table opened again shows what it showed.
-    let (table_request, request_table) = signal::<Option<usize>>(None);
-    let (queries, set_queries) = signal(vec![Vec::<TableQuery>::new(); story.steps.len()]);
-    let (tables, set_tables) = signal::<(usize, Vec<DataTable>)>((usize::MAX, Vec::new()));
     {
         let map = map.clone();
         let ids: Vec<String> = story.steps.iter().map(|s| s.id.clone()).collect();
@@ -391,7 +413,7 @@ fn credit_view(c: Credit) -> impl IntoView {
 /// Adds an element to `parent`: its attributes, and its text (as text)
 /// unless empty. The legend and the tables are made with the DOM directly:
 /// far smaller in the wasm than views.
-fn el(
+pub(crate) fn el(
     parent: &web_sys::Element,
     tag: &str,
     attrs: &[(&str, &str)],

@@ -12,9 +12,9 @@ mod layer;
 mod step;
 pub mod strings;
 pub mod suggest;
-pub mod time;
 pub mod template;
 pub mod tile_template;
+pub mod time;
 pub mod trust;
 pub mod url;
 

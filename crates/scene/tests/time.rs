@@ -100,7 +100,10 @@ fn a_moment_shows_the_segments_of_its_week_only() {
     // The weeks do not overlap: together they are the whole file.
     assert_eq!(total, file["features"].as_array().unwrap().len());
     // The table follows the same filter.
-    assert_eq!(s.data_tables(0, None, &[])[0].count, count_on(&file, &days[0]));
+    assert_eq!(
+        s.data_tables(0, None, &[])[0].count,
+        count_on(&file, &days[0])
+    );
 }
 
 #[test]
@@ -236,5 +239,8 @@ fn jumping_to_a_playing_step_looks_like_reading_to_it_at_every_position() {
     }
     // The positions show different weeks; the end is the last week.
     assert!(frames[0] != frames[1] && frames[1] != frames[2]);
-    assert!(frames[2] == frames[3], "the step's own state is its last moment");
+    assert!(
+        frames[2] == frames[3],
+        "the step's own state is its last moment"
+    );
 }

@@ -283,7 +283,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     // A step's time filters only layers with a `time`.
     for (s, pos) in steps.iter().zip(&step_time) {
         let timed = |id: &str| fm.layers.iter().any(|l| l.id == id && l.time.is_some());
-        if let Some(pos) = pos.filter(|_| !s.show.iter().any(|l| timed(&l.layer))) {
+        let has_time = !s.time.is_empty() || s.play.is_some();
+        if let Some(pos) = pos.filter(|_| has_time && !s.show.iter().any(|l| timed(&l.layer))) {
             sink.warning(
                 "W0045",
                 pos,

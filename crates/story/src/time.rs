@@ -44,7 +44,10 @@ pub(crate) fn read_layer_time(
     let get = |k: &str| found.iter().find(|f| f.0 == k).map(|f| f.1.clone());
     let (field, start, end) = (get("field"), get("start"), get("end"));
     let time = match (field, start, end) {
-        (Some(f), None, None) => Some(LayerTime { start: f, end: None }),
+        (Some(f), None, None) => Some(LayerTime {
+            start: f,
+            end: None,
+        }),
         (None, Some(s), e) => Some(LayerTime { start: s, end: e }),
         _ => {
             let pos = w.pos(n);
@@ -59,7 +62,10 @@ pub(crate) fn read_layer_time(
             None
         }
     };
-    let positions = found.into_iter().map(|(_, name, pos)| (name, pos)).collect();
+    let positions = found
+        .into_iter()
+        .map(|(_, name, pos)| (name, pos))
+        .collect();
     (time, positions)
 }
 
@@ -123,7 +129,12 @@ pub(crate) fn read_step_time(w: &mut Walker<'_, '_>, n: &Node) -> Vec<String> {
 /// A step's `play`: `from`, `to`, `step` and `duration`, expanded into its
 /// moments; `None` after an error.
 pub(crate) fn read_play(w: &mut Walker<'_, '_>, n: &Node) -> Option<Play> {
-    let fields = w.fields(n, &["from", "to", "step", "duration"], "`play`", PLAY_EXAMPLE)?;
+    let fields = w.fields(
+        n,
+        &["from", "to", "step", "duration"],
+        "`play`",
+        PLAY_EXAMPLE,
+    )?;
     let (mut from, mut to, mut stride, mut duration) = (None, None, None, Some(8.0));
     let mut ok = true;
     for (key, _k, v) in fields {

@@ -89,7 +89,7 @@ const EVERYTHING: &str = r##"{
      "style": {"categories": {"property": "k", "scheme": "dark2", "colors": {"x": "#0000ff"}, "other": "#eeeeee"}}},
     {"id": "c", "source": {"type": "overpass", "url": "c.json"},
      "style": {"circles": {"property": "n", "max-radius": 30, "max-value": 100}}},
-    {"id": "d", "source": {"type": "packed", "url": "d.bin"}},
+    {"id": "d", "source": {"type": "packed", "url": "d.bin"}, "time": {"start": "von", "end": "bis"}},
     {"id": "e", "source": {"type": "ogc-api-features", "url": "https://e.example/collections/e",
                            "bbox": [9, 53, 10.5, 54], "limit": 10, "max-features": 20}},
     {"id": "f", "source": {"type": "wfs", "url": "https://f.example/wfs", "type-name": "app:f",
@@ -103,7 +103,8 @@ const EVERYTHING: &str = r##"{
      "show": ["a", {"layer": "b", "opacity": 0.3, "filter": "k == 1", "highlight": "k == 2"}],
      "transition": "ease", "interactive": false, "map-description": "Die Karte zeigt Altona."},
     {"id": "two", "title": "Two", "view": {"fit": [9, 53, 10, 54]}, "view-narrow": {"center": [9.5, 53.5], "zoom": 9}, "transition": "jump"},
-    {"id": "three", "title": "Three"}
+    {"id": "three", "title": "Three", "show": ["d"], "time": ["2023-01-22", "2023-02"]},
+    {"id": "four", "title": "Four", "show": ["d"], "play": {"moments": ["1990", "1995"], "duration": 2.5}}
   ]
 }"##;
 
