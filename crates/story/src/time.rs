@@ -176,7 +176,8 @@ pub(crate) fn read_play(w: &mut Walker<'_, '_>, n: &Node) -> Option<Play> {
                 });
             }
         }
-        ok &= !(key == "from" && from.is_none()) && !(key == "to" && to.is_none());
+        let absent = (key == "from" && from.is_none()) || (key == "to" && to.is_none());
+        ok &= !absent;
     }
     for (name, absent) in [("from", from.is_none()), ("to", to.is_none())] {
         if absent && ok {
