@@ -365,7 +365,8 @@ fn build_story(
     }
     // What the check read (joins done, fields computed) is packed as it is.
     let mut checked = parsed.take_layer_data();
-    let Some(mut story) = parsed.story.filter(|_| !has_errors(&parsed.diagnostics)) else {
+    let errors = has_errors(&parsed.diagnostics);
+    let Some(mut story) = parsed.story.take().filter(|_| !errors) else {
         eprintln!("{display}: not built because of the errors above");
         problems.push_str(&format!(
             "{display}: not built because of the errors above\n"
@@ -385,7 +386,11 @@ fn build_story(
         }
         let mut data = match checked.get_mut(i).and_then(Option::take) {
             Some(d) => d,
-            None => load_layer_data(layer, dir).map_err(|p| anyhow::anyhow!(p.message))?,
+            None => {
+                let mut d = load_layer_data(layer, dir).map_err(|p| anyhow::anyhow!(p.message))?;
+                parsed.add_time_keys(i, &mut d.dataset);
+                d
+            }
         };
         let raw = data_size(dir, layer);
         let report = pack::prepare(&plan, layer, &mut data.dataset);

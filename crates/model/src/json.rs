@@ -20,7 +20,7 @@ use crate::layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Height, Join, JoinBy, JoinMode,
     Layer, LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
 };
-use crate::step::{FitTarget, LayerState, Layout, Step, Transition, View};
+use crate::step::{FitTarget, LayerState, Layout, Moment, Play, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
 use crate::{keys, Basemap, CardStyle, Color, Story, Theme};
 use serde_json::{Map, Value};
@@ -648,6 +648,7 @@ fn step(v: &Value, path: &str) -> R<Step> {
             "map-description",
             "layout",
             "chapter",
+            "play",
         ],
     )?;
     Ok(Step {
@@ -675,6 +676,21 @@ fn step(v: &Value, path: &str) -> R<Step> {
             None => err(p, "expected left, right or overlay"),
         })?,
         chapter: o.opt("chapter", text)?,
+        play: o.opt("play", |v, p| {
+            let o = Obj::new(v, p, &["duration", "moments"])?;
+            Ok(Play {
+                duration: o.req("duration", number)?,
+                moments: o.req("moments", |v, p| {
+                    list(v, p, |v, p| {
+                        let o = Obj::new(v, p, &["label", "show"])?;
+                        Ok(Moment {
+                            label: o.req("label", text)?,
+                            show: o.req("show", |v, p| list(v, p, layer_state))?,
+                        })
+                    })
+                })?,
+            })
+        })?,
     })
 }
 

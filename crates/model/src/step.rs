@@ -48,6 +48,40 @@ pub struct Step {
     /// cover's table of contents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chapter: Option<String>,
+    /// Plays through time while the step is active (a step's `play` in
+    /// `story.md`, expanded by the story compiler): the moments shown one
+    /// after another. The step's own `show` is its last moment's, so
+    /// reaching the step by scrolling, by a link or without JavaScript
+    /// shows where the playback ends; see [`Play`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub play: Option<Play>,
+}
+
+/// A step's playback through time, as the story compiler writes it from
+/// the author's `from`, `to` and `step`: how long the whole run takes and,
+/// per moment, its label and the step's `show` at that moment (the step's
+/// time is a `filter` on the layers' day keys, so the player only swaps
+/// `show` lists and parses no dates).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Play {
+    /// Seconds from the first moment to the last.
+    pub duration: f64,
+    /// The moments, first to last (at least one).
+    pub moments: Vec<Moment>,
+}
+
+/// One moment of a [`Play`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Moment {
+    /// The moment in words, in the story's language (`5. Februar 2023`):
+    /// the slider's `aria-valuetext` and the date shown beside it.
+    pub label: String,
+    /// The step's layers at this moment.
+    pub show: Vec<LayerState>,
 }
 
 /// Where a step's text stands against the map.

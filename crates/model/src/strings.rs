@@ -142,6 +142,12 @@ pub struct Strings {
     pub no: &'static str,
     /// The summary that opens a step's data tables.
     pub table_summary: &'static str,
+    /// The button that plays a step through time.
+    pub play: &'static str,
+    /// The same button while it plays: stops.
+    pub pause: &'static str,
+    /// The name of the slider of a step's moment in time.
+    pub play_moment: &'static str,
     /// Caption of a cut table (title, shown, total).
     pub table_first: fn(&str, usize, usize) -> String,
     /// Caption of a complete table (title, total).
@@ -303,6 +309,9 @@ pub static DE: Strings = Strings {
     yes: "ja",
     no: "nein",
     table_summary: "Die Daten dieses Schritts als Tabelle",
+    play: "Abspielen",
+    pause: "Anhalten",
+    play_moment: "Zeitpunkt",
     table_first: |t, n, of| format!("{t}: die ersten {n} von {of}"),
     table_all: |t, of| format!("{t} ({of} Einträge)"),
     sources: "Quellen",
@@ -413,6 +422,9 @@ pub static EN: Strings = Strings {
     yes: "yes",
     no: "no",
     table_summary: "This step's data as a table",
+    play: "Play",
+    pause: "Pause",
+    play_moment: "Point in time",
     table_first: |t, n, of| format!("{t}: the first {n} of {of}"),
     table_all: |t, of| format!("{t} ({of} entries)"),
     sources: "Sources",
@@ -887,6 +899,9 @@ mod tests {
             yes,
             no,
             table_summary,
+            play,
+            pause,
+            play_moment,
             table_first,
             table_all,
             sources,
@@ -969,6 +984,9 @@ mod tests {
             ("yes", yes),
             ("no", no),
             ("table_summary", table_summary),
+            ("play", play),
+            ("pause", pause),
+            ("play_moment", play_moment),
             ("sources", sources),
             ("basemap", basemap),
             ("made_with", made_with),

@@ -264,6 +264,9 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 for (name, at) in named.into_iter().flatten() {
                     check_property(&mut sink, data, &layer.id, name, *at);
                 }
+                if let Some(fields) = parsed.spans.layer_time.get(i) {
+                    crate::time::check_data(&mut sink, data, &layer.id, fields);
+                }
                 let in_steps = parsed.spans.condition_fields.iter();
                 for (_, name, at) in in_steps.filter(|(l, _, _)| *l == layer.id) {
                     check_property(&mut sink, data, &layer.id, name, *at);
@@ -278,6 +281,10 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                             None => r,
                         });
                     }
+                }
+                let mut read = read;
+                if let Some(Some(t)) = parsed.spans.layer_times.get(i) {
+                    crate::time::add_keys(t, &mut read.dataset);
                 }
                 loaded[i] = Some(read);
             }

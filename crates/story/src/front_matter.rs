@@ -45,6 +45,7 @@ pub(crate) const LAYER_FIELDS: &[&str] = &[
     "categories",
     "join",
     "compute",
+    "time",
 ];
 /// Settings of one `join`.
 pub(crate) const JOIN_FIELDS: &[&str] = twinstory_model::keys::JOIN;
@@ -106,6 +107,11 @@ pub(crate) struct FrontMatter {
     pub compute_pos: Vec<Vec<Pos>>,
     /// Per layer: the properties its tooltip and label name, where they are named.
     pub property_pos: Vec<Vec<(String, Pos)>>,
+    /// Per layer: its `time`, if any (the build turns it into the day
+    /// keys steps' times filter by; it is not part of `story.json`).
+    pub times: Vec<Option<crate::time::LayerTime>>,
+    /// Per layer: the fields its `time` names, where they are named.
+    pub time_pos: Vec<Vec<(String, Pos)>>,
     /// Per layer: a `join` had errors, so its data is not checked (the
     /// fields it would add are missing; reporting them again would mislead).
     pub join_failed: Vec<bool>,
@@ -133,6 +139,8 @@ pub(crate) struct ReadLayer {
     join_pos: Vec<Pos>,
     compute_pos: Vec<Pos>,
     property_pos: Vec<(String, Pos)>,
+    time: Option<crate::time::LayerTime>,
+    time_pos: Vec<(String, Pos)>,
     join_failed: bool,
 }
 
@@ -800,6 +808,8 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
             fm.join_pos.push(read.join_pos);
             fm.compute_pos.push(read.compute_pos);
             fm.property_pos.push(read.property_pos);
+            fm.times.push(read.time);
+            fm.time_pos.push(read.time_pos);
             fm.join_failed.push(read.join_failed);
         }
     }
@@ -824,6 +834,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let mut has_source = false;
     let mut property_pos = Vec::new();
     let mut style_compute = Vec::new();
+    let (mut time, mut time_pos) = (None, Vec::new());
     for (key, _k, v) in fields {
         match key {
             "title" => title = w.text(v, "title", "title: Playgrounds"),
@@ -847,6 +858,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
             }
             "join" => (join, join_pos, join_failed) = read_joins(w, id, v),
             "compute" => (compute, compute_pos) = read_compute(w, id, v),
+            "time" => (time, time_pos) = crate::time::read_layer_time(w, id, v),
             other => names.read(w, other, v),
         }
     }
@@ -879,10 +891,12 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
             join,
             compute,
         },
+        time,
         url_pos,
         join_pos,
         compute_pos,
         property_pos,
+        time_pos,
         join_failed,
     })
 }

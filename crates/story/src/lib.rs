@@ -46,6 +46,8 @@ mod slug;
 mod source;
 mod step_block;
 mod suggest;
+pub mod days;
+pub mod time;
 mod walk;
 mod yaml;
 
@@ -108,6 +110,15 @@ impl ParsedStory {
             .collect()
     }
 
+    /// Gives the features of layer `i`'s data their day keys when the layer
+    /// has a `time` ([`time::add_keys`]; [`check_assets`] did so for the data
+    /// it read), so that steps' times, written as filters, find them.
+    pub fn add_time_keys(&self, i: usize, data: &mut twinstory_data::Dataset) {
+        if let Some(Some(t)) = self.spans.layer_times.get(i) {
+            time::add_keys(t, data);
+        }
+    }
+
     /// Takes the data [`check_assets`] read, one entry per layer.
     pub fn take_layer_data(&mut self) -> Vec<Option<LayerData>> {
         std::mem::take(&mut self.layer_data)
@@ -158,6 +169,10 @@ struct Spans {
     layer_compute: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: the properties its tooltip, label and label priority name.
     layer_properties: Vec<Vec<(String, diagnostic::Pos)>>,
+    /// Per layer: the fields its `time` names, where they are named.
+    layer_time: Vec<Vec<(String, diagnostic::Pos)>>,
+    /// Per layer: its `time`, if any.
+    layer_times: Vec<Option<time::LayerTime>>,
     /// Per layer: a `join` had errors, so the data is not checked against the settings.
     layer_join_failed: Vec<bool>,
     /// The fields steps' `filter` and `highlight` read: layer id, field, position.

@@ -189,6 +189,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     let mut step_view = Vec::new();
     let mut step_show = Vec::new();
     let mut step_description_extra = Vec::new();
+    let mut step_time = Vec::new();
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut shown: Vec<&str> = Vec::new();
     let mut fitted: Vec<String> = Vec::new();
@@ -288,7 +289,46 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             map_description: settings.map_description,
             layout: Some(settings.layout.unwrap_or(fm.layout)).filter(|l| *l != Layout::Left),
             chapter: raw.chapter.clone(),
+            play: None,
         });
+        step_time.push((settings.time_pos, settings.time, settings.play));
+    }
+    // A step's time filters only layers with a `time`: written into its
+    // `show` as filters on the day keys (and a `play` into its moments).
+    let timed = |id: &str| {
+        let i = fm.layers.iter().position(|l| l.id == id);
+        i.is_some_and(|i| fm.times.get(i).is_some_and(Option::is_some))
+    };
+    // Day keys are added when the build reads a layer's file; a layer read
+    // while the story plays (a service, an `https://` file) has none.
+    for ((l, t), fields) in fm.layers.iter().zip(&fm.times).zip(&fm.time_pos) {
+        let remote = twinstory_model::url::is_absolute(l.source.url()) || l.source.is_service();
+        if let (Some(_), true, Some((_, pos))) = (t, remote, fields.first()) {
+            sink.error(
+                "E0176",
+                *pos,
+                format!(
+                    "layer `{}` has a `time`, but it is read while the story plays, so the build cannot give its features their days",
+                    l.id
+                ),
+                Some("save the data as a file beside story.md (`url: data/….geojson`) to filter it by time".into()),
+            );
+        }
+    }
+    for (s, (pos, time, play)) in steps.iter_mut().zip(&step_time) {
+        let has_time = !time.is_empty() || play.is_some();
+        if let Some(pos) = pos.filter(|_| has_time && !s.show.iter().any(|l| timed(&l.layer))) {
+            sink.warning(
+                "W0045",
+                pos,
+                format!(
+                    "step `{}` has a time, but no layer it shows has a `time` setting, so the time changes nothing",
+                    s.id
+                ),
+                Some("give the layer the field(s) with its features' time, e.g. `time: { start: von, end: bis }` in its settings".into()),
+            );
+        }
+        crate::time::bake(s, time, play.as_ref(), &timed, &lang);
     }
     for s in &steps {
         shown.extend(s.show.iter().map(|l| l.layer.as_str()));
@@ -422,6 +462,8 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layer_join: fm.join_pos,
             layer_compute: fm.compute_pos,
             layer_properties: fm.property_pos,
+            layer_time: fm.time_pos,
+            layer_times: fm.times,
             layer_join_failed: fm.join_failed,
             condition_fields,
             step_view,

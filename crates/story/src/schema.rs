@@ -71,6 +71,68 @@ struct LayerSettings {
     /// New fields, `name: expression`, e.g. `per_1000: playgrounds / children * 1000`.
     #[serde(default)]
     compute: BTreeMap<String, String>,
+    /// The field(s) with each feature's time, for steps' `time` and `play`: a field name, `{ field: f }` or `{ start: von, end: bis }`.
+    time: Option<TimeSettings>,
+}
+
+/// Where a layer's features keep their time.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
+enum TimeSettings {
+    /// One field: a date, month, year or whole number (a year).
+    Field(String),
+    /// One field, written as a group.
+    One {
+        /// The field with the time.
+        field: String,
+    },
+    /// A period from one field to another.
+    Period {
+        /// The field with the first day.
+        start: String,
+        /// The field with the last day.
+        end: Option<String>,
+    },
+}
+
+/// A moment (`2023-02-05`, `2023-02`, `2023`) or a period `[first, last]`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
+enum StepTime {
+    /// A moment, as text.
+    Moment(String),
+    /// A year as a number.
+    Year(u32),
+    /// A period: its first and last time.
+    Period(Vec<StepTime>),
+}
+
+/// Plays through time while the step is active.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
+struct PlaySettings {
+    /// The first moment.
+    from: StepTime,
+    /// The last moment.
+    to: StepTime,
+    /// How far apart the moments are: `1 week`, `2 days`, `1 month`, `5 years`.
+    step: String,
+    /// How long the run takes: `8s`, `8`, `500ms` (default 8 seconds).
+    duration: Option<StepDuration>,
+}
+
+/// Seconds, as a number or text with `s` or `ms`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
+enum StepDuration {
+    /// Seconds.
+    Seconds(f64),
+    /// `8s` or `500ms`.
+    Text(String),
 }
 
 /// One join, or several in order.
@@ -105,6 +167,10 @@ struct StepBlock {
     map_description: Option<String>,
     /// Sentences added after the generated text alternative, e.g. what the step's text asks readers to notice.
     map_description_extra: Option<String>,
+    /// The time shown of layers with a `time`: a moment or a period `[first, last]`.
+    time: Option<StepTime>,
+    /// Plays through time while the step is active: `{ from, to, step, duration }`.
+    play: Option<PlaySettings>,
 }
 
 /// A layer to show: its id, or `{layer, opacity}`.

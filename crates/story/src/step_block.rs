@@ -16,6 +16,8 @@ pub(crate) const STEP_FIELDS: &[&str] = &[
     "map-description",
     "map-description-extra",
     "layout",
+    "time",
+    "play",
 ];
 /// Settings of `view`.
 pub(crate) const VIEW_FIELDS: &[&str] = twinstory_model::keys::VIEW;
@@ -55,6 +57,12 @@ pub(crate) struct StepSettings {
     pub layer_refs: Vec<(String, Pos)>,
     /// The fields `filter` and `highlight` read: layer id, field, position.
     pub condition_fields: Vec<(String, String, Pos)>,
+    /// `time`: a moment or a period (empty: none).
+    pub time: Vec<String>,
+    /// `play`, expanded into its moments.
+    pub play: Option<crate::time::PlayRead>,
+    /// Where `time` or `play` is written.
+    pub time_pos: Option<Pos>,
 }
 
 /// Reads a step block's tree.
@@ -97,6 +105,24 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
             "map-description" => s.map_description = description(w, v, key),
             "map-description-extra" => s.map_description_extra = description(w, v, key),
             "layout" => s.layout = crate::front_matter::read_layout(w, v),
+            "time" | "play" => {
+                if let Some(pos) = s.time_pos {
+                    let here = w.pos(_k);
+                    w.sink.error(
+                        "E0175",
+                        here,
+                        "a step has either `time` or `play`, not both",
+                        Some(format!("`play` ends at its `to`, which is the step's time when it is reached; delete one of the two (the other is on line {})", pos.line)),
+                    );
+                    continue;
+                }
+                s.time_pos = Some(w.pos(_k));
+                if key == "time" {
+                    s.time = crate::time::read_step_time(w, v);
+                } else {
+                    s.play = crate::time::read_play(w, v);
+                }
+            }
             _ => {
                 if let Some(t) = w.text(v, "transition", "transition: fly") {
                     match t.as_str() {

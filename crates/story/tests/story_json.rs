@@ -103,7 +103,11 @@ const EVERYTHING: &str = r##"{
      "show": ["a", {"layer": "b", "opacity": 0.3, "filter": "k == 1", "highlight": "k == 2"}],
      "transition": "ease", "interactive": false, "map-description": "Die Karte zeigt Altona."},
     {"id": "two", "title": "Two", "view": {"fit": [9, 53, 10, 54]}, "view-narrow": {"center": [9.5, 53.5], "zoom": 9}, "transition": "jump"},
-    {"id": "three", "title": "Three"}
+    {"id": "three", "title": "Three"},
+    {"id": "four", "title": "Four", "show": [{"layer": "d", "filter": "`~start` <= 19951231 and `~end` >= 19950101"}],
+     "play": {"duration": 2.5, "moments": [
+       {"label": "1990", "show": [{"layer": "d", "filter": "`~start` <= 19901231 and `~end` >= 19900101"}]},
+       {"label": "1995", "show": [{"layer": "d", "filter": "`~start` <= 19951231 and `~end` >= 19950101"}]}]}}
   ]
 }"##;
 
@@ -186,6 +190,9 @@ fn what_the_derive_refuses_is_refused() {
         step(r#", "view": {"center": [1, 2, 3]}"#),
         step(r#", "transition": "teleport""#),
         step(r#", "interactive": 1"#),
+        step(r#", "play": {"moments": []}"#),
+        step(r#", "play": {"duration": 1, "moments": [{"label": "x", "show": [], "at": 1}]}"#),
+        step(r#", "play": {"duration": 1, "moments": [{"show": []}]}"#),
         story("", r#"{"id": "s"}"#),
         "[]".to_owned(),
         "{".to_owned(),

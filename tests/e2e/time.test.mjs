@@ -1,0 +1,193 @@
+// End-to-end: time in a story (a layer's `time`, a step's `time` and
+// `play`) over the DB Rad+ weekly bicycle volumes in
+// tests/fixtures/time/radverkehr (segments cut anew every week, so only the
+// window tells the weeks apart). What the map shows is read from the
+// legend's "Gezeigt: n von 366" and compared with a count of the file made
+// here; the playback's button and slider are used as readers use them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { ROOT, startServer, launch, watchConsole, canvasStats } from './lib.mjs';
+
+const DIR = path.join(ROOT, 'tests/fixtures/time');
+const FILE = JSON.parse(fs.readFileSync(path.join(DIR, 'radverkehr/data/radverkehr.geojson'), 'utf8'));
+const TOTAL = FILE.features.length;
+const WEEKS = FILE.windows.map((w) => w.split('/')[0]);
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+/** Segments whose window holds `day` (ISO dates compare as text). */
+const countOn = (day) => FILE.features.filter((f) => f.properties.von <= day && day <= f.properties.bis).length;
+const MONTHS = ['Januar', 'Februar', 'März'];
+/** `2023-02-05` as the German interface writes it: `5. Februar 2023`. */
+const german = (d) => `${Number(d.slice(8))}. ${MONTHS[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer(DIR, ['--no-watch']);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function open(options = {}, hash = '') {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, ...options });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}radverkehr/${hash}`);
+  await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0', null, { timeout: 30_000 });
+  return { context, page, problems };
+}
+
+async function toStep(page, i) {
+  await page.evaluate((i) => {
+    const el = document.querySelectorAll('.ts-step')[i];
+    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - window.innerHeight * 0.45);
+  }, i);
+  await page.waitForFunction((i) => document.querySelector('.ts-canvas').dataset.activeStep === String(i), i, { timeout: 10_000 });
+}
+
+/** The legend's count of drawn segments. */
+async function shown(page) {
+  const note = await page.locator('.ts-legend-note').first().innerText().catch(() => '');
+  const m = note.match(/Gezeigt: (\d+) von (\d+)/);
+  return m ? { n: Number(m[1]), of: Number(m[2]) } : null;
+}
+
+const slider = (page) => page.locator('.ts-step.is-active .ts-play input[type=range]');
+const button = (page) => page.locator('.ts-step.is-active .ts-play button');
+
+test('the fixture has eight weeks, each with segments of its own', () => {
+  assert.equal(WEEKS.length, 8);
+  assert.equal(WEEKS.reduce((s, w) => s + countOn(w), 0), TOTAL, 'every segment is in exactly one week');
+  assert.ok(new Set(WEEKS.map(countOn)).size > 1, 'the weeks differ in size');
+});
+
+test('a step at one week shows only that week; the step before shows all', async () => {
+  const { context, page, problems } = await open();
+  await toStep(page, 0);
+  assert.equal(await shown(page), null, 'no time, no filter: no note');
+  await toStep(page, 1);
+  await page.waitForFunction((n) => document.querySelector('.ts-legend-note')?.textContent.includes(`Gezeigt: ${n} von`), countOn('2023-02-05'));
+  assert.deepEqual(await shown(page), { n: countOn('2023-02-05'), of: TOTAL });
+  // The data table lists the same segments.
+  await page.locator('.ts-step').nth(1).locator('.ts-table summary').click();
+  const caption = await page.locator('.ts-step').nth(1).locator('.ts-table caption').first().innerText();
+  assert.match(caption, new RegExp(`\\b${countOn('2023-02-05')}\\b`), caption);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('playback advances week by week, the map follows, and pause stops it', async () => {
+  const { context, page, problems } = await open();
+  await toStep(page, 1);
+  await toStep(page, 2);
+  assert.equal(await button(page).innerText(), 'Anhalten', 'playing: the button pauses');
+  // 8 s for 8 weeks: about one week a second.
+  await page.waitForFunction(() => Number(document.querySelector('.ts-step.is-active .ts-play input').value) >= 2, null, { timeout: 10_000 });
+  await button(page).click();
+  assert.equal(await button(page).innerText(), 'Abspielen');
+  const at = Number(await slider(page).inputValue());
+  assert.ok(at >= 2 && at < 7, `paused half-way: ${at}`);
+  assert.deepEqual(await shown(page), { n: countOn(WEEKS[at]), of: TOTAL }, `week ${WEEKS[at]}`);
+  assert.equal(await slider(page).getAttribute('aria-valuetext'), german(WEEKS[at]));
+  await page.waitForTimeout(2500);
+  assert.equal(Number(await slider(page).inputValue()), at, 'paused: it stays');
+  // Play again: it runs to the last week and stops there.
+  await button(page).click();
+  await page.waitForFunction(() => document.querySelector('.ts-step.is-active .ts-play input').value === '7', null, { timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelector('.ts-step.is-active .ts-play button').textContent === 'Abspielen');
+  assert.deepEqual(await shown(page), { n: countOn(WEEKS[7]), of: TOTAL });
+  await page.screenshot({ path: path.join(ROOT, 'target', 'e2e-time-playback.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the slider moves by arrow keys, pauses, and the map follows', async () => {
+  const { context, page, problems } = await open();
+  await toStep(page, 2);
+  await slider(page).focus();
+  // End, then Home: both move it (Home alone may find it at 0 still).
+  await page.keyboard.press('End');
+  assert.equal(await slider(page).inputValue(), '7');
+  assert.equal(await button(page).innerText(), 'Abspielen', 'moving the slider pauses');
+  await page.keyboard.press('Home');
+  assert.equal(await slider(page).inputValue(), '0');
+  const before = (await canvasStats(page)).hash;
+  for (let i = 1; i <= 3; i++) {
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await slider(page).inputValue(), String(i));
+    assert.equal(await slider(page).getAttribute('aria-valuetext'), german(WEEKS[i]));
+    assert.deepEqual(await shown(page), { n: countOn(WEEKS[i]), of: TOTAL }, `week ${WEEKS[i]}`);
+  }
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await slider(page).inputValue(), '2');
+  assert.deepEqual(await shown(page), { n: countOn(WEEKS[2]), of: TOTAL });
+  await page.waitForTimeout(300);
+  assert.notEqual((await canvasStats(page)).hash, before, 'the map shows another week');
+  await page.waitForTimeout(1500);
+  assert.equal(await slider(page).inputValue(), '2', 'still paused');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('jumping to the playing step is reading up to it, at the same position', async () => {
+  const pictures = [];
+  for (const jump of [false, true]) {
+    const { context, page, problems } = await open({}, jump ? '#wochen' : '');
+    if (!jump) {
+      await toStep(page, 0);
+      await toStep(page, 1);
+      await toStep(page, 2);
+    } else {
+      await page.waitForFunction(() => document.querySelector('.ts-canvas').dataset.activeStep === '2', null, { timeout: 10_000 });
+    }
+    // Both start at the first week.
+    assert.ok(Number(await slider(page).inputValue()) <= 1, 'starts at `from`');
+    await slider(page).focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('.ts-canvas').dataset.moving === 'false', null, { timeout: 10_000 });
+    await page.waitForTimeout(500);
+    pictures.push({ stats: await canvasStats(page), shown: await shown(page) });
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+  assert.deepEqual(pictures[1].shown, pictures[0].shown);
+  assert.equal(pictures[1].stats.hash, pictures[0].stats.hash, 'the same pixels');
+});
+
+test('reduced motion: no automatic playback, the step shows its last week, the slider works', async () => {
+  const { context, page, problems } = await open({ reducedMotion: 'reduce' });
+  await toStep(page, 2);
+  await page.waitForTimeout(2000);
+  assert.equal(await slider(page).inputValue(), '7', 'nothing played by itself');
+  assert.equal(await button(page).innerText(), 'Abspielen');
+  assert.deepEqual(await shown(page), { n: countOn(WEEKS[7]), of: TOTAL });
+  await slider(page).focus();
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await slider(page).inputValue(), '6');
+  assert.deepEqual(await shown(page), { n: countOn(WEEKS[6]), of: TOTAL });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('axe finds no WCAG 2.1 A/AA violation at the playing step', async () => {
+  const { context, page, problems } = await open({ bypassCSP: true, reducedMotion: 'reduce' });
+  await toStep(page, 2);
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(found, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
