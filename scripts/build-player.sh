@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the browser player into target/player: the base module (wasm with
 # profile `player`: opt-level z, LTO, wasm-opt -Oz; the wasm-bindgen JS glue; the stylesheet)
-# and the modules only some stories load (story compiler, data readers).
+# and the modules only some stories load (story compiler, data readers,
+# playback through time).
 # Prints the gzip size of each module and fails when the base passes its
 # budget (scripts/size-budget).
 set -euo pipefail
@@ -40,6 +41,8 @@ build_module twinstory-author twinstory_author twinstory_author
 # The data readers (GeoJSON, CSV, Overpass, OGC API – Features, WFS,
 # SensorThings), imported only for layers `twinstory build` did not pack.
 build_module twinstory-sources twinstory_sources twinstory_sources
+# Playback through time (a step's `play`), imported only by stories with one.
+build_module twinstory-play twinstory_play twinstory_play
 
 gz() { gzip -9c "$@" | wc -c; }
 base_wasm=$(gz "$OUT/twinstory_player_bg.wasm")
@@ -55,6 +58,7 @@ echo "player modules (gzip -9):"
 printf '%-18s wasm %7d B + JS %6d B = %7d B  %s\n' base "$base_wasm" "$base_js" "$base" "every story (budget $BASE_BUDGET B)"
 module_line twinstory_sources "only layers read while the story plays (remote files, services, unbuilt stories)"
 module_line twinstory_author "only ?story=…/story.md"
+module_line twinstory_play "only stories with a step's play (time)"
 if (( base > BASE_BUDGET )); then
   echo "the base module is $base B gzip, over its budget of $BASE_BUDGET B (scripts/size-budget): move what only some stories use into a module of its own (ARCHITECTURE.md, Size budget)" >&2
   exit 1

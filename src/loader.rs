@@ -237,6 +237,12 @@ pub fn keep_story_json(text: &str, key: Option<&str>) {
     STORY_JSON.with(|s| *s.borrow_mut() = value);
 }
 
+/// The story's JSON as kept (for the play module, which reads its steps'
+/// `play` from it).
+pub fn story_json() -> JsValue {
+    STORY_JSON.with(|s| s.borrow().clone())
+}
+
 /// The layer's source as story JSON (as written in `story.json`), for the
 /// sources module.
 fn source_json(layer: &Layer) -> String {

@@ -314,6 +314,11 @@ impl MapState {
         );
     }
 
+    /// The step the map shows or flies to.
+    pub fn active(&self) -> Option<usize> {
+        self.playback.active()
+    }
+
     /// Re-targets after layer data arrived.
     pub fn data_changed(&mut self) {
         self.playback.refresh(

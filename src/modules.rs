@@ -48,6 +48,13 @@ pub const SOURCES: Module = Module {
     wasm_meta: "twinstory-sources-wasm",
 };
 
+/// Playback through time (`crates/play`): the controls of steps with a
+/// `play`, for stories that have one.
+pub const PLAY: Module = Module {
+    js_meta: "twinstory-play-js",
+    wasm_meta: "twinstory-play-wasm",
+};
+
 /// Why a module gave no answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModuleError {

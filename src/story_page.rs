@@ -80,6 +80,11 @@ pub fn StoryPage(
         });
     }
 
+    // Data tables (made further below).
+    let (table_request, request_table) = signal::<Option<usize>>(None);
+    let (queries, set_queries) = signal(vec![Vec::<TableQuery>::new(); story.steps.len()]);
+    let (tables, set_tables) = signal::<(usize, Vec<DataTable>)>((usize::MAX, Vec::new()));
+    let plays = story.steps.iter().any(|s| s.play.is_some());
     // Attach the canvas and the step observer once the DOM exists.
     {
         let map = map.clone();
@@ -174,6 +179,9 @@ pub fn StoryPage(
                 {
                     el.scroll_into_view();
                 }
+            }
+            if plays {
+                start_play(&map, &steps, set_legend, request_table);
             }
             watch_active_step(steps.clone().into(), set_active);
             watch_resize(map.clone(), steps.into());
@@ -271,9 +279,6 @@ pub fn StoryPage(
     // again when data arrives, or the reader sorts, pages or narrows it to
     // the view), for that step only. Each step keeps how its tables were
     // asked for, so a table opened again shows what it showed.
-    let (table_request, request_table) = signal::<Option<usize>>(None);
-    let (queries, set_queries) = signal(vec![Vec::<TableQuery>::new(); story.steps.len()]);
-    let (tables, set_tables) = signal::<(usize, Vec<DataTable>)>((usize::MAX, Vec::new()));
     {
         let map = map.clone();
         let ids: Vec<String> = story.steps.iter().map(|s| s.id.clone()).collect();
@@ -470,6 +475,52 @@ fn add_credit(parent: &web_sys::Element, c: &Credit) {
         ]);
     }
     el(parent, "a", &attrs, &c.text);
+}
+
+/// Imports the play module for a story with a step's `play` and hands it
+/// the steps: it adds the controls, and to show a moment it names it in
+/// the steps' `data-play-step` and `data-play-moment` and sends them a
+/// `ts-moment` event (a DOM event, not a callback: the listener's type is
+/// one the base has anyway). The moment's `show` (`Step::moment_show`)
+/// becomes the step's; the legend and the step's tables follow.
+fn start_play(
+    map: &MapHandle,
+    steps: &web_sys::HtmlDivElement,
+    set_legend: WriteSignal<Vec<LegendEntry>>,
+    request_table: WriteSignal<Option<usize>>,
+) {
+    let map = map.clone();
+    let el = steps.clone();
+    let on = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+        let num = |k: &str| el.get_attribute(k).and_then(|v| v.parse::<usize>().ok());
+        let (Some(step), Some(pos)) = (num("data-play-step"), num("data-play-moment")) else {
+            return;
+        };
+        let active = {
+            let mut m = map.borrow_mut();
+            let Some(s) = m.scene.story.steps.get_mut(step) else {
+                return;
+            };
+            if let Some(show) = s.moment_show(pos) {
+                s.show = show;
+            }
+            m.data_changed();
+            m.active() == Some(step)
+        };
+        request_frame(&map);
+        if active {
+            set_legend.set(map.borrow().scene.legend(step));
+            // Its tables too (made, open or not: cheaper in the wasm than asking).
+            request_table.set(Some(step));
+        }
+    });
+    let _ = steps.add_event_listener_with_callback("ts-moment", on.as_ref().unchecked_ref());
+    // Listens as long as the page lives.
+    on.forget();
+    let args = [JsValue::from(steps.clone()), crate::loader::story_json()];
+    leptos::task::spawn_local(async move {
+        let _ = crate::modules::call(crate::modules::PLAY, "play_start", &args).await;
+    });
 }
 
 /// Adds an element to `parent`: its attributes, and its text (as text)

@@ -26,7 +26,7 @@ use std::process::Command;
 use std::time::SystemTime;
 
 /// The files of a built player; the first three are required.
-const FILES: [&str; 7] = [
+const FILES: [&str; 9] = [
     "twinstory_player.js",
     "twinstory_player_bg.wasm",
     "twinstory.css",
@@ -34,6 +34,8 @@ const FILES: [&str; 7] = [
     "twinstory_author_bg.wasm",
     "twinstory_sources.js",
     "twinstory_sources_bg.wasm",
+    "twinstory_play.js",
+    "twinstory_play_bg.wasm",
 ];
 
 fn main() {

@@ -85,6 +85,8 @@ test('a step at one week shows only that week; the step before shows all', async
 
 test('playback advances week by week, the map follows, and pause stops it', async () => {
   const { context, page, problems } = await open();
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
   await toStep(page, 1);
   await toStep(page, 2);
   assert.equal(await button(page).innerText(), 'Anhalten', 'playing: the button pauses');
@@ -104,6 +106,8 @@ test('playback advances week by week, the map follows, and pause stops it', asyn
   await page.waitForFunction(() => document.querySelector('.ts-step.is-active .ts-play button').textContent === 'Abspielen');
   assert.deepEqual(await shown(page), { n: countOn(WEEKS[7]), of: TOTAL });
   await page.screenshot({ path: path.join(ROOT, 'target', 'e2e-time-playback.png') });
+  assert.ok(requested.some((u) => u.includes('twinstory_play')) || await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('twinstory_play'))),
+    'the playback module was loaded');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -189,5 +193,38 @@ test('axe finds no WCAG 2.1 A/AA violation at the playing step', async () => {
   });
   assert.deepEqual(found, []);
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the data table follows the moment and leaves the day keys out', async () => {
+  const { context, page, problems } = await open({ reducedMotion: 'reduce' });
+  await toStep(page, 2);
+  const step = page.locator('.ts-step').nth(2);
+  await step.locator('.ts-table summary').click();
+  const caption = () => step.locator('.ts-table caption').first().innerText();
+  await page.waitForFunction(() => document.querySelectorAll('.ts-step')[2].querySelector('.ts-table caption'));
+  assert.match(await caption(), new RegExp(`\\b${countOn(WEEKS[7])}\\b`));
+  const heads = await step.locator('.ts-table th').allInnerTexts();
+  assert.ok(heads.length > 0 && heads.every((h) => !h.includes('~') && !/start|end/.test(h)), heads.join(' | '));
+  await slider(page).focus();
+  await page.keyboard.press('Home');
+  await page.waitForFunction((n) => document.querySelectorAll('.ts-step')[2].querySelector('.ts-table caption')?.textContent.includes(String(n)), countOn(WEEKS[0]));
+  assert.match(await caption(), new RegExp(`\\b${countOn(WEEKS[0])}\\b`));
+  assert.deepEqual(await shown(page), { n: countOn(WEEKS[0]), of: TOTAL });
+  await page.screenshot({ path: path.join(ROOT, 'target', 'e2e-time-table.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('without JavaScript each step shows its own state: the week, and the last week of the playback', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}radverkehr/`);
+  const legend = async (id) => (await page.locator(`.ts-static-step[id="${id}"] figcaption`).innerText());
+  assert.doesNotMatch(await legend('alle'), /Gezeigt/);
+  assert.match(await legend('woche'), new RegExp(`Gezeigt: ${countOn('2023-02-05')} von ${TOTAL}`));
+  assert.match(await legend('wochen'), new RegExp(`Gezeigt: ${countOn(WEEKS[7])} von ${TOTAL}`));
+  assert.equal(await page.locator('.ts-play').count(), 0, 'no controls without JavaScript');
+  await page.locator('.ts-static-step[id="wochen"]').screenshot({ path: path.join(ROOT, 'target', 'e2e-time-noscript.png') });
   await context.close();
 });

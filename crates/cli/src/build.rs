@@ -85,6 +85,9 @@ struct Player {
     /// The data readers module (JS, wasm) for layers the build does not
     /// pack (remote files, services), when it was built.
     sources: Option<(String, String)>,
+    /// The playback module (JS, wasm) for steps with a `play`, when it was
+    /// built.
+    play: Option<(String, String)>,
 }
 
 /// The story folders below `path`: itself when it has a story.md (`true`),
@@ -516,6 +519,17 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
         )),
         _ => None,
     };
+    // Playback through time, loaded only by stories with a step's `play`.
+    let play = match (
+        dir.read("twinstory_play.js"),
+        dir.read("twinstory_play_bg.wasm"),
+    ) {
+        (Some(js), Some(wasm)) => Some((
+            add("twinstory_play.js", js),
+            add("twinstory_play_bg.wasm", wasm),
+        )),
+        _ => None,
+    };
     // The `<twin-story>` element (`twinstory embed --element`): a stable
     // name, because the pasted snippet names it, and the hashed names in it.
     let name = |m: &Option<(String, String)>, wasm: bool| {
@@ -533,6 +547,8 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
             ("author_wasm", &name(&author, true)),
             ("sources_js", &name(&sources, false)),
             ("sources_wasm", &name(&sources, true)),
+            ("play_js", &name(&play, false)),
+            ("play_wasm", &name(&play, true)),
         ],
     );
     files.push((
@@ -550,6 +566,7 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
         icon,
         author,
         sources,
+        play,
     })
 }
 
@@ -591,6 +608,14 @@ fn story_page(story: &Story, p: &Player, theme_css: &str, origins: &[String]) ->
             (
                 "sources_wasm",
                 p.sources.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
+            ),
+            (
+                "play_js",
+                p.play.as_ref().map(|a| a.0.as_str()).unwrap_or(""),
+            ),
+            (
+                "play_wasm",
+                p.play.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
             ),
             ("origins", &origins),
             ("basemap", &basemap_credit(story)),
@@ -772,6 +797,7 @@ mod tests {
             icon: "icon.svg".into(),
             author: None,
             sources: None,
+            play: None,
         };
         let page = story_page(&story, &p, "theme-0.css", &[]);
         assert!(
@@ -837,6 +863,7 @@ mod tests {
             icon: "icon.svg".into(),
             author: None,
             sources: None,
+            play: None,
         };
         for (lang, want, never) in [
             (

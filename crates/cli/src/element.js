@@ -21,6 +21,8 @@ const FILES = {
   'twinstory-author-wasm': '{{author_wasm}}',
   'twinstory-sources-js': '{{sources_js}}',
   'twinstory-sources-wasm': '{{sources_wasm}}',
+  'twinstory-play-js': '{{play_js}}',
+  'twinstory-play-wasm': '{{play_wasm}}',
 };
 const at = (name) => (name ? new URL(name, import.meta.url).href : '');
 let players = 0;

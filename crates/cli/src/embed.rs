@@ -255,6 +255,8 @@ mod tests {
             "author_wasm",
             "sources_js",
             "sources_wasm",
+            "play_js",
+            "play_wasm",
             "fonts_css",
         ] {
             assert!(

@@ -20,7 +20,7 @@ use crate::layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Height, Join, JoinBy, JoinMode,
     Layer, LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
 };
-use crate::step::{FitTarget, LayerState, Layout, Moment, Play, Step, Transition, View};
+use crate::step::{FitTarget, LayerState, Layout, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
 use crate::{keys, Basemap, CardStyle, Color, Story, Theme};
 use serde_json::{Map, Value};
@@ -76,6 +76,30 @@ impl Story {
     /// Reads a story from parsed JSON (see [`Story::from_json`]).
     pub fn from_json_value(v: &Value) -> Result<Story, JsonError> {
         story(v, "$")
+    }
+}
+
+impl Step {
+    /// The step's `show` at moment `pos` of its `play`; `None` without a
+    /// play, or when that moment cannot be read.
+    ///
+    /// # Examples
+    /// ```
+    /// use twinstory_model::Story;
+    /// let s = Story::from_json(r#"{"title": "T", "steps": [{"id": "a", "title": "A",
+    ///     "play": {"duration": 8, "moments": [{"label": "2023", "show": [{"layer": "x"}]}]}}]}"#).unwrap();
+    /// assert_eq!(s.steps[0].moment_show(0).unwrap()[0].layer, "x");
+    /// assert!(s.steps[0].moment_show(1).is_none());
+    /// ```
+    pub fn moment_show(&self, pos: usize) -> Option<Vec<LayerState>> {
+        let show = self.play.as_ref()?.get("moments")?.get(pos)?.get("show")?;
+        // A loop, not `list`: a second caller would keep that generic
+        // function out of line in the player.
+        let mut out = Vec::new();
+        for v in show.as_array()? {
+            out.push(layer_state(v, "$").ok()?);
+        }
+        Some(out)
     }
 }
 
@@ -676,21 +700,7 @@ fn step(v: &Value, path: &str) -> R<Step> {
             None => err(p, "expected left, right or overlay"),
         })?,
         chapter: o.opt("chapter", text)?,
-        play: o.opt("play", |v, p| {
-            let o = Obj::new(v, p, &["duration", "moments"])?;
-            Ok(Play {
-                duration: o.req("duration", number)?,
-                moments: o.req("moments", |v, p| {
-                    list(v, p, |v, p| {
-                        let o = Obj::new(v, p, &["label", "show"])?;
-                        Ok(Moment {
-                            label: o.req("label", text)?,
-                            show: o.req("show", |v, p| list(v, p, layer_state))?,
-                        })
-                    })
-                })?,
-            })
-        })?,
+        play: o.opt("play", |v, _| Ok(std::sync::Arc::new(v.clone())))?,
     })
 }
 

@@ -49,19 +49,21 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chapter: Option<String>,
     /// Plays through time while the step is active (a step's `play` in
-    /// `story.md`, expanded by the story compiler): the moments shown one
-    /// after another. The step's own `show` is its last moment's, so
-    /// reaching the step by scrolling, by a link or without JavaScript
-    /// shows where the playback ends; see [`Play`].
+    /// `story.md`, expanded by the story compiler): a [`Play`] as JSON. The
+    /// step's own `show` is its last moment's, so reaching the step by
+    /// scrolling, by a link or without JavaScript shows where the playback
+    /// ends. Kept as JSON, unchecked, because the player's base module only
+    /// takes a moment's `show` from it ([`Step::moment_show`]) when the play
+    /// module asks; reading it into types there cost 1.2 KB gzip of the base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub play: Option<Play>,
+    pub play: Option<std::sync::Arc<serde_json::Value>>,
 }
 
-/// A step's playback through time, as the story compiler writes it from
-/// the author's `from`, `to` and `step`: how long the whole run takes and,
-/// per moment, its label and the step's `show` at that moment (the step's
-/// time is a `filter` on the layers' day keys, so the player only swaps
-/// `show` lists and parses no dates).
+/// A step's playback through time (its `play` in `story.json`), as the
+/// story compiler writes it from the author's `from`, `to` and `step`: how
+/// long the whole run takes and, per moment, its label and the step's
+/// `show` at that moment (the step's time is a `filter` on the layers' day
+/// keys, so the player only swaps `show` lists and parses no dates).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]

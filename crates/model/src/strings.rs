@@ -142,12 +142,6 @@ pub struct Strings {
     pub no: &'static str,
     /// The summary that opens a step's data tables.
     pub table_summary: &'static str,
-    /// The button that plays a step through time.
-    pub play: &'static str,
-    /// The same button while it plays: stops.
-    pub pause: &'static str,
-    /// The name of the slider of a step's moment in time.
-    pub play_moment: &'static str,
     /// Caption of a cut table (title, shown, total).
     pub table_first: fn(&str, usize, usize) -> String,
     /// Caption of a complete table (title, total).
@@ -309,9 +303,6 @@ pub static DE: Strings = Strings {
     yes: "ja",
     no: "nein",
     table_summary: "Die Daten dieses Schritts als Tabelle",
-    play: "Abspielen",
-    pause: "Anhalten",
-    play_moment: "Zeitpunkt",
     table_first: |t, n, of| format!("{t}: die ersten {n} von {of}"),
     table_all: |t, of| format!("{t} ({of} Einträge)"),
     sources: "Quellen",
@@ -422,9 +413,6 @@ pub static EN: Strings = Strings {
     yes: "yes",
     no: "no",
     table_summary: "This step's data as a table",
-    play: "Play",
-    pause: "Pause",
-    play_moment: "Point in time",
     table_first: |t, n, of| format!("{t}: the first {n} of {of}"),
     table_all: |t, of| format!("{t} ({of} entries)"),
     sources: "Sources",
@@ -853,6 +841,47 @@ impl Lang {
 }
 // --- end of cover ------------------------------------------------------------
 
+// --- playback through time ---------------------------------------------------
+// The words of a step's `play` controls. A table of their own, not fields of
+// `Strings`: only the play module (`crates/play`) shows them, so the base
+// module does not carry them.
+
+/// The words of the controls of a step's `play` in one language.
+#[derive(Debug)]
+pub struct PlayWords {
+    /// The button that plays a step through time.
+    pub play: &'static str,
+    /// The same button while it plays: it pauses.
+    pub pause: &'static str,
+    /// The name of the slider of a step's moment in time.
+    pub moment: &'static str,
+}
+
+/// German.
+pub static DE_PLAY: PlayWords = PlayWords {
+    play: "Abspielen",
+    pause: "Anhalten",
+    moment: "Zeitpunkt",
+};
+
+/// English.
+pub static EN_PLAY: PlayWords = PlayWords {
+    play: "Play",
+    pause: "Pause",
+    moment: "Point in time",
+};
+
+impl Lang {
+    /// The words of the `play` controls in this language.
+    pub fn play_words(self) -> &'static PlayWords {
+        match self {
+            Lang::De => &DE_PLAY,
+            Lang::En => &EN_PLAY,
+        }
+    }
+}
+// --- end of playback through time ---------------------------------------------
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -899,9 +928,6 @@ mod tests {
             yes,
             no,
             table_summary,
-            play,
-            pause,
-            play_moment,
             table_first,
             table_all,
             sources,
@@ -984,9 +1010,6 @@ mod tests {
             ("yes", yes),
             ("no", no),
             ("table_summary", table_summary),
-            ("play", play),
-            ("pause", pause),
-            ("play_moment", play_moment),
             ("sources", sources),
             ("basemap", basemap),
             ("made_with", made_with),
@@ -1151,6 +1174,7 @@ mod tests {
             let mut t = texts(s);
             t.extend(describe_texts(s.lang.describe_words()));
             t.extend(cover_texts(s.lang.cover_words()));
+            t.extend(play_texts(s.lang.play_words()));
             t
         };
         let vocabulary = |s: &'static Strings| -> std::collections::BTreeSet<String> {
@@ -1189,6 +1213,27 @@ mod tests {
             ("reading_time_1", reading_time(1)),
             ("contents", contents.to_string()),
         ]
+    }
+
+    fn play_texts(w: &'static PlayWords) -> Vec<(&'static str, String)> {
+        let PlayWords {
+            play,
+            pause,
+            moment,
+        } = w;
+        vec![
+            ("play", play.to_string()),
+            ("pause", pause.to_string()),
+            ("moment", moment.to_string()),
+        ]
+    }
+
+    #[test]
+    fn play_words_are_filled_and_differ() {
+        let (de, en) = (play_texts(&DE_PLAY), play_texts(&EN_PLAY));
+        for ((k, d), (_, e)) in de.iter().zip(&en) {
+            assert!(!d.is_empty() && !e.is_empty() && d != e, "{k}");
+        }
     }
 
     #[test]

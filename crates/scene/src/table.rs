@@ -178,7 +178,11 @@ impl Scene {
             twinstory_map::order::sort(&mut rest);
             rest.dedup();
             for c in rest {
-                add(c);
+                // Properties beginning with `~` are the build's (the day keys
+                // a step's time filters by), not the data's.
+                if !c.starts_with('~') {
+                    add(c);
+                }
             }
             let is_marked = |f: usize| marked.as_ref().is_some_and(|m| m.get(f) == Some(&true));
             let cell = |f: usize, p: &Map<String, Value>, k: &Option<String>| match k {

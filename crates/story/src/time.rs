@@ -135,10 +135,11 @@ pub(crate) fn bake(
         if let Some(last) = moments.last() {
             step.show = last.show.clone();
         }
-        step.play = Some(Play {
+        let play = Play {
             duration: p.duration,
             moments,
-        });
+        };
+        step.play = serde_json::to_value(play).ok().map(std::sync::Arc::new);
         return;
     }
     let (Some(first), Some(last)) = (

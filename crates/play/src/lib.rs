@@ -1,0 +1,477 @@
+//! Playback through time as a wasm module of its own: the controls of a
+//! step's `play` (a play/pause button, a range slider of its moments with
+//! the moment in words, one interval timer).
+//!
+//! The story compiler did all the work with dates: each moment of a
+//! `play` in `story.json` carries its label in the story's language and the
+//! step's `show` at that moment (its time as `filter` conditions). The
+//! player's base module only swaps a step's `show` for a moment's when this
+//! module says so (a `ts-moment` event on the steps, naming the step and
+//! position in their `data-play-step` and `data-play-moment`), so the base
+//! carries no time code and no controls; it imports this module only for stories with
+//! a `play` (`src/modules.rs`).
+//!
+//! What the position does is [`Runs`]' (host-tested): a step starts at its
+//! first moment when it becomes active and stops at its last, which is the
+//! step's own state (what a reader without JavaScript sees, and one who
+//! asks for reduced motion: nothing plays by itself then). Moving the
+//! slider pauses. The step that is active is read from the page (the
+//! section with `aria-current`), so the base tells this module nothing.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use twinstory_model::strings::{Lang, PlayWords};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlInputElement};
+
+/// The playback positions of a story's steps, as a pure state machine: what
+/// the controls ask for, and which (step, position) the map must show.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Runs {
+    /// Per step: how many moments its `play` has (0: none).
+    pub counts: Vec<usize>,
+    /// The active step, if it plays.
+    pub active: Option<usize>,
+    /// The active step's position (an index into its moments).
+    pub pos: usize,
+    /// Whether the timer runs.
+    pub playing: bool,
+}
+
+/// A position for the map: step and moment.
+pub type Show = (usize, usize);
+
+impl Runs {
+    /// Playback of steps with these numbers of moments.
+    pub fn new(counts: Vec<usize>) -> Self {
+        Self {
+            counts,
+            ..Self::default()
+        }
+    }
+
+    fn last(&self, step: usize) -> usize {
+        self.counts
+            .get(step)
+            .copied()
+            .unwrap_or(0)
+            .saturating_sub(1)
+    }
+
+    /// Step `step` became active: the one before goes back to its own
+    /// state (its last moment); a playing step starts at its first moment,
+    /// or, with reduced motion, shows its last and does not start.
+    pub fn activate(&mut self, step: usize, reduced_motion: bool) -> Vec<Show> {
+        let mut out = Vec::new();
+        if self.active == Some(step) {
+            return out;
+        }
+        if let Some(old) = self.active.take() {
+            out.push((old, self.last(old)));
+        }
+        self.playing = false;
+        if self.counts.get(step).copied().unwrap_or(0) == 0 {
+            return out;
+        }
+        self.active = Some(step);
+        self.pos = if reduced_motion { self.last(step) } else { 0 };
+        self.playing = !reduced_motion && self.pos < self.last(step);
+        out.push((step, self.pos));
+        out
+    }
+
+    /// One timer tick: the next moment; the run stops at the last.
+    pub fn tick(&mut self) -> Option<Show> {
+        let step = self.active.filter(|_| self.playing)?;
+        self.pos = (self.pos + 1).min(self.last(step));
+        self.playing = self.pos < self.last(step);
+        Some((step, self.pos))
+    }
+
+    /// The button: pauses, or plays on (from the first moment once at the
+    /// last).
+    pub fn toggle(&mut self) -> Option<Show> {
+        let step = self.active?;
+        if self.playing {
+            self.playing = false;
+            return None;
+        }
+        let restart = self.pos >= self.last(step);
+        if restart {
+            self.pos = 0;
+        }
+        self.playing = self.pos < self.last(step);
+        restart.then_some((step, self.pos))
+    }
+
+    /// The slider moved: pauses and shows that moment.
+    pub fn seek(&mut self, step: usize, pos: usize) -> Option<Show> {
+        if self.active != Some(step) {
+            return None;
+        }
+        self.playing = false;
+        self.pos = pos.min(self.last(step));
+        Some((step, self.pos))
+    }
+}
+
+/// A step's playback as `story.json` has it: the labels of its moments
+/// and the seconds of the whole run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepPlay {
+    /// The moments in words, first to last.
+    pub labels: Vec<String>,
+    /// Seconds from the first moment to the last.
+    pub duration: f64,
+}
+
+/// Each step's `play` (`None` without one) and the story's language, read
+/// from the story's JSON.
+pub fn plays(story: &serde_json::Value) -> (String, Vec<Option<StepPlay>>) {
+    let lang = story["lang"].as_str().unwrap_or("de").to_owned();
+    let steps = story["steps"].as_array().map_or(&[][..], Vec::as_slice);
+    let plays = steps
+        .iter()
+        .map(|s| {
+            let p = s.get("play")?;
+            let labels: Vec<String> = p["moments"]
+                .as_array()?
+                .iter()
+                .map(|m| m["label"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            (!labels.is_empty()).then(|| StepPlay {
+                labels,
+                duration: p["duration"].as_f64().unwrap_or(8.0),
+            })
+        })
+        .collect();
+    (lang, plays)
+}
+
+/// Milliseconds between two moments of a run of `n` moments in `seconds`.
+pub fn interval_ms(seconds: f64, n: usize) -> i32 {
+    let ms = seconds * 1000.0 / (n.max(2) - 1) as f64;
+    ms.clamp(16.0, 60_000.0) as i32
+}
+
+/// The page's side: controls per step, the timer, the callback.
+struct Page {
+    runs: Runs,
+    plays: Vec<Option<StepPlay>>,
+    boxes: Vec<Option<Element>>,
+    t: &'static PlayWords,
+    /// The element holding the steps, where the base listens for moments.
+    steps: Element,
+    /// The running timer and the step it runs for.
+    timer: Option<(i32, usize)>,
+    tick: Option<Closure<dyn FnMut()>>,
+}
+
+type Shared = Rc<RefCell<Page>>;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn reduced_motion() -> bool {
+    window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// Adds an element with attributes and text to `parent`.
+fn add(parent: &Element, tag: &str, attrs: &[(&str, &str)], text: &str) -> Option<Element> {
+    let el = parent.owner_document()?.create_element(tag).ok()?;
+    for (k, v) in attrs {
+        el.set_attribute(k, v).ok()?;
+    }
+    if !text.is_empty() {
+        el.set_text_content(Some(text));
+    }
+    parent.append_child(&el).ok()?;
+    Some(el)
+}
+
+/// The controls of one step, in its card before its data tables.
+fn controls(section: &Element, p: &StepPlay, t: &PlayWords) -> Option<Element> {
+    let card = section.query_selector(".ts-card").ok()??;
+    if let Some(old) = card.query_selector(".ts-play").ok()? {
+        return Some(old);
+    }
+    let div = card.owner_document()?.create_element("div").ok()?;
+    div.set_class_name("ts-play");
+    let last = p.labels.len() - 1;
+    let label = p.labels.last().map_or("", String::as_str);
+    add(&div, "button", &[("type", "button")], t.play)?;
+    let l = add(&div, "label", &[], t.moment)?;
+    let max = last.to_string();
+    add(
+        &l,
+        "input",
+        &[
+            ("type", "range"),
+            ("min", "0"),
+            ("max", &max),
+            ("step", "1"),
+            ("value", &max),
+            ("aria-valuetext", label),
+        ],
+        "",
+    )?;
+    add(
+        &div,
+        "span",
+        &[("class", "ts-play-time"), ("aria-hidden", "true")],
+        label,
+    )?;
+    let tables = card.query_selector("details").ok().flatten();
+    card.insert_before(&div, tables.as_ref().map(|d| d.unchecked_ref()))
+        .ok()?;
+    Some(div)
+}
+
+/// Applies what [`Runs`] decided: the map (through the base's `ts-moment` listener),
+/// the controls, the timer.
+fn apply(page: &Shared, shows: &[Show]) {
+    let mut p = page.borrow_mut();
+    for &(step, pos) in shows {
+        let _ = p.steps.set_attribute("data-play-step", &step.to_string());
+        let _ = p.steps.set_attribute("data-play-moment", &pos.to_string());
+        if let Ok(ev) = web_sys::Event::new("ts-moment") {
+            let _ = p.steps.dispatch_event(&ev);
+        }
+        let Some(c) = p.boxes.get(step).cloned().flatten() else {
+            continue;
+        };
+        let label = p.plays.get(step).and_then(Option::as_ref);
+        let label = label
+            .and_then(|s| s.labels.get(pos))
+            .cloned()
+            .unwrap_or_default();
+        let input = c.query_selector("input").ok().flatten();
+        if let Some(i) = input.and_then(|i| i.dyn_into::<HtmlInputElement>().ok()) {
+            i.set_value(&pos.to_string());
+            let _ = i.set_attribute("aria-valuetext", &label);
+        }
+        if let Ok(Some(s)) = c.query_selector(".ts-play-time") {
+            s.set_text_content(Some(&label));
+        }
+    }
+    // The button says what it does next; the timer runs while playing.
+    let playing = p.runs.playing;
+    for c in p.boxes.iter().flatten() {
+        let active = p
+            .runs
+            .active
+            .and_then(|a| p.boxes.get(a).cloned().flatten());
+        let on = playing && active.as_ref() == Some(c);
+        if let Ok(Some(b)) = c.query_selector("button") {
+            b.set_text_content(Some(if on { p.t.pause } else { p.t.play }));
+        }
+    }
+    let Some(w) = window() else { return };
+    let want = p.runs.active.filter(|_| playing);
+    if p.timer.map(|t| t.1) == want {
+        return;
+    }
+    if let Some((id, _)) = p.timer.take() {
+        w.clear_interval_with_handle(id);
+    }
+    let Some(step) = want else { return };
+    let ms = p
+        .plays
+        .get(step)
+        .and_then(Option::as_ref)
+        .map_or(1000, |s| interval_ms(s.duration, s.labels.len()));
+    let id = p.tick.as_ref().and_then(|tick| {
+        w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), ms)
+            .ok()
+    });
+    p.timer = id.map(|id| (id, step));
+}
+
+/// The active step, from the page: the index of the section with `aria-current`.
+fn active_step(steps: &Element) -> Option<usize> {
+    let s = steps.query_selector(".ts-step[aria-current]").ok()??;
+    s.get_attribute("data-step")?.parse().ok()
+}
+
+/// Adds the controls to the cards of the steps with `play` (in `steps`,
+/// the element holding the `.ts-step` sections) and follows the active
+/// step; `story`: the story's JSON. A moment is shown by the base, which
+/// listens for `ts-moment` on `steps`. Calling it again on the same page
+/// adds nothing.
+#[wasm_bindgen]
+pub fn play_start(steps: Element, story: JsValue) {
+    if steps.has_attribute("data-play-ready") {
+        return;
+    }
+    let _ = steps.set_attribute("data-play-ready", "");
+    let text = js_sys::JSON::stringify(&story)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let (lang, plays) = plays(&value);
+    let t = Lang::of(&lang).play_words();
+    let sections = steps.query_selector_all(".ts-step").ok();
+    let boxes: Vec<Option<Element>> = plays
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let section = sections
+                .as_ref()?
+                .item(i as u32)?
+                .dyn_into::<Element>()
+                .ok()?;
+            controls(&section, p.as_ref()?, t)
+        })
+        .collect();
+    let counts = plays
+        .iter()
+        .map(|p| p.as_ref().map_or(0, |p| p.labels.len()))
+        .collect();
+    let page: Shared = Rc::new(RefCell::new(Page {
+        runs: Runs::new(counts),
+        plays,
+        boxes,
+        t,
+        steps: steps.clone(),
+        timer: None,
+        tick: None,
+    }));
+    let weak = Rc::downgrade(&page);
+    let tick = Closure::<dyn FnMut()>::new(move || {
+        let Some(page) = weak.upgrade() else { return };
+        let show = page.borrow_mut().runs.tick();
+        apply(&page, &show.into_iter().collect::<Vec<_>>());
+    });
+    page.borrow_mut().tick = Some(tick);
+    // The button and the slider, one listener per step's controls.
+    let boxes = page.borrow().boxes.clone();
+    for (step, c) in boxes.into_iter().enumerate() {
+        let Some(c) = c else { continue };
+        let pg = page.clone();
+        let on = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
+            let Some(el) = target else { return };
+            let show = if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+                // A click on the slider also moves it (an `input` event).
+                if ev.type_() != "input" {
+                    return;
+                }
+                let pos = input.value().parse().unwrap_or(0);
+                pg.borrow_mut().runs.seek(step, pos)
+            } else if el.tag_name() == "BUTTON" {
+                pg.borrow_mut().runs.toggle()
+            } else {
+                return;
+            };
+            apply(&pg, &show.into_iter().collect::<Vec<_>>());
+        });
+        for kind in ["input", "click"] {
+            let _ = c.add_event_listener_with_callback(kind, on.as_ref().unchecked_ref());
+        }
+        // Lives as long as the page.
+        on.forget();
+    }
+    // The active step: now, and whenever `aria-current` moves.
+    let follow = {
+        let (page, steps) = (page.clone(), steps.clone());
+        move || {
+            let Some(i) = active_step(&steps) else { return };
+            let shows = page.borrow_mut().runs.activate(i, reduced_motion());
+            apply(&page, &shows);
+        }
+    };
+    follow();
+    let observer = Closure::<dyn FnMut()>::new(follow);
+    if let Ok(o) = web_sys::MutationObserver::new(observer.as_ref().unchecked_ref()) {
+        let init = web_sys::MutationObserverInit::new();
+        init.set_subtree(true);
+        init.set_attributes(true);
+        init.set_attribute_filter(&js_sys::Array::of1(&"aria-current".into()));
+        let _ = o.observe_with_options(&steps, &init);
+    }
+    // Observes as long as the page lives.
+    observer.forget();
+    // The page state lives as long as the page.
+    std::mem::forget(page);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_step_starts_at_its_first_moment_and_stops_at_its_last() {
+        let mut r = Runs::new(vec![0, 3, 2]);
+        assert_eq!(r.activate(0, false), vec![]);
+        assert_eq!(r.activate(1, false), vec![(1, 0)]);
+        assert!(r.playing);
+        assert_eq!(r.tick(), Some((1, 1)));
+        assert_eq!(r.tick(), Some((1, 2)));
+        assert!(!r.playing, "stops at the last moment");
+        assert_eq!(r.tick(), None);
+        // Leaving puts the step back to its own state; the next one starts.
+        r.seek(1, 0);
+        assert_eq!(r.activate(2, false), vec![(1, 2), (2, 0)]);
+        // The same step again changes nothing (the observer sees repeats).
+        assert_eq!(r.activate(2, false), vec![]);
+    }
+
+    #[test]
+    fn reduced_motion_shows_the_last_moment_and_never_starts() {
+        let mut r = Runs::new(vec![4]);
+        assert_eq!(r.activate(0, true), vec![(0, 3)]);
+        assert!(!r.playing);
+        assert_eq!(r.tick(), None);
+        // The button still plays, from the start.
+        assert_eq!(r.toggle(), Some((0, 0)));
+        assert!(r.playing);
+    }
+
+    #[test]
+    fn the_slider_pauses_and_the_button_plays_on() {
+        let mut r = Runs::new(vec![5]);
+        r.activate(0, false);
+        r.tick();
+        assert_eq!(r.seek(0, 3), Some((0, 3)));
+        assert!(!r.playing);
+        assert_eq!(r.seek(0, 99), Some((0, 4)), "clamped to the last");
+        assert_eq!(r.seek(1, 0), None, "not the active step");
+        r.seek(0, 2);
+        assert_eq!(r.toggle(), None, "plays on from where it is");
+        assert!(r.playing);
+        assert_eq!(r.tick(), Some((0, 3)));
+        assert_eq!(r.toggle(), None);
+        assert!(!r.playing, "paused");
+    }
+
+    #[test]
+    fn plays_are_read_from_the_story_json() {
+        let story = json!({"lang": "en", "steps": [
+            {"id": "a"},
+            {"id": "b", "play": {"duration": 4.0, "moments": [
+                {"label": "22 January 2023", "show": []},
+                {"label": "29 January 2023", "show": []}]}}
+        ]});
+        let (lang, p) = plays(&story);
+        assert_eq!(lang, "en");
+        assert_eq!(p[0], None);
+        let b = p[1].as_ref().unwrap();
+        assert_eq!(b.labels, ["22 January 2023", "29 January 2023"]);
+        assert_eq!(interval_ms(b.duration, b.labels.len()), 4000);
+        assert_eq!(interval_ms(8.0, 9), 1000);
+        assert_eq!(interval_ms(0.0, 9), 16);
+    }
+}
