@@ -106,7 +106,8 @@ test('playback advances week by week, the map follows, and pause stops it', asyn
   await page.waitForFunction(() => document.querySelector('.ts-step.is-active .ts-play button').textContent === 'Abspielen');
   assert.deepEqual(await shown(page), { n: countOn(WEEKS[7]), of: TOTAL });
   await page.screenshot({ path: path.join(ROOT, 'target', 'e2e-time-playback.png') });
-  assert.ok(requested.some((u) => u.includes('twinstory_play')) || await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.includes('twinstory_play'))),
+  // `twinstory_play`, not the base's `twinstory_player`.
+  assert.ok(requested.some((u) => /twinstory_play(?!er)/.test(u)) || await page.evaluate(() => performance.getEntriesByType('resource').some((e) => /twinstory_play(?!er)/.test(e.name))),
     'the playback module was loaded');
   assert.deepEqual(problems, []);
   await context.close();
