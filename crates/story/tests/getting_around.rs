@@ -52,12 +52,15 @@ struct Stadtteil {
     density: f64,
     cars_per_1000: f64,
     bus_stops: f64,
-    rentals: f64,
 }
 
 /// The stories' data files, read here.
 struct Sources {
     stadtteile: Vec<Stadtteil>,
+    /// The quarters (`quarters.geojson`).
+    quarters: usize,
+    /// Quarters without a row in `bicycle-rentals-per-quarter.csv`, or with 0.
+    quarters_without_rental: usize,
     bus_stops: usize,
     ubahn: usize,
     sbahn: usize,
@@ -139,11 +142,14 @@ fn sources(slug: &str) -> Sources {
                 density: cells[dichte].parse().unwrap(),
                 cars_per_1000: cells[pkw].parse().unwrap(),
                 bus_stops: sum(&bus),
-                rentals: sum(&rent),
                 name,
             }
         })
         .collect();
+    let quarters_without_rental = quarters
+        .iter()
+        .filter(|q| rent.get(&q.0).copied().unwrap_or(0.0) == 0.0)
+        .count();
     let segments = geojson("dbrad-segments.geojson")["features"]
         .as_array()
         .unwrap()
@@ -171,6 +177,8 @@ fn sources(slug: &str) -> Sources {
         .collect();
     Sources {
         stadtteile,
+        quarters: quarters.len(),
+        quarters_without_rental,
         bus_stops: rows("bus-stops.csv"),
         ubahn: rows("ubahn-stops.csv"),
         sbahn: rows("sbahn-stops.csv"),
@@ -231,13 +239,10 @@ fn want(src: &Sources, figure: &str) -> Want {
         }
         "{= haltestellen.F_BevDichte of \"Hoheluft-Ost\"}" => n(named("Hoheluft-Ost").density),
         "{= median haltestellen.F_BevDichte}" => n(median(st.iter().map(density).collect())),
-        "{= count haltestellen where B_Bev > 0}" | "{= count leihrad where B_Bev > 0}" => {
-            n(st.len() as f64)
-        }
+        "{= count haltestellen where B_Bev > 0}" => n(st.len() as f64),
         "{= count stationen}" => n(src.rentals as f64),
-        "{= count leihrad where points_of_interest == 0 and B_Bev > 0}" => {
-            n(st.iter().filter(|s| s.rentals == 0.0).count() as f64)
-        }
+        "{= count quarters}" => n(src.quarters as f64),
+        "{= count quarters where points_of_interest == 0}" => n(src.quarters_without_rental as f64),
         "{= count wochen}" => n(src.weeks.len() as f64),
         "{= mean wochen.anzahl where abschnitte >= 50, 0 decimals}" => {
             let kept: Vec<f64> = src
