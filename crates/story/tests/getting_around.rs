@@ -392,6 +392,34 @@ fn the_weeks_the_stories_name_are_the_busiest_and_the_gap() {
             assert_eq!(week.1, segments.iter().sum::<f64>(), "{slug} {von}");
             assert_eq!(week.2, segments.len() as f64, "{slug} {von}");
         }
+        // The windows the text writes out, as the data has them.
+        let windows: Vec<(String, String)> = serde_json::from_slice::<serde_json::Value>(
+            &std::fs::read(story_dir(slug).join("data/dbrad-weeks.geojson")).unwrap(),
+        )
+        .unwrap()["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let p = &f["properties"];
+                (
+                    p["von"].as_str().unwrap().to_owned(),
+                    p["bis"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        for (von, bis) in [
+            (BUSIEST, "2025-09-18"),
+            (CHRISTMAS, "2026-01-01"),
+            (GAP, "2025-09-11"),
+        ] {
+            assert!(windows.contains(&(von.into(), bis.into())), "{von}–{bis}");
+        }
+        let (first, last) = (&windows[0].0, &windows[windows.len() - 1].1);
+        assert_eq!(
+            (first.as_str(), last.as_str()),
+            ("2023-01-22", "2026-02-24")
+        );
         assert_eq!(
             src.segments
                 .iter()
