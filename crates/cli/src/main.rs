@@ -12,6 +12,7 @@ mod embed;
 mod import;
 mod media;
 mod pack;
+mod picker;
 mod player;
 mod serve;
 mod static_story;
