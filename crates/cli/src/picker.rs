@@ -234,16 +234,11 @@ pub fn new_token() -> String {
     let mut bytes = [0u8; 16];
     let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
     if read.is_err() {
-        // No /dev/urandom: the std hasher's random keys, twice.
+        // No /dev/urandom: the std hasher's randomly seeded keys.
         use std::hash::{BuildHasher, Hasher};
         for (i, chunk) in bytes.chunks_mut(8).enumerate() {
             let mut h = std::collections::hash_map::RandomState::new().build_hasher();
             h.write_usize(i);
-            h.write_u128(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos()),
-            );
             chunk.copy_from_slice(&h.finish().to_le_bytes());
         }
     }

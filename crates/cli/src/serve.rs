@@ -595,7 +595,9 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
     if live.watching {
         let asset = match path {
             picker::PICKER_JS => Some(("text/javascript; charset=utf-8", picker::picker_script())),
-            picker::PICKER_CSS => Some(("text/css; charset=utf-8", picker::PICKER_STYLE.to_owned())),
+            picker::PICKER_CSS => {
+                Some(("text/css; charset=utf-8", picker::PICKER_STYLE.to_owned()))
+            }
             picker::PICKER_VIEW => {
                 let answer = picker::read_report(request.query()).map(|r| picker::view_answer(&r));
                 match answer {
@@ -697,7 +699,10 @@ fn picker_write(request: &Request, live: &Live) -> (u16, serde_json::Value) {
     let q = request.query();
     let value = |name| picker::query_value(q, name).unwrap_or_default();
     let (Some(report), Ok(index)) = (picker::read_report(q), value("step").parse::<usize>()) else {
-        return (400, serde_json::json!({ "error": "the page sent no camera" }));
+        return (
+            400,
+            serde_json::json!({ "error": "the page sent no camera" }),
+        );
     };
     let form = if value("form") == "fit" {
         picker::Form::Fit
@@ -705,11 +710,17 @@ fn picker_write(request: &Request, live: &Live) -> (u16, serde_json::Value) {
         picker::Form::Center
     };
     let Some(dir) = picker::story_dir_for(&live.source, &value("page")) else {
-        return (404, serde_json::json!({ "error": "no story for this page" }));
+        return (
+            404,
+            serde_json::json!({ "error": "no story for this page" }),
+        );
     };
     match picker::write_view(&dir, index, &value("id"), form, &report) {
         Ok(line) => {
-            eprintln!("view picker: wrote `{line}` into {}", dir.join("story.md").display());
+            eprintln!(
+                "view picker: wrote `{line}` into {}",
+                dir.join("story.md").display()
+            );
             (200, serde_json::json!({ "line": line }))
         }
         Err(e) => (409, serde_json::json!({ "error": e })),
@@ -924,8 +935,14 @@ mod tests {
             origin: origin.into(),
             token: token.into(),
         };
-        assert_eq!(write_allowed(&req("POST", "http://127.0.0.1:9", "secret"), &live), Ok(()));
-        assert_eq!(write_allowed(&req("POST", "http://localhost:9", "secret"), &live), Ok(()));
+        assert_eq!(
+            write_allowed(&req("POST", "http://127.0.0.1:9", "secret"), &live),
+            Ok(())
+        );
+        assert_eq!(
+            write_allowed(&req("POST", "http://localhost:9", "secret"), &live),
+            Ok(())
+        );
         for (method, origin, token) in [
             ("GET", "http://127.0.0.1:9", "secret"),
             ("POST", "http://evil.example", "secret"),
@@ -935,9 +952,15 @@ mod tests {
             ("POST", "http://127.0.0.1:9", ""),
             ("POST", "http://127.0.0.1:9", "secreT"),
         ] {
-            assert!(write_allowed(&req(method, origin, token), &live).is_err(), "{method} {origin} {token}");
+            assert!(
+                write_allowed(&req(method, origin, token), &live).is_err(),
+                "{method} {origin} {token}"
+            );
         }
-        let no_token = Live { token: String::new(), ..live };
+        let no_token = Live {
+            token: String::new(),
+            ..live
+        };
         assert!(write_allowed(&req("POST", "http://127.0.0.1:9", ""), &no_token).is_err());
     }
 
@@ -987,7 +1010,9 @@ mod tests {
         assert!(page.contains("<p>x</p><script src=\"/_twinstory/live.js\"></script>\n</body>"));
         assert!(inject_live_script("plain", None).ends_with("</script>\n"));
         let page = inject_live_script("<html><body></body></html>", Some("abc"));
-        assert!(page.contains("<script src=\"/_twinstory/picker.js\" data-token=\"abc\"></script>\n</body>"));
+        assert!(page.contains(
+            "<script src=\"/_twinstory/picker.js\" data-token=\"abc\"></script>\n</body>"
+        ));
     }
 
     #[test]

@@ -302,7 +302,13 @@ fn refuses_a_story_folder_as_out() {
 }
 
 /// A request to the view picker's write address for step 0 of the story.
-fn picker_post(port: u16, method: &str, origin: Option<&str>, token: Option<&str>, id: &str) -> String {
+fn picker_post(
+    port: u16,
+    method: &str,
+    origin: Option<&str>,
+    token: Option<&str>,
+    id: &str,
+) -> String {
     let mut req = format!(
         "{method} /_twinstory/picker/write?page=%2F&step=0&id={id}&form=center&cam=9.99,53.55,13,0,0&size=1000,600&pad=32,32,32,400&narrow=0 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
     );
@@ -345,14 +351,25 @@ fn the_view_picker_writes_only_for_its_own_pages_with_the_token() {
     let own = format!("http://127.0.0.1:{p}");
     for (method, origin, tok) in [
         ("POST", Some(own.as_str()), None),
-        ("POST", Some(own.as_str()), Some("0123456789abcdef0123456789abcdef")),
+        (
+            "POST",
+            Some(own.as_str()),
+            Some("0123456789abcdef0123456789abcdef"),
+        ),
         ("POST", Some("http://evil.example"), Some(token.as_str())),
         ("POST", None, Some(token.as_str())),
         ("GET", Some(own.as_str()), Some(token.as_str())),
     ] {
         let answer = picker_post(p, method, origin, tok, &id);
-        assert!(answer.starts_with("HTTP/1.1 403 "), "{method} {origin:?} {tok:?}: {answer}");
-        assert_eq!(std::fs::read_to_string(&md).unwrap(), before, "story.md untouched");
+        assert!(
+            answer.starts_with("HTTP/1.1 403 "),
+            "{method} {origin:?} {tok:?}: {answer}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&md).unwrap(),
+            before,
+            "story.md untouched"
+        );
     }
     // A step that is not the page's any more: refused, untouched.
     let answer = picker_post(p, "POST", Some(&own), Some(&token), "not-this-step");
@@ -366,7 +383,10 @@ fn the_view_picker_writes_only_for_its_own_pages_with_the_token() {
     let parsed = twinstory_story::parse_story("story.md", after.as_bytes());
     let view = parsed.story.unwrap().steps[0].view.clone().unwrap();
     assert_eq!(view.zoom, Some(13.0));
-    assert!(view.center.unwrap()[0] > 9.99, "the free part's middle: {view:?}");
+    assert!(
+        view.center.unwrap()[0] > 9.99,
+        "the free part's middle: {view:?}"
+    );
     // Only lines of the first step's block changed.
     let changed: Vec<(&str, &str)> = before
         .lines()

@@ -386,7 +386,9 @@ fn new_block(
     let start = heading.start.min(end);
     let end = start + source[start..end].trim_end_matches(['\r', '\n']).len();
     let line_start = source[..end].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[end..].find('\n').map_or(source.len(), |i| end + i + 1);
+    let line_end = source[end..]
+        .find('\n')
+        .map_or(source.len(), |i| end + i + 1);
     let heading_line = &source[line_start.min(end)..line_end];
     let heading_line = if heading_line.is_empty() {
         &source[line_start..]
@@ -432,7 +434,10 @@ fn edit_block(
         b => b,
     };
     // The content: every line after the opening fence, but the closing one.
-    let fence_chars = fence.trim_start().chars().take_while(|&c| c == '`' || c == '~');
+    let fence_chars = fence
+        .trim_start()
+        .chars()
+        .take_while(|&c| c == '`' || c == '~');
     let fence_len = fence_chars.clone().count();
     let fence_char = fence.trim_start().chars().next().unwrap_or('`');
     let closed = lines.len() > 1
@@ -536,7 +541,9 @@ fn edit_block(
     let after = |setting: &str| {
         base.and_then(|b| {
             content.iter().position(|&(_, l)| {
-                indent_of(l) == b && !is_blank_or_comment(l) && key_colon(&l[b..], setting).is_some()
+                indent_of(l) == b
+                    && !is_blank_or_comment(l)
+                    && key_colon(&l[b..], setting).is_some()
             })
         })
         .map(|i| {
@@ -717,7 +724,11 @@ mod tests {
         let out = set_step_view(&src, 0, ViewKey::ViewNarrow, &picked()).unwrap();
         assert_eq!(
             out,
-            src.replacen("view-narrow: { fit: quarters }", &format!("view-narrow: {NEW}"), 1)
+            src.replacen(
+                "view-narrow: { fit: quarters }",
+                &format!("view-narrow: {NEW}"),
+                1
+            )
         );
     }
 
@@ -871,7 +882,11 @@ mod tests {
         let out = set_step_view(&src, 1, ViewKey::View, &picked()).unwrap();
         assert_eq!(
             out,
-            src.replacen("## Zwei\n", &format!("## Zwei\n\n```step\nview: {NEW}\n```\n"), 1)
+            src.replacen(
+                "## Zwei\n",
+                &format!("## Zwei\n\n```step\nview: {NEW}\n```\n"),
+                1
+            )
         );
         assert_eq!(
             set_step_view(&src, 2, ViewKey::View, &picked()),
