@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use twinstory_map::{Camera, Padding, Transform, Viewport};
 use twinstory_model::strings::Lang;
 use twinstory_model::{FitTarget, View};
-use twinstory_story::edit::{set_step_view, view_yaml, ViewKey};
+use twinstory_story::edit::{rounded_view, set_step_view, view_yaml, ViewKey};
 
 /// Where the panel's script is served.
 pub const PICKER_JS: &str = "/_twinstory/picker.js";
@@ -211,8 +211,36 @@ pub fn write_view(
     };
     let key = key_of(report);
     let edited = set_step_view(&source, index, key, &view).map_err(|e| e.to_string())?;
+    check_edit(&parsed, &edited, index, key, &view)?;
     std::fs::write(&path, edited).map_err(|e| format!("cannot write story.md: {e}"))?;
     Ok(format!("{}: {}", key.name(), view_yaml(&view)))
+}
+
+/// Reads the edited text back: the same steps, but step `index` with the
+/// new view; anything else means the edit went wrong, and nothing is written.
+fn check_edit(
+    before: &twinstory_story::ParsedStory,
+    edited: &str,
+    index: usize,
+    key: ViewKey,
+    view: &View,
+) -> Result<(), String> {
+    let after = twinstory_story::parse_story("story.md", edited.as_bytes());
+    let (Some(a), Some(b)) = (&before.story, &after.story) else {
+        return Err("the edited story.md does not read; nothing was written".into());
+    };
+    let mut expected = a.steps.clone();
+    if let Some(step) = expected.get_mut(index) {
+        let slot = match key {
+            ViewKey::View => &mut step.view,
+            ViewKey::ViewNarrow => &mut step.view_narrow,
+        };
+        *slot = Some(rounded_view(view));
+    }
+    if b.steps != expected {
+        return Err("the edit would change more than the step's view; nothing was written. Please paste the copied line by hand".into());
+    }
+    Ok(())
 }
 
 /// The story folder a page of the preview belongs to: the folder served
@@ -462,6 +490,26 @@ mod tests {
             assert!(js.contains(words(l).write));
         }
         assert!(!PICKER_SCRIPT.contains("Copy") && !PICKER_SCRIPT.contains("story.md schreiben"));
+    }
+
+    #[test]
+    fn an_edit_that_changes_more_than_the_view_is_not_written() {
+        let md = "---\ntitle: T\nlayers:\n  q:\n    source: { type: geojson, url: q.geojson }\n---\n\n## A\n\n```step\nshow: [q]\n```\n\n## B\n\n```step\nshow: [q]\n```\n";
+        let before = twinstory_story::parse_story("story.md", md.as_bytes());
+        let view = picked_view(&report(32.0));
+        let good = set_step_view(md, 1, ViewKey::View, &view).unwrap();
+        assert_eq!(check_edit(&before, &good, 1, ViewKey::View, &view), Ok(()));
+        // The right text for the wrong step, another step touched, a broken file.
+        assert!(check_edit(&before, &good, 0, ViewKey::View, &view).is_err());
+        assert!(check_edit(
+            &before,
+            &good.replacen("show: [q]", "show: []", 1),
+            1,
+            ViewKey::View,
+            &view
+        )
+        .is_err());
+        assert!(check_edit(&before, "no front matter", 1, ViewKey::View, &view).is_err());
     }
 
     #[test]

@@ -182,7 +182,7 @@ struct StepPlace {
 fn body_start(text: &str) -> usize {
     let mut lines = text.split_inclusive('\n');
     let Some(first) = lines.next() else { return 0 };
-    if first.trim_end() != "---" {
+    if first.trim_start_matches('\u{feff}').trim_end() != "---" {
         return 0;
     }
     let mut at = first.len();
@@ -469,7 +469,8 @@ fn edit_block(
             // From the value's first byte to its end, which may be lines on.
             let start = off + colon + (rest.len() - first_value.len());
             let until = block.start + text.len();
-            let end = value_end(&source[start..until]).map_or(line.len() + off, |e| start + e);
+            let line_end = off + line.trim_end_matches(['\r', '\n']).len();
+            let end = value_end(&source[start..until]).map_or(line_end, |e| start + e);
             let yaml = view_yaml(view);
             return (start, end - start, yaml);
         }
@@ -891,6 +892,19 @@ mod tests {
         assert_eq!(
             set_step_view(&src, 2, ViewKey::View, &picked()),
             Err(EditError::NoSuchStep { index: 2, count: 2 })
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_front_matter() {
+        let src = format!(
+            "\u{feff}{}",
+            story("## Eins\n\n```step\nshow: [quarters]\n```\n")
+        );
+        let out = set_step_view(&src, 0, ViewKey::View, &picked()).unwrap();
+        assert_eq!(
+            out,
+            src.replacen("```step\n", &format!("```step\nview: {NEW}\n"), 1)
         );
     }
 
