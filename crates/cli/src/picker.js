@@ -55,7 +55,10 @@
     sessionStorage.setItem("ts-picker-closed", open ? "" : "1");
   };
   toggle.addEventListener("click", () => setOpen(body.hidden));
-  setOpen(!sessionStorage.getItem("ts-picker-closed"));
+  // Open unless the author closed it; on a narrow window it starts closed
+  // (it would cover much of the map and the text).
+  const closed = sessionStorage.getItem("ts-picker-closed");
+  setOpen(closed === null ? innerWidth > 720 : !closed);
   const said = sessionStorage.getItem("ts-picker-said");
   if (said) {
     status.textContent = said;
