@@ -154,6 +154,20 @@ test('the fit box form, and axe finds nothing in the panel', async () => {
   await context.close();
 });
 
+test('on a phone the panel starts closed and offers view-narrow', async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${server.url}#${STEP}`);
+  const index = await page.locator(`#${STEP}`).getAttribute('data-step');
+  await settled(page, index);
+  assert.equal(await page.locator('#ts-picker-body').isHidden(), true, 'closed on a narrow window');
+  await page.getByRole('button', { name: 'Ansicht wählen' }).click();
+  // The step has no view-narrow, so the narrow map shows its view.
+  await page.waitForFunction(() => document.querySelector('#ts-picker-yaml')?.textContent.startsWith('view-narrow:'));
+  const text = await page.locator('#ts-picker-yaml').innerText();
+  assert.match(text, /^view-narrow: \{ center: \[9\.9\d*, 53\.5\d*\], zoom: [\d.]+ \}$/);
+  await page.close();
+});
+
 test('a published build has no picker', async () => {
   const published = await startServer(path.join(dir, 'spielplaetze'), ['--no-watch']);
   try {
