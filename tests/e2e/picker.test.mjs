@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -166,6 +167,48 @@ test('on a phone the panel starts closed and offers view-narrow', async () => {
   const text = await page.locator('#ts-picker-yaml').innerText();
   assert.match(text, /^view-narrow: \{ center: \[9\.9\d*, 53\.5\d*\], zoom: [\d.]+ \}$/);
   await page.close();
+});
+
+test('a page of another site cannot write, even knowing the token', async () => {
+  // The token as a page of the preview has it.
+  const html = await (await fetch(server.url)).text();
+  const token = html.match(/data-token="([0-9a-f]{32})"/)[1];
+  const before = fs.readFileSync(storyMd, 'utf8');
+  // Another site on this machine (another port is another origin).
+  const other = http.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end('<!doctype html><title>other</title>');
+  });
+  await new Promise((r) => other.listen(0, '127.0.0.1', r));
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${other.address().port}/`);
+    const write = `${server.url}_twinstory/picker/write?page=%2F&step=0&id=stadt&form=center&cam=9.99,53.55,13,0,0&size=1000,600&pad=32,32,32,400&narrow=0`;
+    const answers = await page.evaluate(async ({ write, token }) => {
+      const out = [];
+      // With the token header (the browser asks first, and is refused) …
+      try {
+        const r = await fetch(write, { method: 'POST', headers: { 'X-Twinstory-Token': token } });
+        out.push(r.status);
+      } catch (e) { out.push('blocked'); }
+      // … and as a simple request, which the browser sends with its Origin.
+      try {
+        const r = await fetch(write, { method: 'POST', mode: 'no-cors' });
+        out.push(r.type);
+      } catch (e) { out.push('blocked'); }
+      return out;
+    }, { write, token });
+    assert.equal(answers[0], 'blocked');
+    await page.close();
+  } finally {
+    other.close();
+  }
+  // From outside a browser, with the token but another Origin: refused.
+  const forged = await fetch(`${server.url}_twinstory/picker/write?page=%2F&step=0&id=stadt&form=center&cam=9.99,53.55,13,0,0&size=1000,600&pad=32,32,32,400&narrow=0`,
+    { method: 'POST', headers: { 'X-Twinstory-Token': token, Origin: 'http://127.0.0.1:1' } });
+  assert.equal(forged.status, 403);
+  assert.equal(fs.readFileSync(storyMd, 'utf8'), before, 'story.md untouched');
+  assert.doesNotMatch(server.stderr(), /view picker: wrote .* \{ center: \[9\.99/, 'nothing was written');
 });
 
 test('a published build has no picker', async () => {

@@ -174,6 +174,11 @@ enum Command {
     /// open pages reload. When a change has errors, they are printed here and
     /// shown over the page, and the last good version keeps playing.
     ///
+    /// While it watches, the pages have a view picker: move the map (in any
+    /// step) and copy the step's `view` as YAML, or have it written into
+    /// that step's block of story.md (docs/story-format.md, "Picking a view
+    /// in the preview"). Nothing of it is in a build.
+    ///
     /// Examples:
     ///   twinstory serve
     ///   twinstory serve stories/spielplaetze --port 8080

@@ -9,7 +9,8 @@
 //! last good version keeps playing while the author fixes a mistake. Pages
 //! served as HTML get a small script that listens on `/_twinstory/events`
 //! (server-sent events): it reloads the page after a good build and shows the
-//! diagnostics in an overlay after a failed one.
+//! diagnostics in an overlay after a failed one, and the view picker
+//! (`picker.rs`), the one request that writes into story.md.
 //!
 //! A good local citizen: one thread polls every open connection until its
 //! request head (at most 8 KiB) has arrived, so idle connections cost no
