@@ -504,18 +504,16 @@ fn edit_block(
                 format!(" {}{tail}", view_yaml(view)),
             );
         };
-        let child = content
-            .get(i + 1..=last)
-            .unwrap_or(&[])
-            .iter()
-            .find(|(_, l)| !is_blank_or_comment(l))
-            .map_or(base + 2, |&(_, l)| indent_of(l));
+        // The new settings take the indentation of the first old one.
         let child_indent = content
             .get(i + 1..=last)
             .unwrap_or(&[])
             .iter()
             .find(|(_, l)| !is_blank_or_comment(l))
-            .map_or_else(|| " ".repeat(child), |&(_, l)| l[..child].to_owned());
+            .map_or_else(
+                || " ".repeat(base + 2),
+                |&(_, l)| l[..indent_of(l)].to_owned(),
+            );
         let (last_off, last_line) = content[last];
         let last_nl = line_break(last_line);
         let mut new = String::new();
@@ -906,6 +904,38 @@ mod tests {
             out,
             src.replacen("```step\n", &format!("```step\nview: {NEW}\n"), 1)
         );
+    }
+
+    #[test]
+    fn every_step_of_the_example_stories_takes_a_view_and_nothing_else_changes() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../stories");
+        let mut stories = 0;
+        for entry in std::fs::read_dir(root).unwrap().flatten() {
+            let Ok(src) = std::fs::read_to_string(entry.path().join("story.md")) else {
+                continue;
+            };
+            stories += 1;
+            let before = parse_story("story.md", src.as_bytes()).story.unwrap();
+            for key in [ViewKey::View, ViewKey::ViewNarrow] {
+                for i in 0..before.steps.len() {
+                    let out = set_step_view(&src, i, key, &picked()).unwrap();
+                    let after = parse_story("story.md", out.as_bytes()).story.unwrap();
+                    let mut expected = before.steps.clone();
+                    match key {
+                        ViewKey::View => expected[i].view = Some(rounded_view(&picked())),
+                        ViewKey::ViewNarrow => {
+                            expected[i].view_narrow = Some(rounded_view(&picked()))
+                        }
+                    }
+                    assert_eq!(after.steps, expected, "{:?} step {i}", entry.path());
+                    // Only lines of that step changed: the text before its
+                    // heading is the same.
+                    let heading = steps(&src)[i].heading.start;
+                    assert_eq!(out[..heading], src[..heading]);
+                }
+            }
+        }
+        assert!(stories >= 2, "the example stories were read");
     }
 
     #[test]
