@@ -211,6 +211,23 @@ test('a page of another site cannot write, even knowing the token', async () => 
   assert.doesNotMatch(server.stderr(), /view picker: wrote .* \{ center: \[9\.99/, 'nothing was written');
 });
 
+test('a folder of stories: no panel on the index page, one on each story', async () => {
+  const site = await startServer(dir);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(site.url);
+    await page.waitForSelector('a[href*="spielplaetze"]');
+    await page.waitForTimeout(600);
+    assert.equal(await page.locator('#ts-picker').count(), 0, 'the index has no map, so no panel');
+    await page.goto(`${site.url}spielplaetze/`);
+    await settled(page, 0);
+    await page.waitForFunction(() => /^view: \{ fit: \[|^view: \{ center/.test(document.querySelector('#ts-picker-yaml')?.textContent));
+    await page.close();
+  } finally {
+    site.stop();
+  }
+});
+
 test('a published build has no picker', async () => {
   const published = await startServer(path.join(dir, 'spielplaetze'), ['--no-watch']);
   try {

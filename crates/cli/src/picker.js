@@ -45,7 +45,6 @@
   const status = el("p", { id: "ts-picker-status", role: "status" });
   body.append(step, form, pre, buttons, status, hint);
   panel.append(head, body);
-  document.body.append(panel);
 
   const setOpen = (open) => {
     body.hidden = !open;
@@ -161,7 +160,9 @@
     write.disabled = false;
   });
 
+  // The panel shows once the page has a map (not on a site's index page).
   const watch = (c) => {
+    document.body.append(panel);
     new MutationObserver(refresh).observe(c, { attributes: true, attributeFilter: ["data-camera", "data-active-step"] });
     addEventListener("resize", refresh);
     refresh();

@@ -513,6 +513,22 @@ mod tests {
     }
 
     #[test]
+    fn each_page_writes_into_its_own_story() {
+        let root = std::env::temp_dir().join(format!("ts-picker-dirs-{}", std::process::id()));
+        for slug in ["a", "b"] {
+            std::fs::create_dir_all(root.join(slug)).unwrap();
+            std::fs::write(root.join(slug).join("story.md"), "---\ntitle: T\n---\n").unwrap();
+        }
+        assert_eq!(story_dir_for(&root, "/b/index.html"), Some(root.join("b")));
+        assert_eq!(story_dir_for(&root, "/a/"), Some(root.join("a")));
+        assert_eq!(story_dir_for(&root, "/"), None);
+        assert_eq!(story_dir_for(&root, "/c/"), None);
+        // One story served: every page is its.
+        assert_eq!(story_dir_for(&root.join("a"), "/"), Some(root.join("a")));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
     fn tokens_are_fresh() {
         let (a, b) = (new_token(), new_token());
         assert_eq!(a.len(), 32);
