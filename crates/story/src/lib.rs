@@ -17,6 +17,8 @@
 //! - `assets`: files on disk, data errors, views against the data's bounds.
 //! - `layer_data`: a layer's data as the build writes it (source read, tables
 //!   joined, fields computed) with the join reports and a data sheet.
+//! - `edit`: one step's `view` written into story.md, every other byte
+//!   kept (the preview's view picker).
 //! - `diagnostic`, `render`, `suggest`: the diagnostics and how they are shown.
 //! - `schema`, `scaffold`: JSON Schema for editors, the new-story scaffold.
 //!
@@ -31,6 +33,7 @@ mod chart_svg;
 mod checks;
 mod cover;
 mod diagnostic;
+pub mod edit;
 pub mod figure;
 mod front_matter;
 mod invisible;
