@@ -171,17 +171,15 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             .iter()
             .any(|h| h.eq_ignore_ascii_case(&request.host))
         {
-            let _ = respond_plain(
-                &mut stream,
-                403,
-                "this server answers only http://127.0.0.1 and http://localhost",
-            );
+            let lang = live.lock().lang;
+            let _ = respond_plain(&mut stream, 403, Refusal::OtherHost.text(lang));
             return;
         }
         if request.path() == EVENTS {
             if live.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
                 live.streams.fetch_sub(1, Ordering::SeqCst);
-                let _ = respond_plain(&mut stream, 503, "too many open pages; close some tabs");
+                let lang = live.lock().lang;
+                let _ = respond_plain(&mut stream, 503, Refusal::TooManyPages.text(lang));
                 return;
             }
             let shared = live.clone();
@@ -199,7 +197,8 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             Err(
                 TrySendError::Full((mut stream, _)) | TrySendError::Disconnected((mut stream, _)),
             ) => {
-                let _ = respond_plain(&mut stream, 503, "busy; try again");
+                let lang = live.lock().lang;
+                let _ = respond_plain(&mut stream, 503, Refusal::Busy.text(lang));
             }
         }
     })
@@ -354,7 +353,9 @@ fn accept_loop(listener: &TcpListener, mut dispatch: impl FnMut(TcpStream, Reque
                 Head::Refuse(status) => {
                     let _ = p.stream.set_nonblocking(false);
                     let _ = p.stream.set_write_timeout(Some(Duration::from_secs(1)));
-                    let _ = respond_plain(&mut p.stream, status, "request refused");
+                    // No readable request, so no page to take a language
+                    // from: both.
+                    let _ = respond_plain(&mut p.stream, status, UNREADABLE_BOTH);
                 }
                 Head::Complete(request) => {
                     let ready = p.stream.set_nonblocking(false).is_ok()
@@ -562,13 +563,14 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
     let method = request.method.as_str();
     let head = method == "HEAD";
     let path = request.path();
-    let (root, error, policy, t) = {
+    let (root, error, policy, t, t_lang) = {
         let st = live.lock();
         (
             st.root.clone(),
             st.error.clone(),
             policy_for(&st.policies, path),
             st.lang.strings(),
+            st.lang,
         )
     };
     let mut policy = policy;
@@ -591,7 +593,12 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
         );
     }
     if method != "GET" && !head {
-        return respond(&mut stream, 405, "text/plain", b"method not allowed");
+        return respond(
+            &mut stream,
+            405,
+            "text/plain; charset=utf-8",
+            Refusal::Method.text(t_lang).as_bytes(),
+        );
     }
     if live.watching {
         let asset = match path {
@@ -875,6 +882,54 @@ fn respond(
     }
     stream.flush()
 }
+
+/// Why the server refuses a request, told in the stories' language (the
+/// server's words for authors, so they live here and not in the player's
+/// `Strings`, which every reader downloads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// The `Host` is not 127.0.0.1 or localhost (DNS rebinding).
+    OtherHost,
+    /// Too many open live-reload streams.
+    TooManyPages,
+    /// Every worker is busy and the queue is full.
+    Busy,
+    /// Not GET or HEAD.
+    Method,
+}
+
+impl Refusal {
+    /// The sentence in `lang`.
+    fn text(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Refusal::OtherHost, Lang::De) => {
+                "Dieser Server antwortet nur unter http://127.0.0.1 und http://localhost."
+            }
+            (Refusal::OtherHost, Lang::En) => {
+                "This server answers only at http://127.0.0.1 and http://localhost."
+            }
+            (Refusal::TooManyPages, Lang::De) => {
+                "Zu viele offene Seiten: Bitte schließen Sie einige Tabs."
+            }
+            (Refusal::TooManyPages, Lang::En) => "Too many open pages: please close some tabs.",
+            (Refusal::Busy, Lang::De) => {
+                "Der Server ist ausgelastet. Bitte gleich noch einmal versuchen."
+            }
+            (Refusal::Busy, Lang::En) => "The server is busy. Please try again in a moment.",
+            (Refusal::Method, Lang::De) => {
+                "Diese Methode ist hier nicht erlaubt: Die Vorschau beantwortet nur GET und HEAD."
+            }
+            (Refusal::Method, Lang::En) => {
+                "This method is not allowed here: the preview answers only GET and HEAD."
+            }
+        }
+    }
+}
+
+/// A request whose head cannot be read has no page to take a language from,
+/// so the refusal says it in German, then English.
+const UNREADABLE_BOTH: &str =
+    "Die Anfrage ist nicht lesbar und wurde abgelehnt. / The request could not be read and was refused.";
 
 /// A short plain-text answer that closes the connection (refusals).
 fn respond_plain(stream: &mut TcpStream, status: u16, text: &str) -> std::io::Result<()> {

@@ -124,6 +124,11 @@ fn get(port: u16, host: &str) -> String {
 fn answers_only_its_own_host_names_with_the_csp() {
     let dir = temp_dir("host");
     let story = story(&dir);
+    // A German story: the server's refusals follow its language.
+    let md = story.join("story.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.contains("lang: en\n"), "{text}");
+    std::fs::write(&md, text.replacen("lang: en\n", "lang: de\n", 1)).unwrap();
     let s = serve(&dir, &story, &dir.join("out"), &["--no-watch"]);
     let p = s.port;
     for host in [
@@ -142,7 +147,21 @@ fn answers_only_its_own_host_names_with_the_csp() {
     ] {
         let answer = get(p, &host);
         assert!(answer.starts_with("HTTP/1.1 403 "), "{host}: {answer}");
+        // The story is German, so the refusal is too.
+        assert!(
+            answer.contains("Dieser Server antwortet nur unter http://127.0.0.1"),
+            "{host}: {answer}"
+        );
     }
+    let delete = raw(
+        p,
+        format!("DELETE / HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\n\r\n").as_bytes(),
+    );
+    assert!(delete.starts_with("HTTP/1.1 405 "), "{delete}");
+    assert!(
+        delete.contains("Diese Methode ist hier nicht erlaubt"),
+        "{delete}"
+    );
     // Pages name no icon; the browser's own request is answered quietly.
     let icon = raw(
         p,
