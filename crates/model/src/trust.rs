@@ -138,7 +138,13 @@ pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
             !value.is_empty() && value.len() < 10 && value.bytes().all(|b| b.is_ascii_digit())
         }
         // The cover the story compiler writes (`intro`).
-        ("p", "class") => matches!(value, "ts-summary" | "ts-byline"),
+        ("p", "class") => matches!(value, "ts-summary" | "ts-byline" | "ts-translations"),
+        // The cover's links to the story in other languages.
+        ("a", "hreflang" | "lang") => {
+            !value.is_empty()
+                && value.len() < 36
+                && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        }
         ("figure", "class") => value == "ts-cover",
         ("nav", "class") => value == "ts-toc",
         ("nav", "aria-label") => true,
@@ -701,6 +707,9 @@ mod tests {
             ("code", "class", "language-x\" onclick=\"y"),
             ("code", "class", "ts-error"),
             ("ol", "start", "1; x"),
+            ("a", "hreflang", "en\" onclick=\"x"),
+            ("a", "lang", ""),
+            ("p", "class", "ts-translations ts-error"),
             ("a", "xlink:href", "javascript:alert(1)"),
             ("meta", "http-equiv", "refresh"),
             ("meta", "content", "0;url=javascript:alert(1)"),
@@ -767,6 +776,9 @@ mod tests {
             ("track", "kind", "captions"),
             ("track", "srclang", "de-CH"),
             ("track", "label", "Deutsch"),
+            ("a", "hreflang", "en"),
+            ("a", "lang", "de-CH"),
+            ("p", "class", "ts-translations"),
             (
                 "img",
                 "srcset",

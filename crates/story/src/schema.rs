@@ -31,6 +31,9 @@ struct FrontMatter {
     interactive: bool,
     /// Raster tiles under the data from an XYZ or WMTS server (Web-Mercator grid only); none by default.
     basemap: Option<Basemap>,
+    /// The story's versions in other languages: a language tag and the story folder beside this one, e.g. `en: ../where-children-play`.
+    #[serde(default)]
+    translations: BTreeMap<String, String>,
     /// Data layers under their ids (letters, digits, `-`, `_`), drawn in this order: the first is at the bottom.
     #[serde(default)]
     layers: BTreeMap<String, LayerSettings>,
