@@ -9,7 +9,8 @@ Each tree becomes a Polygon: a 12-sided ring around its position with the
 radius of half its `crownDiameter` (at least 1 m), so an extruded layer
 draws it as a column as wide as its crown and as high as its `height`.
 Properties: `id`, `height` (m), `crown` (crownDiameter, m), `year`
-(plantingYear), `species`, `genus` and `street`, as in the source; `position`'s
+(plantingYear) and the same as text, `planted` (so texts write it as a
+year, without a thousands separator), `species`, `genus` and `street`, as in the source; `position`'s
 height (the ground) is left out. Coordinates are rounded to 7 decimals
 (about 1 cm). Used for stories/neustadt-3d/data/street-trees.geojson (and
 its English version's copy) from ../shared/data/hamburg/timeseries/
@@ -52,6 +53,7 @@ def main():
                 "height": t["height"],
                 "crown": t["crownDiameter"],
                 "year": t["plantingYear"],
+                "planted": str(t["plantingYear"]),
                 "species": t["species"],
                 "genus": t["genus"],
                 "street": t["street"],
