@@ -902,10 +902,7 @@ mod tests {
             translations: Vec::new(),
             preview: None,
         };
-        let english = [
-            listed("a", "en", "Cycle lanes"),
-            listed("b", "en", "Parks"),
-        ];
+        let english = [listed("a", "en", "Cycle lanes"), listed("b", "en", "Parks")];
         let page = index_page(&english, "i.css", "i.svg");
         assert!(page.contains("<html lang=\"en\">"), "{page}");
         assert!(

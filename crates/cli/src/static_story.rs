@@ -47,11 +47,7 @@ pub fn fill_page(page: &str, story: &Story, out: &Path) -> Result<StaticPage> {
     };
     let (html, preview) = static_story(story, out)?;
     Ok(StaticPage {
-        html: format!(
-            "{}{html}{}",
-            &page[..at],
-            &page[at + "{{static}}".len()..]
-        ),
+        html: format!("{}{html}{}", &page[..at], &page[at + "{{static}}".len()..]),
         preview,
     })
 }

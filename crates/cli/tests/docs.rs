@@ -254,7 +254,11 @@ fn generated() -> Vec<(Vec<u8>, PathBuf)> {
     };
     for (name, lang, translations) in [("b", "de", "{ en: ../a }"), ("c", "fr", "{}")] {
         std::fs::create_dir_all(dir.join(name)).unwrap();
-        std::fs::write(dir.join(name).join("story.md"), versions(lang, translations)).unwrap();
+        std::fs::write(
+            dir.join(name).join("story.md"),
+            versions(lang, translations),
+        )
+        .unwrap();
     }
     std::fs::create_dir_all(dir.join("a")).unwrap();
     let mut big = b"---\ntitle: T\n---\n".to_vec();

@@ -393,8 +393,14 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             sink.error(
                 "E0195",
                 t.pos,
-                format!("`translations` names `{}`, the story's own language", t.lang),
-                Some("list the versions in other languages; this story is the one in its `lang`".into()),
+                format!(
+                    "`translations` names `{}`, the story's own language",
+                    t.lang
+                ),
+                Some(
+                    "list the versions in other languages; this story is the one in its `lang`"
+                        .into(),
+                ),
             );
         }
         !same

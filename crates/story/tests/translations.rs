@@ -43,20 +43,30 @@ fn versions_that_name_each_other_are_clean_and_linked_on_the_cover() {
     let root = site(
         "ok",
         &[
-            ("spielplaetze", &story("de", "{ en: ../where-children-play }")),
-            ("where-children-play", &story("en-GB", "{ de: ../spielplaetze/ }")),
+            (
+                "spielplaetze",
+                &story("de", "{ en: ../where-children-play }"),
+            ),
+            (
+                "where-children-play",
+                &story("en-GB", "{ de: ../spielplaetze/ }"),
+            ),
         ],
     );
     let (de, intro) = codes(&root.join("spielplaetze"));
     assert_eq!(de, Vec::<String>::new());
     assert!(
-        intro.contains("<a href=\"../where-children-play/\" hreflang=\"en\" lang=\"en\">English version</a>"),
+        intro.contains(
+            "<a href=\"../where-children-play/\" hreflang=\"en\" lang=\"en\">English version</a>"
+        ),
         "{intro}"
     );
     let (en, intro) = codes(&root.join("where-children-play"));
     assert_eq!(en, Vec::<String>::new());
     assert!(
-        intro.contains("<a href=\"../spielplaetze/\" hreflang=\"de\" lang=\"de\">Deutsche Fassung</a>"),
+        intro.contains(
+            "<a href=\"../spielplaetze/\" hreflang=\"de\" lang=\"de\">Deutsche Fassung</a>"
+        ),
         "{intro}"
     );
     std::fs::remove_dir_all(root).unwrap();
