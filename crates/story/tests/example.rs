@@ -224,10 +224,7 @@ struct Rate {
 /// per 1,000 children for every Stadtteil row that matches a quarter: the
 /// quarters' places added up per Stadtteil, rows such as "Waltershof und
 /// Finkenwerder" covering both.
-fn rates(
-    src: &Sources,
-    per_quarter: &std::collections::HashMap<String, f64>,
-) -> Vec<Rate> {
+fn rates(src: &Sources, per_quarter: &std::collections::HashMap<String, f64>) -> Vec<Rate> {
     let mut rates: Vec<Rate> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     for (name, kids) in &src.kids {
@@ -282,7 +279,10 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
         }
     };
     let best = |rates: &[Rate]| -> (String, f64, f64) {
-        let b = rates.iter().max_by(|a, b| a.rate.total_cmp(&b.rate)).unwrap();
+        let b = rates
+            .iter()
+            .max_by(|a, b| a.rate.total_cmp(&b.rate))
+            .unwrap();
         (b.name.clone(), b.rate, b.kids)
     };
     // The whole city: every counted place over every child of a matched row.
@@ -296,7 +296,11 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
         .iter()
         .filter(|r| r.rate < 1.0 && r.kids >= 2000.0)
         .collect();
-    let eimsbuettel: Vec<_> = src.quarters.iter().filter(|q| q.1 == "Eimsbüttel").collect();
+    let eimsbuettel: Vec<_> = src
+        .quarters
+        .iter()
+        .filter(|q| q.1 == "Eimsbüttel")
+        .collect();
     let kirchwerder = play.iter().find(|r| r.name == "Kirchwerder").unwrap();
 
     enum Want {
@@ -341,14 +345,12 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
             "{= count quarters where name == \"Eimsbüttel\"}" => {
                 Want::Number(eimsbuettel.len() as f64)
             }
-            "{= sum versorgung.points_of_interest where name == \"Eimsbüttel\"}" => {
-                Want::Number(
-                    eimsbuettel
-                        .iter()
-                        .map(|q| src.per_quarter.get(&q.0).copied().unwrap_or(0.0))
-                        .sum(),
-                )
-            }
+            "{= sum versorgung.points_of_interest where name == \"Eimsbüttel\"}" => Want::Number(
+                eimsbuettel
+                    .iter()
+                    .map(|q| src.per_quarter.get(&q.0).copied().unwrap_or(0.0))
+                    .sum(),
+            ),
             "{= versorgung.kinder of \"Kirchwerder\"}" => Want::Number(kirchwerder.kids),
             "{= versorgung.points_of_interest of \"Kirchwerder\"}" => {
                 Want::Number(kirchwerder.places)
