@@ -20,28 +20,46 @@ use crate::build::{escape, hashed_name};
 /// Size of a step's picture, in CSS px.
 const WIDTH: f64 = 800.0;
 const HEIGHT: f64 = 500.0;
+/// Size of the story's preview picture on the site index (the first
+/// step's map, drawn smaller: coarser lines, fewer bytes), in CSS px.
+pub const PREVIEW_WIDTH: f64 = 480.0;
+/// See [`PREVIEW_WIDTH`].
+pub const PREVIEW_HEIGHT: f64 = 300.0;
+
+/// The page's HTML and the story's preview picture (its path in the
+/// story's folder, when the story has a step).
+pub struct StaticPage {
+    /// The page with its `{{static}}` slot filled.
+    pub html: String,
+    /// `img/preview-<hash>.svg`: the first step's map, for the site index.
+    pub preview: Option<String>,
+}
 
 /// Puts the static story into the page's `{{static}}` slot (the last one:
 /// the author's title and summary, filled before, may contain the same
 /// characters).
-pub fn fill_page(page: &str, story: &Story, out: &Path) -> Result<String> {
+pub fn fill_page(page: &str, story: &Story, out: &Path) -> Result<StaticPage> {
     let Some(at) = page.rfind("{{static}}") else {
-        return Ok(page.to_owned());
+        return Ok(StaticPage {
+            html: page.to_owned(),
+            preview: None,
+        });
     };
-    let html = static_story(story, out)?;
-    Ok(format!(
-        "{}{html}{}",
-        &page[..at],
-        &page[at + "{{static}}".len()..]
-    ))
+    let (html, preview) = static_story(story, out)?;
+    Ok(StaticPage {
+        html: format!("{}{html}{}", &page[..at], &page[at + "{{static}}".len()..]),
+        preview,
+    })
 }
 
 /// Writes every step's map under `out/img/` and returns the HTML of the
 /// whole story for the page's `<noscript>` (intro, steps with text, map,
-/// legend and credits, sources). `story` is the built story: its local
-/// layers are packed files in `out`; layers read while the story plays
-/// (services, remote files) are not drawn.
-pub fn static_story(story: &Story, out: &Path) -> Result<String> {
+/// legend and credits, sources), and the path of the preview picture it
+/// wrote for the site index (the first step's map at [`PREVIEW_WIDTH`]).
+/// `story` is the built story: its local layers are packed files in `out`;
+/// layers read while the story plays (services, remote files) are not
+/// drawn.
+pub fn static_story(story: &Story, out: &Path) -> Result<(String, Option<String>)> {
     let t = Lang::of(&story.lang).strings();
     let mut scene = Scene::new(story.clone());
     for (i, layer) in story.layers.iter().enumerate() {
@@ -130,7 +148,23 @@ pub fn static_story(story: &Story, out: &Path) -> Result<String> {
         }
         html.push_str("</ul>");
     }
-    Ok(html)
+    // The preview: the first step as a reader who jumps there sees it.
+    let mut preview = None;
+    if !story.steps.is_empty() {
+        let small = Viewport {
+            width: PREVIEW_WIDTH,
+            height: PREVIEW_HEIGHT,
+            dpr: 1.0,
+        };
+        playback.go_to(&scene, 0, &small, &Padding::uniform(12.0), 1e9, &opts);
+        playback.tick(2e9);
+        playback.render_list(&scene, &small, &mut list);
+        let svg = to_svg(&list);
+        let name = format!("img/{}", hashed_name("preview.svg", svg.as_bytes()));
+        fs::write(out.join(&name), svg.as_bytes())?;
+        preview = Some(name);
+    }
+    Ok((html, preview))
 }
 
 /// Credits as text, linked when they have a web address.

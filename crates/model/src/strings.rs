@@ -813,6 +813,16 @@ pub struct CoverWords {
     pub reading_time: fn(u32) -> String,
     /// The name of the table of contents (its heading and landmark).
     pub contents: &'static str,
+    /// The link to a story's version in this language, written in this
+    /// language (the cover of the other version shows it: „Deutsche
+    /// Fassung“ on an English story).
+    pub this_version: &'static str,
+    /// The name of this language in itself, for the site index.
+    pub language_name: &'static str,
+    /// The site index's preview picture of a story: its first step's map.
+    pub preview_alt: fn(&str) -> String,
+    /// The site index's name for the links to a story's other versions.
+    pub other_versions: &'static str,
 }
 
 /// German words of the cover.
@@ -822,12 +832,20 @@ pub static DE_COVER: CoverWords = CoverWords {
         n => format!("{n} Minuten Lesezeit"),
     },
     contents: "Inhalt",
+    this_version: "Deutsche Fassung",
+    language_name: "Deutsch",
+    preview_alt: |title| format!("Karte zum ersten Schritt: {title}"),
+    other_versions: "Auch in",
 };
 
 /// English words of the cover.
 pub static EN_COVER: CoverWords = CoverWords {
     reading_time: |n| format!("{n} min read"),
     contents: "Contents",
+    this_version: "English version",
+    language_name: "English",
+    preview_alt: |title| format!("Map of the first step: {title}"),
+    other_versions: "Also in",
 };
 
 impl Lang {
@@ -1165,11 +1183,19 @@ mod tests {
         let CoverWords {
             reading_time,
             contents,
+            this_version,
+            language_name,
+            preview_alt,
+            other_versions,
         } = w;
         vec![
             ("reading_time", reading_time(7001)),
             ("reading_time_1", reading_time(1)),
             ("contents", contents.to_string()),
+            ("this_version", this_version.to_string()),
+            ("language_name", language_name.to_string()),
+            ("preview_alt", preview_alt("@1")),
+            ("other_versions", other_versions.to_string()),
         ]
     }
 
