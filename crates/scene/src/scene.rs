@@ -68,6 +68,15 @@ pub struct StepTarget {
     pub order: Vec<usize>,
 }
 
+/// The left side of a compare step, ready to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareSide {
+    /// Every layer's paint (story order), at its final opacity.
+    pub paints: Vec<LayerPaint>,
+    /// Story layer indices bottom to top.
+    pub order: Vec<usize>,
+}
+
 /// A story and its layers.
 #[derive(Debug, Clone)]
 pub struct Scene {
@@ -261,20 +270,22 @@ impl Scene {
     ///
     /// Decided by the step alone, so a jump draws what reading draws.
     pub fn draw_order(&self, step: Option<usize>) -> Vec<usize> {
-        let shown: Vec<usize> = step
+        let show = step
             .and_then(|s| self.story.steps.get(s))
-            .map(|s| {
-                let mut v: Vec<usize> = Vec::new();
-                for st in &s.show {
-                    if let Some(i) = self.layer_index(&st.layer) {
-                        if !v.contains(&i) {
-                            v.push(i);
-                        }
-                    }
+            .map(|s| s.show.as_slice());
+        self.order_of(show.unwrap_or_default())
+    }
+
+    /// The draw order of a `show` list (see [`Self::draw_order`]).
+    fn order_of(&self, show: &[LayerState]) -> Vec<usize> {
+        let mut shown: Vec<usize> = Vec::new();
+        for st in show {
+            if let Some(i) = self.layer_index(&st.layer) {
+                if !shown.contains(&i) {
+                    shown.push(i);
                 }
-                v
-            })
-            .unwrap_or_default();
+            }
+        }
         (0..self.layers.len())
             .filter(|i| !shown.contains(i))
             .chain(shown.iter().copied())
@@ -287,12 +298,43 @@ impl Scene {
     ///
     /// Computed once per step change or data arrival, never per frame.
     pub fn paints(&self, step: Option<usize>) -> Vec<LayerPaint> {
+        let show = step
+            .and_then(|s| self.story.steps.get(s))
+            .map(|s| s.show.as_slice());
+        self.paints_of(show.unwrap_or_default())
+    }
+
+    /// The left side of a compare step (`compare.before`): every layer's
+    /// paint at its final opacity, and the draw order. `None` for a step
+    /// without `compare`.
+    ///
+    /// Decided by the step alone (as [`Self::target`]), so a jump shows
+    /// what reading shows.
+    pub fn compare_before(&self, step: usize) -> Option<CompareSide> {
+        let c = self.story.steps.get(step)?.compare.as_ref()?;
+        let mut paints = self.paints_of(&c.before);
+        for (i, p) in paints.iter_mut().enumerate() {
+            let id = self.story.layers.get(i).map(|l| l.id.as_str());
+            p.opacity = c
+                .before
+                .iter()
+                .find(|st| Some(st.layer.as_str()) == id)
+                .filter(|_| self.layers.get(i).is_some_and(|l| l.status == LayerStatus::Ready))
+                .map_or(0.0, |st| st.opacity.clamp(0.0, 1.0));
+        }
+        Some(CompareSide {
+            paints,
+            order: self.order_of(&c.before),
+        })
+    }
+
+    fn paints_of(&self, show: &[LayerState]) -> Vec<LayerPaint> {
         self.story
             .layers
             .iter()
             .zip(&self.layers)
             .map(|(layer, scene_layer)| {
-                let state = step.and_then(|s| self.layer_state(s, &layer.id));
+                let state = show.iter().find(|st| st.layer == layer.id);
                 if scene_layer.status != LayerStatus::Ready {
                     return paint_for(layer, 0.0);
                 }
@@ -406,15 +448,6 @@ impl Scene {
             }
         }
         names
-    }
-
-    fn layer_state(&self, step: usize, layer: &str) -> Option<&LayerState> {
-        self.story
-            .steps
-            .get(step)?
-            .show
-            .iter()
-            .find(|st| st.layer == layer)
     }
 
     fn camera_for(&self, view: Option<&View>, viewport: &Viewport, padding: &Padding) -> Camera {
