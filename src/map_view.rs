@@ -40,6 +40,11 @@ pub struct MapState {
     tiles_pending: bool,
     /// The device pixel ratio of frames drawn while the camera moves.
     resolution: MotionResolution,
+    /// The second picture of a compare step (empty in other steps).
+    scratch: Framebuffer,
+    /// A compare step's divider (`<input type=range>`) in its box, made
+    /// only for stories with a compare step (`listen_for_compare`).
+    compare: Option<(HtmlElement, HtmlElement)>,
 }
 
 /// Tooltip state of the map: the pointer, the keyboard focus and the two
@@ -105,6 +110,8 @@ impl MapState {
             basemap: None,
             tiles_pending: false,
             resolution: MotionResolution::default(),
+            scratch: Framebuffer::new(1, 1),
+            compare: None,
         }))
     }
 
@@ -262,6 +269,7 @@ impl MapState {
         let now = now_ms();
         self.playback
             .refresh(&self.scene, &self.viewport, &self.padding, now, &self.opts);
+        self.sync_compare();
     }
 
     /// Measures the map and the free part beside `card` (the active step's:
@@ -311,6 +319,39 @@ impl MapState {
             &self.padding,
             now,
             &self.opts,
+        );
+        self.sync_compare();
+    }
+
+    /// Shows the divider and the sides' labels in a compare step (hides
+    /// them in others) and puts the divider where the playback has it.
+    fn sync_compare(&self) {
+        let Some((boxed, input)) = &self.compare else {
+            return;
+        };
+        let c = self
+            .playback
+            .active()
+            .and_then(|i| self.scene.story.steps.get(i)?.compare.as_ref())
+            .filter(|_| self.playback.comparing());
+        let _ = boxed.toggle_attribute_with_force("hidden", c.is_none());
+        let Some(c) = c else { return };
+        let narrow = self.viewport.width <= twinstory_model::NARROW_MAP_WIDTH;
+        let share = if narrow { 0.5 } else { self.playback.divider() };
+        let _ = boxed.set_attribute("data-before", &c.before_label);
+        let _ = boxed.set_attribute("data-after", &c.after_label);
+        let _ = boxed.toggle_attribute_with_force("data-narrow", narrow);
+        let _ = boxed
+            .style()
+            .set_property("--ts-divider", &format!("{}%", share * 100.0));
+        let _ = input.set_attribute(
+            "aria-label",
+            &(self.tips.lang.strings().compare_divider)(&c.before_label, &c.after_label),
+        );
+        let _ = js_sys::Reflect::set(
+            input,
+            &JsValue::from_str("value"),
+            &JsValue::from_str(&format!("{}", (share * 100.0).round())),
         );
     }
 
@@ -379,8 +420,13 @@ impl MapState {
             ..self.viewport
         };
         let started = now_ms();
-        self.playback
-            .render(&self.scene, &vp, &mut self.list, &mut self.fb);
+        self.playback.render_compare(
+            &self.scene,
+            &vp,
+            &mut self.list,
+            &mut self.fb,
+            &mut self.scratch,
+        );
         if let Err(e) = put_pixels(
             &canvas,
             self.fb.as_bytes(),
@@ -560,6 +606,66 @@ pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, lang: 
     }
     // The listeners live as long as the page.
     handler.forget();
+}
+
+/// Adds a compare step's divider to the map, for stories with such a step:
+/// an `<input type=range>` (dragged by mouse or finger, moved by the arrow
+/// keys, Page Up/Down, Home and End) in a box whose `data-before` and
+/// `data-after` the stylesheet shows as the sides' labels beside it.
+pub fn listen_for_compare(state: &MapHandle, canvas: &HtmlCanvasElement) {
+    if !state
+        .borrow()
+        .scene
+        .story
+        .steps
+        .iter()
+        .any(|s| s.compare.is_some())
+    {
+        return;
+    }
+    let make = |tag: &str, parent: &Element, class: &str| -> Option<HtmlElement> {
+        let el: HtmlElement = parent
+            .owner_document()?
+            .create_element(tag)
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let _ = el.set_attribute("class", class);
+        parent.append_child(&el).ok()?;
+        Some(el)
+    };
+    let Some(parent) = canvas.parent_element() else {
+        return;
+    };
+    let Some(boxed) = make("div", &parent, "ts-compare") else {
+        return;
+    };
+    let _ = boxed.set_attribute("hidden", "");
+    let Some(input) = make("input", &boxed, "ts-compare-divider") else {
+        return;
+    };
+    let _ = input.set_attribute("type", "range");
+    let st = state.clone();
+    let on_input = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let value = ev
+            .target()
+            .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok())
+            .and_then(|v| v.as_string())
+            .and_then(|v| v.parse::<f64>().ok());
+        if let Some(v) = value {
+            {
+                let mut s = st.borrow_mut();
+                s.playback.set_divider(v / 100.0);
+                s.sync_compare();
+            }
+            request_frame(&st);
+        }
+    });
+    let _ = input.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
+    on_input.forget();
+    let mut s = state.borrow_mut();
+    s.compare = Some((boxed, input));
+    s.sync_compare();
 }
 
 /// The mouse moved over the map to `at` (CSS px), or left it (`None`).

@@ -159,6 +159,7 @@ pub fn StoryPage(
             map.borrow_mut().attach(canvas.clone());
             attach_basemap(&map, &canvas);
             listen_for_tooltips(&map, &canvas, lang);
+            crate::map_view::listen_for_compare(&map, &canvas);
             if texts.iter().any(|h| h.contains("data-feature=")) {
                 crate::map_view::listen_for_chart_marks(&map, &steps);
             }

@@ -126,6 +126,8 @@ pub struct Strings {
     pub legend_highlighted_names: fn(usize, usize, &str) -> String,
     /// Legend note for a filter (shown, total).
     pub legend_shown: fn(usize, usize) -> String,
+    /// Name of a compare step's divider (left side's label, right side's).
+    pub compare_divider: fn(&str, &str) -> String,
     /// The end of a shortened list (the list, how many more).
     pub and_more: fn(&str, usize) -> String,
     /// Legend class of values without their own colour.
@@ -295,6 +297,7 @@ pub static DE: Strings = Strings {
     legend_highlighted: |n, of| format!("Hervorgehoben: {n} von {of}"),
     legend_highlighted_names: |n, of, names| format!("Hervorgehoben: {names} ({n} von {of})"),
     legend_shown: |n, of| format!("Gezeigt: {n} von {of}"),
+    compare_divider: |a, b| format!("Vergleich – Trennlinie: links {a}, rechts {b}"),
     and_more: |list, n| format!("{list} und {n} weitere"),
     legend_other: "Sonstige",
     legend_no_data: "keine Angabe",
@@ -405,6 +408,7 @@ pub static EN: Strings = Strings {
     legend_highlighted: |n, of| format!("Highlighted: {n} of {of}"),
     legend_highlighted_names: |n, of, names| format!("Highlighted: {names} ({n} of {of})"),
     legend_shown: |n, of| format!("Shown: {n} of {of}"),
+    compare_divider: |a, b| format!("Comparison divider: {a} on the left, {b} on the right"),
     and_more: |list, n| format!("{list} and {n} more"),
     legend_other: "Other",
     legend_no_data: "No data",
@@ -879,6 +883,7 @@ mod tests {
             legend_highlighted,
             legend_highlighted_names,
             legend_shown,
+            compare_divider,
             and_more,
             legend_other,
             legend_no_data,
@@ -1010,6 +1015,7 @@ mod tests {
                 legend_highlighted_names(7001, 7002, "@3"),
             ),
             ("legend_shown", legend_shown(7001, 7002)),
+            ("compare_divider", compare_divider("@1", "@2")),
             ("and_more", and_more("@1", 7002)),
             ("table_first", table_first("@1", 7002, 7003)),
             ("table_all", table_all("@1", 7002)),
