@@ -110,7 +110,7 @@ impl MapState {
             basemap: None,
             tiles_pending: false,
             resolution: MotionResolution::default(),
-            scratch: Framebuffer::new(1, 1),
+            scratch: Framebuffer::default(),
             compare: None,
         }))
     }
@@ -334,24 +334,24 @@ impl MapState {
             .active()
             .and_then(|i| self.scene.story.steps.get(i)?.compare.as_ref())
             .filter(|_| self.playback.comparing());
-        let _ = boxed.toggle_attribute_with_force("hidden", c.is_none());
+        boxed.set_hidden(c.is_none());
         let Some(c) = c else { return };
         let narrow = self.viewport.width <= twinstory_model::NARROW_MAP_WIDTH;
-        let share = if narrow { 0.5 } else { self.playback.divider() };
+        let share = if narrow { 50.0 } else { (self.playback.divider() * 100.0).round() };
         let _ = boxed.set_attribute("data-before", &c.before_label);
         let _ = boxed.set_attribute("data-after", &c.after_label);
-        let _ = boxed.toggle_attribute_with_force("data-narrow", narrow);
+        let _ = boxed.class_list().toggle_with_force("is-narrow", narrow);
         let _ = boxed
             .style()
-            .set_property("--ts-divider", &format!("{}%", share * 100.0));
+            .set_property("--ts-divider", &format!("{share}%"));
         let _ = input.set_attribute(
             "aria-label",
             &(self.tips.lang.strings().compare_divider)(&c.before_label, &c.after_label),
         );
         let _ = js_sys::Reflect::set(
             input,
-            &JsValue::from_str("value"),
-            &JsValue::from_str(&format!("{}", (share * 100.0).round())),
+            &JsValue::from_str("valueAsNumber"),
+            &JsValue::from_f64(share),
         );
     }
 
@@ -623,35 +623,27 @@ pub fn listen_for_compare(state: &MapHandle, canvas: &HtmlCanvasElement) {
     {
         return;
     }
-    let make = |tag: &str, parent: &Element, class: &str| -> Option<HtmlElement> {
-        let el: HtmlElement = parent
-            .owner_document()?
-            .create_element(tag)
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        let _ = el.set_attribute("class", class);
-        parent.append_child(&el).ok()?;
-        Some(el)
-    };
-    let Some(parent) = canvas.parent_element() else {
+    let el = crate::story_page::el;
+    let Some(boxed) = canvas
+        .parent_element()
+        .and_then(|p| el(&p, "div", &[("class", "ts-compare"), ("hidden", "")], ""))
+    else {
         return;
     };
-    let Some(boxed) = make("div", &parent, "ts-compare") else {
+    let Some(input) = el(
+        &boxed,
+        "input",
+        &[("class", "ts-compare-divider"), ("type", "range")],
+        "",
+    ) else {
         return;
     };
-    let _ = boxed.set_attribute("hidden", "");
-    let Some(input) = make("input", &boxed, "ts-compare-divider") else {
-        return;
-    };
-    let _ = input.set_attribute("type", "range");
     let st = state.clone();
     let on_input = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
         let value = ev
             .target()
-            .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok())
-            .and_then(|v| v.as_string())
-            .and_then(|v| v.parse::<f64>().ok());
+            .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("valueAsNumber")).ok())
+            .and_then(|v| v.as_f64());
         if let Some(v) = value {
             {
                 let mut s = st.borrow_mut();
@@ -664,7 +656,7 @@ pub fn listen_for_compare(state: &MapHandle, canvas: &HtmlCanvasElement) {
     let _ = input.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
     on_input.forget();
     let mut s = state.borrow_mut();
-    s.compare = Some((boxed, input));
+    s.compare = Some((boxed.unchecked_into(), input.unchecked_into()));
     s.sync_compare();
 }
 

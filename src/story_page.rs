@@ -476,7 +476,7 @@ fn add_credit(parent: &web_sys::Element, c: &Credit) {
 /// Adds an element to `parent`: its attributes, and its text (as text)
 /// unless empty. The legend and the tables are made with the DOM directly:
 /// far smaller in the wasm than views.
-fn el(
+pub(crate) fn el(
     parent: &web_sys::Element,
     tag: &str,
     attrs: &[(&str, &str)],

@@ -247,14 +247,8 @@ impl Scene {
     /// arrives.
     pub fn target(&self, step: usize, viewport: &Viewport, padding: &Padding) -> StepTarget {
         let step = step.min(self.story.steps.len().saturating_sub(1));
-        let mut opacity = vec![0.0; self.layers.len()];
-        if let Some(s) = self.story.steps.get(step) {
-            for st in &s.show {
-                if let Some(i) = self.layer_index(&st.layer) {
-                    opacity[i] = st.opacity.clamp(0.0, 1.0);
-                }
-            }
-        }
+        let show = self.story.steps.get(step).map(|s| s.show.as_slice());
+        let opacity = self.opacity_of(show.unwrap_or_default());
         let camera = self.camera_for(self.resolved_view(step, viewport.width), viewport, padding);
         StepTarget {
             camera,
@@ -313,19 +307,24 @@ impl Scene {
     pub fn compare_before(&self, step: usize) -> Option<CompareSide> {
         let c = self.story.steps.get(step)?.compare.as_ref()?;
         let mut paints = self.paints_of(&c.before);
-        for (i, p) in paints.iter_mut().enumerate() {
-            let id = self.story.layers.get(i).map(|l| l.id.as_str());
-            p.opacity = c
-                .before
-                .iter()
-                .find(|st| Some(st.layer.as_str()) == id)
-                .filter(|_| self.layers.get(i).is_some_and(|l| l.status == LayerStatus::Ready))
-                .map_or(0.0, |st| st.opacity.clamp(0.0, 1.0));
+        for (p, o) in paints.iter_mut().zip(self.opacity_of(&c.before)) {
+            p.opacity = o;
         }
         Some(CompareSide {
             paints,
             order: self.order_of(&c.before),
         })
+    }
+
+    /// Every layer's opacity in a `show` list (0 for those it leaves out).
+    fn opacity_of(&self, show: &[LayerState]) -> Vec<f64> {
+        let mut opacity = vec![0.0; self.layers.len()];
+        for st in show {
+            if let Some(i) = self.layer_index(&st.layer) {
+                opacity[i] = st.opacity.clamp(0.0, 1.0);
+            }
+        }
+        opacity
     }
 
     fn paints_of(&self, show: &[LayerState]) -> Vec<LayerPaint> {
