@@ -337,7 +337,11 @@ impl MapState {
         boxed.set_hidden(c.is_none());
         let Some(c) = c else { return };
         let narrow = self.viewport.width <= twinstory_model::NARROW_MAP_WIDTH;
-        let share = if narrow { 50.0 } else { (self.playback.divider() * 100.0).round() };
+        let share = if narrow {
+            50.0
+        } else {
+            (self.playback.divider() * 100.0).round()
+        };
         let _ = boxed.set_attribute("data-before", &c.before_label);
         let _ = boxed.set_attribute("data-after", &c.after_label);
         let _ = boxed.class_list().toggle_with_force("is-narrow", narrow);

@@ -271,3 +271,18 @@ test('jumping to the compare step shows what reading to it shows', async () => {
   await read.close();
   await jumped.close();
 });
+
+test('the page without JavaScript shows both states side by side and names them', async () => {
+  const html = await (await fetch(`${site.url}kinder/`)).text();
+  assert.ok(html.includes('<p>Die Karte vergleicht zwei Stände, geteilt durch eine verschiebbare Linie: links „2014“, rechts „2018“.</p>'));
+  const img = html.match(/<section class="ts-static-step" id="2014-und-2018">.*?<img src="(img\/step-2-[0-9a-f]+\.svg)"/s);
+  assert.ok(img, 'the step has its picture');
+  const svg = await (await fetch(`${site.url}kinder/${img[1]}`)).text();
+  assert.equal((svg.match(/<svg /g) || []).length, 3, 'one picture of two');
+  assert.match(svg, />2014<\/text>/);
+  assert.match(svg, />2018<\/text>/);
+  assert.match(svg, /<svg x="400" /);
+  // The legend of the page names both sides' layers.
+  const legend = html.split('id="2014-und-2018"')[1].split('</section>')[0];
+  assert.ok(legend.includes('Anteil der Kinder 2018') && legend.includes('Anteil der Kinder 2014'));
+});

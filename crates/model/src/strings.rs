@@ -676,6 +676,8 @@ pub struct DescribeWords {
     pub rest_faded: &'static str,
     /// A tilted map (where the camera stands, from `compass`; the tilt in degrees).
     pub tilted: fn(&str, usize) -> String,
+    /// A compare step (the left side's label, the right side's).
+    pub compared: fn(&str, &str) -> String,
     /// The eight directions a tilted map is seen from, clockwise from north,
     /// as `tilted` uses them.
     pub compass: [&'static str; 8],
@@ -723,6 +725,9 @@ pub static DE_DESCRIBE: DescribeWords = DescribeWords {
     valued: |name, v| format!("{name} ({v})"),
     rest_faded: "die übrigen sind blass",
     tilted: |from, deg| format!("Die Karte ist schräg von {from} gesehen, um {deg}° geneigt."),
+    compared: |a, b| {
+        format!("Die Karte vergleicht zwei Stände, geteilt durch eine verschiebbare Linie: links „{a}“, rechts „{b}“.")
+    },
     compass: [
         "Norden",
         "Nordosten",
@@ -770,6 +775,9 @@ pub static EN_DESCRIBE: DescribeWords = DescribeWords {
     valued: |name, v| format!("{name} ({v})"),
     rest_faded: "the others are faded",
     tilted: |from, deg| format!("The map is seen from the {from}, tilted by {deg}°."),
+    compared: |a, b| {
+        format!("The map compares two states, split by a movable line: “{a}” on the left, “{b}” on the right.")
+    },
     compass: [
         "north",
         "north-east",
@@ -1211,6 +1219,7 @@ mod tests {
             ("lowest", (w.lowest)("@1")),
             ("rest_faded", w.rest_faded.to_string()),
             ("tilted", (w.tilted)("@1", 7002)),
+            ("compared", (w.compared)("@1", "@2")),
             ("compass", w.compass.join(" ")),
             ("heights_show", (w.heights_show)("@1")),
             ("chart_numbers", w.chart_numbers.to_string()),
@@ -1316,6 +1325,7 @@ mod tests {
                 ((w.lowest)("@1"), 1),
                 ((w.valued)("@1", "@2"), 2),
                 ((w.tilted)("@1", 7002), 2),
+                ((w.compared)("@1", "@2"), 2),
                 ((w.heights_show)("@1"), 1),
             ];
             for (text, parts) in &texts {

@@ -419,7 +419,14 @@ impl Playback {
     /// Builds the draw list for the current state (what [`Self::render`]
     /// paints).
     pub fn render_list(&self, scene: &Scene, viewport: &Viewport, list: &mut DrawList) {
-        self.build(scene, &self.camera, viewport, &self.order, &self.paints, list);
+        self.build(
+            scene,
+            &self.camera,
+            viewport,
+            &self.order,
+            &self.paints,
+            list,
+        );
     }
 
     fn build(
@@ -442,6 +449,27 @@ impl Playback {
         );
     }
 
+    /// The draw list of one side of a compare step (`before`: the left
+    /// one) as it stands beside the other: half of `viewport`'s width, one
+    /// zoom level further out, so it frames what the whole map would. The
+    /// step's own state when it compares nothing.
+    pub fn side_list(&self, scene: &Scene, viewport: &Viewport, before: bool, list: &mut DrawList) {
+        let half = Viewport {
+            width: viewport.width / 2.0,
+            ..*viewport
+        };
+        // Half the size in each direction is one zoom level less.
+        let camera = Camera {
+            zoom: self.camera.zoom - 1.0,
+            ..self.camera
+        };
+        let (order, paints) = match &self.before {
+            Some(b) if before => (&b.order, &b.paints),
+            _ => (&self.order, &self.paints),
+        };
+        self.build(scene, &camera, &half, order, paints, list);
+    }
+
     /// True while the active step compares two states (`compare`).
     pub fn comparing(&self) -> bool {
         self.before.is_some()
@@ -456,7 +484,11 @@ impl Playback {
 
     /// Moves the divider (a share of the map's width, clamped to 0–1).
     pub fn set_divider(&mut self, share: f64) {
-        self.divider = if share.is_nan() { 0.5 } else { share.clamp(0.0, 1.0) };
+        self.divider = if share.is_nan() {
+            0.5
+        } else {
+            share.clamp(0.0, 1.0)
+        };
     }
 
     /// Paints the current state as [`Self::render`] does; in a compare step
@@ -479,27 +511,30 @@ impl Playback {
         let line = to_rgba(scene.story.theme.card);
         let lw = (2.0 * viewport.dpr).round().max(1.0) as u32;
         if viewport.width <= NARROW_MAP_WIDTH {
-            let half = Viewport {
-                width: viewport.width / 2.0,
-                ..*viewport
-            };
-            // Half the size in each direction is one zoom level less.
-            let camera = Camera {
-                zoom: self.camera.zoom - 1.0,
-                ..self.camera
-            };
             fb.resize(viewport.device_width(), viewport.device_height());
-            self.build(scene, &camera, &half, &before.order, &before.paints, list);
+            self.side_list(scene, viewport, true, list);
             scratch.paint(list);
             fb.copy_columns(scratch, 0, scratch.width(), 0);
             let left = scratch.width();
-            self.build(scene, &camera, &half, &self.order, &self.paints, list);
+            self.side_list(scene, viewport, false, list);
             scratch.paint(list);
-            fb.copy_columns(scratch, 0, scratch.width(), fb.width().saturating_sub(scratch.width()));
+            fb.copy_columns(
+                scratch,
+                0,
+                scratch.width(),
+                fb.width().saturating_sub(scratch.width()),
+            );
             fb.fill_columns(left.saturating_sub(lw / 2), left + lw.div_ceil(2), line);
         } else {
             self.render(scene, viewport, list, fb);
-            self.build(scene, &self.camera, viewport, &before.order, &before.paints, list);
+            self.build(
+                scene,
+                &self.camera,
+                viewport,
+                &before.order,
+                &before.paints,
+                list,
+            );
             scratch.paint(list);
             let split = (self.divider * f64::from(fb.width())).round() as u32;
             fb.copy_columns(scratch, 0, split, 0);

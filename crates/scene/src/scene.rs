@@ -358,7 +358,17 @@ impl Scene {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for state in s.show.iter().rev().filter(|st| st.opacity > 0.0) {
+        // A compare step's left side follows the right side's layers (its
+        // layers that are not on the right: the two sides' keys).
+        let before = s.compare.iter().flat_map(|c| c.before.iter().rev());
+        let before = before.filter(|b| !s.show.iter().any(|a| a.layer == b.layer));
+        for state in s
+            .show
+            .iter()
+            .rev()
+            .chain(before)
+            .filter(|st| st.opacity > 0.0)
+        {
             let Some(i) = self.layer_index(&state.layer) else {
                 continue;
             };

@@ -65,7 +65,11 @@ const BLUE: Rgba = Rgba::rgb(0, 0, 255);
 const WHITE: Rgba = Rgba::rgb(255, 255, 255);
 
 fn paint(p: &Playback, scene: &Scene, vp: &Viewport) -> Framebuffer {
-    let (mut list, mut fb, mut scratch) = (DrawList::new(), Framebuffer::new(1, 1), Framebuffer::new(1, 1));
+    let (mut list, mut fb, mut scratch) = (
+        DrawList::new(),
+        Framebuffer::new(1, 1),
+        Framebuffer::new(1, 1),
+    );
     p.render_compare(scene, vp, &mut list, &mut fb, &mut scratch);
     fb
 }
@@ -128,7 +132,11 @@ fn a_step_without_compare_draws_no_second_picture() {
     let scene = scene();
     let p = at_step(&scene, &[0], &WIDE, &Padding::default());
     assert!(!p.comparing());
-    let (mut list, mut fb, mut scratch) = (DrawList::new(), Framebuffer::new(1, 1), Framebuffer::new(1, 1));
+    let (mut list, mut fb, mut scratch) = (
+        DrawList::new(),
+        Framebuffer::new(1, 1),
+        Framebuffer::new(1, 1),
+    );
     p.render_compare(&scene, &WIDE, &mut list, &mut fb, &mut scratch);
     assert_eq!(fb.pixel(10, 10), BLUE);
     assert_eq!(fb.pixel(990, 10), BLUE);
@@ -188,4 +196,25 @@ fn jumping_to_a_compare_step_shows_what_reading_to_it_shows() {
         paint(&read, &scene, &WIDE).as_bytes(),
         paint(&jumped, &scene, &WIDE).as_bytes()
     );
+}
+
+#[test]
+fn the_legend_has_the_keys_of_both_sides() {
+    let scene = scene();
+    let ids = |step: usize| -> Vec<String> {
+        scene.legend(step).iter().map(|e| e.layer.clone()).collect()
+    };
+    assert_eq!(ids(1), ["new", "old"], "after (right) first, then before");
+    assert_eq!(ids(0), ["new"]);
+}
+
+#[test]
+fn the_text_alternative_names_both_sides() {
+    let scene = scene();
+    let text = scene.describe(1);
+    assert!(text.contains("links „2014“, rechts „2018“"), "{text}");
+    // Both sides' layers are described, the right side's first.
+    let (new, old) = (text.find("new"), text.find("old"));
+    assert!(new.is_some() && old.is_some() && new < old, "{text}");
+    assert!(!scene.describe(0).contains("vergleicht"));
 }

@@ -239,7 +239,9 @@ fn read_side(
                 "E0180",
                 pos,
                 format!("`compare.{key}` has no `{name}`"),
-                Some(format!("each side needs a `label` readers see and the layers it `show`s; add `{ex}`")),
+                Some(format!(
+                    "each side needs a `label` readers see and the layers it `show`s; add `{ex}`"
+                )),
             );
         }
     }
