@@ -12,7 +12,7 @@ use twinstory_data::read_packed;
 use twinstory_map::svg::to_svg;
 use twinstory_map::{DrawList, Padding, Viewport};
 use twinstory_model::strings::Lang;
-use twinstory_model::{url, Source, Story};
+use twinstory_model::{url, Compare, Source, Story};
 use twinstory_scene::{Credit, Playback, PlaybackOptions, Scene};
 
 use crate::build::{escape, hashed_name};
@@ -91,8 +91,15 @@ pub fn static_story(story: &Story, out: &Path) -> Result<(String, Option<String>
     for (i, step) in story.steps.iter().enumerate() {
         playback.go_to(&scene, i, &viewport, &padding, 0.0, &opts);
         playback.tick(1e9);
-        playback.render_list(&scene, &viewport, &mut list);
-        let svg = to_svg(&list);
+        let svg = match &step.compare {
+            Some(c) if playback.comparing() => {
+                compare_svg(&playback, &scene, &viewport, c, &mut list)
+            }
+            _ => {
+                playback.render_list(&scene, &viewport, &mut list);
+                to_svg(&list)
+            }
+        };
         let name = format!(
             "img/{}",
             hashed_name(&format!("step-{}.svg", i + 1), svg.as_bytes())
@@ -113,6 +120,14 @@ pub fn static_story(story: &Story, out: &Path) -> Result<(String, Option<String>
             h = HEIGHT,
             alt = escape(&(t.step_map)(&step.title)),
         );
+        if let Some(c) = &step.compare {
+            let words = Lang::of(&story.lang).describe_words();
+            let _ = write!(
+                html,
+                "<p>{}</p>",
+                escape(&(words.compared)(&c.before_label, &c.after_label))
+            );
+        }
         // The legend: every visible layer's classes, categories or sizes.
         let legend = scene.legend(i);
         if !legend.is_empty() {
@@ -165,6 +180,44 @@ pub fn static_story(story: &Story, out: &Path) -> Result<(String, Option<String>
         preview = Some(name);
     }
     Ok((html, preview))
+}
+
+/// A compare step's picture: its two states side by side, each with its
+/// label, as the player shows them on phones.
+fn compare_svg(
+    playback: &Playback,
+    scene: &Scene,
+    viewport: &Viewport,
+    c: &Compare,
+    list: &mut DrawList,
+) -> String {
+    let (w, h) = (viewport.width, viewport.height);
+    let mut out = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#
+    );
+    for (before, label) in [(true, &c.before_label), (false, &c.after_label)] {
+        playback.side_list(scene, viewport, before, list);
+        let x = if before {
+            0.0
+        } else {
+            w - f64::from(list.width)
+        };
+        let side = to_svg(list).replacen("<svg ", &format!(r#"<svg x="{x}" "#), 1);
+        out.push_str(&side);
+        let _ = write!(
+            out,
+            r##"<text x="{tx}" y="28" font-family="sans-serif" font-size="16" font-weight="bold" fill="#1d2330" stroke="#ffffff" stroke-width="4" paint-order="stroke">{}</text>"##,
+            escape(label),
+            tx = x + 12.0,
+        );
+    }
+    let mid = w / 2.0;
+    let _ = write!(
+        out,
+        r##"<rect x="{}" y="0" width="2" height="{h}" fill="#ffffff"/></svg>"##,
+        mid - 1.0
+    );
+    out
 }
 
 /// Credits as text, linked when they have a web address.

@@ -20,7 +20,7 @@ use crate::layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Height, Join, JoinBy, JoinMode,
     Layer, LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
 };
-use crate::step::{FitTarget, LayerState, Layout, Step, Transition, View};
+use crate::step::{Compare, FitTarget, LayerState, Layout, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
 use crate::{keys, Basemap, CardStyle, Color, Story, Theme};
 use serde_json::{Map, Value};
@@ -650,6 +650,7 @@ fn step(v: &Value, path: &str) -> R<Step> {
             "map-description",
             "layout",
             "chapter",
+            "compare",
         ],
     )?;
     Ok(Step {
@@ -677,6 +678,16 @@ fn step(v: &Value, path: &str) -> R<Step> {
             None => err(p, "expected left, right or overlay"),
         })?,
         chapter: o.opt("chapter", text)?,
+        compare: o.opt("compare", compare)?,
+    })
+}
+
+fn compare(v: &Value, path: &str) -> R<Compare> {
+    let o = Obj::new(v, path, &["before", "before-label", "after-label"])?;
+    Ok(Compare {
+        before: o.req("before", |v, p| list(v, p, layer_state))?,
+        before_label: o.req("before-label", text)?,
+        after_label: o.req("after-label", text)?,
     })
 }
 

@@ -24,7 +24,7 @@ pub use layer::{
     Layer, LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
 pub use step::{
-    FitTarget, LayerState, Layout, Step, Transition, View, MAX_PITCH, NARROW_MAP_WIDTH,
+    Compare, FitTarget, LayerState, Layout, Step, Transition, View, MAX_PITCH, NARROW_MAP_WIDTH,
 };
 
 use serde::{Deserialize, Serialize};

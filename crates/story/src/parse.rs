@@ -289,6 +289,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             map_description: settings.map_description,
             layout: Some(settings.layout.unwrap_or(fm.layout)).filter(|l| *l != Layout::Left),
             chapter: raw.chapter.clone(),
+            compare: settings.compare,
         });
     }
     for s in &steps {
