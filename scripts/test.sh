@@ -11,11 +11,28 @@ start=$(date +%s)
 export TWINSTORY_EMBED_PLAYER=none
 # Each step's name and start, for the timings printed at the end.
 TIMES="$(mktemp)"
-trap 'rm -f "$TIMES"' EXIT
 step() {
   printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" $(( $(date +%s) - start )) >&2
   printf '%s\t%s\t%s\n' "$(date +%s)" "${LANE:-main}" "$*" >> "$TIMES"
 }
+# How long each step took, printed when the suite ends, failed or not (on
+# the 2-core CI machine: README.md, "Tests").
+print_times() {
+  printf '%s\t%s\t%s\n' "$(date +%s)" main "done" >> "$TIMES"
+  echo "step timings (s):" >&2
+  awk -F'\t' '
+    { t[NR]=$1; lane[NR]=$2; name[NR]=$3 }
+    END {
+      for (i = 1; i <= NR; i++) {
+        for (j = i + 1; j <= NR && lane[j] != lane[i]; j++) {}
+        end = (j <= NR) ? t[j] : t[NR]
+        if (name[i] !~ / done$/ && name[i] != "done") printf "  %-6s %5d  %s\n", lane[i], end - t[i], name[i]
+      }
+      printf "  total  %5d\n", t[NR] - t[1]
+    }' "$TIMES" >&2
+  rm -f "$TIMES"
+}
+trap print_times EXIT
 # lane NAME FUNCTION: runs a function with its output prefixed by its name.
 lane() {
   local name="$1"
@@ -98,16 +115,3 @@ step "end-to-end story tests (Playwright + Chromium)"
 cd "$ROOT/tests/e2e"
 TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=2 ./*.test.mjs
 
-step "done"
-# How long each step took (on the 2-core CI machine: README.md, "Tests").
-echo "step timings (s):" >&2
-awk -F'\t' '
-  { t[NR]=$1; lane[NR]=$2; name[NR]=$3 }
-  END {
-    for (i = 1; i <= NR; i++) {
-      for (j = i + 1; j <= NR && lane[j] != lane[i]; j++) {}
-      end = (j <= NR) ? t[j] : t[NR]
-      if (name[i] !~ / done$/ && name[i] != "done") printf "  %-6s %5d  %s\n", lane[i], end - t[i], name[i]
-    }
-    printf "  total  %5d\n", t[NR] - t[1]
-  }' "$TIMES" >&2

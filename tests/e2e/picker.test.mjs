@@ -23,7 +23,10 @@ let storyMd;
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-picker-'));
-  fs.cpSync(path.join(ROOT, 'stories', 'spielplaetze'), path.join(dir, 'spielplaetze'), { recursive: true });
+  // With its English version, which its `translations` names.
+  for (const s of ['spielplaetze', 'where-children-play']) {
+    fs.cpSync(path.join(ROOT, 'stories', s), path.join(dir, s), { recursive: true });
+  }
   storyMd = path.join(dir, 'spielplaetze', 'story.md');
   server = await startServer(path.join(dir, 'spielplaetze'));
   browser = await launch();

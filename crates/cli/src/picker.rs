@@ -298,7 +298,7 @@ fn words(lang: Lang) -> Words {
             title: "Ansicht wählen",
             step: "Schritt",
             form: "Form:",
-            form_center: "Mitte und Zoom",
+            form_center: "Mitte und Zoomstufe",
             form_fit: "fit-Rahmen",
             yaml: "Die Ansicht als YAML",
             copy: "Als YAML kopieren",
