@@ -22,6 +22,11 @@ build_module() {
   "${CARGO_WASM[@]}" build --profile player --target wasm32-unknown-unknown -p "$1" ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} >&2
   "$WASM_BINDGEN" --target web --no-typescript --out-dir "$OUT" --out-name "$3" \
     "$ROOT/target/wasm32-unknown-unknown/player/$2.wasm"
+  # wasm-streams' classes (a dependency of leptos's server_fn), exported from
+  # every module that links it; the player streams nothing: out before
+  # wasm-opt, which then drops their code (scripts/wasm-glue.py).
+  python3 "$ROOT/scripts/wasm-glue.py" drop-classes "$OUT/$3_bg.wasm" "$OUT/$3.js" \
+    IntoUnderlyingByteSource IntoUnderlyingSink IntoUnderlyingSource
   # --low-memory-unused: Rust puts the stack first (addresses 0 to 1 MiB,
   # growing down; data from 1 MiB), so the lowest 1 KiB is touched only by
   # a stack overflow, and binaryen may fold constant offsets into loads and
@@ -31,6 +36,10 @@ build_module() {
   "$WASM_OPT" -Oz --low-memory-unused --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
     "$OUT/$3_bg.wasm" -o "$OUT/$3_bg.wasm.opt"
   mv "$OUT/$3_bg.wasm.opt" "$OUT/$3_bg.wasm"
+  # The names between the wasm and its glue (imports with a hash each, the
+  # exports the glue calls) become short ones in both files: 8.7 KB gzip of
+  # the base.
+  python3 "$ROOT/scripts/wasm-glue.py" short-names "$OUT/$3_bg.wasm" "$OUT/$3.js"
 }
 
 # The base: what every reader downloads.

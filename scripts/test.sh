@@ -9,34 +9,87 @@ start=$(date +%s)
 # The host builds of the CLI embed no player (crates/cli/build.rs): they
 # never wait for the wasm build; the "one binary" step below embeds it.
 export TWINSTORY_EMBED_PLAYER=none
-step() { printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" $(( $(date +%s) - start )) >&2; }
+# Each step's name and start, for the timings printed at the end.
+TIMES="$(mktemp)"
+step() {
+  printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" $(( $(date +%s) - start )) >&2
+  printf '%s\t%s\t%s\n' "$(date +%s)" "${LANE:-main}" "$*" >> "$TIMES"
+}
+# How long each step took, printed when the suite ends, failed or not (on
+# the 2-core CI machine: README.md, "Tests").
+print_times() {
+  printf '%s\t%s\t%s\n' "$(date +%s)" main "done" >> "$TIMES"
+  echo "step timings (s):" >&2
+  awk -F'\t' '
+    { t[NR]=$1; lane[NR]=$2; name[NR]=$3 }
+    END {
+      for (i = 1; i <= NR; i++) {
+        for (j = i + 1; j <= NR && lane[j] != lane[i]; j++) {}
+        end = (j <= NR) ? t[j] : t[NR]
+        if (name[i] !~ / done$/ && name[i] != "done") printf "  %-6s %5d  %s\n", lane[i], end - t[i], name[i]
+      }
+      printf "  total  %5d\n", t[NR] - t[1]
+    }' "$TIMES" >&2
+  rm -f "$TIMES"
+}
+trap print_times EXIT
+# lane NAME FUNCTION: runs a function with its output prefixed by its name.
+lane() {
+  local name="$1"
+  shift
+  ( LANE="$name"; set -o pipefail; "$@" 2>&1 | sed -u "s/^/$name │ /"; step "$name done" )
+}
 
 step "format"
 cargo fmt --all --check
 
-step "host tests (pure crates and CLI)"
-cargo test --release --workspace --exclude twinstory-player
+# Two lanes run side by side: the host lane (tests, lints, fuzzing of the
+# pure crates and the CLI) and the wasm lane (the player's lints, its tests in
+# Chromium, the release build). They share no build directory (target/release
+# and fuzz/target; target/debug, target/player and target/wasm32-…), and
+# each has long stretches that use one core only (linking, the player's LTO,
+# fuzzing one target, the wasm tests in Chromium), which the other lane fills
+# on the 2-core CI machine (ARCHITECTURE.md, "Testing").
+host_lane() {
+  step "host tests (pure crates and CLI)"
+  cargo test --release --workspace --exclude twinstory-player
 
-step "clippy (host)"
-cargo clippy --release --workspace --exclude twinstory-player --all-targets -- -D warnings
+  step "clippy (host)"
+  cargo clippy --release --workspace --exclude twinstory-player --all-targets -- -D warnings
 
-step "clippy (player and story compiler module, wasm32)"
-# (the dev profile, as the wasm tests below: they share the proc-macro builds)
-"${CARGO_WASM[@]}" clippy --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
+  step "every example story validates without warnings"
+  cargo build --release -p twinstory-cli
+  for d in stories/*/; do ./target/release/twinstory validate --deny-warnings "$d"; done
 
-step "every example story validates without warnings"
-cargo build --release -p twinstory-cli
-for d in stories/*/; do ./target/release/twinstory validate --deny-warnings "$d"; done
+  step "fuzzing: every reader of downloaded bytes and story.md, 15 s each"
+  TWINSTORY_BIN="$ROOT/target/release/twinstory" "$ROOT/fuzz/run.sh" 15
+}
 
-step "fuzzing: every reader of downloaded bytes and story.md, 15 s each"
-TWINSTORY_BIN="$ROOT/target/release/twinstory" "$ROOT/fuzz/run.sh" 15
+wasm_lane() {
+  step "clippy (player and story compiler module, wasm32)"
+  # (the dev profile, as the wasm tests below: they share the proc-macro builds)
+  "${CARGO_WASM[@]}" clippy --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
 
-step "wasm tests in headless Chromium"
-CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-  "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
+  step "wasm tests in headless Chromium"
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+    "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
 
-step "player build and size budget (fails when the base module passes scripts/size-budget)"
-"$ROOT/scripts/build-player.sh"
+  step "player build and size budget (fails when the base module passes scripts/size-budget)"
+  "$ROOT/scripts/build-player.sh"
+}
+
+step "host and wasm lanes, side by side"
+lane host host_lane &
+host_pid=$!
+lane wasm wasm_lane &
+wasm_pid=$!
+failed=()
+wait "$host_pid" || failed+=(host)
+wait "$wasm_pid" || failed+=(wasm)
+if ((${#failed[@]})); then
+  echo "the ${failed[*]} lane failed (its lines are marked with its name above)" >&2
+  exit 1
+fi
 
 step "one binary: twinstory with the player built in makes and builds a story in an empty folder outside the checkout"
 # As a plain `cargo build`/`cargo install` does, crates/cli/build.rs embeds
@@ -61,3 +114,4 @@ rm -rf "$empty"
 step "end-to-end story tests (Playwright + Chromium)"
 cd "$ROOT/tests/e2e"
 TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=2 ./*.test.mjs
+

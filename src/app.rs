@@ -2,6 +2,7 @@
 
 use crate::loader::{load_story, LoadError, LoadedStory};
 use crate::story_page::StoryPage;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use twinstory_model::strings::Strings;
 use twinstory_model::trust::Refusal;
@@ -26,20 +27,22 @@ pub fn App() -> impl IntoView {
     });
     // Before the story is there, the page's `<html lang>` speaks.
     let t = crate::platform::page_lang().strings();
+    // `EitherOf3`, not `into_any`: the type-erased view's machinery is
+    // code of its own in the size-budgeted base (4.2 KB gzip).
     move || match state.get() {
         LoadState::Loading => {
-            view! { <p class="ts-loading" role="status">{t.loading_story}</p> }.into_any()
+            EitherOf3::A(view! { <p class="ts-loading" role="status">{t.loading_story}</p> })
         }
-        LoadState::Failed(LoadError::Failed(message)) => {
-            view! { <ErrorPanel title=t.story_failed message/> }.into_any()
-        }
-        LoadState::Failed(LoadError::Refused(refusal)) => {
-            let (title, message) = refusal_text(&refusal, t);
-            view! { <ErrorPanel title message/> }.into_any()
+        LoadState::Failed(error) => {
+            let (title, message) = match error {
+                LoadError::Failed(message) => (t.story_failed, message),
+                LoadError::Refused(refusal) => refusal_text(&refusal, t),
+            };
+            EitherOf3::B(view! { <ErrorPanel title message/> })
         }
         LoadState::Ready(loaded) => {
             let loaded = *loaded;
-            view! { <StoryPage loaded/> }.into_any()
+            EitherOf3::C(view! { <StoryPage loaded/> })
         }
     }
 }

@@ -40,6 +40,11 @@ pub struct MapState {
     tiles_pending: bool,
     /// The device pixel ratio of frames drawn while the camera moves.
     resolution: MotionResolution,
+    /// The second picture of a compare step (empty in other steps).
+    scratch: Framebuffer,
+    /// A compare step's divider (`<input type=range>`) in its box, made
+    /// only for stories with a compare step (`listen_for_compare`).
+    compare: Option<(HtmlElement, HtmlElement)>,
 }
 
 /// Tooltip state of the map: the pointer, the keyboard focus and the two
@@ -105,6 +110,8 @@ impl MapState {
             basemap: None,
             tiles_pending: false,
             resolution: MotionResolution::default(),
+            scratch: Framebuffer::default(),
+            compare: None,
         }))
     }
 
@@ -262,6 +269,7 @@ impl MapState {
         let now = now_ms();
         self.playback
             .refresh(&self.scene, &self.viewport, &self.padding, now, &self.opts);
+        self.sync_compare();
     }
 
     /// Measures the map and the free part beside `card` (the active step's:
@@ -311,6 +319,43 @@ impl MapState {
             &self.padding,
             now,
             &self.opts,
+        );
+        self.sync_compare();
+    }
+
+    /// Shows the divider and the sides' labels in a compare step (hides
+    /// them in others) and puts the divider where the playback has it.
+    fn sync_compare(&self) {
+        let Some((boxed, input)) = &self.compare else {
+            return;
+        };
+        let c = self
+            .playback
+            .active()
+            .and_then(|i| self.scene.story.steps.get(i)?.compare.as_ref())
+            .filter(|_| self.playback.comparing());
+        boxed.set_hidden(c.is_none());
+        let Some(c) = c else { return };
+        let narrow = self.viewport.width <= twinstory_model::NARROW_MAP_WIDTH;
+        let share = if narrow {
+            50.0
+        } else {
+            (self.playback.divider() * 100.0).round()
+        };
+        let _ = boxed.set_attribute("data-before", &c.before_label);
+        let _ = boxed.set_attribute("data-after", &c.after_label);
+        let _ = boxed.class_list().toggle_with_force("is-narrow", narrow);
+        let _ = boxed
+            .style()
+            .set_property("--ts-divider", &format!("{share}%"));
+        let _ = input.set_attribute(
+            "aria-label",
+            &(self.tips.lang.strings().compare_divider)(&c.before_label, &c.after_label),
+        );
+        let _ = js_sys::Reflect::set(
+            input,
+            &JsValue::from_str("valueAsNumber"),
+            &JsValue::from_f64(share),
         );
     }
 
@@ -384,8 +429,13 @@ impl MapState {
             ..self.viewport
         };
         let started = now_ms();
-        self.playback
-            .render(&self.scene, &vp, &mut self.list, &mut self.fb);
+        self.playback.render_compare(
+            &self.scene,
+            &vp,
+            &mut self.list,
+            &mut self.fb,
+            &mut self.scratch,
+        );
         if let Err(e) = put_pixels(
             &canvas,
             self.fb.as_bytes(),
@@ -565,6 +615,58 @@ pub fn listen_for_tooltips(state: &MapHandle, canvas: &HtmlCanvasElement, lang: 
     }
     // The listeners live as long as the page.
     handler.forget();
+}
+
+/// Adds a compare step's divider to the map, for stories with such a step:
+/// an `<input type=range>` (dragged by mouse or finger, moved by the arrow
+/// keys, Page Up/Down, Home and End) in a box whose `data-before` and
+/// `data-after` the stylesheet shows as the sides' labels beside it.
+pub fn listen_for_compare(state: &MapHandle, canvas: &HtmlCanvasElement) {
+    if !state
+        .borrow()
+        .scene
+        .story
+        .steps
+        .iter()
+        .any(|s| s.compare.is_some())
+    {
+        return;
+    }
+    let el = crate::story_page::el;
+    let Some(boxed) = canvas
+        .parent_element()
+        .and_then(|p| el(&p, "div", &[("class", "ts-compare"), ("hidden", "")], ""))
+    else {
+        return;
+    };
+    let Some(input) = el(
+        &boxed,
+        "input",
+        &[("class", "ts-compare-divider"), ("type", "range")],
+        "",
+    ) else {
+        return;
+    };
+    let st = state.clone();
+    let on_input = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let value = ev
+            .target()
+            .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("valueAsNumber")).ok())
+            .and_then(|v| v.as_f64());
+        if let Some(v) = value {
+            {
+                let mut s = st.borrow_mut();
+                s.playback.set_divider(v / 100.0);
+                s.sync_compare();
+            }
+            request_frame(&st);
+        }
+    });
+    let _ = input.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
+    on_input.forget();
+    let mut s = state.borrow_mut();
+    s.compare = Some((boxed.unchecked_into(), input.unchecked_into()));
+    s.sync_compare();
 }
 
 /// The mouse moved over the map to `at` (CSS px), or left it (`None`).

@@ -164,6 +164,7 @@ pub fn StoryPage(
             map.borrow_mut().attach(canvas.clone());
             attach_basemap(&map, &canvas);
             listen_for_tooltips(&map, &canvas, lang);
+            crate::map_view::listen_for_compare(&map, &canvas);
             if texts.iter().any(|h| h.contains("data-feature=")) {
                 crate::map_view::listen_for_chart_marks(&map, &steps);
             }
@@ -526,7 +527,7 @@ fn start_play(
 /// Adds an element to `parent`: its attributes, and its text (as text)
 /// unless empty. The legend and the tables are made with the DOM directly:
 /// far smaller in the wasm than views.
-fn el(
+pub(crate) fn el(
     parent: &web_sys::Element,
     tag: &str,
     attrs: &[(&str, &str)],

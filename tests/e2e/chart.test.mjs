@@ -14,7 +14,7 @@ import { ROOT, startServer, launch, settled, watchConsole } from './lib.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(ROOT, 'target', 'screenshots');
-const STEP = 7; // `versorgung`, the eighth step
+const STEP = 8; // `versorgung`, the ninth step
 let server;
 let browser;
 

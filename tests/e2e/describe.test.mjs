@@ -35,7 +35,7 @@ test('the map is described per step and each step change is announced', async ()
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watchConsole(page);
   await page.goto(`${server.url}spielplaetze/#eimsbuettel`);
-  await settled(page, 2);
+  await settled(page, 3);
   const eims = await description(page);
   assert.match(eims, /^Die Karte zeigt Eimsbüttel, /);
   assert.match(eims, /Hervorgehoben: Eimsbüttel \(10 von 181\); die übrigen sind blass\./);
@@ -65,7 +65,7 @@ test('the map is described per step and each step change is announced', async ()
   });
   await page.locator('#versorgung').scrollIntoViewIfNeeded();
   await page.evaluate(() => document.getElementById('versorgung').scrollIntoView({ block: 'center' }));
-  await settled(page, 7);
+  await settled(page, 8);
   const versorgung = await description(page);
   assert.notEqual(versorgung, eims);
   assert.match(versorgung, /^Die Karte zeigt /);

@@ -114,7 +114,9 @@ function readable(page) {
     const parts = [document.title];
     const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (!n.parentElement?.closest('script, style, noscript')) parts.push(n.data);
+      // The preview's view picker shows the step's view as YAML, whose keys
+      // (`center`, `zoom`) are the story format's in every language.
+      if (!n.parentElement?.closest('script, style, noscript, #ts-picker-yaml')) parts.push(n.data);
     }
     const attrs = ['aria-label', 'aria-description', 'aria-roledescription', 'aria-valuetext', 'title', 'alt', 'placeholder'];
     for (const el of document.querySelectorAll('*')) {

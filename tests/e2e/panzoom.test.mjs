@@ -321,11 +321,13 @@ test('phone: one finger scrolls and hints, two fingers move and pinch the map', 
   await context.close();
 });
 
-test('default story: the map never takes the wheel or a drag, and has no zoom buttons', async () => {
+test('a step without `interactive`: the map never takes the wheel or a drag, and shows no zoom buttons', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   const problems = watchConsole(page);
+  // The example's first step (a later one, `parks`, is interactive).
   await open(page, `${defaultSite.url}spielplaetze/`);
-  assert.equal(await page.locator('.ts-nav, .ts-nav-hint').count(), 0);
+  assert.equal(await page.locator('.ts-nav').isVisible(), false);
+  assert.equal(await page.locator('.ts-nav-hint:visible').count(), 0);
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.ts-canvas')).touchAction), 'auto');
   const before = await camera(page);
   const at = [1000, 400];

@@ -16,7 +16,10 @@ let storyMd;
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-live-'));
-  fs.cpSync(path.join(ROOT, 'stories', 'spielplaetze'), path.join(dir, 'spielplaetze'), { recursive: true });
+  // With its English version beside it, which its `translations` names.
+  for (const slug of ['spielplaetze', 'where-children-play']) {
+    fs.cpSync(path.join(ROOT, 'stories', slug), path.join(dir, slug), { recursive: true });
+  }
   storyMd = path.join(dir, 'spielplaetze', 'story.md');
   server = await startServer(path.join(dir, 'spielplaetze'));
   browser = await launch();

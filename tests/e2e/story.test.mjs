@@ -50,7 +50,9 @@ test('the example story plays step by step, forwards and backwards', async () =>
     await page.screenshot({ path: path.join(SHOTS, `spielplaetze-step-${i + 1}.png`) });
     assert.equal(stats.width, 1280, 'canvas backing store matches the window width');
     assert.ok(stats.colours > 3, `step ${i + 1}: canvas is not blank (${stats.colours} colours)`);
-    assert.ok(stats.nonBackground > stats.pixels * 0.05, `step ${i + 1}: the map shows data`);
+    // (Points and outlines over quarters filled like the background cover
+    // less than a tenth of the map: "Und die Schulen?" about 3 %.)
+    assert.ok(stats.nonBackground > stats.pixels * 0.02, `step ${i + 1}: the map shows data (${stats.nonBackground} of ${stats.pixels} pixels)`);
     const id = await page.locator('.ts-step').nth(i).getAttribute('id');
     assert.equal(hash, `#${id}`, 'the URL fragment names the active step');
     assert.equal(await page.locator('.ts-step.is-active').count(), 1);

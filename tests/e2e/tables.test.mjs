@@ -38,8 +38,9 @@ test('a table pages through every row and sorts from the keyboard', async () => 
   const problems = watchConsole(page);
   await page.goto(`${server.url}spielplaetze/`);
   await page.waitForSelector('.ts-step');
-  await scrollToStep(page, 1);
-  const step = page.locator('.ts-step').nth(1);
+  // "608 Spielplätze", the third step.
+  await scrollToStep(page, 2);
+  const step = page.locator('.ts-step').nth(2);
   await step.locator('.ts-table summary').focus();
   await page.keyboard.press('Enter');
   await step.locator('.ts-table table').first().waitFor();
@@ -50,14 +51,14 @@ test('a table pages through every row and sorts from the keyboard', async () => 
   assert.equal(await pager.locator('button').first().isDisabled(), true, 'no page before the first');
   await pager.locator('[data-act=n]').focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => /Seite 2 von 13/.test(document.querySelectorAll('.ts-step')[1].querySelector('.ts-table-pager').textContent));
+  await page.waitForFunction(() => /Seite 2 von 13/.test(document.querySelectorAll('.ts-step')[2].querySelector('.ts-table-pager').textContent));
   assert.match(await caption(step), /Einträge 51–100 von 608/);
   await page.waitForFunction(() => document.activeElement?.dataset.act === 'n', null, { timeout: 5_000 })
     .catch(() => assert.fail('the focus stays on the page button'));
   for (let n = 3; n <= 13; n++) {
     await page.keyboard.press('Enter');
     await page.waitForFunction((n) => document.activeElement?.dataset.act
-      && new RegExp(`Seite ${n} von 13`).test(document.querySelectorAll('.ts-step')[1].querySelector('.ts-table-pager').textContent), n);
+      && new RegExp(`Seite ${n} von 13`).test(document.querySelectorAll('.ts-step')[2].querySelector('.ts-table-pager').textContent), n);
   }
   assert.match(await caption(step), /Einträge 601–608 von 608/, 'the last rows are there');
   assert.equal(await step.locator('.ts-table tbody').first().locator('tr').count(), 8);
@@ -69,10 +70,10 @@ test('a table pages through every row and sorts from the keyboard', async () => 
   const name = await header.innerText();
   await header.locator('button').focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelectorAll('.ts-step')[1].querySelector('.ts-table th').getAttribute('aria-sort') === 'ascending');
+  await page.waitForFunction(() => document.querySelectorAll('.ts-step')[2].querySelector('.ts-table th').getAttribute('aria-sort') === 'ascending');
   assert.match(await caption(step), /Einträge 1–50 von 608/, 'sorting starts on page 1');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelectorAll('.ts-step')[1].querySelector('.ts-table th').getAttribute('aria-sort') === 'descending');
+  await page.waitForFunction(() => document.querySelectorAll('.ts-step')[2].querySelector('.ts-table th').getAttribute('aria-sort') === 'descending');
   await page.waitForFunction(() => document.activeElement?.dataset.act === 's0', null, { timeout: 5_000 })
     .catch(() => assert.fail('the focus stays on the header'));
   const cells = await step.locator('.ts-table tbody').first().locator('tr td:first-child').allInnerTexts();
@@ -93,7 +94,7 @@ test('highlighted rows say so, the view switch narrows, one table is open at a t
   await page.goto(`${server.url}spielplaetze/`);
   await page.waitForSelector('.ts-step');
   // "Dicht an dicht in Eimsbüttel": the quarter is highlighted, the map zoomed in.
-  const i = await page.evaluate(() => [...document.querySelectorAll('.ts-step h2')].findIndex((h) => /Eimsbüttel/.test(h.textContent)));
+  const i = await page.evaluate(() => [...document.querySelectorAll('.ts-step')].findIndex((s) => s.id === 'eimsbuettel'));
   await scrollToStep(page, i);
   const step = page.locator('.ts-step').nth(i);
   await step.locator('.ts-table summary').click();
@@ -113,9 +114,9 @@ test('highlighted rows say so, the view switch narrows, one table is open at a t
     .some((c) => new RegExp(`\\(${n} Einträge\\)$|von ${n}$`).test(c.textContent)), [i, inView]);
   assert.equal(await step.locator(`input[data-k="${k}"]`).isChecked(), true);
 
-  // Another step's table: this one closes, and comes back as it was.
-  await scrollToStep(page, 1);
-  const other = page.locator('.ts-step').nth(1);
+  // Another step's table ("608 Spielplätze"): this one closes, and comes back as it was.
+  await scrollToStep(page, 2);
+  const other = page.locator('.ts-step').nth(2);
   await other.locator('.ts-table summary').click();
   await other.locator('.ts-table table').first().waitFor();
   assert.equal(await step.locator('details.ts-table').evaluate((d) => d.open), false, 'one open table at a time');

@@ -24,7 +24,7 @@ use twinstory_model::strings::Lang;
 use twinstory_model::{url, Source, Story};
 use twinstory_story::{
     check_assets, has_errors, load_layer_data, local_file, parse_story, render_diagnostics,
-    AssetKind,
+    AssetKind, Translation,
 };
 
 const PAGE: &str = include_str!("page.html");
@@ -37,8 +37,10 @@ pub const MARKER: &str = ".twinstory-site";
 const MARKER_TEXT: &str =
     "This folder was written by `twinstory build`; the next build replaces all of it.\n";
 
-/// The story list's stylesheet (a file: the strict CSP allows no inline style).
-const INDEX_CSS: &str = "body{font:1.05rem/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2330}a{color:#005ca9;font-weight:600}li{margin:0 0 1rem}\n";
+/// The site index's stylesheet (a file: the strict CSP allows no inline
+/// style): a card per story, as many columns as fit, one on phones; the
+/// whole card follows its title's link.
+const INDEX_CSS: &str = include_str!("index.css");
 
 /// What a build did.
 pub struct BuildReport {
@@ -280,7 +282,7 @@ pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<Bui
         policies: Vec::new(),
         langs: Vec::new(),
     };
-    let mut listed = Vec::new();
+    let mut listed: Vec<Listed> = Vec::new();
     for dir in &dirs {
         let slug = dir
             .file_name()
@@ -294,15 +296,20 @@ pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<Bui
         let (built, lang) = build_story(dir, &target, &player, opts, &mut report.problems)?;
         report.langs.extend(lang);
         match built {
-            Some((story, policy)) => {
+            Some(b) => {
                 eprintln!("built {} → {}", dir.display(), target.display());
                 let prefix = if single {
                     String::new()
                 } else {
                     format!("{slug}/")
                 };
-                report.policies.push((prefix, policy));
-                listed.push((slug.clone(), story));
+                report.policies.push((prefix, b.policy));
+                listed.push(Listed {
+                    slug: slug.clone(),
+                    story: b.story,
+                    translations: b.translations,
+                    preview: b.preview,
+                });
                 report.stories.push(slug);
             }
             None => report.ok = false,
@@ -338,8 +345,26 @@ fn data_size(dir: &Path, layer: &twinstory_model::Layer) -> usize {
         .sum()
 }
 
-/// A built story and its Content Security Policy.
-type Built = (Story, String);
+/// A built story, its Content Security Policy, its versions in other
+/// languages and its preview picture (see [`Listed`]).
+struct Built {
+    story: Story,
+    policy: String,
+    translations: Vec<Translation>,
+    preview: Option<String>,
+}
+
+/// A story of the site index.
+pub(crate) struct Listed {
+    /// Its folder in the site.
+    pub slug: String,
+    /// The built story.
+    pub story: Story,
+    /// Its versions in other languages (`translations`).
+    pub translations: Vec<Translation>,
+    /// Its preview picture inside its folder (`img/preview-<hash>.svg`).
+    pub preview: Option<String>,
+}
 
 /// Builds one story; `None` when it has errors (already printed), else the
 /// story and its Content Security Policy; and the story's language tag
@@ -466,12 +491,22 @@ fn build_story(
     }
     crate::embed::write_host_script(out)?;
     fs::write(out.join("story.json"), serde_json::to_vec(&story)?)?;
-    let page = story_page(&story, player, &theme.theme, &opts.story_origins);
-    fs::write(
-        out.join("index.html"),
-        crate::static_story::fill_page(&page, &story, out)?,
-    )?;
-    Ok((Some((story, csp::policy(&hosts))), lang))
+    let page = story_page(
+        &story,
+        player,
+        &theme.theme,
+        &opts.story_origins,
+        &parsed.translations,
+    );
+    let page = crate::static_story::fill_page(&page, &story, out)?;
+    fs::write(out.join("index.html"), page.html)?;
+    let built = Built {
+        policy: csp::policy(&hosts),
+        story,
+        translations: parsed.translations,
+        preview: page.preview,
+    };
+    Ok((Some(built), lang))
 }
 
 fn load_player(dir: &PlayerFiles) -> Result<Player> {
@@ -570,7 +605,13 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
     })
 }
 
-fn story_page(story: &Story, p: &Player, theme_css: &str, origins: &[String]) -> String {
+fn story_page(
+    story: &Story,
+    p: &Player,
+    theme_css: &str,
+    origins: &[String],
+    translations: &[Translation],
+) -> String {
     let origins = if origins.is_empty() {
         String::new()
     } else {
@@ -618,10 +659,30 @@ fn story_page(story: &Story, p: &Player, theme_css: &str, origins: &[String]) ->
                 p.play.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
             ),
             ("origins", &origins),
+            ("alternates", &alternates(story, translations)),
             ("basemap", &basemap_credit(story)),
         ],
     )
     .replace("\n\n</head>", "\n</head>")
+}
+
+/// The page's `<link rel="alternate" hreflang>` lines: the story itself and
+/// each version in another language (none without `translations`), so
+/// search engines and browsers offer readers their language.
+fn alternates(story: &Story, translations: &[Translation]) -> String {
+    if translations.is_empty() {
+        return String::new();
+    }
+    let line = |lang: &str, href: &str| {
+        format!(
+            "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
+            escape(lang),
+            escape(href)
+        )
+    };
+    std::iter::once(line(&story.lang, "./"))
+        .chain(translations.iter().map(|t| line(&t.lang, &t.href())))
+        .collect()
 }
 
 /// Replaces each `{{key}}` of `template` in one pass, so nothing in the
@@ -692,31 +753,76 @@ pub fn site_lang<'a>(langs: impl IntoIterator<Item = &'a str>) -> (Lang, String)
     }
 }
 
-fn index_page(stories: &[(String, Story)], css: &str, icon: &str) -> String {
-    let (lang, tag) = site_lang(stories.iter().map(|(_, s)| s.lang.as_str()));
+fn index_page(stories: &[Listed], css: &str, icon: &str) -> String {
+    let (lang, tag) = site_lang(stories.iter().map(|l| l.story.lang.as_str()));
     let t = lang.strings();
     let items: String = stories
         .iter()
-        .map(|(slug, s)| {
-            // A story in another language than the page says so.
-            let own = if s.lang.eq_ignore_ascii_case(&tag) {
-                String::new()
-            } else {
-                format!(" lang=\"{}\"", escape(&s.lang))
-            };
-            format!(
-                "<li{own}><a href=\"{}/\">{}</a><p>{}</p></li>\n",
-                escape(slug),
-                escape(&s.title),
-                escape(s.summary.as_deref().unwrap_or(""))
-            )
-        })
+        .map(|l| index_card(l, stories, &tag))
         .collect();
     format!(
-        "<!doctype html>\n<html lang=\"{tag}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<link rel=\"stylesheet\" href=\"{css}\"><link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\"></head>\n<body><h1>{heading}</h1><ul>\n{items}</ul></body></html>\n",
+        "<!doctype html>\n<html lang=\"{tag}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<link rel=\"stylesheet\" href=\"{css}\"><link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\"></head>\n<body><main><h1>{heading}</h1><ul class=\"ts-index\">\n{items}</ul></main></body></html>\n",
         tag = escape(&tag),
         title = escape(t.site_title),
         heading = escape(t.site_heading),
+    )
+}
+
+/// One story's card on the site index, in the story's language: its
+/// preview picture, title (the link), language, summary and links to its
+/// versions in other languages that the site has.
+fn index_card(l: &Listed, all: &[Listed], site_tag: &str) -> String {
+    let s = &l.story;
+    let words = Lang::of(&s.lang).cover_words();
+    // A story in another language than the page says so.
+    let own = if s.lang.eq_ignore_ascii_case(site_tag) {
+        String::new()
+    } else {
+        format!(" lang=\"{}\"", escape(&s.lang))
+    };
+    let slug = escape(&l.slug);
+    let preview = match (&l.preview, s.steps.first()) {
+        (Some(p), Some(first)) => format!(
+            "<img src=\"{slug}/{}\" width=\"{}\" height=\"{}\" alt=\"{}\" loading=\"lazy\">",
+            escape(p),
+            crate::static_story::PREVIEW_WIDTH,
+            crate::static_story::PREVIEW_HEIGHT,
+            escape(&(words.preview_alt)(&first.title))
+        ),
+        _ => String::new(),
+    };
+    let summary = match s.summary.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(t) => format!("<p>{}</p>", escape(t)),
+        None => String::new(),
+    };
+    // Links to the other versions this site has (a folder it does not
+    // have would be a dead link), each named in its own language.
+    let versions: Vec<String> = l
+        .translations
+        .iter()
+        .filter(|t| all.iter().any(|o| o.slug == t.folder))
+        .map(|t| {
+            let tag = escape(&t.lang);
+            format!(
+                "<a href=\"{}/\" hreflang=\"{tag}\" lang=\"{tag}\">{}</a>",
+                escape(&t.folder),
+                escape(Lang::of(&t.lang).cover_words().language_name)
+            )
+        })
+        .collect();
+    let versions = if versions.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p class=\"ts-versions\">{}: {}</p>",
+            escape(words.other_versions),
+            versions.join(", ")
+        )
+    };
+    format!(
+        "<li class=\"ts-card\"{own}>{preview}<h2><a href=\"{slug}/\">{}</a></h2><p class=\"ts-lang\">{}</p>{summary}{versions}</li>\n",
+        escape(&s.title),
+        escape(words.language_name),
     )
 }
 
@@ -799,7 +905,7 @@ mod tests {
             sources: None,
             play: None,
         };
-        let page = story_page(&story, &p, "theme-0.css", &[]);
+        let page = story_page(&story, &p, "theme-0.css", &[], &[]);
         assert!(
             page.contains("<p>Kartengrundlage: <a href=\"https://a.example/c\" rel=\"noopener noreferrer\">© A &amp; B &lt;{{css}}&gt;</a></p>{{static}}</main></noscript>"),
             "{page}"
@@ -821,10 +927,13 @@ mod tests {
         assert_eq!(site_lang(["en", "fr"]), (Lang::En, "en".into()));
         assert_eq!(site_lang(["de", "en"]), (Lang::En, "en".into()));
         assert_eq!(site_lang([]), (Lang::En, "en".into()));
-        let english = [
-            ("a".to_string(), story("en", "Cycle lanes")),
-            ("b".to_string(), story("en", "Parks")),
-        ];
+        let listed = |slug: &str, lang: &str, title: &str| Listed {
+            slug: slug.into(),
+            story: story(lang, title),
+            translations: Vec::new(),
+            preview: None,
+        };
+        let english = [listed("a", "en", "Cycle lanes"), listed("b", "en", "Parks")];
         let page = index_page(&english, "i.css", "i.svg");
         assert!(page.contains("<html lang=\"en\">"), "{page}");
         assert!(
@@ -832,24 +941,95 @@ mod tests {
                 && page.contains("<h1>Stories</h1>")
         );
         assert!(
-            !page.contains("Geschichten") && !page.contains(" lang=\"en\"><a"),
+            !page.contains("Geschichten") && !page.contains(" lang=\"en\"><h2>"),
             "{page}"
         );
-        let german = [("a".to_string(), story("de", "Radwege"))];
+        let german = [listed("a", "de", "Radwege")];
         let page = index_page(&german, "i.css", "i.svg");
         assert!(page.contains("<html lang=\"de\">") && page.contains("<h1>Geschichten</h1>"));
         // Mixed: English, and each story names its own language.
-        let mixed = [
-            ("a".to_string(), story("de", "Radwege")),
-            ("b".to_string(), story("en", "Parks")),
-        ];
+        let mixed = [listed("a", "de", "Radwege"), listed("b", "en", "Parks")];
         let page = index_page(&mixed, "i.css", "i.svg");
         assert!(page.contains("<html lang=\"en\">") && page.contains("<h1>Stories</h1>"));
         assert!(
-            page.contains("<li lang=\"de\"><a href=\"a/\">Radwege</a>"),
+            page.contains("<li class=\"ts-card\" lang=\"de\"><h2><a href=\"a/\">Radwege</a></h2><p class=\"ts-lang\">Deutsch</p>"),
             "{page}"
         );
-        assert!(page.contains("<li><a href=\"b/\">Parks</a>"), "{page}");
+        assert!(
+            page.contains("<li class=\"ts-card\"><h2><a href=\"b/\">Parks</a></h2><p class=\"ts-lang\">English</p>"),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn the_site_index_shows_previews_and_links_the_versions() {
+        let mut de = story("de", "Spielplätze");
+        de.summary = Some("Wo Kinder spielen.".into());
+        de.steps = vec![serde_json::from_str(r#"{"id": "a", "title": "Eine Stadt"}"#).unwrap()];
+        let en = story("en", "Where children play");
+        let version = |lang: &str, folder: &str| {
+            let own = if lang == "de" { "en" } else { "de" };
+            let md = format!(
+                "---\ntitle: T\nlang: {own}\ntranslations: {{ {lang}: ../{folder} }}\n---\n"
+            );
+            twinstory_story::parse_story("s.md", md.as_bytes()).translations
+        };
+        let stories = [
+            Listed {
+                slug: "spielplaetze".into(),
+                story: de,
+                translations: version("en", "where-children-play"),
+                preview: Some("img/preview-1a2b.svg".into()),
+            },
+            Listed {
+                slug: "where-children-play".into(),
+                story: en,
+                // A version the site does not have is not linked.
+                translations: [version("de", "spielplaetze"), version("fr", "ou-jouent")].concat(),
+                preview: None,
+            },
+        ];
+        let page = index_page(&stories, "i.css", "i.svg");
+        assert!(
+            page.contains("<img src=\"spielplaetze/img/preview-1a2b.svg\" width=\"480\" height=\"300\" alt=\"Karte zum ersten Schritt: Eine Stadt\" loading=\"lazy\">"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<p>Wo Kinder spielen.</p><p class=\"ts-versions\">Auch in: <a href=\"where-children-play/\" hreflang=\"en\" lang=\"en\">English</a></p>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<p class=\"ts-versions\">Also in: <a href=\"spielplaetze/\" hreflang=\"de\" lang=\"de\">Deutsch</a></p>"),
+            "{page}"
+        );
+        assert!(!page.contains("ou-jouent"), "{page}");
+        // No picture without a step; no `style` anywhere (strict CSP).
+        assert_eq!(page.matches("<img").count(), 1, "{page}");
+        assert!(!page.contains("style="), "{page}");
+    }
+
+    #[test]
+    fn the_page_names_its_versions_in_other_languages() {
+        let p = Player {
+            files: Vec::new(),
+            js: "p.js".into(),
+            wasm: "p.wasm".into(),
+            css: "p.css".into(),
+            boot: "boot.js".into(),
+            icon: "icon.svg".into(),
+            author: None,
+            sources: None,
+            play: None,
+        };
+        let md = "---\ntitle: T\nlang: de\ntranslations: { en: ../where-children-play }\n---\n";
+        let translations = twinstory_story::parse_story("s.md", md.as_bytes()).translations;
+        let page = story_page(&story("de", "T"), &p, "t.css", &[], &translations);
+        assert!(
+            page.contains("<link rel=\"alternate\" hreflang=\"de\" href=\"./\">\n<link rel=\"alternate\" hreflang=\"en\" href=\"../where-children-play/\">\n"),
+            "{page}"
+        );
+        let page = story_page(&story("de", "T"), &p, "t.css", &[], &[]);
+        assert!(!page.contains("alternate"), "{page}");
     }
 
     #[test]
@@ -877,7 +1057,7 @@ mod tests {
                 &twinstory_model::strings::EN,
             ),
         ] {
-            let page = story_page(&story(lang, "T"), &p, "theme-0.css", &[]);
+            let page = story_page(&story(lang, "T"), &p, "theme-0.css", &[], &[]);
             assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{page}");
             assert!(
                 page.contains(&format!("<p>{}</p>", want.noscript)),

@@ -12,6 +12,7 @@ mod embed;
 mod import;
 mod media;
 mod pack;
+mod picker;
 mod player;
 mod serve;
 mod static_story;
@@ -172,6 +173,11 @@ enum Command {
     /// The folder is watched: after each change the stories are rebuilt and
     /// open pages reload. When a change has errors, they are printed here and
     /// shown over the page, and the last good version keeps playing.
+    ///
+    /// While it watches, the pages have a view picker: move the map (in any
+    /// step) and copy the step's `view` as YAML, or have it written into
+    /// that step's block of story.md (docs/story-format.md, "Picking a view
+    /// in the preview"). Nothing of it is in a build.
     ///
     /// Examples:
     ///   twinstory serve

@@ -9,7 +9,8 @@
 //! last good version keeps playing while the author fixes a mistake. Pages
 //! served as HTML get a small script that listens on `/_twinstory/events`
 //! (server-sent events): it reloads the page after a good build and shows the
-//! diagnostics in an overlay after a failed one.
+//! diagnostics in an overlay after a failed one, and the view picker
+//! (`picker.rs`), the one request that writes into story.md.
 //!
 //! A good local citizen: one thread polls every open connection until its
 //! request head (at most 8 KiB) has arrived, so idle connections cost no
@@ -26,6 +27,7 @@ use crate::build::{
     build_into, check_out_place, site_lang, story_dirs, BuildOptions, BuildReport, MARKER,
 };
 use crate::csp;
+use crate::picker;
 use anyhow::{Context, Result};
 use std::collections::VecDeque;
 use std::io::{ErrorKind, Read, Write};
@@ -106,6 +108,11 @@ struct Live {
     hosts: Vec<String>,
     /// Open event streams.
     streams: AtomicUsize,
+    /// The story folder (or folder of stories) served, for the view picker.
+    source: PathBuf,
+    /// This session's secret for writing into story.md (the view picker):
+    /// in the preview pages, which other sites cannot read.
+    token: String,
 }
 
 impl Live {
@@ -137,6 +144,8 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             format!("127.0.0.1:{}", addr.port()),
             format!("localhost:{}", addr.port()),
         ],
+        source: opts.source.clone(),
+        token: picker::new_token(),
         ..Live::default()
     });
     let mut generation = 0;
@@ -162,17 +171,15 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             .iter()
             .any(|h| h.eq_ignore_ascii_case(&request.host))
         {
-            let _ = respond_plain(
-                &mut stream,
-                403,
-                "this server answers only http://127.0.0.1 and http://localhost",
-            );
+            let lang = live.lock().lang;
+            let _ = respond_plain(&mut stream, 403, Refusal::OtherHost.text(lang));
             return;
         }
         if request.path() == EVENTS {
             if live.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
                 live.streams.fetch_sub(1, Ordering::SeqCst);
-                let _ = respond_plain(&mut stream, 503, "too many open pages; close some tabs");
+                let lang = live.lock().lang;
+                let _ = respond_plain(&mut stream, 503, Refusal::TooManyPages.text(lang));
                 return;
             }
             let shared = live.clone();
@@ -190,7 +197,8 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             Err(
                 TrySendError::Full((mut stream, _)) | TrySendError::Disconnected((mut stream, _)),
             ) => {
-                let _ = respond_plain(&mut stream, 503, "busy; try again");
+                let lang = live.lock().lang;
+                let _ = respond_plain(&mut stream, 503, Refusal::Busy.text(lang));
             }
         }
     })
@@ -202,12 +210,22 @@ struct Request {
     method: String,
     target: String,
     host: String,
+    /// The `Origin` header (empty when not sent).
+    origin: String,
+    /// The view picker's token header (empty when not sent).
+    token: String,
 }
 
 impl Request {
     /// The target without query and fragment.
     fn path(&self) -> &str {
         self.target.split(['?', '#']).next().unwrap_or("/")
+    }
+
+    /// The query string (without `?`), empty when there is none.
+    fn query(&self) -> &str {
+        let t = self.target.split('#').next().unwrap_or("");
+        t.split_once('?').map_or("", |(_, q)| q)
     }
 }
 
@@ -253,15 +271,20 @@ fn parse_head(buf: &[u8]) -> Head {
     let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
         return Head::Refuse(400);
     };
-    let host = lines
-        .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("host"))
-        .map(|(_, v)| v.trim().to_owned())
-        .unwrap_or_default();
+    let headers: Vec<(&str, &str)> = lines.filter_map(|l| l.split_once(':')).collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
     Head::Complete(Request {
         method: method.to_owned(),
         target: target.to_owned(),
-        host,
+        host: header("host"),
+        origin: header("origin"),
+        token: header(picker::TOKEN_HEADER),
     })
 }
 
@@ -330,7 +353,9 @@ fn accept_loop(listener: &TcpListener, mut dispatch: impl FnMut(TcpStream, Reque
                 Head::Refuse(status) => {
                     let _ = p.stream.set_nonblocking(false);
                     let _ = p.stream.set_write_timeout(Some(Duration::from_secs(1)));
-                    let _ = respond_plain(&mut p.stream, status, "request refused");
+                    // No readable request, so no page to take a language
+                    // from: both.
+                    let _ = respond_plain(&mut p.stream, status, UNREADABLE_BOTH);
                 }
                 Head::Complete(request) => {
                     let ready = p.stream.set_nonblocking(false).is_ok()
@@ -538,13 +563,14 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
     let method = request.method.as_str();
     let head = method == "HEAD";
     let path = request.path();
-    let (root, error, policy, t) = {
+    let (root, error, policy, t, t_lang) = {
         let st = live.lock();
         (
             st.root.clone(),
             st.error.clone(),
             policy_for(&st.policies, path),
             st.lang.strings(),
+            st.lang,
         )
     };
     let mut policy = policy;
@@ -554,8 +580,44 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
     let respond = |stream: &mut TcpStream, status, ctype, body: &[u8]| {
         respond(stream, status, ctype, body, head, &policy)
     };
+    if live.watching && path == picker::PICKER_WRITE {
+        let (status, answer) = match write_allowed(request, live) {
+            Ok(()) => picker_write(request, live),
+            Err(why) => (403, serde_json::json!({ "error": why })),
+        };
+        return respond(
+            &mut stream,
+            status,
+            "application/json",
+            answer.to_string().as_bytes(),
+        );
+    }
     if method != "GET" && !head {
-        return respond(&mut stream, 405, "text/plain", b"method not allowed");
+        return respond(
+            &mut stream,
+            405,
+            "text/plain; charset=utf-8",
+            Refusal::Method.text(t_lang).as_bytes(),
+        );
+    }
+    if live.watching {
+        let asset = match path {
+            picker::PICKER_JS => Some(("text/javascript; charset=utf-8", picker::picker_script())),
+            picker::PICKER_CSS => {
+                Some(("text/css; charset=utf-8", picker::PICKER_STYLE.to_owned()))
+            }
+            picker::PICKER_VIEW => {
+                let answer = picker::read_report(request.query()).map(|r| picker::view_answer(&r));
+                match answer {
+                    Some(a) => Some(("application/json", a.to_string())),
+                    None => return respond(&mut stream, 400, "text/plain", b"no camera"),
+                }
+            }
+            _ => None,
+        };
+        if let Some((ctype, body)) = asset {
+            return respond(&mut stream, 200, ctype, body.as_bytes());
+        }
     }
     if path == LIVE_JS {
         return respond(
@@ -575,8 +637,12 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
         Some(Ok((file, body))) => {
             let ctype = content_type(&file);
             if ctype.starts_with("text/html") && live.watching {
-                let page = inject_live_script(&String::from_utf8_lossy(&body));
+                let page = inject_live_script(&String::from_utf8_lossy(&body), Some(&live.token));
                 respond(&mut stream, 200, ctype, page.as_bytes())
+            } else if live.watching && file.file_name().is_some_and(|n| n == "story.json") {
+                // The preview lets the author move the map in every step.
+                let body = picker::movable_story_json(&body).unwrap_or(body);
+                respond(&mut stream, 200, ctype, &body)
             } else {
                 respond(&mut stream, 200, ctype, &body)
             }
@@ -589,7 +655,7 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
                 t.lang.tag(),
                 crate::build::escape(error.as_deref().unwrap_or("")),
                 title = crate::build::escape(t.preview_errors),
-            ));
+            ), None);
             respond(
                 &mut stream,
                 200,
@@ -606,12 +672,66 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
     }
 }
 
-/// Adds the live-reload script before `</body>` (or at the end).
-fn inject_live_script(html: &str) -> String {
-    let tag = format!("<script src=\"{LIVE_JS}\"></script>");
+/// Adds the live-reload script before `</body>` (or at the end), and the
+/// view picker's with the session's `token` when given.
+fn inject_live_script(html: &str, token: Option<&str>) -> String {
+    let picker = token.map(picker::picker_tags).unwrap_or_default();
+    let tag = format!("<script src=\"{LIVE_JS}\"></script>{picker}");
     match html.rfind("</body>") {
         Some(i) => format!("{}{tag}\n{}", &html[..i], &html[i..]),
         None => format!("{html}{tag}\n"),
+    }
+}
+
+/// Whether a request may write into story.md: a POST from a page of this
+/// server (its `Origin`) that carries this session's token.
+fn write_allowed(request: &Request, live: &Live) -> Result<(), &'static str> {
+    if request.method != "POST" {
+        return Err("the view is written with POST");
+    }
+    let own_origin = live
+        .hosts
+        .iter()
+        .any(|h| request.origin.eq_ignore_ascii_case(&format!("http://{h}")));
+    if !own_origin {
+        return Err("only pages of this preview may write into story.md");
+    }
+    if live.token.is_empty() || request.token != live.token {
+        return Err("the page's token is not this session's; reload the page");
+    }
+    Ok(())
+}
+
+/// Writes the view the request reports into its step (status and answer).
+fn picker_write(request: &Request, live: &Live) -> (u16, serde_json::Value) {
+    let q = request.query();
+    let value = |name| picker::query_value(q, name).unwrap_or_default();
+    let (Some(report), Ok(index)) = (picker::read_report(q), value("step").parse::<usize>()) else {
+        return (
+            400,
+            serde_json::json!({ "error": "the page sent no camera" }),
+        );
+    };
+    let form = if value("form") == "fit" {
+        picker::Form::Fit
+    } else {
+        picker::Form::Center
+    };
+    let Some(dir) = picker::story_dir_for(&live.source, &value("page")) else {
+        return (
+            404,
+            serde_json::json!({ "error": "no story for this page" }),
+        );
+    };
+    match picker::write_view(&dir, index, &value("id"), form, &report) {
+        Ok(line) => {
+            eprintln!(
+                "view picker: wrote `{line}` into {}",
+                dir.join("story.md").display()
+            );
+            (200, serde_json::json!({ "line": line }))
+        }
+        Err(e) => (409, serde_json::json!({ "error": e })),
     }
 }
 
@@ -707,7 +827,8 @@ fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
-fn percent_decode(s: &str) -> Option<String> {
+/// Decodes `%xx` escapes; `None` for broken ones or text that is not UTF-8.
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -762,6 +883,54 @@ fn respond(
     stream.flush()
 }
 
+/// Why the server refuses a request, told in the stories' language (the
+/// server's words for authors, so they live here and not in the player's
+/// `Strings`, which every reader downloads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// The `Host` is not 127.0.0.1 or localhost (DNS rebinding).
+    OtherHost,
+    /// Too many open live-reload streams.
+    TooManyPages,
+    /// Every worker is busy and the queue is full.
+    Busy,
+    /// Not GET or HEAD.
+    Method,
+}
+
+impl Refusal {
+    /// The sentence in `lang`.
+    fn text(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Refusal::OtherHost, Lang::De) => {
+                "Dieser Server antwortet nur unter http://127.0.0.1 und http://localhost."
+            }
+            (Refusal::OtherHost, Lang::En) => {
+                "This server answers only at http://127.0.0.1 and http://localhost."
+            }
+            (Refusal::TooManyPages, Lang::De) => {
+                "Zu viele offene Seiten: Bitte schließen Sie einige Tabs."
+            }
+            (Refusal::TooManyPages, Lang::En) => "Too many open pages: please close some tabs.",
+            (Refusal::Busy, Lang::De) => {
+                "Der Server ist ausgelastet. Bitte gleich noch einmal versuchen."
+            }
+            (Refusal::Busy, Lang::En) => "The server is busy. Please try again in a moment.",
+            (Refusal::Method, Lang::De) => {
+                "Diese Methode ist hier nicht erlaubt: Die Vorschau beantwortet nur GET und HEAD."
+            }
+            (Refusal::Method, Lang::En) => {
+                "This method is not allowed here: the preview answers only GET and HEAD."
+            }
+        }
+    }
+}
+
+/// A request whose head cannot be read has no page to take a language from,
+/// so the refusal says it in German, then English.
+const UNREADABLE_BOTH: &str =
+    "Die Anfrage ist nicht lesbar und wurde abgelehnt. / The request could not be read and was refused.";
+
 /// A short plain-text answer that closes the connection (refusals).
 fn respond_plain(stream: &mut TcpStream, status: u16, text: &str) -> std::io::Result<()> {
     respond(
@@ -784,6 +953,7 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
         414 => "URI Too Long",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
@@ -808,6 +978,49 @@ mod tests {
     }
 
     #[test]
+    fn only_pages_of_this_preview_with_the_token_may_write() {
+        let live = Live {
+            hosts: vec!["127.0.0.1:9".into(), "localhost:9".into()],
+            token: "secret".into(),
+            ..Live::default()
+        };
+        let req = |method: &str, origin: &str, token: &str| Request {
+            method: method.into(),
+            target: "/_twinstory/picker/write?step=0".into(),
+            host: "127.0.0.1:9".into(),
+            origin: origin.into(),
+            token: token.into(),
+        };
+        assert_eq!(
+            write_allowed(&req("POST", "http://127.0.0.1:9", "secret"), &live),
+            Ok(())
+        );
+        assert_eq!(
+            write_allowed(&req("POST", "http://localhost:9", "secret"), &live),
+            Ok(())
+        );
+        for (method, origin, token) in [
+            ("GET", "http://127.0.0.1:9", "secret"),
+            ("POST", "http://evil.example", "secret"),
+            ("POST", "http://127.0.0.1:10", "secret"),
+            ("POST", "null", "secret"),
+            ("POST", "", "secret"),
+            ("POST", "http://127.0.0.1:9", ""),
+            ("POST", "http://127.0.0.1:9", "secreT"),
+        ] {
+            assert!(
+                write_allowed(&req(method, origin, token), &live).is_err(),
+                "{method} {origin} {token}"
+            );
+        }
+        let no_token = Live {
+            token: String::new(),
+            ..live
+        };
+        assert!(write_allowed(&req("POST", "http://127.0.0.1:9", ""), &no_token).is_err());
+    }
+
+    #[test]
     fn refuses_paths_outside_the_root() {
         let root = std::env::temp_dir();
         assert!(resolve(&root, "/../etc/passwd").is_none());
@@ -822,7 +1035,9 @@ mod tests {
             Head::Complete(Request {
                 method: "GET".into(),
                 target: "/a/?x=1".into(),
-                host: "127.0.0.1:8080".into()
+                host: "127.0.0.1:8080".into(),
+                origin: String::new(),
+                token: String::new(),
             })
         );
         assert_eq!(parse_head(&get[..30]), Head::Partial);
@@ -847,9 +1062,13 @@ mod tests {
 
     #[test]
     fn the_live_script_goes_before_the_body_end() {
-        let page = inject_live_script("<html><body><p>x</p></body></html>");
+        let page = inject_live_script("<html><body><p>x</p></body></html>", None);
         assert!(page.contains("<p>x</p><script src=\"/_twinstory/live.js\"></script>\n</body>"));
-        assert!(inject_live_script("plain").ends_with("</script>\n"));
+        assert!(inject_live_script("plain", None).ends_with("</script>\n"));
+        let page = inject_live_script("<html><body></body></html>", Some("abc"));
+        assert!(page.contains(
+            "<script src=\"/_twinstory/picker.js\" data-token=\"abc\"></script>\n</body>"
+        ));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use twinstory_data::read_packed;
 use twinstory_map::svg::to_svg;
 use twinstory_map::{DrawList, Padding, Viewport};
 use twinstory_model::strings::Lang;
-use twinstory_model::{url, Source, Story};
+use twinstory_model::{url, Compare, Source, Story};
 use twinstory_scene::{Credit, Playback, PlaybackOptions, Scene};
 
 use crate::build::{escape, hashed_name};
@@ -20,28 +20,46 @@ use crate::build::{escape, hashed_name};
 /// Size of a step's picture, in CSS px.
 const WIDTH: f64 = 800.0;
 const HEIGHT: f64 = 500.0;
+/// Size of the story's preview picture on the site index (the first
+/// step's map, drawn smaller: coarser lines, fewer bytes), in CSS px.
+pub const PREVIEW_WIDTH: f64 = 480.0;
+/// See [`PREVIEW_WIDTH`].
+pub const PREVIEW_HEIGHT: f64 = 300.0;
+
+/// The page's HTML and the story's preview picture (its path in the
+/// story's folder, when the story has a step).
+pub struct StaticPage {
+    /// The page with its `{{static}}` slot filled.
+    pub html: String,
+    /// `img/preview-<hash>.svg`: the first step's map, for the site index.
+    pub preview: Option<String>,
+}
 
 /// Puts the static story into the page's `{{static}}` slot (the last one:
 /// the author's title and summary, filled before, may contain the same
 /// characters).
-pub fn fill_page(page: &str, story: &Story, out: &Path) -> Result<String> {
+pub fn fill_page(page: &str, story: &Story, out: &Path) -> Result<StaticPage> {
     let Some(at) = page.rfind("{{static}}") else {
-        return Ok(page.to_owned());
+        return Ok(StaticPage {
+            html: page.to_owned(),
+            preview: None,
+        });
     };
-    let html = static_story(story, out)?;
-    Ok(format!(
-        "{}{html}{}",
-        &page[..at],
-        &page[at + "{{static}}".len()..]
-    ))
+    let (html, preview) = static_story(story, out)?;
+    Ok(StaticPage {
+        html: format!("{}{html}{}", &page[..at], &page[at + "{{static}}".len()..]),
+        preview,
+    })
 }
 
 /// Writes every step's map under `out/img/` and returns the HTML of the
 /// whole story for the page's `<noscript>` (intro, steps with text, map,
-/// legend and credits, sources). `story` is the built story: its local
-/// layers are packed files in `out`; layers read while the story plays
-/// (services, remote files) are not drawn.
-pub fn static_story(story: &Story, out: &Path) -> Result<String> {
+/// legend and credits, sources), and the path of the preview picture it
+/// wrote for the site index (the first step's map at [`PREVIEW_WIDTH`]).
+/// `story` is the built story: its local layers are packed files in `out`;
+/// layers read while the story plays (services, remote files) are not
+/// drawn.
+pub fn static_story(story: &Story, out: &Path) -> Result<(String, Option<String>)> {
     let t = Lang::of(&story.lang).strings();
     let mut scene = Scene::new(story.clone());
     for (i, layer) in story.layers.iter().enumerate() {
@@ -73,8 +91,15 @@ pub fn static_story(story: &Story, out: &Path) -> Result<String> {
     for (i, step) in story.steps.iter().enumerate() {
         playback.go_to(&scene, i, &viewport, &padding, 0.0, &opts);
         playback.tick(1e9);
-        playback.render_list(&scene, &viewport, &mut list);
-        let svg = to_svg(&list);
+        let svg = match &step.compare {
+            Some(c) if playback.comparing() => {
+                compare_svg(&playback, &scene, &viewport, c, &mut list)
+            }
+            _ => {
+                playback.render_list(&scene, &viewport, &mut list);
+                to_svg(&list)
+            }
+        };
         let name = format!(
             "img/{}",
             hashed_name(&format!("step-{}.svg", i + 1), svg.as_bytes())
@@ -95,6 +120,14 @@ pub fn static_story(story: &Story, out: &Path) -> Result<String> {
             h = HEIGHT,
             alt = escape(&(t.step_map)(&step.title)),
         );
+        if let Some(c) = &step.compare {
+            let words = Lang::of(&story.lang).describe_words();
+            let _ = write!(
+                html,
+                "<p>{}</p>",
+                escape(&(words.compared)(&c.before_label, &c.after_label))
+            );
+        }
         // The legend: every visible layer's classes, categories or sizes.
         let legend = scene.legend(i);
         if !legend.is_empty() {
@@ -130,7 +163,61 @@ pub fn static_story(story: &Story, out: &Path) -> Result<String> {
         }
         html.push_str("</ul>");
     }
-    Ok(html)
+    // The preview: the first step as a reader who jumps there sees it.
+    let mut preview = None;
+    if !story.steps.is_empty() {
+        let small = Viewport {
+            width: PREVIEW_WIDTH,
+            height: PREVIEW_HEIGHT,
+            dpr: 1.0,
+        };
+        playback.go_to(&scene, 0, &small, &Padding::uniform(12.0), 1e9, &opts);
+        playback.tick(2e9);
+        playback.render_list(&scene, &small, &mut list);
+        let svg = to_svg(&list);
+        let name = format!("img/{}", hashed_name("preview.svg", svg.as_bytes()));
+        fs::write(out.join(&name), svg.as_bytes())?;
+        preview = Some(name);
+    }
+    Ok((html, preview))
+}
+
+/// A compare step's picture: its two states side by side, each with its
+/// label, as the player shows them on phones.
+fn compare_svg(
+    playback: &Playback,
+    scene: &Scene,
+    viewport: &Viewport,
+    c: &Compare,
+    list: &mut DrawList,
+) -> String {
+    let (w, h) = (viewport.width, viewport.height);
+    let mut out = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#
+    );
+    for (before, label) in [(true, &c.before_label), (false, &c.after_label)] {
+        playback.side_list(scene, viewport, before, list);
+        let x = if before {
+            0.0
+        } else {
+            w - f64::from(list.width)
+        };
+        let side = to_svg(list).replacen("<svg ", &format!(r#"<svg x="{x}" "#), 1);
+        out.push_str(&side);
+        let _ = write!(
+            out,
+            r##"<text x="{tx}" y="28" font-family="sans-serif" font-size="16" font-weight="bold" fill="#1d2330" stroke="#ffffff" stroke-width="4" paint-order="stroke">{}</text>"##,
+            escape(label),
+            tx = x + 12.0,
+        );
+    }
+    let mid = w / 2.0;
+    let _ = write!(
+        out,
+        r##"<rect x="{}" y="0" width="2" height="{h}" fill="#ffffff"/></svg>"##,
+        mid - 1.0
+    );
+    out
 }
 
 /// Credits as text, linked when they have a web address.

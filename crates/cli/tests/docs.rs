@@ -247,6 +247,20 @@ fn generated() -> Vec<(Vec<u8>, PathBuf)> {
     let story = |layers: &str, body: &str| {
         format!("---\ntitle: T\nlayers:\n{layers}---\n{body}\n## A\n\n```step\nview: {{ center: [10, 53.5], zoom: 11 }}\nshow: [a]\n```\n").into_bytes()
     };
+    // E0198, W0058: versions beside the story in the wrong language, and
+    // one that does not name the story back.
+    let versions = |lang: &str, translations: &str| {
+        format!("---\ntitle: T\nlang: {lang}\ntranslations: {translations}\n---\n\n## A\n\n```step\nview: {{ center: [10, 53.5], zoom: 11 }}\n```\n")
+    };
+    for (name, lang, translations) in [("b", "de", "{ en: ../a }"), ("c", "fr", "{}")] {
+        std::fs::create_dir_all(dir.join(name)).unwrap();
+        std::fs::write(
+            dir.join(name).join("story.md"),
+            versions(lang, translations),
+        )
+        .unwrap();
+    }
+    std::fs::create_dir_all(dir.join("a")).unwrap();
     let mut big = b"---\ntitle: T\n---\n".to_vec();
     big.resize(twinstory_story::MAX_FILE_BYTES + 1, b'a');
     vec![
@@ -259,7 +273,8 @@ fn generated() -> Vec<(Vec<u8>, PathBuf)> {
         // W0007: no row matches (the points have no `id`).
         (story("  a:\n    source: { type: geojson, url: data/points.geojson }\n    join: { table: data/counts.csv, feature-key: id, table-key: id, missing: 0 }\n", ""), cases.clone()),
         // E0067: a symbolic link out of the story folder.
-        (story("  a: { source: { type: geojson, url: linked.geojson } }\n", ""), dir),
+        (story("  a: { source: { type: geojson, url: linked.geojson } }\n", ""), dir.clone()),
+        (versions("de", "{ en: ../b, fr: ../c }").into_bytes(), dir.join("a")),
     ]
 }
 

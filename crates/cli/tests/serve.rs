@@ -124,6 +124,11 @@ fn get(port: u16, host: &str) -> String {
 fn answers_only_its_own_host_names_with_the_csp() {
     let dir = temp_dir("host");
     let story = story(&dir);
+    // A German story: the server's refusals follow its language.
+    let md = story.join("story.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.contains("lang: en\n"), "{text}");
+    std::fs::write(&md, text.replacen("lang: en\n", "lang: de\n", 1)).unwrap();
     let s = serve(&dir, &story, &dir.join("out"), &["--no-watch"]);
     let p = s.port;
     for host in [
@@ -142,7 +147,21 @@ fn answers_only_its_own_host_names_with_the_csp() {
     ] {
         let answer = get(p, &host);
         assert!(answer.starts_with("HTTP/1.1 403 "), "{host}: {answer}");
+        // The story is German, so the refusal is too.
+        assert!(
+            answer.contains("Dieser Server antwortet nur unter http://127.0.0.1"),
+            "{host}: {answer}"
+        );
     }
+    let delete = raw(
+        p,
+        format!("DELETE / HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\n\r\n").as_bytes(),
+    );
+    assert!(delete.starts_with("HTTP/1.1 405 "), "{delete}");
+    assert!(
+        delete.contains("Diese Methode ist hier nicht erlaubt"),
+        "{delete}"
+    );
     // Pages name no icon; the browser's own request is answered quietly.
     let icon = raw(
         p,
@@ -299,4 +318,99 @@ fn refuses_a_story_folder_as_out() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("is the story folder"), "{err}");
     assert!(story.join("story.md").is_file());
+}
+
+/// A request to the view picker's write address for step 0 of the story.
+fn picker_post(
+    port: u16,
+    method: &str,
+    origin: Option<&str>,
+    token: Option<&str>,
+    id: &str,
+) -> String {
+    let mut req = format!(
+        "{method} /_twinstory/picker/write?page=%2F&step=0&id={id}&form=center&cam=9.99,53.55,13,0,0&size=1000,600&pad=32,32,32,400&narrow=0 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+    );
+    if let Some(o) = origin {
+        req.push_str(&format!("Origin: {o}\r\n"));
+    }
+    if let Some(t) = token {
+        req.push_str(&format!("X-Twinstory-Token: {t}\r\n"));
+    }
+    req.push_str("Content-Length: 0\r\n\r\n");
+    raw(port, req.as_bytes())
+}
+
+#[test]
+fn the_view_picker_writes_only_for_its_own_pages_with_the_token() {
+    let dir = temp_dir("picker");
+    let story = story(&dir);
+    let md = story.join("story.md");
+    let before = std::fs::read_to_string(&md).unwrap();
+    let s = serve(&dir, &story, &dir.join("out"), &[]);
+    let p = s.port;
+    let page = get(p, &format!("127.0.0.1:{p}"));
+    let token = page
+        .split("data-token=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("the preview page carries the picker's token")
+        .to_owned();
+    assert_eq!(token.len(), 32);
+    // The preview serves the story movable in every step.
+    let json = raw(
+        p,
+        format!("GET /story.json HTTP/1.1\r\nHost: 127.0.0.1:{p}\r\n\r\n").as_bytes(),
+    );
+    assert!(json.contains("\"interactive\":true"), "{json}");
+    let id = {
+        let parsed = twinstory_story::parse_story("story.md", before.as_bytes());
+        parsed.story.unwrap().steps[0].id.clone()
+    };
+    let own = format!("http://127.0.0.1:{p}");
+    for (method, origin, tok) in [
+        ("POST", Some(own.as_str()), None),
+        (
+            "POST",
+            Some(own.as_str()),
+            Some("0123456789abcdef0123456789abcdef"),
+        ),
+        ("POST", Some("http://evil.example"), Some(token.as_str())),
+        ("POST", None, Some(token.as_str())),
+        ("GET", Some(own.as_str()), Some(token.as_str())),
+    ] {
+        let answer = picker_post(p, method, origin, tok, &id);
+        assert!(
+            answer.starts_with("HTTP/1.1 403 "),
+            "{method} {origin:?} {tok:?}: {answer}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&md).unwrap(),
+            before,
+            "story.md untouched"
+        );
+    }
+    // A step that is not the page's any more: refused, untouched.
+    let answer = picker_post(p, "POST", Some(&own), Some(&token), "not-this-step");
+    assert!(answer.starts_with("HTTP/1.1 409 "), "{answer}");
+    assert_eq!(std::fs::read_to_string(&md).unwrap(), before);
+    // The page's own request writes the view into the step.
+    let answer = picker_post(p, "POST", Some(&own), Some(&token), &id);
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    let after = std::fs::read_to_string(&md).unwrap();
+    assert_ne!(after, before);
+    let parsed = twinstory_story::parse_story("story.md", after.as_bytes());
+    let view = parsed.story.unwrap().steps[0].view.clone().unwrap();
+    assert_eq!(view.zoom, Some(13.0));
+    assert!(
+        view.center.unwrap()[0] > 9.99,
+        "the free part's middle: {view:?}"
+    );
+    // Only lines of the first step's block changed.
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert!(changed.len() <= 1, "{changed:?}");
 }

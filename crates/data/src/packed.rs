@@ -196,23 +196,44 @@ pub fn read_packed(file: &str, bytes: &[u8]) -> Result<Dataset, DataError> {
     let n = r.varint().ok_or_else(|| bad("no feature count"))? as usize;
     let len = r.varint().ok_or_else(|| bad("no property table"))? as usize;
     let table = r.take(len).ok_or_else(|| bad("property table cut short"))?;
-    #[derive(serde::Deserialize)]
-    struct Table {
-        fields: Vec<String>,
-        rows: Vec<Vec<Value>>,
-        ids: Vec<Option<String>>,
+    // Read as a `Value` and walked, not through a derived `Deserialize`: its
+    // visitors (a struct, lists of lists, optional texts) would be code of
+    // their own in the size-budgeted player.
+    let Ok(Value::Object(mut table)) = serde_json::from_slice::<Value>(table) else {
+        return Err(bad("property table"));
+    };
+    let mut list = |key: &str| match table.remove(key) {
+        Some(Value::Array(items)) => Ok(items),
+        _ => Err(bad("property table")),
+    };
+    let (fields, rows, ids) = (list("fields")?, list("rows")?, list("ids")?);
+    let mut names = Vec::with_capacity(fields.len());
+    for f in fields {
+        let Value::String(f) = f else {
+            return Err(bad("property table"));
+        };
+        names.push(f);
     }
-    let table: Table = serde_json::from_slice(table).map_err(|_| bad("property table"))?;
-    if table.rows.len() != n || table.ids.len() != n {
+    if rows.iter().any(|r| !r.is_array()) || ids.iter().any(|i| !(i.is_string() || i.is_null())) {
+        return Err(bad("property table"));
+    }
+    if rows.len() != n || ids.len() != n {
         return Err(bad("property table does not match the features"));
     }
     let mut features = Vec::with_capacity(n);
-    for (row, id) in table.rows.into_iter().zip(table.ids) {
+    for (row, id) in rows.into_iter().zip(ids) {
+        let Value::Array(row) = row else {
+            return Err(bad("property table"));
+        };
+        let id = match id {
+            Value::String(id) => Some(id),
+            _ => None,
+        };
         let geometry = r.geometry(0).ok_or_else(|| bad("geometry cut short"))?;
         // Inserted one by one, not collected: collecting into the map
         // brings a stable sort of its own into the size-budgeted player.
         let mut properties = Map::new();
-        for (k, v) in table.fields.iter().zip(row) {
+        for (k, v) in names.iter().zip(row) {
             if !v.is_null() {
                 properties.insert(k.clone(), v);
             }
@@ -439,5 +460,38 @@ mod tests {
         }
         assert!(read_packed("p", b"TSP1").is_err());
         assert!(read_packed("p", b"{}").is_err());
+    }
+
+    /// A file with one point feature and the given property table.
+    fn with_table(table: &str) -> Vec<u8> {
+        let mut out = b"TSP1".to_vec();
+        out.extend([1, 1, table.len() as u8]);
+        out.extend(table.as_bytes());
+        // A point (kind 1) at the origin: zigzag deltas 0, 0.
+        out.extend([1, 0, 0]);
+        out
+    }
+
+    #[test]
+    fn a_property_table_of_the_wrong_shape_is_an_error() {
+        let good = r#"{"fields": ["a"], "rows": [[1]], "ids": ["x"]}"#;
+        let data = read_packed("p", &with_table(good)).unwrap();
+        assert_eq!(data.features[0].id.as_deref(), Some("x"));
+        assert_eq!(data.features[0].properties["a"], 1);
+        let no_id = r#"{"fields": ["a"], "rows": [[null]], "ids": [null]}"#;
+        let data = read_packed("p", &with_table(no_id)).unwrap();
+        assert_eq!(data.features[0].id, None);
+        assert!(data.features[0].properties.is_empty());
+        for bad in [
+            r#"[["a"], [[1]], ["x"]]"#,
+            r#"{"fields": [1], "rows": [[1]], "ids": ["x"]}"#,
+            r#"{"fields": ["a"], "rows": [1], "ids": ["x"]}"#,
+            r#"{"fields": ["a"], "rows": [[1]], "ids": [1]}"#,
+            r#"{"fields": ["a"], "rows": [[1]]}"#,
+            r#"{"fields": ["a"], "rows": [[1]], "ids": []}"#,
+        ] {
+            let err = read_packed("p", &with_table(bad)).unwrap_err();
+            assert!(err.to_string().contains("property table"), "{bad}: {err}");
+        }
     }
 }

@@ -113,6 +113,50 @@ impl Framebuffer {
         Rgba::unpack(self.pixels[(y * self.width + x) as usize])
     }
 
+    /// Copies the columns `from..to` of every row of `src` into this
+    /// buffer, starting at column `at` (a compare step: the left side's
+    /// picture beside or under the right side's). Clipped to both buffers;
+    /// rows past the shorter buffer are left alone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use twinstory_map::{Framebuffer, Rgba};
+    /// let (mut a, mut b) = (Framebuffer::new(4, 2), Framebuffer::new(4, 2));
+    /// a.fill_columns(0, 4, Rgba::rgb(255, 0, 0));
+    /// b.fill_columns(0, 4, Rgba::rgb(0, 0, 255));
+    /// a.copy_columns(&b, 0, 2, 1);
+    /// assert_eq!(a.pixel(0, 1), Rgba::rgb(255, 0, 0));
+    /// assert_eq!(a.pixel(2, 1), Rgba::rgb(0, 0, 255));
+    /// assert_eq!(a.pixel(3, 0), Rgba::rgb(255, 0, 0));
+    /// // Past either edge nothing is copied, and nothing panics.
+    /// a.copy_columns(&b, 3, 9, 4);
+    /// ```
+    pub fn copy_columns(&mut self, src: &Framebuffer, from: u32, to: u32, at: u32) {
+        let to = to.min(src.width);
+        let n = to.saturating_sub(from).min(self.width.saturating_sub(at)) as usize;
+        if n == 0 {
+            return;
+        }
+        let (sw, dw) = (src.width as usize, self.width as usize);
+        for y in 0..self.height.min(src.height) as usize {
+            let s = y * sw + from as usize;
+            let d = y * dw + at as usize;
+            self.pixels[d..d + n].copy_from_slice(&src.pixels[s..s + n]);
+        }
+    }
+
+    /// Paints the columns `from..to` (clipped) of every row in one colour:
+    /// the line between a compare step's two sides.
+    pub fn fill_columns(&mut self, from: u32, to: u32, color: Rgba) {
+        let to = to.min(self.width) as usize;
+        let from = (from as usize).min(to);
+        let (w, c) = (self.width as usize, color.pack());
+        for row in self.pixels.chunks_exact_mut(w.max(1)) {
+            row[from..to].fill(c);
+        }
+    }
+
     /// Paints a whole draw list (resizing to its size first).
     pub fn paint(&mut self, list: &DrawList) {
         self.resize(list.width, list.height);

@@ -24,7 +24,7 @@ pub use layer::{
     Layer, LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
 pub use step::{
-    FitTarget, LayerState, Layout, Moment, Play, Step, Transition, View, MAX_PITCH,
+    Compare, FitTarget, LayerState, Layout, Moment, Play, Step, Transition, View, MAX_PITCH,
     NARROW_MAP_WIDTH,
 };
 

@@ -57,6 +57,11 @@ pub struct Step {
     /// module asks; reading it into types there cost 1.2 KB gzip of the base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub play: Option<std::sync::Arc<serde_json::Value>>,
+    /// Two states of the map side by side: `compare.before` left of a
+    /// divider the reader moves, the step's `show` (the "after" state)
+    /// right of it, both under the same camera.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Compare>,
 }
 
 /// A step's playback through time (its `play` in `story.json`), as the
@@ -84,6 +89,21 @@ pub struct Moment {
     pub label: String,
     /// The step's layers at this moment.
     pub show: Vec<LayerState>,
+}
+
+/// A before/after comparison in a step: the "before" side's layers and the
+/// names of both sides. The "after" side is the step's own `show`, so the
+/// legend, the data table and the jump target read it as any step's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Compare {
+    /// Layers shown left of the divider, bottom to top (as `show`).
+    pub before: Vec<LayerState>,
+    /// The name of the left side, e.g. `2014`.
+    pub before_label: String,
+    /// The name of the right side (the step's `show`), e.g. `2018`.
+    pub after_label: String,
 }
 
 /// Where a step's text stands against the map.

@@ -126,6 +126,8 @@ pub struct Strings {
     pub legend_highlighted_names: fn(usize, usize, &str) -> String,
     /// Legend note for a filter (shown, total).
     pub legend_shown: fn(usize, usize) -> String,
+    /// Name of a compare step's divider (left side's label, right side's).
+    pub compare_divider: fn(&str, &str) -> String,
     /// The end of a shortened list (the list, how many more).
     pub and_more: fn(&str, usize) -> String,
     /// Legend class of values without their own colour.
@@ -295,6 +297,7 @@ pub static DE: Strings = Strings {
     legend_highlighted: |n, of| format!("Hervorgehoben: {n} von {of}"),
     legend_highlighted_names: |n, of, names| format!("Hervorgehoben: {names} ({n} von {of})"),
     legend_shown: |n, of| format!("Gezeigt: {n} von {of}"),
+    compare_divider: |a, b| format!("Vergleich – Trennlinie: links {a}, rechts {b}"),
     and_more: |list, n| format!("{list} und {n} weitere"),
     legend_other: "Sonstige",
     legend_no_data: "keine Angabe",
@@ -405,6 +408,7 @@ pub static EN: Strings = Strings {
     legend_highlighted: |n, of| format!("Highlighted: {n} of {of}"),
     legend_highlighted_names: |n, of, names| format!("Highlighted: {names} ({n} of {of})"),
     legend_shown: |n, of| format!("Shown: {n} of {of}"),
+    compare_divider: |a, b| format!("Comparison divider: {a} on the left, {b} on the right"),
     and_more: |list, n| format!("{list} and {n} more"),
     legend_other: "Other",
     legend_no_data: "No data",
@@ -672,6 +676,8 @@ pub struct DescribeWords {
     pub rest_faded: &'static str,
     /// A tilted map (where the camera stands, from `compass`; the tilt in degrees).
     pub tilted: fn(&str, usize) -> String,
+    /// A compare step (the left side's label, the right side's).
+    pub compared: fn(&str, &str) -> String,
     /// The eight directions a tilted map is seen from, clockwise from north,
     /// as `tilted` uses them.
     pub compass: [&'static str; 8],
@@ -719,6 +725,9 @@ pub static DE_DESCRIBE: DescribeWords = DescribeWords {
     valued: |name, v| format!("{name} ({v})"),
     rest_faded: "die übrigen sind blass",
     tilted: |from, deg| format!("Die Karte ist schräg von {from} gesehen, um {deg}° geneigt."),
+    compared: |a, b| {
+        format!("Die Karte vergleicht zwei Stände, geteilt durch eine verschiebbare Linie: links „{a}“, rechts „{b}“.")
+    },
     compass: [
         "Norden",
         "Nordosten",
@@ -766,6 +775,9 @@ pub static EN_DESCRIBE: DescribeWords = DescribeWords {
     valued: |name, v| format!("{name} ({v})"),
     rest_faded: "the others are faded",
     tilted: |from, deg| format!("The map is seen from the {from}, tilted by {deg}°."),
+    compared: |a, b| {
+        format!("The map compares two states, split by a movable line: “{a}” on the left, “{b}” on the right.")
+    },
     compass: [
         "north",
         "north-east",
@@ -813,6 +825,16 @@ pub struct CoverWords {
     pub reading_time: fn(u32) -> String,
     /// The name of the table of contents (its heading and landmark).
     pub contents: &'static str,
+    /// The link to a story's version in this language, written in this
+    /// language (the cover of the other version shows it: „Deutsche
+    /// Fassung“ on an English story).
+    pub this_version: &'static str,
+    /// The name of this language in itself, for the site index.
+    pub language_name: &'static str,
+    /// The site index's preview picture of a story: its first step's map.
+    pub preview_alt: fn(&str) -> String,
+    /// The site index's name for the links to a story's other versions.
+    pub other_versions: &'static str,
 }
 
 /// German words of the cover.
@@ -822,12 +844,20 @@ pub static DE_COVER: CoverWords = CoverWords {
         n => format!("{n} Minuten Lesezeit"),
     },
     contents: "Inhalt",
+    this_version: "Deutsche Fassung",
+    language_name: "Deutsch",
+    preview_alt: |title| format!("Karte zum ersten Schritt: {title}"),
+    other_versions: "Auch in",
 };
 
 /// English words of the cover.
 pub static EN_COVER: CoverWords = CoverWords {
     reading_time: |n| format!("{n} min read"),
     contents: "Contents",
+    this_version: "English version",
+    language_name: "English",
+    preview_alt: |title| format!("Map of the first step: {title}"),
+    other_versions: "Also in",
 };
 
 impl Lang {
@@ -920,6 +950,7 @@ mod tests {
             legend_highlighted,
             legend_highlighted_names,
             legend_shown,
+            compare_divider,
             and_more,
             legend_other,
             legend_no_data,
@@ -1051,6 +1082,7 @@ mod tests {
                 legend_highlighted_names(7001, 7002, "@3"),
             ),
             ("legend_shown", legend_shown(7001, 7002)),
+            ("compare_divider", compare_divider("@1", "@2")),
             ("and_more", and_more("@1", 7002)),
             ("table_first", table_first("@1", 7002, 7003)),
             ("table_all", table_all("@1", 7002)),
@@ -1207,11 +1239,19 @@ mod tests {
         let CoverWords {
             reading_time,
             contents,
+            this_version,
+            language_name,
+            preview_alt,
+            other_versions,
         } = w;
         vec![
             ("reading_time", reading_time(7001)),
             ("reading_time_1", reading_time(1)),
             ("contents", contents.to_string()),
+            ("this_version", this_version.to_string()),
+            ("language_name", language_name.to_string()),
+            ("preview_alt", preview_alt("@1")),
+            ("other_versions", other_versions.to_string()),
         ]
     }
 
@@ -1268,6 +1308,7 @@ mod tests {
             ("lowest", (w.lowest)("@1")),
             ("rest_faded", w.rest_faded.to_string()),
             ("tilted", (w.tilted)("@1", 7002)),
+            ("compared", (w.compared)("@1", "@2")),
             ("compass", w.compass.join(" ")),
             ("heights_show", (w.heights_show)("@1")),
             ("chart_numbers", w.chart_numbers.to_string()),
@@ -1373,6 +1414,7 @@ mod tests {
                 ((w.lowest)("@1"), 1),
                 ((w.valued)("@1", "@2"), 2),
                 ((w.tilted)("@1", 7002), 2),
+                ((w.compared)("@1", "@2"), 2),
                 ((w.heights_show)("@1"), 1),
             ];
             for (text, parts) in &texts {

@@ -138,7 +138,7 @@ pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
             !value.is_empty() && value.len() < 10 && value.bytes().all(|b| b.is_ascii_digit())
         }
         // The cover the story compiler writes (`intro`).
-        ("p", "class") => matches!(value, "ts-summary" | "ts-byline"),
+        ("p", "class") => matches!(value, "ts-summary" | "ts-byline" | "ts-translations"),
         ("figure", "class") => value == "ts-cover",
         ("nav", "class") => value == "ts-toc",
         ("nav", "aria-label") => true,
@@ -174,6 +174,9 @@ pub fn attribute_value(tag: &str, name: &str, value: &str) -> Option<String> {
 /// is kept: text, and the settings of media, images and dialogs.
 const ANY: &[(&str, &str)] = &[
     ("a", "title"),
+    // The cover's links to the story in other languages (language tags).
+    ("a", "hreflang"),
+    ("a", "lang"),
     ("img", "title"),
     ("img", "alt"),
     ("img", "loading"),
@@ -701,6 +704,7 @@ mod tests {
             ("code", "class", "language-x\" onclick=\"y"),
             ("code", "class", "ts-error"),
             ("ol", "start", "1; x"),
+            ("p", "class", "ts-translations ts-error"),
             ("a", "xlink:href", "javascript:alert(1)"),
             ("meta", "http-equiv", "refresh"),
             ("meta", "content", "0;url=javascript:alert(1)"),
@@ -767,6 +771,9 @@ mod tests {
             ("track", "kind", "captions"),
             ("track", "srclang", "de-CH"),
             ("track", "label", "Deutsch"),
+            ("a", "hreflang", "en"),
+            ("a", "lang", "de-CH"),
+            ("p", "class", "ts-translations"),
             (
                 "img",
                 "srcset",

@@ -55,6 +55,9 @@ impl Scene {
             let sector = ((from + 22.5) / 45.0).floor() as usize % 8;
             out.push((words.tilted)(words.compass[sector], tilt as usize));
         }
+        if let Some(c) = &s.compare {
+            out.push((words.compared)(&c.before_label, &c.after_label));
+        }
 
         // The area: the lowest visible layer of named areas.
         for state in s.show.iter().filter(|st| st.opacity > 0.0) {
@@ -119,7 +122,13 @@ impl Scene {
                 }
                 continue;
             }
-            let state = s.show.iter().find(|st| st.layer == entry.layer);
+            // A compare step's left side is in the legend after the right.
+            let before = s.compare.iter().flat_map(|c| &c.before);
+            let state = s
+                .show
+                .iter()
+                .chain(before)
+                .find(|st| st.layer == entry.layer);
             let visible =
                 state.and_then(|st| StepConditions::of(st).visible(&self.layers[i].styling));
             let shown = |f: usize| visible.as_ref().is_none_or(|v| v[f]);

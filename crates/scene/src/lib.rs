@@ -44,7 +44,7 @@ pub use legend::{
 };
 pub use playback::{Playback, PlaybackOptions};
 pub use resolution::{MotionResolution, MOVING_FRAME_BUDGET_MS};
-pub use scene::{LayerStatus, Scene, SceneLayer, StepTarget};
+pub use scene::{CompareSide, LayerStatus, Scene, SceneLayer, StepTarget};
 pub use style::{
     dim, paint_for, step_paint, style_layer, to_rgba, LayerStyling, StepConditions, DIM_OPACITY,
     EMPHASIS_COLOR, EMPHASIS_WIDTH,

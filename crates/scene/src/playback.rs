@@ -1,12 +1,12 @@
 //! The playback state machine: active step, camera flight and layer fades.
 
-use crate::scene::{Scene, StepTarget};
+use crate::scene::{CompareSide, Scene, StepTarget};
 use crate::style::to_rgba;
 use twinstory_map::easing::EASE;
 use twinstory_map::flight::{Flight, FlightOptions, TransitionKind};
 use twinstory_map::navigate::{pan, zoom_about, NavLimits};
 use twinstory_map::{Camera, DrawList, Framebuffer, LayerPaint, Padding, Transform, Viewport};
-use twinstory_model::Transition;
+use twinstory_model::{Transition, NARROW_MAP_WIDTH};
 
 /// Timing of transitions.
 #[derive(Debug, Clone)]
@@ -51,6 +51,11 @@ pub struct Playback {
     zoom_ease: Option<ZoomEase>,
     /// Story layer indices bottom to top (the active step's `show` order).
     order: Vec<usize>,
+    /// The active step's left side when it compares two states.
+    before: Option<CompareSide>,
+    /// Where the divider of a compare step stands, as a share of the
+    /// map's width (0 left edge, 1 right edge).
+    divider: f64,
 }
 
 /// A zoom the reader asked for, eased over a few frames about a fixed point.
@@ -83,6 +88,8 @@ impl Playback {
             user: false,
             zoom_ease: None,
             order: scene.draw_order(None),
+            before: None,
+            divider: 0.5,
         }
     }
 
@@ -139,6 +146,8 @@ impl Playback {
         let first = self.active.is_none();
         self.active = Some(step);
         self.set_paints(scene.paints(Some(step)));
+        self.before = scene.compare_before(step);
+        self.divider = default_divider(viewport, padding);
         let target = scene.target(step, viewport, padding);
         self.order.clone_from(&target.order);
         let kind = match scene
@@ -186,6 +195,7 @@ impl Playback {
         let Some(step) = self.active else { return };
         // New data changes colours and classes even when the camera stays.
         self.set_paints(scene.paints(Some(step)));
+        self.before = scene.compare_before(step);
         let target = scene.target(step, viewport, padding);
         if self.target.as_ref() == Some(&target) {
             return;
@@ -409,16 +419,136 @@ impl Playback {
     /// Builds the draw list for the current state (what [`Self::render`]
     /// paints).
     pub fn render_list(&self, scene: &Scene, viewport: &Viewport, list: &mut DrawList) {
-        let transform = Transform::new(&self.camera, viewport);
-        list.build(
-            self.order
-                .iter()
-                .filter_map(|&i| Some((&scene.layers.get(i)?.prepared, self.paints.get(i)?))),
-            &transform,
+        self.build(
+            scene,
+            &self.camera,
             viewport,
-            map_background(scene, self.camera.pitch > 0.0),
+            &self.order,
+            &self.paints,
+            list,
         );
     }
+
+    fn build(
+        &self,
+        scene: &Scene,
+        camera: &Camera,
+        viewport: &Viewport,
+        order: &[usize],
+        paints: &[LayerPaint],
+        list: &mut DrawList,
+    ) {
+        let transform = Transform::new(camera, viewport);
+        list.build(
+            order
+                .iter()
+                .filter_map(|&i| Some((&scene.layers.get(i)?.prepared, paints.get(i)?))),
+            &transform,
+            viewport,
+            map_background(scene, camera.pitch > 0.0),
+        );
+    }
+
+    /// The draw list of one side of a compare step (`before`: the left
+    /// one) as it stands beside the other: half of `viewport`'s width, one
+    /// zoom level further out, so it frames what the whole map would. The
+    /// step's own state when it compares nothing.
+    pub fn side_list(&self, scene: &Scene, viewport: &Viewport, before: bool, list: &mut DrawList) {
+        let half = Viewport {
+            width: viewport.width / 2.0,
+            ..*viewport
+        };
+        // Half the size in each direction is one zoom level less.
+        let camera = Camera {
+            zoom: self.camera.zoom - 1.0,
+            ..self.camera
+        };
+        let (order, paints) = match &self.before {
+            Some(b) if before => (&b.order, &b.paints),
+            _ => (&self.order, &self.paints),
+        };
+        self.build(scene, &camera, &half, order, paints, list);
+    }
+
+    /// True while the active step compares two states (`compare`).
+    pub fn comparing(&self) -> bool {
+        self.before.is_some()
+    }
+
+    /// Where the divider of a compare step stands, as a share of the map's
+    /// width; in the middle of the part of the map beside the cards when
+    /// the step begins, however it was reached.
+    pub fn divider(&self) -> f64 {
+        self.divider
+    }
+
+    /// Moves the divider (a share of the map's width, clamped to 0–1).
+    pub fn set_divider(&mut self, share: f64) {
+        self.divider = if share.is_nan() {
+            0.5
+        } else {
+            share.clamp(0.0, 1.0)
+        };
+    }
+
+    /// Paints the current state as [`Self::render`] does; in a compare step
+    /// the left side's state is drawn too: left of the divider on wide
+    /// maps, and on narrow maps (at most [`NARROW_MAP_WIDTH`] CSS px: the
+    /// divider would leave too little of either) both side by side at half
+    /// the size, so each shows what the whole map would. `scratch` holds
+    /// the second picture; it is not touched outside compare steps.
+    pub fn render_compare(
+        &self,
+        scene: &Scene,
+        viewport: &Viewport,
+        list: &mut DrawList,
+        fb: &mut Framebuffer,
+        scratch: &mut Framebuffer,
+    ) {
+        let Some(before) = &self.before else {
+            return self.render(scene, viewport, list, fb);
+        };
+        let line = to_rgba(scene.story.theme.card);
+        let lw = (2.0 * viewport.dpr).round().max(1.0) as u32;
+        if viewport.width <= NARROW_MAP_WIDTH {
+            fb.resize(viewport.device_width(), viewport.device_height());
+            self.side_list(scene, viewport, true, list);
+            scratch.paint(list);
+            fb.copy_columns(scratch, 0, scratch.width(), 0);
+            let left = scratch.width();
+            self.side_list(scene, viewport, false, list);
+            scratch.paint(list);
+            fb.copy_columns(
+                scratch,
+                0,
+                scratch.width(),
+                fb.width().saturating_sub(scratch.width()),
+            );
+            fb.fill_columns(left.saturating_sub(lw / 2), left + lw.div_ceil(2), line);
+        } else {
+            self.render(scene, viewport, list, fb);
+            self.build(
+                scene,
+                &self.camera,
+                viewport,
+                &before.order,
+                &before.paints,
+                list,
+            );
+            scratch.paint(list);
+            let split = (self.divider * f64::from(fb.width())).round() as u32;
+            fb.copy_columns(scratch, 0, split, 0);
+            fb.fill_columns(split.saturating_sub(lw / 2), split + lw.div_ceil(2), line);
+        }
+    }
+}
+
+/// The divider's place when a compare step begins: the middle of the map
+/// beside the cards (the padding), as a share of the map's width.
+fn default_divider(viewport: &Viewport, padding: &Padding) -> f64 {
+    let w = viewport.width.max(1.0);
+    let free = (w - padding.left - padding.right).max(0.0);
+    ((padding.left + free / 2.0) / w).clamp(0.0, 1.0)
 }
 
 /// Before the first step the camera is a placeholder nobody should move.

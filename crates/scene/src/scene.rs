@@ -68,6 +68,15 @@ pub struct StepTarget {
     pub order: Vec<usize>,
 }
 
+/// The left side of a compare step, ready to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareSide {
+    /// Every layer's paint (story order), at its final opacity.
+    pub paints: Vec<LayerPaint>,
+    /// Story layer indices bottom to top.
+    pub order: Vec<usize>,
+}
+
 /// A story and its layers.
 #[derive(Debug, Clone)]
 pub struct Scene {
@@ -238,14 +247,8 @@ impl Scene {
     /// arrives.
     pub fn target(&self, step: usize, viewport: &Viewport, padding: &Padding) -> StepTarget {
         let step = step.min(self.story.steps.len().saturating_sub(1));
-        let mut opacity = vec![0.0; self.layers.len()];
-        if let Some(s) = self.story.steps.get(step) {
-            for st in &s.show {
-                if let Some(i) = self.layer_index(&st.layer) {
-                    opacity[i] = st.opacity.clamp(0.0, 1.0);
-                }
-            }
-        }
+        let show = self.story.steps.get(step).map(|s| s.show.as_slice());
+        let opacity = self.opacity_of(show.unwrap_or_default());
         let camera = self.camera_for(self.resolved_view(step, viewport.width), viewport, padding);
         StepTarget {
             camera,
@@ -261,20 +264,22 @@ impl Scene {
     ///
     /// Decided by the step alone, so a jump draws what reading draws.
     pub fn draw_order(&self, step: Option<usize>) -> Vec<usize> {
-        let shown: Vec<usize> = step
+        let show = step
             .and_then(|s| self.story.steps.get(s))
-            .map(|s| {
-                let mut v: Vec<usize> = Vec::new();
-                for st in &s.show {
-                    if let Some(i) = self.layer_index(&st.layer) {
-                        if !v.contains(&i) {
-                            v.push(i);
-                        }
-                    }
+            .map(|s| s.show.as_slice());
+        self.order_of(show.unwrap_or_default())
+    }
+
+    /// The draw order of a `show` list (see [`Self::draw_order`]).
+    fn order_of(&self, show: &[LayerState]) -> Vec<usize> {
+        let mut shown: Vec<usize> = Vec::new();
+        for st in show {
+            if let Some(i) = self.layer_index(&st.layer) {
+                if !shown.contains(&i) {
+                    shown.push(i);
                 }
-                v
-            })
-            .unwrap_or_default();
+            }
+        }
         (0..self.layers.len())
             .filter(|i| !shown.contains(i))
             .chain(shown.iter().copied())
@@ -287,12 +292,48 @@ impl Scene {
     ///
     /// Computed once per step change or data arrival, never per frame.
     pub fn paints(&self, step: Option<usize>) -> Vec<LayerPaint> {
+        let show = step
+            .and_then(|s| self.story.steps.get(s))
+            .map(|s| s.show.as_slice());
+        self.paints_of(show.unwrap_or_default())
+    }
+
+    /// The left side of a compare step (`compare.before`): every layer's
+    /// paint at its final opacity, and the draw order. `None` for a step
+    /// without `compare`.
+    ///
+    /// Decided by the step alone (as [`Self::target`]), so a jump shows
+    /// what reading shows.
+    pub fn compare_before(&self, step: usize) -> Option<CompareSide> {
+        let c = self.story.steps.get(step)?.compare.as_ref()?;
+        let mut paints = self.paints_of(&c.before);
+        for (p, o) in paints.iter_mut().zip(self.opacity_of(&c.before)) {
+            p.opacity = o;
+        }
+        Some(CompareSide {
+            paints,
+            order: self.order_of(&c.before),
+        })
+    }
+
+    /// Every layer's opacity in a `show` list (0 for those it leaves out).
+    fn opacity_of(&self, show: &[LayerState]) -> Vec<f64> {
+        let mut opacity = vec![0.0; self.layers.len()];
+        for st in show {
+            if let Some(i) = self.layer_index(&st.layer) {
+                opacity[i] = st.opacity.clamp(0.0, 1.0);
+            }
+        }
+        opacity
+    }
+
+    fn paints_of(&self, show: &[LayerState]) -> Vec<LayerPaint> {
         self.story
             .layers
             .iter()
             .zip(&self.layers)
             .map(|(layer, scene_layer)| {
-                let state = step.and_then(|s| self.layer_state(s, &layer.id));
+                let state = show.iter().find(|st| st.layer == layer.id);
                 if scene_layer.status != LayerStatus::Ready {
                     return paint_for(layer, 0.0);
                 }
@@ -317,7 +358,17 @@ impl Scene {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for state in s.show.iter().rev().filter(|st| st.opacity > 0.0) {
+        // A compare step's left side follows the right side's layers (its
+        // layers that are not on the right: the two sides' keys).
+        let before = s.compare.iter().flat_map(|c| c.before.iter().rev());
+        let before = before.filter(|b| !s.show.iter().any(|a| a.layer == b.layer));
+        for state in s
+            .show
+            .iter()
+            .rev()
+            .chain(before)
+            .filter(|st| st.opacity > 0.0)
+        {
             let Some(i) = self.layer_index(&state.layer) else {
                 continue;
             };
@@ -406,15 +457,6 @@ impl Scene {
             }
         }
         names
-    }
-
-    fn layer_state(&self, step: usize, layer: &str) -> Option<&LayerState> {
-        self.story
-            .steps
-            .get(step)?
-            .show
-            .iter()
-            .find(|st| st.layer == layer)
     }
 
     fn camera_for(&self, view: Option<&View>, viewport: &Viewport, padding: &Padding) -> Camera {

@@ -356,6 +356,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
     parsed.layer_data = loaded;
     crate::checks::figures::evaluate(&mut sink, parsed);
     crate::checks::charts::evaluate(&mut sink, parsed);
+    crate::checks::translations::check(&mut sink, parsed, base_dir);
     parsed.diagnostics.extend(sink.diags);
     parsed
         .diagnostics

@@ -27,6 +27,8 @@ pub(crate) struct Cover<'a> {
     pub reading_time: Option<u32>,
     /// The cover image: its address and alt text.
     pub image: Option<(&'a str, &'a str)>,
+    /// The story's versions in other languages.
+    pub translations: &'a [crate::Translation],
 }
 
 impl Cover<'_> {
@@ -56,6 +58,26 @@ impl Cover<'_> {
             "<p class=\"ts-byline\">{}</p>\n",
             line.join(" · ")
         ));
+        // Each other version, named in its own language („Deutsche Fassung“
+        // on the English story), so readers of that language find it.
+        if !self.translations.is_empty() {
+            let links: Vec<String> = self
+                .translations
+                .iter()
+                .map(|t| {
+                    let tag = escape(&t.lang);
+                    format!(
+                        "<a href=\"{}\" hreflang=\"{tag}\" lang=\"{tag}\">{}</a>",
+                        escape(&t.href()),
+                        escape(Lang::of(&t.lang).cover_words().this_version)
+                    )
+                })
+                .collect();
+            out.push_str(&format!(
+                "<p class=\"ts-translations\">{}</p>\n",
+                links.join(" · ")
+            ));
+        }
         if let Some((url, alt)) = self.image {
             out.push_str(&format!(
                 "<figure class=\"ts-cover\"><img src=\"{}\" alt=\"{}\"></figure>\n",
@@ -164,6 +186,11 @@ mod tests {
             date: Some("2026-05-04"),
             reading_time: Some(7),
             image: Some(("img/cover.jpg", "Kinder \"rutschen\"")),
+            translations: &[crate::Translation {
+                lang: "en".into(),
+                folder: "where-children-play".into(),
+                pos: Default::default(),
+            }],
         };
         let steps = [step("a", "", Some("Erstens")), step("b", "", None)];
         let html = cover.html("<p>Intro</p>\n", &steps);
@@ -175,6 +202,11 @@ mod tests {
             html.contains(
                 "<p class=\"ts-byline\">Anna, Ben &lt;B&gt; · 4. Mai 2026 · 7 Minuten Lesezeit</p>"
             ),
+            "{html}"
+        );
+        // The English version, named in English and marked as English.
+        assert!(
+            html.contains("<p class=\"ts-translations\"><a href=\"../where-children-play/\" hreflang=\"en\" lang=\"en\">English version</a></p>"),
             "{html}"
         );
         assert!(
@@ -190,6 +222,7 @@ mod tests {
             date: Some("2026-05-04"),
             reading_time: None,
             image: None,
+            translations: &[],
         };
         let html = en.html("", &[step("a", "", None)]);
         assert_eq!(html, "<p class=\"ts-byline\">4 May 2026 · 1 min read</p>\n");

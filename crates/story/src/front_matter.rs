@@ -26,6 +26,7 @@ pub(crate) const STORY_FIELDS: &[&str] = &[
     "date",
     "reading-time",
     "cover",
+    "translations",
 ];
 /// Settings of `cover`.
 pub(crate) const COVER_FIELDS: &[&str] = &["image", "alt"];
@@ -97,6 +98,8 @@ pub(crate) struct FrontMatter {
     pub reading_time: Option<u32>,
     /// The cover image: its address, alt text and where it is named.
     pub cover: Option<CoverImage>,
+    /// The story's versions in other languages.
+    pub translations: Vec<crate::Translation>,
     /// Layers in file order.
     pub layers: Vec<Layer>,
     /// Position of each layer's `url` value (same order as `layers`).
@@ -225,6 +228,7 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> FrontMatter {
                     .map(|m| m.round() as u32)
             }
             "cover" => fm.cover = read_cover(w, k, v),
+            "translations" => fm.translations = read_translations(w, v),
             _ => {}
         }
     }
@@ -288,6 +292,83 @@ fn read_cover(w: &mut Walker<'_, '_>, key: &Node, n: &Node) -> Option<CoverImage
         alt,
         pos,
     })
+}
+
+const TRANSLATIONS_EXAMPLE: &str = "translations: { en: ../where-children-play }";
+
+/// `translations`: the story's versions in other languages, each a
+/// language tag and a sibling story folder (`../name`). Whether that folder
+/// holds a story in that language is checked with the files
+/// ([`crate::check_assets`]).
+fn read_translations(w: &mut Walker<'_, '_>, n: &Node) -> Vec<crate::Translation> {
+    let mut out: Vec<crate::Translation> = Vec::new();
+    let Kind::Map(entries) = &n.kind else {
+        if n.kind != Kind::Null {
+            w.wrong_type(
+                n,
+                "translations",
+                "a language tag and a story folder per line",
+                TRANSLATIONS_EXAMPLE,
+            );
+        }
+        return out;
+    };
+    for (k, v) in entries {
+        let key_pos = w.pos(k);
+        let lang = match &k.kind {
+            Kind::Str(l) if is_language_tag(l.trim()) => l.trim().to_owned(),
+            _ => {
+                let raw = w.raw(k);
+                w.sink.error(
+                    "E0195",
+                    key_pos,
+                    format!("`{raw}` in `translations` is not a language tag"),
+                    Some(format!("name each version by its language, as its own `lang` says: `{TRANSLATIONS_EXAMPLE}`")),
+                );
+                continue;
+            }
+        };
+        if out.iter().any(|t| t.lang.eq_ignore_ascii_case(&lang)) {
+            w.sink.error(
+                "E0195",
+                key_pos,
+                format!("`translations` names `{lang}` twice"),
+                Some("name one story folder per language".into()),
+            );
+            continue;
+        }
+        let Some(target) = w.text(v, "translations", TRANSLATIONS_EXAMPLE) else {
+            continue;
+        };
+        let pos = w.pos(v);
+        match sibling_folder(target.trim()) {
+            Some(folder) => out.push(crate::Translation {
+                lang,
+                folder: folder.to_owned(),
+                pos,
+            }),
+            None => w.sink.error(
+                "E0196",
+                pos,
+                format!("`{}` is not a story folder beside this one", target.trim()),
+                Some("write the other version's folder as `../` and its name, e.g. `en: ../where-children-play`; the site puts the stories of one folder side by side".into()),
+            ),
+        }
+    }
+    out
+}
+
+/// The folder name of `../name` (or `../name/`): one folder beside the
+/// story's own, named with letters, digits, `-`, `_` and `.` (not `..`).
+fn sibling_folder(target: &str) -> Option<&str> {
+    let name = target.strip_prefix("../")?;
+    let name = name.strip_suffix('/').unwrap_or(name);
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    ok.then_some(name)
 }
 
 const BASEMAP_EXAMPLE: &str = "basemap: { url: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\", attribution: \"© OpenStreetMap-Mitwirkende\" }";

@@ -17,6 +17,8 @@
 //! - `assets`: files on disk, data errors, views against the data's bounds.
 //! - `layer_data`: a layer's data as the build writes it (source read, tables
 //!   joined, fields computed) with the join reports and a data sheet.
+//! - `edit`: one step's `view` written into story.md, every other byte
+//!   kept (the preview's view picker).
 //! - `diagnostic`, `render`, `suggest`: the diagnostics and how they are shown.
 //! - `schema`, `scaffold`: JSON Schema for editors, the new-story scaffold.
 //!
@@ -32,6 +34,7 @@ mod checks;
 mod cover;
 pub mod days;
 mod diagnostic;
+pub mod edit;
 pub mod figure;
 mod front_matter;
 mod invisible;
@@ -79,6 +82,10 @@ pub struct ParsedStory {
     /// the build adds to the step's text alternative (not part of the
     /// model: the player never reads it).
     pub map_description_extra: Vec<Option<String>>,
+    /// The story's versions in other languages (`translations`), for the
+    /// page's `<link rel="alternate">` and the site index (not part of
+    /// the model: the cover's links are in its HTML already).
+    pub translations: Vec<Translation>,
     /// Positions that later checks ([`check_assets`]) point at.
     spans: Spans,
     /// Per layer (story order): its data as [`check_assets`] read it, so
@@ -187,6 +194,29 @@ struct Spans {
     figures: Vec<markdown::FoundFigure>,
     /// The charts of the steps, in text order.
     charts: Vec<checks::charts::FoundChart>,
+    /// The story's versions in other languages, with their positions.
+    translations: Vec<Translation>,
+}
+
+/// A version of the story in another language: `translations: { en:
+/// ../where-children-play }` in the front matter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Translation {
+    /// Its language tag, e.g. `en`.
+    pub lang: String,
+    /// Its story folder, beside this story's (`where-children-play`).
+    pub folder: String,
+    /// Where the folder is named.
+    #[serde(skip)]
+    pub(crate) pos: diagnostic::Pos,
+}
+
+impl Translation {
+    /// The address of its page from this story's page: the site puts the
+    /// stories of a folder side by side (`../where-children-play/`).
+    pub fn href(&self) -> String {
+        format!("../{}/", self.folder)
+    }
 }
 
 /// A file the story refers to.

@@ -33,6 +33,7 @@ pub fn parse_story(file_display: &str, source: &[u8]) -> ParsedStory {
         diagnostics,
         assets,
         map_description_extra: spans.step_description_extra.clone(),
+        translations: spans.translations.clone(),
         spans,
         layer_data: Vec::new(),
     }
@@ -290,6 +291,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layout: Some(settings.layout.unwrap_or(fm.layout)).filter(|l| *l != Layout::Left),
             chapter: raw.chapter.clone(),
             play: None,
+            compare: settings.compare,
         });
         step_time.push((settings.time_pos, settings.time, settings.play));
     }
@@ -422,6 +424,28 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         }
     }
     let lang = fm.lang.unwrap_or_else(|| "de".to_owned());
+    // A version in the story's own language is no other version.
+    let mut translations = std::mem::take(&mut fm.translations);
+    translations.retain(|t| {
+        let same = twinstory_model::strings::Lang::of(&t.lang)
+            == twinstory_model::strings::Lang::of(&lang)
+            && t.lang.eq_ignore_ascii_case(&lang);
+        if same {
+            sink.error(
+                "E0195",
+                t.pos,
+                format!(
+                    "`translations` names `{}`, the story's own language",
+                    t.lang
+                ),
+                Some(
+                    "list the versions in other languages; this story is the one in its `lang`"
+                        .into(),
+                ),
+            );
+        }
+        !same
+    });
     let intro = crate::cover::Cover {
         lang: &lang,
         summary: fm.summary.as_deref(),
@@ -429,6 +453,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         date: fm.date.as_deref(),
         reading_time: fm.reading_time,
         image: cover_image,
+        translations: &translations,
     }
     .html(&body.intro, &steps);
     let title = fm.title.unwrap_or_default();
@@ -471,6 +496,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             step_description_extra,
             figures,
             charts,
+            translations,
         },
     ))
 }

@@ -31,9 +31,31 @@ struct FrontMatter {
     interactive: bool,
     /// Raster tiles under the data from an XYZ or WMTS server (Web-Mercator grid only); none by default.
     basemap: Option<Basemap>,
+    /// Where the steps' text stands against the map: `left` (default), `right` or `overlay`.
+    layout: Option<String>,
+    /// The story's date, written year-month-day (`2026-05-04`); the cover shows it in the story's language.
+    date: Option<String>,
+    /// The reading time the cover shows, in whole minutes (1–600); computed from the text when left out.
+    reading_time: Option<u32>,
+    /// The cover image and its alt text.
+    cover: Option<CoverSettings>,
+    /// The story's versions in other languages: a language tag and the story folder beside this one, e.g. `en: ../where-children-play`.
+    #[serde(default)]
+    translations: BTreeMap<String, String>,
     /// Data layers under their ids (letters, digits, `-`, `_`), drawn in this order: the first is at the bottom.
     #[serde(default)]
     layers: BTreeMap<String, LayerSettings>,
+}
+
+/// The cover image: a file of the story (or an `https://` address) and what it shows.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
+struct CoverSettings {
+    /// The image, e.g. `img/cover.jpg` (required).
+    image: String,
+    /// What the image shows, for people who cannot see it (required).
+    alt: String,
 }
 
 fn default_lang() -> &'static str {
@@ -171,6 +193,10 @@ struct StepBlock {
     time: Option<StepTime>,
     /// Plays through time while the step is active: `{ from, to, step, duration }`.
     play: Option<PlaySettings>,
+    /// Where the map looks on phones (maps at most 720 CSS pixels wide), written like `view`.
+    view_narrow: Option<View>,
+    /// Where this step's text stands against the map: `left`, `right` or `overlay` (default: the story's `layout`).
+    layout: Option<String>,
 }
 
 /// A layer to show: its id, or `{layer, opacity}`.

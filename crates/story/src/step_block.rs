@@ -3,7 +3,7 @@
 use crate::diagnostic::Pos;
 use crate::walk::{is_valid_id, Walker};
 use crate::yaml::{Kind, Node};
-use twinstory_model::{FitTarget, LayerState, Layout, Transition, View};
+use twinstory_model::{Compare, FitTarget, LayerState, Layout, Transition, View};
 
 /// Settings of a ```step block.
 pub(crate) const STEP_FIELDS: &[&str] = &[
@@ -18,7 +18,14 @@ pub(crate) const STEP_FIELDS: &[&str] = &[
     "layout",
     "time",
     "play",
+    "compare",
 ];
+/// Settings of `compare`.
+const COMPARE_FIELDS: &[&str] = &["before", "after"];
+/// Settings of one side of `compare`.
+const SIDE_FIELDS: &[&str] = &["label", "show"];
+/// Labels longer than this cover much of a phone's map (W0050).
+const LONG_LABEL: usize = 24;
 /// Settings of `view`.
 pub(crate) const VIEW_FIELDS: &[&str] = twinstory_model::keys::VIEW;
 /// Settings of one entry of `show` written as a group.
@@ -63,6 +70,8 @@ pub(crate) struct StepSettings {
     pub play: Option<crate::time::PlayRead>,
     /// Where `time` or `play` is written.
     pub time_pos: Option<Pos>,
+    /// The before/after comparison, if given and valid.
+    pub compare: Option<Compare>,
 }
 
 /// Reads a step block's tree.
@@ -76,7 +85,9 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
     ) else {
         return s;
     };
-    for (key, _k, v) in fields {
+    let mut show_key = None;
+    let mut compare_key = None;
+    for (key, k, v) in fields {
         match key {
             "id" => {
                 if let Some(id) = w.text(v, "id", "id: harbour") {
@@ -100,14 +111,21 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
                     _ => s.view_narrow = view,
                 }
             }
-            "show" => read_show(w, v, &mut s),
+            "show" => {
+                show_key = Some(w.pos(k));
+                read_show(w, v, &mut s);
+            }
+            "compare" => {
+                compare_key = Some(w.pos(k));
+                read_compare(w, v, &mut s);
+            }
             "interactive" => s.interactive = w.boolean(v, "interactive", "interactive: false"),
             "map-description" => s.map_description = description(w, v, key),
             "map-description-extra" => s.map_description_extra = description(w, v, key),
             "layout" => s.layout = crate::front_matter::read_layout(w, v),
             "time" | "play" => {
                 if let Some(pos) = s.time_pos {
-                    let here = w.pos(_k);
+                    let here = w.pos(k);
                     w.sink.error(
                         "E0175",
                         here,
@@ -116,7 +134,7 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
                     );
                     continue;
                 }
-                s.time_pos = Some(w.pos(_k));
+                s.time_pos = Some(w.pos(k));
                 if key == "time" {
                     s.time = crate::time::read_step_time(w, v);
                 } else {
@@ -135,7 +153,135 @@ pub(crate) fn read(w: &mut Walker<'_, '_>, root: &Node) -> StepSettings {
             }
         }
     }
+    if let (Some(show), Some(_)) = (show_key, compare_key) {
+        w.sink.error(
+            "E0181",
+            show,
+            "a step with `compare` cannot also have `show`",
+            Some("the two sides say what the map shows: move the layers into `compare.before.show` and `compare.after.show`".into()),
+        );
+        s.compare = None;
+    }
+    if let (Some(time), Some(_)) = (s.time_pos, compare_key) {
+        w.sink.error(
+            "E0177",
+            time,
+            "a step with `compare` cannot also have `time` or `play`",
+            Some("the two sides say what the map shows: give each time a step of its own, with its `time`".into()),
+        );
+        s.time.clear();
+        s.play = None;
+    }
     s
+}
+
+/// A `compare` group: its `before` side goes into the comparison, its
+/// `after` side becomes the step's `show`.
+fn read_compare(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
+    let example = "compare: { before: { label: \"2014\", show: [kinder-2014] }, after: { label: \"2018\", show: [kinder-2018] } }";
+    let Some(fields) = w.fields(n, COMPARE_FIELDS, "`compare`", example) else {
+        return;
+    };
+    let mut sides: [Option<(String, Vec<LayerState>)>; 2] = [None, None];
+    let mut complete = [false, false];
+    for (key, _k, v) in fields {
+        let i = usize::from(key == "after");
+        complete[i] = true;
+        sides[i] = read_side(w, v, s, key);
+    }
+    for (i, name) in ["before", "after"].into_iter().enumerate() {
+        if !complete[i] {
+            let pos = w.pos(n);
+            w.sink.error(
+                "E0180",
+                pos,
+                format!("`compare` has no `{name}` side"),
+                Some(format!("a comparison needs two states of the map; add e.g. `{name}: {{ label: \"{}\", show: [kinder-{}] }}`", 2014 + 4 * i, 2014 + 4 * i)),
+            );
+        }
+    }
+    let [Some((before_label, before)), Some((after_label, after))] = sides else {
+        return;
+    };
+    if before == after {
+        let pos = w.pos(n);
+        w.sink.error(
+            "E0182",
+            pos,
+            "the two sides of `compare` show the same map",
+            Some("a comparison needs two different states: other layers, another `filter` or `highlight`, or another layer with the same data and another `style`".into()),
+        );
+        return;
+    }
+    s.show = after;
+    s.compare = Some(Compare {
+        before,
+        before_label,
+        after_label,
+    });
+}
+
+/// One side of `compare` (`key`: `before` or `after`): its label and its
+/// layers; `None` after an error.
+fn read_side(
+    w: &mut Walker<'_, '_>,
+    n: &Node,
+    s: &mut StepSettings,
+    key: &str,
+) -> Option<(String, Vec<LayerState>)> {
+    let example = format!("{key}: {{ label: \"2014\", show: [kinder-2014] }}");
+    let fields = w.fields(n, SIDE_FIELDS, &format!("`compare.{key}`"), &example)?;
+    let (mut label, mut show, mut has_show) = (None, Vec::new(), false);
+    for (field, _k, v) in fields {
+        if field == "label" {
+            let text = w.text(v, "label", "label: \"2014\"")?;
+            let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let pos = w.pos(v);
+            if folded.is_empty() {
+                w.sink.error(
+                    "E0183",
+                    pos,
+                    format!("the label of `compare.{key}` is empty"),
+                    Some("readers see it on their side of the divider: name the state, e.g. `label: \"2014\"`".into()),
+                );
+                return None;
+            }
+            if folded.chars().count() > LONG_LABEL {
+                w.sink.warning(
+                    "W0050",
+                    pos,
+                    format!("the label of `compare.{key}` is {} characters long", folded.chars().count()),
+                    Some(format!("labels stand over the map, where more than {LONG_LABEL} characters cover much of it on a phone; a year or a word or two is enough, the step's text can say more")),
+                );
+            }
+            label = Some(folded);
+        } else {
+            has_show = true;
+            let mut side = StepSettings::default();
+            read_show(w, v, &mut side);
+            s.layer_refs.append(&mut side.layer_refs);
+            s.show_refs.append(&mut side.show_refs);
+            s.condition_fields.append(&mut side.condition_fields);
+            show = side.show;
+        }
+    }
+    for (name, present, ex) in [
+        ("label", label.is_some(), "label: \"2014\""),
+        ("show", has_show, "show: [kinder-2014]"),
+    ] {
+        if !present {
+            let pos = w.pos(n);
+            w.sink.error(
+                "E0180",
+                pos,
+                format!("`compare.{key}` has no `{name}`"),
+                Some(format!(
+                    "each side needs a `label` readers see and the layers it `show`s; add `{ex}`"
+                )),
+            );
+        }
+    }
+    Some((label?, show)).filter(|_| has_show)
 }
 
 /// A `map-description` text: plain sentences, spaces and line breaks

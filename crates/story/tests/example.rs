@@ -40,39 +40,61 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "quarters",
             "districts",
             "versorgung",
+            "kita_versorgung",
             "playgrounds",
+            "kitas",
             "parks",
             "schools"
         ]
     );
-    assert!(matches!(&story.layers[3].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
-    assert_eq!(story.layers[3].style.radius, 3.5);
+    assert!(matches!(&story.layers[4].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
+    assert_eq!(story.layers[4].style.radius, 3.5);
     assert_eq!(story.layers[0].tooltip.as_deref(), Some("{name}"));
     let steps: Vec<&str> = story.steps.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
         steps,
         [
             "stadt",
+            "bezirke",
             "spielplaetze",
             "eimsbuettel",
             "marschlanden",
             "parks",
+            "kitas",
             "schulen",
-            "bezirke",
-            "versorgung"
+            "versorgung",
+            "kita-versorgung",
+            "wenige"
         ]
+    );
+    let chapters: Vec<&str> = story
+        .steps
+        .iter()
+        .filter_map(|s| s.chapter.as_deref())
+        .collect();
+    assert_eq!(
+        chapters,
+        ["Die Stadt", "Spielplätze und Kitas", "Je 1.000 Kinder"]
+    );
+    // The cover links the English version, named in English.
+    assert!(
+        story.intro.contains(
+            "<a href=\"../where-children-play/\" hreflang=\"en\" lang=\"en\">English version</a>"
+        ),
+        "{}",
+        story.intro
     );
     assert_eq!(story.steps[0].title, "Eine Stadt aus 181 Quartieren");
     assert_eq!(story.steps[0].transition, Transition::Jump);
-    assert_eq!(story.steps[1].transition, Transition::Fly);
-    assert_eq!(story.steps[5].transition, Transition::Ease);
+    assert_eq!(story.steps[2].transition, Transition::Fly);
+    assert_eq!(story.steps[7].transition, Transition::Ease);
     assert_eq!(
         story.steps[0].view.as_ref().unwrap().fit,
         Some(FitTarget::Bbox([9.72, 53.39, 10.33, 53.74]))
     );
-    let v = story.steps[2].view.as_ref().unwrap();
+    let v = story.steps[3].view.as_ref().unwrap();
     assert_eq!((v.center, v.zoom), (Some([9.955, 53.572]), Some(13.6)));
-    let show: Vec<(&str, f64)> = story.steps[5]
+    let show: Vec<(&str, f64)> = story.steps[7]
         .show
         .iter()
         .map(|l| (l.layer.as_str(), l.opacity))
@@ -81,13 +103,13 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
         show,
         [("quarters", 1.0), ("playgrounds", 1.0), ("schools", 1.0)]
     );
-    assert!(story.steps[1]
+    assert!(story.steps[2]
         .html
         .contains("<strong>608 Spielplätze</strong>"));
     assert!(!story.steps[0].html.contains("```"));
     assert!(!story.steps[0].html.contains("transition"));
-    // Six data layers (three share a file) and two joined tables, no images.
-    assert_eq!(parsed.assets.len(), 8);
+    // Eight data layers (four share a file) and four joined tables, no images.
+    assert_eq!(parsed.assets.len(), 12);
     let v = &story.layers[2];
     assert_eq!(v.join.len(), 2);
     assert_eq!(v.join[1].by, twinstory_model::JoinBy::Stadtteil);
@@ -102,8 +124,15 @@ struct Sources {
     quarters: Vec<(String, String, String)>,
     /// Rows of playgrounds.csv.
     playgrounds: usize,
+    /// Rows of kindergartens.csv and schools.csv.
+    kitas: usize,
+    schools: usize,
+    /// Elements of parks.json.
+    parks: usize,
     /// playgrounds-per-quarter.csv: quarter id → playgrounds.
     per_quarter: std::collections::HashMap<String, f64>,
+    /// kindergartens-per-quarter.csv: quarter id → Kitas.
+    kitas_per_quarter: std::collections::HashMap<String, f64>,
     /// stadtteilprofile-2014.csv: Stadtteil name → children under 18.
     kids: Vec<(String, Option<f64>)>,
 }
@@ -138,14 +167,20 @@ fn sources() -> Sources {
             .collect()
     };
     let playgrounds = lines("playgrounds.csv").len() - 1;
-    let per_quarter = lines("playgrounds-per-quarter.csv")
-        .iter()
-        .skip(1)
-        .map(|l| {
-            let (id, n) = l.split_once(',').unwrap();
-            (id.to_owned(), n.trim().parse().unwrap())
-        })
-        .collect();
+    let counts = |name: &str| {
+        lines(name)
+            .iter()
+            .skip(1)
+            .map(|l| {
+                let (id, n) = l.split_once(',').unwrap();
+                (id.to_owned(), n.trim().parse().unwrap())
+            })
+            .collect()
+    };
+    let per_quarter = counts("playgrounds-per-quarter.csv");
+    let kitas_per_quarter = counts("kindergartens-per-quarter.csv");
+    let parks: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data.join("parks.json")).unwrap()).unwrap();
     let profile = lines("stadtteilprofile-2014.csv");
     let column = profile[0]
         .split(';')
@@ -167,16 +202,30 @@ fn sources() -> Sources {
     Sources {
         quarters,
         playgrounds,
+        kitas: lines("kindergartens.csv").len() - 1,
+        schools: lines("schools.csv").len() - 1,
+        parks: parks["elements"].as_array().unwrap().len(),
         per_quarter,
+        kitas_per_quarter,
         kids,
     }
 }
 
-/// Playgrounds per 1,000 children for every Stadtteil row that matches a
-/// quarter: the quarters' playgrounds added up per Stadtteil, rows such as
-/// "Waltershof und Finkenwerder" covering both.
-fn rates(src: &Sources) -> Vec<(String, f64)> {
-    let mut rates: Vec<(String, f64)> = Vec::new();
+/// One Stadtteil row matched to its quarters: name, the places counted in
+/// its quarters, its children under 18, places per 1,000 children.
+struct Rate {
+    name: String,
+    places: f64,
+    kids: f64,
+    rate: f64,
+}
+
+/// Places (playgrounds or Kitas, counted per quarter in `per_quarter`)
+/// per 1,000 children for every Stadtteil row that matches a quarter: the
+/// quarters' places added up per Stadtteil, rows such as "Waltershof und
+/// Finkenwerder" covering both.
+fn rates(src: &Sources, per_quarter: &std::collections::HashMap<String, f64>) -> Vec<Rate> {
+    let mut rates: Vec<Rate> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     for (name, kids) in &src.kids {
         // The district totals at the end repeat some names (Eimsbüttel,
@@ -194,12 +243,17 @@ fn rates(src: &Sources) -> Vec<(String, f64)> {
         let (Some(kids), false) = (kids, quarters.is_empty()) else {
             continue;
         };
-        let playgrounds: f64 = quarters
+        let places: f64 = quarters
             .iter()
-            .map(|q| src.per_quarter.get(&q.0).copied().unwrap_or(0.0))
+            .map(|q| per_quarter.get(&q.0).copied().unwrap_or(0.0))
             .sum();
         if *kids > 0.0 {
-            rates.push((name.clone(), playgrounds / kids * 1000.0));
+            rates.push(Rate {
+                name: name.clone(),
+                places,
+                kids: *kids,
+                rate: places / kids * 1000.0,
+            });
         }
     }
     rates
@@ -214,17 +268,40 @@ fn rates(src: &Sources) -> Vec<(String, f64)> {
 fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
     let src = sources();
     let district = |d: &str| src.quarters.iter().filter(|q| q.2 == d).count() as f64;
-    let rates = rates(&src);
-    let mut sorted: Vec<f64> = rates.iter().map(|r| r.1).collect();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    let median = |rates: &[Rate]| {
+        let mut sorted: Vec<f64> = rates.iter().map(|r| r.rate).collect();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        if n % 2 == 1 {
+            sorted[n / 2]
+        } else {
+            (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+        }
     };
-    let best = rates.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
-    assert!(rates.len() > 90, "{} Stadtteile", rates.len());
+    let best = |rates: &[Rate]| -> (String, f64, f64) {
+        let b = rates
+            .iter()
+            .max_by(|a, b| a.rate.total_cmp(&b.rate))
+            .unwrap();
+        (b.name.clone(), b.rate, b.kids)
+    };
+    // The whole city: every counted place over every child of a matched row.
+    let city = |rates: &[Rate], per_quarter: &std::collections::HashMap<String, f64>| {
+        per_quarter.values().sum::<f64>() / rates.iter().map(|r| r.kids).sum::<f64>() * 1000.0
+    };
+    let play = rates(&src, &src.per_quarter);
+    let kita = rates(&src, &src.kitas_per_quarter);
+    assert!(play.len() > 90, "{} Stadtteile", play.len());
+    let few: Vec<&Rate> = play
+        .iter()
+        .filter(|r| r.rate < 1.0 && r.kids >= 2000.0)
+        .collect();
+    let eimsbuettel: Vec<_> = src
+        .quarters
+        .iter()
+        .filter(|q| q.1 == "Eimsbüttel")
+        .collect();
+    let kirchwerder = play.iter().find(|r| r.name == "Kirchwerder").unwrap();
 
     enum Want {
         Number(f64),
@@ -240,9 +317,44 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
             "{= count districts where district_name == \"Bergedorf\"}" => {
                 Want::Number(district("Bergedorf"))
             }
-            "{= median versorgung.je_1000_kinder}" => Want::Number(median),
-            "{= max versorgung.je_1000_kinder}" => Want::Number(best.1),
-            "{= versorgung.name with max je_1000_kinder}" => Want::Text(best.0.clone()),
+            "{= median versorgung.je_1000_kinder}" => Want::Number(median(&play)),
+            "{= max versorgung.je_1000_kinder}" => Want::Number(best(&play).1),
+            "{= versorgung.name with max je_1000_kinder}" => Want::Text(best(&play).0),
+            "{= versorgung.kinder with max je_1000_kinder}" => Want::Number(best(&play).2),
+            "{= max versorgung.stadt_je_1000}" => Want::Number(city(&play, &src.per_quarter)),
+            "{= count versorgung where kinder > 0}" => Want::Number(play.len() as f64),
+            "{= count versorgung where points_of_interest == 0 and kinder > 0}" => {
+                Want::Number(play.iter().filter(|r| r.places == 0.0).count() as f64)
+            }
+            "{= count versorgung where je_1000_kinder < 1 and kinder >= 2000}" => {
+                Want::Number(few.len() as f64)
+            }
+            "{= sum versorgung.kinder where je_1000_kinder < 1 and kinder >= 2000}" => {
+                Want::Number(few.iter().map(|r| r.kids).sum())
+            }
+            "{= median kita_versorgung.kitas_je_1000}" => Want::Number(median(&kita)),
+            "{= max kita_versorgung.kitas_je_1000}" => Want::Number(best(&kita).1),
+            "{= kita_versorgung.name with max kitas_je_1000}" => Want::Text(best(&kita).0),
+            "{= kita_versorgung.kinder with max kitas_je_1000}" => Want::Number(best(&kita).2),
+            "{= max kita_versorgung.stadt_je_1000}" => {
+                Want::Number(city(&kita, &src.kitas_per_quarter))
+            }
+            "{= count kitas}" => Want::Number(src.kitas as f64),
+            "{= count schools}" => Want::Number(src.schools as f64),
+            "{= count parks}" => Want::Number(src.parks as f64),
+            "{= count quarters where name == \"Eimsbüttel\"}" => {
+                Want::Number(eimsbuettel.len() as f64)
+            }
+            "{= sum versorgung.points_of_interest where name == \"Eimsbüttel\"}" => Want::Number(
+                eimsbuettel
+                    .iter()
+                    .map(|q| src.per_quarter.get(&q.0).copied().unwrap_or(0.0))
+                    .sum(),
+            ),
+            "{= versorgung.kinder of \"Kirchwerder\"}" => Want::Number(kirchwerder.kids),
+            "{= versorgung.points_of_interest of \"Kirchwerder\"}" => {
+                Want::Number(kirchwerder.places)
+            }
             other => panic!("the test does not count `{other}` yet: add it here"),
         }
     };
@@ -251,7 +363,7 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
     let mut parsed = parse_story("story.md", &source);
     check_assets(&mut parsed, story_dir());
     let figures = parsed.figures();
-    assert!(figures.len() >= 7, "{} figures", figures.len());
+    assert!(figures.len() >= 25, "{} figures", figures.len());
     let story = parsed.story.as_ref().unwrap();
     for f in &figures {
         let shown = f
@@ -289,13 +401,16 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
 #[test]
 fn the_example_chart_shows_the_ten_highest_rates_from_the_source_files() {
     let src = sources();
-    let mut rates = rates(&src);
+    let mut rates: Vec<(String, f64)> = rates(&src, &src.per_quarter)
+        .into_iter()
+        .map(|r| (r.name, r.rate))
+        .collect();
     rates.sort_by(|a, b| b.1.total_cmp(&a.1));
     let source = std::fs::read(story_dir().join("story.md")).unwrap();
     let mut parsed = parse_story("story.md", &source);
     check_assets(&mut parsed, story_dir());
     let charts = parsed.charts();
-    assert_eq!(charts.len(), 1);
+    assert_eq!(charts.len(), 2);
     let (step, chart) = &charts[0];
     assert_eq!(step, "versorgung");
     let chart = chart.as_ref().unwrap();
@@ -310,7 +425,7 @@ fn the_example_chart_shows_the_ten_highest_rates_from_the_source_files() {
         assert!((v - want).abs() < 1e-9, "{name}: {v} vs {want}");
     }
     let story = parsed.story.as_ref().unwrap();
-    let html = &story.steps[7].html;
+    let html = &story.steps[8].html;
     for ((name, v), shown) in got.iter().zip(&chart.shown) {
         let want = format!("{:.1}", v).replace('.', ",");
         assert_eq!(shown, &want, "{name}");

@@ -94,7 +94,7 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
         report.image(cover, "");
         draft.intro = format!(
             "{}\n\n{}",
-            html::image_markdown(cover, &draft.title, None),
+            html::image_markdown(cover, &draft.title, None, report.lang),
             draft.intro
         );
     }
@@ -234,7 +234,7 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
                 Some(p) => {
                     let body = std::fs::read_to_string(&p)
                         .with_context(|| format!("cannot read {}", p.display()))?;
-                    let c = html::to_markdown(&body);
+                    let c = html::to_markdown(&body, report.lang);
                     report.html(&place, &c);
                     text.push(c.markdown);
                 }

@@ -8,6 +8,7 @@
 //! `<`, a `#` at the start of a line, `{=` which would be a figure).
 
 use std::collections::BTreeMap;
+use twinstory_model::strings::Lang;
 
 /// The Markdown and what could not be carried over.
 #[derive(Debug, Default)]
@@ -24,12 +25,17 @@ pub struct Converted {
 }
 
 /// How images are written: `https://` ones as images, others as a note
-/// (their files are not in the story folder).
-pub fn image_markdown(src: &str, alt: &str, credit: Option<&str>) -> String {
-    let alt = if alt.trim().is_empty() {
-        "Image"
-    } else {
+/// in the story's language `lang` (their files are not in the story
+/// folder; the note stands where readers would see the image until the
+/// author adds the file).
+pub fn image_markdown(src: &str, alt: &str, credit: Option<&str>, lang: Lang) -> String {
+    let de = lang == Lang::De;
+    let alt = if !alt.trim().is_empty() {
         alt.trim()
+    } else if de {
+        "Bild"
+    } else {
+        "Image"
     };
     if twinstory_model::url::is_http(src) {
         let title = credit
@@ -39,17 +45,26 @@ pub fn image_markdown(src: &str, alt: &str, credit: Option<&str>) -> String {
         format!("![{}]({}{title})", escape_inline(alt), link_target(src))
     } else {
         // A to-do for the author, in the text where the image was.
+        let (note, see) = if de {
+            ("Bild nicht übernommen", "siehe")
+        } else {
+            ("Image not imported", "see")
+        };
         format!(
-            "*\\[Image not imported: `{}` ({}); see import-report.md\\]*",
+            "*\\[{note}: `{}` ({}); {see} import-report.md\\]*",
             src.replace('`', "'"),
             escape_inline(alt)
         )
     }
 }
 
-/// Converts `html` (or plain text) to Markdown.
-pub fn to_markdown(html: &str) -> Converted {
-    let mut c = Converter::default();
+/// Converts `html` (or plain text) to Markdown; notes it writes into the
+/// text are in `lang`.
+pub fn to_markdown(html: &str, lang: Lang) -> Converted {
+    let mut c = Converter {
+        lang,
+        ..Converter::default()
+    };
     let mut rest = html;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("<!--") {
@@ -108,6 +123,8 @@ struct Converter {
     /// Inside an element whose content is dropped (`script`).
     skip_depth: usize,
     result: Converted,
+    /// The story's language, for notes in the text.
+    lang: Lang,
 }
 
 impl Converter {
@@ -261,6 +278,7 @@ impl Converter {
                     &src,
                     &alt,
                     attribute(inner, "title").as_deref(),
+                    self.lang,
                 ));
             }
             (_, true) => {}
@@ -584,6 +602,20 @@ fn named_entity(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The converter with an English story's notes.
+    fn to_markdown(html: &str) -> Converted {
+        super::to_markdown(html, Lang::En)
+    }
+
+    #[test]
+    fn a_german_story_gets_its_notes_in_german() {
+        let c = super::to_markdown("<img src='./assets/b.jpg'>", Lang::De);
+        assert_eq!(
+            c.markdown,
+            "*\\[Bild nicht übernommen: `./assets/b.jpg` (Bild); siehe import-report.md\\]*"
+        );
+    }
 
     #[test]
     fn the_safe_subset_becomes_markdown() {

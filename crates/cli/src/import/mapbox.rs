@@ -43,7 +43,7 @@ pub fn convert(text: &str, report: &mut Report) -> Result<Draft> {
     }
     let byline = str_of(config, "byline");
     if !byline.trim().is_empty() {
-        let c = html::to_markdown(byline);
+        let c = html::to_markdown(byline, report.lang);
         report.html("byline", &c);
         intro.push(format!("*{}*", c.markdown.trim()));
         report
@@ -145,11 +145,11 @@ pub fn convert(text: &str, report: &mut Report) -> Result<Draft> {
         let image = str_of(ch, "image").trim();
         if !image.is_empty() {
             report.image(image, "");
-            text.push(html::image_markdown(image, &step.title, None));
+            text.push(html::image_markdown(image, &step.title, None, report.lang));
         }
         let description = str_of(ch, "description");
         if !description.trim().is_empty() {
-            let c = html::to_markdown(description);
+            let c = html::to_markdown(description, report.lang);
             report.html(&place, &c);
             text.push(c.markdown);
         }
@@ -386,7 +386,10 @@ mod tests {
 
     #[test]
     fn a_small_config() {
-        let mut report = Report::default();
+        let mut report = Report {
+            lang: twinstory_model::strings::Lang::En,
+            ..Report::default()
+        };
         let d = convert(
             "var config = { title: 'T', footer: 'By <a href=\"https://x.org\">X</a>', chapters: [
                { id: 'a b', title: 'One', image: './assets/x.jpg', description: 'Hi <b>there</b>',

@@ -101,6 +101,8 @@ pub struct Report {
     pub source: String,
     /// The tool's name.
     pub tool: &'static str,
+    /// The story's language: notes written into its text are in it.
+    pub lang: twinstory_model::strings::Lang,
     /// Short lines of what was carried over.
     pub carried: Vec<String>,
     /// What was not carried over, one line each (where: what).
@@ -299,6 +301,7 @@ pub fn import(input: &Path, tool: Tool, lang: &str) -> Result<(Draft, Report)> {
         .with_context(|| format!("cannot read {}", file.display()))?;
     let mut report = Report {
         source: file.display().to_string(),
+        lang: twinstory_model::strings::Lang::of(lang),
         ..Report::default()
     };
     let mut draft = match tool {

@@ -62,7 +62,7 @@ pub fn convert(text: &str, report: &mut Report) -> Result<Draft> {
             text.extend(media_markdown(media, &headline, &place, report));
         }
         if !body.trim().is_empty() {
-            let c = html::to_markdown(body);
+            let c = html::to_markdown(body, report.lang);
             report.html(&place, &c);
             text.push(c.markdown);
         }
@@ -226,7 +226,7 @@ fn media_markdown(media: &Value, headline: &str, place: &str, report: &mut Repor
         } else {
             &caption
         };
-        out.push(html::image_markdown(url, alt, Some(&credit)));
+        out.push(html::image_markdown(url, alt, Some(&credit), report.lang));
         if !caption.is_empty() {
             out.push(format!("*{}*", html::escape_inline(&caption)));
         }

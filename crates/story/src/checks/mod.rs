@@ -13,6 +13,8 @@
 //! - `links`: links to step ids that do not exist.
 //! - `tabs`: where a tab is that YAML refuses.
 //! - `theme`: the contrast of the page's text colours (W0019).
+//! - `translations`: the other versions are stories in their language
+//!   beside this one, naming it back.
 //! - `data`: settings against the data (swapped CSV coordinates, a fit
 //!   decided by one far-away feature).
 
@@ -26,6 +28,7 @@ pub(crate) mod links;
 pub(crate) mod style;
 pub(crate) mod tabs;
 pub(crate) mod theme;
+pub(crate) mod translations;
 
 use crate::diagnostic::Pos;
 use crate::walk::Walker;
