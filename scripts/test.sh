@@ -66,9 +66,9 @@ host_lane() {
 }
 
 wasm_lane() {
-  step "clippy (player and story compiler module, wasm32)"
+  step "clippy (player, story compiler and play modules, wasm32)"
   # (the dev profile, as the wasm tests below: they share the proc-macro builds)
-  "${CARGO_WASM[@]}" clippy --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
+  "${CARGO_WASM[@]}" clippy --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author -p twinstory-play --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
 
   step "wasm tests in headless Chromium"
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
