@@ -89,8 +89,10 @@ pub fn StoryPage(
     {
         let map = map.clone();
         let texts: Vec<String> = story.steps.iter().map(|s| s.html.clone()).collect();
-        // Each step's layout and chapter heading, set with the DOM directly
-        // (far smaller in the wasm than views).
+        // Each step's layout and chapter heading, and whether it shows no
+        // layers (then it offers no data table: `data-empty`, see the
+        // stylesheet), set with the DOM directly (far smaller in the wasm
+        // than views).
         let parts: Vec<_> = story
             .steps
             .iter()
@@ -98,6 +100,7 @@ pub fn StoryPage(
                 (
                     s.layout.map(twinstory_model::Layout::name),
                     s.chapter.clone(),
+                    s.show.is_empty(),
                 )
             })
             .collect();
@@ -129,7 +132,7 @@ pub fn StoryPage(
                 }
             }
             let sections = steps.query_selector_all(".ts-step").ok();
-            for (i, (layout, chapter)) in parts.iter().enumerate() {
+            for (i, (layout, chapter, empty)) in parts.iter().enumerate() {
                 let Some(section) = sections
                     .as_ref()
                     .and_then(|l| l.item(i as u32))
@@ -139,6 +142,9 @@ pub fn StoryPage(
                 };
                 if let Some(l) = layout {
                     let _ = section.set_attribute("data-layout", l);
+                }
+                if *empty {
+                    let _ = section.set_attribute("data-empty", "");
                 }
                 if let Some(c) = chapter
                     .as_deref()

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT, startServer, launch, watchConsole, settled } from './lib.mjs';
 
@@ -128,4 +129,56 @@ test('highlighted rows say so, the view switch narrows, one table is open at a t
   assert.equal(await other.locator('details.ts-table').evaluate((d) => d.open), false);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('a step without layers offers no table', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-tables-'));
+  fs.mkdirSync(path.join(dir, 'leer', 'data'), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'stories/spielplaetze/data/quarters.geojson'), path.join(dir, 'leer', 'data', 'quarters.geojson'));
+  fs.writeFileSync(path.join(dir, 'leer', 'story.md'), `---
+title: Ohne Ebenen
+lang: de
+layers:
+  quarters:
+    title: Stadtteile
+    source: { type: geojson, url: data/quarters.geojson }
+    style: { fill: "#d5dde6", stroke: "#4d4d4d", stroke-width: 1 }
+    tooltip: "{name}"
+---
+
+## Mit Stadtteilen
+
+\`\`\`step
+view: { fit: quarters }
+show: [quarters]
+transition: jump
+\`\`\`
+
+Die Stadtteile.
+
+## Nur die Karte
+
+\`\`\`step
+view: { center: [10.0, 53.55], zoom: 11 }
+show: []
+\`\`\`
+
+Hier zeigt die Karte keine Daten.
+`);
+  const own = await startServer(dir, ['--no-watch']);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const problems = watchConsole(page);
+  try {
+    await page.goto(`${own.url}leer/`);
+    await settled(page, 0);
+    const steps = page.locator('.ts-step');
+    assert.equal(await steps.nth(0).locator('.ts-table summary').isVisible(), true, 'a step with layers offers its table');
+    assert.equal(await steps.nth(1).locator('.ts-table').count(), 1);
+    assert.equal(await steps.nth(1).locator('.ts-table').isVisible(), false, 'a step without layers offers none');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    own.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
