@@ -18,6 +18,9 @@ SHARED = os.path.join(
 STORIES = ["unterwegs-ohne-auto", "getting-around-without-a-car"]
 # The DB Rad+ weeks whose street segments the stories show.
 WEEKS = ["2025-09-12", "2025-12-26"]
+# Eight weeks in a row (Sunday to Saturday), which a step plays through.
+WINTER = ["2023-01-22", "2023-01-29", "2023-02-05", "2023-02-12",
+          "2023-02-19", "2023-02-26", "2023-03-05", "2023-03-12"]
 
 
 def inside_hamburg(src, dst):
@@ -64,7 +67,18 @@ def dbrad(out):
     ]
     with open(os.path.join(out, "dbrad-segments.geojson"), "w", encoding="utf-8") as f:
         json.dump({"type": "FeatureCollection", "features": segments}, f, ensure_ascii=False)
-    return len(week_features), len(segments), len(data["features"])
+    winter = [
+        {
+            "type": "Feature",
+            "properties": {k: feat["properties"][k] for k in ("von", "bis", "anzahl")},
+            "geometry": feat["geometry"],
+        }
+        for feat in data["features"]
+        if feat["properties"]["von"] in WINTER
+    ]
+    with open(os.path.join(out, "dbrad-winter-2023.geojson"), "w", encoding="utf-8") as f:
+        json.dump({"type": "FeatureCollection", "features": winter}, f, ensure_ascii=False)
+    return len(week_features), len(segments), len(data["features"]), len(winter)
 
 
 def main():
@@ -85,8 +99,8 @@ def main():
                 os.path.join(SHARED, "poi", f"{name}-per-quarter.csv"),
                 os.path.join(out, f"{name}-per-quarter.csv"),
             )
-        weeks, kept, total = dbrad(out)
-        print(f"{story}: {weeks} weeks, {kept} of {total} segments", file=sys.stderr)
+        weeks, kept, total, winter = dbrad(out)
+        print(f"{story}: {weeks} weeks, {kept} of {total} segments, {winter} in winter 2023", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -288,3 +288,59 @@ fn jumping_to_a_playing_step_looks_like_reading_to_it_at_every_position() {
         "the step's own state is its last moment"
     );
 }
+
+/// The Neustadt story's street trees (`year`: the planting year, a whole
+/// number) as a layer with `time: year`, compiled and drawn as above.
+fn trees_scene(steps: &str) -> (Scene, Vec<i64>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../stories/neustadt-3d");
+    let bytes = std::fs::read(dir.join("data/street-trees.geojson")).unwrap();
+    let file: Value = serde_json::from_slice(&bytes).unwrap();
+    let years: Vec<i64> = file["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["properties"]["year"].as_i64())
+        .collect();
+    let text = format!(
+        "---\ntitle: Bäume\nlang: de\nlayers:\n  baeume:\n    title: Straßenbäume\n    source: {{ type: geojson, url: data/street-trees.geojson }}\n    style: {{ fill: \"#2e7d32\", stroke: none }}\n    time: year\n---\n\n{steps}"
+    );
+    let mut parsed = parse_story("story.md", text.as_bytes());
+    check_assets(&mut parsed, &dir);
+    let errors: Vec<_> = parsed.diagnostics.iter().map(|d| &d.message).collect();
+    assert!(!has_errors(&parsed.diagnostics), "{errors:?}");
+    let data = parsed.layer_data(0).unwrap().dataset.clone();
+    let mut scene = Scene::new(parsed.story.unwrap());
+    scene.set_layer_data(0, &data);
+    (scene, years)
+}
+
+#[test]
+fn planting_years_as_time_a_period_and_a_play_by_decades() {
+    let steps = [
+        step("alle", "show: [baeume]"),
+        step("neunziger", "show: [baeume]\ntime: [1990, 1999]"),
+        step("jahr", "show: [baeume]\ntime: 2000"),
+        step(
+            "jahrzehnte",
+            "show: [baeume]\nplay: { from: 1960, to: 2020, step: 10 years }",
+        ),
+    ]
+    .concat();
+    let (mut s, years) = trees_scene(&steps);
+    let planted = |keep: &dyn Fn(i64) -> bool| years.iter().filter(|y| keep(**y)).count();
+    assert!(years.len() > 300, "{} trees with a year", years.len());
+    assert_eq!(shown(&s, 0), years.len());
+    // A period of years: every tree planted in it, counted from the file.
+    let nineties = planted(&|y| (1990..=1999).contains(&y));
+    assert!(nineties > 0);
+    assert_eq!(shown(&s, 1), nineties);
+    // A year as a moment: the trees of that year.
+    assert_eq!(shown(&s, 2), planted(&|y| y == 2000));
+    // A play by decades: each moment the trees of its year; the step itself
+    // (what readers without the controls see) is the last moment, 2020.
+    assert_eq!(shown(&s, 3), planted(&|y| y == 2020));
+    for (pos, year) in (1960..=2020).step_by(10).enumerate() {
+        show_moment(&mut s, 3, pos);
+        assert_eq!(shown(&s, 3), planted(&|y| y == year), "{year}");
+    }
+}
