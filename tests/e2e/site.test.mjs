@@ -130,9 +130,13 @@ test('a translated story names its versions and its cover links the other one', 
       await link.waitFor({ timeout: 15_000 });
       assert.equal(await link.getAttribute('lang'), lang);
       assert.equal(await link.textContent(), lang.startsWith('de') ? 'Deutsche Fassung' : 'English version');
-      await link.click();
-      await page.waitForURL(`${server.url}${folder}/`);
-      await page.waitForSelector('.ts-step');
+      // (Waiting for the navigation, not for every picture of the page to
+      // load: on the busy CI machine that can take longer than 30 s.)
+      await Promise.all([
+        page.waitForURL(`${server.url}${folder}/`, { waitUntil: 'commit', timeout: 60_000 }),
+        link.click(),
+      ]);
+      await page.waitForSelector('.ts-step', { timeout: 60_000 });
       assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
     }
   }
