@@ -894,7 +894,17 @@ mod tests {
             )
             .unwrap(),
         );
-        let p = Player {
+        let p = test_player();
+        let page = story_page(&story, &p, "theme-0.css", &[], &[]);
+        assert!(
+            page.contains("<p>Kartengrundlage: <a href=\"https://a.example/c\" rel=\"noopener noreferrer\">© A &amp; B &lt;{{css}}&gt;</a></p>{{static}}</main></noscript>"),
+            "{page}"
+        );
+    }
+
+    /// A player of plain file names, none of the optional modules.
+    fn test_player() -> Player {
+        Player {
             files: Vec::new(),
             js: "p.js".into(),
             wasm: "p.wasm".into(),
@@ -904,12 +914,7 @@ mod tests {
             author: None,
             sources: None,
             play: None,
-        };
-        let page = story_page(&story, &p, "theme-0.css", &[], &[]);
-        assert!(
-            page.contains("<p>Kartengrundlage: <a href=\"https://a.example/c\" rel=\"noopener noreferrer\">© A &amp; B &lt;{{css}}&gt;</a></p>{{static}}</main></noscript>"),
-            "{page}"
-        );
+        }
     }
 
     fn story(lang: &str, title: &str) -> Story {
@@ -1010,17 +1015,7 @@ mod tests {
 
     #[test]
     fn the_page_names_its_versions_in_other_languages() {
-        let p = Player {
-            files: Vec::new(),
-            js: "p.js".into(),
-            wasm: "p.wasm".into(),
-            css: "p.css".into(),
-            boot: "boot.js".into(),
-            icon: "icon.svg".into(),
-            author: None,
-            sources: None,
-            play: None,
-        };
+        let p = test_player();
         let md = "---\ntitle: T\nlang: de\ntranslations: { en: ../where-children-play }\n---\n";
         let translations = twinstory_story::parse_story("s.md", md.as_bytes()).translations;
         let page = story_page(&story("de", "T"), &p, "t.css", &[], &translations);
@@ -1034,17 +1029,7 @@ mod tests {
 
     #[test]
     fn the_page_without_javascript_speaks_the_story_language() {
-        let p = Player {
-            files: Vec::new(),
-            js: "p.js".into(),
-            wasm: "p.wasm".into(),
-            css: "p.css".into(),
-            boot: "boot.js".into(),
-            icon: "icon.svg".into(),
-            author: None,
-            sources: None,
-            play: None,
-        };
+        let p = test_player();
         for (lang, want, never) in [
             (
                 "en",

@@ -363,6 +363,21 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         .sort_by_key(|d| (d.line, d.column, d.severity == Severity::Warning));
 }
 
+/// The property names of a layer's first 1000 features, sorted: what a
+/// "did you mean" picks from.
+pub(crate) fn property_names(data: &twinstory_data::Dataset) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for f in data.features.iter().take(1000) {
+        for k in f.properties.keys() {
+            if !names.contains(&k.as_str()) {
+                names.push(k);
+            }
+        }
+    }
+    names.sort_unstable();
+    names
+}
+
 /// A property that a tooltip, label or label priority names but no feature
 /// has: a warning at the name, with the closest property as a suggestion.
 fn check_property(
@@ -380,15 +395,7 @@ fn check_property(
     {
         return;
     }
-    let mut names: Vec<&str> = Vec::new();
-    for f in data.features.iter().take(1000) {
-        for k in f.properties.keys() {
-            if !names.contains(&k.as_str()) {
-                names.push(k);
-            }
-        }
-    }
-    names.sort_unstable();
+    let names = property_names(data);
     sink.warning(
         "W0008",
         at,

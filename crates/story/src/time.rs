@@ -375,15 +375,7 @@ pub(crate) fn check_data(
             .filter(|v| !v.is_null())
             .collect();
         if values.is_empty() {
-            let mut names: Vec<&str> = Vec::new();
-            for f in data.features.iter().take(1000) {
-                for k in f.properties.keys() {
-                    if !names.contains(&k.as_str()) {
-                        names.push(k);
-                    }
-                }
-            }
-            names.sort_unstable();
+            let names = crate::assets::property_names(data);
             sink.error(
                 "E0172",
                 *at,

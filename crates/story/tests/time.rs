@@ -56,8 +56,14 @@ fn scene(steps: &str) -> Scene {
     let text = format!(
         "---\ntitle: Radverkehr\nlang: de\nlayers:\n  rad:\n    title: Segmente\n    source: {{ type: geojson, url: data/radverkehr.geojson }}\n    style: {{ stroke: \"#19649c\", stroke-width: 2 }}\n    time: {{ start: von, end: bis }}\n---\n\n{steps}"
     );
+    scene_of(&text, Path::new(DIR))
+}
+
+/// `story.md` text in folder `dir`, compiled, its first layer's data read
+/// and handed to a scene.
+fn scene_of(text: &str, dir: &Path) -> Scene {
     let mut parsed = parse_story("story.md", text.as_bytes());
-    check_assets(&mut parsed, Path::new(DIR));
+    check_assets(&mut parsed, dir);
     let errors: Vec<_> = parsed.diagnostics.iter().map(|d| &d.message).collect();
     assert!(!has_errors(&parsed.diagnostics), "{errors:?}");
     let data = parsed.layer_data(0).unwrap().dataset.clone();
@@ -304,14 +310,7 @@ fn trees_scene(steps: &str) -> (Scene, Vec<i64>) {
     let text = format!(
         "---\ntitle: Bäume\nlang: de\nlayers:\n  baeume:\n    title: Straßenbäume\n    source: {{ type: geojson, url: data/street-trees.geojson }}\n    style: {{ fill: \"#2e7d32\", stroke: none }}\n    time: year\n---\n\n{steps}"
     );
-    let mut parsed = parse_story("story.md", text.as_bytes());
-    check_assets(&mut parsed, &dir);
-    let errors: Vec<_> = parsed.diagnostics.iter().map(|d| &d.message).collect();
-    assert!(!has_errors(&parsed.diagnostics), "{errors:?}");
-    let data = parsed.layer_data(0).unwrap().dataset.clone();
-    let mut scene = Scene::new(parsed.story.unwrap());
-    scene.set_layer_data(0, &data);
-    (scene, years)
+    (scene_of(&text, &dir), years)
 }
 
 #[test]
