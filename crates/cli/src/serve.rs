@@ -563,14 +563,13 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
     let method = request.method.as_str();
     let head = method == "HEAD";
     let path = request.path();
-    let (root, error, policy, t, t_lang) = {
+    let (root, error, policy, t) = {
         let st = live.lock();
         (
             st.root.clone(),
             st.error.clone(),
             policy_for(&st.policies, path),
             st.lang.strings(),
-            st.lang,
         )
     };
     let mut policy = policy;
@@ -597,7 +596,7 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
             &mut stream,
             405,
             "text/plain; charset=utf-8",
-            Refusal::Method.text(t_lang).as_bytes(),
+            Refusal::Method.text(t.lang).as_bytes(),
         );
     }
     if live.watching {
