@@ -8,6 +8,12 @@
 //! and WGS 84 are taken as the same datum (they differ by under a metre,
 //! which a map does not show; PROJ does the same unless told the epoch).
 //! Checked against pyproj in `tests/crs.rs` (`tests/data/crs-pyproj.csv`).
+//!
+//! The Dutch grid, Amersfoort / RD New, is the oblique stereographic
+//! projection of the Bessel 1841 ellipsoid followed by a seven-parameter
+//! datum shift to WGS 84: [`rd_new_to_wgs84`], good to a few decimetres
+//! inside the Netherlands (tested against published control points in
+//! `tests/crs.rs`).
 
 /// A horizontal reference system the readers can turn into WGS 84.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -18,6 +24,10 @@ pub enum ReferenceSystem {
     /// A transverse Mercator grid on GRS 80 / WGS 84 (UTM zones; the zone
     /// numbers only set the central meridian and false easting).
     TransverseMercator(TransverseMercator),
+    /// Amersfoort / RD New, the Netherlands' grid (EPSG:28992; 7415 is the
+    /// same grid with NAP heights, which stay metres as they are): x east,
+    /// y north, metres. See [`rd_new_to_wgs84`].
+    RdNew,
 }
 
 /// The parameters of a transverse Mercator grid (UTM: `k0` 0.9996, false
@@ -37,7 +47,7 @@ pub struct TransverseMercator {
 /// The names [`ReferenceSystem::parse`] accepts, for messages.
 pub const SUPPORTED: &str = "EPSG:25828 to 25838 (ETRS89 / UTM zones 28N to 38N, e.g. 25832 and 25833 for Germany), \
 EPSG:32601 to 32660 (WGS 84 / UTM zones 1N to 60N), EPSG:4647 and 5650 (UTM 32N and 33N with the zone number before the easting), \
-EPSG:5555 and 5556 (UTM 32N and 33N with DHHN92 heights), EPSG:4326, 4979, 4258, 4937 and OGC:CRS84 (degrees), \
+EPSG:5555 and 5556 (UTM 32N and 33N with DHHN92 heights), EPSG:28992 and 7415 (Amersfoort / RD New, the Netherlands' grid, 7415 with NAP heights), EPSG:4326, 4979, 4258, 4937 and OGC:CRS84 (degrees), \
 each also as a compound with a height system, e.g. EPSG:25832+7837 (DHHN2016 heights)";
 
 impl TransverseMercator {
@@ -233,7 +243,8 @@ impl ReferenceSystem {
     /// assert_eq!(utm("EPSG:25832+7837"), Some(9.0));
     /// assert_eq!(utm("urn:ogc:def:crs,crs:EPSG::5556,crs:EPSG::7837"), Some(15.0));
     /// assert_eq!(ReferenceSystem::parse("OGC:CRS84"), Ok(ReferenceSystem::Geographic));
-    /// assert_eq!(ReferenceSystem::parse("EPSG:7415"), Err("EPSG:7415".into()));
+    /// assert_eq!(ReferenceSystem::parse("EPSG:7415"), Ok(ReferenceSystem::RdNew));
+    /// assert_eq!(ReferenceSystem::parse("EPSG:2100"), Err("EPSG:2100".into()));
     /// assert_eq!(ReferenceSystem::parse("nonsense"), Err("nonsense".into()));
     /// ```
     pub fn parse(name: &str) -> Result<ReferenceSystem, String> {
@@ -257,6 +268,7 @@ impl ReferenceSystem {
         let utm = |zone: u32| TransverseMercator::utm_north(zone);
         let grid = match n {
             4326 | 4979 | 4258 | 4937 => return Ok(ReferenceSystem::Geographic),
+            28992 | 7415 => return Ok(ReferenceSystem::RdNew),
             25828..=25838 => utm(n - 25800),
             32601..=32660 => utm(n - 32600),
             5555 => utm(32),
@@ -290,8 +302,224 @@ impl ReferenceSystem {
                     .then_some((x, y))
             }
             ReferenceSystem::TransverseMercator(t) => t.to_wgs84(x, y),
+            ReferenceSystem::RdNew => rd_new_to_wgs84(x, y),
         }
     }
+}
+
+/// The RD grid's origin (the tower of the Onze Lieve Vrouwe church in
+/// Amersfoort) on the Bessel ellipsoid, in degrees: 52°09'22.178" N,
+/// 5°23'15.500" E (EPSG:19914, the RD New projection).
+const RD_LAT0: f64 = 52.0 + 9.0 / 60.0 + 22.178 / 3600.0;
+const RD_LON0: f64 = 5.0 + 23.0 / 60.0 + 15.5 / 3600.0;
+/// Scale at the origin, and the origin's grid coordinates (metres).
+const RD_K0: f64 = 0.999_907_9;
+const RD_X0: f64 = 155_000.0;
+const RD_Y0: f64 = 463_000.0;
+/// Bessel 1841: semi-major axis (metres) and inverse flattening.
+const BESSEL_A: f64 = 6_377_397.155;
+const BESSEL_INV_F: f64 = 299.152_812_8;
+/// Amersfoort → WGS 84 as a position-vector Helmert transformation
+/// (EPSG:15739, "Amersfoort to WGS 84 (3)", the seven-parameter part of
+/// RDNAPTRANS™ without its correction grid; translations in metres,
+/// rotations in arc seconds, scale in ppm).
+const RD_HELMERT: [f64; 7] = [
+    565.2369, 50.0087, 465.658, -0.406857, 0.350733, -1.87035, 4.0812,
+];
+/// How far from the origin the grid's numbers may lie before they are
+/// taken for another system's (metres).
+const RD_REACH: f64 = 1_000_000.0;
+/// Where RD New has a meaning: about the area RDNAPTRANS™ covers, the
+/// Netherlands with its North Sea zone and its neighbours' border regions
+/// (degrees: south, north, west, east).
+const RD_AREA: [f64; 4] = [50.0, 56.0, 2.0, 8.0];
+
+/// Amersfoort / RD New (EPSG:28992) to WGS 84 longitude and latitude in
+/// degrees.
+///
+/// Three steps, as RDNAPTRANS™ takes them but without its correction
+/// grid: the inverse oblique stereographic projection onto the Gauss
+/// conformal sphere, the inverse Gauss projection onto the Bessel 1841
+/// ellipsoid (the "double projection" of Schreiber; EPSG method 9809), and
+/// the seven-parameter datum shift to WGS 84 (EPSG:15739). The projection
+/// is exact to well under a millimetre; the datum shift leaves out the
+/// official grid's corrections of up to 0.25 m and is good to a few
+/// decimetres in the Netherlands (the published control points in
+/// `tests/crs.rs` come out within 0.5 m). ETRS89 and WGS 84 are taken as
+/// the same datum, as for UTM.
+///
+/// `None` for coordinates that are not finite, lie more than 1,000 km from
+/// the origin, or land outside 50–56° N, 2–8° E: RD New is the
+/// Netherlands' grid, and numbers that fall elsewhere are another system's
+/// (often UTM's, or swapped axes).
+///
+/// # Examples
+/// ```
+/// use twinstory_data::crs::rd_new_to_wgs84;
+/// // The origin, the church tower in Amersfoort.
+/// let (lon, lat) = rd_new_to_wgs84(155_000.0, 463_000.0).unwrap();
+/// assert!((lon - 5.3872).abs() < 1e-4 && (lat - 52.1552).abs() < 1e-4);
+/// // UTM coordinates of Hamburg are no RD position.
+/// assert!(rd_new_to_wgs84(564_900.0, 5_933_500.0).is_none());
+/// assert!(rd_new_to_wgs84(f64::NAN, 463_000.0).is_none());
+/// ```
+pub fn rd_new_to_wgs84(x: f64, y: f64) -> Option<(f64, f64)> {
+    let (dx, dy) = (x - RD_X0, y - RD_Y0);
+    if !dx.is_finite() || !dy.is_finite() || dx.hypot(dy) > RD_REACH {
+        return None;
+    }
+    let (lat_b, lon_b) = RdProjection::get().inverse(dx, dy);
+    let (lat, lon) = bessel_to_wgs84(lat_b, lon_b);
+    let [south, north, west, east] = RD_AREA;
+    ((south..=north).contains(&lat) && (west..=east).contains(&lon)).then_some((lon, lat))
+}
+
+/// Bessel 1841 latitude and longitude (degrees) to RD New x and y
+/// (metres): the projection alone, without the datum shift (the inverse
+/// of the first two steps of [`rd_new_to_wgs84`]). For tests.
+///
+/// # Examples
+/// ```
+/// use twinstory_data::crs::rd_new_from_bessel;
+/// // EPSG Guidance Note 7-2's example of the oblique stereographic
+/// // projection: 53° N, 6° E on the Amersfoort datum.
+/// let (x, y) = rd_new_from_bessel(53.0, 6.0);
+/// assert!((x - 196_105.283).abs() < 1e-3 && (y - 557_057.739).abs() < 1e-3);
+/// ```
+pub fn rd_new_from_bessel(lat: f64, lon: f64) -> (f64, f64) {
+    let (dx, dy) = RdProjection::get().forward(lat, lon);
+    (RD_X0 + dx, RD_Y0 + dy)
+}
+
+/// The constants of the double projection (EPSG Guidance Note 7-2, method
+/// 9809): the Gauss conformal sphere's radius `r` and exponent `n`, the
+/// constant `c`, and the origin's latitude on the sphere, `chi0`.
+struct RdProjection {
+    e: f64,
+    r: f64,
+    n: f64,
+    c: f64,
+    chi0: f64,
+}
+
+impl RdProjection {
+    fn get() -> RdProjection {
+        let f = 1.0 / BESSEL_INV_F;
+        let e2 = f * (2.0 - f);
+        let e = e2.sqrt();
+        let phi0 = RD_LAT0.to_radians();
+        let s0 = phi0.sin();
+        let w = 1.0 - e2 * s0 * s0;
+        // Radii of curvature in the meridian and the prime vertical.
+        let rho0 = BESSEL_A * (1.0 - e2) / w.powf(1.5);
+        let nu0 = BESSEL_A / w.sqrt();
+        let n = (1.0 + e2 * phi0.cos().powi(4) / (1.0 - e2)).sqrt();
+        let w1 = (isometric(phi0, e) * n).exp().powi(2);
+        let sin_chi = (w1 - 1.0) / (w1 + 1.0);
+        let c = (n + s0) * (1.0 - sin_chi) / ((n - s0) * (1.0 + sin_chi));
+        let w2 = c * w1;
+        RdProjection {
+            e,
+            r: (rho0 * nu0).sqrt(),
+            n,
+            c,
+            chi0: ((w2 - 1.0) / (w2 + 1.0)).asin(),
+        }
+    }
+
+    /// Latitude on the conformal sphere of a latitude on the ellipsoid.
+    fn sphere_lat(&self, phi: f64) -> f64 {
+        let w = self.c * (2.0 * self.n * isometric(phi, self.e)).exp();
+        ((w - 1.0) / (w + 1.0)).asin()
+    }
+
+    fn forward(&self, lat: f64, lon: f64) -> (f64, f64) {
+        let chi = self.sphere_lat(lat.to_radians());
+        let dl = self.n * (lon - RD_LON0).to_radians();
+        let b = 1.0 + chi.sin() * self.chi0.sin() + chi.cos() * self.chi0.cos() * dl.cos();
+        let k = 2.0 * self.r * RD_K0 / b;
+        (
+            k * chi.cos() * dl.sin(),
+            k * (chi.sin() * self.chi0.cos() - chi.cos() * self.chi0.sin() * dl.cos()),
+        )
+    }
+
+    /// Offsets from the grid origin (metres) to Bessel latitude and
+    /// longitude (degrees).
+    fn inverse(&self, dx: f64, dy: f64) -> (f64, f64) {
+        // The stereographic projection of the sphere, inverted.
+        let rho = dx.hypot(dy);
+        let (chi, dl) = if rho == 0.0 {
+            (self.chi0, 0.0)
+        } else {
+            let ang = 2.0 * (rho / (2.0 * self.r * RD_K0)).atan();
+            let (s, c) = ang.sin_cos();
+            let chi = (c * self.chi0.sin() + dy * s * self.chi0.cos() / rho).asin();
+            let dl = (dx * s).atan2(rho * self.chi0.cos() * c - dy * self.chi0.sin() * s);
+            (chi, dl)
+        };
+        // The sphere to the ellipsoid: the isometric latitude, then the
+        // latitude that has it (a fixed point, a few steps).
+        let psi = (((1.0 + chi.sin()) / (1.0 - chi.sin())) / self.c).ln() / (2.0 * self.n);
+        let mut phi = 2.0 * psi.exp().atan() - std::f64::consts::FRAC_PI_2;
+        for _ in 0..20 {
+            let es = self.e * phi.sin();
+            let next = 2.0 * (psi.exp() * ((1.0 + es) / (1.0 - es)).powf(self.e / 2.0)).atan()
+                - std::f64::consts::FRAC_PI_2;
+            let done = (next - phi).abs() < 1e-14;
+            phi = next;
+            if done {
+                break;
+            }
+        }
+        (phi.to_degrees(), RD_LON0 + (dl / self.n).to_degrees())
+    }
+}
+
+/// The isometric latitude of `phi` on an ellipsoid of eccentricity `e`.
+fn isometric(phi: f64, e: f64) -> f64 {
+    let s = phi.sin();
+    s.atanh() - e * (e * s).atanh()
+}
+
+/// Bessel 1841 (Amersfoort) latitude and longitude to WGS 84, degrees, at
+/// height 0 (a building's few dozen metres move it by well under a
+/// millimetre).
+fn bessel_to_wgs84(lat: f64, lon: f64) -> (f64, f64) {
+    let f = 1.0 / BESSEL_INV_F;
+    let e2 = f * (2.0 - f);
+    let (phi, lam) = (lat.to_radians(), lon.to_radians());
+    let nu = BESSEL_A / (1.0 - e2 * phi.sin().powi(2)).sqrt();
+    let p = [
+        nu * phi.cos() * lam.cos(),
+        nu * phi.cos() * lam.sin(),
+        nu * (1.0 - e2) * phi.sin(),
+    ];
+    let [tx, ty, tz, rx, ry, rz, ds] = RD_HELMERT;
+    let arc = |s: f64| (s / 3600.0).to_radians();
+    let (rx, ry, rz) = (arc(rx), arc(ry), arc(rz));
+    let m = 1.0 + ds * 1e-6;
+    // Position vector convention: X' = T + m · R · X with R = I + [r]×.
+    let q = [
+        tx + m * (p[0] - rz * p[1] + ry * p[2]),
+        ty + m * (rz * p[0] + p[1] - rx * p[2]),
+        tz + m * (-ry * p[0] + rx * p[1] + p[2]),
+    ];
+    geodetic_wgs84(q)
+}
+
+/// Geocentric X, Y, Z (metres) to WGS 84 latitude and longitude (degrees).
+fn geodetic_wgs84(q: [f64; 3]) -> (f64, f64) {
+    let a: f64 = 6_378_137.0;
+    let f: f64 = 1.0 / 298.257_223_563;
+    let e2 = f * (2.0 - f);
+    let p = q[0].hypot(q[1]);
+    let mut phi = q[2].atan2(p * (1.0 - e2));
+    for _ in 0..10 {
+        let nu = a / (1.0 - e2 * phi.sin().powi(2)).sqrt();
+        phi = (q[2] + e2 * nu * phi.sin()).atan2(p);
+    }
+    (phi.to_degrees(), q[1].atan2(q[0]).to_degrees())
 }
 
 /// The first (horizontal) part of a possibly compound name.
@@ -372,13 +600,52 @@ mod tests {
             ReferenceSystem::parse("http://www.opengis.net/def/crs/OGC/1.3/CRS84"),
             Ok(ReferenceSystem::Geographic)
         );
-        assert_eq!(
-            ReferenceSystem::parse("https://www.opengis.net/def/crs/EPSG/0/7415"),
-            Err("EPSG:7415".into())
-        );
+        for name in [
+            "https://www.opengis.net/def/crs/EPSG/0/7415",
+            "https://www.opengis.net/def/crs/EPSG/0/28992",
+            "urn:ogc:def:crs:EPSG::28992",
+            "EPSG:28992+5709",
+            "EPSG:7415",
+        ] {
+            assert_eq!(
+                ReferenceSystem::parse(name),
+                Ok(ReferenceSystem::RdNew),
+                "{name}"
+            );
+        }
         assert_eq!(ReferenceSystem::parse(""), Err(String::new()));
         assert_eq!(ReferenceSystem::parse("EPSG:"), Err("EPSG:".into()));
         assert!(ReferenceSystem::parse("EPSG:25839").is_err());
+    }
+
+    #[test]
+    fn the_rd_projection_inverts_its_forward_to_a_tenth_of_a_millimetre() {
+        let p = RdProjection::get();
+        for dx in [-170_000.0, -80_000.0, 0.0, 45_000.0, 150_000.0] {
+            for dy in [-170_000.0, -60_000.0, 0.0, 70_000.0, 160_000.0] {
+                let (lat, lon) = p.inverse(dx, dy);
+                let (x, y) = p.forward(lat, lon);
+                assert!(
+                    (x - dx).abs() < 1e-4 && (y - dy).abs() < 1e-4,
+                    "{dx} {dy} → {x} {y}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_datum_shift_matches_the_meetkundige_dienst_example() {
+        // "Coördinaattransformaties en kaartprojecties" (Rijkswaterstaat,
+        // Meetkundige Dienst, MDGAP-2000.31), as quoted on the PROJ list
+        // (2006-01-11): Bessel 52°10'46.2700" N 5°48'38.3390" E is WGS 84
+        // 52°10'42.7005" N 5°48'36.5479" E with that report's older
+        // parameters; EPSG:15739 moves it by some decimetres at most.
+        let dms = |d: f64, m: f64, s: f64| d + m / 60.0 + s / 3600.0;
+        let (lat, lon) = bessel_to_wgs84(dms(52.0, 10.0, 46.27), dms(5.0, 48.0, 38.339));
+        let (want_lat, want_lon) = (dms(52.0, 10.0, 42.7005), dms(5.0, 48.0, 36.5479));
+        let north = (lat - want_lat) * 111_250.0;
+        let east = (lon - want_lon) * 111_250.0 * lat.to_radians().cos();
+        assert!(north.hypot(east) < 0.5, "{north} m north, {east} m east");
     }
 
     #[test]
