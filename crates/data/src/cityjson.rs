@@ -233,28 +233,26 @@ impl<'a> Model<'a> {
             .and_then(|m| m.get("referenceSystem"))
             .and_then(Value::as_str);
         let Some(crs_name) = crs_name else {
+            let example = if looks_like_rd(obj.get("vertices"), transform) {
+                "the coordinates look like the Dutch grid (Amersfoort / RD New with NAP heights); if they are, add \"metadata\": {\"referenceSystem\": \"https://www.opengis.net/def/crs/EPSG/0/7415\"}"
+            } else {
+                "add it, e.g. \"metadata\": {\"referenceSystem\": \"https://www.opengis.net/def/crs/EPSG/0/25832\"}"
+            };
             return Err(DataError::new(
                 file,
                 Some(Position::JsonPath("metadata.referenceSystem".into())),
                 "the file does not name its reference system (`metadata.referenceSystem`)",
-                Some(format!(
-                    "add it, e.g. \"metadata\": {{\"referenceSystem\": \"https://www.opengis.net/def/crs/EPSG/0/25832\"}}; supported are {SUPPORTED}"
-                )),
+                Some(format!("{example}; supported are {SUPPORTED}")),
             )
             .with_kind(CityJsonProblem::ReferenceSystem));
         };
-        let crs = ReferenceSystem::parse(crs_name).map_err(|name| {
-            let rd = if name == "EPSG:7415" || name == "EPSG:28992" {
-                " (Amersfoort / RD New, the Netherlands' grid, is not one of them)"
-            } else {
-                ""
-            };
+        let crs = ReferenceSystem::parse(crs_name).map_err(|_| {
             DataError::new(
                 file,
                 Some(Position::JsonPath("metadata.referenceSystem".into())),
                 format!("the reference system `{crs_name}` is not supported"),
                 Some(format!(
-                    "supported are {SUPPORTED}{rd}; convert the file to one of them, e.g. with `cjio <file> crs_reproject 25832 save <new file>`"
+                    "supported are {SUPPORTED}; convert the file to one of them, e.g. with `cjio <file> crs_reproject 25832 save <new file>`"
                 )),
             )
             .with_kind(CityJsonProblem::ReferenceSystem)
@@ -876,7 +874,11 @@ impl<'a> Model<'a> {
                         "the point ({}, {}) is not a position in {}",
                         v[0], v[1], self.crs_name
                     ),
-                    "check `metadata.referenceSystem` and `transform`",
+                    if self.crs == ReferenceSystem::RdNew {
+                        "RD New is the Netherlands' grid (x about 0 to 300 km, y 300 to 625 km): check `metadata.referenceSystem` and `transform`"
+                    } else {
+                        "check `metadata.referenceSystem` and `transform`"
+                    },
                 ));
             };
             coords.push(Coord { x: lon, y: lat });
@@ -1155,6 +1157,26 @@ fn read_vertices(
         });
     }
     Ok(out)
+}
+
+/// Whether every vertex (after `transform`) lies where the Dutch grid, RD
+/// New, has the European Netherlands: x 0–300 km, y 300–625 km. Only for a
+/// hint: never an error, and `false` when the vertices cannot be read.
+fn looks_like_rd(v: Option<&Value>, transform: Option<Transform>) -> bool {
+    let Some(Value::Array(list)) = v else {
+        return false;
+    };
+    let (scale, translate) = transform.unwrap_or(([1.0; 3], [0.0; 3]));
+    !list.is_empty()
+        && list.iter().all(|p| {
+            let xy = p
+                .as_array()
+                .and_then(|a| Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)));
+            xy.is_some_and(|(x, y)| {
+                let (x, y) = (x * scale[0] + translate[0], y * scale[1] + translate[1]);
+                (0.0..=300_000.0).contains(&x) && (300_000.0..=625_000.0).contains(&y)
+            })
+        })
 }
 
 fn flatten_into(props: &mut Map<String, Value>, prefix: &str, v: Option<&Value>) {

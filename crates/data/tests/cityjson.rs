@@ -157,46 +157,94 @@ fn dutch(file: &str, name: Option<&str>) -> Result<Dataset, twinstory_data::City
 }
 
 #[test]
-fn the_dutch_samples_say_which_systems_are_supported() {
-    let e = dutch("rotterdam-16-buildings-lod2.city.json", None).unwrap_err();
-    assert_eq!(e.problem, CityJsonProblem::ReferenceSystem);
-    let e = e.error;
-    assert!(e.message.contains("does not name its reference system"));
-    let hint = e.hint.unwrap();
-    assert!(hint.contains("EPSG:25828 to 25838") && hint.contains("EPSG:25832+7837"));
-    let e = dutch(
+fn the_dutch_samples_without_a_reference_system_are_told_to_name_rd_new() {
+    for file in [
+        "rotterdam-16-buildings-lod2.city.json",
         "denhaag-lod2-subset.city.json",
-        Some("https://www.opengis.net/def/crs/EPSG/0/7415"),
+    ] {
+        // Neither file names its system: no guess, but a hint.
+        let e = dutch(file, None).unwrap_err();
+        assert_eq!(e.problem, CityJsonProblem::ReferenceSystem);
+        let e = e.error;
+        assert!(e.message.contains("does not name its reference system"));
+        let hint = e.hint.unwrap();
+        assert!(
+            hint.contains("look like the Dutch grid")
+                && hint.contains(
+                    "\"metadata\": {\"referenceSystem\": \"https://www.opengis.net/def/crs/EPSG/0/7415\"}"
+                ),
+            "{hint}"
+        );
+        assert!(hint.contains("EPSG:28992 and 7415") && hint.contains("EPSG:25832+7837"));
+    }
+    // A Hamburg file without its system gets the UTM example.
+    let mut v: Value = serde_json::from_slice(&std::fs::read(GROSSNEUMARKT).unwrap()).unwrap();
+    v["metadata"]
+        .as_object_mut()
+        .unwrap()
+        .remove("referenceSystem");
+    let e = read_cityjson_file(
+        "g.city.json",
+        v.to_string().as_bytes(),
+        &CityJsonOptions::default(),
     )
     .unwrap_err();
-    assert_eq!(e.problem, CityJsonProblem::ReferenceSystem);
-    let e = e.error;
-    assert!(e
-        .message
-        .contains("`https://www.opengis.net/def/crs/EPSG/0/7415` is not supported"));
-    assert!(e.hint.unwrap().contains("RD New"));
+    let hint = e.error.hint.unwrap();
+    assert!(
+        !hint.contains("Dutch") && hint.contains("EPSG/0/25832"),
+        "{hint}"
+    );
 }
 
-// The Dutch geometry read as if its grid were UTM 31N: the places are
-// wrong, but counts, parts and heights are the files' own.
+/// Every corner of every footprint of `d` inside `[west, south, east, north]`.
+fn inside(d: &Dataset, bbox: [f64; 4]) -> bool {
+    use geo::CoordsIter;
+    d.features.iter().all(|f| {
+        f.geometry
+            .as_ref()
+            .unwrap()
+            .coords_iter()
+            .all(|c| (bbox[0]..=bbox[2]).contains(&c.x) && (bbox[1]..=bbox[3]).contains(&c.y))
+    })
+}
+
 #[test]
-fn rotterdam_heights_are_relative_to_the_terrain() {
-    let d = dutch("rotterdam-16-buildings-lod2.city.json", Some("EPSG:32631")).unwrap();
-    assert_eq!(d.features.len(), 16);
-    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
-    for f in &d.features {
-        assert_eq!(f.properties["lod"], 2.0);
-        // This file's z starts at 0 on the ground (its `TerrainHeight`
-        // attribute says where that is): the buildings are 10–19 m high.
-        assert_eq!(num(f, "ground"), 0.0);
-        assert!((10.0..19.0).contains(&num(f, "height")), "{:?}", f.id);
-        assert!(matches!(f.geometry, Some(Geometry::Polygon(_))));
+fn rotterdam_in_rd_new_lies_in_rotterdam_with_its_heights() {
+    for name in [
+        "https://www.opengis.net/def/crs/EPSG/0/7415",
+        "https://www.opengis.net/def/crs/EPSG/0/28992",
+        "EPSG:7415",
+    ] {
+        let d = dutch("rotterdam-16-buildings-lod2.city.json", Some(name)).unwrap();
+        assert_eq!(d.features.len(), 16);
+        assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+        // The city of Rotterdam without its port (OpenStreetMap's outline,
+        // rounded outwards): 4.37–4.60° E, 51.86–51.99° N.
+        assert!(inside(&d, [4.37, 51.86, 4.60, 51.99]), "{name}");
+        for f in &d.features {
+            assert_eq!(f.properties["lod"], 2.0);
+            // This file's z starts at 0 on the ground (its `TerrainHeight`
+            // attribute says where that is in NAP): the buildings are
+            // 10–19 m high.
+            assert_eq!(num(f, "ground"), 0.0);
+            assert!((10.0..19.0).contains(&num(f, "height")), "{:?}", f.id);
+            assert!((2.0..4.0).contains(&num(f, "TerrainHeight")), "{:?}", f.id);
+            assert_eq!(f.properties["bron_geo"], "Lidar 15-30 punten - nov. 2008");
+            assert!(matches!(f.geometry, Some(Geometry::Polygon(_))));
+        }
     }
 }
 
 #[test]
-fn den_haag_parts_are_features_of_their_own_with_their_building() {
-    let d = dutch("denhaag-lod2-subset.city.json", Some("EPSG:32631")).unwrap();
+fn den_haag_in_rd_new_lies_in_the_hague_with_its_parts() {
+    let d = dutch(
+        "denhaag-lod2-subset.city.json",
+        Some("https://www.opengis.net/def/crs/EPSG/0/7415"),
+    )
+    .unwrap();
+    // The municipality of The Hague (OpenStreetMap's outline, rounded
+    // outwards): 4.18–4.43° E, 52.01–52.14° N.
+    assert!(inside(&d, [4.18, 52.01, 4.43, 52.14]));
     // 4 buildings: 3 drawn by their 8 parts, one by its own solid.
     assert_eq!(d.features.len(), 9);
     let parts: Vec<&Feature> = d
@@ -213,12 +261,33 @@ fn den_haag_parts_are_features_of_their_own_with_their_building() {
                 .unwrap()
                 .starts_with(building.as_str().unwrap()));
         }
-        // The part's ridge is its top: ground + height.
+        // The part's ridge is its top: ground + height (NAP metres).
         let ridge = num(f, "AbsoluteRidgeHeight");
         let top = num(f, "ground") + num(f, "height");
         assert!((ridge - top).abs() < 0.01, "{:?}: {ridge} vs {top}", f.id);
     }
     assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+}
+
+#[test]
+fn hamburg_coordinates_named_rd_new_are_refused_where_they_leave_the_netherlands() {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(GROSSNEUMARKT).unwrap()).unwrap();
+    v["metadata"]["referenceSystem"] = json!("https://www.opengis.net/def/crs/EPSG/0/7415");
+    let e = read_cityjson_file(
+        "g.city.json",
+        v.to_string().as_bytes(),
+        &CityJsonOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.problem, CityJsonProblem::Other);
+    assert!(
+        e.error
+            .message
+            .contains("is not a position in https://www.opengis.net/def/crs/EPSG/0/7415"),
+        "{}",
+        e.error
+    );
+    assert!(e.error.hint.unwrap().contains("the Netherlands' grid"));
 }
 
 /// A minimal file: `objects` and `vertices` (no transform) in UTM 32N.
