@@ -177,6 +177,11 @@ fn the_dutch_samples_without_a_reference_system_are_told_to_name_rd_new() {
         );
         assert!(hint.contains("EPSG:28992 and 7415") && hint.contains("EPSG:25832+7837"));
     }
+    // A system the reader cannot convert (Belgian Lambert 72) is named.
+    let e = dutch("denhaag-lod2-subset.city.json", Some("EPSG:31370")).unwrap_err();
+    assert_eq!(e.problem, CityJsonProblem::ReferenceSystem);
+    assert!(e.error.message.contains("`EPSG:31370` is not supported"));
+    assert!(e.error.hint.unwrap().contains("EPSG:28992 and 7415"));
     // A Hamburg file without its system gets the UTM example.
     let mut v: Value = serde_json::from_slice(&std::fs::read(GROSSNEUMARKT).unwrap()).unwrap();
     v["metadata"]
