@@ -45,24 +45,27 @@ cargo fmt --all --check
 
 # Two lanes run side by side: the host lane (tests, lints, fuzzing of the
 # pure crates and the CLI) and the wasm lane (the player's lints, its tests in
-# Chromium, the release build). They share no build directory (target/release
+# Chromium, the release build). They share no build directory (target/ci
 # and fuzz/target; target/debug, target/player and target/wasm32-…), and
 # each has long stretches that use one core only (linking, the player's LTO,
 # fuzzing one target, the wasm tests in Chromium), which the other lane fills
 # on the 2-core CI machine (ARCHITECTURE.md, "Testing").
 host_lane() {
+  # Profile `ci` (Cargo.toml): the workspace's code lightly optimised with
+  # overflow checks, dependencies fully optimised. Every later host step
+  # uses the binaries this builds: nothing is compiled twice.
   step "host tests (pure crates and CLI)"
-  cargo test --release --workspace --exclude twinstory-player
+  cargo test --profile ci --workspace --exclude twinstory-player
 
   step "clippy (host)"
   cargo clippy --release --workspace --exclude twinstory-player --all-targets -- -D warnings
 
   step "every example story validates without warnings"
-  cargo build --release -p twinstory-cli
-  for d in stories/*/; do ./target/release/twinstory validate --deny-warnings "$d"; done
+  # (the CLI the tests above built and ran)
+  for d in stories/*/; do ./target/ci/twinstory validate --deny-warnings "$d"; done
 
   step "fuzzing: every reader of downloaded bytes and story.md, 15 s each"
-  TWINSTORY_BIN="$ROOT/target/release/twinstory" "$ROOT/fuzz/run.sh" 15
+  TWINSTORY_BIN="$ROOT/target/ci/twinstory" "$ROOT/fuzz/run.sh" 15
 }
 
 wasm_lane() {
@@ -93,11 +96,14 @@ fi
 
 step "one binary: twinstory with the player built in makes and builds a story in an empty folder outside the checkout"
 # As a plain `cargo build`/`cargo install` does, crates/cli/build.rs embeds
-# the player just built in target/player (only the CLI crate recompiles;
-# nothing builds the player again).
-env -u TWINSTORY_EMBED_PLAYER cargo build --release -p twinstory-cli
+# the player just built in target/player. The same command, packages and
+# profile as the host tests, so only the CLI crate recompiles (another
+# selection, e.g. `cargo build -p twinstory-cli`, would resolve other
+# features of shared dependencies and rebuild them); nothing builds the
+# player again. `cargo install` builds the same crate with profile `release`.
+env -u TWINSTORY_EMBED_PLAYER cargo test --profile ci --workspace --exclude twinstory-player --no-run
 empty="$(mktemp -d)"
-cp "$ROOT/target/release/twinstory" "$empty/twinstory"
+cp "$ROOT/target/ci/twinstory" "$empty/twinstory"
 (
   cd "$empty" && unset TWINSTORY_PLAYER
   version="$(./twinstory --version)"
@@ -113,5 +119,5 @@ rm -rf "$empty"
 
 step "end-to-end story tests (Playwright + Chromium)"
 cd "$ROOT/tests/e2e"
-TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=2 ./*.test.mjs
+TWINSTORY_BIN="$ROOT/target/ci/twinstory" TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=2 ./*.test.mjs
 
