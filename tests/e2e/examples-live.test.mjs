@@ -13,12 +13,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
 import { ROOT, startServer, launch, watchConsole, settled, canvasStats } from './lib.mjs';
 
 const RECORDED = [path.resolve(ROOT, '../shared/data/hamburg/ogc-recorded'), '/work/shared/data/hamburg/ogc-recorded']
   .find((d) => fs.existsSync(d));
 const API = 'https://api.hamburg.de/datasets/v1';
 const TILES = 'https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/de_basemapde_web_raster_grau/default/GLOBAL_WEBMERCATOR/';
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(ROOT, 'target', 'screenshots');
 let server;
 let browser;
@@ -126,7 +128,9 @@ test('the built page lets the story read api.hamburg.de and the basemap tiles (i
 });
 
 test('Park + Ride sites and car parks come live from the OGC API, over basemap.de tiles with their credit', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  // (bypassCSP only for injecting axe-core below.)
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, bypassCSP: true });
+  const page = await context.newPage();
   const problems = watchConsole(page);
   const seen = await answerFromRecordings(page);
   await page.goto(`${server.url}unterwegs-ohne-auto/`);
@@ -151,6 +155,13 @@ test('Park + Ride sites and car parks come live from the OGC API, over basemap.d
     assert.ok(table.includes(name), `the table lists ${name}:\n${table.slice(0, 2000)}`);
   }
   assert.match(table, /Frei gemeldet/);
+  // With the live data in the map and its table, axe finds no WCAG 2.1 A/AA violation.
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  });
+  assert.deepEqual(violations, []);
 
   // The purple P+R dots are drawn.
   const purple = await canvasStats(page, [0x6a, 0x3d, 0x9a]);
@@ -177,7 +188,7 @@ test('Park + Ride sites and car parks come live from the OGC API, over basemap.d
   // (Tiles the map no longer needs after a flight are cancelled: not a problem.)
   const real = problems.filter((p) => !(p.startsWith(`request failed: ${TILES}`) && p.endsWith('net::ERR_ABORTED')));
   assert.deepEqual(real, [], 'the console stayed clean');
-  await page.close();
+  await context.close();
 });
 
 test('without the service and the tiles the story still works and says so briefly, in its language', async () => {
