@@ -45,6 +45,11 @@ for (const slug of STORIES) {
   for (const [name, viewport] of VIEWPORTS) {
     test(`axe finds no WCAG 2.1 A/AA violation in ${slug} at any step (${name})`, async () => {
       const context = await browser.newContext({ viewport, deviceScaleFactor: 1, bypassCSP: true });
+      // Some stories read services and tiles of other sites while they play
+      // (U's live layers and basemap): checked here as without internet,
+      // with the messages that then stand in for those layers.
+      const local = new URL(server.url).origin;
+      await context.route((url) => url.origin !== local, (route) => route.abort('internetdisconnected'));
       const page = await context.newPage();
       const problems = watchConsole(page);
       await page.goto(`${server.url}${slug}/`);
@@ -70,7 +75,7 @@ for (const slug of STORIES) {
       }
       console.log(`# ${slug} (${name}): ${steps} steps, ${found.length} violations`);
       assert.deepEqual(found, [], 'axe-core violations');
-      assert.deepEqual(problems, []);
+      assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|https:\/\//.test(p)), []);
       await context.close();
     });
   }

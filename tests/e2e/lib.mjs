@@ -71,6 +71,9 @@ export function watchConsole(page) {
     // Chromium aborts the favicon's request when a reload or navigation
     // overtakes it: not a problem of the page.
     if (why === 'net::ERR_ABORTED' && /\/icon-[0-9a-f]+\.svg$/.test(req.url())) return;
+    // Chromium also ends a video's or audio's request itself once it has
+    // read what `preload="metadata"` asks for, or when the page goes away.
+    if (why === 'net::ERR_ABORTED' && /\/media\/[^/]+-[0-9a-f]{16}\.(mp4|m4v|webm|ogv|ogg|oga|opus|mp3|m4a|wav)$/.test(req.url())) return;
     problems.push(`request failed: ${req.url()} ${why}`);
   });
   return problems;

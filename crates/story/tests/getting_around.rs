@@ -243,6 +243,9 @@ fn want(src: &Sources, figure: &str) -> Want {
         "{= count stationen}" => n(src.rentals as f64),
         "{= count quarters}" => n(src.quarters as f64),
         "{= count quarters where points_of_interest == 0}" => n(src.quarters_without_rental as f64),
+        "{= share quarters where points_of_interest == 0, 0 decimals}" => {
+            n((src.quarters_without_rental as f64 / src.quarters as f64 * 100.0).round())
+        }
         "{= count wochen}" => n(src.weeks.len() as f64),
         "{= mean wochen.anzahl where abschnitte >= 50, 0 decimals}" => {
             let kept: Vec<f64> = src
@@ -285,6 +288,10 @@ fn want(src: &Sources, figure: &str) -> Want {
 
 /// Reads a figure as the story's language writes it: `1.234,5` or `1,234.5`.
 fn read_number(shown: &str, lang: &str) -> f64 {
+    // A share is written with its percent sign: `17 %` / `17%`.
+    let shown = shown
+        .trim_end_matches('%')
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{202f}');
     let plain = if lang == "de" {
         shown.replace('.', "").replace(',', ".")
     } else {

@@ -1,0 +1,121 @@
+// End-to-end: the example stories' own video and audio, as published.
+// "Die Neustadt in 3D" / "The Neustadt in 3D" end with a short silent video
+// of a flight around the buildings, drawn by our player
+// (scripts/example-media-neustadt-video.mjs); "Unterwegs ohne Auto" /
+// "Getting around without a car" let readers hear the eight winter weeks as
+// tones (scripts/example-media-winter-audio.py). Checks: the files come from
+// the story's own folder under content-hashed names, nothing starts by
+// itself, the title says what it is, the files really play (their length),
+// and the page without JavaScript has them too.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, startServer, launch, watchConsole, settled } from './lib.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer(undefined, ['--no-watch']);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function goToStep(page, id) {
+  const i = await page.evaluate((id) => [...document.querySelectorAll('.ts-step')].findIndex((e) => e.id === id), id);
+  assert.ok(i >= 0, `a step #${id}`);
+  await page.evaluate((i) => {
+    const el = document.querySelectorAll('.ts-step')[i];
+    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - window.innerHeight * 0.4);
+  }, i);
+  await settled(page, i);
+  return page.locator('.ts-step').nth(i);
+}
+
+/** Loads the media element's data and resolves to its duration in seconds. */
+async function duration(locator) {
+  return locator.evaluate((m) => new Promise((resolve, reject) => {
+    if (m.readyState >= 1 && Number.isFinite(m.duration)) { resolve(m.duration); return; }
+    m.addEventListener('loadedmetadata', () => resolve(m.duration), { once: true });
+    m.addEventListener('error', () => reject(new Error(`media error ${m.error?.code}`)), { once: true });
+    m.preload = 'auto';
+    m.load();
+  }));
+}
+
+for (const [slug, title] of [['neustadt-3d', /^Einmal rundherum: .*\(ohne Ton\)$/], ['neustadt-in-3d', /^Once around: .*\(no sound\)$/]]) {
+  test(`${slug}: the flight around the Neustadt is a silent video from the story folder that starts only when asked`, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    const problems = watchConsole(page);
+    await page.goto(`${server.url}${slug}/`);
+    await page.waitForSelector('.ts-step');
+    const step = await goToStep(page, 'rundflug');
+    const video = step.locator('video');
+    assert.equal(await video.count(), 1);
+    const info = await video.evaluate((v) => ({
+      controls: v.controls, autoplay: v.autoplay, paused: v.paused, muted: v.muted,
+      src: v.getAttribute('src'), poster: v.getAttribute('poster'), tracks: v.textTracks.length,
+    }));
+    assert.deepEqual([info.controls, info.autoplay, info.paused, info.muted, info.tracks], [true, false, true, true, 0]);
+    assert.match(info.src, new RegExp(`/${slug}/media/flug-neustadt-[0-9a-f]{16}\\.mp4$`));
+    assert.match(info.poster, new RegExp(`/${slug}/media/flug-neustadt-[0-9a-f]{16}\\.jpg$`));
+    assert.match((await step.locator('figure figcaption, .ts-media-title').first().innerText()).trim(), title);
+    const seconds = await duration(video);
+    assert.ok(seconds > 4 && seconds < 6, `about five seconds (${seconds})`);
+    await page.waitForTimeout(500);
+    assert.equal(await video.evaluate((v) => v.paused), true, 'nothing starts by itself');
+    // Readers start it; it has no sound track to switch on.
+    await video.evaluate((v) => v.play());
+    await page.waitForFunction(() => document.querySelector('#rundflug video').currentTime > 0.5, null, { timeout: 10_000 });
+    assert.equal(await video.evaluate((v) => v.mozHasAudio ?? v.webkitAudioDecodedByteCount ?? 0), 0, 'no audio');
+    assert.deepEqual(problems, [], 'the console stayed clean');
+    await page.close();
+  });
+}
+
+for (const [slug, title] of [
+  ['unterwegs-ohne-auto', /^Die acht Winterwochen als Töne: .*\(ohne Sprache\)$/],
+  ['getting-around-without-a-car', /^The eight winter weeks as tones: .*\(no speech\)$/],
+]) {
+  test(`${slug}: the winter weeks as tones are an audio from the story folder, with a title and no autoplay`, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    const problems = watchConsole(page);
+    // The live layers and tiles of this story do not matter here: as offline.
+    await page.route(/^https:\/\/(api\.hamburg\.de|sgx\.geodatenzentrum\.de)\//, (route) => route.abort('internetdisconnected'));
+    await page.goto(`${server.url}${slug}/`);
+    await page.waitForSelector('.ts-step');
+    const step = await goToStep(page, 'winter');
+    const audio = step.locator('audio');
+    assert.equal(await audio.count(), 1);
+    const info = await audio.evaluate((a) => ({ controls: a.controls, autoplay: a.autoplay, paused: a.paused, src: a.getAttribute('src') }));
+    assert.deepEqual([info.controls, info.autoplay, info.paused], [true, false, true]);
+    assert.match(info.src, new RegExp(`/${slug}/media/winter-weeks-[0-9a-f]{16}\\.mp3$`));
+    assert.match((await step.locator('figure figcaption, .ts-media-title').first().innerText()).trim(), title);
+    // Eight tones of 0.65 s after 0.2 s of silence.
+    const seconds = await duration(audio);
+    assert.ok(Math.abs(seconds - 5.4) < 0.2, `${seconds} s`);
+    await page.waitForTimeout(500);
+    assert.equal(await audio.evaluate((a) => a.paused), true, 'nothing starts by itself');
+    const real = problems.filter((p) => !/api\.hamburg\.de|sgx\.geodatenzentrum\.de|ERR_INTERNET_DISCONNECTED/.test(p));
+    assert.deepEqual(real, [], 'the console stayed clean');
+    await page.close();
+  });
+}
+
+test('the pages without JavaScript have the video and the audio', async () => {
+  const read = async (slug) => (await fetch(`${server.url}${slug}/`)).text();
+  const neustadt = await read('neustadt-3d');
+  assert.match(neustadt, /<video src="media\/flug-neustadt-[0-9a-f]{16}\.mp4" controls preload="metadata" playsinline poster="media\/flug-neustadt-[0-9a-f]{16}\.jpg" muted>/);
+  const unterwegs = await read('unterwegs-ohne-auto');
+  assert.match(unterwegs, /<audio src="media\/winter-weeks-[0-9a-f]{16}\.mp3" controls preload="metadata">/);
+  // The files are small enough for a phone.
+  for (const [f, max] of [['neustadt-3d/media/flug-neustadt.mp4', 1_500_000], ['unterwegs-ohne-auto/media/winter-weeks.mp3', 100_000]]) {
+    const size = fs.statSync(path.join(ROOT, 'stories', f)).size;
+    assert.ok(size < max, `${f}: ${size} B`);
+  }
+});
