@@ -50,15 +50,20 @@ cargo fmt --all --check
 # each has long stretches that use one core only (linking, the player's LTO,
 # fuzzing one target, the wasm tests in Chromium), which the other lane fills
 # on the 2-core CI machine (ARCHITECTURE.md, "Testing").
+# Clippy lints while the tests compile: clippy-driver (what `cargo clippy`
+# runs for each workspace crate) also compiles, so the builds for the tests
+# are linted with `-D warnings` instead of checked once more by `cargo
+# clippy --all-targets` (the same targets: libraries, binaries, tests and
+# examples; the workspace has no benches). Every cargo call of a lane passes
+# the same wrapper and flags, or Cargo would rebuild what they built.
+LINT=(env RUSTC_WORKSPACE_WRAPPER=clippy-driver RUSTFLAGS=-Dwarnings)
+
 host_lane() {
   # Profile `ci` (Cargo.toml): the workspace's code lightly optimised with
   # overflow checks, dependencies fully optimised. Every later host step
   # uses the binaries this builds: nothing is compiled twice.
-  step "host tests (pure crates and CLI)"
-  cargo test --profile ci --workspace --exclude twinstory-player
-
-  step "clippy (host)"
-  cargo clippy --release --workspace --exclude twinstory-player --all-targets -- -D warnings
+  step "host tests (pure crates and CLI), linted by clippy as they compile"
+  "${LINT[@]}" cargo test --profile ci --workspace --exclude twinstory-player
 
   step "every example story validates without warnings"
   # (the CLI the tests above built and ran)
@@ -69,13 +74,12 @@ host_lane() {
 }
 
 wasm_lane() {
-  step "clippy (player, story compiler and play modules, wasm32)"
-  # (the dev profile, as the wasm tests below: they share the proc-macro builds)
-  "${CARGO_WASM[@]}" clippy --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author -p twinstory-play --all-targets ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"} -- -D warnings
+  step "player, story compiler and play modules for wasm32: compiled for their tests, linted by clippy as they compile"
+  "${LINT[@]}" "${CARGO_WASM[@]}" test --no-run --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author -p twinstory-play ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
 
   step "wasm tests in headless Chromium"
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-    "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
+    "${LINT[@]}" "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author -p twinstory-play ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
 
   step "player build and size budget (fails when the base module passes scripts/size-budget)"
   "$ROOT/scripts/build-player.sh"
@@ -101,7 +105,7 @@ step "one binary: twinstory with the player built in makes and builds a story in
 # selection, e.g. `cargo build -p twinstory-cli`, would resolve other
 # features of shared dependencies and rebuild them); nothing builds the
 # player again. `cargo install` builds the same crate with profile `release`.
-env -u TWINSTORY_EMBED_PLAYER cargo test --profile ci --workspace --exclude twinstory-player --no-run
+env -u TWINSTORY_EMBED_PLAYER "${LINT[@]}" cargo test --profile ci --workspace --exclude twinstory-player --no-run
 empty="$(mktemp -d)"
 cp "$ROOT/target/ci/twinstory" "$empty/twinstory"
 (
@@ -119,5 +123,8 @@ rm -rf "$empty"
 
 step "end-to-end story tests (Playwright + Chromium)"
 cd "$ROOT/tests/e2e"
-TWINSTORY_BIN="$ROOT/target/ci/twinstory" TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=2 ./*.test.mjs
+# Four files at a time: a browser test mostly waits (flights, scrolling at a
+# reader's pace, servers); the 127 tests used 215 s of CPU in 490 s two at
+# a time and in 360 s four at a time, beside a build (2 cores).
+TWINSTORY_BIN="$ROOT/target/ci/twinstory" TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=4 ./*.test.mjs
 

@@ -51,6 +51,8 @@ pub fn StoryPage(
         });
     }
     let has_basemap = story.basemap.is_some();
+    // What the messages below ask: which layers the active step draws.
+    let shows = story.clone();
 
     // Load every layer in parallel; each arrival re-targets and redraws.
     let loads = LayerLoads {
@@ -402,9 +404,15 @@ pub fn StoryPage(
                         <span id="ts-map-description" class="ts-sr-only"></span>
                         {move || (loading.get() > 0).then(|| view! { <p class="ts-map-loading">{t.loading_data}</p> })}
                         // Failed layers (red) and layers a service sent only
-                        // in part; the box scrolls when they are many. The
-                        // addresses are for the author, folded away.
-                        {move || layer_errors.get().into_iter().map(|m| {
+                        // in part, of those the active step (before the
+                        // first, the first) shows; the box scrolls when they
+                        // are many. The addresses are for the author, folded
+                        // away.
+                        {move || {
+                            let (mut list, step) = (layer_errors.get(), active.get().unwrap_or(0));
+                            list.retain(|m| shows.step_draws(step, m.layer));
+                            list
+                        }.into_iter().map(|m| {
                             let i = m.layer;
                             view! {
                                 <div class=if m.failed { "ts-map-error" } else { "ts-map-notice" }>

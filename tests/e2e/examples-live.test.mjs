@@ -224,6 +224,12 @@ test('without the service and the tiles the story still works and says so briefl
       const blue = await canvasStats(page, [0x00, 0x5c, 0xa9]);
       assert.ok(blue.matching > 50, `${slug}: the U-Bahn stops are drawn (${blue.matching} px)`);
       if (viewport.width === 1280) await page.screenshot({ path: path.join(SHOTS, `${slug}-offline.png`) });
+      // The messages stay with the step that shows the live layers: the
+      // steps without them show none, and coming back shows them again.
+      await goToStep(page, 'winter');
+      assert.equal(await errors.count(), 0, `${slug}: no message over a step without the live layers`);
+      await goToStep(page, 'park-and-ride');
+      assert.equal(await errors.count(), 2, `${slug}: the messages are back with their step`);
       // Nothing but the two unreachable hosts went wrong.
       const other = problems.filter((p) => !/api\.hamburg\.de|sgx\.geodatenzentrum\.de|ERR_INTERNET_DISCONNECTED/.test(p));
       assert.deepEqual(other, [], `${slug}: the console has nothing else`);

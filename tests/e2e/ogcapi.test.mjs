@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, launch, watchConsole, canvasStats, serveStory, firstStepReady } from './lib.mjs';
+import { ROOT, launch, watchConsole, canvasStats, serveStory, firstStepReady, settled } from './lib.mjs';
 
 let api;
 let site;
@@ -115,8 +115,17 @@ test('a layer is read page by page from an OGC API - Features server', async () 
   assert.ok(drawn > 0.1, `the quarters are drawn in their colour (${(drawn * 100).toFixed(1)} % of pixels)`);
   await page.screenshot({ path: path.join(ROOT, 'target', 'screenshots', 'ogcapi.png') });
 
-  // The server that is down: a message in the story, the map keeps its data.
+  // The server that is down: no message over the first step, which does
+  // not show its layer; a message over the second, which does; the map
+  // keeps its data.
   const error = page.locator('.ts-map-error');
+  await page.waitForFunction(() => document.querySelector('.ts-canvas').dataset.loading === '0', null, { timeout: 30_000 });
+  assert.equal(await error.count(), 0, 'no message over a step without the failed layer');
+  await page.evaluate(() => {
+    const el = document.querySelectorAll('.ts-step')[1];
+    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - window.innerHeight * 0.4);
+  });
+  await settled(page, 1);
   await error.first().waitFor({ timeout: 30_000 });
   assert.match(await error.first().innerText(), /Sensoren/);
   assert.match(await error.first().innerText(), new RegExp(`127\\.0\\.0\\.1:${deadPort}`));

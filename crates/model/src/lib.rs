@@ -133,6 +133,30 @@ impl Story {
     pub fn step_index(&self, id: &str) -> Option<usize> {
         self.steps.iter().position(|s| s.id == id)
     }
+
+    /// Whether step `step` draws layer number `layer`: in its `show`, or on
+    /// the other side of its comparison. (The player tells a layer's
+    /// failure while a step draws it.)
+    ///
+    /// ```
+    /// let story: twinstory_model::Story = serde_json::from_str(r#"{
+    ///   "title": "T", "lang": "de",
+    ///   "layers": [{"id": "a", "title": "A", "source": {"type": "geojson", "url": "a.geojson"}},
+    ///              {"id": "b", "title": "B", "source": {"type": "geojson", "url": "b.geojson"}}],
+    ///   "steps": [{"id": "s", "title": "S", "html": "", "view": {"center": [10, 53.5], "zoom": 10},
+    ///              "show": [{"layer": "b", "opacity": 1}]}]
+    /// }"#).unwrap();
+    /// assert!(story.step_draws(0, 1));
+    /// assert!(!story.step_draws(0, 0));
+    /// assert!(!story.step_draws(1, 1), "no such step");
+    /// ```
+    pub fn step_draws(&self, step: usize, layer: usize) -> bool {
+        let (Some(s), Some(l)) = (self.steps.get(step), self.layers.get(layer)) else {
+            return false;
+        };
+        let before = s.compare.iter().flat_map(|c| &c.before);
+        s.show.iter().chain(before).any(|st| st.layer == l.id)
+    }
 }
 
 /// The look of the story page: colours, cards and font. Every value has a
