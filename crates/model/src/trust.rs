@@ -202,7 +202,7 @@ const ANY: &[(&str, &str)] = &[
 /// whole window on phones, at most the widest text column (46rem).
 pub const IMAGE_SIZES: &str = "(max-width: 46rem) 100vw, 46rem";
 /// The SVG elements of a chart (what `twinstory build` draws for a
-/// ```chart block): shapes, text and the drawing's name and description.
+/// `chart` block): shapes, text and the drawing's name and description.
 /// Never `script`, `foreignObject`, `a`, `use`, `image`, `style`, `animate`
 /// or `set` (code, other documents, addresses, or attributes changed later).
 const SVG_KEPT: &[&str] = &[
