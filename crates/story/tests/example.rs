@@ -113,8 +113,9 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
         .contains("<strong>608 Spielplätze</strong>"));
     assert!(!story.steps[0].html.contains("```"));
     assert!(!story.steps[0].html.contains("transition"));
-    // Eight data layers (four share a file) and four joined tables, no images.
-    assert_eq!(parsed.assets.len(), 12);
+    // Nine data layers (five share a file), seven joined tables and the
+    // picture of Neuwerk.
+    assert_eq!(parsed.assets.len(), 17);
     let v = &story.layers[2];
     assert_eq!(v.join.len(), 2);
     assert_eq!(v.join[1].by, twinstory_model::JoinBy::Stadtteil);
