@@ -50,10 +50,7 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
     );
     assert!(matches!(&story.layers[5].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
     assert_eq!(story.layers[5].style.radius, 3.5);
-    assert_eq!(
-        story.layers[0].tooltip.as_deref(),
-        Some("{name}: {anteil_kinder} % der Einwohner unter 18 Jahren")
-    );
+    assert_eq!(story.layers[0].tooltip.as_deref(), Some("{name}"));
     let steps: Vec<&str> = story.steps.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
         steps,
