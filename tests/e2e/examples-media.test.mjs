@@ -58,10 +58,12 @@ for (const [slug, title] of [['neustadt-3d', /^Einmal rundherum: .*\(ohne Ton\)$
     const video = step.locator('video');
     assert.equal(await video.count(), 1);
     const info = await video.evaluate((v) => ({
-      controls: v.controls, autoplay: v.autoplay, paused: v.paused, muted: v.muted,
+      controls: v.controls, autoplay: v.autoplay, paused: v.paused, muted: v.muted, loop: v.loop,
       src: v.getAttribute('src'), poster: v.getAttribute('poster'), tracks: v.textTracks.length,
     }));
     assert.deepEqual([info.controls, info.autoplay, info.paused, info.muted, info.tracks], [true, false, true, true, 0]);
+    // The flight ends where it began: it goes round until the reader stops it.
+    assert.equal(info.loop, true);
     assert.match(info.src, new RegExp(`/${slug}/media/flug-neustadt-[0-9a-f]{16}\\.mp4$`));
     assert.match(info.poster, new RegExp(`/${slug}/media/flug-neustadt-[0-9a-f]{16}\\.jpg$`));
     assert.match((await step.locator('figure figcaption, .ts-media-title').first().innerText()).trim(), title);
@@ -110,7 +112,7 @@ for (const [slug, title] of [
 test('the pages without JavaScript have the video and the audio', async () => {
   const read = async (slug) => (await fetch(`${server.url}${slug}/`)).text();
   const neustadt = await read('neustadt-3d');
-  assert.match(neustadt, /<video src="media\/flug-neustadt-[0-9a-f]{16}\.mp4" controls preload="metadata" playsinline poster="media\/flug-neustadt-[0-9a-f]{16}\.jpg" muted>/);
+  assert.match(neustadt, /<video src="media\/flug-neustadt-[0-9a-f]{16}\.mp4" controls preload="metadata" playsinline poster="media\/flug-neustadt-[0-9a-f]{16}\.jpg" muted loop>/);
   const unterwegs = await read('unterwegs-ohne-auto');
   assert.match(unterwegs, /<audio src="media\/winter-weeks-[0-9a-f]{16}\.mp3" controls preload="metadata">/);
   // The files are small enough for a phone.

@@ -99,7 +99,7 @@ test('the introduction, credits near the map and the closing sources', async () 
   const texts = await sources.allInnerTexts();
   assert.ok(texts.includes(`Stadtteile, Bezirke: ${FHH}`), texts.join('\n'));
   assert.ok(texts.includes(`Spielplätze, Kitas, Parks und Grünanlagen, Schulen: ${OSM}`), texts.join('\n'));
-  assert.ok(texts.some((t) => t.startsWith('Spielplätze je 1.000 Kinder, Kitas je 1.000 Kinder: Quelle: Statistikamt Nord')), texts.join('\n'));
+  assert.ok(texts.some((t) => t.startsWith('Spielplätze je 1.000 Kinder, Kinder (Höhe) und Spielplätze je 1.000 Kinder (Farbe), Kitas je 1.000 Kinder: Quelle: Statistikamt Nord')), texts.join('\n'));
   const osm = page.locator('.ts-footer .ts-sources a[href]', { hasText: `Schulen: ${OSM}` });
   assert.equal(await osm.getAttribute('href'), 'https://www.openstreetmap.org/copyright');
   assert.equal(await osm.getAttribute('rel'), 'noopener noreferrer');

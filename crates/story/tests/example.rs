@@ -31,7 +31,7 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
     assert_eq!(story.title, "Spielplätze in Hamburg");
     assert_eq!(story.lang, "de");
     assert_eq!(story.authors, ["Redaktion twinstory"]);
-    assert_eq!(story.credits.len(), 3);
+    assert_eq!(story.credits.len(), 4);
     assert_eq!(story.theme.map_background.to_hex(), "#eef1f4");
     let ids: Vec<&str> = story.layers.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(
@@ -40,6 +40,7 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "quarters",
             "districts",
             "versorgung",
+            "kinder_3d",
             "kita_versorgung",
             "playgrounds",
             "kitas",
@@ -47,8 +48,8 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "schools"
         ]
     );
-    assert!(matches!(&story.layers[4].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
-    assert_eq!(story.layers[4].style.radius, 3.5);
+    assert!(matches!(&story.layers[5].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
+    assert_eq!(story.layers[5].style.radius, 3.5);
     assert_eq!(story.layers[0].tooltip.as_deref(), Some("{name}"));
     let steps: Vec<&str> = story.steps.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
@@ -63,6 +64,7 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "kitas",
             "schulen",
             "versorgung",
+            "kinder",
             "kita-versorgung",
             "wenige"
         ]
@@ -108,8 +110,9 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
         .contains("<strong>608 Spielplätze</strong>"));
     assert!(!story.steps[0].html.contains("```"));
     assert!(!story.steps[0].html.contains("transition"));
-    // Eight data layers (four share a file) and four joined tables, no images.
-    assert_eq!(parsed.assets.len(), 12);
+    // Nine data layers (five share a file), seven joined tables and the
+    // picture of Neuwerk.
+    assert_eq!(parsed.assets.len(), 17);
     let v = &story.layers[2];
     assert_eq!(v.join.len(), 2);
     assert_eq!(v.join[1].by, twinstory_model::JoinBy::Stadtteil);
@@ -135,6 +138,9 @@ struct Sources {
     kitas_per_quarter: std::collections::HashMap<String, f64>,
     /// stadtteilprofile-2014.csv: Stadtteil name → children under 18.
     kids: Vec<(String, Option<f64>)>,
+    /// stadtteilprofile-2014.csv: Stadtteil name → share of residents
+    /// under 18 in per cent (decimal comma).
+    kid_share: Vec<(String, Option<f64>)>,
 }
 
 #[allow(
@@ -186,19 +192,30 @@ fn sources() -> Sources {
         .split(';')
         .position(|c| c.trim() == "Unter 18-Jährige")
         .unwrap();
-    let kids = profile
-        .iter()
-        .skip(1)
-        .map(|l| {
-            let cells: Vec<&str> = l.split(';').collect();
-            // "1 675" with spaces between thousands; "." or "-": no value.
-            let n: String = cells[column]
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            (cells[0].trim().to_owned(), n.parse().ok())
-        })
-        .collect();
+    let cells_of = |column: usize| -> Vec<(String, Option<f64>)> {
+        profile
+            .iter()
+            .skip(1)
+            .map(|l| {
+                let cells: Vec<&str> = l.split(';').collect();
+                // "1 675" with spaces between thousands, "9,7" with a
+                // decimal comma; "." or "-": no value.
+                let n: String = cells[column]
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .map(|c| if c == ',' { '.' } else { c })
+                    .collect();
+                (cells[0].trim().to_owned(), n.parse().ok())
+            })
+            .collect()
+    };
+    let kids = cells_of(column);
+    let kid_share = cells_of(
+        profile[0]
+            .split(';')
+            .position(|c| c.trim() == "Anteil der unter 18-Jährigen in %")
+            .unwrap(),
+    );
     Sources {
         quarters,
         playgrounds,
@@ -208,6 +225,7 @@ fn sources() -> Sources {
         per_quarter,
         kitas_per_quarter,
         kids,
+        kid_share,
     }
 }
 
@@ -302,6 +320,19 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
         .filter(|q| q.1 == "Eimsbüttel")
         .collect();
     let kirchwerder = play.iter().find(|r| r.name == "Kirchwerder").unwrap();
+    let eimsbuettel_kids = play.iter().find(|r| r.name == "Eimsbüttel").unwrap().kids;
+    // The Stadtteil's share, attached to each of its quarters (its first
+    // row: the district totals at the end repeat the name Eimsbüttel).
+    let eimsbuettel_share = src
+        .kid_share
+        .iter()
+        .find(|r| r.0 == "Eimsbüttel")
+        .and_then(|r| r.1)
+        .unwrap();
+    let most_kids = play
+        .iter()
+        .max_by(|a, b| a.kids.total_cmp(&b.kids))
+        .unwrap();
 
     enum Want {
         Number(f64),
@@ -352,6 +383,11 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
                     .sum(),
             ),
             "{= versorgung.kinder of \"Kirchwerder\"}" => Want::Number(kirchwerder.kids),
+            "{= versorgung.kinder of \"Eimsbüttel\"}" => Want::Number(eimsbuettel_kids),
+            "{= quarters.anteil_kinder of \"Eimsbüttel\"}" => Want::Number(eimsbuettel_share),
+            "{= versorgung.name with max kinder}" => Want::Text(most_kids.name.clone()),
+            "{= max versorgung.kinder}" => Want::Number(most_kids.kids),
+            "{= versorgung.je_1000_kinder with max kinder}" => Want::Number(most_kids.rate),
             "{= versorgung.points_of_interest of \"Kirchwerder\"}" => {
                 Want::Number(kirchwerder.places)
             }

@@ -234,6 +234,20 @@ fn want(src: &Sources, figure: &str) -> Want {
         "{= max haltestellen.je_1000}" => n(rate(by(&rate, true))),
         "{= haltestellen.name with min je_1000}" => Want::Text(by(&rate, false).name.clone()),
         "{= min haltestellen.je_1000}" => n(rate(by(&rate, false))),
+        // Residents per stop: the same Stadtteil as the fewest stops per
+        // resident (Stadtteile without a stop have no value).
+        "{= max haltestellen.je_haltestelle, 0 decimals}" => {
+            let per_stop = |s: &Stadtteil| {
+                if s.bus_stops > 0.0 {
+                    s.residents / s.bus_stops
+                } else {
+                    f64::NEG_INFINITY
+                }
+            };
+            let most = by(&per_stop, true);
+            assert_eq!(most.name, by(&rate, false).name);
+            n(per_stop(most).round())
+        }
         "{= haltestellen.F_BevDichte of \"Moorburg und Altenwerder\"}" => {
             n(named("Moorburg und Altenwerder").density)
         }
