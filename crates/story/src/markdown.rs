@@ -408,10 +408,18 @@ pub(crate) fn read(
                 // might be Markdown) is read whole, so a figure is one piece.
                 let mut j = i;
                 let mut brace = false;
+                let mut open = false;
                 while let Some((e, _)) = events.get(j) {
                     match e {
-                        Event::Text(t) => brace |= t.contains('{'),
+                        Event::Text(t) => {
+                            brace |= t.contains('{');
+                            open = figure_left_open(open, t);
+                        }
                         Event::SoftBreak => {}
+                        // A field name in backticks inside a figure
+                        // (``{= sum l.`Unter 18-Jährige`}``), which Markdown
+                        // read as code: part of the figure's text.
+                        Event::Code(_) if open => {}
                         _ => break,
                     }
                     j += 1;
@@ -420,8 +428,9 @@ pub(crate) fn read(
                 let run: String = if brace {
                     events[i..j]
                         .iter()
-                        .map(|(e, _)| match e {
+                        .map(|(e, r)| match e {
                             Event::Text(t) => t.as_ref(),
+                            Event::Code(_) => body.get(r.clone()).unwrap_or_default(),
                             _ => "\n",
                         })
                         .collect()
@@ -580,6 +589,26 @@ fn text_with_figures(
         }
     }
     push_text(out, &literal);
+}
+
+/// Whether a figure `{= …` is still open after `text`, given whether one
+/// was open before it (a `}` closes it).
+fn figure_left_open(mut open: bool, text: &str) -> bool {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("{{=") {
+            // `{{=` is the text `{=`, no figure.
+            rest = after;
+            continue;
+        }
+        if rest.starts_with("{=") {
+            open = true;
+        } else if c == '}' {
+            open = false;
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    open
 }
 
 /// Text, with each line end a soft break as Markdown read it.
