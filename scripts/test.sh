@@ -69,8 +69,9 @@ host_lane() {
   # (the CLI the tests above built and ran)
   for d in stories/*/; do ./target/ci/twinstory validate --deny-warnings "$d"; done
 
-  step "fuzzing: every reader of downloaded bytes and story.md, 15 s each"
-  TWINSTORY_BIN="$ROOT/target/ci/twinstory" "$ROOT/fuzz/run.sh" 15
+  # Built here, run beside the browser tests at the end (see there).
+  step "fuzz targets built (every reader of downloaded bytes and story.md)"
+  FUZZ_BUILD_ONLY=1 TWINSTORY_BIN="$ROOT/target/ci/twinstory" "$ROOT/fuzz/run.sh" 15
 }
 
 wasm_lane() {
@@ -121,10 +122,28 @@ cp "$ROOT/target/ci/twinstory" "$empty/twinstory"
 )
 rm -rf "$empty"
 
+# Fuzzing (one core, 15 s per target) runs beside the browser tests, which
+# wait more than they compute (215 s of CPU in 360 s, four files at a time);
+# its output goes to a log, printed after them.
+step "fuzzing, 15 s per target, beside the browser tests"
+fuzz_log="$(mktemp)"
+TWINSTORY_BIN="$ROOT/target/ci/twinstory" "$ROOT/fuzz/run.sh" 15 > "$fuzz_log" 2>&1 &
+fuzz_pid=$!
+
 step "end-to-end story tests (Playwright + Chromium)"
 cd "$ROOT/tests/e2e"
 # Four files at a time: a browser test mostly waits (flights, scrolling at a
 # reader's pace, servers); the 127 tests used 215 s of CPU in 490 s two at
 # a time and in 360 s four at a time, beside a build (2 cores).
-TWINSTORY_BIN="$ROOT/target/ci/twinstory" TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=4 ./*.test.mjs
+e2e=0
+TWINSTORY_BIN="$ROOT/target/ci/twinstory" TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=4 ./*.test.mjs || e2e=$?
+
+step "fuzzing's result"
+fuzz=0
+wait "$fuzz_pid" || fuzz=$?
+cat "$fuzz_log" >&2
+rm -f "$fuzz_log"
+if ((fuzz)); then echo "fuzzing found a problem (above)" >&2; fi
+if ((e2e)); then echo "end-to-end tests failed" >&2; fi
+if ((fuzz || e2e)); then exit 1; fi
 
