@@ -14,7 +14,7 @@ import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
-import { ROOT, startServer, launch, watchConsole, settled, canvasStats } from './lib.mjs';
+import { ROOT, startServer, launch, watchConsole, settled, canvasStats, goToStep } from './lib.mjs';
 
 const RECORDED = [path.resolve(ROOT, '../shared/data/hamburg/ogc-recorded'), '/work/shared/data/hamburg/ogc-recorded']
   .find((d) => fs.existsSync(d));
@@ -92,18 +92,6 @@ async function answerFromRecordings(page) {
     return route.fulfill({ status: 200, headers: { 'Content-Type': 'image/png', 'Access-Control-Allow-Origin': '*' }, body: TILE });
   });
   return seen;
-}
-
-/** Scrolls to the step with `id` and waits until its map is at rest; returns its index. */
-async function goToStep(page, id) {
-  const i = await page.evaluate((id) => [...document.querySelectorAll('.ts-step')].findIndex((e) => e.id === id), id);
-  assert.ok(i >= 0, `a step #${id}`);
-  await page.evaluate((i) => {
-    const el = document.querySelectorAll('.ts-step')[i];
-    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - window.innerHeight * 0.4);
-  }, i);
-  await settled(page, i);
-  return i;
 }
 
 before(async () => {

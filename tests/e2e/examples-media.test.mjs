@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, startServer, launch, watchConsole, settled } from './lib.mjs';
+import { ROOT, startServer, launch, watchConsole, goToStep } from './lib.mjs';
 
 let server;
 let browser;
@@ -25,17 +25,6 @@ after(async () => {
   await browser?.close();
   server?.stop();
 });
-
-async function goToStep(page, id) {
-  const i = await page.evaluate((id) => [...document.querySelectorAll('.ts-step')].findIndex((e) => e.id === id), id);
-  assert.ok(i >= 0, `a step #${id}`);
-  await page.evaluate((i) => {
-    const el = document.querySelectorAll('.ts-step')[i];
-    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - window.innerHeight * 0.4);
-  }, i);
-  await settled(page, i);
-  return page.locator('.ts-step').nth(i);
-}
 
 /** Loads the media element's data and resolves to its duration in seconds. */
 async function duration(locator) {
@@ -54,7 +43,7 @@ for (const [slug, title] of [['neustadt-3d', /^Einmal rundherum: .*\(ohne Ton\)$
     const problems = watchConsole(page);
     await page.goto(`${server.url}${slug}/`);
     await page.waitForSelector('.ts-step');
-    const step = await goToStep(page, 'rundflug');
+    const step = page.locator('.ts-step').nth(await goToStep(page, 'rundflug'));
     const video = step.locator('video');
     assert.equal(await video.count(), 1);
     const info = await video.evaluate((v) => ({
@@ -91,7 +80,7 @@ for (const [slug, title] of [
     await page.route(/^https:\/\/(api\.hamburg\.de|sgx\.geodatenzentrum\.de)\//, (route) => route.abort('internetdisconnected'));
     await page.goto(`${server.url}${slug}/`);
     await page.waitForSelector('.ts-step');
-    const step = await goToStep(page, 'winter');
+    const step = page.locator('.ts-step').nth(await goToStep(page, 'winter'));
     const audio = step.locator('audio');
     assert.equal(await audio.count(), 1);
     const info = await audio.evaluate((a) => ({ controls: a.controls, autoplay: a.autoplay, paused: a.paused, src: a.getAttribute('src') }));

@@ -98,6 +98,22 @@ export async function settled(page, step) {
 }
 
 /**
+ * Scrolls the step with `id` (or number `id`) to the reading line and waits
+ * until its map is at rest (`settled`); resolves to the step's number.
+ */
+export async function goToStep(page, id) {
+  const i = typeof id === 'number' ? id
+    : await page.evaluate((id) => [...document.querySelectorAll('.ts-step')].findIndex((e) => e.id === id), id);
+  if (i < 0) throw new Error(`no step #${id}`);
+  await page.evaluate((i) => {
+    const el = document.querySelectorAll('.ts-step')[i];
+    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - window.innerHeight * 0.4);
+  }, i);
+  await settled(page, i);
+  return i;
+}
+
+/**
  * Starts collecting the map's frame costs (its `data-frame-ms`, the time
  * the player spent on each frame it drew) into `window.__frameMs`, newest
  * last, and those of frames drawn at rest (the camera stopped) into

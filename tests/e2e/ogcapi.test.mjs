@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, launch, watchConsole, canvasStats, serveStory, firstStepReady, settled } from './lib.mjs';
+import { ROOT, launch, watchConsole, canvasStats, serveStory, firstStepReady, goToStep } from './lib.mjs';
 
 let api;
 let site;
@@ -121,11 +121,7 @@ test('a layer is read page by page from an OGC API - Features server', async () 
   const error = page.locator('.ts-map-error');
   await page.waitForFunction(() => document.querySelector('.ts-canvas').dataset.loading === '0', null, { timeout: 30_000 });
   assert.equal(await error.count(), 0, 'no message over a step without the failed layer');
-  await page.evaluate(() => {
-    const el = document.querySelectorAll('.ts-step')[1];
-    window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - window.innerHeight * 0.4);
-  });
-  await settled(page, 1);
+  await goToStep(page, 1);
   await error.first().waitFor({ timeout: 30_000 });
   assert.match(await error.first().innerText(), /Sensoren/);
   assert.match(await error.first().innerText(), new RegExp(`127\\.0\\.0\\.1:${deadPort}`));

@@ -10,9 +10,10 @@
     reason = "test helpers: a source file that cannot be read stops the test"
 )]
 
+use common::{check_figures, median, same_story, story_dir, Want};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use twinstory_story::{check_assets, parse_story, render_diagnostics, ParsedStory};
+
+mod common;
 
 const STORIES: [(&str, &str); 2] = [
     ("unterwegs-ohne-auto", "de"),
@@ -24,26 +25,6 @@ const BUSIEST: &str = "2025-09-12";
 const CHRISTMAS: &str = "2025-12-26";
 /// The week with hardly any segments, which the line chart leaves out.
 const GAP: &str = "2025-09-05";
-
-fn story_dir(slug: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../stories")
-        .join(slug)
-}
-
-fn parsed(slug: &str) -> ParsedStory {
-    let dir = story_dir(slug);
-    let source = std::fs::read(dir.join("story.md")).unwrap();
-    let text = String::from_utf8_lossy(&source).into_owned();
-    let mut parsed = parse_story("story.md", &source);
-    check_assets(&mut parsed, &dir);
-    assert!(
-        parsed.diagnostics.is_empty(),
-        "{slug}: {}",
-        render_diagnostics(&text, &parsed.diagnostics, false)
-    );
-    parsed
-}
 
 /// One Stadtteil of the statistics with its quarters' counts added up.
 struct Stadtteil {
@@ -188,21 +169,6 @@ fn sources(slug: &str) -> Sources {
     }
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
-enum Want {
-    Number(f64),
-    Text(String),
-}
-
 /// What a figure of the stories must show, counted from the source files.
 fn want(src: &Sources, figure: &str) -> Want {
     let st = &src.stadtteile;
@@ -300,59 +266,12 @@ fn want(src: &Sources, figure: &str) -> Want {
     }
 }
 
-/// Reads a figure as the story's language writes it: `1.234,5` or `1,234.5`.
-fn read_number(shown: &str, lang: &str) -> f64 {
-    // A share is written with its percent sign: `17 %` / `17%`.
-    let shown = shown
-        .trim_end_matches('%')
-        .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{202f}');
-    let plain = if lang == "de" {
-        shown.replace('.', "").replace(',', ".")
-    } else {
-        shown.replace(',', "")
-    };
-    plain
-        .parse()
-        .unwrap_or_else(|_| panic!("`{shown}` is not a number"))
-}
-
 #[test]
 fn every_figure_of_both_stories_equals_a_count_from_the_source_files() {
     for (slug, lang) in STORIES {
         let src = sources(slug);
         assert_eq!(src.stadtteile.len(), 99, "{slug}");
-        let parsed = parsed(slug);
-        let story = parsed.story.as_ref().unwrap();
-        assert_eq!(story.lang, lang);
-        let figures = parsed.figures();
-        assert!(figures.len() >= 30, "{slug}: {} figures", figures.len());
-        for f in &figures {
-            let shown = f
-                .value
-                .as_deref()
-                .unwrap_or_else(|| panic!("{slug}: {} has no value", f.text));
-            match want(&src, &f.text) {
-                Want::Text(t) => assert_eq!(shown, t, "{slug}: {}", f.text),
-                Want::Number(v) => {
-                    // Whole numbers as they are, others with one decimal
-                    // (two below 1).
-                    let read = read_number(shown, lang);
-                    let step = if v.abs() < 1.0 { 0.005 } else { 0.05 };
-                    assert!(
-                        (read - v).abs() <= step + 1e-9,
-                        "{slug}: {} shows {shown}, counted {v}",
-                        f.text
-                    );
-                }
-            }
-            let step = story
-                .steps
-                .iter()
-                .find(|s| Some(&s.id) == f.step.as_ref())
-                .unwrap_or_else(|| panic!("{slug}: {} is in no step", f.text));
-            assert!(step.html.contains(shown), "{slug}: {}", f.text);
-            assert!(!step.html.contains("{="), "{slug}: {}", step.html);
-        }
+        check_figures(slug, lang, 30, |text| want(&src, text));
     }
 }
 
@@ -361,31 +280,7 @@ fn every_figure_of_both_stories_equals_a_count_from_the_source_files() {
 /// the same order.
 #[test]
 fn the_two_language_versions_tell_the_same_story() {
-    let [de, en] = STORIES.map(|(slug, _)| parsed(slug));
-    let (d, e) = (de.story.as_ref().unwrap(), en.story.as_ref().unwrap());
-    assert!(d.steps.len() >= 7, "{} steps", d.steps.len());
-    assert_eq!(d.steps.len(), e.steps.len());
-    for (a, b) in d.steps.iter().zip(&e.steps) {
-        assert_eq!(a.layout, b.layout, "{} / {}", a.id, b.id);
-        assert_eq!(a.view, b.view, "{} / {}", a.id, b.id);
-        assert_eq!(a.view_narrow, b.view_narrow, "{} / {}", a.id, b.id);
-        assert_eq!(a.show, b.show, "{} / {}", a.id, b.id);
-        assert_eq!(a.interactive, b.interactive, "{} / {}", a.id, b.id);
-        assert_eq!(a.chapter.is_some(), b.chapter.is_some(), "{}", a.id);
-    }
-    let ids = |s: &twinstory_model::Story| -> Vec<String> {
-        s.layers.iter().map(|l| l.id.clone()).collect()
-    };
-    assert_eq!(ids(d), ids(e));
-    for (a, b) in d.layers.iter().zip(&e.layers) {
-        assert_eq!(a.style, b.style, "{}", a.id);
-        assert_eq!(a.source, b.source, "{}", a.id);
-    }
-    assert_eq!(d.credits.len(), e.credits.len());
-    let texts =
-        |p: &ParsedStory| -> Vec<String> { p.figures().into_iter().map(|f| f.text).collect() };
-    assert_eq!(texts(&de), texts(&en));
-    assert_eq!(de.charts().len(), en.charts().len());
+    let [de, _] = same_story(STORIES[0].0, STORIES[1].0);
     assert_eq!(de.charts().len(), 3, "histogram, bars and a line");
 }
 

@@ -11,31 +11,13 @@
     reason = "test helpers: a source file that cannot be read stops the test"
 )]
 
+use common::{check_figures, median, same_story, story_dir, Want};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use twinstory_story::{check_assets, parse_story, render_diagnostics, ParsedStory};
+use std::path::Path;
+
+mod common;
 
 const STORIES: [(&str, &str); 2] = [("neustadt-3d", "de"), ("neustadt-in-3d", "en")];
-
-fn story_dir(slug: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../stories")
-        .join(slug)
-}
-
-fn parsed(slug: &str) -> ParsedStory {
-    let dir = story_dir(slug);
-    let source = std::fs::read(dir.join("story.md")).unwrap();
-    let text = String::from_utf8_lossy(&source).into_owned();
-    let mut parsed = parse_story("story.md", &source);
-    check_assets(&mut parsed, &dir);
-    assert!(
-        parsed.diagnostics.is_empty(),
-        "{slug}: {}",
-        render_diagnostics(&text, &parsed.diagnostics, false)
-    );
-    parsed
-}
 
 fn json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
@@ -116,16 +98,6 @@ fn trees(file: &Path) -> Vec<Tree> {
         .collect()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    }
-}
-
 fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len() as f64
 }
@@ -136,11 +108,6 @@ fn max(v: impl Iterator<Item = f64>) -> f64 {
 
 fn min(v: impl Iterator<Item = f64>) -> f64 {
     v.fold(f64::MAX, f64::min)
-}
-
-enum Want {
-    Number(f64),
-    Text(String),
 }
 
 /// What a figure of the stories must show, counted from the source files.
@@ -194,45 +161,11 @@ fn want(dir: &Path, figure: &str) -> Want {
     }
 }
 
-/// Reads a figure as the story's language writes it: `1.234,5` or `1,234.5`.
-fn read_number(shown: &str, lang: &str) -> f64 {
-    let plain = if lang == "de" {
-        shown.replace('.', "").replace(',', ".")
-    } else {
-        shown.replace(',', "")
-    };
-    plain
-        .parse()
-        .unwrap_or_else(|_| panic!("`{shown}` is not a number"))
-}
-
 #[test]
 fn every_figure_of_both_stories_equals_a_count_from_the_source_files() {
     for (slug, lang) in STORIES {
         let dir = story_dir(slug);
-        let parsed = parsed(slug);
-        let story = parsed.story.as_ref().unwrap();
-        assert_eq!(story.lang, lang);
-        let figures = parsed.figures();
-        assert!(figures.len() >= 18, "{slug}: {} figures", figures.len());
-        for f in &figures {
-            let shown = f
-                .value
-                .as_deref()
-                .unwrap_or_else(|| panic!("{slug}: {} has no value", f.text));
-            match want(&dir, &f.text) {
-                Want::Text(t) => assert_eq!(shown, t, "{slug}: {}", f.text),
-                Want::Number(v) => {
-                    let read = read_number(shown, lang);
-                    let step = if v.abs() < 1.0 { 0.005 } else { 0.05 };
-                    assert!(
-                        (read - v).abs() <= step + 1e-9,
-                        "{slug}: {} shows {shown}, counted {v}",
-                        f.text
-                    );
-                }
-            }
-        }
+        check_figures(slug, lang, 18, |text| want(&dir, text));
     }
 }
 
@@ -240,28 +173,11 @@ fn every_figure_of_both_stories_equals_a_count_from_the_source_files() {
 /// (views, layers, layouts), layers, figures, charts and media files.
 #[test]
 fn the_two_language_versions_tell_the_same_story() {
-    let [de, en] = STORIES.map(|(slug, _)| parsed(slug));
+    let [de, en] = same_story(STORIES[0].0, STORIES[1].0);
     let (d, e) = (de.story.as_ref().unwrap(), en.story.as_ref().unwrap());
-    assert!(d.steps.len() >= 7, "{} steps", d.steps.len());
-    assert_eq!(d.steps.len(), e.steps.len());
     for (a, b) in d.steps.iter().zip(&e.steps) {
         assert_eq!(a.id, b.id);
-        assert_eq!(a.layout, b.layout, "{}", a.id);
-        assert_eq!(a.view, b.view, "{}", a.id);
-        assert_eq!(a.view_narrow, b.view_narrow, "{}", a.id);
-        assert_eq!(a.show, b.show, "{}", a.id);
-        assert_eq!(a.interactive, b.interactive, "{}", a.id);
     }
-    for (a, b) in d.layers.iter().zip(&e.layers) {
-        assert_eq!(a.id, b.id);
-        assert_eq!(a.style, b.style, "{}", a.id);
-        assert_eq!(a.source, b.source, "{}", a.id);
-    }
-    assert_eq!(d.credits.len(), e.credits.len());
-    let texts =
-        |p: &ParsedStory| -> Vec<String> { p.figures().into_iter().map(|f| f.text).collect() };
-    assert_eq!(texts(&de), texts(&en));
-    assert_eq!(de.charts().len(), en.charts().len());
     // The same video, poster and cover picture, byte for byte.
     for f in ["media/flug-neustadt.mp4", "media/flug-neustadt.jpg"] {
         let a = std::fs::read(story_dir(STORIES[0].0).join(f)).unwrap();
