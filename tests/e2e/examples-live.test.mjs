@@ -12,9 +12,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
-import { ROOT, startServer, launch, watchConsole, settled, canvasStats, goToStep } from './lib.mjs';
+import { ROOT, startServer, launch, watchConsole, settled, canvasStats, goToStep, flatPng } from './lib.mjs';
 
 const RECORDED = [path.resolve(ROOT, '../shared/data/hamburg/ogc-recorded'), '/work/shared/data/hamburg/ogc-recorded']
   .find((d) => fs.existsSync(d));
@@ -37,39 +36,7 @@ function recorded(file) {
 }
 
 // ---- a 256×256 light grey PNG tile ----
-const CRC = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-const TILE = (() => {
-  const size = 256;
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.alloc(1 + size * 3, 0xc8);
-  row[0] = 0;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.concat(Array.from({ length: size }, () => row)))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-})();
+const TILE = flatPng(256, [0xc8, 0xc8, 0xc8]);
 
 /** Answers api.hamburg.de from the recordings and the tiles with TILE; returns the requests seen. */
 async function answerFromRecordings(page) {
