@@ -403,7 +403,13 @@ struct RdProjection {
 }
 
 impl RdProjection {
-    fn get() -> RdProjection {
+    /// The constants, computed once (every vertex of a file asks for them).
+    fn get() -> &'static RdProjection {
+        static ONCE: std::sync::OnceLock<RdProjection> = std::sync::OnceLock::new();
+        ONCE.get_or_init(RdProjection::new)
+    }
+
+    fn new() -> RdProjection {
         let f = 1.0 / BESSEL_INV_F;
         let e2 = f * (2.0 - f);
         let e = e2.sqrt();
