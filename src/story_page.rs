@@ -51,8 +51,9 @@ pub fn StoryPage(
         });
     }
     let has_basemap = story.basemap.is_some();
-    // What the messages below ask: which layers the active step draws.
-    let shows = story.clone();
+    // What the messages below ask: which layers the active step draws (the
+    // loaded story itself, moved: `story` above is its copy).
+    let shows = loaded.story;
 
     // Load every layer in parallel; each arrival re-targets and redraws.
     let loads = LayerLoads {
