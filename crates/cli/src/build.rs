@@ -526,8 +526,11 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
     // Starts the player; a file, because the strict CSP allows no inline script.
     // Inside another site's frame, also the story's half of `twinstory embed`.
     let frame = add("embed-frame.js", crate::embed::FRAME_SCRIPT.into());
+    // story.json is fetched early (beside the wasm) only when the page plays
+    // it: a `?story=` page would leave a static preload unused, which the
+    // browser reports in the console.
     let boot_js = format!(
-        "import init from \"./{js}\";\nif (window.parent !== window) import(\"./{frame}\");\ninit({{ module_or_path: \"./{wasm}\" }});\n"
+        "if (!new URLSearchParams(location.search).has(\"story\")) {{\n  const l = document.createElement(\"link\");\n  l.rel = \"preload\"; l.as = \"fetch\"; l.crossOrigin = \"anonymous\"; l.href = \"story.json\";\n  document.head.append(l);\n}}\nif (window.parent !== window) import(\"./{frame}\");\nimport(\"./{js}\").then((m) => m.default({{ module_or_path: \"./{wasm}\" }}));\n"
     );
     let boot = add("boot.js", boot_js.into_bytes());
     let icon = add("icon.svg", ICON.to_vec());
