@@ -9,8 +9,9 @@
 // Chromium with WebGL on SwiftShader (lib.mjs WEBGL_ARGS); twinstory in the
 // same Chromium with the flags the tests use (software 2D canvas), or with
 // MapLibre's flags when given --same-flags.
-// Needs target/release/twinstory and target/player (./scripts/test.sh or
-// `cargo build --release -p twinstory-cli && ./scripts/build-player.sh`).
+// Needs the CLI (target/ci/twinstory, target/release/twinstory or
+// $TWINSTORY_BIN; lib.mjs twinstoryBin) and target/player (./scripts/test.sh
+// or `cargo build --profile ci -p twinstory-cli && ./scripts/build-player.sh`).
 // Usage: node bench.mjs [--points N ...] [--threed] [--no-maplibre] [--timeout SECONDS] [--same-flags] [--phone] [--reader]
 // (default: the real Hamburg story, then synthetic stories with 100,000 and
 // 1,000,000 points, then the 3D case; --points N and --threed pick runs;
@@ -22,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, startServer, launch, recordFrameCosts } from './lib.mjs';
+import { ROOT, startServer, launch, recordFrameCosts, twinstoryBin } from './lib.mjs';
 import { maplibreData, maplibreInfo, runMaplibre } from './bench-maplibre.mjs';
 
 const args = process.argv.slice(2);
@@ -223,8 +224,8 @@ Wieder von oben.
   return { dir, slug };
 }
 
-for (const f of ['target/release/twinstory', 'target/player/twinstory_player_bg.wasm']) {
-  if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run ./scripts/test.sh once, or cargo build --release -p twinstory-cli && ./scripts/build-player.sh`);
+for (const f of [twinstoryBin(), path.join(ROOT, 'target/player/twinstory_player_bg.wasm')]) {
+  if (!fs.existsSync(f)) throw new Error(`${f} is missing: run ./scripts/test.sh once, or cargo build --profile ci -p twinstory-cli && ./scripts/build-player.sh`);
 }
 const player = path.join(ROOT, 'target/player');
 const gz = (f) => zlib.gzipSync(fs.readFileSync(path.join(player, f)), { level: 9 }).length;

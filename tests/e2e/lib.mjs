@@ -15,9 +15,19 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+/**
+ * The CLI under test: $TWINSTORY_BIN, else the suite's build
+ * (target/ci/twinstory, scripts/test.sh), else a release build.
+ */
+export function twinstoryBin() {
+  if (process.env.TWINSTORY_BIN) return process.env.TWINSTORY_BIN;
+  const built = ['target/ci/twinstory', 'target/release/twinstory'].map((f) => path.join(ROOT, f));
+  return built.find((f) => fs.existsSync(f)) ?? built[0];
+}
+
 /** Starts `twinstory serve <storiesDir> --port 0`; resolves to { url, stop }. */
 export function startServer(storiesDir = path.join(ROOT, 'stories'), extraArgs = []) {
-  const bin = process.env.TWINSTORY_BIN || path.join(ROOT, 'target/release/twinstory');
+  const bin = twinstoryBin();
   const out = path.join(ROOT, 'target', `e2e-site-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   // The player just built (target/player), not an older one built into the binary.
   const env = { ...process.env, TWINSTORY_PLAYER: process.env.TWINSTORY_PLAYER || path.join(ROOT, 'target/player') };
