@@ -231,7 +231,9 @@ fn hit_layer(
 
 /// Features of a layer that a reader can step to: drawn in this frame and
 /// with their anchor on screen. Calls `visit(feature, anchor in CSS px)`
-/// once per feature. Layers with opacity 0 give nothing.
+/// once per feature. Layers with opacity 0 give nothing. A raised polygon
+/// (`extrude`) is anchored on its roof, where the reader sees it, so its
+/// label and keyboard focus sit on the building, not at its foot.
 pub fn visible_features(
     l: &HitLayer<'_>,
     transform: &Transform,
@@ -263,7 +265,17 @@ pub fn visible_features(
         let Some(anchor) = l.index.anchor(f) else {
             return;
         };
-        let [x, y] = transform.to_screen(anchor);
+        let roof = paint.extrude.as_ref().and_then(|e| e.of(f));
+        let [x, y] = match roof {
+            Some((_, top)) => {
+                match transform.project(anchor, f64::from(top) * transform.px_per_metre()) {
+                    Some([x, y, _]) => [x, y],
+                    // Behind the eye: not on screen.
+                    None => return,
+                }
+            }
+            None => transform.to_screen(anchor),
+        };
         let (x, y) = (x / viewport.dpr, y / viewport.dpr);
         if x >= 0.0 && y >= 0.0 && x <= viewport.width && y <= viewport.height {
             visit(f, [x, y]);
@@ -727,6 +739,45 @@ mod tests {
             none += 1
         });
         assert_eq!(none, 0);
+    }
+
+    #[test]
+    fn a_raised_polygon_is_anchored_on_its_roof() {
+        use crate::draw_list::Extrusion;
+        let gs = [
+            square(9.9995, 53.4995, 0.001),
+            square(10.0005, 53.4995, 0.001),
+        ];
+        let layer = PreparedLayer::from_geometries(gs.iter().map(Some));
+        let index = HitIndex::new(&layer);
+        let vp = vp();
+        let mut cam = Camera::new([10.0, 53.5], 16.0);
+        cam.pitch = 50.0;
+        let t = Transform::new(&cam, &vp);
+        let raised = LayerPaint {
+            extrude: Some(Extrusion {
+                top: vec![60.0, f32::NAN],
+                base: vec![],
+            }),
+            ..paint()
+        };
+        let mut at = Vec::new();
+        visible_features(&hit_layer(&layer, &index, &raised), &t, &vp, |f, a| {
+            at.push((f, a))
+        });
+        let mut flat = Vec::new();
+        visible_features(&hit_layer(&layer, &index, &paint()), &t, &vp, |f, a| {
+            flat.push((f, a))
+        });
+        assert_eq!(at.len(), 2);
+        // The raised block's anchor is its roof: higher on screen (the
+        // camera looks north), where `project` puts the anchor 60 m up.
+        let ground = index.anchor(0).unwrap();
+        let roof = t.project(ground, 60.0 * t.px_per_metre()).unwrap();
+        assert_eq!(at[0].1, [roof[0] / 2.0, roof[1] / 2.0]);
+        assert!(at[0].1[1] < flat[0].1[1] - 20.0, "{at:?} {flat:?}");
+        // The one without a height stays on the ground.
+        assert_eq!(at[1], flat[1]);
     }
 
     #[test]
