@@ -265,22 +265,27 @@ pub fn visible_features(
         let Some(anchor) = l.index.anchor(f) else {
             return;
         };
-        let roof = paint.extrude.as_ref().and_then(|e| e.of(f));
-        let [x, y] = match roof {
-            Some((_, top)) => {
-                match transform.project(anchor, f64::from(top) * transform.px_per_metre()) {
-                    Some([x, y, _]) => [x, y],
-                    // Behind the eye: not on screen.
-                    None => return,
-                }
-            }
-            None => transform.to_screen(anchor),
+        let Some([x, y]) = seen_at(paint, transform, f, anchor) else {
+            return;
         };
         let (x, y) = (x / viewport.dpr, y / viewport.dpr);
         if x >= 0.0 && y >= 0.0 && x <= viewport.width && y <= viewport.height {
             visit(f, [x, y]);
         }
     });
+}
+
+/// Where the reader sees a feature's anchor, in device px: on the roof of a
+/// raised polygon, else on the ground; `None` behind the eye. Not inlined:
+/// `visible_features` is copied for each of its callers.
+#[inline(never)]
+fn seen_at(paint: &LayerPaint, t: &Transform, f: u32, anchor: [f64; 2]) -> Option<[f64; 2]> {
+    match paint.extrude.as_ref().and_then(|e| e.of(f)) {
+        Some((_, top)) => t
+            .project(anchor, f64::from(top) * t.px_per_metre())
+            .map(|[x, y, _]| [x, y]),
+        None => Some(t.to_screen(anchor)),
+    }
 }
 
 /// A direction of keyboard navigation on screen.
