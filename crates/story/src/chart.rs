@@ -592,7 +592,7 @@ pub(crate) fn compute(
                     Aggregate::Mean => continue,
                 };
                 rows.push(ChartRow {
-                    label: period_text(p, spec.monthly),
+                    label: period_text(p, spec.monthly, lang),
                     value,
                     feature: None,
                     color: None,
@@ -729,12 +729,13 @@ pub(crate) fn period_of(v: Option<&serde_json::Value>, monthly: bool) -> Option<
     (1..=12).contains(&month).then_some(year * 100 + month)
 }
 
-/// A period as readers see it: `2019`, `2019-04`.
-fn period_text(p: i64, monthly: bool) -> String {
-    if monthly {
-        format!("{}-{:02}", p / 100, p % 100)
-    } else {
-        p.to_string()
+/// A period as readers see it, in the story's language: `2019`,
+/// `April 2019` (`lang: de`: `April 2019`, `März 2019`).
+fn period_text(p: i64, monthly: bool, lang: &str) -> String {
+    let month = usize::try_from(p % 100).ok().and_then(|m| m.checked_sub(1));
+    match month.and_then(|m| Lang::of(lang).strings().months.get(m)) {
+        Some(name) if monthly => format!("{name} {}", p / 100),
+        _ => p.to_string(),
     }
 }
 
@@ -757,6 +758,8 @@ mod tests {
         assert_eq!(period_of(Some(&json!("2019-13-01")), true), None);
         assert_eq!(period_of(Some(&json!(2019)), true), None);
         assert_eq!(period_of(None, false), None);
-        assert_eq!(period_text(201904, true), "2019-04");
+        assert_eq!(period_text(201904, true, "en"), "April 2019");
+        assert_eq!(period_text(201903, true, "de-DE"), "März 2019");
+        assert_eq!(period_text(2019, false, "de"), "2019");
     }
 }
