@@ -428,26 +428,31 @@ pub fn StoryPage(
                             }
                         }).collect_view()}
                     </div>
-                    // On phones the legend folds away behind its button;
-                    // it stays as the reader left it from step to step.
-                    <div class="ts-legend-box">
-                        <button
-                            type="button"
-                            class="ts-legend-toggle"
-                            aria-controls="ts-legend"
-                            aria-expanded="true"
-                            on:click=fold_legend
-                        >
-                            {t.legend}
-                        </button>
-                        <div id="ts-legend" node_ref=legend_ref></div>
+                    // Legend above credits in the map's lower corner: the
+                    // legend stands on the credit line however many lines
+                    // the credits take.
+                    <div class="ts-map-corner">
+                        // On phones the legend folds away behind its button;
+                        // it stays as the reader left it from step to step.
+                        <div class="ts-legend-box">
+                            <button
+                                type="button"
+                                class="ts-legend-toggle"
+                                aria-controls="ts-legend"
+                                aria-expanded="true"
+                                on:click=fold_legend
+                            >
+                                {t.legend}
+                            </button>
+                            <div id="ts-legend" node_ref=legend_ref></div>
+                        </div>
+                        // Credit near the work (CC BY, ODbL): the shown layers'
+                        // credits, then the basemap's (filled by map_view).
+                        <p class=if has_basemap { "ts-attribution" } else { "ts-attribution is-empty" } node_ref=credits_ref>
+                            <span class="ts-credit-layers"></span>
+                            <span class="ts-credit-basemap"></span>
+                        </p>
                     </div>
-                    // Credit near the work (CC BY, ODbL): the shown layers'
-                    // credits, then the basemap's (filled by map_view).
-                    <p class=if has_basemap { "ts-attribution" } else { "ts-attribution is-empty" } node_ref=credits_ref>
-                        <span class="ts-credit-layers"></span>
-                        <span class="ts-credit-basemap"></span>
-                    </p>
                 </div>
                 <div class="ts-steps" node_ref=steps_ref>{step_views}</div>
             </div>
