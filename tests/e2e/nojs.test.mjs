@@ -84,3 +84,16 @@ test('with JavaScript the static maps are not fetched', async () => {
   assert.match(steps, new RegExp(`Hamburg-Mitte mit ${mitte}\\s+Quartieren`));
   await page.close();
 });
+
+test('without JavaScript, a layer read live is named in the legend as not in the picture', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.url}unterwegs-ohne-auto/`);
+  const legend = await page.locator('#park-and-ride figcaption li').allInnerTexts();
+  const live = legend.filter((l) => l.includes('(live)'));
+  assert.ok(live.length >= 2, `the live layers are in the legend: ${legend.join(' | ')}`);
+  for (const l of live) assert.match(l, /: wird beim Lesen von einem Dienst geladen und fehlt in diesem Bild$/);
+  // Local layers keep their classes or symbols.
+  assert.ok(legend.some((l) => !l.includes('(live)')), legend.join(' | '));
+  await context.close();
+});

@@ -61,7 +61,15 @@ pub fn fill_page(page: &str, story: &Story, out: &Path) -> Result<StaticPage> {
 /// drawn.
 pub fn static_story(story: &Story, out: &Path) -> Result<(String, Option<String>)> {
     let t = Lang::of(&story.lang).strings();
+    let words = Lang::of(&story.lang).describe_words();
     let mut scene = Scene::new(story.clone());
+    // Layers read while the story plays (services, remote files): these
+    // pictures cannot draw them, and their legend lines say so.
+    let remote: Vec<bool> = story
+        .layers
+        .iter()
+        .map(|l| !matches!(&l.source, Source::Packed { url } if !url::is_http(url)))
+        .collect();
     for (i, layer) in story.layers.iter().enumerate() {
         if let Source::Packed { url } = &layer.source {
             if url::is_http(url) {
@@ -121,7 +129,6 @@ pub fn static_story(story: &Story, out: &Path) -> Result<(String, Option<String>
             alt = escape(&(t.step_map)(&step.title)),
         );
         if let Some(c) = &step.compare {
-            let words = Lang::of(&story.lang).describe_words();
             let _ = write!(
                 html,
                 "<p>{}</p>",
@@ -133,6 +140,12 @@ pub fn static_story(story: &Story, out: &Path) -> Result<(String, Option<String>
         if !legend.is_empty() {
             let _ = write!(html, "<p>{}:</p><ul>", escape(t.map_legend));
             for e in &legend {
+                let i = story.layers.iter().position(|l| l.id == e.layer);
+                if i.is_some_and(|i| remote[i]) {
+                    let line = format!("{}: {}", escape(&e.title), escape(words.remote_not_drawn));
+                    let _ = write!(html, "<li>{line}</li>");
+                    continue;
+                }
                 let items: Vec<String> = e.items.iter().map(|it| it.text(&story.lang)).collect();
                 let mut line = escape(&e.title);
                 if items.len() > 1 || e.property.is_some() {

@@ -654,6 +654,9 @@ pub struct DescribeWords {
     pub areas: fn(&str, usize, usize) -> String,
     /// A layer whose data is read while the story plays (title).
     pub remote: fn(&str) -> String,
+    /// The page without JavaScript: a legend line's note on such a layer,
+    /// which its pictures cannot show.
+    pub remote_not_drawn: &'static str,
     /// Colour classes, darker means more (what the colour shows).
     pub darker_more: fn(&str) -> String,
     /// Colour classes, lighter means more (what the colour shows).
@@ -714,6 +717,7 @@ pub static DE_DESCRIBE: DescribeWords = DescribeWords {
     points: |t, n, v| format!("„{t}“: {n} Punkte, {v} davon im Ausschnitt."),
     areas: |t, n, v| format!("„{t}“: {n} Flächen, {v} davon im Ausschnitt."),
     remote: |t| format!("„{t}“ wird beim Lesen von einem Dienst geladen."),
+    remote_not_drawn: "wird beim Lesen von einem Dienst geladen und fehlt in diesem Bild",
     darker_more: |p| format!("Je dunkler die Farbe, desto höher „{p}“."),
     lighter_more: |p| format!("Je heller die Farbe, desto höher „{p}“."),
     color_shows: |p| format!("Die Farbe zeigt „{p}“."),
@@ -764,6 +768,7 @@ pub static EN_DESCRIBE: DescribeWords = DescribeWords {
     points: |t, n, v| format!("“{t}”: {n} points, {v} of them in view."),
     areas: |t, n, v| format!("“{t}”: {n} areas, {v} of them in view."),
     remote: |t| format!("“{t}” is loaded from a service while the story plays."),
+    remote_not_drawn: "loaded from a service while the story plays, not in this picture",
     darker_more: |p| format!("The darker the colour, the higher “{p}”."),
     lighter_more: |p| format!("The lighter the colour, the higher “{p}”."),
     color_shows: |p| format!("The colour shows “{p}”."),
@@ -1299,6 +1304,7 @@ mod tests {
             ("points", (w.points)("@1", 7002, 7003)),
             ("areas", (w.areas)("@1", 7002, 7003)),
             ("remote", (w.remote)("@1")),
+            ("remote_not_drawn", w.remote_not_drawn.to_string()),
             ("darker_more", (w.darker_more)("@1")),
             ("lighter_more", (w.lighter_more)("@1")),
             ("color_shows", (w.color_shows)("@1")),
