@@ -225,12 +225,17 @@ fn build_writes_a_self_contained_site_that_works_below_any_path() {
             names.push(part.split('"').next().unwrap().to_string());
         }
     }
-    for attr in ["from \"./", "module_or_path: \"./"] {
-        let part = boot
-            .split(attr)
-            .nth(1)
-            .expect("the boot module names the player");
-        names.push(part.split('"').next().unwrap().to_string());
+    // The modules it imports (the player; the embed's frame script) and
+    // the player's wasm.
+    for attr in ["import(\"./", "module_or_path: \"./"] {
+        let parts: Vec<&str> = boot.split(attr).skip(1).collect();
+        assert!(
+            !parts.is_empty(),
+            "the boot module names the player: {boot}"
+        );
+        for part in parts {
+            names.push(part.split('"').next().unwrap().to_string());
+        }
     }
     for layer in story_json["layers"].as_array().unwrap() {
         names.push(layer["source"]["url"].as_str().unwrap().to_string());
