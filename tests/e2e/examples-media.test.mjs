@@ -41,8 +41,8 @@ async function duration(locator) {
 }
 
 for (const [slug, lang, title, cue] of [
-  ['neustadt-3d', 'de', /^Einmal rundherum: .*\(ohne Ton\)$/, /^Blick nach Norden, von Süden aus: /],
-  ['neustadt-in-3d', 'en', /^Once around: .*\(no sound\)$/, /^Looking north, from the south: /],
+  ['neustadt-3d', 'de', /^Einmal rundherum: .*\(ohne Ton\)$/, /^Blick nach Norden, dann nach Osten: /],
+  ['neustadt-in-3d', 'en', /^Once around: .*\(no sound\)$/, /^Looking north, then east: /],
 ]) {
   test(`${slug}: the flight around the Neustadt is a silent video from the story folder, described by captions, that starts when its step is read`, async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, reducedMotion: 'no-preference' });
