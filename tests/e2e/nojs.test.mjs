@@ -45,12 +45,14 @@ test('without JavaScript the whole story reads: text, maps, legend, credits', as
       width: img.naturalWidth, alt: img.alt, src: img.getAttribute('src'),
     })))));
   assert.equal(images.length, headings.length);
-  for (const img of images) {
+  for (const [i, img] of images.entries()) {
     assert.ok(img.width > 0, `${img.src} loads`);
     assert.match(img.alt, /^Karte: /);
     const svg = await (await fetch(new URL(img.src, `${server.url}spielplaetze/`))).text();
     const drawn = (svg.match(/ d="[^"]*"/g) ?? []).join('').length;
-    assert.ok(drawn > 10_000, `${img.src} draws the map (${drawn} characters of paths)`);
+    // The last step shows one island (Neuwerk), the others many areas or points.
+    const least = headings[i] === 'Eine Insel ohne Zahlen' ? 500 : 10_000;
+    assert.ok(drawn > least, `${img.src} draws the map (${drawn} characters of paths)`);
   }
   assert.ok((await page.locator('.ts-static-map figcaption li').count()) >= headings.length, 'legends');
   const credits = await page.locator('.ts-attribution-static').allInnerTexts();

@@ -284,7 +284,7 @@ fn validate_verbose_prints_data_sheets_and_what_each_join_matched() {
         );
     }
     assert!(
-        stderr.trim_end().ends_with("ok (12 steps, 9 layers)"),
+        stderr.trim_end().ends_with("ok (13 steps, 9 layers)"),
         "{stderr}"
     );
 }

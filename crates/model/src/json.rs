@@ -592,7 +592,11 @@ fn height(v: &Value, path: &str) -> R<Height> {
 
 fn scheme(v: &Value, path: &str) -> R<SchemeName> {
     let s = text(v, path)?;
-    match SchemeName::ALL.iter().find(|n| n.name() == s) {
+    match SchemeName::ALL
+        .iter()
+        .chain(&[SchemeName::None])
+        .find(|n| n.name() == s)
+    {
         Some(n) => Ok(*n),
         None => err(path, format!("unknown colour scheme `{s}`")),
     }

@@ -540,13 +540,15 @@ impl Choropleth {
 pub struct Categories {
     /// The property whose value decides the colour, e.g. `district_name`.
     pub property: String,
-    /// Named qualitative colour scheme for values without an own colour.
+    /// Named qualitative colour scheme for values without an own colour;
+    /// `none` leaves them to `other`.
     #[serde(default = "Categories::default_scheme")]
     pub scheme: SchemeName,
     /// Own colours for some or all values, e.g. `Altona: "#e69f00"`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub colors: BTreeMap<String, Color>,
-    /// Colour of values beyond the scheme's colours, and of features without a value.
+    /// Colour of values beyond the scheme's colours (all values without an
+    /// own colour with `scheme: none`), and of features without a value.
     #[serde(default = "default_no_data")]
     pub other: Color,
 }
@@ -638,10 +640,13 @@ pub enum SchemeName {
     Set2,
     /// Qualitative, twelve colours in light/dark pairs (colour-blind safe up to four).
     Paired,
+    /// No scheme, for `categories` only: the values without an own colour
+    /// are drawn in `other` ("these values, the rest other").
+    None,
 }
 
 impl SchemeName {
-    /// Every scheme, in the order of the docs.
+    /// Every scheme, in the order of the docs (not `none`, which names no colours).
     pub const ALL: [SchemeName; 18] = [
         SchemeName::Blues,
         SchemeName::Greens,
@@ -684,6 +689,7 @@ impl SchemeName {
             SchemeName::Dark2 => "dark2",
             SchemeName::Set2 => "set2",
             SchemeName::Paired => "paired",
+            SchemeName::None => "none",
         }
     }
 }

@@ -625,6 +625,30 @@ mod tests {
     }
 
     #[test]
+    fn categories_without_a_scheme_give_the_rest_other() {
+        // `scheme: none`: these values their own colours, every other value
+        // `other` ("Sonstige"), a feature without a value "keine Angabe".
+        let l = layer(json!({"categories": {"property": "d", "scheme": "none",
+            "colors": {"Mitte": "#000000"}, "other": "#bbbbbb"}}));
+        let d = data(&[
+            json!({"d": "Wandsbek"}),
+            json!({"d": "Altona"}),
+            json!({"d": "Mitte"}),
+            json!({"d": ""}),
+        ]);
+        let s = style_layer(&l, &d);
+        let grey = Rgba::rgb(0xbb, 0xbb, 0xbb);
+        assert_eq!(
+            s.fill.unwrap(),
+            [Some(grey), Some(grey), Some(Rgba::rgb(0, 0, 0)), Some(grey)]
+        );
+        let labels: Vec<String> = s.items.iter().map(|i| i.text("de")).collect();
+        assert_eq!(labels, ["Mitte", "Sonstige", "keine Angabe"]);
+        let counts: Vec<usize> = s.items.iter().map(|i| i.count).collect();
+        assert_eq!(counts, [1, 2, 1]);
+    }
+
+    #[test]
     fn circles_are_area_proportional_with_nice_legend_sizes() {
         let mut l = layer(json!({"circles": {"property": "v", "max-radius": 20}}));
         l.source = Source::Csv {

@@ -72,15 +72,24 @@ pub(crate) fn sub_style(
                 obj.insert(name.to_owned(), x.to_json());
             }
             "scheme" => {
-                let names = scheme_names();
+                // `none` (no scheme: the rest in `other`) means something
+                // only for categories; a choropleth needs colours.
+                let names: Vec<String> = scheme_names()
+                    .into_iter()
+                    .filter(|n| key == "categories" || n != "none")
+                    .collect();
                 if let Kind::Str(s) = &x.kind {
                     if !names.iter().any(|n| n == s) {
                         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
                         let list = refs.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
-                        let guess = did_you_mean(s, &refs, "")
-                            .filter(|h| h.starts_with("did you mean"))
-                            .map(|h| format!("{h} "))
-                            .unwrap_or_default();
+                        let guess = if s == "none" {
+                            "`none` (no scheme) is only for `categories`: a choropleth takes its own `colors` or a scheme; ".to_owned()
+                        } else {
+                            did_you_mean(s, &refs, "")
+                                .filter(|h| h.starts_with("did you mean"))
+                                .map(|h| format!("{h} "))
+                                .unwrap_or_default()
+                        };
                         let pos = w.pos(x);
                         w.sink.error(
                             "E0023",
