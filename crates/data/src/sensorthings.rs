@@ -2,8 +2,8 @@
 //! Observation of each Datastream, as point features with values.
 //!
 //! The player asks for one page of
-//! `Things?$expand=Locations,Datastreams($expand=Observations($orderby=phenomenonTime desc;$top=1))`
-//! and follows `@iot.nextLink`. Each Thing becomes one feature at its first
+//! `Things?$filter=…&$expand=Locations,Datastreams($expand=Observations($orderby=phenomenonTime desc;$top=1))`
+//! (the `$filter` only when the story chooses Things) and follows `@iot.nextLink`. Each Thing becomes one feature at its first
 //! Location; each Datastream adds `<name>` (the latest result),
 //! `<name> unit` and `<name> time`, and the first Datastream's values are
 //! also `value`, `unit` and `time`, so a story can style by `value`.
@@ -22,14 +22,19 @@ pub struct SensorThingsPage {
 }
 
 /// The query (path and parameters) below the service root that
-/// [`read_sensorthings`] understands; `datastreams` is an OData `$filter`
-/// on the Datastreams (e.g. `name eq 'PM10'`), `top` the page size.
-pub fn sensorthings_query(datastreams: Option<&str>, top: u32) -> String {
-    let filter = datastreams
+/// [`read_sensorthings`] understands; `things` is an OData `$filter` on the
+/// Things (e.g. `startswith(name,'StadtRad-Station')`), `datastreams` one on
+/// the Datastreams expanded in each Thing (e.g. `name eq 'PM10'`), `top`
+/// the page size.
+pub fn sensorthings_query(things: Option<&str>, datastreams: Option<&str>, top: u32) -> String {
+    let things = things
+        .map(|f| format!("&$filter={}", encode(f)))
+        .unwrap_or_default();
+    let streams = datastreams
         .map(|f| format!("$filter={};", encode(f)))
         .unwrap_or_default();
     format!(
-        "Things?$top={top}&$expand=Locations($select=location),Datastreams({filter}$expand=Observations($orderby=phenomenonTime%20desc;$top=1))"
+        "Things?$top={top}{things}&$expand=Locations($select=location),Datastreams({streams}$expand=Observations($orderby=phenomenonTime%20desc;$top=1))"
     )
 }
 
@@ -193,10 +198,20 @@ mod tests {
 
     #[test]
     fn the_query_expands_locations_and_the_latest_observation() {
-        let q = sensorthings_query(Some("name eq 'PM10'"), 100);
+        let q = sensorthings_query(None, Some("name eq 'PM10'"), 100);
         assert_eq!(
             q,
             "Things?$top=100&$expand=Locations($select=location),Datastreams($filter=name%20eq%20'PM10';$expand=Observations($orderby=phenomenonTime%20desc;$top=1))"
+        );
+        // The Things' filter goes on the Things, the Datastreams' inside their expansion.
+        let q = sensorthings_query(
+            Some("startswith(name,'StadtRad-Station') and id gt 5"),
+            Some("name eq 'Anzahl'"),
+            200,
+        );
+        assert_eq!(
+            q,
+            "Things?$top=200&$filter=startswith(name%2C'StadtRad-Station')%20and%20id%20gt%205&$expand=Locations($select=location),Datastreams($filter=name%20eq%20'Anzahl';$expand=Observations($orderby=phenomenonTime%20desc;$top=1))"
         );
     }
 }

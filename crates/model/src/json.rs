@@ -522,9 +522,10 @@ fn source(v: &Value, path: &str) -> R<Source> {
             }
         }
         "sensorthings" => {
-            let o = o(&["url", "datastreams", "refresh", "max-features"])?;
+            let o = o(&["url", "things", "datastreams", "refresh", "max-features"])?;
             Source::Sensorthings {
                 url: o.req("url", text)?,
+                things: o.opt("things", text)?,
                 datastreams: o.opt("datastreams", text)?,
                 refresh: o.opt("refresh", uint)?,
                 max_features: o.or("max-features", crate::layer::default_max_features, uint)?,

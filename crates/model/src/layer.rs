@@ -290,6 +290,10 @@ pub enum Source {
     Sensorthings {
         /// The service root, e.g. `https://iot.hamburg.de/v1.1`.
         url: String,
+        /// Only these Things (an OData filter such as
+        /// `startswith(name,'StadtRad-Station')`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        things: Option<String>,
         /// Only these Datastreams (an OData filter such as `name eq 'PM10'`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         datastreams: Option<String>,
@@ -360,7 +364,7 @@ impl SourceType {
             SourceType::Csv => &["lat", "lon", "delimiter"],
             SourceType::OgcApiFeatures => &["bbox", "limit", "max-features"],
             SourceType::Wfs => &["type-name", "format", "bbox", "limit", "max-features"],
-            SourceType::Sensorthings => &["datastreams", "refresh", "max-features"],
+            SourceType::Sensorthings => &["things", "datastreams", "refresh", "max-features"],
             SourceType::Cityjson => &["lod"],
         }
     }
@@ -762,7 +766,7 @@ mod tests {
             r#"{"type": "overpass", "url": "a"}"#,
             r#"{"type": "ogc-api-features", "url": "a", "bbox": [1, 2, 3, 4], "limit": 5, "max-features": 6}"#,
             r#"{"type": "wfs", "url": "a", "type-name": "t", "format": "f", "bbox": [1, 2, 3, 4], "limit": 5, "max-features": 6}"#,
-            r#"{"type": "sensorthings", "url": "a", "datastreams": "d", "refresh": 60, "max-features": 6}"#,
+            r#"{"type": "sensorthings", "url": "a", "things": "t", "datastreams": "d", "refresh": 60, "max-features": 6}"#,
             r#"{"type": "cityjson", "url": "a", "lod": "2.2"}"#,
         ];
         for (t, json) in SourceType::ALL.into_iter().zip(full) {
@@ -783,7 +787,7 @@ mod tests {
             assert_eq!(source.is_service(), t.is_service());
             assert_eq!(SourceType::from_name(t.name()), Some(t));
             // A setting of another type is refused.
-            for other in ["lat", "bbox", "datastreams", "type-name"] {
+            for other in ["lat", "bbox", "things", "datastreams", "type-name"] {
                 if !t.settings().contains(&other) {
                     let mut v = back.clone();
                     v[other] = serde_json::json!("x");

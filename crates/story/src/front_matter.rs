@@ -60,6 +60,7 @@ pub(crate) const SOURCE_FIELDS: &[&str] = &[
     "bbox",
     "limit",
     "max-features",
+    "things",
     "datastreams",
     "refresh",
     "type-name",
@@ -1280,6 +1281,7 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
         bbox,
         limit,
         max_features,
+        things,
         datastreams,
         refresh,
         type_name,
@@ -1331,11 +1333,12 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
                     "E0023",
                     url_pos,
                     format!("`{url}` has a query, but a SensorThings `url` is the service root"),
-                    Some("write the root alone, e.g. `https://iot.hamburg.de/v1.1`; choose the sensors' data with `datastreams`".into()),
+                    Some("write the root alone, e.g. `https://iot.hamburg.de/v1.1`; choose the Things with `things` and their data with `datastreams`".into()),
                 );
             }
             Source::Sensorthings {
                 url,
+                things,
                 datastreams,
                 refresh,
                 max_features,
@@ -1355,6 +1358,7 @@ struct SourceSettings {
     bbox: Option<[f64; 4]>,
     limit: Option<u32>,
     max_features: Option<u32>,
+    things: Option<String>,
     datastreams: Option<String>,
     refresh: Option<u32>,
     type_name: Option<String>,
@@ -1407,8 +1411,17 @@ impl SourceSettings {
                     );
                 }
             }
+            "things" => {
+                self.things = odata_filter(
+                    w,
+                    v,
+                    "things",
+                    "things: \"startswith(name,'StadtRad-Station')\"",
+                )
+            }
             "datastreams" => {
-                self.datastreams = w.text(v, "datastreams", "datastreams: \"name eq 'PM10'\"")
+                self.datastreams =
+                    odata_filter(w, v, "datastreams", "datastreams: \"name eq 'PM10'\"")
             }
             "refresh" => {
                 self.refresh = w
@@ -1453,6 +1466,30 @@ impl SourceSettings {
     }
 }
 
+/// An OData `$filter` expression (`things`, `datastreams`): its syntax is
+/// the server's business, but an empty one would send a bare `$filter=`
+/// and a line break cannot be part of one.
+fn odata_filter(w: &mut Walker<'_, '_>, v: &Node, name: &str, example: &str) -> Option<String> {
+    let filter = w.text(v, name, example)?;
+    let problem = if filter.trim().is_empty() {
+        format!("`{name}` is empty")
+    } else if filter.contains(['\n', '\r']) {
+        format!("`{name}` has a line break, but an OData filter is one line")
+    } else {
+        return Some(filter);
+    };
+    let pos = w.pos(v);
+    w.sink.error(
+        "E0023",
+        pos,
+        problem,
+        Some(format!(
+            "write the filter on one line in quotes, e.g. `{example}`, or delete the line"
+        )),
+    );
+    None
+}
+
 /// Why `key` does not belong in a source of type `t`, and what to do.
 fn not_for_type(key: &str, t: SourceType) -> (String, String) {
     let delete = "delete this line".to_owned();
@@ -1469,8 +1506,8 @@ fn not_for_type(key: &str, t: SourceType) -> (String, String) {
             }
             .into(),
         ),
-        "datastreams" | "refresh" => (
-            "`datastreams` and `refresh` only work with `type: sensorthings`".into(),
+        "things" | "datastreams" | "refresh" => (
+            "`things`, `datastreams` and `refresh` only work with `type: sensorthings`".into(),
             delete,
         ),
         "type-name" | "format" => (
@@ -1478,8 +1515,8 @@ fn not_for_type(key: &str, t: SourceType) -> (String, String) {
             delete,
         ),
         "bbox" | "limit" | "max-features" if t == SourceType::Sensorthings => (
-            "`bbox` and `limit` only work with `type: ogc-api-features`".into(),
-            "delete this line; use `datastreams` to choose what the sensors report".into(),
+            "`bbox` and `limit` only work with `type: ogc-api-features` or `wfs`".into(),
+            "delete this line; use `things` to choose the sensors and `datastreams` what they report".into(),
         ),
         "bbox" | "limit" | "max-features" => (
             "`bbox`, `limit` and `max-features` only work with `type: ogc-api-features` or `wfs`"
@@ -1871,6 +1908,34 @@ mod source_tests {
     }
 
     #[test]
+    fn an_empty_or_broken_odata_filter_is_an_error_with_a_fix() {
+        let (diags, sources) = parse(concat!(
+            "  a:\n    source: { type: sensorthings, url: \"https://a.example/v1.1\", things: \"\" }\n",
+            "  b:\n    source: { type: sensorthings, url: \"https://a.example/v1.1\", things: \"  \", datastreams: \"\" }\n",
+            "  c:\n    source: { type: sensorthings, url: \"https://a.example/v1.1\", things: \"name eq 'a'\\nor name eq 'b'\" }\n",
+            "  d:\n    source: { type: wfs, url: \"https://a.example/wfs\", type-name: t, things: x }\n",
+        ));
+        let messages: Vec<&str> = diags.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`things` is empty",
+                "`things` is empty",
+                "`datastreams` is empty",
+                "`things` has a line break, but an OData filter is one line",
+                "`things`, `datastreams` and `refresh` only work with `type: sensorthings`",
+            ],
+            "{diags:?}"
+        );
+        assert!(diags[..4].iter().all(|(c, _)| c == "E0023"), "{diags:?}");
+        // The layer stays, reading every Thing, so its steps are not reported too.
+        assert!(matches!(
+            &sources[0],
+            Source::Sensorthings { things: None, .. }
+        ));
+    }
+
+    #[test]
     fn csv_settings_on_a_service_are_reported_not_ignored() {
         let (diags, _) = parse(
             "  s:\n    source: { type: sensorthings, url: \"https://iot.hamburg.de/v1.1\", lat: y }\n  w:\n    source: { type: wfs, url: \"https://a.example/wfs\", type-name: t, delimiter: \";\" }\n",
@@ -1890,7 +1955,7 @@ mod source_tests {
             "  c:\n    source: { type: overpass, url: c.json }\n",
             "  d:\n    source: { type: ogc-api-features, url: \"https://a.example/collections/d\", bbox: [9, 53, 10, 54], limit: 10, max-features: 20 }\n",
             "  e:\n    source: { type: wfs, url: \"https://a.example/wfs\", type-name: t, format: f, limit: 10 }\n",
-            "  f:\n    source: { type: sensorthings, url: \"https://a.example/v1.1\", datastreams: x, refresh: 60, max-features: 5 }\n",
+            "  f:\n    source: { type: sensorthings, url: \"https://a.example/v1.1\", things: \"startswith(name,'S')\", datastreams: x, refresh: 60, max-features: 5 }\n",
             "  g:\n    source: { type: cityjson, url: g.city.json, lod: 2.2 }\n",
         ));
         let errors: Vec<_> = diags.iter().filter(|(c, _)| c != "E0061").collect();
@@ -1919,6 +1984,7 @@ mod source_tests {
             sources[5],
             Source::Sensorthings {
                 url: "https://a.example/v1.1".into(),
+                things: Some("startswith(name,'S')".into()),
                 datastreams: Some("x".into()),
                 refresh: Some(60),
                 max_features: 5

@@ -95,7 +95,8 @@ const EVERYTHING: &str = r##"{
     {"id": "f", "source": {"type": "wfs", "url": "https://f.example/wfs", "type-name": "app:f",
                            "format": "text/xml", "bbox": [9, 53, 10, 54], "limit": 5, "max-features": 6}},
     {"id": "g", "source": {"type": "sensorthings", "url": "https://g.example/v1.1",
-                           "datastreams": "name eq 'x'", "refresh": 60, "max-features": 7}}
+                           "things": "startswith(name,'x')", "datastreams": "name eq 'x'",
+                           "refresh": 60, "max-features": 7}}
   ],
   "steps": [
     {"id": "one", "title": "One", "html": "<p>1</p>",

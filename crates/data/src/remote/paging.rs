@@ -124,6 +124,7 @@ impl Paging {
                 )
             }
             Source::Sensorthings {
+                things,
                 datastreams,
                 max_features,
                 ..
@@ -133,7 +134,7 @@ impl Paging {
                 let root = root.trim_end_matches('/');
                 let first = format!(
                     "{root}/{}",
-                    sensorthings_query(datastreams.as_deref(), STA_PAGE)
+                    sensorthings_query(things.as_deref(), datastreams.as_deref(), STA_PAGE)
                 );
                 (Protocol::SensorThings, first, *max_features)
             }

@@ -355,6 +355,7 @@ fn sensorthings_follows_next_links_on_the_same_server() {
     let thing = recorded("sta-things-227-expanded.json");
     let source = Source::Sensorthings {
         url: "https://iot.hamburg.de/v1.1/".into(),
+        things: None,
         datastreams: None,
         refresh: None,
         max_features: 50_000,
@@ -391,6 +392,38 @@ fn sensorthings_follows_next_links_on_the_same_server() {
     });
     assert_eq!(out.shown(), 1);
     assert!(matches!(out.stopped, Some(Stop::ForeignLink { .. })));
+}
+
+#[test]
+fn sensorthings_chooses_things_and_datastreams_in_the_first_request_only() {
+    let thing = recorded("sta-things-227-expanded.json");
+    let source = Source::Sensorthings {
+        url: "https://iot.hamburg.de/v1.1".into(),
+        things: Some("startswith(name,'StadtRad-Station')".into()),
+        datastreams: Some("name eq 'Anzahl Fahrräder'".into()),
+        refresh: Some(300),
+        max_features: 1000,
+    };
+    let paging = Paging::new(&source, source.url()).unwrap();
+    let (out, asked) = run(paging, |i, _| {
+        let mut page = thing.clone();
+        page["value"][0]["@iot.id"] = json!(227 + i);
+        if i == 0 {
+            // FROST writes the whole query, filters included, into its next link.
+            page["@iot.nextLink"] = json!("https://iot.hamburg.de/v1.1/Things?$top=200&$skip=200&$filter=startswith(name,'StadtRad-Station')");
+        }
+        Ok(serde_json::to_vec(&page).unwrap())
+    });
+    assert_eq!(
+        asked,
+        [
+            "https://iot.hamburg.de/v1.1/Things?$top=200&$filter=startswith(name%2C'StadtRad-Station')&$expand=Locations($select=location),Datastreams($filter=name%20eq%20'Anzahl%20Fahrr%C3%A4der';$expand=Observations($orderby=phenomenonTime%20desc;$top=1))",
+            // The next link is followed as the server wrote it.
+            "https://iot.hamburg.de/v1.1/Things?$top=200&$skip=200&$filter=startswith(name,'StadtRad-Station')",
+        ]
+    );
+    assert_eq!(out.shown(), 2);
+    assert_eq!(out.stopped, None);
 }
 
 #[test]
