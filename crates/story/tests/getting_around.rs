@@ -10,8 +10,9 @@
     reason = "test helpers: a source file that cannot be read stops the test"
 )]
 
-use common::{check_figures, median, same_story, story_dir, Want};
+use common::{check_figures, median, parsed, same_story, story_dir, Want};
 use std::collections::HashMap;
+use twinstory_model::Source;
 
 mod common;
 
@@ -344,5 +345,73 @@ fn the_weeks_the_stories_name_are_the_busiest_and_the_gap() {
             0,
             "{slug}: the segments file keeps the two weeks shown"
         );
+    }
+}
+
+/// The two layers read while the story plays ask for what the text says:
+/// the StadtRad stations by their name (not every Thing of iot.hamburg.de),
+/// and the latest DB Rad+ week in a box around the segments the shipped
+/// weeks show; each is shown by its one step, which names no figure of it.
+#[test]
+fn the_live_layers_ask_for_stadtrad_stations_and_the_latest_week() {
+    for (slug, lang) in STORIES {
+        let story = parsed(slug).story.unwrap();
+        let layer = |id: &str| &story.layers.iter().find(|l| l.id == id).unwrap().source;
+        assert_eq!(
+            layer("stadtrad"),
+            &Source::Sensorthings {
+                url: "https://iot.hamburg.de/v1.1".into(),
+                things: Some("startswith(name,'StadtRad-Station')".into()),
+                datastreams: None,
+                refresh: Some(300),
+                max_features: 1000,
+            },
+            "{slug}"
+        );
+        let Source::Wfs {
+            url,
+            type_name,
+            format,
+            bbox: Some([w, s, e, n]),
+            ..
+        } = layer("radverkehr_live")
+        else {
+            panic!("{slug}: radverkehr_live is a WFS layer with a bbox");
+        };
+        assert_eq!(url, "https://geodienste.hamburg.de/HH_WFS_DB_Rad_Plus");
+        assert_eq!(type_name, "de.hh.up:letzte_woche");
+        assert_eq!(format, "application/geo+json");
+        let segments: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(story_dir(slug).join("data/dbrad-segments.geojson")).unwrap(),
+        )
+        .unwrap();
+        for f in segments["features"].as_array().unwrap() {
+            for p in f["geometry"]["coordinates"].as_array().unwrap() {
+                let (x, y) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+                assert!(
+                    (*w..=*e).contains(&x) && (*s..=*n).contains(&y),
+                    "{slug}: ({x}, {y}) outside the live box"
+                );
+            }
+        }
+        let last_week = if lang == "de" {
+            "letzte-woche"
+        } else {
+            "last-week"
+        };
+        for (live, step) in [("stadtrad", "stadtrad"), ("radverkehr_live", last_week)] {
+            let showing: Vec<&str> = story
+                .steps
+                .iter()
+                .filter(|s| s.show.iter().any(|l| l.layer == live))
+                .map(|s| s.id.as_str())
+                .collect();
+            assert_eq!(showing, [step], "{slug}: {live}");
+            let html = &story.steps.iter().find(|s| s.id == step).unwrap().html;
+            assert!(
+                html.contains("live"),
+                "{slug}#{step} says the layer is read live"
+            );
+        }
     }
 }
