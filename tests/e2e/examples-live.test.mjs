@@ -1,12 +1,18 @@
 // End-to-end: the example story "Unterwegs ohne Auto" / "Getting around
 // without a car" as published, with what it reads while it plays: Park +
-// Ride sites and car parks from Hamburg's OGC API Features (api.hamburg.de)
-// and basemap.de's grey WMTS tiles. The test answers the service's requests
-// with real responses recorded from api.hamburg.de
-// (../shared/data/hamburg/ogc-recorded/) and the tile requests with a small
-// PNG made here, then checks the features arrive (in the step's data table),
-// the tiles are asked for and credited, and that the story stays usable when
-// neither answers (as on a machine without internet).
+// Ride sites and car parks from Hamburg's OGC API Features (api.hamburg.de),
+// StadtRad stations from its SensorThings API (iot.hamburg.de), the latest
+// DB Rad+ week from its WFS (geodienste.hamburg.de) and basemap.de's grey
+// WMTS tiles. The test answers the OGC API with real responses recorded from
+// api.hamburg.de (../shared/data/hamburg/ogc-recorded/); the SensorThings
+// stand-in answers Things in the shape of the recorded iot.hamburg.de Thing
+// (at the story's own rental stations), the WFS stand-in GetFeature pages of
+// one week of the DB Rad+ data that service published
+// (../shared/data/hamburg/timeseries/), and the tile requests get a small
+// PNG made here. It checks the requests the player sends, that the features
+// arrive (drawn, and in the step's data table), the tiles are asked for and
+// credited, and that the story stays usable when nothing answers (as on a
+// machine without internet).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -15,9 +21,12 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { ROOT, startServer, launch, watchConsole, settled, canvasStats, goToStep, flatPng } from './lib.mjs';
 
-const RECORDED = [path.resolve(ROOT, '../shared/data/hamburg/ogc-recorded'), '/work/shared/data/hamburg/ogc-recorded']
+const HAMBURG = [path.resolve(ROOT, '../shared/data/hamburg'), '/work/shared/data/hamburg']
   .find((d) => fs.existsSync(d));
+const RECORDED = path.join(HAMBURG, 'ogc-recorded');
 const API = 'https://api.hamburg.de/datasets/v1';
+const STA = 'https://iot.hamburg.de/v1.1';
+const WFS = 'https://geodienste.hamburg.de/HH_WFS_DB_Rad_Plus';
 const TILES = 'https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/de_basemapde_web_raster_grau/default/GLOBAL_WEBMERCATOR/';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(ROOT, 'target', 'screenshots');
@@ -38,9 +47,114 @@ function recorded(file) {
 // ---- a 256×256 light grey PNG tile ----
 const TILE = flatPng(256, [0xc8, 0xc8, 0xc8]);
 
-/** Answers api.hamburg.de from the recordings and the tiles with TILE; returns the requests seen. */
+// ---- the SensorThings stand-in: StadtRad stations as Things ----
+// The shape is the recorded Thing of iot.hamburg.de (`value`, `Locations`,
+// `Datastreams` with the latest Observation); what makes them StadtRad
+// stations is their name and a point Location, at the first 30 rental
+// stations of the story's own OpenStreetMap file. The recorded Thing itself
+// (an energy site, not a bike station) is in the service too: the story's
+// `things` filter must leave it out.
+const TEMPLATE = JSON.parse(fs.readFileSync(path.join(RECORDED, 'sta-things-227-expanded.json'), 'utf8')).value[0];
+const RENTALS = fs.readFileSync(path.join(ROOT, 'stories/getting-around-without-a-car/data/bicycle-rentals.csv'), 'utf8')
+  .trim().split('\n').slice(1, 31).map((line) => {
+    const c = line.split(',');
+    return { name: c[1], lat: Number(c[4]), lon: Number(c[5]) };
+  });
+const THINGS = [
+  TEMPLATE,
+  ...RENTALS.map((r, i) => {
+    const t = structuredClone(TEMPLATE);
+    t['@iot.id'] = 9000 + i;
+    t['@iot.selfLink'] = `${STA}/Things(${9000 + i})`;
+    t.name = `StadtRad-Station ${r.name}`;
+    t.description = 'StadtRad (stand-in)';
+    t.Locations = [{ location: { type: 'Feature', geometry: { type: 'Point', coordinates: [r.lon, r.lat] } } }];
+    // One Datastream in the recorded one's shape; its name and numbers are
+    // the stand-in's own (the stations' real Datastreams are not recorded).
+    const ds = structuredClone(TEMPLATE.Datastreams[0]);
+    Object.assign(ds, { '@iot.id': 19000 + i, name: 'Testwert', description: 'stand-in' });
+    ds.unitOfMeasurement = { name: 'Anzahl', symbol: '', definition: '' };
+    ds.Observations = [{ result: i % 7, phenomenonTime: '2026-12-03T22:55:00Z' }];
+    t.Datastreams = [ds];
+    return t;
+  }),
+];
+/** FROST pages at most this many Things, whatever `$top` asks. */
+const STA_PAGE = 20;
+
+/** Answers a `Things` request as FROST would: `$filter` (only `startswith(name,'…')`), `$skip`, next links that keep the query. */
+function answerThings(url) {
+  const u = new URL(url);
+  if (u.pathname !== '/v1.1/Things') return { status: 404, body: '' };
+  const filter = u.searchParams.get('$filter');
+  let things = THINGS;
+  if (filter !== null) {
+    const m = /^startswith\((?:Things\/)?name,'([^']*)'\)$/.exec(filter);
+    if (!m) return { status: 400, body: JSON.stringify({ code: 400, type: 'error', message: `Query is not valid: ${filter}` }) };
+    things = THINGS.filter((t) => t.name.startsWith(m[1]));
+  }
+  const skip = Number(u.searchParams.get('$skip') || 0);
+  const top = Math.min(Number(u.searchParams.get('$top') || 100), STA_PAGE);
+  const body = { value: things.slice(skip, skip + top) };
+  if (skip + top < things.length) {
+    u.searchParams.set('$skip', String(skip + top));
+    body['@iot.nextLink'] = u.toString();
+  }
+  return { status: 200, body: JSON.stringify(body) };
+}
+
+// ---- the WFS stand-in: the latest week of DB Rad+ ----
+// One week (26 February to 4 March 2023) of the DB Rad+ segments Hamburg's
+// WFS published as `letzte_woche` (their `src_gml_id` says so), answered as
+// deegree answers a WFS 2.0 GetFeature in GeoJSON.
+const WEEK = JSON.parse(fs.readFileSync(path.join(HAMBURG, 'timeseries/dbrad-weekly-hafencity-small.geojson'), 'utf8'))
+  .features.filter((f) => f.properties.von === '2023-02-26')
+  .map((f) => {
+    const { src_gml_id: id, ...properties } = f.properties;
+    return { type: 'Feature', id, geometry: f.geometry, properties };
+  });
+
+/** Answers a GetFeature request for `de.hh.up:letzte_woche`; anything else gets an OGC exception report. */
+function answerWfs(url) {
+  const u = new URL(url);
+  const q = u.searchParams;
+  const exception = (code) => ({
+    status: 400,
+    type: 'application/xml',
+    body: `<?xml version="1.0"?><ows:ExceptionReport version="2.0.0"><ows:Exception exceptionCode="${code}"/></ows:ExceptionReport>`,
+  });
+  if (u.pathname !== '/HH_WFS_DB_Rad_Plus' || q.get('SERVICE') !== 'WFS' || q.get('VERSION') !== '2.0.0'
+    || q.get('REQUEST') !== 'GetFeature') return exception('OperationNotSupported');
+  if (q.get('TYPENAMES') !== 'de.hh.up:letzte_woche' || q.get('OUTPUTFORMAT') !== 'application/geo+json'
+    || q.get('SRSNAME') !== 'EPSG:4326') return exception('InvalidParameterValue');
+  // WFS 2.0 with an EPSG URN reads the box latitude first.
+  const [s, w, n, e, crs] = (q.get('BBOX') ?? '').split(',');
+  if (crs !== 'urn:ogc:def:crs:EPSG::4326') return exception('InvalidParameterValue');
+  const inside = WEEK.filter((f) => f.geometry.coordinates.some(([x, y]) => x >= +w && x <= +e && y >= +s && y <= +n));
+  const start = Number(q.get('STARTINDEX') || 0);
+  const features = inside.slice(start, start + Number(q.get('COUNT') || 1e9));
+  return {
+    status: 200,
+    type: 'application/geo+json',
+    body: JSON.stringify({ type: 'FeatureCollection', numberMatched: inside.length, numberReturned: features.length, features }),
+  };
+}
+
+/** Answers api.hamburg.de from the recordings, iot.hamburg.de and geodienste.hamburg.de from the stand-ins and the tiles with TILE; returns the requests seen. */
 async function answerFromRecordings(page) {
-  const seen = { items: [], tiles: [] };
+  const seen = { items: [], tiles: [], things: [], wfs: [] };
+  await page.route('https://iot.hamburg.de/**', (route) => {
+    const url = route.request().url();
+    seen.things.push(url);
+    const { status, body } = answerThings(url);
+    return route.fulfill({ status, headers: { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }, body });
+  });
+  await page.route('https://geodienste.hamburg.de/**', (route) => {
+    const url = route.request().url();
+    seen.wfs.push(url);
+    const { status, type, body } = answerWfs(url);
+    return route.fulfill({ status, headers: { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' }, body });
+  });
   await page.route('https://api.hamburg.de/**', (route) => {
     const url = route.request().url();
     seen.items.push(url);
@@ -72,12 +186,14 @@ after(async () => {
   server?.stop();
 });
 
-test('the built page lets the story read api.hamburg.de and the basemap tiles (its CSP names both)', async () => {
+test('the built page lets the story read the city\'s three services and the basemap tiles (its CSP names them)', async () => {
   for (const slug of ['unterwegs-ohne-auto', 'getting-around-without-a-car']) {
     const csp = await new Promise((resolve, reject) => {
       http.get(`${server.url}${slug}/`, (res) => { res.resume(); resolve(res.headers['content-security-policy']); }).on('error', reject);
     });
-    assert.match(csp, /connect-src 'self'[^;]* https:\/\/api\.hamburg\.de[;\s]/, `${slug}: ${csp}`);
+    for (const host of ['api\\.hamburg\\.de', 'iot\\.hamburg\\.de', 'geodienste\\.hamburg\\.de']) {
+      assert.match(csp, new RegExp(`connect-src 'self'[^;]* https://${host}[;\\s]`), `${slug}: ${csp}`);
+    }
     assert.match(csp, /img-src 'self'[^;]* https:\/\/sgx\.geodatenzentrum\.de[;\s]/, `${slug}: ${csp}`);
   }
 });
@@ -140,23 +256,139 @@ test('Park + Ride sites and car parks come live from the OGC API, over basemap.d
   const before = seen.tiles.length;
   await goToStep(page, 'radverkehr');
   assert.ok(seen.tiles.length > before, 'tiles for the cycling step');
-  // (Tiles the map no longer needs after a flight are cancelled: not a problem.)
-  const real = problems.filter((p) => !(p.startsWith(`request failed: ${TILES}`) && p.endsWith('net::ERR_ABORTED')));
-  assert.deepEqual(real, [], 'the console stayed clean');
+  assert.deepEqual(notCancelledTiles(problems), [], 'the console stayed clean');
   await context.close();
 });
 
+/** The console's problems but tiles cancelled because the map no longer needs them after a flight (not a problem). */
+function notCancelledTiles(problems) {
+  return problems.filter((p) => !(p.startsWith(`request failed: ${TILES}`) && p.endsWith('net::ERR_ABORTED')));
+}
+
+/** Opens the step's data table, reads its text and closes it again. */
+async function tableText(page, i) {
+  const summary = page.locator('.ts-step').nth(i).locator('.ts-table summary').first();
+  await summary.click();
+  const table = page.locator('.ts-step').nth(i).locator('.ts-table');
+  await table.locator('table').first().waitFor();
+  const text = (await table.allInnerTexts()).join('\n');
+  await summary.click();
+  return text;
+}
+
+/** Pixels in any of the DB Rad+ choropleth's four colours. */
+async function dbradPixels(page) {
+  let sum = 0;
+  for (const rgb of [[0xdd, 0x34, 0x97], [0xae, 0x01, 0x7e], [0x7a, 0x01, 0x77], [0x49, 0x00, 0x6a]]) {
+    sum += (await canvasStats(page, rgb)).matching;
+  }
+  return sum;
+}
+
+test('StadtRad stations come live from the SensorThings API, chosen by their name with $filter', async () => {
+  for (const [slug, viewport] of [
+    ['unterwegs-ohne-auto', { width: 1280, height: 800 }],
+    ['getting-around-without-a-car', { width: 390, height: 844 }],
+  ]) {
+    const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+    const problems = watchConsole(page);
+    const seen = await answerFromRecordings(page);
+    await page.goto(`${server.url}${slug}/`);
+    await page.waitForSelector('.ts-step');
+    const i = await goToStep(page, 'stadtrad');
+    await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0', null, { timeout: 30_000 });
+
+    // The first request chooses the Things with the story's filter and
+    // expands their Locations and latest Observations; the server's next
+    // link (30 stations at 20 a page) is followed as it wrote it.
+    assert.equal(seen.things.length, 2, seen.things.join('\n'));
+    const first = new URL(seen.things[0]);
+    assert.equal(first.origin + first.pathname, `${STA}/Things`);
+    assert.equal(first.searchParams.get('$filter'), "startswith(name,'StadtRad-Station')");
+    assert.equal(first.searchParams.get('$top'), '200');
+    assert.match(first.searchParams.get('$expand'), /^Locations\(\$select=location\),Datastreams\(\$expand=Observations\(\$orderby=phenomenonTime desc;\$top=1\)\)$/);
+    const second = new URL(seen.things[1]);
+    assert.equal(second.searchParams.get('$skip'), '20');
+    assert.equal(second.searchParams.get('$filter'), "startswith(name,'StadtRad-Station')");
+    assert.equal(await page.locator('.ts-map-error').count(), 0, 'no layer failed');
+
+    // The stations are drawn in their red, and listed by name; the energy
+    // site the filter leaves out is not.
+    const red = await canvasStats(page, [0xd7, 0x19, 0x1c]);
+    assert.ok(red.matching > 300, `${slug}: the StadtRad stations are drawn (${red.matching} red pixels)`);
+    const table = await tableText(page, i);
+    for (const r of [RENTALS[0], RENTALS[29]]) {
+      assert.ok(table.includes(`StadtRad-Station ${r.name}`), `${slug}: the table lists ${r.name}:\n${table.slice(0, 1500)}`);
+    }
+    assert.match(table, new RegExp(`\\(live\\)[^\\n]*\\b${RENTALS.length}\\b`), `${slug}: all ${RENTALS.length} stations`);
+    assert.ok(!table.includes('Energie-Campus'), `${slug}: only StadtRad stations`);
+    await settled(page, i);
+    await page.screenshot({ path: path.join(SHOTS, `${slug}-stadtrad-${viewport.width}.png`) });
+    const sources = await page.locator('.ts-footer').innerText();
+    assert.match(sources, /iot\.hamburg\.de/);
+    assert.deepEqual(notCancelledTiles(problems), [], `${slug}: the console stayed clean`);
+    await page.close();
+  }
+});
+
+test('the latest DB Rad+ week comes live from the WFS, in the city centre box', async () => {
+  for (const [slug, id, viewport] of [
+    ['unterwegs-ohne-auto', 'letzte-woche', { width: 1280, height: 800 }],
+    ['getting-around-without-a-car', 'last-week', { width: 390, height: 844 }],
+  ]) {
+    const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+    const problems = watchConsole(page);
+    const seen = await answerFromRecordings(page);
+    await page.goto(`${server.url}${slug}/`);
+    await page.waitForSelector('.ts-step');
+    const i = await goToStep(page, id);
+    await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0', null, { timeout: 30_000 });
+
+    // One GetFeature: the story's feature type and format, WGS 84, the
+    // city centre box latitude first, the first page of `limit` features
+    // (the week has fewer, so the page comes back short and reading stops).
+    assert.equal(seen.wfs.length, 1, seen.wfs.join('\n'));
+    const q = new URL(seen.wfs[0]).searchParams;
+    assert.deepEqual(Object.fromEntries(q), {
+      SERVICE: 'WFS',
+      VERSION: '2.0.0',
+      REQUEST: 'GetFeature',
+      TYPENAMES: 'de.hh.up:letzte_woche',
+      OUTPUTFORMAT: 'application/geo+json',
+      SRSNAME: 'EPSG:4326',
+      BBOX: '53.53,9.96,53.56,10.02,urn:ogc:def:crs:EPSG::4326',
+      COUNT: '1000',
+      STARTINDEX: '0',
+    });
+    assert.equal(await page.locator('.ts-map-error').count(), 0, 'no layer failed');
+
+    // The segments are drawn in the DB Rad+ colours and listed with their week.
+    const pixels = await dbradPixels(page);
+    assert.ok(pixels > 300, `${slug}: the week's segments are drawn (${pixels} px)`);
+    const table = await tableText(page, i);
+    assert.match(table, new RegExp(`\\(live\\)[^\\n]*\\b${WEEK.length}\\b`), `${slug}: all ${WEEK.length} segments:\n${table.slice(-3000)}`);
+    assert.ok(table.includes('2023-02-26'), `${slug}: the segments' week`);
+    await settled(page, i);
+    await page.screenshot({ path: path.join(SHOTS, `${slug}-${id}-${viewport.width}.png`) });
+    const sources = await page.locator('.ts-footer').innerText();
+    assert.match(sources, /geodienste\.hamburg\.de/);
+    assert.deepEqual(notCancelledTiles(problems), [], `${slug}: the console stayed clean`);
+    await page.close();
+  }
+});
+
 test('without the service and the tiles the story still works and says so briefly, in its language', async () => {
-  for (const [slug, failed, ok] of [
-    ['getting-around-without-a-car', /could not be loaded/, /Park \+ Ride sites \(live\)/],
-    ['unterwegs-ohne-auto', /konnte nicht geladen werden/, /Park-and-Ride-Anlagen \(live\)/],
+  for (const [slug, failed, ok, lastWeek, stadtrad, week] of [
+    ['getting-around-without-a-car', /could not be loaded/, /Park \+ Ride sites \(live\)/, 'last-week', /StadtRad stations \(live\)/, /the latest week \(live\)/],
+    ['unterwegs-ohne-auto', /konnte nicht geladen werden/, /Park-and-Ride-Anlagen \(live\)/, 'letzte-woche', /StadtRad-Stationen \(live\)/, /die letzte Woche \(live\)/],
   ]) {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
       const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
       const problems = watchConsole(page);
       // As offline: neither host answers.
-      await page.route('https://api.hamburg.de/**', (route) => route.abort('internetdisconnected'));
-      await page.route('https://sgx.geodatenzentrum.de/**', (route) => route.abort('internetdisconnected'));
+      for (const host of ['api.hamburg.de', 'iot.hamburg.de', 'geodienste.hamburg.de', 'sgx.geodatenzentrum.de']) {
+        await page.route(`https://${host}/**`, (route) => route.abort('internetdisconnected'));
+      }
       await page.goto(`${server.url}${slug}/`);
       await page.waitForSelector('.ts-step');
       // The first step does not show the live layers: no message there.
@@ -185,8 +417,22 @@ test('without the service and the tiles the story still works and says so briefl
       assert.equal(await errors.count(), 0, `${slug}: no message over a step without the live layers`);
       await goToStep(page, 'park-and-ride');
       assert.equal(await errors.count(), 2, `${slug}: the messages are back with their step`);
-      // Nothing but the two unreachable hosts went wrong.
-      const other = problems.filter((p) => !/api\.hamburg\.de|sgx\.geodatenzentrum\.de|ERR_INTERNET_DISCONNECTED/.test(p));
+      // The StadtRad step and the latest week's step each say that their
+      // one live layer failed, and nothing about the others.
+      for (const [id, title, host] of [['stadtrad', stadtrad, /iot\.hamburg\.de/], [lastWeek, week, /geodienste\.hamburg\.de/]]) {
+        await goToStep(page, id);
+        await errors.first().waitFor({ timeout: 30_000 });
+        assert.equal(await errors.count(), 1, `${slug}#${id}: one message`);
+        const message = await errors.first().innerText();
+        assert.match(message, failed);
+        assert.match(message, title);
+        assert.match(message, host);
+        const line = await errors.first().evaluate((e) => e.firstChild.textContent ?? '');
+        assert.ok(line.length < 160, `${slug}#${id}: ${line}`);
+        await page.screenshot({ path: path.join(SHOTS, `${slug}-${id}-offline-${viewport.width}.png`) });
+      }
+      // Nothing but the unreachable hosts went wrong.
+      const other = problems.filter((p) => !/api\.hamburg\.de|iot\.hamburg\.de|geodienste\.hamburg\.de|sgx\.geodatenzentrum\.de|ERR_INTERNET_DISCONNECTED/.test(p));
       assert.deepEqual(other, [], `${slug}: the console has nothing else`);
       await page.close();
     }

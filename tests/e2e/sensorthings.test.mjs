@@ -3,7 +3,10 @@
 // others are Java or need PostgreSQL), so a small server here answers with
 // responses written after the SensorThings 1.1 specification and FROST's
 // output (Things with expanded Locations and Datastreams/Observations,
-// paged with @iot.nextLink). The story re-reads them every 10 seconds.
+// paged with @iot.nextLink). The service also has a Thing that is not an
+// air quality station; the story chooses its Things with `things`, which
+// the stand-in answers as an OData `$filter` on the Things. The story
+// re-reads them every 10 seconds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -16,18 +19,19 @@ let browser;
 let round = 0;
 const seen = [];
 
-const STATIONS = [
-  ['Sternschanze', 9.9683, 53.5642, 17.5],
-  ['Habichtstraße', 10.0472, 53.5926, 31.0],
-  ['Veddel', 10.0236, 53.5221, 24.2],
-  ['Flughafen', 9.9911, 53.6317, 12.8],
+const THINGS = [
+  ['Luftmessstation Sternschanze', 9.9683, 53.5642, 17.5],
+  ['Luftmessstation Habichtstraße', 10.0472, 53.5926, 31.0],
+  ['E-Ladesäule Rathausmarkt', 9.9925, 53.5503, 3],
+  ['Luftmessstation Veddel', 10.0236, 53.5221, 24.2],
+  ['Luftmessstation Flughafen', 9.9911, 53.6317, 12.8],
 ];
 
 function thing(i, [name, lon, lat, base]) {
   return {
     '@iot.id': i + 1,
     name,
-    description: `Luftmessstation ${name}`,
+    description: name,
     Locations: [{ location: { type: 'Point', coordinates: [lon, lat] } }],
     Datastreams: [{
       '@iot.id': 100 + i,
@@ -48,11 +52,24 @@ before(async () => {
         res.end();
         return;
       }
+      // `$filter` on the Things: this stand-in reads `startswith(name,'…')`
+      // and refuses other filters as FROST refuses what it cannot parse.
+      let things = THINGS.map((t, i) => [i, t]);
+      const filter = url.searchParams.get('$filter');
+      if (filter !== null) {
+        const m = /^startswith\(name,'([^']*)'\)$/.exec(filter);
+        if (!m) {
+          res.writeHead(400, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
+          res.end(JSON.stringify({ code: 400, type: 'error', message: `Query is not valid: ${filter}` }));
+          return;
+        }
+        things = things.filter(([, t]) => t[0].startsWith(m[1]));
+      }
       const skip = Number(url.searchParams.get('$skip') || 0);
       if (skip === 0) round += 1;
-      const page = STATIONS.slice(skip, skip + 2).map((s, k) => thing(skip + k, s));
+      const page = things.slice(skip, skip + 2).map(([i, t]) => thing(i, t));
       const body = { value: page };
-      if (skip + 2 < STATIONS.length) {
+      if (skip + 2 < things.length) {
         const next = new URL(req.url, `http://127.0.0.1:${server.address().port}`);
         next.searchParams.set('$skip', String(skip + 2));
         body['@iot.nextLink'] = next.toString();
@@ -71,7 +88,7 @@ lang: de
 layers:
   pm10:
     title: Feinstaub PM10
-    source: { type: sensorthings, url: "${sta.url}", datastreams: "name eq 'PM10'", refresh: 10 }
+    source: { type: sensorthings, url: "${sta.url}", things: "startswith(name,'Luftmessstation')", datastreams: "name eq 'PM10'", refresh: 10 }
     style:
       fill: "#d7263d"
       circles: { property: value, max-radius: 30 }
@@ -111,8 +128,12 @@ test('sensors show their latest values and update on the refresh interval', asyn
     const c = document.querySelector('.ts-canvas');
     return c && c.dataset.loading === '0' && c.dataset.activeStep === '0' && c.dataset.moving === 'false';
   }, null, { timeout: 30_000 });
-  // Two pages: the first request and its @iot.nextLink.
+  // Two pages of the four stations: the first request and its
+  // @iot.nextLink (all five Things would take three).
   assert.equal(seen.length, 2, seen.join('\n'));
+  for (const u of seen) {
+    assert.equal(new URL(u, 'http://x').searchParams.get('$filter'), "startswith(name,'Luftmessstation')", u);
+  }
   assert.match(decodeURIComponent(seen[0]), /\$expand=Locations\(\$select=location\),Datastreams\(\$filter=name eq 'PM10';\$expand=Observations\(\$orderby=phenomenonTime desc;\$top=1\)\)/);
   assert.match(decodeURIComponent(seen[1]), /\$skip=2/);
   const first = await canvasHash(page);
