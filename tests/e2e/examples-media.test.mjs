@@ -118,7 +118,7 @@ for (const [slug, title] of [
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     const problems = watchConsole(page);
     // The live layers and tiles of this story do not matter here: as offline.
-    await page.route(/^https:\/\/(api\.hamburg\.de|sgx\.geodatenzentrum\.de)\//, (route) => route.abort('internetdisconnected'));
+    await page.route(/^https:\/\/(api\.hamburg\.de|iot\.hamburg\.de|geodienste\.hamburg\.de|sgx\.geodatenzentrum\.de)\//, (route) => route.abort('internetdisconnected'));
     await page.goto(`${server.url}${slug}/`);
     await page.waitForSelector('.ts-step');
     const step = page.locator('.ts-step').nth(await goToStep(page, 'winter'));
@@ -133,7 +133,7 @@ for (const [slug, title] of [
     assert.ok(Math.abs(seconds - 5.4) < 0.2, `${seconds} s`);
     await page.waitForTimeout(500);
     assert.equal(await audio.evaluate((a) => a.paused), true, 'nothing starts by itself');
-    const real = problems.filter((p) => !/api\.hamburg\.de|sgx\.geodatenzentrum\.de|ERR_INTERNET_DISCONNECTED/.test(p));
+    const real = problems.filter((p) => !/api\.hamburg\.de|iot\.hamburg\.de|geodienste\.hamburg\.de|sgx\.geodatenzentrum\.de|ERR_INTERNET_DISCONNECTED/.test(p));
     assert.deepEqual(real, [], 'the console stayed clean');
     await page.close();
   });
