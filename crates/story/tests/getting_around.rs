@@ -415,3 +415,47 @@ fn the_live_layers_ask_for_stadtrad_stations_and_the_latest_week() {
         }
     }
 }
+
+/// The winter audio's transcript says, tone by tone, the week and the trips
+/// the tone stands for, as the data has them (the script that made the
+/// audio writes it from the same weeks; this catches one edited by hand).
+#[test]
+fn the_winter_transcript_tells_each_tone_from_the_data() {
+    for (slug, lang) in STORIES {
+        let text = std::fs::read_to_string(story_dir(slug).join("media/winter-weeks.txt")).unwrap();
+        let src = sources(slug);
+        let winter: Vec<&(String, f64, f64)> = src
+            .weeks
+            .iter()
+            .filter(|w| ("2023-01-22".."2023-03-13").contains(&w.0.as_str()))
+            .collect();
+        assert_eq!(winter.len(), 8, "{slug}");
+        let (word, sep) = if lang == "de" {
+            ("Ton", '.')
+        } else {
+            ("Tone", ',')
+        };
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with(&format!("{word} ")) && l.contains(':'))
+            .collect();
+        assert_eq!(lines.len(), 8, "{slug}: one line per tone\n{text}");
+        for (i, (line, week)) in lines.iter().zip(&winter).enumerate() {
+            let trips = week.1 as u64;
+            let grouped = format!("{}{sep}{:03}", trips / 1000, trips % 1000);
+            assert!(
+                line.starts_with(&format!("{word} {}, ", i + 1)) && line.contains(&grouped),
+                "{slug}: `{line}` should be tone {} with {grouped} trips",
+                i + 1
+            );
+            let hz = week.1 * 0.11;
+            let hz = format!("{hz:.1}");
+            let hz = if lang == "de" {
+                hz.replace('.', ",")
+            } else {
+                hz
+            };
+            assert!(line.contains(&hz), "{slug}: `{line}` should say {hz} Hz");
+        }
+    }
+}
