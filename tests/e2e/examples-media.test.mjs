@@ -3,13 +3,14 @@
 // of a flight around the buildings, drawn by our player
 // (scripts/example-media-neustadt-video.mjs); "Unterwegs ohne Auto" /
 // "Getting around without a car" let readers hear the eight winter weeks as
-// tones (scripts/example-media-winter-audio.py). Checks: the files come from
-// the story's own folder under content-hashed names, the title says what it
-// is, the files really play (their length), and the page without JavaScript
-// has them too. The silent flight starts by itself when its step is read
-// (muted, looping, with controls to pause it), never for readers who ask for
-// reduced motion, and has captions in the story's language that describe
-// what it shows; the audio starts only when asked.
+// tones (scripts/example-media-winter-audio.py), with a transcript. Checks:
+// the files come from the story's own folder under content-hashed names,
+// the title says what it is, the audio's transcript is linked and tells the
+// tones, the files really play (their length), and the page without
+// JavaScript has them too. The silent flight starts by itself when its step
+// is read (muted, looping, with controls to pause it), never for readers who
+// ask for reduced motion, and has captions in the story's language that
+// describe what it shows; the audio starts only when asked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -110,11 +111,11 @@ for (const [slug, lang, title, cue] of [
   });
 }
 
-for (const [slug, title] of [
-  ['unterwegs-ohne-auto', /^Die acht Winterwochen als Töne: .*\(ohne Sprache\)$/],
-  ['getting-around-without-a-car', /^The eight winter weeks as tones: .*\(no speech\)$/],
+for (const [slug, title, link, firstTone] of [
+  ['unterwegs-ohne-auto', /^Die acht Winterwochen als Töne: .*\(ohne Sprache\) Transkript$/, 'Transkript', /^Ton 1, Woche vom 22\. bis 28\. Januar 2023: 3\.933 Fahrten, 432,6 Hertz\.$/m],
+  ['getting-around-without-a-car', /^The eight winter weeks as tones: .*\(no speech\) Transcript$/, 'Transcript', /^Tone 1, the week of 22 to 28 January 2023: 3,933 trips, 432\.6 hertz\.$/m],
 ]) {
-  test(`${slug}: the winter weeks as tones are an audio from the story folder, with a title and no autoplay`, async () => {
+  test(`${slug}: the winter weeks as tones are an audio from the story folder, with a title, a transcript and no autoplay`, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     const problems = watchConsole(page);
     // The live layers and tiles of this story do not matter here: as offline.
@@ -128,6 +129,12 @@ for (const [slug, title] of [
     assert.deepEqual([info.controls, info.autoplay, info.paused], [true, false, true]);
     assert.match(info.src, new RegExp(`/${slug}/media/winter-weeks-[0-9a-f]{16}\\.mp3$`));
     assert.match((await step.locator('figure figcaption, .ts-media-title').first().innerText()).trim(), title);
+    // Its transcript, in the story's language, is linked under it and says what each tone stands for.
+    const href = await step.getByRole('link', { name: link, exact: true }).getAttribute('href');
+    assert.match(href, /^media\/winter-weeks-[0-9a-f]{16}\.txt$/);
+    const text = await (await fetch(new URL(href, `${server.url}${slug}/`))).text();
+    assert.match(text, firstTone);
+    assert.equal(text.match(/^Ton(e)? \d, /gm)?.length, 8, text);
     // Eight tones of 0.65 s after 0.2 s of silence.
     const seconds = await duration(audio);
     assert.ok(Math.abs(seconds - 5.4) < 0.2, `${seconds} s`);
