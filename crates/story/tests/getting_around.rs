@@ -381,6 +381,21 @@ fn the_live_layers_ask_for_stadtrad_stations_and_the_latest_week() {
         assert_eq!(url, "https://geodienste.hamburg.de/HH_WFS_DB_Rad_Plus");
         assert_eq!(type_name, "de.hh.up:letzte_woche");
         assert_eq!(format, "application/geo+json");
+        // The box is the area of the shipped weeks (their rectangle) …
+        let weeks: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(story_dir(slug).join("data/dbrad-weeks.geojson")).unwrap(),
+        )
+        .unwrap();
+        let ring = weeks["features"][0]["geometry"]["coordinates"][0]
+            .as_array()
+            .unwrap();
+        let corner = |i: usize, k: usize| ring[i][k].as_f64().unwrap();
+        assert_eq!(
+            [*w, *s, *e, *n],
+            [corner(0, 0), corner(0, 1), corner(2, 0), corner(2, 1)],
+            "{slug}"
+        );
+        // … and holds every shipped segment.
         let segments: serde_json::Value = serde_json::from_slice(
             &std::fs::read(story_dir(slug).join("data/dbrad-segments.geojson")).unwrap(),
         )
