@@ -1316,6 +1316,52 @@ mod tests {
     }
 
     #[test]
+    fn neighbouring_walls_leave_no_seam_of_background_between_them() {
+        // A round tower: 24 walls, each sharing its edges with the next
+        // wall and with the roof. Where one face's rim meets the next, no
+        // white may show through inside the tower's outline.
+        let (lon, lat) = (10.0, 53.55);
+        let ring: Vec<(f64, f64)> = (0..24)
+            .map(|k| {
+                let a = k as f64 / 24.0 * std::f64::consts::TAU;
+                (lon + 0.0004 * a.cos(), lat + 0.00025 * a.sin())
+            })
+            .collect();
+        let tower = Geometry::Polygon(geo::Polygon::new(ring.into(), vec![]));
+        let layer = PreparedLayer::from_geometries([Some(&tower)]);
+        let vp = Viewport {
+            width: 300.0,
+            height: 300.0,
+            dpr: 1.0,
+        };
+        let p = raised(vec![60.0]);
+        for (bearing, pitch) in [(0.0, 50.0), (37.0, 60.0), (200.0, 35.0)] {
+            let cam = Camera {
+                center: [lon, lat],
+                zoom: 17.0,
+                bearing,
+                pitch,
+            };
+            let (fb, _) = frame(&layer, &p, &cam, &vp);
+            let red = |x: u32, y: u32| which(fb.pixel(x, y)) == Some(0);
+            let (mut inside, mut seams) = (0, 0);
+            for y in 2..298 {
+                for x in 2..298 {
+                    if red(x - 2, y) && red(x + 2, y) && red(x, y - 2) && red(x, y + 2) {
+                        inside += 1;
+                        // Red shades have no green; white mixed in has.
+                        if fb.pixel(x, y).g > 24 {
+                            seams += 1;
+                        }
+                    }
+                }
+            }
+            assert!(inside > 2000, "{bearing}/{pitch}: {inside}");
+            assert_eq!(seams, 0, "{bearing}/{pitch}: {seams} of {inside} pixels");
+        }
+    }
+
+    #[test]
     fn walls_are_shaded_by_the_way_they_face_and_roofs_keep_the_fill() {
         let (lon, lat) = (10.0, 53.55);
         let layer = PreparedLayer::from_geometries([Some(&square(lon, lat, 0.0004))]);
