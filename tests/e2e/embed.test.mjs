@@ -86,14 +86,16 @@ async function open(viewport, url, { bypassCSP = false } = {}) {
   page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
   await page.goto(url);
-  // The frame is sized to the story once the story has laid out.
+  // The frame is sized to the story once the story has laid out (which
+  // took over 30 s once on the busy CI machine, four test files and the
+  // fuzzers sharing two cores; alone it takes about 2 s).
   await page.waitForFunction(() => {
     const f = document.querySelector('iframe[data-twinstory]');
     return f && f.getBoundingClientRect().height > 3 * window.innerHeight;
-  }, null, { timeout: 30_000 });
+  }, null, { timeout: 90_000 });
   const frame = page.frames().find((f) => f.url().startsWith(story.url));
   assert.ok(frame, 'the story frame is on the page');
-  await frame.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0', null, { timeout: 30_000 });
+  await frame.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0', null, { timeout: 60_000 });
   return { context, page, frame, console };
 }
 
