@@ -65,16 +65,13 @@ pub fn static_story(story: &Story, out: &Path) -> Result<(String, Option<String>
     let mut scene = Scene::new(story.clone());
     // Layers read while the story plays (services, remote files): these
     // pictures cannot draw them, and their legend lines say so.
-    let remote: Vec<bool> = story
-        .layers
-        .iter()
-        .map(|l| !matches!(&l.source, Source::Packed { url } if !url::is_http(url)))
-        .collect();
+    let mut remote = vec![true; story.layers.len()];
     for (i, layer) in story.layers.iter().enumerate() {
         if let Source::Packed { url } = &layer.source {
             if url::is_http(url) {
                 continue;
             }
+            remote[i] = false;
             let bytes = fs::read(out.join(url))?;
             if let Ok(data) = read_packed(url, &bytes) {
                 scene.set_layer_data(i, &data);

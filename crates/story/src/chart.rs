@@ -729,13 +729,13 @@ pub(crate) fn period_of(v: Option<&serde_json::Value>, monthly: bool) -> Option<
     (1..=12).contains(&month).then_some(year * 100 + month)
 }
 
-/// A period as readers see it, in the story's language: `2019`,
-/// `April 2019` (`lang: de`: `April 2019`, `März 2019`).
+/// A period as readers see it, in the story's language, as a `play`'s
+/// moments are written: `2019`, `April 2019` (`lang: de`: `März 2019`).
 fn period_text(p: i64, monthly: bool, lang: &str) -> String {
-    let month = usize::try_from(p % 100).ok().and_then(|m| m.checked_sub(1));
-    match month.and_then(|m| Lang::of(lang).strings().months.get(m)) {
-        Some(name) if monthly => format!("{name} {}", p / 100),
-        _ => p.to_string(),
+    if monthly {
+        crate::time::label(&format!("{:04}-{:02}", p / 100, p % 100), lang)
+    } else {
+        p.to_string()
     }
 }
 
