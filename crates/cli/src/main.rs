@@ -129,13 +129,16 @@ enum Command {
     ///
     /// Examples:
     ///   twinstory new spielplaetze
-    ///   twinstory new radwege --title "Radwege in Hamburg" --dir stories
+    ///   twinstory new radwege --title "Radwege in Hamburg" --lang de --dir stories
     New {
         /// Folder name of the story (letters, digits and `-`).
         slug: String,
         /// Title of the story.
         #[arg(long)]
         title: Option<String>,
+        /// The template's language: its `lang` and its texts (`de` or `en`).
+        #[arg(long, value_enum, default_value_t = NewLang::En)]
+        lang: NewLang,
         /// Folder in which the story folder is created.
         #[arg(long, default_value = "stories")]
         dir: PathBuf,
@@ -259,7 +262,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             out,
             lang,
         } => import::run(&input, from, &out, lang.as_deref()),
-        Command::New { slug, title, dir } => new_story(&slug, title.as_deref(), &dir),
+        Command::New {
+            slug,
+            title,
+            lang,
+            dir,
+        } => new_story(&slug, title.as_deref(), lang, &dir),
         Command::Schema => {
             println!("{}", twinstory_story::schema_json());
             Ok(ExitCode::SUCCESS)
@@ -295,7 +303,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn new_story(slug: &str, title: Option<&str>, dir: &std::path::Path) -> Result<ExitCode> {
+/// `twinstory new --lang`: the languages the template is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum NewLang {
+    /// German.
+    De,
+    /// English.
+    En,
+}
+
+fn new_story(
+    slug: &str,
+    title: Option<&str>,
+    lang: NewLang,
+    dir: &std::path::Path,
+) -> Result<ExitCode> {
     use anyhow::{bail, Context};
     if slug.is_empty()
         || !slug
@@ -318,7 +340,14 @@ fn new_story(slug: &str, title: Option<&str>, dir: &std::path::Path) -> Result<E
         .unwrap_or_else(|| slug.replace('-', " "));
     std::fs::write(
         folder.join("story.md"),
-        twinstory_story::new_story_template(slug, &title),
+        twinstory_story::new_story_template(
+            slug,
+            &title,
+            match lang {
+                NewLang::De => twinstory_story::TemplateLanguage::German,
+                NewLang::En => twinstory_story::TemplateLanguage::English,
+            },
+        ),
     )
     .with_context(|| format!("cannot write {}", folder.join("story.md").display()))?;
     // The template's layer uses this sample file, so the new story works at once.

@@ -182,6 +182,29 @@ fn new_story_validates_without_warnings() {
 }
 
 #[test]
+fn new_story_in_german_validates_without_warnings_and_speaks_german() {
+    let dir = temp_dir("new-de");
+    let out = twinstory(&["new", "radwege", "--lang", "de", "--dir", "."], &dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let story = std::fs::read_to_string(dir.join("radwege/story.md")).unwrap();
+    assert!(story.contains("\nlang: de\n"), "{story}");
+    assert!(story.contains("## Das Rathaus"), "{story}");
+    let out = twinstory(&["validate", "radwege", "--deny-warnings"], &dir);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "radwege/story.md: ok (3 steps, 1 layer)\n"
+    );
+    let wrong = twinstory(&["new", "velo", "--lang", "fr", "--dir", "."], &dir);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(!dir.join("velo").exists());
+}
+
+#[test]
 fn build_writes_a_self_contained_site_that_works_below_any_path() {
     let dir = temp_dir("build");
     assert_eq!(

@@ -62,7 +62,7 @@ pub use layer_data::{load_layer_data, DataSheet, FieldSheet, LayerData, LayerPar
 pub use parse::{parse_story, MAX_FILE_BYTES};
 
 pub use render::render_diagnostics;
-pub use scaffold::{new_story_template, SAMPLE_DATA, SAMPLE_DATA_PATH};
+pub use scaffold::{new_story_template, TemplateLanguage, SAMPLE_DATA, SAMPLE_DATA_PATH};
 pub use schema::schema_json;
 pub use slug::slugify;
 
