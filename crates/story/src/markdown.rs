@@ -152,6 +152,9 @@ pub(crate) fn read(
     let mut chapter_text_reported = false;
     // Images that open larger, numbered for their dialogs' ids.
     let mut enlarged = 0usize;
+    // The last `###`-or-deeper heading since the last step began: its
+    // `#`s, its text and where it is.
+    let mut subheading: Option<(String, String, Pos)> = None;
     while i < events.len() {
         let (ev, range) = &events[i];
         let no_steps_yet = steps.is_empty();
@@ -183,6 +186,16 @@ pub(crate) fn read(
             }
             i += 1;
             continue;
+        }
+        // A `###` (or deeper) heading where a step block follows is most
+        // likely meant to start a step (E0044, E0045 say so).
+        if depth == 0 {
+            if let Event::Start(Tag::Heading { level, .. }) = ev {
+                if *level >= HeadingLevel::H3 {
+                    let hashes = "#".repeat(*level as usize);
+                    subheading = Some((hashes, plain_text(&events, i).0, pos(range)));
+                }
+            }
         }
         let step_now = steps.len().checked_sub(1);
         let section = match steps.last_mut() {
@@ -232,6 +245,7 @@ pub(crate) fn read(
                             Some("every `##` heading starts a step and becomes its title; write the title after `## `".into()),
                         );
                     }
+                    subheading = None;
                     steps.push((
                         RawStep {
                             title: text.trim().to_owned(),
@@ -251,18 +265,24 @@ pub(crate) fn read(
             {
                 let (yaml, j) = fenced_text(&events, i);
                 let p = pos(range);
+                // The help names a subheading above the block, which is
+                // most likely meant as the step's heading.
+                let meant = subheading.take().map(|(hashes, title, at)| {
+                    let title = title.trim();
+                    format!("`{hashes} {title}` (line {}) is a subheading, not a step: a step starts with two `#`, so write `## {title}`", at.line)
+                });
                 match steps.last_mut() {
                     None => sink.error(
                         "E0045",
                         p,
                         "this ```step block comes before the first `##` heading",
-                        Some("a ```step block belongs to the step whose `##` heading is above it; move it below a heading".into()),
+                        Some(meant.unwrap_or_else(|| "a ```step block belongs to the step whose `##` heading is above it; move it below a heading".into())),
                     ),
                     Some((step, _)) if step.block.is_some() => sink.error(
                         "E0044",
                         p,
                         format!("the step `{}` already has a ```step block", step.title),
-                        Some("put all settings of a step into its first ```step block, or start a new step with a `##` heading above this block".into()),
+                        Some(meant.unwrap_or_else(|| "put all settings of a step into its first ```step block, or start a new step with a `##` heading above this block".into())),
                     ),
                     Some((step, _)) => {
                         step.block = Some(Block { yaml, first_line: p.line + 1, col_offset: p.column - 1 });
