@@ -26,9 +26,20 @@ function post(msg) {
   window.parent.postMessage(msg, host);
 }
 
+let reported = -1;
+
 function reportSize() {
   const steps = [...document.querySelectorAll('.ts-step')].map((el) => [el.id, el.getBoundingClientRect().top]);
-  post({ type: 'size', height: Math.ceil(document.body.getBoundingClientRect().height), steps });
+  reported = Math.ceil(document.body.getBoundingClientRect().height);
+  post({ type: 'size', height: reported, steps });
+}
+
+// The ResizeObserver's callbacks wait for the frame to be drawn, which
+// Chromium holds back while a cross-origin frame is out of view or the
+// machine is busy; so the height is also compared twice a second (one
+// layout read) and sent when it changed.
+function checkSize() {
+  if (Math.ceil(document.body.getBoundingClientRect().height) !== reported) reportSize();
 }
 
 function reportStep() {
@@ -80,6 +91,7 @@ window.addEventListener('message', (e) => {
     if (view) follow(d.top, d.height);
     // The story arriving, images loading, a narrower column: a new height.
     new ResizeObserver(reportSize).observe(document.body);
+    setInterval(checkSize, 500);
     reportSize();
   } else if (e.origin === host && d.type === 'hello') {
     reportSize();
