@@ -1,8 +1,9 @@
 //! The reader moving the map, in stories with `interactive: true`:
 //! cooperative gestures as embedded web maps have them. A mouse drag pans,
 //! Ctrl/⌘ + wheel zooms about the cursor (a plain wheel keeps scrolling the
-//! page), double-click zooms in, two fingers pan and pinch (one finger keeps
-//! scrolling), Ctrl or Shift + drag turns and tilts, `+` / `−`, Shift +
+//! page), double-click zooms in, two fingers pan, pinch and twist (one finger
+//! keeps scrolling) or, side by side, slide up and down to tilt, Ctrl or
+//! Shift + drag turns and tilts, `+` / `−`, Shift +
 //! arrow keys, `,` / `.` (turn) and Page Up / Page Down (tilt) on the focused map, and
 //! buttons: zoom in, zoom out, back to the step's view.
 //!
@@ -13,7 +14,9 @@
 use super::{request_frame, MapHandle, MapState};
 use crate::platform::{now_ms, window};
 use std::time::Duration;
-use twinstory_map::navigate::{wheel_zoom_delta, NavLimits};
+use twinstory_map::navigate::{
+    wheel_zoom_delta, NavLimits, TwoFingerMove, TwoFingers, TURN_PER_PX,
+};
 use twinstory_model::strings::Lang;
 use twinstory_scene::PlaybackOptions;
 use wasm_bindgen::closure::Closure;
@@ -34,8 +37,6 @@ const KEY_PAN: f64 = 100.0;
 const KEY_TURN: f64 = 15.0;
 /// Tilt step of Page Up and Page Down, in degrees.
 const KEY_TILT: f64 = 10.0;
-/// Degrees of turn or tilt per CSS px of a Ctrl/Shift drag.
-const DRAG_TURN: f64 = 0.4;
 
 /// What the navigation needs between events.
 #[derive(Default)]
@@ -46,8 +47,8 @@ pub(super) struct NavState {
     drag: Option<(i32, [f64; 2])>,
     /// The drag turns and tilts (Ctrl or Shift held) instead of panning.
     turning: bool,
-    /// A two-finger gesture: last midpoint (client px) and finger distance.
-    pinch: Option<([f64; 2], f64)>,
+    /// A two-finger gesture (the pure core tells a tilt from a move).
+    fingers: Option<TwoFingers>,
     /// Where a one-finger touch started (client px), for the hint.
     touch_start: Option<[f64; 2]>,
     /// The map element (`.ts-map`), which gets `is-interactive`.
@@ -128,7 +129,7 @@ impl MapState {
         }
         if !enabled {
             self.nav.drag = None;
-            self.nav.pinch = None;
+            self.nav.fingers = None;
             self.hide_hint();
         }
     }
@@ -138,6 +139,12 @@ impl MapState {
         let limits = self.nav_limits();
         self.nav.engaged_at = now_ms();
         self.playback.turn_by(bearing, pitch, &limits, now_ms());
+    }
+
+    fn fingers(&mut self, m: &TwoFingerMove) {
+        let limits = self.nav_limits();
+        self.nav.engaged_at = now_ms();
+        self.playback.fingers(m, &self.viewport, &limits, now_ms());
     }
 
     fn pan(&mut self, delta: [f64; 2]) {
@@ -439,7 +446,7 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, lang
                             let d = [at[0] - last[0], at[1] - last[1]];
                             if s.nav.turning {
                                 // Sideways turns, upwards tilts further.
-                                s.turn(d[0] * DRAG_TURN, -d[1] * DRAG_TURN);
+                                s.turn(d[0] * TURN_PER_PX, -d[1] * TURN_PER_PX);
                             } else {
                                 s.pan(d);
                             }
@@ -477,25 +484,24 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, lang
                         }
                         s.hide_hint();
                         s.nav.touch_start = None;
-                        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
-                        let dist = (a[0] - b[0]).hypot(a[1] - b[1]).max(1.0);
-                        let moved = match s.nav.pinch {
-                            Some((last_mid, last_dist)) if kind == "touchmove" => {
-                                s.zoom(
-                                    (dist / last_dist).log2(),
-                                    local(last_mid[0], last_mid[1]),
-                                    false,
-                                );
-                                s.pan([mid[0] - last_mid[0], mid[1] - last_mid[1]]);
-                                true
+                        let (a, b) = (local(a[0], a[1]), local(b[0], b[1]));
+                        match s.nav.fingers.as_mut() {
+                            Some(f) if kind == "touchmove" => match f.moved(a, b) {
+                                Some(m) => {
+                                    s.fingers(&m);
+                                    true
+                                }
+                                None => false,
+                            },
+                            // Down, or a finger more or less: a new gesture.
+                            _ => {
+                                s.nav.fingers = Some(TwoFingers::new(a, b));
+                                false
                             }
-                            _ => false,
-                        };
-                        s.nav.pinch = Some((mid, dist));
-                        moved
+                        }
                     }
                     (1, Some(a), _) => {
-                        s.nav.pinch = None;
+                        s.nav.fingers = None;
                         match (kind.as_str(), s.nav.touch_start) {
                             ("touchstart", _) => {
                                 s.nav.touch_start = Some(a);
@@ -519,7 +525,7 @@ pub fn listen_for_navigation(state: &MapHandle, canvas: &HtmlCanvasElement, lang
                         }
                     }
                     _ => {
-                        s.nav.pinch = None;
+                        s.nav.fingers = None;
                         s.nav.touch_start = None;
                         false
                     }

@@ -95,8 +95,8 @@ async function camera(page) {
     const r = c.getBoundingClientRect();
     return { cam: c.dataset.camera, rect: { left: r.left, top: r.top, width: r.width, height: r.height } };
   });
-  const [lon, lat, zoom, bearing] = cam.split(',').map(Number);
-  return { lon, lat, zoom, bearing, rect, world: world([lon, lat]), scale: 512 * 2 ** zoom };
+  const [lon, lat, zoom, bearing, pitch] = cam.split(',').map(Number);
+  return { lon, lat, zoom, bearing, pitch, rect, world: world([lon, lat]), scale: 512 * 2 ** zoom };
 }
 
 /** The world point under a page point (bearing 0, as in the test story). */
@@ -281,7 +281,7 @@ test('desktop: drag, Ctrl + wheel, plain wheel, keys, buttons, back to the view,
   await page.close();
 });
 
-test('phone: one finger scrolls and hints, two fingers move and pinch the map', async () => {
+test('phone: one finger scrolls and hints, two fingers move, pinch, turn and tilt the map', async () => {
   const context = await browser.newContext({
     viewport: { width: 390, height: 800 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
   });
@@ -317,6 +317,33 @@ test('phone: one finger scrolls and hints, two fingers move and pinch the map', 
   await touch('touchEnd', []);
   assert.deepEqual(await camera(page), await camera(page));
   assert.equal((await camera(page)).lon, pinched.lon);
+  // Two fingers twisting clockwise by 45° about their middle: the map turns
+  // with them (the bearing goes the other way), no tilt.
+  const mid = [200, 300];
+  const twist = (deg) => {
+    const [s, c] = [Math.sin(deg * Math.PI / 180), Math.cos(deg * Math.PI / 180)];
+    return [[mid[0] - 70 * c, mid[1] - 70 * s], [mid[0] + 70 * c, mid[1] + 70 * s]];
+  };
+  await touch('touchStart', twist(0));
+  for (let d = 5; d <= 45; d += 5) await touch('touchMove', twist(d));
+  await touch('touchEnd', []);
+  await settled(page, 0);
+  const turned = await camera(page);
+  // Turning starts once the twist passes 12° (at 15°, in 5° moves): the
+  // last 35° of the 45° (touch points are whole pixels: within 1°).
+  assert.ok(Math.abs(turned.bearing - (pinched.bearing - 35)) < 1, `bearing ${pinched.bearing} -> ${turned.bearing}`);
+  assert.equal(turned.pitch, 0);
+  // Side by side, sliding up by 100 px together: the map tilts by 40°.
+  await touch('touchStart', [[130, 370], [270, 370]]);
+  for (let i = 1; i <= 10; i++) await touch('touchMove', [[130, 370 - i * 10], [270, 370 - i * 10]]);
+  await touch('touchEnd', []);
+  await settled(page, 0);
+  const tilted = await camera(page);
+  assert.ok(Math.abs(tilted.pitch - 40) < 0.5, `pitch ${tilted.pitch}`);
+  assert.equal(tilted.bearing, turned.bearing);
+  assert.equal(tilted.zoom, turned.zoom);
+  assert.equal(await page.evaluate(() => window.scrollY), y0, 'two fingers never scroll the page');
+  await page.screenshot({ path: path.join(SHOTS, 'panzoom-phone-turned.png') });
   assert.deepEqual(problems, []);
   await context.close();
 });

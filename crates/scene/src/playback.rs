@@ -4,7 +4,7 @@ use crate::scene::{CompareSide, Scene, StepTarget};
 use crate::style::to_rgba;
 use twinstory_map::easing::EASE;
 use twinstory_map::flight::{Flight, FlightOptions, TransitionKind};
-use twinstory_map::navigate::{pan, zoom_about, NavLimits};
+use twinstory_map::navigate::{pan, turn_about, zoom_about, NavLimits, TwoFingerMove};
 use twinstory_map::{Camera, DrawList, Framebuffer, LayerPaint, Padding, Transform, Viewport};
 use twinstory_model::{Transition, NARROW_MAP_WIDTH};
 
@@ -261,6 +261,37 @@ impl Playback {
         }
         .with_pitch(self.camera.pitch + pitch);
         self.camera = limits.clamp(turned);
+    }
+
+    /// The reader moved two fingers on the map ([`TwoFingers`](twinstory_map::navigate::TwoFingers)):
+    /// the map follows them at once (no easing), kept inside `limits`.
+    pub fn fingers(
+        &mut self,
+        m: &TwoFingerMove,
+        viewport: &Viewport,
+        limits: &NavLimits,
+        now: f64,
+    ) {
+        if active_nothing(self.active) {
+            return;
+        }
+        self.take_control(now);
+        self.zoom_ease = None;
+        let mut c = self.camera;
+        if m.zoom != 0.0 {
+            c = zoom_about(&c, viewport, m.at, limits.clamp_zoom(c.zoom + m.zoom));
+        }
+        if m.turn != 0.0 {
+            let b = (c.bearing + m.turn).rem_euclid(360.0);
+            c = turn_about(&c, viewport, m.at, if b > 180.0 { b - 360.0 } else { b });
+        }
+        if m.pan != [0.0, 0.0] {
+            c = pan(&c, viewport, m.pan);
+        }
+        if m.tilt != 0.0 {
+            c = c.with_pitch(c.pitch + m.tilt);
+        }
+        self.camera = limits.clamp(c);
     }
 
     /// The reader zoomed by `levels` about `at` (CSS px in the viewport),

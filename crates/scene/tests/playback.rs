@@ -296,6 +296,48 @@ fn turning_and_tilting_stay_within_the_limits_and_hand_back() {
 }
 
 #[test]
+fn two_fingers_pinch_turn_and_tilt_within_the_limits_and_hand_back() {
+    use twinstory_map::navigate::TwoFingers;
+    let scene = scene();
+    let opts = PlaybackOptions::default();
+    let mut now = 0.0;
+    let mut p = at_step(&scene, 2, &mut now, &opts);
+    let limits = scene.nav_limits(&VP, &PAD);
+    let before = p.camera();
+    // Apart and twisted by 60° clockwise, about (300, 300).
+    let mut f = TwoFingers::new([200.0, 300.0], [400.0, 300.0]);
+    for i in 1..=12 {
+        let (s, c) = (5.0 * i as f64).to_radians().sin_cos();
+        let r = 100.0 + 10.0 * i as f64;
+        if let Some(m) = f.moved(
+            [300.0 - r * c, 300.0 - r * s],
+            [300.0 + r * c, 300.0 + r * s],
+        ) {
+            p.fingers(&m, &VP, &limits, now);
+        }
+    }
+    assert!(p.user_moved());
+    let c = p.camera();
+    assert!(c.zoom > before.zoom + 0.5, "{c:?}");
+    // The map turns once the twist passes 12° (at 15°, in 5° moves): it
+    // turned with the fingers for the last 50°, anticlockwise.
+    assert!((c.bearing - (before.bearing - 50.0)).abs() < 1e-6, "{c:?}");
+    // Side by side, sliding up by 200 px: tilted to the limit of 60°.
+    let mut f = TwoFingers::new([200.0, 500.0], [400.0, 500.0]);
+    for i in 1..=20 {
+        let y = 500.0 - 10.0 * i as f64;
+        if let Some(m) = f.moved([200.0, y], [400.0, y]) {
+            p.fingers(&m, &VP, &limits, now);
+        }
+    }
+    assert_eq!(p.camera().pitch, 60.0);
+    assert_eq!(p.camera().zoom, c.zoom);
+    p.hand_back(&VP, now, &opts);
+    settle(&mut p, &mut now);
+    assert_eq!(p.camera(), before);
+}
+
+#[test]
 fn a_drag_moves_the_camera_by_the_dragged_distance() {
     // On a flat map (a tilted one moves the ground under the pointer in
     // perspective, so points at other heights on screen move less or more).
