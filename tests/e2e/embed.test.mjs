@@ -102,9 +102,20 @@ async function open(viewport, url, { bypassCSP = false, storyDelay = 0, loaded =
     }, null, { timeout: 60_000 });
     const frame = page.frames().find((f) => f.url().startsWith(story.url));
     assert.ok(frame, 'the story frame is on the page');
-    // (The map's layers load in animation frames, which Chromium does not
-    // run in a cross-origin frame out of view.)
-    if (loaded) await frame.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0', null, { timeout: 60_000 });
+    if (loaded) {
+      // The map's layers load in animation frames, which Chromium does not
+      // run in a cross-origin frame out of view (on the phone the host's
+      // text fills the first screen): a look at the story lets them run,
+      // then the page goes back to where it was.
+      const y = await page.evaluate(() => window.scrollY);
+      const hidden = await page.evaluate(() => document.querySelector('iframe[data-twinstory]').getBoundingClientRect().top >= window.innerHeight);
+      if (hidden) await page.evaluate(() => document.querySelector('iframe[data-twinstory]').scrollIntoView());
+      await frame.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0', null, { timeout: 60_000 });
+      if (hidden) {
+        await page.evaluate((y) => window.scrollTo(0, y), y);
+        await page.waitForFunction((y) => window.scrollY === y, y);
+      }
+    }
     return { context, page, frame, console };
   } catch (e) {
     await context.close();
