@@ -748,7 +748,7 @@ impl LayerLoads {
             }
             Err(e) => {
                 if first {
-                    m.scene.set_layer_failed(i, e.message.clone());
+                    m.scene.set_layer_failed(i);
                 }
                 let message = LayerMessage {
                     layer: i,

@@ -410,7 +410,22 @@ test('without the service and the tiles the story still works and says so briefl
       // The other layers of the step are there: the U-Bahn's blue stops.
       const blue = await canvasStats(page, [0x00, 0x5c, 0xa9]);
       assert.ok(blue.matching > 50, `${slug}: the U-Bahn stops are drawn (${blue.matching} px)`);
-      if (viewport.width === 1280) await page.screenshot({ path: path.join(SHOTS, `${slug}-offline.png`) });
+      // The legend says only that the layers are missing (the messages say
+      // why), and messages and legend never cover each other, on the phone
+      // too.
+      const legendProblems = await page.locator('.ts-legend-problem').allInnerTexts();
+      assert.equal(legendProblems.length, 2, `${slug}: ${legendProblems}`);
+      for (const p of legendProblems) {
+        assert.match(p, / \(live\): (nicht geladen|not loaded)$/, `${slug}: ${p}`);
+      }
+      const [status, legend] = await page.evaluate(() => ['.ts-map-status', '.ts-legend-box'].map((s) => {
+        const r = document.querySelector(s).getBoundingClientRect();
+        return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+      }));
+      const apart = status.right <= legend.left || legend.right <= status.left
+        || status.bottom <= legend.top || legend.bottom <= status.top;
+      assert.ok(apart, `${slug} at ${viewport.width} px: messages ${JSON.stringify(status)} and legend ${JSON.stringify(legend)} overlap`);
+      await page.screenshot({ path: path.join(SHOTS, `${slug}-offline-${viewport.width}.png`) });
       // The messages stay with the step that shows the live layers: the
       // steps without them show none, and coming back shows them again.
       await goToStep(page, 'winter');

@@ -158,6 +158,9 @@ pub struct Strings {
     // Layers that could not be read (messages for readers).
     /// A layer failed (title, why).
     pub layer_failed: fn(&str, &str) -> String,
+    /// A failed layer's line in the legend (title; the message over the
+    /// map says why).
+    pub layer_not_loaded: fn(&str) -> String,
     /// A layer's style or the step's filter/highlight cannot be applied
     /// (title); what exactly is for the author and goes to the console.
     pub layer_style_problem: fn(&str) -> String,
@@ -312,6 +315,7 @@ pub static DE: Strings = Strings {
     basemap: "Kartengrundlage",
     made_with: "Erstellt mit twinstory",
     layer_failed: |t, why| format!("Die Ebene „{t}“ konnte nicht geladen werden: {why}."),
+    layer_not_loaded: |t| format!("{t}: nicht geladen"),
     layer_style_problem: |t| format!("„{t}“ kann in diesem Schritt nicht wie vorgesehen gezeigt werden."),
     layer_shown_of: |t, n, of, why| format!("„{t}“: Es werden {n} von {of} Einträgen gezeigt; {why}."),
     layer_shown_only: |t, n, why| format!("„{t}“: Es werden nur {n} Einträge gezeigt; {why}."),
@@ -423,6 +427,7 @@ pub static EN: Strings = Strings {
     basemap: "Basemap",
     made_with: "Made with twinstory",
     layer_failed: |t, why| format!("The layer “{t}” could not be loaded: {why}."),
+    layer_not_loaded: |t| format!("{t}: not loaded"),
     layer_style_problem: |t| format!("“{t}” cannot be shown as intended in this step."),
     layer_shown_of: |t, n, of, why| format!("“{t}”: {n} of {of} entries are shown; {why}."),
     layer_shown_only: |t, n, why| format!("“{t}”: only {n} entries are shown; {why}."),
@@ -970,6 +975,7 @@ mod tests {
             basemap,
             made_with,
             layer_failed,
+            layer_not_loaded,
             layer_style_problem,
             layer_shown_of,
             layer_shown_only,
@@ -1092,6 +1098,7 @@ mod tests {
             ("table_first", table_first("@1", 7002, 7003)),
             ("table_all", table_all("@1", 7002)),
             ("layer_failed", layer_failed("@1", "@2")),
+            ("layer_not_loaded", layer_not_loaded("@1")),
             ("layer_style_problem", layer_style_problem("@1")),
             ("layer_shown_of", layer_shown_of("@1", "@2", "@3", "@4")),
             ("layer_shown_only", layer_shown_only("@1", "@2", "@3")),

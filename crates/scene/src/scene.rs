@@ -29,8 +29,9 @@ pub enum LayerStatus {
     Loading,
     /// Ready to draw.
     Ready,
-    /// Could not be loaded; the message says why, for the reader.
-    Failed(String),
+    /// Could not be loaded (the shell shows the reader why, over the map;
+    /// the legend says it is missing).
+    Failed,
 }
 
 /// A layer of the scene: its data once loaded.
@@ -134,10 +135,10 @@ impl Scene {
         }
     }
 
-    /// Marks a layer as failed with a message for the reader.
-    pub fn set_layer_failed(&mut self, index: usize, message: String) {
+    /// Marks a layer as failed.
+    pub fn set_layer_failed(&mut self, index: usize) {
         if let Some(l) = self.layers.get_mut(index) {
-            l.status = LayerStatus::Failed(message);
+            l.status = LayerStatus::Failed;
         }
     }
 
@@ -401,10 +402,12 @@ impl Scene {
             let mut author_notes = styling.problems.clone();
             author_notes.extend(conditions.problems);
             let mut problems = Vec::new();
-            if let LayerStatus::Failed(m) = &scene_layer.status {
-                problems.push(m.clone());
+            // A failed layer's whole message stands over the map; the
+            // legend says only that it is missing.
+            let strings = Lang::of(&self.story.lang).strings();
+            if scene_layer.status == LayerStatus::Failed {
+                problems.push((strings.layer_not_loaded)(&layer.reader_title()));
             } else if !author_notes.is_empty() {
-                let strings = Lang::of(&self.story.lang).strings();
                 problems.push((strings.layer_style_problem)(&layer.reader_title()));
             }
             let lit: Vec<usize> = highlighted.as_ref().map_or_else(Vec::new, |h| {
