@@ -9,6 +9,7 @@
 use crate::scene::Scene;
 use crate::style::StepConditions;
 use crate::tooltip::property_text;
+use crate::used::used_properties;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use twinstory_map::{Camera, PreparedLayer, Transform, Viewport};
@@ -42,7 +43,10 @@ pub struct DataTable {
     /// Column headers as readers know them (the layer's `fields` names, or
     /// the fields with `_` as spaces): a "highlighted" column first when
     /// the step highlights features, then `name` when present, then the
-    /// styled property, then the rest.
+    /// styled property, then the rest of the properties the story uses
+    /// ([`used_properties`]: its `fields`, style, tooltip and steps) —
+    /// the same columns whether the build packed the layer or a service
+    /// sent it.
     pub columns: Vec<String>,
     /// This page's formatted cells.
     pub rows: Vec<Vec<String>>,
@@ -177,10 +181,13 @@ impl Scene {
             let mut rest: Vec<&String> = shown.iter().flat_map(|(_, p)| p.keys()).collect();
             twinstory_map::order::sort(&mut rest);
             rest.dedup();
+            // The properties the story uses, as the build keeps them: a layer
+            // read while the story plays (a service, an unbuilt file) brings
+            // every property its source has. Those beginning with `~` are
+            // the build's (the day keys a step's time filters by).
+            let used = used_properties(&self.story, layer);
             for c in rest {
-                // Properties beginning with `~` are the build's (the day keys
-                // a step's time filters by), not the data's.
-                if !c.starts_with('~') {
+                if used.iter().any(|u| u == c) && !c.starts_with('~') {
                     add(c);
                 }
             }
