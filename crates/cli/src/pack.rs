@@ -9,9 +9,8 @@
 
 use geo::{Geometry, Simplify};
 use std::collections::BTreeSet;
-use twinstory_data::Dataset;
+use twinstory_data::{used_properties, Dataset};
 use twinstory_model::{FitTarget, Layer, Story};
-use twinstory_scene::used_properties;
 
 /// What packing did to one layer, for the build's report.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,7 +80,7 @@ fn extent(data: &Dataset) -> Option<(f64, f64)> {
 
 /// Drops unused properties and simplifies shapes in place.
 pub fn prepare(story: &Story, layer: &Layer, data: &mut Dataset) -> PackReport {
-    let used = used_properties(story, layer);
+    let used = used_properties(layer, story.steps.iter().flat_map(|s| &s.show));
     let mut kept = BTreeSet::new();
     let mut dropped = BTreeSet::new();
     for f in &mut data.features {

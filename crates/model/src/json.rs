@@ -633,7 +633,11 @@ fn choropleth(v: &Value, path: &str) -> R<Choropleth> {
 }
 
 fn categories(v: &Value, path: &str) -> R<Categories> {
-    let o = Obj::new(v, path, &["property", "scheme", "colors", "other", "no-data"])?;
+    let o = Obj::new(
+        v,
+        path,
+        &["property", "scheme", "colors", "other", "no-data"],
+    )?;
     Ok(Categories {
         property: o.req("property", text)?,
         scheme: o.or("scheme", Categories::default_scheme, scheme)?,

@@ -35,7 +35,6 @@ mod scene;
 mod style;
 mod table;
 mod tooltip;
-mod used;
 
 pub use credits::Credit;
 pub use describe::DESCRIBE_VIEWPORT;
@@ -53,4 +52,3 @@ pub use style::{
 pub use table::{view_bounds, DataTable, TableQuery, TABLE_PAGE_ROWS};
 pub use tooltip::{on_the_way_to_tooltip, reader_values, render_template, Tooltip};
 pub use twinstory_map::hit::Direction;
-pub use used::used_properties;

@@ -642,7 +642,12 @@ mod tests {
         let no_data = Rgba::rgb(0x70, 0x70, 0x70);
         assert_eq!(
             s.fill.unwrap(),
-            [Some(grey), Some(grey), Some(Rgba::rgb(0, 0, 0)), Some(no_data)]
+            [
+                Some(grey),
+                Some(grey),
+                Some(Rgba::rgb(0, 0, 0)),
+                Some(no_data)
+            ]
         );
         let labels: Vec<String> = s.items.iter().map(|i| i.text("de")).collect();
         assert_eq!(labels, ["Mitte", "Sonstige", "keine Angabe"]);

@@ -9,7 +9,6 @@
 use crate::scene::Scene;
 use crate::style::StepConditions;
 use crate::tooltip::property_text;
-use crate::used::used_properties;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use twinstory_map::{Camera, PreparedLayer, Transform, Viewport};
@@ -44,7 +43,7 @@ pub struct DataTable {
     /// the fields with `_` as spaces): a "highlighted" column first when
     /// the step highlights features, then `name` when present, then the
     /// styled property, then the rest of the properties the story uses
-    /// ([`used_properties`]: its `fields`, style, tooltip and steps) —
+    /// (`twinstory_data::used_properties`: its `fields`, style, tooltip and steps) —
     /// the same columns whether the build packed the layer or a service
     /// sent it.
     pub columns: Vec<String>,
@@ -185,7 +184,8 @@ impl Scene {
             // read while the story plays (a service, an unbuilt file) brings
             // every property its source has. Those beginning with `~` are
             // the build's (the day keys a step's time filters by).
-            let used = used_properties(&self.story, layer);
+            let steps = self.story.steps.iter().flat_map(|s| &s.show);
+            let used = twinstory_data::used_properties(layer, steps);
             for c in rest {
                 if used.iter().any(|u| u == c) && !c.starts_with('~') {
                     add(c);

@@ -242,7 +242,10 @@ fn a_live_layer_lists_the_fields_the_story_names_as_a_built_layer_does() {
     // the named fields are, under their names (and whatever the style or
     // tooltip uses, which the build keeps too).
     let live = live_table(ogc.clone(), fields.clone());
-    assert_eq!(live.columns, ["Anlage", "Stellplätze", "Adresse", "Frei gemeldet"]);
+    assert_eq!(
+        live.columns,
+        ["Anlage", "Stellplätze", "Adresse", "Frei gemeldet"]
+    );
     assert_eq!(live.rows[0], ["Volksdorf", "240", "Eulenkrugstraße", "12"]);
     // The same data from a file gives the same table (a built layer's data
     // has nothing else left; an unbuilt one is read as it is).
