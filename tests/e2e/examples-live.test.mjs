@@ -226,6 +226,19 @@ test('Park + Ride sites and car parks come live from the OGC API, over basemap.d
     assert.ok(table.includes(name), `the table lists ${name}:\n${table.slice(0, 2000)}`);
   }
   assert.match(table, /Frei gemeldet/);
+  // Its columns are the fields the story names, under those names, as a
+  // built layer's would be: not every property the service sends
+  // (`fahrzeit_hbf`, `ticket_1_tag`, `auslastung`, `datenherkunft`, …).
+  const headers = await step.locator('.ts-table table').evaluateAll((tables) => Object.fromEntries(tables.map((t) => [
+    t.querySelector('caption').textContent,
+    [...t.querySelectorAll('thead th')].map((th) => th.textContent.trim()),
+  ])));
+  const columns = (title) => Object.entries(headers).find(([caption]) => caption.startsWith(title))?.[1];
+  assert.deepEqual(columns('Park-and-Ride-Anlagen (live)'), ['Anlage', 'Stellplätze', 'Adresse', 'Stand', 'Art', 'Linie', 'Frei gemeldet'], JSON.stringify(headers));
+  assert.deepEqual(columns('Parkhäuser mit Belegungsdaten (live)'), ['Parkhaus', 'Art', 'Frei gemeldet', 'Stellplätze', 'Stand'], JSON.stringify(headers));
+  for (const service of ['fahrzeit', 'ticket', 'auslastung', 'datenherkunft', 'einfahrtshoehe']) {
+    assert.ok(!table.includes(service), `no column of the service's own ${service}`);
+  }
   // With the live data in the map and its table, axe finds no WCAG 2.1 A/AA violation.
   await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {

@@ -9,8 +9,7 @@
 
 use geo::{Geometry, Simplify};
 use std::collections::BTreeSet;
-use twinstory_data::{Condition, Dataset};
-use twinstory_model::template::Template;
+use twinstory_data::{used_properties, Dataset};
 use twinstory_model::{FitTarget, Layer, Story};
 
 /// What packing did to one layer, for the build's report.
@@ -18,55 +17,12 @@ use twinstory_model::{FitTarget, Layer, Story};
 pub struct PackReport {
     /// Properties kept.
     pub kept: Vec<String>,
-    /// Properties dropped because no style, tooltip or step uses them.
+    /// Properties dropped because no `fields`, style, tooltip or step uses them.
     pub dropped: usize,
     /// Vertices before and after simplification.
     pub vertices: (usize, usize),
     /// Simplification tolerance in degrees (0: none).
     pub tolerance: f64,
-}
-
-/// The property names a layer's style (labels too), tooltip and steps refer to.
-pub fn used_properties(story: &Story, layer: &Layer) -> BTreeSet<String> {
-    let mut used = BTreeSet::new();
-    let style = &layer.style;
-    if let Some(c) = &style.choropleth {
-        used.insert(c.property.clone());
-    }
-    if let Some(c) = &style.categories {
-        used.insert(c.property.clone());
-    }
-    if let Some(c) = &style.circles {
-        used.insert(c.property.clone());
-    }
-    for t in [&layer.tooltip, &style.label].into_iter().flatten() {
-        used.extend(Template::parse(t).fields().map(str::to_owned));
-    }
-    if let Some(p) = &style.label_priority {
-        used.insert(p.clone());
-    }
-    for h in [&style.extrude, &style.extrude_base].into_iter().flatten() {
-        if let twinstory_model::Height::Property(p) = h {
-            used.insert(p.clone());
-        }
-    }
-    for step in &story.steps {
-        for s in step.show.iter().filter(|s| s.layer == layer.id) {
-            for cond in [&s.filter, &s.highlight].into_iter().flatten() {
-                if let Ok(c) = Condition::parse(cond) {
-                    used.extend(c.fields());
-                }
-            }
-        }
-    }
-    // Names label features for keyboard and screen reader users.
-    used.insert("name".into());
-    // A building's height is what a 3D view raises its footprint by, so
-    // CityJSON layers keep it whether or not the style names it.
-    if matches!(layer.source, twinstory_model::Source::Cityjson { .. }) {
-        used.insert("height".into());
-    }
-    used
 }
 
 /// The deepest zoom at which the story shows `layer`: explicit step zooms,
@@ -124,12 +80,12 @@ fn extent(data: &Dataset) -> Option<(f64, f64)> {
 
 /// Drops unused properties and simplifies shapes in place.
 pub fn prepare(story: &Story, layer: &Layer, data: &mut Dataset) -> PackReport {
-    let used = used_properties(story, layer);
+    let used = used_properties(layer, story.steps.iter().flat_map(|s| &s.show));
     let mut kept = BTreeSet::new();
     let mut dropped = BTreeSet::new();
     for f in &mut data.features {
         f.properties.retain(|k, _| {
-            let keep = used.contains(k);
+            let keep = used.iter().any(|u| u == k);
             if keep {
                 kept.insert(k.clone());
             } else {

@@ -60,6 +60,7 @@ mod sensorthings;
 mod source;
 mod stadtteil;
 mod suggestion;
+mod used;
 #[cfg(feature = "geojson")]
 mod write;
 
@@ -81,6 +82,7 @@ pub use packed::{is_packed, read_packed, write_packed};
 pub use sensorthings::{read_sensorthings, sensorthings_query, SensorThingsPage};
 pub use source::{FileFormat, Reader};
 pub use stadtteil::{join_stadtteile, StadtteilJoin, StadtteilMode};
+pub use used::used_properties;
 #[cfg(feature = "geojson")]
 pub use write::write_geojson;
 

@@ -633,7 +633,11 @@ fn choropleth(v: &Value, path: &str) -> R<Choropleth> {
 }
 
 fn categories(v: &Value, path: &str) -> R<Categories> {
-    let o = Obj::new(v, path, &["property", "scheme", "colors", "other"])?;
+    let o = Obj::new(
+        v,
+        path,
+        &["property", "scheme", "colors", "other", "no-data"],
+    )?;
     Ok(Categories {
         property: o.req("property", text)?,
         scheme: o.or("scheme", Categories::default_scheme, scheme)?,
@@ -647,7 +651,8 @@ fn categories(v: &Value, path: &str) -> R<Categories> {
             }
             Ok(out)
         })?,
-        other: o.or("other", crate::layer::default_no_data, color)?,
+        other: o.or("other", crate::layer::default_other, color)?,
+        no_data: o.or("no-data", crate::layer::default_no_data, color)?,
     })
 }
 

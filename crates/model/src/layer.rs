@@ -552,9 +552,12 @@ pub struct Categories {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub colors: BTreeMap<String, Color>,
     /// Colour of values beyond the scheme's colours (all values without an
-    /// own colour with `scheme: none`), and of features without a value.
-    #[serde(default = "default_no_data")]
+    /// own colour with `scheme: none`): "Sonstige" / "Other".
+    #[serde(default = "default_other")]
     pub other: Color,
+    /// Colour of features without a value: "keine Angabe" / "No data".
+    #[serde(default = "default_no_data")]
+    pub no_data: Color,
 }
 
 impl Categories {
@@ -584,7 +587,16 @@ impl Circles {
     }
 }
 
+/// Features without a value: a mid grey, 3.5:1 against [`default_other`]
+/// and 4.4:1 against the default map background (WCAG 1.4.11 asks 3:1 of
+/// graphics), so "keine Angabe" and "Sonstige" never share a colour.
 pub(crate) fn default_no_data() -> Color {
+    Color::rgb(0x70, 0x70, 0x70)
+}
+
+/// Category values beyond the colours: a light grey that leaves the named
+/// values in front.
+pub(crate) fn default_other() -> Color {
     Color::rgb(0xd9, 0xd9, 0xd9)
 }
 

@@ -280,6 +280,7 @@ fn categories(out: &mut LayerStyling, c: &twinstory_model::Categories, stroke: O
         .map(|s| s.colors)
         .unwrap_or(&[]);
     let other = to_rgba(c.other);
+    let no_data = to_rgba(c.no_data);
     // Values with their own colour first keep it; the rest take the
     // scheme's colours in alphabetical order until they run out.
     let mut next = palette
@@ -330,7 +331,7 @@ fn categories(out: &mut LayerStyling, c: &twinstory_model::Categories, stroke: O
                 used_other = true;
             }
             (None, _) => {
-                fill.push(Some(other));
+                fill.push(Some(no_data));
                 missing_item = Some(());
                 out.item_of[f] = None;
             }
@@ -347,7 +348,7 @@ fn categories(out: &mut LayerStyling, c: &twinstory_model::Categories, stroke: O
     }
     if missing_item.is_some() {
         let idx = out.items.len() as u32;
-        out.items.push(no_data_legend(other, stroke));
+        out.items.push(no_data_legend(no_data, stroke));
         for (f, v) in values.iter().enumerate() {
             if v.is_none() {
                 out.item_of[f] = Some(idx);
@@ -580,7 +581,7 @@ mod tests {
         assert_eq!(fill[1], Some(blues[0]), "10 is the upper bound of class 1");
         assert_eq!(fill[2], Some(blues[1]));
         assert_eq!(fill[3], Some(blues[2]));
-        assert_eq!(fill[4], Some(Rgba::rgb(0xd9, 0xd9, 0xd9)), "no data");
+        assert_eq!(fill[4], Some(Rgba::rgb(0x70, 0x70, 0x70)), "no data");
         let labels: Vec<(String, usize)> =
             s.items.iter().map(|i| (i.text("de"), i.count)).collect();
         assert_eq!(
@@ -638,14 +639,51 @@ mod tests {
         ]);
         let s = style_layer(&l, &d);
         let grey = Rgba::rgb(0xbb, 0xbb, 0xbb);
+        let no_data = Rgba::rgb(0x70, 0x70, 0x70);
         assert_eq!(
             s.fill.unwrap(),
-            [Some(grey), Some(grey), Some(Rgba::rgb(0, 0, 0)), Some(grey)]
+            [
+                Some(grey),
+                Some(grey),
+                Some(Rgba::rgb(0, 0, 0)),
+                Some(no_data)
+            ]
         );
         let labels: Vec<String> = s.items.iter().map(|i| i.text("de")).collect();
         assert_eq!(labels, ["Mitte", "Sonstige", "keine Angabe"]);
         let counts: Vec<usize> = s.items.iter().map(|i| i.count).collect();
         assert_eq!(counts, [1, 2, 1]);
+    }
+
+    #[test]
+    fn no_data_and_other_are_told_apart_by_default() {
+        // "keine Angabe" and "Sonstige" side by side in one legend: with the
+        // defaults neither shares a colour nor falls below the 3:1 WCAG
+        // 1.4.11 asks of graphics, against each other and for "keine
+        // Angabe" against the default map background.
+        let l = layer(json!({"categories": {"property": "d", "scheme": "none",
+            "colors": {"Mitte": "#000000"}}}));
+        let d = data(&[json!({"d": "Altona"}), json!({"d": "Mitte"}), json!({})]);
+        let s = style_layer(&l, &d);
+        let colour = |label: LegendLabel| {
+            s.items
+                .iter()
+                .find(|i| i.label == label)
+                .and_then(|i| i.color)
+                .unwrap()
+        };
+        let (other, no_data) = (colour(LegendLabel::Other), colour(LegendLabel::NoData));
+        assert_eq!(s.fill.as_ref().unwrap()[0], Some(other));
+        assert_eq!(s.fill.as_ref().unwrap()[2], Some(no_data));
+        let background = to_rgba(twinstory_model::Theme::default().map_background);
+        assert!(palette::contrast(other, no_data) >= 3.0);
+        assert!(palette::contrast(no_data, background) >= 3.0);
+        // A choropleth's features without a number take the same default.
+        let c = style_layer(
+            &layer(json!({"choropleth": {"property": "n", "classes": 2}})),
+            &data(&[json!({"n": 1}), json!({"n": 2}), json!({})]),
+        );
+        assert_eq!(c.fill.unwrap()[2], Some(no_data));
     }
 
     #[test]

@@ -42,7 +42,10 @@ pub struct DataTable {
     /// Column headers as readers know them (the layer's `fields` names, or
     /// the fields with `_` as spaces): a "highlighted" column first when
     /// the step highlights features, then `name` when present, then the
-    /// styled property, then the rest.
+    /// styled property, then the rest of the properties the story uses
+    /// (`twinstory_data::used_properties`: its `fields`, style, tooltip and steps) —
+    /// the same columns whether the build packed the layer or a service
+    /// sent it.
     pub columns: Vec<String>,
     /// This page's formatted cells.
     pub rows: Vec<Vec<String>>,
@@ -177,10 +180,14 @@ impl Scene {
             let mut rest: Vec<&String> = shown.iter().flat_map(|(_, p)| p.keys()).collect();
             twinstory_map::order::sort(&mut rest);
             rest.dedup();
+            // The properties the story uses, as the build keeps them: a layer
+            // read while the story plays (a service, an unbuilt file) brings
+            // every property its source has. Those beginning with `~` are
+            // the build's (the day keys a step's time filters by).
+            let steps = self.story.steps.iter().flat_map(|s| &s.show);
+            let used = twinstory_data::used_properties(layer, steps);
             for c in rest {
-                // Properties beginning with `~` are the build's (the day keys
-                // a step's time filters by), not the data's.
-                if !c.starts_with('~') {
+                if used.iter().any(|u| u == c) && !c.starts_with('~') {
                     add(c);
                 }
             }

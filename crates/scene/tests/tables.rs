@@ -207,3 +207,50 @@ fn rows_in_view_come_first_or_alone() {
         "without a view, every row"
     );
 }
+
+/// A layer's table for `fields` and `tooltip`, its source `source`, with
+/// features that carry more properties than the story names (as a service
+/// sends them).
+fn live_table(source: serde_json::Value, fields: serde_json::Value) -> DataTable {
+    let story = serde_json::from_value(json!({
+        "format": 1, "title": "T", "lang": "de",
+        "layers": [{"id": "pr", "title": "P+R", "source": source, "fields": fields,
+                    "style": {"circles": {"property": "gesamt"}},
+                    "tooltip": "{name}: {frei} frei"}],
+        "steps": [{"id": "a", "title": "A", "html": "", "show": [{"layer": "pr", "opacity": 1.0}]}]
+    }))
+    .unwrap();
+    let mut scene = Scene::new(story);
+    let mut d = Dataset::default();
+    let props = json!({"name": "Volksdorf", "gesamt": 240, "frei": 12, "adresse": "Eulenkrugstraße",
+                       "gid": 7, "oid": "a1", "geom_hash": "ff00"});
+    d.features.push(Feature {
+        id: None,
+        geometry: Some(geo::Geometry::Point(geo::Point::new(10.16, 53.65))),
+        properties: props.as_object().unwrap().clone(),
+    });
+    scene.set_layer_data(0, &d);
+    scene.data_tables(0, None, &[]).remove(0)
+}
+
+#[test]
+fn a_live_layer_lists_the_fields_the_story_names_as_a_built_layer_does() {
+    let ogc = json!({"type": "ogc-api-features", "url": "https://api.example/collections/pr"});
+    let file = json!({"type": "geojson", "url": "pr.geojson"});
+    let fields = json!({"name": "Anlage", "gesamt": "Stellplätze", "frei": "Frei gemeldet", "adresse": "Adresse"});
+    // The service's own keys (`gid`, `oid`, `geom_hash`) are not columns:
+    // the named fields are, under their names (and whatever the style or
+    // tooltip uses, which the build keeps too).
+    let live = live_table(ogc.clone(), fields.clone());
+    assert_eq!(
+        live.columns,
+        ["Anlage", "Stellplätze", "Adresse", "Frei gemeldet"]
+    );
+    assert_eq!(live.rows[0], ["Volksdorf", "240", "Eulenkrugstraße", "12"]);
+    // The same data from a file gives the same table (a built layer's data
+    // has nothing else left; an unbuilt one is read as it is).
+    assert_eq!(live_table(file, fields).columns, live.columns);
+    // Without `fields`: what the style and the tooltip use, as the build keeps it.
+    let bare = live_table(ogc, json!({}));
+    assert_eq!(bare.columns, ["name", "gesamt", "frei"]);
+}
