@@ -489,6 +489,7 @@ impl<'a> Model<'a> {
                     id: Some(shape_id.to_string()),
                     geometry: Some(geometry),
                     properties: props,
+                    solid: None,
                 });
             }
         }

@@ -57,6 +57,7 @@ mod overpass;
 mod packed;
 pub mod remote;
 mod sensorthings;
+mod solid;
 mod source;
 mod stadtteil;
 mod suggestion;
@@ -79,6 +80,7 @@ pub use number::{parse_number, NumberFormat};
 pub use overpass::read_overpass;
 pub use packed::{is_packed, read_packed, write_packed};
 pub use sensorthings::{read_sensorthings, sensorthings_query, SensorThingsPage};
+pub use solid::{Solid, Surface, SurfaceKind};
 pub use source::{FileFormat, Reader};
 pub use stadtteil::{join_stadtteile, StadtteilJoin, StadtteilMode};
 #[cfg(feature = "geojson")]

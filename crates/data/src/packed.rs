@@ -242,6 +242,7 @@ pub fn read_packed(file: &str, bytes: &[u8]) -> Result<Dataset, DataError> {
             id,
             geometry,
             properties,
+            solid: None,
         });
     }
     Ok(Dataset {
@@ -408,6 +409,7 @@ mod tests {
             id: None,
             geometry: Some(Geometry::LineString(vec![(x, y), (-x, -y), (x, -y)].into())),
             properties: Default::default(),
+            solid: None,
         };
         let d = Dataset {
             features: vec![far(1e300, 1e300), far(9.2e12, -9.2e12)],

@@ -555,6 +555,7 @@ mod tests {
                     id: None,
                     geometry: None,
                     properties: v.as_object().cloned().unwrap_or_default(),
+                    solid: None,
                 })
                 .collect(),
             warnings: vec![],

@@ -840,6 +840,7 @@ mod tests {
                 id: None,
                 geometry: None,
                 properties: v.as_object().cloned().unwrap_or_default(),
+                solid: None,
             })
             .collect()
     }
