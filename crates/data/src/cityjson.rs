@@ -44,7 +44,9 @@
 
 use crate::crs::{ReferenceSystem, SUPPORTED};
 use crate::json_text::parse_json;
-use crate::{DataError, DataWarning, Dataset, Feature, Position, Solid, Surface as Surface3d, SurfaceKind};
+use crate::{
+    DataError, DataWarning, Dataset, Feature, Position, Solid, Surface as Surface3d, SurfaceKind,
+};
 use geo::{
     ConvexHull, Coord, Geometry, LineString, MultiPoint, MultiPolygon, Orient, Point, Polygon,
 };

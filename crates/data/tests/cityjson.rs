@@ -662,7 +662,9 @@ fn grossneumarkt_lod1_is_a_box_and_lod2_has_a_sloped_roof() {
         .filter(|s| s.kind == SurfaceKind::Roof)
         .collect();
     assert_eq!(roofs.len(), 1);
-    assert!(roofs[0].rings[0].iter().all(|v| (v[2] - box1.top()).abs() < 1e-6));
+    assert!(roofs[0].rings[0]
+        .iter()
+        .all(|v| (v[2] - box1.top()).abs() < 1e-6));
     assert!((box1.top() - num(&lod1.features[0], "height")).abs() < 0.002);
     assert!(box1
         .surfaces
