@@ -545,6 +545,7 @@ impl Figure {
     ///         id: None,
     ///         geometry: None,
     ///         properties: json!({"kids": kids}).as_object().unwrap().clone(),
+    ///         solid: None,
     ///     })
     ///     .collect();
     /// let none = Default::default();
