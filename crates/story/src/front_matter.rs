@@ -1792,7 +1792,7 @@ fn check_model(w: &mut Walker<'_, '_>, id: &str, source: &Source, style: &LayerS
                 "E0151",
                 pos,
                 format!("`{key}` cannot be used with `extrude: model` (layer `{id}`): the buildings stand where the file puts them, at their own size"),
-                Some(format!("leave out `{key}`, or raise blocks by a number: `extrude: height`")),
+                Some(format!("leave out `{key}`, or draw blocks instead: `extrude: height`")),
             );
         }
     }
@@ -1821,7 +1821,7 @@ fn read_height(
                 "E0151",
                 pos,
                 format!("`{key}: model` is not a height: `model` is a value of `extrude` only (layer `{id}`)"),
-                Some(format!("write a height in metres (`{key}: 3`) or a numeric property; a property named `model` is written `` {key}: `model` ``")),
+                Some(format!("write a height in metres (`{key}: 3`) or a numeric property; a property named `model` is written in backticks: {key}: `model`")),
             );
             return None;
         }
