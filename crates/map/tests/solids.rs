@@ -267,3 +267,18 @@ fn roofs_are_shaded_by_their_slope_and_walls_as_a_blocks_walls() {
     assert_eq!(reds(&real), want);
     assert!(real.faces.iter().all(|f| f.color.g == 0 && f.color.b == 0));
 }
+
+#[test]
+fn the_static_svg_paints_the_far_roof_before_the_near_one() {
+    // From the south the south roof (201, facing away from the light) is
+    // nearer than the north roof (239): SVG has no depth test, so it must
+    // come later.
+    let (_, dl) = frame(&layer(false, None), &camera(0.0, 50.0));
+    let svg = twinstory_map::svg::to_svg(&dl);
+    let at = |red: u8| {
+        svg.find(&format!("fill=\"#{red:02x}0000\""))
+            .unwrap_or_else(|| panic!("{red}: {svg}"))
+    };
+    assert!(at(239) < at(201));
+    assert_eq!(svg.matches("<path").count(), dl.faces.len());
+}
