@@ -558,7 +558,8 @@ fn no_cut_of_a_real_file_panics() {
 }
 
 /// The unit normal of a surface's outer ring in local metres (east, north,
-/// up) around its first vertex.
+/// up): the cross product of the two edges from the corner that spans the
+/// largest triangle with its neighbours (the rings here are convex enough).
 fn normal(s: &twinstory_data::Surface) -> [f64; 3] {
     let r = &s.rings[0];
     let (lon0, lat0) = (r[0][0], r[0][1]);
@@ -569,15 +570,25 @@ fn normal(s: &twinstory_data::Surface) -> [f64; 3] {
             v[2],
         ]
     };
-    let mut n = [0.0; 3];
-    for (i, a) in r.iter().enumerate() {
-        let (a, b) = (m(a), m(&r[(i + 1) % r.len()]));
-        n[0] += (a[1] - b[1]) * (a[2] + b[2]);
-        n[1] += (a[2] - b[2]) * (a[0] + b[0]);
-        n[2] += (a[0] - b[0]) * (a[1] + b[1]);
-    }
-    let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
-    n.map(|c| c / len)
+    let k = r.len();
+    let cross = |i: usize| {
+        let (a, b, c) = (m(&r[(i + k - 1) % k]), m(&r[i]), m(&r[(i + 1) % k]));
+        let (u, v) = (
+            [c[0] - b[0], c[1] - b[1], c[2] - b[2]],
+            [a[0] - b[0], a[1] - b[1], a[2] - b[2]],
+        );
+        [
+            u[1] * v[2] - u[2] * v[1],
+            u[2] * v[0] - u[0] * v[2],
+            u[0] * v[1] - u[1] * v[0],
+        ]
+    };
+    let len = |n: &[f64; 3]| (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+    let n = (0..k)
+        .map(cross)
+        .max_by(|a, b| len(a).total_cmp(&len(b)))
+        .unwrap();
+    n.map(|c| c / len(&n))
 }
 
 #[test]
