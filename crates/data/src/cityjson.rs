@@ -30,7 +30,10 @@
 //!   `GroundSurface`s are left out (the footprint is the ground), as are
 //!   surfaces with fewer than 3 distinct vertices or no area. Holes are
 //!   turned to wind against their outer ring (Newell's normal), so a
-//!   renderer's non-zero rule leaves them open whatever the file wrote.
+//!   renderer's non-zero rule leaves them open whatever the file wrote; a
+//!   hole no other surface of the shape touches (where a chimney or dormer
+//!   stood, an installation left out of the file) is dropped, so the roof
+//!   is drawn whole.
 //! - Geometry types Solid, MultiSolid, CompositeSolid (outer shells),
 //!   MultiSurface, CompositeSurface and GeometryInstance (a template placed
 //!   by its matrix); MultiPoint and MultiLineString are not buildings.
@@ -883,13 +886,19 @@ impl<'a> Model<'a> {
     /// outer ring.
     fn solid(&self, shape: &Shape) -> Result<Solid, DataError> {
         let mut surfaces = Vec::new();
-        for s in &shape.surfaces {
+        for (i, s) in shape.surfaces.iter().enumerate() {
             if !s.outer_shell || s.semantic.as_deref() == Some("GroundSurface") {
                 continue;
             }
             let mut rings: Vec<Vec<[f64; 3]>> = Vec::with_capacity(s.rings.len());
             let mut normal = [0.0; 3];
-            for ring in &s.rings {
+            for (r, ring) in s.rings.iter().enumerate() {
+                if r > 0 && !closed_by_others(ring, &shape.surfaces, i) {
+                    // Nothing of this shell closes the hole: what stood
+                    // there (a chimney, a dormer) is an installation the
+                    // file left out, so the surface is drawn whole.
+                    continue;
+                }
                 let mut ring = distinct(ring);
                 let n = newell(&ring);
                 if ring.len() < 3 || n.iter().map(|c| c * c).sum::<f64>() < 1e-8 {
@@ -950,6 +959,15 @@ impl<'a> Model<'a> {
         }
         Ok(LineString::new(coords))
     }
+}
+
+/// Whether another surface of the shape uses a vertex of `ring` (a hole
+/// in a closed shell is closed by other surfaces: a light well's walls).
+fn closed_by_others(ring: &[[f64; 3]], surfaces: &[Surface], own: usize) -> bool {
+    surfaces
+        .iter()
+        .enumerate()
+        .any(|(j, s)| j != own && s.rings.iter().flatten().any(|v| ring.contains(v)))
 }
 
 /// A ring without repeated vertices (neither in a row nor the first again

@@ -690,31 +690,64 @@ fn grossneumarkt_lod1_is_a_box_and_lod2_has_a_sloped_roof() {
 #[test]
 fn degenerate_surfaces_are_left_out_and_holes_wind_against_their_ring() {
     let mut g = box_solid(true);
-    // A sixth wall that is a line (two distinct vertices), and a roof
-    // with a hole written the same way round as its outer ring.
+    // A sixth wall that is a line (two distinct vertices), and a roof with
+    // two holes written the same way round as its outer ring: a light well
+    // (8–11, a wall of it goes down from 8 and 9) and the place of a
+    // chimney the file left out (14–17, nothing else touches it).
     g["boundaries"][0][5] = json!([[3, 0, 0, 3]]);
     let mut v = box_vertices();
-    for (x, y) in [(2.0, 2.0), (4.0, 2.0), (4.0, 4.0), (2.0, 4.0)] {
+    let corners = [
+        (2.0, 2.0, 12.0),
+        (4.0, 2.0, 12.0),
+        (4.0, 4.0, 12.0),
+        (2.0, 4.0, 12.0),
+        (2.0, 2.0, 7.0),
+        (4.0, 2.0, 7.0),
+        (6.0, 6.0, 12.0),
+        (7.0, 6.0, 12.0),
+        (7.0, 7.0, 12.0),
+        (6.0, 7.0, 12.0),
+    ];
+    for (x, y, z) in corners {
         v.as_array_mut()
             .unwrap()
-            .push(json!([565_000.0 + x, 5_933_500.0 + y, 12.0]));
+            .push(json!([565_000.0 + x, 5_933_500.0 + y, z]));
     }
-    g["boundaries"][0][1] = json!([[4, 5, 6, 7], [8, 9, 10, 11]]);
+    g["boundaries"][0][1] = json!([[4, 5, 6, 7], [8, 9, 10, 11], [14, 15, 16, 17]]);
+    g["boundaries"][0]
+        .as_array_mut()
+        .unwrap()
+        .push(json!([[9, 8, 12, 13]]));
+    g["semantics"]["values"][0]
+        .as_array_mut()
+        .unwrap()
+        .push(json!(2));
     let d = read_value(&model(
         json!({"b": {"type": "Building", "geometry": [g]}}),
         v,
     ))
     .unwrap();
     let solid = d.features[0].solid.as_ref().unwrap();
-    // Ground left out, the line left out: the roof and three walls.
-    assert_eq!(solid.surfaces.len(), 4);
+    // Ground left out, the line left out: the roof, three walls and the
+    // light well's wall.
+    assert_eq!(solid.surfaces.len(), 5);
     let roof = &solid.surfaces[0];
     assert_eq!(roof.kind, twinstory_data::SurfaceKind::Roof);
+    // The chimney's hole is closed, the light well stays open.
     assert_eq!(roof.rings.len(), 2);
+    assert_eq!(roof.rings[1].len(), 4);
     let hole = twinstory_data::Surface {
         kind: roof.kind,
         rings: vec![roof.rings[1].clone()],
     };
     assert!(normal(roof)[2] * normal(&hole)[2] < 0.0);
     assert!(solid.surfaces[0].rings[0].iter().all(|v| v[2] == 5.0));
+    let well = [565_002.0, 5_933_502.0];
+    let (lon, lat) = twinstory_data::crs::ReferenceSystem::parse("EPSG:25832")
+        .unwrap()
+        .to_wgs84(well[0], well[1])
+        .unwrap();
+    assert!(roof.rings[1]
+        .iter()
+        .any(|v| (v[0] - lon).abs() < 1e-9 && (v[1] - lat).abs() < 1e-9));
 }
