@@ -12,6 +12,7 @@ try {
     await goToStep(page, id);
     await page.waitForTimeout(300);
     await page.locator('.ts-canvas').screenshot({ path: `/tmp/shots/${id}.png` });
+    if (process.env.PROBE) console.log(await page.evaluate((pts) => { const c = document.querySelector('.ts-canvas'); const r = c.getBoundingClientRect(); const g = c.getContext('2d'); return pts.map(([x, y]) => [...g.getImageData(Math.round((x - r.left) * c.width / r.width), Math.round((y - r.top) * c.height / r.height), 1, 1).data].join(' ')); }, JSON.parse(process.env.PROBE)));
     const ms = await page.evaluate(() => document.querySelector('.ts-canvas').dataset.frameMs);
     console.log(id, 'frame ms', ms);
   }
