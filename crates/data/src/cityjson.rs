@@ -30,10 +30,10 @@
 //!   `GroundSurface`s are left out (the footprint is the ground), as are
 //!   surfaces with fewer than 3 distinct vertices or no area. Holes are
 //!   turned to wind against their outer ring (Newell's normal), so a
-//!   renderer's non-zero rule leaves them open whatever the file wrote; a
-//!   hole no other surface of the shape touches (where a chimney or dormer
-//!   stood, an installation left out of the file) is dropped, so the roof
-//!   is drawn whole.
+//!   renderer's non-zero rule leaves them open whatever the file wrote. A
+//!   hole stays open only when a surface touching it leads down (a light
+//!   well's walls); under a dormer, tower or chimney (or where one stood,
+//!   an installation left out of the file) the surface is drawn whole.
 //! - Geometry types Solid, MultiSolid, CompositeSolid (outer shells),
 //!   MultiSurface, CompositeSurface and GeometryInstance (a template placed
 //!   by its matrix); MultiPoint and MultiLineString are not buildings.
@@ -893,10 +893,11 @@ impl<'a> Model<'a> {
             let mut rings: Vec<Vec<[f64; 3]>> = Vec::with_capacity(s.rings.len());
             let mut normal = [0.0; 3];
             for (r, ring) in s.rings.iter().enumerate() {
-                if r > 0 && !closed_by_others(ring, &shape.surfaces, i) {
-                    // Nothing of this shell closes the hole: what stood
-                    // there (a chimney, a dormer) is an installation the
-                    // file left out, so the surface is drawn whole.
+                if r > 0 && !goes_down(ring, &shape.surfaces, i) {
+                    // Nothing of this shell leads down from the hole: a
+                    // dormer, tower or chimney stands on it (or stood, as
+                    // an installation the file left out), so the surface
+                    // is drawn whole and what stands there covers it.
                     continue;
                 }
                 let mut ring = distinct(ring);
@@ -961,13 +962,15 @@ impl<'a> Model<'a> {
     }
 }
 
-/// Whether another surface of the shape uses a vertex of `ring` (a hole
-/// in a closed shell is closed by other surfaces: a light well's walls).
-fn closed_by_others(ring: &[[f64; 3]], surfaces: &[Surface], own: usize) -> bool {
-    surfaces
-        .iter()
-        .enumerate()
-        .any(|(j, s)| j != own && s.rings.iter().flatten().any(|v| ring.contains(v)))
+/// Whether a hole leads down into the building: another surface of the
+/// shape that shares a vertex with it reaches more than 5 cm below it (a
+/// light well's walls, a courtyard's).
+fn goes_down(ring: &[[f64; 3]], surfaces: &[Surface], own: usize) -> bool {
+    let low = ring.iter().fold(f64::INFINITY, |m, v| m.min(v[2])) - GROUND_TOLERANCE;
+    surfaces.iter().enumerate().any(|(j, s)| {
+        let mut vs = s.rings.iter().flatten();
+        j != own && vs.clone().any(|v| ring.contains(v)) && vs.any(|v| v[2] < low)
+    })
 }
 
 /// A ring without repeated vertices (neither in a row nor the first again

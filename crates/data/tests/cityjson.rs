@@ -693,7 +693,7 @@ fn degenerate_surfaces_are_left_out_and_holes_wind_against_their_ring() {
     // A sixth wall that is a line (two distinct vertices), and a roof with
     // two holes written the same way round as its outer ring: a light well
     // (8–11, a wall of it goes down from 8 and 9) and the place of a
-    // chimney the file left out (14–17, nothing else touches it).
+    // chimney the file left out (14–17, nothing leads down from it).
     g["boundaries"][0][5] = json!([[3, 0, 0, 3]]);
     let mut v = box_vertices();
     let corners = [
