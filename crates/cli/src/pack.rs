@@ -102,7 +102,16 @@ pub fn prepare(story: &Story, layer: &Layer, data: &mut Dataset) -> PackReport {
     let tolerance = 0.25 * 360.0 / (512.0 * zoom.exp2()) * lat.cos();
     let mut before = 0;
     let mut after = 0;
+    // A building's surfaces travel only to layers that draw them.
+    let model = layer
+        .style
+        .extrude
+        .as_ref()
+        .is_some_and(twinstory_model::Height::is_model);
     for f in &mut data.features {
+        if !model {
+            f.solid = None;
+        }
         if let Some(g) = &mut f.geometry {
             before += vertices(g);
             *g = simplify(g, tolerance);

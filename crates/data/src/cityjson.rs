@@ -1,9 +1,13 @@
-//! CityJSON 1.1 and 2.0 (3D city models) as building footprints in WGS 84.
+//! CityJSON 1.1 and 2.0 (3D city models) as building footprints in WGS 84,
+//! with their surfaces in 3D.
 //!
 //! Each building becomes a polygon feature the map can fill and the 3D
 //! renderer can raise: its footprint, with its attributes and computed
-//! `height`, `ground` and `lod`. Z is not carried further: roof shapes
-//! become flat blocks at the building's height, as in LoD1.
+//! `height`, `ground` and `lod`. Its real shape travels along as
+//! [`Feature::solid`]: every surface of the chosen LoD's outer shell but
+//! the ground (roofs, walls, the rest; rings in WGS 84 with z in metres
+//! above `ground`), for layers drawn with `extrude: model`; a layer raised
+//! by `extrude: height` draws a flat-topped block instead.
 //!
 //! The rules (also in `docs/story-format.md`, "3D buildings"):
 //! - Features: every `Building` whose `BuildingPart`s (children, at any
@@ -21,6 +25,15 @@
 //!   lowest point); without those the convex hull of all its vertices.
 //! - `ground`: the lowest z of the geometry; `height`: its highest z minus
 //!   `ground` (metres, rounded to millimetres).
+//! - Surfaces: the outer shell's (a solid's cavities are not seen), tagged
+//!   by semantics (`RoofSurface`, `WallSurface`, else other); the
+//!   `GroundSurface`s are left out (the footprint is the ground), as are
+//!   surfaces with fewer than 3 distinct vertices or no area. Holes are
+//!   turned to wind against their outer ring (Newell's normal), so a
+//!   renderer's non-zero rule leaves them open whatever the file wrote. A
+//!   hole stays open only when a surface touching it leads down (a light
+//!   well's walls); under a dormer, tower or chimney (or where one stood,
+//!   an installation left out of the file) the surface is drawn whole.
 //! - Geometry types Solid, MultiSolid, CompositeSolid (outer shells),
 //!   MultiSurface, CompositeSurface and GeometryInstance (a template placed
 //!   by its matrix); MultiPoint and MultiLineString are not buildings.
@@ -34,7 +47,9 @@
 
 use crate::crs::{ReferenceSystem, SUPPORTED};
 use crate::json_text::parse_json;
-use crate::{DataError, DataWarning, Dataset, Feature, Position};
+use crate::{
+    DataError, DataWarning, Dataset, Feature, Position, Solid, Surface as Surface3d, SurfaceKind,
+};
 use geo::{
     ConvexHull, Coord, Geometry, LineString, MultiPoint, MultiPolygon, Orient, Point, Polygon,
 };
@@ -485,10 +500,12 @@ impl<'a> Model<'a> {
                     }
                 }
                 let geometry = self.footprint(chosen)?;
+                let solid = self.solid(chosen)?;
                 features.push(Feature {
                     id: Some(shape_id.to_string()),
                     geometry: Some(geometry),
                     properties: props,
+                    solid: (!solid.surfaces.is_empty()).then(|| Box::new(solid)),
                 });
             }
         }
@@ -863,6 +880,64 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// The shape's outer surfaces but the ground in WGS 84, z in metres
+    /// above its lowest point; degenerate ones (fewer than 3 distinct
+    /// vertices, no area) left out, holes turned to wind against their
+    /// outer ring.
+    fn solid(&self, shape: &Shape) -> Result<Solid, DataError> {
+        let mut surfaces = Vec::new();
+        for (i, s) in shape.surfaces.iter().enumerate() {
+            if !s.outer_shell || s.semantic.as_deref() == Some("GroundSurface") {
+                continue;
+            }
+            let mut rings: Vec<Vec<[f64; 3]>> = Vec::with_capacity(s.rings.len());
+            let mut normal = [0.0; 3];
+            for (r, ring) in s.rings.iter().enumerate() {
+                if r > 0 && !goes_down(ring, &shape.surfaces, i) {
+                    // Nothing of this shell leads down from the hole: a
+                    // dormer, tower or chimney stands on it (or stood, as
+                    // an installation the file left out), so the surface
+                    // is drawn whole and what stands there covers it.
+                    continue;
+                }
+                let mut ring = distinct(ring);
+                let n = newell(&ring);
+                if ring.len() < 3 || n.iter().map(|c| c * c).sum::<f64>() < 1e-8 {
+                    if rings.is_empty() {
+                        // Without its outer ring a surface has nothing to draw.
+                        break;
+                    }
+                    continue;
+                }
+                if rings.is_empty() {
+                    normal = n;
+                } else if n[0] * normal[0] + n[1] * normal[1] + n[2] * normal[2] > 0.0 {
+                    ring.reverse();
+                }
+                rings.push(ring);
+            }
+            if rings.is_empty() {
+                continue;
+            }
+            let mut out = Vec::with_capacity(rings.len());
+            for ring in rings {
+                let line = self.ring(&ring, &shape.path)?;
+                out.push(
+                    line.0
+                        .iter()
+                        .zip(&ring)
+                        .map(|(c, v)| [c.x, c.y, v[2] - shape.ground])
+                        .collect(),
+                );
+            }
+            surfaces.push(Surface3d {
+                kind: SurfaceKind::of(s.semantic.as_deref()),
+                rings: out,
+            });
+        }
+        Ok(Solid { surfaces })
+    }
+
     fn ring(&self, ring: &[[f64; 3]], path: &str) -> Result<LineString<f64>, DataError> {
         let mut coords = Vec::with_capacity(ring.len() + 1);
         for v in ring {
@@ -885,6 +960,46 @@ impl<'a> Model<'a> {
         }
         Ok(LineString::new(coords))
     }
+}
+
+/// Whether a hole leads down into the building: another surface of the
+/// shape that shares a vertex with it reaches more than 5 cm below it (a
+/// light well's walls, a courtyard's).
+fn goes_down(ring: &[[f64; 3]], surfaces: &[Surface], own: usize) -> bool {
+    let low = ring.iter().fold(f64::INFINITY, |m, v| m.min(v[2])) - GROUND_TOLERANCE;
+    surfaces.iter().enumerate().any(|(j, s)| {
+        let mut vs = s.rings.iter().flatten();
+        j != own && vs.clone().any(|v| ring.contains(v)) && vs.any(|v| v[2] < low)
+    })
+}
+
+/// A ring without repeated vertices (neither in a row nor the first again
+/// at the end).
+fn distinct(ring: &[[f64; 3]]) -> Vec<[f64; 3]> {
+    let mut out: Vec<[f64; 3]> = Vec::with_capacity(ring.len());
+    for v in ring {
+        if out.last() != Some(v) {
+            out.push(*v);
+        }
+    }
+    while out.len() > 1 && out.first() == out.last() {
+        out.pop();
+    }
+    out
+}
+
+/// Newell's normal of a ring: twice its area times its unit normal (the
+/// right-hand rule over the vertex order), robust for rings that are not
+/// quite planar.
+fn newell(ring: &[[f64; 3]]) -> [f64; 3] {
+    let mut n = [0.0; 3];
+    for (i, a) in ring.iter().enumerate() {
+        let b = ring[(i + 1) % ring.len()];
+        n[0] += (a[1] - b[1]) * (a[2] + b[2]);
+        n[1] += (a[2] - b[2]) * (a[0] + b[0]);
+        n[2] += (a[0] - b[0]) * (a[1] + b[1]);
+    }
+    n
 }
 
 fn has_geometry(o: &Map<String, Value>) -> bool {

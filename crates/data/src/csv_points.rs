@@ -212,6 +212,7 @@ fn points_from_table(
             id,
             geometry: Some(Geometry::Point(Point::new(x, y))),
             properties,
+            solid: None,
         });
     }
     if features.is_empty() && total > 0 {

@@ -1,5 +1,6 @@
 //! The reader-independent result types.
 
+use crate::solid::Solid;
 use geo::Geometry;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -13,6 +14,9 @@ pub struct Feature {
     pub geometry: Option<Geometry<f64>>,
     /// The feature's properties (for CSV: every column, typed where obvious).
     pub properties: Map<String, Value>,
+    /// Its real shape in 3D, from CityJSON only (boxed: one pointer for
+    /// every other feature).
+    pub solid: Option<Box<Solid>>,
 }
 
 /// Everything a reader produced from one input.

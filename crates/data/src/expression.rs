@@ -539,7 +539,7 @@ fn eval(e: &Expr, f: &Feature, sums: &dyn Fn(&str) -> Option<f64>) -> Option<f64
 /// for (kids, playgrounds) in [(162, 2), (0, 1)] {
 ///     let properties = json!({"kids": kids, "playgrounds": playgrounds});
 ///     let properties = properties.as_object().unwrap().clone();
-///     d.features.push(Feature { id: None, geometry: None, properties });
+///     d.features.push(Feature { id: None, geometry: None, properties, solid: None });
 /// }
 /// compute_field(&mut d, "per_1000", "playgrounds / kids * 1000").unwrap();
 /// let v = d.features[0].properties["per_1000"].as_f64().unwrap();
@@ -616,6 +616,7 @@ mod tests {
                     id: None,
                     geometry: None,
                     properties: v.as_object().cloned().unwrap_or_default(),
+                    solid: None,
                 })
                 .collect(),
             warnings: Vec::new(),

@@ -352,6 +352,7 @@ impl Walk {
                     id: None,
                     geometry,
                     properties: Map::new(),
+                    solid: None,
                 }]
             }
         }
@@ -583,6 +584,7 @@ impl Walk {
             id,
             geometry,
             properties,
+            solid: None,
         })
     }
 

@@ -246,6 +246,7 @@ mod tests {
                 id: None,
                 geometry: None,
                 properties,
+                solid: None,
             });
         }
         let opts = JoinOptions {

@@ -299,6 +299,7 @@ impl Elements {
             id: Some(name),
             geometry: Some(geometry),
             properties,
+            solid: None,
         })
     }
 

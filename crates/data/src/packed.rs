@@ -7,13 +7,19 @@
 //! varint  scale               coordinates are round(degrees * scale)
 //! varint  n                   feature count
 //! varint  len, len bytes      JSON: {"fields": [..], "rows": [[..], ..], "ids": [..|null]}
-//! n × geometry                see `put_geometry`; positions are zigzag varint
-//!                             deltas from the previous position of the layer
+//! n × geometry                see `Writer::geometry`; positions are zigzag
+//!                             varint deltas from the previous position of the layer
+//! [1, n × solid]              only when a feature has a solid (`extrude:
+//!                             model` layers): varint surface count (0: none),
+//!                             per surface a kind byte (0 roof, 1 wall, 2 other),
+//!                             varint ring count, per ring varint vertex count
+//!                             and per vertex a position (as above) and a
+//!                             zigzag varint delta of z in centimetres
 //! ```
 //! Properties stay JSON (typed values, any text) but are stored once per
 //! field name; coordinates, the bulk of every map layer, become integers.
 
-use crate::{DataError, Dataset, Feature};
+use crate::{DataError, Dataset, Feature, Solid, Surface, SurfaceKind};
 use geo::{
     Coord, Geometry, GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon,
     Point, Polygon,
@@ -69,6 +75,31 @@ pub fn write_packed(data: &Dataset, scale: u32) -> Vec<u8> {
         match &f.geometry {
             Some(g) => w.geometry(g, 0),
             None => w.out.push(0),
+        }
+    }
+    if data.features.iter().any(|f| f.solid.is_some()) {
+        w.out.push(1);
+        let mut last_z = 0;
+        for f in &data.features {
+            let surfaces = f.solid.as_ref().map_or(&[][..], |s| &s.surfaces);
+            put_varint(&mut w.out, surfaces.len() as u64);
+            for s in surfaces {
+                w.out.push(match s.kind {
+                    SurfaceKind::Roof => 0,
+                    SurfaceKind::Wall => 1,
+                    SurfaceKind::Other => 2,
+                });
+                put_varint(&mut w.out, s.rings.len() as u64);
+                for ring in &s.rings {
+                    put_varint(&mut w.out, ring.len() as u64);
+                    for v in ring {
+                        w.coord(Coord { x: v[0], y: v[1] });
+                        let z = (v[2] * 100.0).round() as i64;
+                        put_varint(&mut w.out, zigzag(z.wrapping_sub(last_z)));
+                        last_z = z;
+                    }
+                }
+            }
         }
     }
     w.out
@@ -242,7 +273,19 @@ pub fn read_packed(file: &str, bytes: &[u8]) -> Result<Dataset, DataError> {
             id,
             geometry,
             properties,
+            solid: None,
         });
+    }
+    if r.at < bytes.len() {
+        if bytes[r.at] != 1 {
+            return Err(bad("unknown section after the geometries"));
+        }
+        r.at += 1;
+        let mut last_z = 0i64;
+        for f in &mut features {
+            let solid = r.solid(&mut last_z).ok_or_else(|| bad("solid cut short"))?;
+            f.solid = (!solid.surfaces.is_empty()).then(|| Box::new(solid));
+        }
     }
     Ok(Dataset {
         features,
@@ -316,6 +359,34 @@ impl Reader<'_> {
             holes.push(self.line()?);
         }
         Some(Polygon::new(exterior, holes))
+    }
+
+    /// One feature's surfaces (none for a feature without a solid).
+    fn solid(&mut self, last_z: &mut i64) -> Option<Solid> {
+        let n = self.count()?;
+        let mut surfaces = Vec::with_capacity(n);
+        for _ in 0..n {
+            let kind = match self.take(1)?[0] {
+                0 => SurfaceKind::Roof,
+                1 => SurfaceKind::Wall,
+                2 => SurfaceKind::Other,
+                _ => return None,
+            };
+            let rings = self.count()?;
+            let mut out = Vec::with_capacity(rings);
+            for _ in 0..rings {
+                let k = self.count()?;
+                let mut ring = Vec::with_capacity(k);
+                for _ in 0..k {
+                    let c = self.coord()?;
+                    *last_z = last_z.wrapping_add(unzigzag(self.varint()?));
+                    ring.push([c.x, c.y, *last_z as f64 / 100.0]);
+                }
+                out.push(ring);
+            }
+            surfaces.push(Surface { kind, rings: out });
+        }
+        Some(Solid { surfaces })
     }
 
     /// `Some(None)` for a feature without geometry; `None` when damaged.
@@ -408,6 +479,7 @@ mod tests {
             id: None,
             geometry: Some(Geometry::LineString(vec![(x, y), (-x, -y), (x, -y)].into())),
             properties: Default::default(),
+            solid: None,
         };
         let d = Dataset {
             features: vec![far(1e300, 1e300), far(9.2e12, -9.2e12)],
@@ -460,6 +532,80 @@ mod tests {
         }
         assert!(read_packed("p", b"TSP1").is_err());
         assert!(read_packed("p", b"{}").is_err());
+    }
+
+    #[test]
+    fn solids_travel_with_z_to_the_centimetre_and_cost_nothing_when_absent() {
+        let mut d = sample();
+        let plain = write_packed(&d, 1_000_000);
+        let roof = Surface {
+            kind: SurfaceKind::Roof,
+            rings: vec![
+                vec![
+                    [10.0, 53.0, 4.0],
+                    [10.001, 53.0, 4.0],
+                    [10.0005, 53.001, 7.254],
+                ],
+                vec![
+                    [10.0004, 53.0002, 5.0],
+                    [10.0006, 53.0002, 5.0],
+                    [10.0005, 53.0003, 5.5],
+                ],
+            ],
+        };
+        let wall = Surface {
+            kind: SurfaceKind::Wall,
+            rings: vec![vec![
+                [10.0, 53.0, 0.0],
+                [10.001, 53.0, 0.0],
+                [10.001, 53.0, 4.0],
+            ]],
+        };
+        d.features[0].solid = Some(Box::new(Solid {
+            surfaces: vec![roof, wall],
+        }));
+        d.features[2].solid = Some(Box::new(Solid {
+            surfaces: vec![Surface {
+                kind: SurfaceKind::Other,
+                rings: vec![vec![
+                    [1.0, 2.0, 0.004],
+                    [1.0, 2.001, 0.0],
+                    [1.001, 2.0, 3.0],
+                ]],
+            }],
+        }));
+        let packed = write_packed(&d, 1_000_000);
+        // Layers without solids are written as before: not a byte more.
+        assert_eq!(&packed[..plain.len()], &plain[..]);
+        let back = read_packed("p", &packed).unwrap();
+        assert_eq!(back.features[1].solid, None);
+        assert_eq!(back.features[3].solid, None);
+        for i in [0, 2] {
+            let (a, b) = (
+                d.features[i].solid.as_ref(),
+                back.features[i].solid.as_ref(),
+            );
+            let (a, b) = (a.unwrap(), b.unwrap());
+            assert_eq!(a.surfaces.len(), b.surfaces.len());
+            for (s, t) in a.surfaces.iter().zip(&b.surfaces) {
+                assert_eq!(s.kind, t.kind);
+                for (r, q) in s.rings.iter().zip(&t.rings) {
+                    assert_eq!(r.len(), q.len());
+                    for (v, w) in r.iter().zip(q) {
+                        assert!((v[0] - w[0]).abs() <= 5e-7 && (v[1] - w[1]).abs() <= 5e-7);
+                        assert!((v[2] - w[2]).abs() <= 0.005, "{v:?} {w:?}");
+                    }
+                }
+            }
+        }
+        // Cut short or with an unknown section: an error, never a panic.
+        for cut in plain.len()..packed.len() {
+            let r = read_packed("p", &packed[..cut]);
+            assert!(cut == plain.len() || r.is_err(), "{cut}");
+        }
+        let mut other = plain.clone();
+        other.push(7);
+        assert!(read_packed("p", &other).is_err());
     }
 
     /// A file with one point feature and the given property table.

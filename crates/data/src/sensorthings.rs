@@ -159,6 +159,7 @@ pub fn read_sensorthings(file: &str, bytes: &[u8]) -> Result<SensorThingsPage, D
             }),
             geometry: Some(geometry),
             properties: props,
+            solid: None,
         });
     }
     let next = root

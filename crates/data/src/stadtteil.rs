@@ -206,6 +206,7 @@ pub fn join_stadtteile(
                     id,
                     geometry: dissolve(quarters, &members),
                     properties,
+                    solid: None,
                 });
             }
             // Quarters without a row keep their place on the map, without values.
@@ -221,6 +222,7 @@ pub fn join_stadtteile(
                     id: Some(name.clone()),
                     geometry: dissolve(quarters, members),
                     properties,
+                    solid: None,
                 });
             }
         }

@@ -162,6 +162,7 @@ mod tests {
                 id: Some("7".into()),
                 geometry: Some(geometry),
                 properties: Map::new(),
+                solid: None,
             }],
             warnings: Vec::new(),
         }
@@ -229,6 +230,7 @@ mod tests {
             id: Some("42".into()),
             geometry: Some(Geometry::Point(Point::new(9.99214, 53.55048))),
             properties: props.clone(),
+            solid: None,
         };
         let g = geojson::Feature::from(&f);
         assert_eq!(g.id, Some(geojson::feature::Id::String("42".into())));

@@ -556,3 +556,198 @@ fn no_cut_of_a_real_file_panics() {
         let _ = read_cityjson("g", &bytes[..cut], &CityJsonOptions::default());
     }
 }
+
+/// The unit normal of a surface's outer ring in local metres (east, north,
+/// up): the cross product of the two edges from the corner that spans the
+/// largest triangle with its neighbours (the rings here are convex enough).
+fn normal(s: &twinstory_data::Surface) -> [f64; 3] {
+    let r = &s.rings[0];
+    let (lon0, lat0) = (r[0][0], r[0][1]);
+    let m = |v: &[f64; 3]| {
+        [
+            (v[0] - lon0) * 111_320.0 * lat0.to_radians().cos(),
+            (v[1] - lat0) * 111_320.0,
+            v[2],
+        ]
+    };
+    let k = r.len();
+    let cross = |i: usize| {
+        let (a, b, c) = (m(&r[(i + k - 1) % k]), m(&r[i]), m(&r[(i + 1) % k]));
+        let (u, v) = (
+            [c[0] - b[0], c[1] - b[1], c[2] - b[2]],
+            [a[0] - b[0], a[1] - b[1], a[2] - b[2]],
+        );
+        [
+            u[1] * v[2] - u[2] * v[1],
+            u[2] * v[0] - u[0] * v[2],
+            u[0] * v[1] - u[1] * v[0],
+        ]
+    };
+    let len = |n: &[f64; 3]| (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
+    let n = (0..k)
+        .map(cross)
+        .max_by(|a, b| len(a).total_cmp(&len(b)))
+        .unwrap();
+    n.map(|c| c / len(&n))
+}
+
+#[test]
+fn the_neustadt_keeps_its_roofs_and_walls_as_surfaces() {
+    use twinstory_data::SurfaceKind;
+    let d = read(NEUSTADT, None);
+    let (mut roofs, mut walls, mut other, mut sloped) = (0, 0, 0, 0);
+    for f in &d.features {
+        let solid = f.solid.as_ref().unwrap();
+        // z is above the building's ground: from 0 to its height.
+        let top = solid.top();
+        assert!((top - num(f, "height")).abs() < 0.002, "{:?}", f.id);
+        let low = solid
+            .surfaces
+            .iter()
+            .flat_map(|s| s.rings.iter().flatten())
+            .fold(f64::INFINITY, |m, v| m.min(v[2]));
+        assert!(low.abs() < 0.002, "{:?}: {low}", f.id);
+        let bbox = match &f.geometry {
+            Some(g) => geo::BoundingRect::bounding_rect(g).unwrap(),
+            None => panic!("no footprint"),
+        };
+        // Upper floors and eaves reach a little past the ground plan
+        // (up to 42 cm in this file): 1e-5° is about 1.1 m north–south,
+        // 0.7 m east–west.
+        let slack = 1e-5;
+        for s in &solid.surfaces {
+            assert!(s.rings.iter().all(|r| r.len() >= 3));
+            match s.kind {
+                SurfaceKind::Roof => {
+                    roofs += 1;
+                    let n = normal(s);
+                    if n[2].abs() < 0.99 && n[2].abs() > 0.2 {
+                        sloped += 1;
+                    }
+                }
+                SurfaceKind::Wall => {
+                    walls += 1;
+                    // Every wall stands on the ground plan.
+                    for v in s.rings.iter().flatten() {
+                        assert!(
+                            v[0] >= bbox.min().x - slack
+                                && v[0] <= bbox.max().x + slack
+                                && v[1] >= bbox.min().y - slack
+                                && v[1] <= bbox.max().y + slack,
+                            "{:?}: {v:?} outside {bbox:?}",
+                            f.id
+                        );
+                    }
+                }
+                SurfaceKind::Other => other += 1,
+            }
+        }
+    }
+    // 836 roof and 1,094 wall surfaces in the file, of which 18 roofs and
+    // 2 walls have no area (slivers of the trimmed file); 26 outer ceilings
+    // and floors; the 32 ground surfaces are the footprints, not surfaces here.
+    assert_eq!((roofs, walls, other), (818, 1092, 26));
+    // Gabled and hipped roofs: most roof faces slope.
+    assert!(sloped > 400, "{sloped} of {roofs}");
+}
+
+#[test]
+fn grossneumarkt_lod1_is_a_box_and_lod2_has_a_sloped_roof() {
+    use twinstory_data::SurfaceKind;
+    let slopes = |lod: &str| -> Vec<f64> {
+        let d = read(GROSSNEUMARKT, Some(lod));
+        let solid = d.features[0].solid.as_ref().unwrap().clone();
+        solid
+            .surfaces
+            .iter()
+            .filter(|s| s.kind == SurfaceKind::Roof)
+            .map(|s| normal(s)[2].abs())
+            .collect()
+    };
+    let lod1 = read(GROSSNEUMARKT, Some("1"));
+    let box1 = lod1.features[0].solid.as_ref().unwrap();
+    // LoD1 is a block: one flat roof at its height, walls upright.
+    let roofs: Vec<_> = box1
+        .surfaces
+        .iter()
+        .filter(|s| s.kind == SurfaceKind::Roof)
+        .collect();
+    assert_eq!(roofs.len(), 1);
+    assert!(roofs[0].rings[0]
+        .iter()
+        .all(|v| (v[2] - box1.top()).abs() < 1e-6));
+    assert!((box1.top() - num(&lod1.features[0], "height")).abs() < 0.002);
+    assert!(box1
+        .surfaces
+        .iter()
+        .filter(|s| s.kind == SurfaceKind::Wall)
+        .all(|s| normal(s)[2].abs() < 1e-3));
+    let lod2 = slopes("2");
+    assert!(!lod2.is_empty());
+    assert!(lod2.iter().any(|z| *z < 0.95), "{lod2:?}");
+}
+
+#[test]
+fn degenerate_surfaces_are_left_out_and_holes_wind_against_their_ring() {
+    let mut g = box_solid(true);
+    // A sixth wall that is a line (two distinct vertices), and a roof with
+    // two holes written the same way round as its outer ring: a light well
+    // (8–11, a wall of it goes down from 8 and 9) and the place of a
+    // chimney the file left out (14–17, nothing leads down from it).
+    g["boundaries"][0][5] = json!([[3, 0, 0, 3]]);
+    let mut v = box_vertices();
+    let corners = [
+        (2.0, 2.0, 12.0),
+        (4.0, 2.0, 12.0),
+        (4.0, 4.0, 12.0),
+        (2.0, 4.0, 12.0),
+        (2.0, 2.0, 7.0),
+        (4.0, 2.0, 7.0),
+        (6.0, 6.0, 12.0),
+        (7.0, 6.0, 12.0),
+        (7.0, 7.0, 12.0),
+        (6.0, 7.0, 12.0),
+    ];
+    for (x, y, z) in corners {
+        v.as_array_mut()
+            .unwrap()
+            .push(json!([565_000.0 + x, 5_933_500.0 + y, z]));
+    }
+    g["boundaries"][0][1] = json!([[4, 5, 6, 7], [8, 9, 10, 11], [14, 15, 16, 17]]);
+    g["boundaries"][0]
+        .as_array_mut()
+        .unwrap()
+        .push(json!([[9, 8, 12, 13]]));
+    g["semantics"]["values"][0]
+        .as_array_mut()
+        .unwrap()
+        .push(json!(2));
+    let d = read_value(&model(
+        json!({"b": {"type": "Building", "geometry": [g]}}),
+        v,
+    ))
+    .unwrap();
+    let solid = d.features[0].solid.as_ref().unwrap();
+    // Ground left out, the line left out: the roof, three walls and the
+    // light well's wall.
+    assert_eq!(solid.surfaces.len(), 5);
+    let roof = &solid.surfaces[0];
+    assert_eq!(roof.kind, twinstory_data::SurfaceKind::Roof);
+    // The chimney's hole is closed, the light well stays open.
+    assert_eq!(roof.rings.len(), 2);
+    assert_eq!(roof.rings[1].len(), 4);
+    let hole = twinstory_data::Surface {
+        kind: roof.kind,
+        rings: vec![roof.rings[1].clone()],
+    };
+    assert!(normal(roof)[2] * normal(&hole)[2] < 0.0);
+    assert!(solid.surfaces[0].rings[0].iter().all(|v| v[2] == 5.0));
+    let well = [565_002.0, 5_933_502.0];
+    let (lon, lat) = twinstory_data::crs::ReferenceSystem::parse("EPSG:25832")
+        .unwrap()
+        .to_wgs84(well[0], well[1])
+        .unwrap();
+    assert!(roof.rings[1]
+        .iter()
+        .any(|v| (v[0] - lon).abs() < 1e-9 && (v[1] - lat).abs() < 1e-9));
+}

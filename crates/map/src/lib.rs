@@ -40,6 +40,7 @@ pub mod order;
 pub mod prepare;
 pub mod projection;
 pub mod raster;
+pub mod solid;
 pub mod spatial_index;
 pub mod svg;
 pub mod tiles;

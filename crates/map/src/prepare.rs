@@ -10,6 +10,7 @@ use crate::geometry::bbox::{extend, EMPTY};
 use crate::geometry::distance::{dist2, segment_dist2};
 use crate::geometry::winding::signed_area;
 use crate::projection::lonlat_to_world;
+use crate::solid::Solids;
 use geo::{Coord, Geometry, LineString, Polygon};
 
 /// One drawable part of a feature: a polygon (with holes) or a line.
@@ -49,6 +50,9 @@ pub struct PreparedLayer {
     pub feature_count: usize,
     /// Bounds of everything in longitude/latitude, `None` when empty.
     pub lonlat_bounds: Option<LonLatBounds>,
+    /// Features' real shapes in 3D (`extrude: model`); drawn instead of a
+    /// block for the features that have them.
+    pub solids: Solids,
 }
 
 impl PreparedLayer {

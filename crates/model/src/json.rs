@@ -18,7 +18,7 @@
 
 use crate::layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Height, Join, JoinBy, JoinMode,
-    Layer, LayerStyle, NumberStyle, SchemeName, Source, TableEncoding,
+    Layer, LayerStyle, ModelShape, NumberStyle, SchemeName, Source, TableEncoding,
 };
 use crate::step::{Compare, FitTarget, LayerState, Layout, Step, Transition, View};
 use crate::tile_template::{TilePart, TileTemplate};
@@ -586,6 +586,7 @@ fn style(v: &Value, path: &str) -> R<LayerStyle> {
 
 fn height(v: &Value, path: &str) -> R<Height> {
     match v {
+        Value::String(s) if s == "model" => Ok(Height::Model(ModelShape::Model)),
         Value::String(s) => Ok(Height::Property(s.clone())),
         _ => number(v, path).map(Height::Metres),
     }

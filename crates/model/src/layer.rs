@@ -478,7 +478,8 @@ pub struct LayerStyle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_priority: Option<String>,
     /// Raise polygons into blocks (3D): the height of each in metres, a
-    /// number or a numeric property (features without a number stay flat).
+    /// number or a numeric property (features without a number stay flat),
+    /// or `model` for a CityJSON layer's buildings in their real shape.
     /// Seen from above the blocks show as the flat map; a tilted view
     /// (`pitch`) shows their walls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,15 +494,36 @@ pub struct LayerStyle {
     pub extrude_scale: Option<f64>,
 }
 
-/// A height for `extrude`: metres, or the property that gives them.
+/// A height for `extrude`: metres, the property that gives them, or a
+/// CityJSON layer's real shapes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Height {
     /// The same height for every feature, in metres.
     Metres(f64),
+    /// `model`: each building as its surfaces (roofs, walls) say, only for
+    /// `cityjson` layers; tried before [`Height::Property`], so a property
+    /// named `model` is written `` `model` ``.
+    Model(ModelShape),
     /// A numeric property with each feature's height (times `extrude-scale`).
     Property(String),
+}
+
+/// The word `model` of [`Height::Model`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum ModelShape {
+    /// The building's own surfaces.
+    #[serde(rename = "model")]
+    Model,
+}
+
+impl Height {
+    /// True for `extrude: model`.
+    pub fn is_model(&self) -> bool {
+        matches!(self, Height::Model(_))
+    }
 }
 
 /// A choropleth: features coloured by which class their number falls into.

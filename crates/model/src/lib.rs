@@ -21,7 +21,7 @@ pub use color::{Color, ColorParseError};
 pub use json::JsonError;
 pub use layer::{
     Categories, Choropleth, Circles, Classification, ComputedField, Height, Join, JoinBy, JoinMode,
-    Layer, LayerStyle, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
+    Layer, LayerStyle, ModelShape, NumberStyle, SchemeName, Source, SourceType, TableEncoding,
 };
 pub use step::{
     Compare, FitTarget, LayerState, Layout, Moment, Play, Step, Transition, View, MAX_PITCH,

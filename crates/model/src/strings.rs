@@ -691,6 +691,8 @@ pub struct DescribeWords {
     pub compass: [&'static str; 8],
     /// Raised areas: what their height shows (the property).
     pub heights_show: fn(&str) -> String,
+    /// Buildings drawn in their real shape (`extrude: model`).
+    pub real_shapes: &'static str,
     /// The summary of a chart's table of numbers (`<details>`).
     pub chart_numbers: &'static str,
     /// The column of a chart's table that counts features.
@@ -748,6 +750,7 @@ pub static DE_DESCRIBE: DescribeWords = DescribeWords {
         "Nordwesten",
     ],
     heights_show: |p| format!("Die Höhe der Flächen zeigt „{p}“."),
+    real_shapes: "Die Häuser stehen in ihrer wirklichen Form, mit ihren Dächern.",
     chart_numbers: "Zahlen anzeigen",
     chart_count: "Anzahl",
     chart_bars: |n, a, va, b, vb| format!("{n} Balken, von {a} mit {va} bis {b} mit {vb}."),
@@ -799,6 +802,7 @@ pub static EN_DESCRIBE: DescribeWords = DescribeWords {
         "north-west",
     ],
     heights_show: |p| format!("The height of the areas shows “{p}”."),
+    real_shapes: "The buildings stand in their real shape, roofs and all.",
     chart_numbers: "Show the numbers",
     chart_count: "Count",
     chart_bars: |n, a, va, b, vb| format!("{n} bars, from {a} with {va} to {b} with {vb}."),
@@ -1324,6 +1328,7 @@ mod tests {
             ("compared", (w.compared)("@1", "@2")),
             ("compass", w.compass.join(" ")),
             ("heights_show", (w.heights_show)("@1")),
+            ("real_shapes", w.real_shapes.to_string()),
             ("chart_numbers", w.chart_numbers.to_string()),
             ("chart_count", w.chart_count.to_string()),
             ("chart_bars", (w.chart_bars)(7001, "@2", "@3", "@4", "@5")),

@@ -140,10 +140,14 @@ impl Scene {
             };
             out.push(count(&entry.title, entry.shown, in_view));
             out.extend(self.describe_style(i, &entry, &shown, tag));
-            if let Some(twinstory_model::Height::Property(p)) = &layer.style.extrude {
-                if !p.ends_with("-height") || !layer.compute.iter().any(|c| &c.name == p) {
+            match &layer.style.extrude {
+                Some(twinstory_model::Height::Property(p))
+                    if !p.ends_with("-height") || !layer.compute.iter().any(|c| &c.name == p) =>
+                {
                     out.push((words.heights_show)(&layer.field_name(p)));
                 }
+                Some(twinstory_model::Height::Model(_)) => out.push(words.real_shapes.to_string()),
+                _ => {}
             }
             if let Some(note) = entry.note(tag) {
                 if entry.highlight.is_some() {

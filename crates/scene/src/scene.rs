@@ -13,7 +13,7 @@ use twinstory_map::navigate::NavLimits;
 use twinstory_map::projection::{lonlat_to_world, world_to_lonlat};
 use twinstory_map::{Camera, LayerPaint, LonLatBounds, Padding, PreparedLayer, Viewport};
 use twinstory_model::strings::Lang;
-use twinstory_model::{FitTarget, LayerState, Story, View, NARROW_MAP_WIDTH};
+use twinstory_model::{FitTarget, Height, LayerState, Story, View, NARROW_MAP_WIDTH};
 
 /// Highest zoom a `fit` may produce (a single point would otherwise zoom in forever).
 const FIT_MAX_ZOOM: f64 = 17.0;
@@ -113,6 +113,16 @@ impl Scene {
             l.prepared =
                 PreparedLayer::from_geometries(data.features.iter().map(|f| f.geometry.as_ref()));
             if let Some(layer) = self.story.layers.get(index) {
+                if layer.style.extrude.as_ref().is_some_and(Height::is_model) {
+                    for (i, f) in data.features.iter().enumerate() {
+                        if let Some(solid) = &f.solid {
+                            let surfaces = solid.surfaces.iter().map(|s| {
+                                (s.kind == twinstory_data::SurfaceKind::Roof, &s.rings[..])
+                            });
+                            l.prepared.solids.add(i as u32, surfaces);
+                        }
+                    }
+                }
                 // Classes are computed over the whole layer once, so a colour
                 // means the same in every step whatever the step filters.
                 l.styling = style_layer(layer, data);

@@ -86,7 +86,19 @@ pub fn style_layer(layer: &Layer, data: &Dataset) -> LayerStyling {
     if let Some(c) = &s.circles {
         circles(&mut out, c, s.fill.map(to_rgba), stroke);
     }
-    if let Some(top) = &s.extrude {
+    if let Some(Height::Model(_)) = &s.extrude {
+        // The real shapes: as high as their highest point, standing on the
+        // ground (`extrude-base` and `extrude-scale` do not apply).
+        let top = data
+            .features
+            .iter()
+            .map(|f| f.solid.as_ref().map_or(f32::NAN, |s| s.top() as f32))
+            .collect();
+        out.extrude = Some(Extrusion {
+            top,
+            base: Vec::new(),
+        });
+    } else if let Some(top) = &s.extrude {
         let scale = s.extrude_scale.unwrap_or(1.0);
         let top = heights(&mut out, data, top, scale, "height for `extrude`");
         let base = match &s.extrude_base {
@@ -138,6 +150,8 @@ fn number(v: Option<&Value>) -> Option<f64> {
 fn heights(out: &mut LayerStyling, data: &Dataset, h: &Height, scale: f64, what: &str) -> Vec<f32> {
     match h {
         Height::Metres(m) => vec![*m as f32; data.features.len()],
+        // Not a height (refused by the story's checks for `extrude-base`).
+        Height::Model(_) => vec![f32::NAN; data.features.len()],
         Height::Property(p) => {
             let v: Vec<f32> = data
                 .features
@@ -556,6 +570,7 @@ mod tests {
                     id: None,
                     geometry: None,
                     properties: v.as_object().cloned().unwrap_or_default(),
+                    solid: None,
                 })
                 .collect(),
             warnings: vec![],

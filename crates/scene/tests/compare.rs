@@ -42,6 +42,7 @@ fn scene() -> Scene {
                 vec![],
             ))),
             properties: Default::default(),
+            solid: None,
         }],
         warnings: vec![],
     };
@@ -170,6 +171,7 @@ fn narrow_halves_frame_what_the_whole_map_frames() {
                 vec![],
             ))),
             properties: Default::default(),
+            solid: None,
         }],
         warnings: vec![],
     };

@@ -48,6 +48,7 @@ fn scene() -> Scene {
                 .as_object()
                 .unwrap()
                 .clone(),
+            solid: None,
         }],
         warnings: vec![],
     };
@@ -64,6 +65,7 @@ fn scene() -> Scene {
                     .as_object()
                     .unwrap()
                     .clone(),
+                solid: None,
             })
             .collect(),
         warnings: vec![],
@@ -171,6 +173,7 @@ fn labels_name_values_as_the_layer_categories_do() {
             .as_object()
             .unwrap()
             .clone(),
+        solid: None,
     };
     let data = Dataset {
         features: vec![point("Rathaus", "limited"), point("Bahnhof", "no")],

@@ -50,6 +50,7 @@ fn scene() -> Scene {
                     53.4 + (i / 5) as f64 * 0.08,
                 )),
                 properties: Default::default(),
+                solid: None,
             })
             .collect(),
         warnings: vec![],
@@ -63,6 +64,7 @@ fn scene() -> Scene {
                     53.4 + (i / 17) as f64 * 0.02,
                 ))),
                 properties: Default::default(),
+                solid: None,
             })
             .collect(),
         warnings: vec![],

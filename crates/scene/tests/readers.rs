@@ -47,6 +47,7 @@ fn point(i: usize, props: serde_json::Value) -> Feature {
         id: None,
         geometry: Some(Geometry::Point(Point::new(10.0 + i as f64 * 0.01, 53.5))),
         properties: props.as_object().unwrap().clone(),
+        solid: None,
     }
 }
 

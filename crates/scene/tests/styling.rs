@@ -54,6 +54,7 @@ fn scene() -> Scene {
                     .as_object()
                     .cloned()
                     .unwrap_or_default(),
+                solid: None,
             }
         })
         .collect();
@@ -224,6 +225,7 @@ fn a_steps_data_tables_follow_its_filter_and_format_numbers() {
             id: None,
             geometry: Some(geo::Geometry::Point(geo::Point::new(10.0, 53.5))),
             properties: props.as_object().unwrap().clone(),
+            solid: None,
         });
     }
     scene.set_layer_data(0, &d);

@@ -37,6 +37,7 @@ fn scene(lang: &str) -> Scene {
                 53.5,
             ))),
             properties: props.as_object().unwrap().clone(),
+            solid: None,
         });
     }
     scene.set_layer_data(0, &d);

@@ -72,6 +72,7 @@ fn features(geoms: Vec<Geometry<f64>>, props: Vec<serde_json::Value>) -> Dataset
                 id: None,
                 geometry: Some(g),
                 properties: p.as_object().cloned().unwrap_or_default(),
+                solid: None,
             })
             .collect(),
         warnings: vec![],

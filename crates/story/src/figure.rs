@@ -545,6 +545,7 @@ impl Figure {
     ///         id: None,
     ///         geometry: None,
     ///         properties: json!({"kids": kids}).as_object().unwrap().clone(),
+    ///         solid: None,
     ///     })
     ///     .collect();
     /// let none = Default::default();
@@ -840,6 +841,7 @@ mod tests {
                 id: None,
                 geometry: None,
                 properties: v.as_object().cloned().unwrap_or_default(),
+                solid: None,
             })
             .collect()
     }

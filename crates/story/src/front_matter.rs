@@ -7,8 +7,8 @@ use twinstory_model::template::{Template, TemplateError};
 use twinstory_model::tile_template::{TileTemplate, TileTemplateError as TileError};
 use twinstory_model::url;
 use twinstory_model::{
-    Basemap, CardStyle, Color, ComputedField, Join, Layer, LayerStyle, Layout, Source, SourceType,
-    Theme,
+    Basemap, CardStyle, Color, ComputedField, Height, Join, Layer, LayerStyle, Layout, Source,
+    SourceType, Theme,
 };
 
 /// Settings allowed at the top of the front matter.
@@ -917,6 +917,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let mut property_pos = Vec::new();
     let mut style_compute = Vec::new();
     let (mut time, mut time_pos) = (None, Vec::new());
+    let mut style_node = None;
     for (key, _k, v) in fields {
         match key {
             "title" => title = w.text(v, "title", "title: Playgrounds"),
@@ -924,7 +925,10 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
                 has_source = true;
                 source = read_source(w, id, v);
             }
-            "style" => style = read_style(w, id, v, &mut property_pos, &mut style_compute),
+            "style" => {
+                style = read_style(w, id, v, &mut property_pos, &mut style_compute);
+                style_node = Some(v);
+            }
             "attribution" => {
                 attribution = w.text(
                     v,
@@ -959,6 +963,9 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
         compute_pos.push(pos);
     }
     let (source, url_pos) = source?;
+    if let (Some(Height::Model(_)), Some(n)) = (&style.extrude, style_node) {
+        check_model(w, id, &source, &style, n);
+    }
     Some(ReadLayer {
         layer: Layer {
             id: id.to_owned(),
@@ -1750,6 +1757,47 @@ fn read_style(
     }
 }
 
+/// `extrude: model` draws a CityJSON file's surfaces: only on `cityjson`
+/// layers, and without `extrude-base` or `extrude-scale` (the buildings
+/// stand where the file puts them, at their own size).
+fn check_model(w: &mut Walker<'_, '_>, id: &str, source: &Source, style: &LayerStyle, n: &Node) {
+    let Kind::Map(entries) = &n.kind else {
+        return;
+    };
+    let at = |key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| matches!(&k.kind, Kind::Str(s) if s == key))
+            .map(|(_, v)| v)
+    };
+    if !matches!(source, Source::Cityjson { .. }) {
+        if let Some(v) = at("extrude") {
+            let pos = w.pos(v);
+            w.sink.error(
+                "E0151",
+                pos,
+                format!("`extrude: model` draws the buildings of a CityJSON file in their real shape, but layer `{id}` does not read one"),
+                Some("use `source: { type: cityjson, url: … }`, or raise the areas by a number: `extrude: height`".into()),
+            );
+        }
+    }
+    let given = [
+        ("extrude-base", style.extrude_base.is_some()),
+        ("extrude-scale", style.extrude_scale.is_some()),
+    ];
+    for (key, _) in given.into_iter().filter(|(_, set)| *set) {
+        if let Some(v) = at(key) {
+            let pos = w.pos(v);
+            w.sink.error(
+                "E0151",
+                pos,
+                format!("`{key}` cannot be used with `extrude: model` (layer `{id}`): the buildings stand where the file puts them, at their own size"),
+                Some(format!("leave out `{key}`, or draw blocks instead: `extrude: height`")),
+            );
+        }
+    }
+}
+
 /// `extrude` and `extrude-base`: metres (a number from 0), a property
 /// name, or an expression over properties (any of `+ * / ( )`, a backtick
 /// or ` - `), which becomes a computed field named after the setting.
@@ -1764,6 +1812,19 @@ fn read_height(
     if let crate::yaml::Kind::Str(t) = &v.kind {
         let t = t.trim().to_owned();
         let is_expression = t.contains(['+', '*', '/', '(', ')', '`']) || t.contains(" - ");
+        if t == "model" {
+            if key == "extrude" {
+                return Some((serde_json::Value::String(t), None));
+            }
+            let pos = w.pos(v);
+            w.sink.error(
+                "E0151",
+                pos,
+                format!("`{key}: model` is not a height: `model` is a value of `extrude` only (layer `{id}`)"),
+                Some(format!("write a height in metres (`{key}: 3`) or a numeric property; a property named `model` is written in backticks: {key}: `model`")),
+            );
+            return None;
+        }
         if !is_expression {
             property_pos.push((t.clone(), w.pos(v)));
             return Some((serde_json::Value::String(t), None));
