@@ -44,7 +44,7 @@ theme: { map-background: "#eef1f4" }
 layers:
   gebaeude_grau:
     source: { type: cityjson, url: data/neustadt-lod3-buildings.city.json }
-    style: { fill: "#d5d9de", stroke: "#4d4d4d", stroke-width: 1, extrude: height }
+    style: { fill: "#d5d9de", stroke: "#4d4d4d", stroke-width: 1, extrude: model }
   baeume:
     source: { type: geojson, url: data/street-trees.geojson }
     style: { fill: "#2e7d32", stroke: none, extrude: height }

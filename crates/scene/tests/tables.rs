@@ -229,6 +229,7 @@ fn live_table(source: serde_json::Value, fields: serde_json::Value) -> DataTable
         id: None,
         geometry: Some(geo::Geometry::Point(geo::Point::new(10.16, 53.65))),
         properties: props.as_object().unwrap().clone(),
+        solid: None,
     });
     scene.set_layer_data(0, &d);
     scene.data_tables(0, None, &[]).remove(0)
