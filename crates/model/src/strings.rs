@@ -750,7 +750,7 @@ pub static DE_DESCRIBE: DescribeWords = DescribeWords {
         "Nordwesten",
     ],
     heights_show: |p| format!("Die Höhe der Flächen zeigt „{p}“."),
-    real_shapes: "Die Häuser stehen in ihrer wirklichen Form, mit ihren Dächern.",
+    real_shapes: "Die Häuser stehen da, wie sie gebaut sind, mit ihren Dächern.",
     chart_numbers: "Zahlen anzeigen",
     chart_count: "Anzahl",
     chart_bars: |n, a, va, b, vb| format!("{n} Balken, von {a} mit {va} bis {b} mit {vb}."),
