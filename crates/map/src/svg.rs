@@ -53,9 +53,22 @@ pub fn to_svg(list: &DrawList) -> String {
                 for (_, i) in order {
                     let f = &list.faces[i];
                     let d = path_data(list, f.paths.clone());
+                    // An opaque face is outlined in its own colour by half a
+                    // pixel, so the anti-aliased edges of neighbouring faces
+                    // leave no hairline of background between them (the
+                    // rasteriser doubles a face's coverage for the same
+                    // reason); a translucent one would darken its edges.
+                    let seal = if f.color.a == 255 {
+                        format!(
+                            r#" stroke="{}" stroke-width="0.5" stroke-linejoin="round""#,
+                            hex(f.color)
+                        )
+                    } else {
+                        String::new()
+                    };
                     let _ = writeln!(
                         out,
-                        r#"<path fill="{}"{} fill-rule="nonzero" d="{d}"/>"#,
+                        r#"<path fill="{}"{}{seal} fill-rule="nonzero" d="{d}"/>"#,
                         hex(f.color),
                         opacity_attr("fill", f.color)
                     );

@@ -281,4 +281,15 @@ fn the_static_svg_paints_the_far_roof_before_the_near_one() {
     };
     assert!(at(239) < at(201));
     assert_eq!(svg.matches("<path").count(), dl.faces.len());
+    // Opaque faces are sealed by half a pixel of their own colour, so
+    // neighbouring faces leave no hairline of background between them.
+    assert!(
+        svg.contains(r##"fill="#ef0000" stroke="#ef0000" stroke-width="0.5""##),
+        "{svg}"
+    );
+    let mut see_through = layer(false, None);
+    see_through.1.opacity = 0.5;
+    let (_, dl) = frame(&see_through, &camera(0.0, 50.0));
+    let svg = twinstory_map::svg::to_svg(&dl);
+    assert!(!svg.contains("stroke="), "{svg}");
 }
