@@ -62,7 +62,7 @@ fuzz_target!(|bytes: &[u8]| {
     for i in 0..n {
         match i % 4 {
             2 => {}
-            3 => scene.set_layer_failed(i, "failed".into()),
+            3 => scene.set_layer_failed(i),
             _ => scene.set_layer_data(i, data()),
         }
     }
