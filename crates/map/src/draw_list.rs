@@ -12,6 +12,7 @@
 use crate::camera::{Transform, Viewport};
 use crate::color::Rgba;
 use crate::geometry::bbox::intersects;
+use crate::geometry::winding::signed_area;
 use crate::prepare::PreparedLayer;
 use crate::solid::{Solid, Solids};
 use std::borrow::Borrow;
@@ -28,6 +29,19 @@ const SIMPLIFY_PX: f64 = 0.3;
 /// darkened (facing away), times the sine of its slope: a 45° roof differs
 /// by ±11 % from the fill, a flat roof not at all.
 const ROOF_LIGHT: f64 = 0.15;
+
+/// Where the one light comes from: the north-west (a unit vector east,
+/// north).
+const LIGHT: [f64; 2] = [
+    -std::f64::consts::FRAC_1_SQRT_2,
+    -std::f64::consts::FRAC_1_SQRT_2,
+];
+
+/// How light a wall is (times its fill) by `facing`, the cosine between its
+/// outward normal and the light: 0.92 towards it, 0.52 away from it.
+fn wall_shade(facing: f64) -> f64 {
+    0.72 + 0.2 * facing
+}
 
 /// Point radii are grouped in quarter device pixels, up to this many.
 const MAX_QUARTER_PX: u64 = 0xffff;
@@ -359,10 +373,6 @@ impl DrawList {
         let eye = t.eye_ground();
         let tolerance = (SIMPLIFY_PX / t.scale()) as f32;
         let first = self.faces.len();
-        let light = [
-            -std::f64::consts::FRAC_1_SQRT_2,
-            -std::f64::consts::FRAC_1_SQRT_2,
-        ];
         let mut ring_buf: Vec<[f64; 2]> = Vec::new();
         for s in &layer.shapes {
             if !s.closed || !intersects(&s.bbox, &view) || !paint.visible(s.feature) {
@@ -408,8 +418,8 @@ impl DrawList {
                         continue;
                     };
                     let len = dx.hypot(dy);
-                    let facing = (normal[0] * light[0] + normal[1] * light[1]) / len;
-                    let k = 0.72 + 0.2 * facing;
+                    let facing = (normal[0] * LIGHT[0] + normal[1] * LIGHT[1]) / len;
+                    let k = wall_shade(facing);
                     let start = self.verts.len() as u32;
                     self.verts
                         .extend([a, b, c, d].map(|v| [v[0] as f32, v[1] as f32]));
@@ -510,10 +520,6 @@ impl DrawList {
         eye: [f64; 2],
     ) {
         let ppm = t.px_per_metre();
-        let light = [
-            -std::f64::consts::FRAC_1_SQRT_2,
-            -std::f64::consts::FRAC_1_SQRT_2,
-        ];
         let mut projected: Vec<[f64; 3]> = Vec::new();
         for surface in &solids.surfaces[solid.surfaces.start as usize..solid.surfaces.end as usize]
         {
@@ -543,7 +549,7 @@ impl DrawList {
                 });
             }
             // Behind the near plane, or edge-on (under a tenth of a pixel).
-            if !ok || signed_area_3(&projected).abs() < 0.1 {
+            if !ok || signed_area(&projected).abs() < 0.1 {
                 self.paths.truncate(first_path);
                 self.verts.truncate(first_vert);
                 continue;
@@ -552,13 +558,13 @@ impl DrawList {
             let k = if surface.roof || nz.abs() > 0.7 {
                 // Up-facing: the horizontal part of the normal is the slope.
                 let s = if nz < 0.0 { -1.0 } else { 1.0 };
-                1.0 + ROOF_LIGHT * s * (nx * light[0] + ny * light[1])
+                1.0 + ROOF_LIGHT * s * (nx * LIGHT[0] + ny * LIGHT[1])
             } else {
                 let h = nx.hypot(ny);
                 let p = solids.ring(surface.rings.start)[0];
                 let towards = nx * (eye[0] - p[0]) + ny * (eye[1] - p[1]);
                 let s = if towards < 0.0 { -1.0 } else { 1.0 };
-                0.72 + 0.2 * s * (nx * light[0] + ny * light[1]) / h
+                wall_shade(s * (nx * LIGHT[0] + ny * LIGHT[1]) / h)
             };
             self.faces.push(Face {
                 color: shade(fill, k),
@@ -899,17 +905,6 @@ fn clip_half_plane(ring: &[[f64; 2]], closed: bool, [a, b, c]: [f64; 3]) -> Vec<
         }
     }
     out
-}
-
-/// Twice the signed area of a projected ring (screen x, y; w ignored).
-fn signed_area_3(ring: &[[f64; 3]]) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            a[0] * b[1] - b[0] * a[1]
-        })
-        .sum()
 }
 
 /// A colour with its red, green and blue scaled by `k` (walls in shade).

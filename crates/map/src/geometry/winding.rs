@@ -14,18 +14,21 @@
 /// ccw.reverse();
 /// assert_eq!(signed_area(&ccw), -4.0);
 /// assert_eq!(signed_area(&[[0.0, 0.0], [1.0, 1.0]]), 0.0, "degenerate");
-/// assert_eq!(signed_area(&[]), 0.0, "empty");
+/// assert_eq!(signed_area::<2>(&[]), 0.0, "empty");
+/// assert_eq!(signed_area(&[[0.0, 0.0, 9.0], [2.0, 0.0, 1.0], [2.0, 1.0, 5.0]]), 2.0, "x and y only");
 /// ```
-pub fn signed_area(ring: &[[f64; 2]]) -> f64 {
+///
+/// Points may carry more coordinates after x and y (a projected point's
+/// `w`, for instance); only the first two count.
+pub fn signed_area<const N: usize>(ring: &[[f64; N]]) -> f64 {
     let n = ring.len();
-    if n < 3 {
+    if n < 3 || N < 2 {
         return 0.0;
     }
     let mut sum = 0.0;
     for i in 0..n {
-        let [x0, y0] = ring[i];
-        let [x1, y1] = ring[(i + 1) % n];
-        sum += x0 * y1 - x1 * y0;
+        let (a, b) = (ring[i], ring[(i + 1) % n]);
+        sum += a[0] * b[1] - b[0] * a[1];
     }
     sum
 }
