@@ -254,9 +254,8 @@ impl Playback {
             return;
         }
         self.take_control(now);
-        let b = (self.camera.bearing + bearing).rem_euclid(360.0);
         let turned = Camera {
-            bearing: if b > 180.0 { b - 360.0 } else { b },
+            bearing: turned(self.camera.bearing, bearing),
             ..self.camera
         }
         .with_pitch(self.camera.pitch + pitch);
@@ -282,8 +281,7 @@ impl Playback {
             c = zoom_about(&c, viewport, m.at, limits.clamp_zoom(c.zoom + m.zoom));
         }
         if m.turn != 0.0 {
-            let b = (c.bearing + m.turn).rem_euclid(360.0);
-            c = turn_about(&c, viewport, m.at, if b > 180.0 { b - 360.0 } else { b });
+            c = turn_about(&c, viewport, m.at, turned(c.bearing, m.turn));
         }
         if m.pan != [0.0, 0.0] {
             c = pan(&c, viewport, m.pan);
@@ -595,5 +593,15 @@ fn map_background(scene: &Scene, tilted: bool) -> twinstory_map::Rgba {
         twinstory_map::Rgba::default()
     } else {
         to_rgba(scene.story.theme.map_background)
+    }
+}
+
+/// A bearing turned by `by` degrees, in (−180°, 180°].
+fn turned(bearing: f64, by: f64) -> f64 {
+    let b = (bearing + by).rem_euclid(360.0);
+    if b > 180.0 {
+        b - 360.0
+    } else {
+        b
     }
 }
