@@ -267,6 +267,21 @@ function near(a, b, tol = 3) {
   return a.every((v, i) => Math.abs(v - b[i]) <= tol);
 }
 
+/** Whether `got` is colour `a` fading into colour `b` (or one of them):
+ * one mix factor explains every channel. */
+function blend(got, a, b, tol = 4) {
+  const span = a.map((v, i) => b[i] - v);
+  const i = span.reduce((m, v, k) => (Math.abs(v) > Math.abs(span[m]) ? k : m), 0);
+  if (Math.abs(span[i]) < 1) return near(got, a, tol);
+  const t = Math.min(1, Math.max(0, (got[i] - a[i]) / span[i]));
+  return got.every((v, k) => Math.abs(v - (a[k] + t * span[k])) <= tol);
+}
+
+/** Waits until no basemap tile is fading in. */
+async function fadesDone(page) {
+  await page.waitForFunction(() => document.getAnimations().every((a) => !a.effect?.target?.classList?.contains('ts-tile')), null, { timeout: 5000 });
+}
+
 /** Which tile of level z is under map px (x, y), from the camera (with its bearing). */
 function tileAt(cameraAttr, rect, z, x, y) {
   const [lon, lat, zoom, bearing] = cameraAttr.split(',').map(Number);
@@ -281,9 +296,12 @@ function tileAt(cameraAttr, rect, z, x, y) {
   return [Math.floor((cx + wx) / t), Math.floor((cy + wy) / t)];
 }
 
-test('tiles for the visible area, attribution, transparency and a flight that keeps parents', async () => {
+test('tiles for the visible area, attribution, transparency and a flight that keeps parents', async (t) => {
   requests.length = 0;
   const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  // Even when an assertion fails, no slow tile of this page may reach the
+  // next test's request list.
+  t.after(async () => { slowZoom = -1; await page.close().catch(() => {}); });
   const problems = watchConsole(page);
   await page.goto(`${site.url}kacheln/`);
   // The map fills the window once the header has scrolled away.
@@ -350,10 +368,13 @@ test('tiles for the visible area, attribution, transparency and a flight that ke
   const s1 = await mapState(page);
   assert.equal(s1.tileZoom, 14);
   const centre = [s1.rect.width * 0.75, s1.rect.height * 0.5];
+  // A parent that arrived late may still be fading in over another parent
+  // (CI saw 93,133,84: level 13 at a third of its fade over level 11).
+  await fadesDone(page);
   const during = await pixel(page, s1.rect.left + centre[0], s1.rect.top + centre[1]);
   const [cx, cy] = tileAt(s1.camera, s1.rect, 14, ...centre);
   const parents = [13, 12, 11].map((z) => tileColour(z, cx >> (14 - z), cy >> (14 - z)));
-  assert.ok(parents.some((p) => near(during, p)), `while level 14 loads a parent shows: ${during} not in ${JSON.stringify(parents)}`);
+  assert.ok(parents.some((p) => parents.some((q) => blend(during, p, q))), `while level 14 loads a parent shows: ${during} not in ${JSON.stringify(parents)}`);
   assert.ok(s1.shown.some((t) => !t.startsWith('14/')), 'a parent tile is shown');
   await page.screenshot({ path: path.join(SHOTS, 'basemap-flight-parents.png') });
   // The parents were seen: the rest of level 14 comes at once (Chromium
@@ -395,7 +416,6 @@ test('tiles for the visible area, attribution, transparency and a flight that ke
   assert.deepEqual(problems.filter((p) => !/\/tiles\/.*ERR_ABORTED/.test(p)), []);
   const aborted = problems.length;
   console.log(`# ${requests.length - before} tile requests during and after the flight, ${aborted} cancelled`);
-  await page.close();
 });
 
 test('DPR 2 asks for @2x tiles where the template has {r}, else one level deeper', async () => {
