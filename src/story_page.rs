@@ -198,13 +198,29 @@ pub fn StoryPage(
         });
     }
 
-    // The legend follows the active step and arriving data.
+    // The legend and the map's credit line follow the active step and
+    // arriving data (a layer that could not be loaded is not credited).
     {
         let lang = story.lang.clone();
+        let map = map.clone();
         Effect::new(move |_| {
             let entries = legend.get();
             if let Some(root) = legend_ref.get() {
                 render_legend(&root, &entries, &lang, t);
+            }
+            // The shown layers' credits in the map's corner (with the DOM
+            // directly: far smaller in the wasm than views).
+            if let (Some(p), Some(i)) = (credits_ref.get_untracked(), active.get_untracked()) {
+                let list = map.borrow().scene.step_credits(i);
+                if let Some(span) = p.first_element_child() {
+                    span.set_text_content(None);
+                    for c in &list {
+                        add_credit(&span, c);
+                    }
+                }
+                let _ = p
+                    .class_list()
+                    .toggle_with_force("is-empty", !has_basemap && list.is_empty());
             }
         });
     }
@@ -225,20 +241,6 @@ pub fn StoryPage(
                 crate::media::step_changed(i);
                 map.borrow_mut().go_to(i);
                 set_legend.set(map.borrow().scene.legend(i));
-                // The shown layers' credits in the map's corner (with the
-                // DOM directly: far smaller in the wasm than views).
-                if let Some(p) = credits_ref.get_untracked() {
-                    let list = map.borrow().scene.step_credits(i);
-                    if let Some(span) = p.first_element_child() {
-                        span.set_text_content(None);
-                        for c in &list {
-                            add_credit(&span, c);
-                        }
-                    }
-                    let _ = p
-                        .class_list()
-                        .toggle_with_force("is-empty", !has_basemap && list.is_empty());
-                }
                 request_frame(&map);
                 // The step's map in words (`map-description`, written by the build).
                 if let Some(p) = find_id("ts-map-description") {

@@ -438,6 +438,11 @@ test('without the service and the tiles the story still works and says so briefl
       const apart = status.right <= legend.left || legend.right <= status.left
         || status.bottom <= legend.top || legend.bottom <= status.top;
       assert.ok(apart, `${slug} at ${viewport.width} px: messages ${JSON.stringify(status)} and legend ${JSON.stringify(legend)} overlap`);
+      // The map credits what it draws: not the live layers that failed,
+      // but the U-Bahn stops' OpenStreetMap.
+      const credit = await page.locator('.ts-attribution').innerText();
+      assert.doesNotMatch(credit, /live/, `${slug}: ${credit}`);
+      assert.match(credit, /OpenStreetMap/, `${slug}: ${credit}`);
       await page.screenshot({ path: path.join(SHOTS, `${slug}-offline-${viewport.width}.png`) });
       // The messages stay with the step that shows the live layers: the
       // steps without them show none, and coming back shows them again.

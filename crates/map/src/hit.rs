@@ -27,6 +27,9 @@ pub struct HitIndex {
     /// Items below this are shapes, the rest points (item − shape_count).
     shape_count: u32,
     anchors: Vec<Option<[f64; 2]>>,
+    /// Per feature, the height (metres) of its real shape's surface over
+    /// its anchor (NaN where there is none); empty without solids.
+    roofs: Vec<f32>,
 }
 
 impl HitIndex {
@@ -49,10 +52,21 @@ impl HitIndex {
             .map(|s| s.bbox)
             .chain(layer.points.iter().map(|p| [p[0], p[1], p[0], p[1]]))
             .collect();
+        let anchors = anchors(layer);
+        let roofs = if layer.solids.is_empty() {
+            Vec::new()
+        } else {
+            let at = |(f, a): (usize, &Option<[f64; 2]>)| {
+                a.and_then(|a| layer.solids.height_at(f as u32, a))
+                    .map_or(f32::NAN, |h| h as f32)
+            };
+            anchors.iter().enumerate().map(at).collect()
+        };
         Self {
             tree: SpatialIndex::new(&boxes),
             shape_count: layer.shapes.len() as u32,
-            anchors: anchors(layer),
+            anchors,
+            roofs,
         }
     }
 
@@ -265,7 +279,13 @@ pub fn visible_features(
         let Some(anchor) = l.index.anchor(f) else {
             return;
         };
-        let Some([x, y]) = seen_at(paint, transform, f, anchor) else {
+        let roof = l
+            .index
+            .roofs
+            .get(f as usize)
+            .copied()
+            .filter(|h| !h.is_nan());
+        let Some([x, y]) = seen_at(paint, transform, f, anchor, roof) else {
             return;
         };
         let (x, y) = (x / viewport.dpr, y / viewport.dpr);
@@ -279,10 +299,18 @@ pub fn visible_features(
 /// raised polygon, else on the ground; `None` behind the eye. Not inlined:
 /// `visible_features` is copied for each of its callers.
 #[inline(never)]
-fn seen_at(paint: &LayerPaint, t: &Transform, f: u32, anchor: [f64; 2]) -> Option<[f64; 2]> {
+fn seen_at(
+    paint: &LayerPaint,
+    t: &Transform,
+    f: u32,
+    anchor: [f64; 2],
+    roof: Option<f32>,
+) -> Option<[f64; 2]> {
     match paint.extrude.as_ref().and_then(|e| e.of(f)) {
+        // A real shape's surface over the anchor (a gabled roof is lower
+        // there than at its ridge), else the top of the block.
         Some((_, top)) => t
-            .project(anchor, f64::from(top) * t.px_per_metre())
+            .project(anchor, f64::from(roof.unwrap_or(top)) * t.px_per_metre())
             .map(|[x, y, _]| [x, y]),
         None => Some(t.to_screen(anchor)),
     }
@@ -783,6 +811,48 @@ mod tests {
         assert!(at[0].1[1] < flat[0].1[1] - 20.0, "{at:?} {flat:?}");
         // The one without a height stays on the ground.
         assert_eq!(at[1], flat[1]);
+    }
+
+    #[test]
+    fn a_real_shape_is_anchored_on_the_roof_under_its_anchor_not_its_ridge() {
+        use crate::draw_list::Extrusion;
+        // A footprint 100 m by 100 m-ish; a gabled roof from 10 m eaves in
+        // the south to a 20 m ridge on the north edge (a lean-to), so the
+        // anchor in the middle is under roof at about 15 m.
+        let (w, s, e, n) = (9.9995, 53.4995, 10.0005, 53.5005);
+        let gs = [square(w, s, 0.001)];
+        let mut layer = PreparedLayer::from_geometries(gs.iter().map(Some));
+        let roof = [vec![[w, s, 10.0], [e, s, 10.0], [e, n, 20.0], [w, n, 20.0]]];
+        let wall = [vec![[w, s, 0.0], [e, s, 0.0], [e, s, 10.0], [w, s, 10.0]]];
+        layer.solids.add(0, [(true, &roof[..]), (false, &wall[..])]);
+        let index = HitIndex::new(&layer);
+        let vp = vp();
+        let mut cam = Camera::new([10.0, 53.5], 16.0);
+        cam.pitch = 50.0;
+        let t = Transform::new(&cam, &vp);
+        let model = LayerPaint {
+            extrude: Some(Extrusion {
+                top: vec![20.0],
+                base: vec![],
+            }),
+            ..paint()
+        };
+        let mut at = Vec::new();
+        visible_features(&hit_layer(&layer, &index, &model), &t, &vp, |f, a| {
+            at.push((f, a))
+        });
+        let ground = index.anchor(0).unwrap();
+        let h = layer.solids.height_at(0, ground).unwrap();
+        assert!((h - 15.0).abs() < 1.0, "the roof over the anchor is {h} m");
+        let on_roof = t
+            .project(ground, f64::from(h as f32) * t.px_per_metre())
+            .unwrap();
+        assert_eq!(at, [(0, [on_roof[0] / 2.0, on_roof[1] / 2.0])]);
+        let ridge = t.project(ground, 20.0 * t.px_per_metre()).unwrap();
+        assert!(
+            at[0].1[1] > ridge[1] / 2.0 + 1.0,
+            "below the ridge's height: {at:?} {ridge:?}"
+        );
     }
 
     #[test]

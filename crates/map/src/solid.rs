@@ -5,6 +5,7 @@
 
 use crate::camera::metres_per_world_unit;
 use crate::geometry::bbox::{extend, EMPTY};
+use crate::geometry::winding::winding_number;
 use crate::projection::lonlat_to_world;
 use std::ops::Range;
 
@@ -130,6 +131,49 @@ impl Solids {
     pub fn ring(&self, ring: u32) -> &[[f64; 3]] {
         let (s, e) = self.rings[ring as usize];
         &self.coords[s as usize..e as usize]
+    }
+
+    /// How high (metres) a feature's highest surface is straight above the
+    /// world point `p`, e.g. the roof under a label's anchor (on a gabled
+    /// roof lower than the ridge); `None` when the feature has no surface
+    /// over `p` (or no surfaces). Walls (nearly vertical) do not count.
+    ///
+    /// # Examples
+    /// ```
+    /// use twinstory_map::projection::lonlat_to_world;
+    /// use twinstory_map::solid::Solids;
+    /// // A roof rising from 8 m in the south to 10 m in the north.
+    /// let roof = vec![vec![[10.0, 53.5, 8.0], [10.001, 53.5, 8.0], [10.001, 53.501, 10.0], [10.0, 53.501, 10.0]]];
+    /// let mut s = Solids::default();
+    /// s.add(0, [(true, &roof[..])]);
+    /// let mid = s.height_at(0, lonlat_to_world([10.0005, 53.5005])).unwrap();
+    /// assert!((mid - 9.0).abs() < 0.01, "{mid}");
+    /// assert_eq!(s.height_at(0, lonlat_to_world([10.002, 53.5005])), None, "beside it");
+    /// assert_eq!(s.height_at(1, lonlat_to_world([10.0005, 53.5005])), None, "no such solid");
+    /// ```
+    pub fn height_at(&self, feature: u32, p: [f64; 2]) -> Option<f64> {
+        let i = self
+            .solids
+            .binary_search_by_key(&feature, |s| s.feature)
+            .ok()?;
+        let solid = &self.solids[i];
+        let m = metres_per_world_unit(crate::projection::world_to_lonlat(p)[1]);
+        let mut best: Option<f64> = None;
+        for surface in &self.surfaces[solid.surfaces.start as usize..solid.surfaces.end as usize] {
+            let n = surface.normal;
+            if n[2].abs() < 0.05 {
+                continue;
+            }
+            let rings = surface.rings.clone().map(|r| self.ring(r));
+            if winding_number(rings, p) == 0 {
+                continue;
+            }
+            // The surface's plane through its first vertex, in metres.
+            let o = self.ring(surface.rings.start)[0];
+            let z = o[2] - (n[0] * (p[0] - o[0]) * m + n[1] * (p[1] - o[1]) * m) / n[2];
+            best = Some(best.map_or(z, |b: f64| b.max(z)));
+        }
+        best
     }
 }
 

@@ -1,7 +1,7 @@
 //! Credits: what the map must name while it shows a layer (CC BY and ODbL
 //! ask for credit near the work), and the story's closing sources.
 
-use crate::scene::Scene;
+use crate::scene::{LayerStatus, Scene};
 
 /// One credit line, linked when its author gave an address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub struct Credit {
 impl Scene {
     /// The credits of the layers `step` shows (top layer first), each once;
     /// the basemap's credit is not among them (the shell adds it, always).
+    /// A layer that could not be loaded shows nothing, so the map does not
+    /// credit it (the closing sources still list it).
     pub fn step_credits(&self, step: usize) -> Vec<Credit> {
         let Some(s) = self.story.steps.get(step) else {
             return Vec::new();
@@ -24,6 +26,10 @@ impl Scene {
             .iter()
             .rev()
             .filter(|st| st.opacity > 0.0)
+            .filter(|st| {
+                self.layer_index(&st.layer)
+                    .is_none_or(|i| self.layers[i].status != LayerStatus::Failed)
+            })
             .filter_map(|st| self.story.layer(&st.layer));
         let mut out: Vec<Credit> = Vec::new();
         for layer in layers {

@@ -170,7 +170,14 @@ fn the_map_credits_the_layers_a_step_shows_and_the_sources_list_every_layer() {
     assert_eq!(scene.step_credits(0), [osm.clone(), fhh]);
     assert_eq!(scene.step_credits(1), std::slice::from_ref(&osm));
     // Two layers with the same credit: named once.
-    assert_eq!(scene.step_credits(2), [osm]);
+    assert_eq!(scene.step_credits(2), std::slice::from_ref(&osm));
+    // A layer that could not be loaded shows nothing and is not credited
+    // on the map.
+    let mut failed = scene.clone();
+    let fhh_layer = failed.story.steps[0].show[0].layer.clone();
+    let i = failed.layer_index(&fhh_layer).unwrap();
+    failed.set_layer_failed(i);
+    assert_eq!(failed.step_credits(0), [osm]);
     assert_eq!(
         scene.layer_sources(),
         [

@@ -46,9 +46,16 @@ pub fn signed_area<const N: usize>(ring: &[[f64; N]]) -> f64 {
 /// assert_eq!(winding_number([outer, hole], [0.5, 2.0]), 1);
 /// assert_eq!(winding_number([outer, hole], [2.0, 2.0]), 0, "in the hole");
 /// assert_eq!(winding_number([outer], [5.0, 2.0]), 0, "outside");
-/// assert_eq!(winding_number([&[][..]], [0.0, 0.0]), 0, "empty ring");
+/// assert_eq!(winding_number::<2>([&[][..]], [0.0, 0.0]), 0, "empty ring");
+/// let tilted: &[[f64; 3]] = &[[0.0, 0.0, 1.0], [4.0, 0.0, 1.0], [4.0, 4.0, 3.0]];
+/// assert_eq!(winding_number([tilted], [3.0, 1.0]).abs(), 1, "x and y only");
 /// ```
-pub fn winding_number<'a>(rings: impl IntoIterator<Item = &'a [[f64; 2]]>, p: [f64; 2]) -> i32 {
+///
+/// As for [`signed_area`], points may carry more coordinates after x and y.
+pub fn winding_number<'a, const N: usize>(
+    rings: impl IntoIterator<Item = &'a [[f64; N]]>,
+    p: [f64; 2],
+) -> i32 {
     let mut wn = 0;
     for ring in rings {
         let n = ring.len();
