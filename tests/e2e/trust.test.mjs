@@ -127,6 +127,13 @@ function staticServer(root, { csp } = {}) {
   const log = [];
   const server = http.createServer((req, res) => {
     log.push(req.url);
+    // An open redirect, as many sites have one (`/go?to=<address>`).
+    const asked = new URL(req.url, 'http://x');
+    if (asked.pathname === '/go') {
+      res.writeHead(302, { Location: asked.searchParams.get('to'), 'Access-Control-Allow-Origin': '*' });
+      res.end();
+      return;
+    }
     const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
     if (file.startsWith(root) && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
@@ -192,6 +199,12 @@ before(async () => {
     // story.json carries the tile address read into its parts (format 2).
     basemap: { url: [{ text: third.url }, 'zoom', { text: '/' }, 'column', { text: '/' }, 'row', { text: '.png' }], attribution: 'Fremde Kacheln' },
     html: `<p>Von der freigegebenen Quelle.</p><img src="${third.url}img.png" alt="Fremdbild"><img src="ok.png" alt="Eigenes Bild">`,
+  })));
+  // The third server's own story, and a story of the page's origin whose
+  // layer is sent through the page's open redirect to the third server.
+  fs.writeFileSync(path.join(third0, 'evil-third.json'), JSON.stringify(evilStory()));
+  fs.writeFileSync(path.join(storyDir, 'evil-redirect.json'), JSON.stringify(evilStory({
+    layers: [{ id: 'umweg', title: 'Umweg', source: { type: 'geojson', url: `${page0.url}go?to=${encodeURIComponent(`${third.url}evil.geojson`)}` } }],
   })));
   browser = await launch();
 });
@@ -270,6 +283,24 @@ test('a story.json as a data: link is refused with a message, and nothing runs',
     await assertNothingRan(page, seen);
   }
   await page.close();
+});
+
+test('a redirect on an allowed origin does not bring in a story or data from another server', async () => {
+  // The page's own origin has an open redirect: `?story=/go?to=<elsewhere>`
+  // names the page's origin, but the story would come from the third server.
+  const thirdBefore = third.log.length;
+  const { page, seen } = await open(`/go?to=${encodeURIComponent(`${third.url}evil-third.json`)}`);
+  await page.locator('[role=alert]').waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('.ts-step').count(), 0, 'no story from the third server is shown');
+  await assertNothingRan(page, seen);
+  await page.close();
+  // A story from the page's origin whose layer goes through the redirect.
+  const second = await open('evil-redirect.json');
+  await second.page.waitForSelector('.ts-step', { timeout: 20_000 });
+  await firstStepReady(second.page);
+  await second.page.waitForTimeout(500);
+  assert.deepEqual(third.log.slice(thirdBefore), [], 'the third server saw no request (story or layer)');
+  await second.page.close();
 });
 
 test('a crafted story.json from the same origin plays, its HTML rebuilt from the allow-list', async () => {
