@@ -500,7 +500,11 @@ pub(crate) fn check_published(
             sink.error(
                 "E0199",
                 pos,
-                format!("`{url}` is not an image file: it ends in `.{ending}`"),
+                if ending.is_empty() {
+                    format!("`{url}` is not an image file: its name has no image ending")
+                } else {
+                    format!("`{url}` is not an image file: it ends in `.{ending}`")
+                },
                 Some(format!(
                     "images are {}; the build publishes the file as it is, and a web page or script under the story's address would run there",
                     IMAGE_TYPES.iter().map(|t| format!("`.{t}`")).collect::<Vec<_>>().join(", ")
