@@ -546,9 +546,7 @@ const ACTIVE_ELEMENTS: &[&str] = &[
     "applet",
     "foreignobject",
     "base",
-    "meta",
     "form",
-    "link",
     "portal",
     "fencedframe",
     "handler",
@@ -561,11 +559,11 @@ const ACTIVE_ELEMENTS: &[&str] = &[
 
 /// What in an HTML or SVG text could run script or load another document
 /// when the file is opened on its own: an element of [`ACTIVE_ELEMENTS`],
-/// an event handler attribute (`on…`), an attribute value that is a
-/// `javascript:`, `vbscript:` or `data:` address (entities decoded, what
-/// browsers strip taken out), an XML style sheet (XSLT) or entity
-/// declaration; `None` for none. Deliberately strict: a comment that shows
-/// such markup counts too.
+/// an event handler attribute (`on…`), a `<meta http-equiv=refresh>`, an
+/// attribute value that is a `javascript:`, `vbscript:` or `data:` address
+/// (entities decoded, what browsers strip taken out; pictures as `data:`
+/// are fine), an XML style sheet (XSLT) or entity declaration; `None` for
+/// none. Deliberately strict: a comment that shows such markup counts too.
 pub fn active_content(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
     if lower.contains("<?xml-stylesheet") {
@@ -636,6 +634,14 @@ pub fn active_content(text: &str) -> Option<String> {
                         v
                     }
                 };
+                // `<meta charset>` is in every HTML file; only a refresh
+                // leads elsewhere.
+                if name == "meta"
+                    && attr == "http-equiv"
+                    && value.trim().eq_ignore_ascii_case("refresh")
+                {
+                    return Some("a `<meta http-equiv=refresh>` that leads elsewhere".into());
+                }
                 let address = twinstory_model::url::clean(&decode_references(value));
                 if let Some(scheme) = twinstory_model::url::scheme(&address) {
                     let scheme = scheme.to_ascii_lowercase();
@@ -782,6 +788,7 @@ mod tests {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\" fill=\"#005ca9\"/><text>onion = 3 &lt;script&gt;</text></svg>",
             "<svg><image href=\"data:image/png;base64,iVBORw0KGgo=\" width=\"1\" height=\"1\"/></svg>",
             "<html><body><h1>Interview</h1><p>Frage: Wie <b>oft</b>?</p><a href=\"https://example.org/\">Quelle</a><p>once = twice</p></body></html>",
+            "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><link rel=\"stylesheet\" href=\"transcript.css\"><title>T</title></head><body><p>Text</p></body></html>",
             "",
             "<",
             "<svg <<a",
