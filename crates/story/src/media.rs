@@ -485,7 +485,7 @@ pub const IMAGE_TYPES: &[&str] = &[
 /// open on their own at the city's address, where the page's policy may not
 /// apply (GitHub Pages, a bucket, a CMS): an image must have an image's
 /// ending, and an SVG image or an HTML transcript must hold nothing that
-/// runs script or loads another document (E0199). Reads at most 4 MB.
+/// runs script or loads another document (E0199).
 pub(crate) fn check_published(
     sink: &mut Sink,
     pos: Pos,
@@ -493,7 +493,6 @@ pub(crate) fn check_published(
     url: &str,
     path: &std::path::Path,
 ) {
-    use std::io::Read;
     let ending = ending(url);
     let what = match kind {
         AssetKind::Image if !IMAGE_TYPES.contains(&ending.as_str()) => {
@@ -516,13 +515,10 @@ pub(crate) fn check_published(
         AssetKind::Transcript if matches!(ending.as_str(), "html" | "htm") => "HTML transcript",
         _ => return,
     };
-    let mut bytes = Vec::new();
-    if std::fs::File::open(path)
-        .and_then(|f| f.take(4 << 20).read_to_end(&mut bytes))
-        .is_err()
-    {
+    // The whole file: what runs may stand at its end.
+    let Ok(bytes) = std::fs::read(path) else {
         return;
-    }
+    };
     if let Some(found) = active_content(&String::from_utf8_lossy(&bytes)) {
         sink.error(
             "E0199",
