@@ -419,6 +419,12 @@ async fn fetch_with(url: &str, accept: Option<&str>, lang: Lang) -> Result<Vec<u
     if let Some(a) = accept {
         req = req.header("Accept", a);
     }
+    // A `?story=` story's requests follow no redirect: one on an allowed
+    // origin (an open redirect such as `/go?to=…`) could lead to any server
+    // and bring in a story or data from there.
+    if POLICY.with(|p| p.borrow().is_some()) {
+        req = req.redirect(web_sys::RequestRedirect::Error);
+    }
     let sent = req.send().await;
     if let (Some(t), Some(w)) = (timer, web_sys::window()) {
         w.clear_timeout_with_handle(t);

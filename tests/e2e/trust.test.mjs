@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, launch, watchConsole, firstStepReady, canvasStats, allowStoryOrigins } from './lib.mjs';
+import { ROOT, launch, watchConsole, firstStepReady, canvasStats, allowStoryOrigins, goToStep } from './lib.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const PWN = (tag) => `window.__pwned=(window.__pwned||[]).concat('${tag}')`;
@@ -72,6 +72,8 @@ const V = {
   kind: `<b onmouseover="${PWN('kind')}">Kategorie</b>`,
   column: `<i onclick="${PWN('column')}">Spalte</i>`,
   chapter: `<img src=x onerror="${PWN('chapter')}">Kapitel`,
+  before: `<img src=x onerror="${PWN('before')}">Vorher`,
+  after: `"><svg onload="${PWN('after')}">Nachher`,
 };
 
 /** Text as HTML text, as the story compiler writes it. */
@@ -115,7 +117,9 @@ function evilStory({ layers = [], basemap, html = EVIL_HTML } = {}) {
     ],
     steps: [
       { id: 'eins', title: V.step, html, view: { center: [9.99, 53.55], zoom: 12 }, show: ['evil', ...layers.map((l) => l.id)], transition: 'jump' },
-      { id: 'zwei', title: 'Zwei', html: EVIL_HTML_2, view: { center: [9.99, 53.55], zoom: 11 }, show: ['evil'], chapter: V.chapter, layout: 'right' },
+      { id: 'zwei', title: 'Zwei', html: EVIL_HTML_2, view: { center: [9.99, 53.55], zoom: 11 }, show: ['evil'], chapter: V.chapter, layout: 'right',
+        // A before/after divider whose sides' labels are markup.
+        compare: { before: [], 'before-label': V.before, 'after-label': V.after } },
     ],
   };
   if (basemap) story.basemap = basemap;
@@ -127,6 +131,13 @@ function staticServer(root, { csp } = {}) {
   const log = [];
   const server = http.createServer((req, res) => {
     log.push(req.url);
+    // An open redirect, as many sites have one (`/go?to=<address>`).
+    const asked = new URL(req.url, 'http://x');
+    if (asked.pathname === '/go') {
+      res.writeHead(302, { Location: asked.searchParams.get('to'), 'Access-Control-Allow-Origin': '*' });
+      res.end();
+      return;
+    }
     const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
     if (file.startsWith(root) && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
@@ -193,6 +204,12 @@ before(async () => {
     basemap: { url: [{ text: third.url }, 'zoom', { text: '/' }, 'column', { text: '/' }, 'row', { text: '.png' }], attribution: 'Fremde Kacheln' },
     html: `<p>Von der freigegebenen Quelle.</p><img src="${third.url}img.png" alt="Fremdbild"><img src="ok.png" alt="Eigenes Bild">`,
   })));
+  // The third server's own story, and a story of the page's origin whose
+  // layer is sent through the page's open redirect to the third server.
+  fs.writeFileSync(path.join(third0, 'evil-third.json'), JSON.stringify(evilStory()));
+  fs.writeFileSync(path.join(storyDir, 'evil-redirect.json'), JSON.stringify(evilStory({
+    layers: [{ id: 'umweg', title: 'Umweg', source: { type: 'geojson', url: `${page0.url}go?to=${encodeURIComponent(`${third.url}evil.geojson`)}` } }],
+  })));
   browser = await launch();
 });
 
@@ -221,7 +238,7 @@ async function assertNothingRan(page, seen) {
   assert.deepEqual(seen.dialogs, [], 'no dialog opened');
   const state = await page.evaluate(() => ({
     pwned: window.__pwned ?? null,
-    injected: [...document.querySelectorAll('iframe, form, input:not([data-act]), button:not(.ts-retry):not(.ts-legend-toggle):not([data-nav]):not([data-act]), dialog, script:not([src]), object, embed, svg:not(.ts-text svg), .ts-text svg :not(g, rect, line, polyline, circle, text, title, desc), math, base, meta[http-equiv], link:not([rel=stylesheet]), template, video')]
+    injected: [...document.querySelectorAll('iframe, form, input:not([data-act]):not(.ts-compare-divider), button:not(.ts-retry):not(.ts-legend-toggle):not([data-nav]):not([data-act]), dialog, script:not([src]), object, embed, svg:not(.ts-text svg), .ts-text svg :not(g, rect, line, polyline, circle, text, title, desc), math, base, meta[http-equiv], link:not([rel=stylesheet]), template, video')]
       .filter((e) => e.closest('head') === null).map((e) => e.outerHTML.slice(0, 80)),
     onAttributes: [...document.querySelectorAll('*')].flatMap((e) => e.getAttributeNames().filter((n) => n.startsWith('on')).map((n) => `${e.tagName} ${n}`)),
     badLinks: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')).filter((h) => !/^(https?:|mailto:|#|[^:/]*($|[/?#]))/i.test(h) || h.startsWith('//')),
@@ -270,6 +287,24 @@ test('a story.json as a data: link is refused with a message, and nothing runs',
     await assertNothingRan(page, seen);
   }
   await page.close();
+});
+
+test('a redirect on an allowed origin does not bring in a story or data from another server', async () => {
+  // The page's own origin has an open redirect: `?story=/go?to=<elsewhere>`
+  // names the page's origin, but the story would come from the third server.
+  const thirdBefore = third.log.length;
+  const { page, seen } = await open(`/go?to=${encodeURIComponent(`${third.url}evil-third.json`)}`);
+  await page.locator('[role=alert]').waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('.ts-step').count(), 0, 'no story from the third server is shown');
+  await assertNothingRan(page, seen);
+  await page.close();
+  // A story from the page's origin whose layer goes through the redirect.
+  const second = await open('evil-redirect.json');
+  await second.page.waitForSelector('.ts-step', { timeout: 20_000 });
+  await firstStepReady(second.page);
+  await second.page.waitForTimeout(500);
+  assert.deepEqual(third.log.slice(thirdBefore), [], 'the third server saw no request (story or layer)');
+  await second.page.close();
 });
 
 test('a crafted story.json from the same origin plays, its HTML rebuilt from the allow-list', async () => {
@@ -366,6 +401,15 @@ test('markup in every text field and data value stays text', async () => {
   assert.ok(squeeze(await table.locator('thead').innerText()).includes(squeeze(V.column)), 'column name');
   assert.ok((await table.locator('tbody').innerText()).includes(`${V.name} Wert 0`), 'value');
   assert.equal(await page.locator('.ts-story b, .ts-story i, .ts-story iframe, .ts-story form').count(), 0, 'no markup from text fields');
+  // The compare step's labels: attributes the style sheet shows as text.
+  await goToStep(page, 1);
+  const divider = page.locator('.ts-compare');
+  await divider.waitFor({ state: 'attached' });
+  assert.equal(await divider.getAttribute('data-before'), V.before);
+  assert.equal(await divider.getAttribute('data-after'), V.after);
+  const label = await page.locator('.ts-compare-divider').getAttribute('aria-label');
+  assert.ok(label.includes(V.before) && label.includes(V.after), `the divider's name: ${label}`);
+  assert.equal(await divider.locator('*:not(input)').count(), 0, 'nothing but the divider in its box');
   await assertNothingRan(page, seen);
   await page.close();
 });

@@ -267,11 +267,49 @@ pub fn build_site(path: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildR
     Ok(report)
 }
 
+/// Refuses story folders (of a site of several) whose names could not be
+/// used as they are: each name becomes a relative link and image address
+/// in the site's index, a path in `_headers` and a pattern in
+/// `nginx-csp.map`, where `javascript:…`, a quote, a line break or a space
+/// would be read as something else. The rule of `translations` (E0196):
+/// ASCII letters, digits, `-`, `_` and `.`, not first.
+fn check_story_names(dirs: &[PathBuf]) -> Result<()> {
+    for dir in dirs {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ok = !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !ok {
+            let better = twinstory_story::slugify(&name);
+            let better = if better.is_empty() {
+                "my-story".into()
+            } else {
+                better
+            };
+            bail!(
+                "{name:?} cannot be a story folder's name: the site uses it in addresses, and in \
+                 `_headers` and `nginx-csp.map`, which need letters, digits, `-`, `_` and `.` only; \
+                 rename the folder {}, e.g. to `{better}`",
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Builds the stories into `target`, an existing empty folder, and marks it
 /// as twinstory's. Stories with errors are left out (`ok` is false).
 pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<BuildReport> {
     let player = load_player(&opts.player)?;
     let (single, dirs) = story_dirs(path)?;
+    if !single {
+        check_story_names(&dirs)?;
+    }
     let out = target;
     fs::create_dir_all(out)?;
     fs::write(out.join(MARKER), MARKER_TEXT)?;

@@ -352,3 +352,49 @@ fn pages_have_no_inline_script_or_style_and_the_csp_names_remote_hosts() {
         stderr(&bad)
     );
 }
+
+/// A story folder's name becomes a link and an image address in the site's
+/// index, a path in `_headers` and a pattern in `nginx-csp.map`: a name
+/// that would be read as something else there (a `javascript:` address, a
+/// header line, an nginx string or pattern) is refused, with a name to use.
+#[test]
+fn story_folder_names_cannot_become_script_addresses_or_header_lines() {
+    let dir = workspace("folder-names");
+    let home = dir.join("home");
+    let good = snapshot(&dir.join("stories/radwege"));
+    for name in [
+        "javascript:alert(document.domain)%0A-->",
+        "a\"  \"default-src *",
+        "line\n  Access-Control-Allow-Origin: *",
+        "a b",
+        ".hidden",
+    ] {
+        let story = dir.join("stories").join(name);
+        std::fs::create_dir_all(&story).unwrap();
+        for (path, bytes) in &good {
+            let rel = path.strip_prefix(dir.join("stories/radwege")).unwrap();
+            std::fs::create_dir_all(story.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(story.join(rel), bytes).unwrap();
+        }
+        let out = twinstory(
+            &["build", "stories", "--out", "site", "--player", "player"],
+            &dir,
+            &home,
+        );
+        let err = stderr(&out);
+        assert_ne!(out.status.code(), Some(0), "{name:?} built:\n{err}");
+        assert!(
+            err.contains("cannot be a story folder's name") && err.contains("rename"),
+            "{name:?}: {err}"
+        );
+        assert!(!dir.join("site").exists(), "{name:?}: a site was written");
+        std::fs::remove_dir_all(&story).unwrap();
+    }
+    // Letters, digits, `-`, `_` and `.` build as before.
+    let out = twinstory(
+        &["build", "stories", "--out", "site", "--player", "player"],
+        &dir,
+        &home,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -273,3 +273,56 @@ fn hamburg_stories_import_validate_and_keep_their_views() {
     );
     assert!(report.contains("pitch 56.05°"), "{report}");
 }
+
+/// An export from another tool is untrusted: the HTML files a Hamburg story
+/// names are read only inside its folder, never through `..`, an absolute
+/// path or a symbolic link leading out (their text would end up in the
+/// story, and then on the city's website).
+#[test]
+fn hamburg_steps_read_no_file_outside_the_story_folder() {
+    let dir = common::temp_dir("import", "hamburg-outside");
+    let secret = dir.join("secret.html");
+    std::fs::write(&secret, "<p>GEHEIM-1234</p>").unwrap();
+    let input = dir.join("export");
+    std::fs::create_dir_all(input.join("html")).unwrap();
+    std::fs::write(input.join("html/ok.html"), "<p>Erlaubt</p>").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, input.join("html/link.html")).unwrap();
+    let step = |title: &str, file: &str| {
+        serde_json::json!({
+            "title": title,
+            "centerCoordinate": [565_000.0, 5_934_000.0],
+            "zoomLevel": 4,
+            "htmlFile": file,
+        })
+    };
+    let story = serde_json::json!({
+        "title": "Ausflug",
+        "htmlFolder": "html",
+        "steps": [
+            step("Gut", "ok.html"),
+            step("Absolut", secret.to_str().unwrap()),
+            step("Hoch", "../../secret.html"),
+            step("Verlinkt", "link.html"),
+            step("Kodiert", "%2e%2e/%2e%2e/secret.html"),
+        ],
+    });
+    std::fs::write(input.join("story.json"), story.to_string()).unwrap();
+    let out = dir.join("story");
+    let o = import(&input, "hamburg", &out);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let md = std::fs::read_to_string(out.join("story.md")).unwrap_or_default();
+    assert!(
+        md.contains("Erlaubt"),
+        "the step's own file is read: {md}\n{stdout}"
+    );
+    assert!(
+        !md.contains("GEHEIM"),
+        "a file outside the folder was read:\n{md}"
+    );
+    assert!(!stdout.contains("GEHEIM"), "{stdout}");
+    assert!(
+        stdout.contains("outside the story's folder"),
+        "the report says why: {stdout}"
+    );
+}

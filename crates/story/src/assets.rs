@@ -131,6 +131,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             );
         } else {
             crate::media::check_file(&mut sink, pos, a.kind, &a.url, &path);
+            crate::media::check_published(&mut sink, pos, a.kind, &a.url, &path);
         }
     }
 

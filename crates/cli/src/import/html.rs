@@ -243,7 +243,7 @@ impl Converter {
             }
             ("li", true) => self.flush(),
             ("a", false) => {
-                let href = attribute(inner, "href").unwrap_or_default();
+                let href = address(inner, "href");
                 if allowed_address(&href) {
                     self.write_pending();
                     self.link = Some((href, self.para.len()));
@@ -263,7 +263,7 @@ impl Converter {
                 }
             }
             ("img", _) => {
-                let src = attribute(inner, "src").unwrap_or_default();
+                let src = address(inner, "src");
                 let alt = attribute(inner, "alt").unwrap_or_default();
                 if src.is_empty() {
                     return;
@@ -452,23 +452,27 @@ fn attribute(inner: &str, name: &str) -> Option<String> {
     None
 }
 
-/// Whether Markdown may link to this address (the story crate's rule:
-/// http(s), mailto, relative paths and `#fragments`).
+/// Whether Markdown may link to this address (the player's rule,
+/// `trust::link_allowed`: http(s), mailto, relative paths and
+/// `#fragments`, read as browsers read them — tabs, line breaks and
+/// control characters taken out, backslashes as slashes).
 fn allowed_address(href: &str) -> bool {
-    let href = href.trim();
-    if href.is_empty() || href.starts_with("//") || href.starts_with("\\\\") {
-        return false;
-    }
-    match twinstory_model::url::scheme(href) {
-        Some(_) => {
-            twinstory_model::url::is_http(href) || href.to_ascii_lowercase().starts_with("mailto:")
-        }
-        None => true,
-    }
+    twinstory_model::trust::link_allowed(href)
 }
 
-/// A link target as Markdown reads it: in `<…>` when it has spaces or parentheses.
+/// A link's or image's address as browsers read it: tabs and line breaks
+/// taken out, control characters and spaces trimmed.
+fn address(inner: &str, name: &str) -> String {
+    attribute(inner, name)
+        .map(|a| twinstory_model::url::clean(&a))
+        .unwrap_or_default()
+}
+
+/// A link target as Markdown reads it: in `<…>` when it has spaces or
+/// parentheses; without line breaks (which browsers drop from addresses
+/// and which would end the link in Markdown).
 fn link_target(href: &str) -> String {
+    let href = twinstory_model::url::clean(href);
     if href.contains([' ', '(', ')', '<', '>']) {
         format!("<{}>", href.replace('<', "%3C").replace('>', "%3E"))
     } else {
@@ -636,6 +640,34 @@ mod tests {
         assert_eq!(c.dropped.get("span"), Some(&1));
         assert_eq!(c.dropped.get("script"), Some(&1));
         assert_eq!(c.bad_addresses, vec!["javascript:x()".to_owned()]);
+    }
+
+    #[test]
+    fn addresses_browsers_read_as_script_or_another_host_are_left_out() {
+        // What browsers strip (tabs, newlines, control characters) and
+        // backslashes they read as slashes must not hide a scheme or a host.
+        for href in [
+            "java&#x09;script:alert(1)",
+            "java&#10;script:alert(1)",
+            "&#x01;javascript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "/\\evil.example/x",
+            "\\/evil.example/x",
+            "\\\\evil.example/x",
+            "&#x2F;&#x2F;evil.example/x",
+            "data:text/html,x",
+        ] {
+            let c = to_markdown(&format!(
+                "<p><a href=\"{href}\">link</a><img src=\"{href}\" alt=\"img\"></p>"
+            ));
+            assert_eq!(c.markdown, "link", "{href}: {}", c.markdown);
+            assert_eq!(c.bad_addresses.len(), 2, "{href}: {:?}", c.bad_addresses);
+            assert!(c.images.is_empty(), "{href}");
+        }
+        // A newline inside an address is dropped, as browsers do, and
+        // cannot end the link's line.
+        let c = to_markdown("<a href=\"https://example.org/a\nb\">x</a>");
+        assert_eq!(c.markdown, "[x](https://example.org/ab)");
     }
 
     #[test]
