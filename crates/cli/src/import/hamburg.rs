@@ -253,7 +253,7 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
     ));
     if views3d > 0 {
         report.carried.push(format!(
-            "{views3d} 3D camera steps as views: the point the camera looks at, heading as bearing, pitch as a comment (90° + the camera's pitch), zoom with the same ground scale there"
+            "{views3d} 3D camera steps as views: the point the camera looks at, heading as bearing, pitch (90° + the camera's pitch, at most 60°), zoom with the same ground scale there"
         ));
     }
     if !chapters.is_empty() {
@@ -366,8 +366,16 @@ fn camera_view(nav: &Value, place: &str, report: &mut Report) -> Option<DraftVie
     let zoom = round2(zoom_of_resolution(resolution, clat).clamp(0.0, 22.0));
     let bearing = round2((heading.to_degrees() + 180.0).rem_euclid(360.0) - 180.0);
     let pitch_deg = round2((90.0 - down.to_degrees()).clamp(0.0, 85.0));
+    let tilt = if pitch_deg > super::MAX_PITCH {
+        format!(
+            "pitch {pitch_deg}°, steeper than twinstory tilts: the view tilts {}°",
+            super::MAX_PITCH
+        )
+    } else {
+        format!("pitch {pitch_deg}° as the view's `pitch`")
+    };
     report.lost(format!(
-        "{place}: 3D camera at {height:.0} m, pitch {pitch_deg}° (written as a comment; the map is drawn from straight above)"
+        "{place}: 3D camera at {height:.0} m: the view looks at the same point with the same ground scale there, {tilt}"
     ));
     Some(DraftView::Center {
         lon: clon,
