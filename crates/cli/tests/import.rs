@@ -254,6 +254,30 @@ fn hamburg_stories_import_validate_and_keep_their_views() {
         "{c:?}"
     );
     assert!((v.zoom.unwrap() - 13.10).abs() < 0.011, "{:?}", v.zoom);
+    // Its chapters are chapters: the first step of each starts it, and no
+    // step's text begins with a chapter's title any more.
+    let starts: Vec<(usize, &str)> = story
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((i, s.chapter.as_deref()?)))
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            (0, "Unbezahlte Sorgearbeit"),
+            (6, "Unbezahlte Sorgearbeit in Hamburg"),
+            (11, "Ein Beispiel zur Vertiefung: Barmbek-Süd"),
+            (17, "Mobilität in Barmbek-Süd"),
+            (21, "Datenerhebung")
+        ]
+    );
+    assert!(
+        !story.steps[0].html.contains("<em>Unbezahlte"),
+        "{}",
+        story.steps[0].html
+    );
+    assert!(!report.contains("twinstory has no chapters"), "{report}");
     // The step's text came from its HTML file.
     assert!(story.steps[0]
         .html

@@ -132,16 +132,38 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
         }
         let mut step = DraftStep {
             title: if title.is_empty() {
-                format!("Schritt {}", i + 1)
+                match report.lang {
+                    twinstory_model::strings::Lang::De => format!("Schritt {}", i + 1),
+                    _ => format!("Step {}", i + 1),
+                }
             } else {
                 title
             },
             ..DraftStep::default()
         };
         let mut text = Vec::new();
+        // A step of another chapter than the one before starts it: a `#`
+        // chapter heading, its title (or its number, when it has none).
         if chapter != last_chapter {
-            if let Some((_, t)) = chapters.iter().find(|(n, _)| Some(*n) == chapter) {
-                text.push(format!("*{}*", html::escape_inline(t)));
+            if let Some(n) = chapter.filter(|_| !chapters.is_empty()) {
+                let title = chapters
+                    .iter()
+                    .find(|(c, _)| *c == n)
+                    .map(|(_, t)| t.trim())
+                    .filter(|t| !t.is_empty());
+                step.chapter = Some(match title {
+                    Some(t) => t.to_owned(),
+                    None => {
+                        let named = match report.lang {
+                            twinstory_model::strings::Lang::De => format!("Kapitel {n}"),
+                            _ => format!("Chapter {n}"),
+                        };
+                        report.lost(format!(
+                            "chapter {n}: no title in story.json; its heading is \"{named}\": write its title there"
+                        ));
+                        named
+                    }
+                });
             }
             last_chapter = chapter;
         }
@@ -248,7 +270,7 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
         return Err(anyhow!("the story has no steps"));
     }
     report.carried.push(format!(
-        "{} steps: title as heading, HTML text as Markdown, each chapter's title at the start of its first step; `centerCoordinate` from EPSG:25832 to WGS84",
+        "{} steps: title as heading, HTML text as Markdown, chapters as `#` chapter headings; `centerCoordinate` from EPSG:25832 to WGS84",
         draft.steps.len()
     ));
     if views3d > 0 {
@@ -256,11 +278,7 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
             "{views3d} 3D camera steps as views: the point the camera looks at, heading as bearing, pitch (90° + the camera's pitch, at most 60°), zoom with the same ground scale there"
         ));
     }
-    if !chapters.is_empty() {
-        report.lost(
-            "chapters: twinstory has no chapters; each one's title opens its first step's text",
-        );
-    }
+
     if portal.is_some() {
         report.carried.push(format!("{services} layer references named with the portal's service addresses (portal-config.json)"));
     } else if !report.layers_to_attach.is_empty() {

@@ -58,6 +58,9 @@ pub struct Draft {
 /// One step of a draft.
 #[derive(Debug, Default)]
 pub struct DraftStep {
+    /// A `#` chapter heading written above the step (plain text; escaped
+    /// when written): the step starts that chapter.
+    pub chapter: Option<String>,
     /// The `##` heading (plain text; escaped when written).
     pub title: String,
     /// The step's `id`, made unique by the writer.
@@ -444,6 +447,12 @@ pub fn story_markdown(draft: &Draft) -> String {
         let _ = writeln!(s, "{}\n", draft.intro.trim());
     }
     for step in &draft.steps {
+        if let Some(chapter) = step.chapter.as_deref().map(one_line) {
+            let chapter = chapter.trim();
+            if !chapter.is_empty() {
+                let _ = writeln!(s, "# {}\n", html::escape_inline(chapter));
+            }
+        }
         let _ = writeln!(
             s,
             "## {}\n\n```step",
