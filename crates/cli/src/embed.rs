@@ -149,6 +149,8 @@ pub fn run_element(raw: &str) -> Result<()> {
         "Paste these two lines where the story should appear. If the page sends a \
          Content-Security-Policy, it must allow the story's origin (unless it is the page's own):\n  \
          script-src {o}; style-src {o}; connect-src {o}; img-src {o}\n\
+         and, when the story's `theme` brings font files, font-src {o}; when it has video or \
+         audio, media-src {o};\n\
          and the story's server must send `Access-Control-Allow-Origin: *` (or the page's origin) \
          with the story's files (see docs/embed.md; the story's folder must have been built by \
          this twinstory or a newer one, which writes {ELEMENT_SCRIPT_NAME}).",
