@@ -148,6 +148,13 @@ impl Builder<'_> {
                         // Asked for without telling other servers the page.
                         if origin(&src) != self.page_origin {
                             let _ = fresh.set_attribute("referrerpolicy", "no-referrer");
+                            // A video's captions from another origin (a
+                            // <twin-story> on a host page) load only in
+                            // CORS mode, which the story's server allows
+                            // (docs/embed.md); without it they fail.
+                            if tag == "video" {
+                                let _ = fresh.set_attribute("crossorigin", "anonymous");
+                            }
                         }
                     }
                 }
