@@ -102,6 +102,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             AssetKind::Captions => "the captions file",
             AssetKind::Poster => "the poster image",
             AssetKind::Transcript => "the transcript",
+            AssetKind::Link => "the linked file",
             AssetKind::Data => continue,
         };
         if is_absolute(&a.url) || a.url.starts_with('#') {
@@ -113,12 +114,19 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             len: 0,
         };
         let path = match local_file(base_dir, &a.url) {
+            // A link that leaves the folder (`../other-story/`) is a page of
+            // the site, not a file of the story: it is left as written.
+            Err(PathProblem::LeavesFolder) if a.kind == AssetKind::Link => continue,
             Ok(f) => f.path,
             Err(problem) => {
                 path_problem(&mut sink, pos, what, &a.url, &problem);
                 continue;
             }
         };
+        // A link to the folder itself or one inside it (`./`, `docs/`).
+        if a.kind == AssetKind::Link && (path.is_dir() || a.url.ends_with('/')) {
+            continue;
+        }
         if !path.is_file() {
             sink.error(
                 "E0060",

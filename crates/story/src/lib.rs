@@ -252,4 +252,8 @@ pub enum AssetKind {
     Poster,
     /// An audio's transcript.
     Transcript,
+    /// A file of the story folder that a link in the text goes to (a
+    /// download such as `data/playgrounds.csv`): checked like an image and
+    /// published at its path.
+    Link,
 }
