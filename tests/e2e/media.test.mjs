@@ -36,7 +36,7 @@ view: { fit: quarters }
 show: [quarters]
 \`\`\`
 
-Ein Video mit Untertiteln.
+Ein Video mit Untertiteln, die es auch [als Textdatei](media/clip.vtt) gibt.
 
 \`\`\`video
 src: media/clip.webm
@@ -166,7 +166,7 @@ test('a video has its captions and poster, never starts by itself, and pauses wh
   await context.close();
 });
 
-test('a <twin-story> on another origin plays the video with its captions (the video asks in CORS mode)', async () => {
+test('a <twin-story> on another origin plays the video with its captions (the video asks in CORS mode), and its links to files of the story go to the story', async () => {
   // The host page: the element snippet, on another origin than the story.
   const host = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -191,6 +191,11 @@ test('a <twin-story> on another origin plays the video with its captions (the vi
       return { crossorigin: v.getAttribute('crossorigin'), cue: v.textTracks[0].cues[0].text };
     });
     assert.deepEqual(info, { crossorigin: 'anonymous', cue: 'Ein Rundgang über den Spielplatz.' });
+    // A link to a file of the story goes to the story's folder, not the
+    // host page's (the captions file: published under its hashed name).
+    const href = await page.evaluate(() => document.querySelector('twin-story').shadowRoot.querySelector('.ts-step p a').href);
+    assert.match(href, new RegExp(`^${server.url}medien/media/clip-[0-9a-f]{16}\\.vtt$`));
+    assert.equal((await fetch(href)).status, 200);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
