@@ -159,11 +159,11 @@ fn schema_rejects_what_the_parser_rejects() {
 }
 
 /// The docs are the contract: every ```step block of `docs/*.md` that shows
-/// no mistake (no `expect=`) is valid against `definitions.StepBlock`, so an
-/// editor's completion offers what the docs teach (`compare`, `filter`,
-/// `highlight` …).
+/// no mistake (no `expect=`) is valid against `definitions.StepBlock`, and
+/// every ```yaml block against the front matter, so an editor's completion
+/// offers what the docs teach (`compare`, `filter`, `highlight` …).
 #[test]
-fn the_docs_step_blocks_validate_against_the_schema() {
+fn the_docs_step_and_yaml_blocks_validate_against_the_schema() {
     let root = schema();
     let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs");
     let mut errors = Vec::new();
@@ -179,7 +179,8 @@ fn the_docs_step_blocks_validate_against_the_schema() {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let mut lines = text.lines().enumerate();
         while let Some((i, line)) = lines.next() {
-            if line.trim_end() != "```step" {
+            let step = line.trim_end() == "```step";
+            if !step && line.trim_end() != "```yaml" {
                 continue;
             }
             let yaml: Vec<&str> = lines
@@ -187,9 +188,17 @@ fn the_docs_step_blocks_validate_against_the_schema() {
                 .map(|(_, l)| l)
                 .take_while(|l| !l.starts_with("```"))
                 .collect();
-            let v: Value = serde_saphyr::from_str(&yaml.join("\n")).unwrap();
+            let mut v: Value = serde_saphyr::from_str(&yaml.join("\n")).unwrap();
+            // Front matter settings: a fragment of a story with a title.
+            if !step {
+                v["title"] = Value::from("Doc");
+            }
             check(
-                &root["definitions"]["StepBlock"],
+                if step {
+                    &root["definitions"]["StepBlock"]
+                } else {
+                    &root
+                },
                 &root,
                 &v,
                 &format!("{name}:{}", i + 1),
@@ -198,6 +207,6 @@ fn the_docs_step_blocks_validate_against_the_schema() {
             checked += 1;
         }
     }
-    assert!(checked >= 10, "only {checked} step blocks found");
+    assert!(checked >= 30, "only {checked} blocks found");
     assert!(errors.is_empty(), "{errors:#?}");
 }
