@@ -433,8 +433,9 @@ pub(crate) fn deg(v: f64) -> String {
 
 fn with_position(message: &str, position: Option<&twinstory_data::Position>) -> String {
     match position {
-        Some(p) => format!("at {p}: {message}"),
-        None => message.to_owned(),
+        // A message that lists its rows names the first one already.
+        Some(p) if !message.contains(&p.to_string()) => format!("at {p}: {message}"),
+        _ => message.to_owned(),
     }
 }
 
