@@ -171,6 +171,12 @@ fn new_story_validates_without_warnings() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(dir.join("radwege/data/places.geojson").is_file());
+    // Its last step names the folder it is in (`--dir .`), not `stories/`.
+    let story = std::fs::read_to_string(dir.join("radwege/story.md")).unwrap();
+    assert!(
+        story.contains("`twinstory validate ./radwege`") && story.ends_with("`.\n"),
+        "{story}"
+    );
     let out = twinstory(&["validate", "radwege", "--deny-warnings"], &dir);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
