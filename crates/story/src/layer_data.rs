@@ -229,14 +229,18 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
     }
     for (i, c) in layer.compute.iter().enumerate() {
         let part = LayerPart::Compute(i);
+        // An `extrude` expression is computed as the field `extrude-height`
+        // (`extrude-base`: `extrude-base-height`); name the setting the
+        // author wrote.
+        let what = match c.name.strip_suffix("-height") {
+            Some(key @ ("extrude" | "extrude-base")) => key,
+            _ => c.name.as_str(),
+        };
         let unknown =
             compute_field(&mut dataset, &c.name, &c.expression).map_err(|e| LayerProblem {
                 part,
                 code: "E0023",
-                message: format!(
-                    "the expression for `{}` cannot be read: {}",
-                    c.name, e.message
-                ),
+                message: format!("the expression for `{what}` cannot be read: {}", e.message),
                 hint: None,
             })?;
         if let Some(field) = unknown.first() {
@@ -245,15 +249,15 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
                 .fields
                 .iter()
                 .map(|f| f.name.as_str())
-                .filter(|n| *n != c.name)
+                .filter(|n| *n != c.name && !matches!(*n, "extrude-height" | "extrude-base-height"))
                 .collect();
             let help = did_you_mean(field, &names, "the fields are");
             return Err(LayerProblem {
                 part,
                 code: "E0065",
                 message: format!(
-                    "the expression for `{}` uses `{field}`, but no feature of layer `{}` has that field",
-                    c.name, layer.id
+                    "the expression for `{what}` uses `{field}`, but no feature of layer `{}` has that field",
+                    layer.id
                 ),
                 hint: help,
             });
