@@ -215,7 +215,12 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 sink.warning(
                     "W0001",
                     raw.heading,
-                    format!("the step `{}` has no ```step block", raw.title),
+                    if raw.title.trim().is_empty() {
+                        // E0042 names the missing title; `` would say nothing.
+                        "this step has no ```step block".to_owned()
+                    } else {
+                        format!("the step `{}` has no ```step block", raw.title)
+                    },
                     Some(help.into()),
                 );
                 if let Some(p) = previous {
