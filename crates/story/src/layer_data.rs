@@ -35,6 +35,9 @@ pub enum LayerPart {
     Source,
     /// The `join` with this index.
     Join(usize),
+    /// The key column of the `join` with this index (`table-key`, else
+    /// `feature-key`, else its `table`).
+    JoinKey(usize),
     /// The computed field with this index.
     Compute(usize),
 }
@@ -160,7 +163,14 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
         })?;
         table_warnings.extend(table.warnings.iter().map(|w| (i, w.clone())));
         let join_failed = |e: DataError| LayerProblem {
-            part,
+            // A missing key column is marked where the key is named.
+            part: if e.message.ends_with("(the join key)")
+                || e.message.ends_with("(the Stadtteil name)")
+            {
+                LayerPart::JoinKey(i)
+            } else {
+                part
+            },
             code: "E0064",
             message: format!(
                 "the table `{}` cannot be joined onto layer `{}`: {}",

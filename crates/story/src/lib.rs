@@ -172,6 +172,8 @@ struct Spans {
     layer_url: Vec<diagnostic::Pos>,
     /// Per layer: position of each `join`'s `table`.
     layer_join: Vec<Vec<diagnostic::Pos>>,
+    /// Per layer: where each `join` names its table's key column.
+    layer_join_key: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: position of each computed field's expression.
     layer_compute: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: the properties its tooltip, label and label priority name.
