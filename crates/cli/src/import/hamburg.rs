@@ -462,6 +462,34 @@ mod tests {
         );
     }
 
+    /// Chapters become `#` headings over their first steps; one without a
+    /// title in story.json is named by its number, in the story's language.
+    #[test]
+    fn chapters_start_at_their_first_steps() {
+        let mut report = Report {
+            lang: twinstory_model::strings::Lang::De,
+            ..Report::default()
+        };
+        let d = convert(
+            r#"{"title":"T","chapters":[{"chapterNumber":1,"chapterTitle":"Eins"}],
+               "steps":[{"title":"A","associatedChapter":1},{"title":"B","associatedChapter":1},
+                        {"title":"C","associatedChapter":2},{"title":"","associatedChapter":2}]}"#,
+            Path::new("/nonexistent-twinstory-import"),
+            &mut report,
+        )
+        .unwrap();
+        let chapters: Vec<Option<&str>> = d.steps.iter().map(|s| s.chapter.as_deref()).collect();
+        assert_eq!(chapters, [Some("Eins"), None, Some("Kapitel 2"), None]);
+        assert_eq!(d.steps[3].title, "Schritt 4");
+        assert!(report
+            .not_carried
+            .iter()
+            .any(|l| l.contains("chapter 2: no title")));
+        let md = super::super::story_markdown(&d);
+        assert!(md.contains("# Eins\n\n## A\n"), "{md}");
+        assert!(md.contains("# Kapitel 2\n\n## C\n"), "{md}");
+    }
+
     #[test]
     fn a_camera_looking_down_at_45_degrees() {
         let mut report = Report::default();
