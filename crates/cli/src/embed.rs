@@ -72,6 +72,16 @@ pub fn read_story_url(raw: &str) -> Result<StoryUrl> {
              page with #<step-id> opens that step)"
         );
     }
+    // `https://user:password@host/…`: browsers refuse frames and scripts
+    // whose address holds credentials, and the snippet is public.
+    let authority = u
+        .split_once("://")
+        .map_or("", |(_, rest)| rest.split(['/', '?']).next().unwrap_or(""));
+    if authority.contains('@') {
+        bail!(
+            "`{raw}` holds a user name or password before the host; browsers do not load frames              or scripts from such addresses and readers would see it: give the story's public              address, {example}"
+        );
+    }
     let Some(origin) = url::origin(&u) else {
         bail!("`{raw}` names no host that a browser could load; {example}");
     };
@@ -219,6 +229,11 @@ mod tests {
                 "https://x.example/radwege/story.json",
                 "points to the file `story.json`",
             ),
+            (
+                "https://redaktion:geheim@x.example/a/",
+                "user name or password",
+            ),
+            ("https://redaktion@x.example/a/", "user name or password"),
         ] {
             let e = read_story_url(raw).unwrap_err().to_string();
             assert!(e.contains(says), "{raw}: {e}");
