@@ -148,6 +148,13 @@ impl Builder<'_> {
                         // Asked for without telling other servers the page.
                         if origin(&src) != self.page_origin {
                             let _ = fresh.set_attribute("referrerpolicy", "no-referrer");
+                            // A video's captions from another origin (a
+                            // <twin-story> on a host page) load only in
+                            // CORS mode, which the story's server allows
+                            // (docs/embed.md); without it they fail.
+                            if tag == "video" {
+                                let _ = fresh.set_attribute("crossorigin", "anonymous");
+                            }
                         }
                     }
                 }
@@ -172,7 +179,8 @@ impl Builder<'_> {
     /// `src` and `poster` are read against the story's URL and must pass
     /// the origin policy; a `srcset` (relative paths only, see
     /// `trust::srcset_allowed`) is kept only where the story's folder is
-    /// the page's, so its paths mean the same files.
+    /// the page's, so its paths mean the same files; elsewhere a link's
+    /// relative `href` is read against the story's URL too.
     fn copy_attributes(&self, from: &Element, to: &Element, tag: &str) -> Option<String> {
         let mut src = None;
         for name in from.get_attribute_names().iter() {
@@ -196,6 +204,12 @@ impl Builder<'_> {
                 }
             } else if name == "srcset" && !self.same_folder {
                 continue;
+            } else if name == "href" && !self.same_folder && !v.starts_with('#') {
+                // A file of the story (`data/playgrounds.csv`) is beside
+                // the story, not beside the page (a <twin-story>, `?story=`).
+                if let Ok(url) = resolve_url(&v, self.story_url) {
+                    v = url;
+                }
             }
             let _ = to.set_attribute(&name, &v);
         }

@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -35,7 +36,7 @@ view: { fit: quarters }
 show: [quarters]
 \`\`\`
 
-Ein Video mit Untertiteln.
+Ein Video mit Untertiteln, die es auch [als Textdatei](media/clip.vtt) gibt.
 
 \`\`\`video
 src: media/clip.webm
@@ -84,7 +85,8 @@ before(async () => {
   for (const f of ['clip.webm', 'clip.vtt', 'poster.jpg']) fs.copyFileSync(path.join(FIXTURES, f), path.join(story, 'media', f));
   fs.copyFileSync(path.join(FIXTURES, 'photo.jpg'), path.join(story, 'img', 'photo.jpg'));
   fs.writeFileSync(path.join(story, 'story.md'), STORY);
-  server = await startServer(dir, ['--no-watch']);
+  // CORS for the <twin-story> on another origin (docs/embed.md).
+  server = await startServer(dir, ['--no-watch', '--cors']);
   browser = await launch();
 });
 
@@ -162,6 +164,43 @@ test('a video has its captions and poster, never starts by itself, and pauses wh
   assert.deepEqual(await violations(page), [], 'axe-core violations at the video');
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('a <twin-story> on another origin plays the video with its captions (the video asks in CORS mode), and its links to files of the story go to the story', async () => {
+  // The host page: the element snippet, on another origin than the story.
+  const host = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="de"><head><title>Artikel</title></head><body><main><h1>Artikel</h1>
+<twin-story src="${server.url}medien/"></twin-story>
+<script type="module" src="${server.url}medien/element.js"></script></main></body></html>`);
+  });
+  await new Promise((resolve) => host.listen(0, '127.0.0.1', resolve));
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  try {
+    await page.goto(`http://127.0.0.1:${host.address().port}/`);
+    await page.waitForFunction(() => document.querySelector('twin-story')?.shadowRoot?.querySelector('.ts-step video'), null, { timeout: 20_000 });
+    // Without `crossorigin` the track of another origin fails (readyState 3).
+    await page.waitForFunction(() => {
+      const t = document.querySelector('twin-story').shadowRoot.querySelector('.ts-step video').textTracks[0];
+      return t && t.mode === 'showing' && t.cues && t.cues.length === 1;
+    }, null, { timeout: 10_000 });
+    const info = await page.evaluate(() => {
+      const v = document.querySelector('twin-story').shadowRoot.querySelector('.ts-step video');
+      return { crossorigin: v.getAttribute('crossorigin'), cue: v.textTracks[0].cues[0].text };
+    });
+    assert.deepEqual(info, { crossorigin: 'anonymous', cue: 'Ein Rundgang über den Spielplatz.' });
+    // A link to a file of the story goes to the story's folder, not the
+    // host page's (the captions file: published under its hashed name).
+    const href = await page.evaluate(() => document.querySelector('twin-story').shadowRoot.querySelector('.ts-step p a').href);
+    assert.match(href, new RegExp(`^${server.url}medien/media/clip-[0-9a-f]{16}\\.vtt$`));
+    assert.equal((await fetch(href)).status, 200);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    host.close();
+  }
 });
 
 test('an image has its resized copies and opens larger by Enter; Escape closes it and the focus returns', async () => {

@@ -34,6 +34,19 @@ const ICON: &[u8] = include_bytes!("icon.svg");
 /// The file that marks a folder as written by twinstory (build or serve):
 /// only such folders are ever replaced or deleted.
 pub const MARKER: &str = ".twinstory-site";
+/// Files the build writes into a story's folder under fixed names: a link
+/// in the text to one of these (say, the author's own `index.html`) does
+/// not replace it.
+const BUILD_FILES: &[&str] = &[
+    "index.html",
+    "story.json",
+    "story.schema.json",
+    "_headers",
+    "nginx-csp.map",
+    MARKER,
+    "embed.js",
+    "element.js",
+];
 const MARKER_TEXT: &str =
     "This folder was written by `twinstory build`; the next build replaces all of it.\n";
 
@@ -491,25 +504,35 @@ fn build_story(
     // file `img/a b.png`); `check_assets` refused every path that leaves
     // the story folder, and `local_file` refuses them here again.
     let mut hosts = csp::Hosts::of_story(&story, &opts.story_origins);
+    // Files the text links to (`[CSV](data/playgrounds.csv)`) are
+    // published the same way; a link out of the folder is a page of the
+    // site and left alone, and the build's own files keep their content.
     for asset in &parsed.assets {
-        if asset.kind != AssetKind::Image {
+        let link = asset.kind == AssetKind::Link;
+        if asset.kind != AssetKind::Image && !link {
             continue;
         }
         if url::is_absolute(&asset.url) {
-            hosts.add_image(&asset.url);
+            if !link {
+                hosts.add_image(&asset.url);
+            }
             continue;
         }
-        let Ok(file) = local_file(dir, &asset.url) else {
-            bail!(
-                "{display}: the image `{}` lies outside the story folder",
+        let file = match local_file(dir, &asset.url) {
+            Ok(file) => file,
+            Err(twinstory_story::PathProblem::LeavesFolder) if link => continue,
+            Err(_) => bail!(
+                "{display}: the file `{}` lies outside the story folder",
                 asset.url
-            );
+            ),
         };
-        if file.rel.is_empty() {
+        if file.rel.is_empty()
+            || (link && (!file.path.is_file() || BUILD_FILES.contains(&file.rel.as_str())))
+        {
             continue;
         }
-        let bytes = fs::read(&file.path)
-            .with_context(|| format!("cannot read the image {}", file.path.display()))?;
+        let bytes =
+            fs::read(&file.path).with_context(|| format!("cannot read {}", file.path.display()))?;
         write(out, &file.rel, &bytes)?;
     }
     // Videos, audios and their files under content-hashed names; images

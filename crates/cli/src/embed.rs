@@ -72,6 +72,16 @@ pub fn read_story_url(raw: &str) -> Result<StoryUrl> {
              page with #<step-id> opens that step)"
         );
     }
+    // `https://user:password@host/…`: browsers refuse frames and scripts
+    // whose address holds credentials, and the snippet is public.
+    let authority = u
+        .split_once("://")
+        .map_or("", |(_, rest)| rest.split(['/', '?']).next().unwrap_or(""));
+    if authority.contains('@') {
+        bail!(
+            "`{raw}` holds a user name or password before the host; browsers do not load frames              or scripts from such addresses and readers would see it: give the story's public              address, {example}"
+        );
+    }
     let Some(origin) = url::origin(&u) else {
         bail!("`{raw}` names no host that a browser could load; {example}");
     };
@@ -149,6 +159,8 @@ pub fn run_element(raw: &str) -> Result<()> {
         "Paste these two lines where the story should appear. If the page sends a \
          Content-Security-Policy, it must allow the story's origin (unless it is the page's own):\n  \
          script-src {o}; style-src {o}; connect-src {o}; img-src {o}\n\
+         and, when the story's `theme` brings font files, font-src {o}; when it has video or \
+         audio, media-src {o};\n\
          and the story's server must send `Access-Control-Allow-Origin: *` (or the page's origin) \
          with the story's files (see docs/embed.md; the story's folder must have been built by \
          this twinstory or a newer one, which writes {ELEMENT_SCRIPT_NAME}).",
@@ -217,6 +229,11 @@ mod tests {
                 "https://x.example/radwege/story.json",
                 "points to the file `story.json`",
             ),
+            (
+                "https://redaktion:geheim@x.example/a/",
+                "user name or password",
+            ),
+            ("https://redaktion@x.example/a/", "user name or password"),
         ] {
             let e = read_story_url(raw).unwrap_err().to_string();
             assert!(e.contains(says), "{raw}: {e}");

@@ -338,18 +338,25 @@ fn new_story(
     let title = title
         .map(str::to_owned)
         .unwrap_or_else(|| slug.replace('-', " "));
-    std::fs::write(
-        folder.join("story.md"),
-        twinstory_story::new_story_template(
-            slug,
-            &title,
-            match lang {
-                NewLang::De => twinstory_story::TemplateLanguage::German,
-                NewLang::En => twinstory_story::TemplateLanguage::English,
-            },
-        ),
-    )
-    .with_context(|| format!("cannot write {}", folder.join("story.md").display()))?;
+    let mut text = twinstory_story::new_story_template(
+        slug,
+        &title,
+        match lang {
+            NewLang::De => twinstory_story::TemplateLanguage::German,
+            NewLang::En => twinstory_story::TemplateLanguage::English,
+        },
+    );
+    // The template's last step names `stories/<slug>`; name the folder it
+    // was written to (`--dir`), and end the file with a line break.
+    text = text.replace(
+        &format!("twinstory validate stories/{slug}`"),
+        &format!("twinstory validate {}`", folder.display()),
+    );
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    std::fs::write(folder.join("story.md"), text)
+        .with_context(|| format!("cannot write {}", folder.join("story.md").display()))?;
     // The template's layer uses this sample file, so the new story works at once.
     let data = folder.join(twinstory_story::SAMPLE_DATA_PATH);
     std::fs::write(&data, twinstory_story::SAMPLE_DATA)

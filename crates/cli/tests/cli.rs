@@ -171,6 +171,12 @@ fn new_story_validates_without_warnings() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(dir.join("radwege/data/places.geojson").is_file());
+    // Its last step names the folder it is in (`--dir .`), not `stories/`.
+    let story = std::fs::read_to_string(dir.join("radwege/story.md")).unwrap();
+    assert!(
+        story.contains("`twinstory validate ./radwege`") && story.ends_with("`.\n"),
+        "{story}"
+    );
     let out = twinstory(&["validate", "radwege", "--deny-warnings"], &dir);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
@@ -392,6 +398,64 @@ fn test_image(w: u32, h: u32) -> image::RgbImage {
         let v = (x * 7 + y * 13 + (x * y) % 31) as u8;
         image::Rgb([v, (x % 256) as u8, (y % 256) as u8])
     })
+}
+
+/// "Links may go to … other files of the story" (docs/story-format.md):
+/// the build publishes them at their paths, so a download link works on
+/// the published site; links out of the folder and to the build's own
+/// files are left alone.
+#[test]
+fn build_publishes_the_files_the_text_links_to() {
+    let dir = temp_dir("links");
+    let story = dir.join("story");
+    std::fs::create_dir_all(story.join("data")).unwrap();
+    std::fs::create_dir_all(story.join("docs")).unwrap();
+    std::fs::write(
+        story.join("data/spielplaetze.csv"),
+        "name,lat,lon\nA,53.5,10\n",
+    )
+    .unwrap();
+    std::fs::write(story.join("docs/Methode 2024.pdf"), "%PDF-1.4\n").unwrap();
+    std::fs::write(story.join("index.html"), "the author's own").unwrap();
+    std::fs::write(
+        story.join("story.md"),
+        "---\ntitle: Links\n---\n\n## Eins\n\n```step\nview: { center: [10, 53.5], zoom: 11 }\n```\n\n[Die Tabelle](data/spielplaetze.csv), [die Methode](docs/Methode%202024.pdf#page=2), [eine andere Geschichte](../andere/), [hier](index.html).\n",
+    )
+    .unwrap();
+    common::stand_in_player(&dir);
+    let out = twinstory(
+        &["build", "story", "--out", "site", "--player", "player"],
+        &dir,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = dir.join("site");
+    assert_eq!(
+        std::fs::read_to_string(site.join("data/spielplaetze.csv")).unwrap(),
+        "name,lat,lon\nA,53.5,10\n"
+    );
+    assert!(site.join("docs/Methode 2024.pdf").is_file());
+    assert_ne!(
+        std::fs::read_to_string(site.join("index.html")).unwrap(),
+        "the author's own"
+    );
+    // A link to a file that is not there is an error, before anything is built.
+    std::fs::remove_file(story.join("docs/Methode 2024.pdf")).unwrap();
+    let out = twinstory(
+        &["build", "story", "--out", "site", "--player", "player"],
+        &dir,
+    );
+    assert_ne!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("E0060")
+            && stderr.contains("the linked file `docs/Methode%202024.pdf#page=2` does not exist"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -71,6 +71,10 @@ fn prints_the_element_snippet_and_what_the_host_and_the_story_server_need() {
         "script-src https://geschichten.example.org:8443",
         "style-src https://geschichten.example.org:8443",
         "connect-src https://geschichten.example.org:8443",
+        // A theme's @font-face rules are added to the page's own <head>.
+        "font-src https://geschichten.example.org:8443",
+        // Videos, audios and their captions load into the page too.
+        "media-src https://geschichten.example.org:8443",
         "Access-Control-Allow-Origin",
     ] {
         assert!(stderr.contains(needs), "{needs}: {stderr}");

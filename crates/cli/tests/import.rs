@@ -144,7 +144,17 @@ fn mapbox_stories_import_validate_and_keep_their_views() {
         report.contains("- `gnpglaciers-2015`: `harrison2015` on enter: opacity 0.25"),
         "{report}"
     );
-    assert!(report.contains("pitch 39.5°"), "{report}");
+    // Pitch is part of the story format (0–60°): the glacier's 39.5° is
+    // its view's, not a loss.
+    let (story, _) = imported(&dir.join("glacier.config.js"), "mapbox", "glacier-pitch");
+    assert!(
+        story
+            .steps
+            .iter()
+            .any(|s| s.view.as_ref().is_some_and(|v| v.pitch == 39.5)),
+        "a step of the glacier story tilts 39.5°"
+    );
+    assert!(!report.contains("pitch 39.5°"), "{report}");
     assert!(report.contains("`use3dTerrain`"), "{report}");
     assert!(report.contains("upload.wikimedia.org"), "{report}");
     // The template's local images are noted, not linked to missing files.
@@ -244,6 +254,30 @@ fn hamburg_stories_import_validate_and_keep_their_views() {
         "{c:?}"
     );
     assert!((v.zoom.unwrap() - 13.10).abs() < 0.011, "{:?}", v.zoom);
+    // Its chapters are chapters: the first step of each starts it, and no
+    // step's text begins with a chapter's title any more.
+    let starts: Vec<(usize, &str)> = story
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((i, s.chapter.as_deref()?)))
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            (0, "Unbezahlte Sorgearbeit"),
+            (6, "Unbezahlte Sorgearbeit in Hamburg"),
+            (11, "Ein Beispiel zur Vertiefung: Barmbek-Süd"),
+            (17, "Mobilität in Barmbek-Süd"),
+            (21, "Datenerhebung")
+        ]
+    );
+    assert!(
+        !story.steps[0].html.contains("<em>Unbezahlte"),
+        "{}",
+        story.steps[0].html
+    );
+    assert!(!report.contains("twinstory has no chapters"), "{report}");
     // The step's text came from its HTML file.
     assert!(story.steps[0]
         .html
@@ -271,7 +305,11 @@ fn hamburg_stories_import_validate_and_keep_their_views() {
         (c[0] - 9.954_040).abs() < 2e-5 && (c[1] - 53.557_202).abs() < 2e-5,
         "{c:?}"
     );
-    assert!(report.contains("pitch 56.05°"), "{report}");
+    assert!((v.pitch - 56.05).abs() < 1e-9, "{}", v.pitch);
+    assert!(
+        report.contains("pitch 56.05° as the view's `pitch`"),
+        "{report}"
+    );
 }
 
 /// An export from another tool is untrusted: the HTML files a Hamburg story

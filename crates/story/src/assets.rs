@@ -102,6 +102,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             AssetKind::Captions => "the captions file",
             AssetKind::Poster => "the poster image",
             AssetKind::Transcript => "the transcript",
+            AssetKind::Link => "the linked file",
             AssetKind::Data => continue,
         };
         if is_absolute(&a.url) || a.url.starts_with('#') {
@@ -113,12 +114,19 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             len: 0,
         };
         let path = match local_file(base_dir, &a.url) {
+            // A link that leaves the folder (`../other-story/`) is a page of
+            // the site, not a file of the story: it is left as written.
+            Err(PathProblem::LeavesFolder) if a.kind == AssetKind::Link => continue,
             Ok(f) => f.path,
             Err(problem) => {
                 path_problem(&mut sink, pos, what, &a.url, &problem);
                 continue;
             }
         };
+        // A link to the folder itself or one inside it (`./`, `docs/`).
+        if a.kind == AssetKind::Link && (path.is_dir() || a.url.ends_with('/')) {
+            continue;
+        }
         if !path.is_file() {
             sink.error(
                 "E0060",
@@ -163,10 +171,16 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             continue;
         }
         let join_pos = parsed.spans.layer_join.get(i);
+        let join_key_pos = parsed.spans.layer_join_key.get(i);
         let compute_pos = parsed.spans.layer_compute.get(i);
         let part_pos = |part: LayerPart| match part {
             LayerPart::Source => pos,
             LayerPart::Join(j) => join_pos.and_then(|p| p.get(j)).copied().unwrap_or(pos),
+            LayerPart::JoinKey(j) => join_key_pos
+                .and_then(|p| p.get(j))
+                .or_else(|| join_pos.and_then(|p| p.get(j)))
+                .copied()
+                .unwrap_or(pos),
             LayerPart::Compute(c) => compute_pos.and_then(|p| p.get(c)).copied().unwrap_or(pos),
         };
         // Files outside the story folder are never read: the build would
@@ -426,8 +440,9 @@ pub(crate) fn deg(v: f64) -> String {
 
 fn with_position(message: &str, position: Option<&twinstory_data::Position>) -> String {
     match position {
-        Some(p) => format!("at {p}: {message}"),
-        None => message.to_owned(),
+        // A message that lists its rows names the first one already.
+        Some(p) if !message.contains(&p.to_string()) => format!("at {p}: {message}"),
+        _ => message.to_owned(),
     }
 }
 

@@ -107,6 +107,9 @@ pub(crate) struct FrontMatter {
     pub url_pos: Vec<Pos>,
     /// Per layer: the position of each `join` (its `table` value).
     pub join_pos: Vec<Vec<Pos>>,
+    /// Per layer: where each `join` names its key (`table-key`, else
+    /// `feature-key`, else its `table`).
+    pub join_key_pos: Vec<Vec<Pos>>,
     /// Per layer: the position of each computed field's expression.
     pub compute_pos: Vec<Vec<Pos>>,
     /// Per layer: the properties its tooltip and label name, where they are named.
@@ -141,6 +144,7 @@ pub(crate) struct ReadLayer {
     layer: Layer,
     url_pos: Pos,
     join_pos: Vec<Pos>,
+    join_key_pos: Vec<Pos>,
     compute_pos: Vec<Pos>,
     property_pos: Vec<(String, Pos)>,
     time: Option<crate::time::LayerTime>,
@@ -888,6 +892,7 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
             fm.layers.push(read.layer);
             fm.url_pos.push(read.url_pos);
             fm.join_pos.push(read.join_pos);
+            fm.join_key_pos.push(read.join_key_pos);
             fm.compute_pos.push(read.compute_pos);
             fm.property_pos.push(read.property_pos);
             fm.times.push(read.time);
@@ -911,7 +916,8 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let mut attribution = None;
     let mut tooltip = None;
     let mut names = ReaderNames::default();
-    let (mut join, mut join_pos, mut join_failed) = (Vec::new(), Vec::new(), false);
+    let (mut join, mut join_pos, mut join_key_pos, mut join_failed) =
+        (Vec::new(), Vec::new(), Vec::new(), false);
     let (mut compute, mut compute_pos) = (Vec::new(), Vec::new());
     let mut has_source = false;
     let mut property_pos = Vec::new();
@@ -942,7 +948,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
                     property_pos.extend(read_template(w, v, id, "tooltip", t));
                 }
             }
-            "join" => (join, join_pos, join_failed) = read_joins(w, id, v),
+            "join" => (join, join_pos, join_key_pos, join_failed) = read_joins(w, id, v),
             "compute" => (compute, compute_pos) = read_compute(w, id, v),
             "time" => (time, time_pos) = crate::time::read_layer_time(w, id, v),
             other => names.read(w, other, v),
@@ -983,6 +989,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
         time,
         url_pos,
         join_pos,
+        join_key_pos,
         compute_pos,
         property_pos,
         time_pos,
@@ -994,7 +1001,7 @@ const JOIN_EXAMPLE: &str = "join: { table: data/stats.csv, by: stadtteil, mode: 
 
 /// `join`: one table, or a list of them.
 /// The third value is true when a join could not be read.
-fn read_joins(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> (Vec<Join>, Vec<Pos>, bool) {
+fn read_joins(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> (Vec<Join>, Vec<Pos>, Vec<Pos>, bool) {
     let items: Vec<&Node> = match &n.kind {
         Kind::Seq(items) => items.iter().collect(),
         Kind::Null => Vec::new(),
@@ -1002,25 +1009,33 @@ fn read_joins(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> (Vec<Join>, Vec<Pos
     };
     let mut joins = Vec::new();
     let mut positions = Vec::new();
+    let mut key_positions = Vec::new();
     let mut failed = false;
     for item in items {
-        if let Some((j, pos)) = read_join(w, id, item) {
+        if let Some((j, pos, key_pos)) = read_join(w, id, item) {
             joins.push(j);
             positions.push(pos);
+            key_positions.push(key_pos);
         } else {
             failed = true;
         }
     }
-    (joins, positions, failed)
+    (joins, positions, key_positions, failed)
 }
 
-fn read_join(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Join, Pos)> {
+fn read_join(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Join, Pos, Pos)> {
     let what = format!("a `join` of layer `{id}`");
     let fields = w.fields(n, JOIN_FIELDS, &what, JOIN_EXAMPLE)?;
     let mut obj = serde_json::Map::new();
     let mut table_pos = None;
+    let (mut table_key_pos, mut feature_key_pos) = (None, None);
     let mut ok = true;
     for (key, _k, v) in fields {
+        match key {
+            "table-key" => table_key_pos = Some(w.pos(v)),
+            "feature-key" => feature_key_pos = Some(w.pos(v)),
+            _ => {}
+        }
         let allowed: Option<&[&str]> = match key {
             "by" => Some(&["key", "stadtteil"]),
             "mode" => Some(&["dissolve", "attach"]),
@@ -1137,7 +1152,9 @@ fn read_join(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Join, Pos)> 
                     Some(help.into()),
                 );
             }
-            Some((j, table_pos))
+            // The table's key column is `table-key`, else `feature-key`.
+            let key_pos = table_key_pos.or(feature_key_pos).unwrap_or(table_pos);
+            Some((j, table_pos, key_pos))
         }
         Err(e) => {
             let pos = w.pos(n);

@@ -35,6 +35,9 @@ pub enum LayerPart {
     Source,
     /// The `join` with this index.
     Join(usize),
+    /// The key column of the `join` with this index (`table-key`, else
+    /// `feature-key`, else its `table`).
+    JoinKey(usize),
     /// The computed field with this index.
     Compute(usize),
 }
@@ -160,7 +163,14 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
         })?;
         table_warnings.extend(table.warnings.iter().map(|w| (i, w.clone())));
         let join_failed = |e: DataError| LayerProblem {
-            part,
+            // A missing key column is marked where the key is named.
+            part: if e.message.ends_with("(the join key)")
+                || e.message.ends_with("(the Stadtteil name)")
+            {
+                LayerPart::JoinKey(i)
+            } else {
+                part
+            },
             code: "E0064",
             message: format!(
                 "the table `{}` cannot be joined onto layer `{}`: {}",
@@ -229,14 +239,18 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
     }
     for (i, c) in layer.compute.iter().enumerate() {
         let part = LayerPart::Compute(i);
+        // An `extrude` expression is computed as the field `extrude-height`
+        // (`extrude-base`: `extrude-base-height`); name the setting the
+        // author wrote.
+        let what = match c.name.strip_suffix("-height") {
+            Some(key @ ("extrude" | "extrude-base")) => key,
+            _ => c.name.as_str(),
+        };
         let unknown =
             compute_field(&mut dataset, &c.name, &c.expression).map_err(|e| LayerProblem {
                 part,
                 code: "E0023",
-                message: format!(
-                    "the expression for `{}` cannot be read: {}",
-                    c.name, e.message
-                ),
+                message: format!("the expression for `{what}` cannot be read: {}", e.message),
                 hint: None,
             })?;
         if let Some(field) = unknown.first() {
@@ -245,15 +259,15 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
                 .fields
                 .iter()
                 .map(|f| f.name.as_str())
-                .filter(|n| *n != c.name)
+                .filter(|n| *n != c.name && !matches!(*n, "extrude-height" | "extrude-base-height"))
                 .collect();
             let help = did_you_mean(field, &names, "the fields are");
             return Err(LayerProblem {
                 part,
                 code: "E0065",
                 message: format!(
-                    "the expression for `{}` uses `{field}`, but no feature of layer `{}` has that field",
-                    c.name, layer.id
+                    "the expression for `{what}` uses `{field}`, but no feature of layer `{}` has that field",
+                    layer.id
                 ),
                 hint: help,
             });

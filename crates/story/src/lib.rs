@@ -172,6 +172,8 @@ struct Spans {
     layer_url: Vec<diagnostic::Pos>,
     /// Per layer: position of each `join`'s `table`.
     layer_join: Vec<Vec<diagnostic::Pos>>,
+    /// Per layer: where each `join` names its table's key column.
+    layer_join_key: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: position of each computed field's expression.
     layer_compute: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: the properties its tooltip, label and label priority name.
@@ -252,4 +254,8 @@ pub enum AssetKind {
     Poster,
     /// An audio's transcript.
     Transcript,
+    /// A file of the story folder that a link in the text goes to (a
+    /// download such as `data/playgrounds.csv`): checked like an image and
+    /// published at its path.
+    Link,
 }

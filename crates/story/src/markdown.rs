@@ -397,6 +397,16 @@ pub(crate) fn read(
                         result
                             .fragment_links
                             .push((crate::assets::percent_decode(id), pos(range)));
+                    } else if !twinstory_model::url::is_absolute(dest_url) {
+                        // A file of the story (`data/playgrounds.csv`):
+                        // checked and published with the story.
+                        let p = pos(range);
+                        result.images.push(Asset {
+                            kind: AssetKind::Link,
+                            url: dest_url.trim().to_owned(),
+                            line: p.line,
+                            column: p.column,
+                        });
                     }
                     section.out.push(Out::Ev(ev.clone().into_static()));
                 }

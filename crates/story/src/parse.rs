@@ -118,6 +118,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
                 .layer_url
                 .iter_mut()
                 .chain(spans.layer_join.iter_mut().flatten())
+                .chain(spans.layer_join_key.iter_mut().flatten())
                 .chain(spans.layer_compute.iter_mut().flatten())
                 .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
                 .chain(spans.condition_fields.iter_mut().map(|(_, _, p)| p))
@@ -215,7 +216,12 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 sink.warning(
                     "W0001",
                     raw.heading,
-                    format!("the step `{}` has no ```step block", raw.title),
+                    if raw.title.trim().is_empty() {
+                        // E0042 names the missing title; `` would say nothing.
+                        "this step has no ```step block".to_owned()
+                    } else {
+                        format!("the step `{}` has no ```step block", raw.title)
+                    },
                     Some(help.into()),
                 );
                 if let Some(p) = previous {
@@ -485,6 +491,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             file: String::new(),
             layer_url: fm.url_pos,
             layer_join: fm.join_pos,
+            layer_join_key: fm.join_key_pos,
             layer_compute: fm.compute_pos,
             layer_properties: fm.property_pos,
             layer_time: fm.time_pos,

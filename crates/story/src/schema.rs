@@ -197,22 +197,50 @@ struct StepBlock {
     view_narrow: Option<View>,
     /// Where this step's text stands against the map: `left`, `right` or `overlay` (default: the story's `layout`).
     layout: Option<String>,
+    /// Two states of the map, before and after, with a divider the reader moves; replaces `show`.
+    compare: Option<CompareSettings>,
 }
 
-/// A layer to show: its id, or `{layer, opacity}`.
+/// The two sides of a step's `compare`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
+struct CompareSettings {
+    /// The state left of the divider (on phones: the left picture).
+    before: CompareSide,
+    /// The state right of the divider (on phones: the right picture).
+    after: CompareSide,
+}
+
+/// One side of `compare`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code, reason = "only derives the schema; never built or read")]
+struct CompareSide {
+    /// What readers read on that side, e.g. `"2014"`: a year or a word or two.
+    label: String,
+    /// The layers of that side, bottom to top, written as a step's `show`.
+    show: Vec<ShowEntry>,
+}
+
+/// A layer to show: its id, or `{layer, opacity, filter, highlight}`.
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code, reason = "only derives the schema; never built or read")]
 enum ShowEntry {
     /// Id of a layer, shown fully opaque.
     Id(String),
-    /// A layer with an opacity.
+    /// A layer with an opacity, a filter or a highlight.
     WithOpacity {
         /// Id of the layer.
         layer: String,
         /// Opacity from 0 (invisible) to 1 (opaque); default 1.
         #[schemars(range(min = 0.0, max = 1.0))]
         opacity: Option<f64>,
+        /// Only features matching this condition are drawn, e.g. `'playgrounds >= 10'`.
+        filter: Option<String>,
+        /// Matching features keep their colour and get an outline; the rest are dimmed.
+        highlight: Option<String>,
     },
 }
 

@@ -157,3 +157,56 @@ fn schema_rejects_what_the_parser_rejects() {
         assert!(!errors.is_empty(), "{bad}");
     }
 }
+
+/// The docs are the contract: every ```step block of `docs/*.md` that shows
+/// no mistake (no `expect=`) is valid against `definitions.StepBlock`, and
+/// every ```yaml block against the front matter, so an editor's completion
+/// offers what the docs teach (`compare`, `filter`, `highlight` …).
+#[test]
+fn the_docs_step_and_yaml_blocks_validate_against_the_schema() {
+    let root = schema();
+    let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs");
+    let mut errors = Vec::new();
+    let mut checked = 0;
+    let mut files: Vec<_> = std::fs::read_dir(docs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let mut lines = text.lines().enumerate();
+        while let Some((i, line)) = lines.next() {
+            let step = line.trim_end() == "```step";
+            if !step && line.trim_end() != "```yaml" {
+                continue;
+            }
+            let yaml: Vec<&str> = lines
+                .by_ref()
+                .map(|(_, l)| l)
+                .take_while(|l| !l.starts_with("```"))
+                .collect();
+            let mut v: Value = serde_saphyr::from_str(&yaml.join("\n")).unwrap();
+            // Front matter settings: a fragment of a story with a title.
+            if !step {
+                v["title"] = Value::from("Doc");
+            }
+            check(
+                if step {
+                    &root["definitions"]["StepBlock"]
+                } else {
+                    &root
+                },
+                &root,
+                &v,
+                &format!("{name}:{}", i + 1),
+                &mut errors,
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} blocks found");
+    assert!(errors.is_empty(), "{errors:#?}");
+}

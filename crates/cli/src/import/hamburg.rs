@@ -132,16 +132,38 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
         }
         let mut step = DraftStep {
             title: if title.is_empty() {
-                format!("Schritt {}", i + 1)
+                match report.lang {
+                    twinstory_model::strings::Lang::De => format!("Schritt {}", i + 1),
+                    _ => format!("Step {}", i + 1),
+                }
             } else {
                 title
             },
             ..DraftStep::default()
         };
         let mut text = Vec::new();
+        // A step of another chapter than the one before starts it: a `#`
+        // chapter heading, its title (or its number, when it has none).
         if chapter != last_chapter {
-            if let Some((_, t)) = chapters.iter().find(|(n, _)| Some(*n) == chapter) {
-                text.push(format!("*{}*", html::escape_inline(t)));
+            if let Some(n) = chapter.filter(|_| !chapters.is_empty()) {
+                let title = chapters
+                    .iter()
+                    .find(|(c, _)| *c == n)
+                    .map(|(_, t)| t.trim())
+                    .filter(|t| !t.is_empty());
+                step.chapter = Some(match title {
+                    Some(t) => t.to_owned(),
+                    None => {
+                        let named = match report.lang {
+                            twinstory_model::strings::Lang::De => format!("Kapitel {n}"),
+                            _ => format!("Chapter {n}"),
+                        };
+                        report.lost(format!(
+                            "chapter {n}: no title in story.json; its heading is \"{named}\": write its title there"
+                        ));
+                        named
+                    }
+                });
             }
             last_chapter = chapter;
         }
@@ -255,19 +277,15 @@ pub fn convert(text: &str, dir: &Path, report: &mut Report) -> Result<Draft> {
         return Err(anyhow!("the story has no steps"));
     }
     report.carried.push(format!(
-        "{} steps: title as heading, HTML text as Markdown, each chapter's title at the start of its first step; `centerCoordinate` from EPSG:25832 to WGS84",
+        "{} steps: title as heading, HTML text as Markdown, chapters as `#` chapter headings; `centerCoordinate` from EPSG:25832 to WGS84",
         draft.steps.len()
     ));
     if views3d > 0 {
         report.carried.push(format!(
-            "{views3d} 3D camera steps as views: the point the camera looks at, heading as bearing, pitch as a comment (90° + the camera's pitch), zoom with the same ground scale there"
+            "{views3d} 3D camera steps as views: the point the camera looks at, heading as bearing, pitch (90° + the camera's pitch, at most 60°), zoom with the same ground scale there"
         ));
     }
-    if !chapters.is_empty() {
-        report.lost(
-            "chapters: twinstory has no chapters; each one's title opens its first step's text",
-        );
-    }
+
     if portal.is_some() {
         report.carried.push(format!("{services} layer references named with the portal's service addresses (portal-config.json)"));
     } else if !report.layers_to_attach.is_empty() {
@@ -373,8 +391,16 @@ fn camera_view(nav: &Value, place: &str, report: &mut Report) -> Option<DraftVie
     let zoom = round2(zoom_of_resolution(resolution, clat).clamp(0.0, 22.0));
     let bearing = round2((heading.to_degrees() + 180.0).rem_euclid(360.0) - 180.0);
     let pitch_deg = round2((90.0 - down.to_degrees()).clamp(0.0, 85.0));
+    let tilt = if pitch_deg > super::MAX_PITCH {
+        format!(
+            "pitch {pitch_deg}°, steeper than twinstory tilts: the view tilts {}°",
+            super::MAX_PITCH
+        )
+    } else {
+        format!("pitch {pitch_deg}° as the view's `pitch`")
+    };
     report.lost(format!(
-        "{place}: 3D camera at {height:.0} m, pitch {pitch_deg}° (written as a comment; the map is drawn from straight above)"
+        "{place}: 3D camera at {height:.0} m: the view looks at the same point with the same ground scale there, {tilt}"
     ));
     Some(DraftView::Center {
         lon: clon,
@@ -458,6 +484,34 @@ mod tests {
             zoom_of_level(99.0, &DEFAULT_RESOLUTIONS, 53.55),
             zoom_of_level(9.0, &DEFAULT_RESOLUTIONS, 53.55)
         );
+    }
+
+    /// Chapters become `#` headings over their first steps; one without a
+    /// title in story.json is named by its number, in the story's language.
+    #[test]
+    fn chapters_start_at_their_first_steps() {
+        let mut report = Report {
+            lang: twinstory_model::strings::Lang::De,
+            ..Report::default()
+        };
+        let d = convert(
+            r#"{"title":"T","chapters":[{"chapterNumber":1,"chapterTitle":"Eins"}],
+               "steps":[{"title":"A","associatedChapter":1},{"title":"B","associatedChapter":1},
+                        {"title":"C","associatedChapter":2},{"title":"","associatedChapter":2}]}"#,
+            Path::new("/nonexistent-twinstory-import"),
+            &mut report,
+        )
+        .unwrap();
+        let chapters: Vec<Option<&str>> = d.steps.iter().map(|s| s.chapter.as_deref()).collect();
+        assert_eq!(chapters, [Some("Eins"), None, Some("Kapitel 2"), None]);
+        assert_eq!(d.steps[3].title, "Schritt 4");
+        assert!(report
+            .not_carried
+            .iter()
+            .any(|l| l.contains("chapter 2: no title")));
+        let md = super::super::story_markdown(&d);
+        assert!(md.contains("# Eins\n\n## A\n"), "{md}");
+        assert!(md.contains("# Kapitel 2\n\n## C\n"), "{md}");
     }
 
     #[test]

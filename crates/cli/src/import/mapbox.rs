@@ -165,7 +165,7 @@ pub fn convert(text: &str, report: &mut Report) -> Result<Draft> {
         ));
     }
     report.carried.push(format!(
-        "{} chapters as steps: `title` as heading, `id`, `description` (HTML to Markdown), `image`; {views} `location`s as views (centre, zoom, bearing; pitch as a comment)",
+        "{} chapters as steps: `title` as heading, `id`, `description` (HTML to Markdown), `image`; {views} `location`s as views (centre, zoom, bearing, pitch)",
         draft.steps.len()
     ));
     report.carried.push(
@@ -274,8 +274,11 @@ fn view(loc: &Value, place: &str, report: &mut Report) -> Option<DraftView> {
         ));
         return None;
     }
-    if pitch != 0.0 {
-        report.lost(format!("{place}: pitch {pitch}° (written as a comment in the step block; the map is drawn from straight above)"));
+    if pitch > super::MAX_PITCH {
+        report.lost(format!(
+            "{place}: pitch {pitch}° is steeper than twinstory tilts; the view tilts {}° (the original is named in a comment in the step block)",
+            super::MAX_PITCH
+        ));
     }
     // Mapbox bearings run −180…180 and beyond; keep them in −180…180.
     let bearing = (bearing + 180.0).rem_euclid(360.0) - 180.0;
@@ -419,6 +422,7 @@ mod tests {
             .not_carried
             .iter()
             .any(|l| l.contains("callback: go")));
-        assert!(report.not_carried.iter().any(|l| l.contains("pitch 40")));
+        // A pitch of 40° is the view's own (the format tilts 0–60°).
+        assert!(!report.not_carried.iter().any(|l| l.contains("pitch")));
     }
 }

@@ -58,6 +58,9 @@ pub struct Draft {
 /// One step of a draft.
 #[derive(Debug, Default)]
 pub struct DraftStep {
+    /// A `#` chapter heading written above the step (plain text; escaped
+    /// when written): the step starts that chapter.
+    pub chapter: Option<String>,
     /// The `##` heading (plain text; escaped when written).
     pub title: String,
     /// The step's `id`, made unique by the writer.
@@ -74,10 +77,13 @@ pub struct DraftStep {
     pub text: String,
 }
 
+// The steepest `pitch` a story's view takes (`docs/story-format.md`, "Tilted views").
+use twinstory_model::MAX_PITCH;
+
 /// A step's view.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DraftView {
-    /// Centre (lon, lat), zoom, bearing and (not yet in the format) pitch.
+    /// Centre (lon, lat), zoom, bearing and pitch.
     Center {
         /// Longitude, degrees.
         lon: f64,
@@ -87,7 +93,8 @@ pub enum DraftView {
         zoom: f64,
         /// Degrees clockwise from north.
         bearing: f64,
-        /// Degrees of tilt, written as a comment.
+        /// Degrees of tilt; written as `pitch`, at most [`MAX_PITCH`]
+        /// (a steeper one is named in a comment).
         pitch: f64,
     },
     /// A box `[west, south, east, north]`.
@@ -440,6 +447,12 @@ pub fn story_markdown(draft: &Draft) -> String {
         let _ = writeln!(s, "{}\n", draft.intro.trim());
     }
     for step in &draft.steps {
+        if let Some(chapter) = step.chapter.as_deref().map(one_line) {
+            let chapter = chapter.trim();
+            if !chapter.is_empty() {
+                let _ = writeln!(s, "# {}\n", html::escape_inline(chapter));
+            }
+        }
         let _ = writeln!(
             s,
             "## {}\n\n```step",
@@ -459,15 +472,28 @@ pub fn story_markdown(draft: &Draft) -> String {
                 } else {
                     format!(", bearing: {}", num(*bearing))
                 };
+                // twinstory tilts 0–60° (MapLibre's camera up to its
+                // default `maxPitch`); a steeper original tilts 60°.
+                let tilt = pitch.clamp(0.0, MAX_PITCH);
+                let pitch_field = if tilt == 0.0 {
+                    String::new()
+                } else {
+                    format!(", pitch: {}", num(tilt))
+                };
                 let _ = writeln!(
                     s,
-                    "view: {{ center: [{}, {}], zoom: {}{bearing} }}",
+                    "view: {{ center: [{}, {}], zoom: {}{bearing}{pitch_field} }}",
                     num(*lon),
                     num(*lat),
                     num(*zoom)
                 );
-                if *pitch != 0.0 {
-                    let _ = writeln!(s, "# pitch: {} (the map is drawn from straight above; twinstory has no pitch yet)", num(*pitch));
+                if *pitch > MAX_PITCH {
+                    let _ = writeln!(
+                        s,
+                        "# pitch: {} in the original; twinstory tilts at most {}°",
+                        num(*pitch),
+                        num(MAX_PITCH)
+                    );
                 }
             }
             Some(DraftView::Fit(b)) => {
@@ -540,5 +566,51 @@ pub fn validate_into(file: &Path, source: &[u8], base: &Path, report: &mut Repor
             "{sev} {} at line {}, column {}: {}",
             d.code, d.line, d.column, d.message
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_view(pitch: f64) -> String {
+        story_markdown(&Draft {
+            title: "T".to_owned(),
+            lang: "en".to_owned(),
+            steps: vec![DraftStep {
+                title: "One".to_owned(),
+                id: "one".to_owned(),
+                view: Some(DraftView::Center {
+                    lon: 10.0,
+                    lat: 53.5,
+                    zoom: 12.0,
+                    bearing: 36.0,
+                    pitch,
+                }),
+                text: "Text.".to_owned(),
+                ..DraftStep::default()
+            }],
+            ..Draft::default()
+        })
+    }
+
+    /// The story format has `pitch` (0–60°): a tilted original keeps its
+    /// tilt, a steeper one tilts 60° and is named in a comment.
+    #[test]
+    fn a_tilted_view_keeps_its_pitch() {
+        for (pitch, want, comment) in [(39.5, 39.5, false), (0.0, 0.0, false), (75.0, 60.0, true)] {
+            let md = with_view(pitch);
+            let parsed = twinstory_story::parse_story("story.md", md.as_bytes());
+            assert!(
+                parsed.diagnostics.is_empty(),
+                "{md}\n{:?}",
+                parsed.diagnostics
+            );
+            let story = parsed.story.expect("the story parses");
+            let view = story.steps[0].view.as_ref().expect("a view");
+            assert_eq!(view.pitch, want, "{md}");
+            assert_eq!(md.contains("# pitch: 75 in the original"), comment, "{md}");
+            assert!(!md.contains("no pitch yet"), "{md}");
+        }
     }
 }

@@ -136,7 +136,14 @@ pub fn convert(text: &str, report: &mut Report) -> Result<Draft> {
         ));
         draft.layers_yaml = vec![
             "places:".to_owned(),
-            "  title: Places".to_owned(),
+            // The legend's name, in the story's language like the rest.
+            format!(
+                "  title: {}",
+                match report.lang {
+                    twinstory_model::strings::Lang::De => "Orte",
+                    _ => "Places",
+                }
+            ),
             "  source: { type: geojson, url: data/places.geojson }".to_owned(),
             "  style: { fill: \"#c0392b\", stroke: \"#ffffff\", stroke-width: 1.5, radius: 6 }"
                 .to_owned(),
@@ -325,5 +332,29 @@ mod tests {
             report.remote_images,
             vec![("https://e.org/a.JPG".to_owned(), "C".to_owned())]
         );
+    }
+
+    /// The places layer is named in the story's `lang`, as the legend shows it.
+    #[test]
+    fn the_places_layer_is_named_in_the_story_language() {
+        for (lang, title) in [
+            (twinstory_model::strings::Lang::De, "  title: Orte"),
+            (twinstory_model::strings::Lang::En, "  title: Places"),
+        ] {
+            let mut report = Report {
+                lang,
+                ..Report::default()
+            };
+            let d = convert(
+                r#"{"storymap":{"slides":[{"text":{"headline":"A","text":"x"},"location":{"lat":53.5,"lon":10,"zoom":12}}]}}"#,
+                &mut report,
+            )
+            .unwrap();
+            assert!(
+                d.layers_yaml.iter().any(|l| l == title),
+                "{:?}",
+                d.layers_yaml
+            );
+        }
     }
 }

@@ -11,7 +11,11 @@ pub(crate) fn check(sink: &mut Sink, links: &[(String, Pos)], step_ids: &[&str])
             continue;
         }
         let help = did_you_mean(id, step_ids, "the steps' ids are")
-            .map(|h| format!("{h}; a step's id is its `id:` or is made from its heading (see docs/story-format.md, \"Step ids made from headings\")"));
+            .map(|h| {
+                // "did you mean `x`?" ends its sentence; a list goes on.
+                let sep = if h.ends_with('?') { " A" } else { "; a" };
+                format!("{h}{sep} step's id is its `id:` or is made from its heading (see docs/story-format.md, \"Step ids made from headings\")")
+            });
         sink.warning(
             "W0012",
             *pos,
