@@ -2,7 +2,7 @@
 //! story folder, data reads, views are near the data.
 
 use crate::diagnostic::{Pos, Severity, Sink};
-use crate::layer_data::{load_layer_data, LayerData, LayerPart};
+use crate::layer_data::{read_layer, LayerData, LayerPart};
 use crate::{AssetKind, ParsedStory};
 use geo::{BoundingRect, Rect};
 use std::path::{Component, Path, PathBuf};
@@ -210,8 +210,21 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             all_read = false;
             continue;
         }
-        match load_layer_data(layer, base_dir) {
-            Ok(read) => {
+        match read_layer(layer, base_dir) {
+            Ok(layer_read) => {
+                // A failed join or computed field is reported, and the checks
+                // that do not need what it would have added go on.
+                for problem in &layer_read.problems {
+                    sink.error(
+                        problem.code,
+                        part_pos(problem.part),
+                        problem.message.clone(),
+                        problem.hint.clone(),
+                    );
+                }
+                let complete = layer_read.problems.is_empty();
+                all_read &= complete;
+                let read = &layer_read.data;
                 let (data, joins) = (&read.dataset, &read.joins);
                 for w in data
                     .warnings
@@ -246,7 +259,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                         hint,
                     );
                 }
-                for (j, (table, report)) in joins.iter().enumerate() {
+                for (&j, (table, report)) in layer_read.joined.iter().zip(joins) {
                     if report.rows_matched == 0 && report.rows_total > 0 {
                         let sample = |v: &[String]| {
                             v.iter()
@@ -277,14 +290,27 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 }
                 let named = parsed.spans.layer_properties.get(i);
                 for (name, at) in named.into_iter().flatten() {
-                    check_property(&mut sink, data, &layer.id, name, *at);
+                    if !layer_read.lost(name) {
+                        check_property(&mut sink, data, &layer.id, name, *at);
+                    }
                 }
                 if let Some(fields) = parsed.spans.layer_time.get(i) {
-                    crate::time::check_data(&mut sink, data, &layer.id, fields);
+                    let fields: Vec<(String, Pos)> = fields
+                        .iter()
+                        .filter(|(name, _)| !layer_read.lost(name))
+                        .cloned()
+                        .collect();
+                    crate::time::check_data(&mut sink, data, &layer.id, &fields);
                 }
                 let in_steps = parsed.spans.condition_fields.iter();
                 for (_, name, at) in in_steps.filter(|(l, _, _)| *l == layer.id) {
-                    check_property(&mut sink, data, &layer.id, name, *at);
+                    if !layer_read.lost(name) {
+                        check_property(&mut sink, data, &layer.id, name, *at);
+                    }
+                }
+                if !complete {
+                    // Half-made data is neither measured nor built.
+                    continue;
                 }
                 for f in &data.features {
                     if let Some(r) = f.geometry.as_ref().and_then(|g| g.bounding_rect()) {
@@ -297,7 +323,7 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                         });
                     }
                 }
-                let mut read = read;
+                let mut read = layer_read.data;
                 if let Some(Some(t)) = parsed.spans.layer_times.get(i) {
                     crate::time::add_keys(t, &mut read.dataset);
                 }

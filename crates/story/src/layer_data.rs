@@ -56,8 +56,51 @@ pub struct LayerProblem {
 }
 
 /// Reads a layer's source (a local file below `base_dir`), joins its tables
-/// and computes its fields.
+/// and computes its fields; the first problem stops it.
 pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, LayerProblem> {
+    let read = read_layer(layer, base_dir)?;
+    match read.problems.into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(read.data),
+    }
+}
+
+/// A layer's data read as far as it could be: a failed `join` or `compute`
+/// does not stop the others, so an author sees every problem in one run.
+#[derive(Debug)]
+pub(crate) struct LayerRead {
+    /// The source with the joins and computed fields that succeeded.
+    pub data: LayerData,
+    /// The index in `layer.join` of each of `data.joins`.
+    pub joined: Vec<usize>,
+    /// The failed joins and computed fields, in order.
+    pub problems: Vec<LayerProblem>,
+    /// Fields a failed join or computed field would have added: checks of
+    /// these names are skipped, not reported as missing.
+    lost: Vec<String>,
+    /// A failed join whose columns are not known (its table could not be
+    /// read): any field the data lacks may be one of them.
+    lost_unknown: bool,
+}
+
+impl LayerRead {
+    /// Whether `name` is missing only because a join or computed field failed.
+    pub fn lost(&self, name: &str) -> bool {
+        is_lost(&self.lost, self.lost_unknown, &self.data.dataset, name)
+    }
+}
+
+/// Whether `name` is one of the fields that failed joins or computed fields
+/// would have added (`lost`, or any field `data` lacks when `unknown`).
+fn is_lost(lost: &[String], unknown: bool, data: &Dataset, name: &str) -> bool {
+    lost.iter().any(|l| l == name)
+        || (unknown && !data.features.iter().any(|f| f.properties.contains_key(name)))
+}
+
+/// Reads a layer's source, joins its tables and computes its fields, going
+/// on past a failed join or computed field; only a source that cannot be
+/// read stops it.
+pub(crate) fn read_layer(layer: &Layer, base_dir: &Path) -> Result<LayerRead, LayerProblem> {
     let url = layer.source.url();
     let Some(format) = FileFormat::of(&layer.source) else {
         return Err(read_by_player(layer));
@@ -126,18 +169,36 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
         }
     })?;
     let mut joins = Vec::new();
+    let mut joined = Vec::new();
     let mut table_warnings = Vec::new();
+    let mut problems = Vec::new();
+    let mut lost: Vec<String> = Vec::new();
+    let mut lost_unknown = false;
     for (i, j) in layer.join.iter().enumerate() {
         let part = LayerPart::Join(i);
-        let bytes = read_file(base_dir, &j.table).map_err(|hint| LayerProblem {
-            part,
-            code: "E0061",
-            message: format!(
-                "the table `{}` of layer `{}` does not exist",
-                j.table, layer.id
-            ),
-            hint: Some(hint),
-        })?;
+        let feature_key = j.feature_key.clone().unwrap_or_else(|| match j.by {
+            JoinBy::Key => "id".into(),
+            JoinBy::Stadtteil => "name".into(),
+        });
+        // What this join adds, as far as it is known before its table is read.
+        let adds = j.columns.iter().chain(&j.sum).cloned();
+        let bytes = match read_file(base_dir, &j.table) {
+            Ok(bytes) => bytes,
+            Err(hint) => {
+                problems.push(LayerProblem {
+                    part,
+                    code: "E0061",
+                    message: format!(
+                        "the table `{}` of layer `{}` does not exist",
+                        j.table, layer.id
+                    ),
+                    hint: Some(hint),
+                });
+                lost.extend(adds);
+                lost_unknown |= j.columns.is_empty();
+                continue;
+            }
+        };
         let dialect = CsvDialect {
             delimiter: j.delimiter,
             encoding: j.encoding.map(|e| match e {
@@ -150,17 +211,25 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
             }),
             ..CsvDialect::default()
         };
-        let table = read_csv_table(&j.table, &bytes, &dialect).map_err(|e| LayerProblem {
-            part,
-            code: "E0062",
-            message: format!(
-                "the table `{}` of layer `{}` cannot be read: {}",
-                j.table,
-                layer.id,
-                with_position(&e)
-            ),
-            hint: e.hint.clone(),
-        })?;
+        let table = match read_csv_table(&j.table, &bytes, &dialect) {
+            Ok(table) => table,
+            Err(e) => {
+                problems.push(LayerProblem {
+                    part,
+                    code: "E0062",
+                    message: format!(
+                        "the table `{}` of layer `{}` cannot be read: {}",
+                        j.table,
+                        layer.id,
+                        with_position(&e)
+                    ),
+                    hint: e.hint.clone(),
+                });
+                lost.extend(adds);
+                lost_unknown |= j.columns.is_empty();
+                continue;
+            }
+        };
         table_warnings.extend(table.warnings.iter().map(|w| (i, w.clone())));
         let join_failed = |e: DataError| LayerProblem {
             // A missing key column is marked where the key is named.
@@ -178,31 +247,43 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
             ),
             hint: e.hint,
         };
-        for c in &j.columns {
-            if !table.columns.iter().any(|t| t == c) {
-                let names: Vec<&str> = table.columns.iter().map(String::as_str).collect();
-                return Err(LayerProblem {
-                    part,
-                    code: "E0064",
-                    message: format!("the table `{}` has no column `{c}`", j.table),
-                    hint: did_you_mean(c, &names, "its columns are"),
-                });
-            }
+        // If this join fails, the fields it would have added are its table's
+        // columns and its sums.
+        let table_columns = table.columns.iter().cloned().chain(adds);
+        let missing_column = j
+            .columns
+            .iter()
+            .find(|c| !table.columns.iter().any(|t| t == *c));
+        if let Some(c) = missing_column {
+            let names: Vec<&str> = table.columns.iter().map(String::as_str).collect();
+            problems.push(LayerProblem {
+                part,
+                code: "E0064",
+                message: format!("the table `{}` has no column `{c}`", j.table),
+                hint: did_you_mean(c, &names, "its columns are"),
+            });
+            lost.extend(table_columns);
+            continue;
         }
-        let report = match j.by {
+        // A key that an earlier failed join would have added: that failure
+        // is reported already.
+        if is_lost(&lost, lost_unknown, &dataset, &feature_key) {
+            lost.extend(table_columns);
+            continue;
+        }
+        let made = match j.by {
             JoinBy::Key => {
-                let feature_key = j.feature_key.clone().unwrap_or_else(|| "id".into());
                 let opts = JoinOptions {
                     table_key: j.table_key.clone().unwrap_or_else(|| feature_key.clone()),
                     feature_key,
                     columns: (!j.columns.is_empty()).then(|| j.columns.clone()),
                     fill_unmatched: j.missing.map(number),
                 };
-                join_table(&mut dataset, &table, &j.table, &opts).map_err(join_failed)?
+                join_table(&mut dataset, &table, &j.table, &opts)
             }
             JoinBy::Stadtteil => {
                 let opts = StadtteilJoin {
-                    name_property: j.feature_key.clone().unwrap_or_else(|| "name".into()),
+                    name_property: feature_key,
                     table_key: j.table_key.clone(),
                     mode: match j.mode {
                         JoinMode::Dissolve => StadtteilMode::Dissolve,
@@ -211,31 +292,40 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
                     sum_properties: j.sum.clone(),
                     ..StadtteilJoin::default()
                 };
-                let (joined, mut report) =
-                    join_stadtteile(&dataset, &table, &j.table, &opts).map_err(join_failed)?;
-                // The source's own warnings stay; the table's are reported at its `join`.
-                dataset = Dataset {
-                    warnings: std::mem::take(&mut dataset.warnings),
-                    ..joined
-                };
-                if !j.columns.is_empty() {
-                    let drop: Vec<String> = report
-                        .columns
-                        .iter()
-                        .filter(|c| !j.columns.contains(c))
-                        .cloned()
-                        .collect();
-                    for f in &mut dataset.features {
-                        for c in &drop {
-                            f.properties.remove(c);
+                join_stadtteile(&dataset, &table, &j.table, &opts).map(|(made, mut report)| {
+                    // The source's own warnings stay; the table's are reported at its `join`.
+                    dataset = Dataset {
+                        warnings: std::mem::take(&mut dataset.warnings),
+                        ..made
+                    };
+                    if !j.columns.is_empty() {
+                        let drop: Vec<String> = report
+                            .columns
+                            .iter()
+                            .filter(|c| !j.columns.contains(c))
+                            .cloned()
+                            .collect();
+                        for f in &mut dataset.features {
+                            for c in &drop {
+                                f.properties.remove(c);
+                            }
                         }
+                        report.columns.retain(|c| j.columns.contains(c));
                     }
-                    report.columns.retain(|c| j.columns.contains(c));
-                }
-                report
+                    report
+                })
             }
         };
-        joins.push((j.table.clone(), report));
+        match made {
+            Ok(report) => {
+                joins.push((j.table.clone(), report));
+                joined.push(i);
+            }
+            Err(e) => {
+                problems.push(join_failed(e));
+                lost.extend(table_columns);
+            }
+        }
     }
     for (i, c) in layer.compute.iter().enumerate() {
         let part = LayerPart::Compute(i);
@@ -246,14 +336,28 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
             Some(key @ ("extrude" | "extrude-base")) => key,
             _ => c.name.as_str(),
         };
-        let unknown =
-            compute_field(&mut dataset, &c.name, &c.expression).map_err(|e| LayerProblem {
-                part,
-                code: "E0023",
-                message: format!("the expression for `{what}` cannot be read: {}", e.message),
-                hint: None,
-            })?;
-        if let Some(field) = unknown.first() {
+        let unknown = match compute_field(&mut dataset, &c.name, &c.expression) {
+            Ok(unknown) => unknown,
+            Err(e) => {
+                problems.push(LayerProblem {
+                    part,
+                    code: "E0023",
+                    message: format!("the expression for `{what}` cannot be read: {}", e.message),
+                    hint: None,
+                });
+                lost.push(c.name.clone());
+                continue;
+            }
+        };
+        if unknown.is_empty() {
+            continue;
+        }
+        // Not a field of its own: one a failed join or computed field would
+        // have added, whose failure is reported already.
+        let own = unknown
+            .iter()
+            .find(|u| !is_lost(&lost, lost_unknown, &dataset, u));
+        if let Some(field) = own {
             let sheet = DataSheet::of(&dataset);
             let names: Vec<&str> = sheet
                 .fields
@@ -262,7 +366,7 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
                 .filter(|n| *n != c.name && !matches!(*n, "extrude-height" | "extrude-base-height"))
                 .collect();
             let help = did_you_mean(field, &names, "the fields are");
-            return Err(LayerProblem {
+            problems.push(LayerProblem {
                 part,
                 code: "E0065",
                 message: format!(
@@ -272,11 +376,21 @@ pub fn load_layer_data(layer: &Layer, base_dir: &Path) -> Result<LayerData, Laye
                 hint: help,
             });
         }
+        for f in &mut dataset.features {
+            f.properties.remove(&c.name);
+        }
+        lost.push(c.name.clone());
     }
-    Ok(LayerData {
-        dataset,
-        joins,
-        table_warnings,
+    Ok(LayerRead {
+        data: LayerData {
+            dataset,
+            joins,
+            table_warnings,
+        },
+        joined,
+        problems,
+        lost,
+        lost_unknown,
     })
 }
 
