@@ -94,7 +94,11 @@ impl LayerRead {
 /// would have added (`lost`, or any field `data` lacks when `unknown`).
 fn is_lost(lost: &[String], unknown: bool, data: &Dataset, name: &str) -> bool {
     lost.iter().any(|l| l == name)
-        || (unknown && !data.features.iter().any(|f| f.properties.contains_key(name)))
+        || (unknown
+            && !data
+                .features
+                .iter()
+                .any(|f| f.properties.contains_key(name)))
 }
 
 /// Reads a layer's source, joins its tables and computes its fields, going
