@@ -71,7 +71,12 @@ pub(crate) fn read(
     let mut w = Walker::new(sink, text, at.line + 1, at.column.saturating_sub(1));
     let what = format!("the ```{} block", kind.name());
     let root = match yaml::parse(text) {
-        Ok(r) => r,
+        Ok((r, twice)) => {
+            for e in &twice {
+                crate::parse::yaml_error(&mut w, e, &format!("```{} block", kind.name()), text);
+            }
+            r
+        }
         Err(e) => {
             crate::parse::yaml_error(&mut w, &e, &format!("```{} block", kind.name()), text);
             return None;

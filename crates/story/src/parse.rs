@@ -159,7 +159,10 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         let yaml_text = &text[lines.line_start(2)..lines.line_start(close)];
         let mut w = Walker::new(sink, yaml_text, 2, 0);
         match yaml::parse(yaml_text) {
-            Ok(root) => {
+            Ok((root, twice)) => {
+                for e in &twice {
+                    yaml_error(&mut w, e, "front matter", yaml_text);
+                }
                 fm = front_matter::read(&mut w, &root);
                 fm_ok = true;
             }
@@ -202,7 +205,12 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             Some(b) => {
                 let mut w = Walker::new(sink, &b.yaml, b.first_line, b.col_offset);
                 match yaml::parse(&b.yaml) {
-                    Ok(root) => settings = step_block::read(&mut w, &root),
+                    Ok((root, twice)) => {
+                        for e in &twice {
+                            yaml_error(&mut w, e, "```step block", &b.yaml);
+                        }
+                        settings = step_block::read(&mut w, &root);
+                    }
                     Err(e) => yaml_error(&mut w, &e, "```step block", &b.yaml),
                 }
             }
@@ -548,12 +556,34 @@ pub(crate) fn yaml_error(w: &mut Walker<'_, '_>, e: &YamlError, what: &str, yaml
                 Some(help.into()),
             )
         }
-        YamlErrorKind::DuplicateKey => w.sink.error(
-            "E0013",
-            pos,
-            format!("the {what} has a setting twice: {}", e.message),
-            Some("keep only one of the two lines".into()),
-        ),
+        YamlErrorKind::DuplicateKey => {
+            let first = e.twice.map(|(len, line, column)| (len, w.file_pos(line, column).line));
+            let (message, len, help) = match first {
+                Some((len, line)) if line == pos.line => (
+                    format!(
+                        "the {what} has the setting `{}` twice; the first one, earlier on line {line}, is used",
+                        e.message
+                    ),
+                    len,
+                    "keep only one of the two",
+                ),
+                Some((len, line)) => (
+                    format!(
+                        "the {what} has the setting `{}` twice; the first one, on line {line}, is used",
+                        e.message
+                    ),
+                    len,
+                    "keep only one of the two lines",
+                ),
+                None => (
+                    format!("the {what} has a setting twice: {}", e.message),
+                    pos.len,
+                    "keep only one of the two lines",
+                ),
+            };
+            w.sink
+                .error("E0013", Pos { len, ..pos }, message, Some(help.into()));
+        }
         YamlErrorKind::Limit => w.sink.error(
             "E0014",
             pos,

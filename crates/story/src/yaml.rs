@@ -157,6 +157,9 @@ pub(crate) struct YamlError {
     pub column: usize,
     /// What kind of problem it is.
     pub kind: YamlErrorKind,
+    /// For a key written twice: its length in characters, and where it is
+    /// written first (line, column).
+    pub twice: Option<(usize, usize, usize)>,
 }
 
 /// Broad classes of YAML problems, for the diagnostic code and help text.
@@ -171,22 +174,70 @@ pub(crate) enum YamlErrorKind {
 }
 
 /// Parses YAML text into a tree; an empty text gives `Kind::Null`.
-pub(crate) fn parse(text: &str) -> Result<Node, YamlError> {
+///
+/// A key written twice in one mapping does not stop the reading: the first
+/// one is kept, every later one is left out of the tree and returned as a
+/// `DuplicateKey` problem, so the rest is still checked.
+pub(crate) fn parse(text: &str) -> Result<(Node, Vec<YamlError>), YamlError> {
     let mut opts = serde_saphyr::Options::default();
     opts.with_snippet = false;
+    opts.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::PassThrough;
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = 16;
     budget.max_nodes = 250_000;
     opts.budget = Some(budget);
     match serde_saphyr::from_str_with_options::<Option<Node>>(text, opts) {
-        Ok(Some(n)) => Ok(n),
-        Ok(None) => Ok(Node {
-            kind: Kind::Null,
-            line: 1,
-            column: 1,
-            len: 1,
-        }),
+        Ok(Some(mut n)) => {
+            let mut twice = Vec::new();
+            keep_first_keys(&mut n, &mut twice);
+            twice.sort_by_key(|e: &YamlError| (e.line, e.column));
+            Ok((n, twice))
+        }
+        Ok(None) => Ok((
+            Node {
+                kind: Kind::Null,
+                line: 1,
+                column: 1,
+                len: 1,
+            },
+            Vec::new(),
+        )),
         Err(e) => Err(convert_error(&e)),
+    }
+}
+
+/// Leaves every key that a mapping already has out of it, throughout the
+/// tree, and says where each was written.
+fn keep_first_keys(node: &mut Node, twice: &mut Vec<YamlError>) {
+    match &mut node.kind {
+        Kind::Seq(items) => items.iter_mut().for_each(|n| keep_first_keys(n, twice)),
+        Kind::Map(entries) => {
+            let mut kept: Vec<(Node, Node)> = Vec::with_capacity(entries.len());
+            for (k, mut v) in std::mem::take(entries) {
+                if let Some((first, _)) = kept.iter().find(|(f, _)| f.kind == k.kind) {
+                    let name = match &k.kind {
+                        Kind::Str(s) => s.clone(),
+                        Kind::Int(i) => i.to_string(),
+                        Kind::Float(f) => f.to_string(),
+                        Kind::Bool(b) => b.to_string(),
+                        Kind::Null => "~".to_owned(),
+                        Kind::Seq(_) | Kind::Map(_) => "…".to_owned(),
+                    };
+                    twice.push(YamlError {
+                        message: name,
+                        line: k.line,
+                        column: k.column,
+                        kind: YamlErrorKind::DuplicateKey,
+                        twice: Some((k.len, first.line, first.column)),
+                    });
+                    continue;
+                }
+                keep_first_keys(&mut v, twice);
+                kept.push((k, v));
+            }
+            *entries = kept;
+        }
+        _ => {}
     }
 }
 
@@ -222,6 +273,7 @@ fn convert_error(e: &serde_saphyr::Error) -> YamlError {
         line,
         column,
         kind,
+        twice: None,
     }
 }
 
@@ -254,7 +306,8 @@ mod tests {
 
     #[test]
     fn keeps_positions_and_kinds() {
-        let n = parse("view: {zoom: thirteen}\n").unwrap();
+        let (n, twice) = parse("view: {zoom: thirteen}\n").unwrap();
+        assert!(twice.is_empty());
         let Kind::Map(e) = &n.kind else { panic!() };
         let Kind::Map(v) = &e[0].1.kind else { panic!() };
         assert_eq!(v[0].1.kind, Kind::Str("thirteen".into()));

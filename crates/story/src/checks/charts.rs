@@ -36,7 +36,12 @@ pub(crate) fn read(
     for (step, b, at) in blocks {
         let mut w = Walker::new(sink, &b.yaml, b.first_line, b.col_offset);
         let spec = match crate::yaml::parse(&b.yaml) {
-            Ok(root) => chart::read(&mut w, &root, *at),
+            Ok((root, twice)) => {
+                for e in &twice {
+                    crate::parse::yaml_error(&mut w, e, "```chart block", &b.yaml);
+                }
+                chart::read(&mut w, &root, *at)
+            }
             Err(e) => {
                 crate::parse::yaml_error(&mut w, &e, "```chart block", &b.yaml);
                 None
