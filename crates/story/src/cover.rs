@@ -190,6 +190,7 @@ mod tests {
                 lang: "en".into(),
                 folder: "where-children-play".into(),
                 pos: Default::default(),
+                lang_pos: Default::default(),
             }],
         };
         let steps = [step("a", "", Some("Erstens")), step("b", "", None)];

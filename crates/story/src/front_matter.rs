@@ -351,6 +351,7 @@ fn read_translations(w: &mut Walker<'_, '_>, n: &Node) -> Vec<crate::Translation
                 lang,
                 folder: folder.to_owned(),
                 pos,
+                lang_pos: key_pos,
             }),
             None => w.sink.error(
                 "E0196",

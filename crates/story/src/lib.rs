@@ -211,6 +211,9 @@ pub struct Translation {
     /// Where the folder is named.
     #[serde(skip)]
     pub(crate) pos: diagnostic::Pos,
+    /// Where the language is named.
+    #[serde(skip)]
+    pub(crate) lang_pos: diagnostic::Pos,
 }
 
 impl Translation {

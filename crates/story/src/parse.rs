@@ -447,7 +447,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         if same {
             sink.error(
                 "E0195",
-                t.pos,
+                t.lang_pos,
                 format!(
                     "`translations` names `{}`, the story's own language",
                     t.lang
