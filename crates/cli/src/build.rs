@@ -155,12 +155,22 @@ pub fn absolute(p: &Path) -> PathBuf {
 
 /// Refuses an output folder that a build would damage: the root, the home
 /// folder or one above it, a story folder, one inside or around the
-/// stories, a file, or a non-empty folder that twinstory did not write.
+/// stories, a file, a symbolic link, or a non-empty folder that twinstory
+/// did not write.
 pub fn check_out(out: &Path, source: &Path, dirs: &[PathBuf]) -> Result<()> {
     check_out_place(out, source, dirs, false)?;
     let shown = out.display();
     let fix = "name a new folder outside the stories, e.g. `--out dist`";
     if let Ok(meta) = fs::symlink_metadata(out) {
+        if meta.is_symlink() {
+            let to = fs::read_link(out)
+                .map(|t| format!(" to {}", t.display()))
+                .unwrap_or_default();
+            bail!(
+                "--out {shown} is a symbolic link{to}, not a folder; a build replaces --out as a whole, \
+                 so it would replace the link and leave what it points to; {fix}, or name the folder itself"
+            );
+        }
         if !meta.is_dir() {
             bail!("--out {shown} is a file, not a folder; {fix}");
         }
@@ -244,7 +254,7 @@ pub fn build_site(path: &Path, out: &Path, opts: &BuildOptions) -> Result<BuildR
         fs::remove_dir_all(&tmp).with_context(|| format!("cannot clear {}", tmp.display()))?;
     }
     fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    let report = match build_into(path, &tmp, opts) {
+    let report = match build_into(path, &tmp, out, opts) {
         Ok(r) if r.ok => r,
         other => {
             let _ = fs::remove_dir_all(&tmp);
@@ -317,7 +327,14 @@ fn check_story_names(dirs: &[PathBuf]) -> Result<()> {
 
 /// Builds the stories into `target`, an existing empty folder, and marks it
 /// as twinstory's. Stories with errors are left out (`ok` is false).
-pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<BuildReport> {
+/// `shown` is the folder the author will find the site in, named in what is
+/// printed (`target` may be a temporary folder that is moved there).
+pub fn build_into(
+    path: &Path,
+    target: &Path,
+    shown: &Path,
+    opts: &BuildOptions,
+) -> Result<BuildReport> {
     let player = load_player(&opts.player)?;
     let (single, dirs) = story_dirs(path)?;
     if !single {
@@ -348,7 +365,12 @@ pub fn build_into(path: &Path, target: &Path, opts: &BuildOptions) -> Result<Bui
         report.langs.extend(lang);
         match built {
             Some(b) => {
-                eprintln!("built {} → {}", dir.display(), target.display());
+                let written = if single {
+                    shown.to_path_buf()
+                } else {
+                    shown.join(&slug)
+                };
+                eprintln!("built {} → {}", dir.display(), written.display());
                 let prefix = if single {
                     String::new()
                 } else {

@@ -420,7 +420,7 @@ fn rebuild(opts: &ServeOptions, live: &Live, generation: &mut u64) -> Result<()>
         dir = opts.out.join(format!("build-{generation}"));
     }
     std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let result = build_into(&opts.source, &dir, &opts.build);
+    let result = build_into(&opts.source, &dir, &dir, &opts.build);
     let mut st = live.lock();
     if let Ok(report) = &result {
         st.lang = site_lang(report.langs.iter().map(String::as_str)).0;

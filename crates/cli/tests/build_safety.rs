@@ -102,7 +102,16 @@ fn refused_out_folders_keep_every_file() {
             &["stories/radwege", "--out", "foreign"],
             "is not empty and was not written by twinstory",
         ),
+        (
+            &["stories/radwege", "--out", "foreign/keep.txt"],
+            "is a file, not a folder",
+        ),
+        (
+            &["stories/radwege", "--out", "linked"],
+            "is a symbolic link to foreign, not a folder",
+        ),
     ];
+    std::os::unix::fs::symlink("foreign", dir.join("linked")).unwrap();
     let before = snapshot(&dir);
     for (args, message) in cases {
         let mut all = vec!["build"];
@@ -134,8 +143,32 @@ fn a_failed_rebuild_leaves_the_previous_site_byte_identical() {
         )
     };
     let first = build(&dir);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let err = stderr(&first);
+    assert_eq!(first.status.code(), Some(0), "{err}");
     assert!(dir.join("site/.twinstory-site").is_file());
+    // What is printed names the folder the site ends up in, not the
+    // temporary one it is built in.
+    assert!(
+        err.contains("built stories/radwege → site/radwege\n"),
+        "{err}"
+    );
+    assert!(!err.contains("twinstory-new"), "{err}");
+    let one = twinstory(
+        &[
+            "build",
+            "stories/radwege",
+            "--out",
+            "one",
+            "--player",
+            "player",
+        ],
+        &dir,
+        &home,
+    );
+    let err = stderr(&one);
+    assert_eq!(one.status.code(), Some(0), "{err}");
+    assert!(err.contains("built stories/radwege → one\n"), "{err}");
+    std::fs::remove_dir_all(dir.join("one")).unwrap();
     // A second good build replaces the site (it carries the marker).
     let again = build(&dir);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
