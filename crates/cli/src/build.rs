@@ -160,7 +160,21 @@ pub fn absolute(p: &Path) -> PathBuf {
 pub fn check_out(out: &Path, source: &Path, dirs: &[PathBuf]) -> Result<()> {
     check_out_place(out, source, dirs, false)?;
     let shown = out.display();
-    let fix = "name a new folder outside the stories, e.g. `--out dist`";
+    // The example folder must itself be allowed: `dist` here, unless this
+    // folder is a story's (or the stories'), then `dist` beside it.
+    let inside = |p: &Path| {
+        let p = absolute(p);
+        dirs.iter()
+            .map(PathBuf::as_path)
+            .chain([source])
+            .any(|d| p.starts_with(absolute(d)))
+    };
+    let example = if inside(Path::new("dist")) && !inside(Path::new("../dist")) {
+        "../dist"
+    } else {
+        "dist"
+    };
+    let fix = format!("name a new folder outside the stories, e.g. `--out {example}`");
     if let Ok(meta) = fs::symlink_metadata(out) {
         if meta.is_symlink() {
             let to = fs::read_link(out)
@@ -196,7 +210,21 @@ pub fn check_out_place(
 ) -> Result<()> {
     let o = absolute(out);
     let shown = out.display();
-    let fix = "name a new folder outside the stories, e.g. `--out dist`";
+    // The example folder must itself be allowed: `dist` here, unless this
+    // folder is a story's (or the stories'), then `dist` beside it.
+    let inside = |p: &Path| {
+        let p = absolute(p);
+        dirs.iter()
+            .map(PathBuf::as_path)
+            .chain([source])
+            .any(|d| p.starts_with(absolute(d)))
+    };
+    let example = if inside(Path::new("dist")) && !inside(Path::new("../dist")) {
+        "../dist"
+    } else {
+        "dist"
+    };
+    let fix = format!("name a new folder outside the stories, e.g. `--out {example}`");
     if o.parent().is_none() {
         bail!("--out {shown} is the root folder; a build replaces everything in --out, so {fix}");
     }

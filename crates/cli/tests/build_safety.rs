@@ -63,6 +63,26 @@ fn stderr(o: &Output) -> String {
 }
 
 #[test]
+fn a_build_inside_the_story_folder_suggests_a_folder_beside_it() {
+    let dir = workspace("inside");
+    let home = temp_dir("inside-home");
+    let story = dir.join("stories/radwege");
+    let player = dir.join("player");
+    let out = twinstory(
+        &["build", ".", "--player", player.to_str().unwrap()],
+        &story,
+        &home,
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("lies inside the story folder ."), "{err}");
+    assert!(
+        err.contains("e.g. `--out ../dist`"),
+        "a fix that works from here: {err}"
+    );
+}
+
+#[test]
 fn refused_out_folders_keep_every_file() {
     let dir = workspace("refuse");
     // A home folder apart from the stories, as it usually is.
