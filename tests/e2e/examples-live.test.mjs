@@ -69,13 +69,24 @@ const THINGS = [
     t.name = `StadtRad-Station ${r.name}`;
     t.description = 'StadtRad (stand-in)';
     t.Locations = [{ location: { type: 'Feature', geometry: { type: 'Point', coordinates: [r.lon, r.lat] } } }];
-    // One Datastream in the recorded one's shape; its name and numbers are
-    // the stand-in's own (the stations' real Datastreams are not recorded).
-    const ds = structuredClone(TEMPLATE.Datastreams[0]);
-    Object.assign(ds, { '@iot.id': 19000 + i, name: 'Testwert', description: 'stand-in' });
-    ds.unitOfMeasurement = { name: 'Anzahl', symbol: '', definition: '' };
-    ds.Observations = [{ result: i % 7, phenomenonTime: '2026-12-03T22:55:00Z' }];
-    t.Datastreams = [ds];
+    // Two Datastreams in the recorded one's shape. The bikes standing at
+    // the station are named and marked as Hamburg's StadtRad Datastreams
+    // are in public clients of iot.hamburg.de ("Fahrräder an
+    // StadtRad-Station …", `properties/layerName` `Fahrraeder`); the counts
+    // and the other Datastream, which comes first so that a story without
+    // the `datastreams` filter would colour by it, are the stand-in's own.
+    const stream = (id, name, layerName, result) => {
+      const ds = structuredClone(TEMPLATE.Datastreams[0]);
+      Object.assign(ds, { '@iot.id': id, name, description: 'stand-in' });
+      ds.properties = { serviceName: 'HH_STA_StadtRad', layerName };
+      ds.unitOfMeasurement = { name: 'Anzahl', symbol: '', definition: '' };
+      ds.Observations = [{ result, phenomenonTime: '2026-12-03T22:55:00Z' }];
+      return ds;
+    };
+    t.Datastreams = [
+      stream(29000 + i, `Testwert an StadtRad-Station ${i}`, 'Testwert', 100 + i),
+      stream(19000 + i, `Fahrräder an StadtRad-Station ${i}`, 'Fahrraeder', i % 7),
+    ];
     return t;
   }),
 ];
@@ -93,9 +104,22 @@ function answerThings(url) {
     if (!m) return { status: 400, body: JSON.stringify({ code: 400, type: 'error', message: `Query is not valid: ${filter}` }) };
     things = THINGS.filter((t) => t.name.startsWith(m[1]));
   }
+  // `Datastreams($filter=properties/layerName eq '…';…)` in `$expand`
+  // chooses each Thing's Datastreams.
+  const expand = u.searchParams.get('$expand') ?? '';
+  const streams = /Datastreams\(\$filter=([^;]*);/.exec(expand);
+  let layerName = null;
+  if (streams) {
+    const m = /^properties\/layerName eq '([^']*)'$/.exec(streams[1]);
+    if (!m) return { status: 400, body: JSON.stringify({ code: 400, type: 'error', message: `Query is not valid: ${streams[1]}` }) };
+    layerName = m[1];
+  }
   const skip = Number(u.searchParams.get('$skip') || 0);
   const top = Math.min(Number(u.searchParams.get('$top') || 100), STA_PAGE);
-  const body = { value: things.slice(skip, skip + top) };
+  const body = {
+    value: things.slice(skip, skip + top).map((t) => (layerName === null ? t
+      : { ...t, Datastreams: t.Datastreams.filter((d) => d.properties?.layerName === layerName) })),
+  };
   if (skip + top < things.length) {
     u.searchParams.set('$skip', String(skip + top));
     body['@iot.nextLink'] = u.toString();
@@ -319,20 +343,28 @@ test('StadtRad stations come live from the SensorThings API, chosen by their nam
     assert.equal(first.origin + first.pathname, `${STA}/Things`);
     assert.equal(first.searchParams.get('$filter'), "startswith(name,'StadtRad-Station')");
     assert.equal(first.searchParams.get('$top'), '200');
-    assert.match(first.searchParams.get('$expand'), /^Locations\(\$select=location\),Datastreams\(\$expand=Observations\(\$orderby=phenomenonTime desc;\$top=1\)\)$/);
+    // Of each station's Datastreams, only the bikes standing at it.
+    assert.equal(first.searchParams.get('$expand'),
+      "Locations($select=location),Datastreams($filter=properties/layerName eq 'Fahrraeder';$expand=Observations($orderby=phenomenonTime desc;$top=1))");
     const second = new URL(seen.things[1]);
     assert.equal(second.searchParams.get('$skip'), '20');
     assert.equal(second.searchParams.get('$filter'), "startswith(name,'StadtRad-Station')");
     assert.equal(await page.locator('.ts-map-error').count(), 0, 'no layer failed');
 
-    // The stations are drawn in their red, and listed by name; the energy
-    // site the filter leaves out is not.
-    const red = await canvasStats(page, [0xd7, 0x19, 0x1c]);
-    assert.ok(red.matching > 300, `${slug}: the StadtRad stations are drawn (${red.matching} red pixels)`);
-    const table = await tableText(page, i);
-    for (const r of [RENTALS[0], RENTALS[29]]) {
-      assert.ok(table.includes(`StadtRad-Station ${r.name}`), `${slug}: the table lists ${r.name}:\n${table.slice(0, 1500)}`);
+    // The stations are drawn in the reds of their classes (quantiles of
+    // the bikes at them, 0 to 6 here), and listed by name with that count;
+    // the energy site the filter leaves out is not.
+    for (const rgb of [[0xd7, 0x19, 0x1c], [0x90, 0x0d, 0x0d], [0x2e, 0x00, 0x03]]) {
+      const drawn = await canvasStats(page, rgb);
+      assert.ok(drawn.matching > 50, `${slug}: stations are drawn in ${rgb} (${drawn.matching} pixels)`);
     }
+    const table = await tableText(page, i);
+    for (const k of [0, 6, 29]) {
+      const row = table.split('\n').find((l) => l.includes(`StadtRad-Station ${RENTALS[k].name}`));
+      assert.ok(row, `${slug}: the table lists ${RENTALS[k].name}:\n${table.slice(0, 1500)}`);
+      assert.match(row, new RegExp(`\\t${k % 7}(\\t|$)`), `${slug}: ${RENTALS[k].name} has ${k % 7} bikes: ${row}`);
+    }
+    assert.ok(!table.includes('Testwert'), `${slug}: only the bikes' Datastream`);
     assert.match(table, new RegExp(`\\(live\\)[^\\n]*\\b${RENTALS.length}\\b`), `${slug}: all ${RENTALS.length} stations`);
     assert.ok(!table.includes('Energie-Campus'), `${slug}: only StadtRad stations`);
     await settled(page, i);

@@ -349,8 +349,8 @@ fn the_weeks_the_stories_name_are_the_busiest_and_the_gap() {
 }
 
 /// The two layers read while the story plays ask for what the text says:
-/// the StadtRad stations by their name (not every Thing of iot.hamburg.de),
-/// and the latest DB Rad+ week in a box around the segments the shipped
+/// the StadtRad stations by their name (not every Thing of iot.hamburg.de)
+/// with only the bikes standing at them, and the latest DB Rad+ week in a box around the segments the shipped
 /// weeks show; each is shown by its one step, which names no figure of it.
 #[test]
 fn the_live_layers_ask_for_stadtrad_stations_and_the_latest_week() {
@@ -362,7 +362,7 @@ fn the_live_layers_ask_for_stadtrad_stations_and_the_latest_week() {
             &Source::Sensorthings {
                 url: "https://iot.hamburg.de/v1.1".into(),
                 things: Some("startswith(name,'StadtRad-Station')".into()),
-                datastreams: None,
+                datastreams: Some("properties/layerName eq 'Fahrraeder'".into()),
                 refresh: Some(300),
                 max_features: 1000,
             },
