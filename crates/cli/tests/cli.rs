@@ -313,7 +313,7 @@ fn validate_verbose_prints_data_sheets_and_what_each_join_matched() {
         );
     }
     assert!(
-        stderr.trim_end().ends_with("ok (13 steps, 9 layers)"),
+        stderr.trim_end().ends_with("ok (14 steps, 11 layers)"),
         "{stderr}"
     );
 }

@@ -41,6 +41,8 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "districts",
             "versorgung",
             "kinder_3d",
+            "kinder_saeulen",
+            "erwachsene_saeulen",
             "kita_versorgung",
             "playgrounds",
             "kitas",
@@ -48,8 +50,8 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "schools"
         ]
     );
-    assert!(matches!(&story.layers[5].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
-    assert_eq!(story.layers[5].style.radius, 3.5);
+    assert!(matches!(&story.layers[7].source, Source::Csv { lat: Some(l), .. } if l == "lat"));
+    assert_eq!(story.layers[7].style.radius, 3.5);
     assert_eq!(story.layers[0].tooltip.as_deref(), Some("{name}"));
     let steps: Vec<&str> = story.steps.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
@@ -65,6 +67,7 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
             "schulen",
             "versorgung",
             "kinder",
+            "einwohner",
             "kita-versorgung",
             "wenige",
             "neuwerk"
@@ -111,9 +114,9 @@ fn spielplaetze_parses_with_zero_diagnostics_and_the_right_model() {
         .contains("<strong>608 Spielplätze</strong>"));
     assert!(!story.steps[0].html.contains("```"));
     assert!(!story.steps[0].html.contains("transition"));
-    // Nine data layers (five share a file), seven joined tables and the
+    // Eleven data layers (seven share a file), nine joined tables and the
     // picture of Neuwerk.
-    assert_eq!(parsed.assets.len(), 17);
+    assert_eq!(parsed.assets.len(), 21);
     let v = &story.layers[2];
     assert_eq!(v.join.len(), 2);
     assert_eq!(v.join[1].by, twinstory_model::JoinBy::Stadtteil);
@@ -142,6 +145,8 @@ struct Sources {
     /// stadtteilprofile-2014.csv: Stadtteil name → share of residents
     /// under 18 in per cent (decimal comma).
     kid_share: Vec<(String, Option<f64>)>,
+    /// stadtteilprofile-2014.csv: Stadtteil name → residents.
+    residents: Vec<(String, Option<f64>)>,
 }
 
 #[allow(
@@ -217,6 +222,12 @@ fn sources() -> Sources {
             .position(|c| c.trim() == "Anteil der unter 18-Jährigen in %")
             .unwrap(),
     );
+    let residents = cells_of(
+        profile[0]
+            .split(';')
+            .position(|c| c.trim() == "Bevölkerung")
+            .unwrap(),
+    );
     Sources {
         quarters,
         playgrounds,
@@ -227,7 +238,28 @@ fn sources() -> Sources {
         kitas_per_quarter,
         kids,
         kid_share,
+        residents,
     }
+}
+
+/// The Stadtteil rows that match a quarter (as in [`rates`]), with their
+/// children under 18 and residents where the row gives them.
+fn matched_rows(src: &Sources) -> Vec<(String, Option<f64>, Option<f64>)> {
+    let mut rows = Vec::new();
+    for ((name, kids), (_, residents)) in src.kids.iter().zip(&src.residents) {
+        if rows.iter().any(|r: &(String, _, _)| r.0 == *name) {
+            continue;
+        }
+        let names: Vec<&str> = name.split(" und ").collect();
+        if src
+            .quarters
+            .iter()
+            .any(|q| q.1 == *name || names.contains(&q.1.as_str()))
+        {
+            rows.push((name.clone(), *kids, *residents));
+        }
+    }
+    rows
 }
 
 /// One Stadtteil row matched to its quarters: name, the places counted in
@@ -350,6 +382,23 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
     unmatched.dedup();
     assert_eq!(unmatched, ["Neuwerk"]);
 
+    // The stacked columns (step `einwohner`): children's share of the
+    // residents per Stadtteil, the city's from the sums, and the tallest
+    // column.
+    let rows = matched_rows(&src);
+    let city_share = rows.iter().filter_map(|r| r.1).sum::<f64>()
+        / rows.iter().filter_map(|r| r.2).sum::<f64>()
+        * 100.0;
+    let shares: Vec<(String, f64, f64)> = rows
+        .iter()
+        .filter_map(|r| match (r.1, r.2) {
+            (Some(k), Some(n)) if n > 0.0 => Some((r.0.clone(), k / n * 100.0, n)),
+            _ => None,
+        })
+        .collect();
+    let most_share = shares.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+    let tallest = shares.iter().max_by(|a, b| a.2.total_cmp(&b.2)).unwrap();
+
     enum Want {
         Number(f64),
         Text(String),
@@ -408,6 +457,12 @@ fn every_figure_in_the_example_equals_a_count_from_the_source_files() {
             "{= versorgung.points_of_interest of \"Kirchwerder\"}" => {
                 Want::Number(kirchwerder.places)
             }
+            "{= max kinder_saeulen.stadt_anteil, 1 decimal}" => Want::Number(city_share),
+            "{= kinder_saeulen.name with max anteil}" => Want::Text(most_share.0.clone()),
+            "{= max kinder_saeulen.anteil, 1 decimal}" => Want::Number(most_share.1),
+            "{= kinder_saeulen.einwohner with max anteil}" => Want::Number(most_share.2),
+            "{= kinder_saeulen.name with max einwohner}" => Want::Text(tallest.0.clone()),
+            "{= max kinder_saeulen.einwohner}" => Want::Number(tallest.2),
             other => panic!("the test does not count `{other}` yet: add it here"),
         }
     };
