@@ -691,6 +691,9 @@ pub struct DescribeWords {
     pub compass: [&'static str; 8],
     /// Raised areas: what their height shows (the property).
     pub heights_show: fn(&str) -> String,
+    /// Raised areas standing on a base (`extrude-base`): the property
+    /// where they start, then the one they reach up to.
+    pub heights_between: fn(&str, &str) -> String,
     /// Buildings drawn in their real shape (`extrude: model`).
     pub real_shapes: &'static str,
     /// The summary of a chart's table of numbers (`<details>`).
@@ -750,6 +753,9 @@ pub static DE_DESCRIBE: DescribeWords = DescribeWords {
         "Nordwesten",
     ],
     heights_show: |p| format!("Die Höhe der Flächen zeigt „{p}“."),
+    heights_between: |base, top| {
+        format!("Die Flächen beginnen in der Höhe „{base}“ und reichen bis zur Höhe „{top}“.")
+    },
     real_shapes: "Die Häuser stehen da, wie sie gebaut sind, mit ihren Dächern.",
     chart_numbers: "Zahlen anzeigen",
     chart_count: "Anzahl",
@@ -802,6 +808,9 @@ pub static EN_DESCRIBE: DescribeWords = DescribeWords {
         "north-west",
     ],
     heights_show: |p| format!("The height of the areas shows “{p}”."),
+    heights_between: |base, top| {
+        format!("The areas start at the height of “{base}” and reach up to the height of “{top}”.")
+    },
     real_shapes: "The buildings stand in their real shape, roofs and all.",
     chart_numbers: "Show the numbers",
     chart_count: "Count",
@@ -1328,6 +1337,7 @@ mod tests {
             ("compared", (w.compared)("@1", "@2")),
             ("compass", w.compass.join(" ")),
             ("heights_show", (w.heights_show)("@1")),
+            ("heights_between", (w.heights_between)("@1", "@2")),
             ("real_shapes", w.real_shapes.to_string()),
             ("chart_numbers", w.chart_numbers.to_string()),
             ("chart_count", w.chart_count.to_string()),
@@ -1434,6 +1444,7 @@ mod tests {
                 ((w.tilted)("@1", 7002), 2),
                 ((w.compared)("@1", "@2"), 2),
                 ((w.heights_show)("@1"), 1),
+                ((w.heights_between)("@1", "@2"), 2),
             ];
             for (text, parts) in &texts {
                 let marks = ["@1", "@2", "@3", "7001", "7002", "7003"];

@@ -140,14 +140,25 @@ impl Scene {
             };
             out.push(count(&entry.title, entry.shown, in_view));
             out.extend(self.describe_style(i, &entry, &shown, tag));
-            match &layer.style.extrude {
+            // A height read from a property the author named (not one the
+            // story compiler computed from an expression).
+            let named = |h: Option<&twinstory_model::Height>| match h {
                 Some(twinstory_model::Height::Property(p))
                     if !p.ends_with("-height") || !layer.compute.iter().any(|c| &c.name == p) =>
                 {
-                    out.push((words.heights_show)(&layer.field_name(p)));
+                    Some(layer.field_name(p))
                 }
-                Some(twinstory_model::Height::Model(_)) => out.push(words.real_shapes.to_string()),
-                _ => {}
+                _ => None,
+            };
+            let top = named(layer.style.extrude.as_ref());
+            match (top, named(layer.style.extrude_base.as_ref())) {
+                (Some(top), Some(base)) => out.push((words.heights_between)(&base, &top)),
+                (Some(top), None) => out.push((words.heights_show)(&top)),
+                (None, _) => {
+                    if let Some(twinstory_model::Height::Model(_)) = &layer.style.extrude {
+                        out.push(words.real_shapes.to_string());
+                    }
+                }
             }
             if let Some(note) = entry.note(tag) {
                 if entry.highlight.is_some() {

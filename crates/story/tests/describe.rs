@@ -92,6 +92,31 @@ fn english_uses_the_english_words_and_numbers() {
     assert!(versorgung.contains("HafenCity (16.6)"), "{versorgung}");
 }
 
+/// Raised areas say what their height shows; stacked on a base
+/// (`extrude-base`), where they start and how far they reach (the
+/// children's part of each Stadtteil's column in step `einwohner`).
+#[test]
+fn heights_and_stacked_heights_are_named() {
+    let de = scene(None, "de");
+    let kinder = step(&de, "kinder");
+    assert!(
+        kinder.contains("Die Höhe der Flächen zeigt „Kinder unter 18 Jahren“."),
+        "{kinder}"
+    );
+    let columns = step(&de, "einwohner");
+    for part in [
+        "„Einwohner ab 18 (Sockel)“: 100 Flächen, 99 davon im Ausschnitt. Die Höhe der Flächen zeigt „Einwohner ab 18 Jahren“.",
+        "„Kinder unter 18 (oberer Teil jeder Säule)“: 100 Flächen, 99 davon im Ausschnitt. Die Flächen beginnen in der Höhe „Einwohner ab 18 Jahren“ und reichen bis zur Höhe „Einwohner“.",
+    ] {
+        assert!(columns.contains(part), "{part} missing in: {columns}");
+    }
+    let en = step(&scene(None, "en"), "einwohner");
+    assert!(
+        en.contains("The areas start at the height of “Einwohner ab 18 Jahren” and reach up to the height of “Einwohner”."),
+        "{en}"
+    );
+}
+
 #[test]
 fn every_step_reads_differently() {
     let s = scene(None, "de");
