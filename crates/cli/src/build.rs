@@ -160,21 +160,7 @@ pub fn absolute(p: &Path) -> PathBuf {
 pub fn check_out(out: &Path, source: &Path, dirs: &[PathBuf]) -> Result<()> {
     check_out_place(out, source, dirs, false)?;
     let shown = out.display();
-    // The example folder must itself be allowed: `dist` here, unless this
-    // folder is a story's (or the stories'), then `dist` beside it.
-    let inside = |p: &Path| {
-        let p = absolute(p);
-        dirs.iter()
-            .map(PathBuf::as_path)
-            .chain([source])
-            .any(|d| p.starts_with(absolute(d)))
-    };
-    let example = if inside(Path::new("dist")) && !inside(Path::new("../dist")) {
-        "../dist"
-    } else {
-        "dist"
-    };
-    let fix = format!("name a new folder outside the stories, e.g. `--out {example}`");
+    let fix = out_fix(source, dirs);
     if let Ok(meta) = fs::symlink_metadata(out) {
         if meta.is_symlink() {
             let to = fs::read_link(out)
@@ -199,19 +185,10 @@ pub fn check_out(out: &Path, source: &Path, dirs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// Refuses the root, the home folder or one above it, a story folder (or
-/// the folder of stories), one that contains a story folder and, unless
-/// `allow_inside`, one inside a story folder.
-pub fn check_out_place(
-    out: &Path,
-    source: &Path,
-    dirs: &[PathBuf],
-    allow_inside: bool,
-) -> Result<()> {
-    let o = absolute(out);
-    let shown = out.display();
-    // The example folder must itself be allowed: `dist` here, unless this
-    // folder is a story's (or the stories'), then `dist` beside it.
+/// What to do instead of a refused `--out`, with an example folder that is
+/// itself allowed: `dist` here, unless this folder is a story's (or the
+/// stories'), then `dist` beside it.
+fn out_fix(source: &Path, dirs: &[PathBuf]) -> String {
     let inside = |p: &Path| {
         let p = absolute(p);
         dirs.iter()
@@ -224,7 +201,21 @@ pub fn check_out_place(
     } else {
         "dist"
     };
-    let fix = format!("name a new folder outside the stories, e.g. `--out {example}`");
+    format!("name a new folder outside the stories, e.g. `--out {example}`")
+}
+
+/// Refuses the root, the home folder or one above it, a story folder (or
+/// the folder of stories), one that contains a story folder and, unless
+/// `allow_inside`, one inside a story folder.
+pub fn check_out_place(
+    out: &Path,
+    source: &Path,
+    dirs: &[PathBuf],
+    allow_inside: bool,
+) -> Result<()> {
+    let o = absolute(out);
+    let shown = out.display();
+    let fix = out_fix(source, dirs);
     if o.parent().is_none() {
         bail!("--out {shown} is the root folder; a build replaces everything in --out, so {fix}");
     }

@@ -22,6 +22,23 @@ fn temp_dir(name: &str) -> PathBuf {
     common::temp_dir("cli", name)
 }
 
+/// Builds `dir/story` into `dir/site` with a stand-in player, which must
+/// succeed; the site's folder.
+fn build_with_stand_in_player(dir: &Path) -> PathBuf {
+    common::stand_in_player(dir);
+    let out = twinstory(
+        &["build", "story", "--out", "site", "--player", "player"],
+        dir,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("site")
+}
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -328,18 +345,7 @@ fn build_writes_the_theme_with_its_self_hosted_font() {
         "---\ntitle: Theme\ntheme:\n  accent: \"#8a0f2e\"\n  text: \"#222222\"\n  card-radius: 0\n  card-style: flat\n  font: \"Probe Sans\"\n  font-bold: fonts/Probe-Bold.woff2\n---\n\n## Eins\n\n```step\nview: { center: [10, 53.5], zoom: 11 }\n```\n\nText.\n",
     )
     .unwrap();
-    common::stand_in_player(&dir);
-    let out = twinstory(
-        &["build", "story", "--out", "site", "--player", "player"],
-        &dir,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let site = dir.join("site");
+    let site = build_with_stand_in_player(&dir);
     let page = std::fs::read_to_string(site.join("index.html")).unwrap();
     // The theme's style sheet follows the player's, so its values win.
     let css_at = page.find("twinstory-").unwrap();
@@ -422,18 +428,7 @@ fn build_publishes_the_files_the_text_links_to() {
         "---\ntitle: Links\n---\n\n## Eins\n\n```step\nview: { center: [10, 53.5], zoom: 11 }\n```\n\n[Die Tabelle](data/spielplaetze.csv), [die Methode](docs/Methode%202024.pdf#page=2), [eine andere Geschichte](../andere/), [hier](index.html).\n",
     )
     .unwrap();
-    common::stand_in_player(&dir);
-    let out = twinstory(
-        &["build", "story", "--out", "site", "--player", "player"],
-        &dir,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let site = dir.join("site");
+    let site = build_with_stand_in_player(&dir);
     assert_eq!(
         std::fs::read_to_string(site.join("data/spielplaetze.csv")).unwrap(),
         "name,lat,lon\nA,53.5,10\n"
@@ -482,18 +477,7 @@ fn build_writes_resized_images_at_the_srcset_widths_and_never_upscales() {
         "---\ntitle: Bilder\n---\n\n## Eins\n\n```step\nview: { center: [10, 53.5], zoom: 11 }\n```\n\n![Breit](img/wide.jpg)\n\n![Mittel](img/mid.png)\n\n![Klein](img/small.jpg)\n\n```video\nsrc: media/clip.webm\ncaptions: media/clip.vtt\nposter: media/poster.jpg\n```\n",
     )
     .unwrap();
-    common::stand_in_player(&dir);
-    let out = twinstory(
-        &["build", "story", "--out", "site", "--player", "player"],
-        &dir,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let site = dir.join("site");
+    let site = build_with_stand_in_player(&dir);
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(site.join("story.json")).unwrap()).unwrap();
     let html = json["steps"][0]["html"].as_str().unwrap().to_owned();
