@@ -122,9 +122,9 @@ cp "$ROOT/target/ci/twinstory" "$empty/twinstory"
 )
 rm -rf "$empty"
 
-# Fuzzing (one core, 15 s per target) runs beside the browser tests, which
-# wait more than they compute (215 s of CPU in 360 s, four files at a time);
-# its output goes to a log, printed after them.
+# Fuzzing (one core, 15 s per target) runs beside the browser tests; its
+# output goes to a log, printed after them. Both keep the two cores busy
+# (ARCHITECTURE.md, "Testing layers": the browser tests are CPU-bound).
 step "fuzzing, 15 s per target, beside the browser tests"
 fuzz_log="$(mktemp)"
 TWINSTORY_BIN="$ROOT/target/ci/twinstory" "$ROOT/fuzz/run.sh" 15 > "$fuzz_log" 2>&1 &
@@ -132,9 +132,9 @@ fuzz_pid=$!
 
 step "end-to-end story tests (Playwright + Chromium)"
 cd "$ROOT/tests/e2e"
-# Four files at a time: a browser test mostly waits (flights, scrolling at a
-# reader's pace, servers); the 127 tests used 215 s of CPU in 490 s two at
-# a time and in 360 s four at a time, beside a build (2 cores).
+# Four files at a time: 127 tests took 490 s two at a time and 360 s four
+# at a time, beside a build (2 cores). With four, the machine has no idle
+# time left (vmstat, 143 tests, 2026-12-04): more would not be faster.
 e2e=0
 TWINSTORY_BIN="$ROOT/target/ci/twinstory" TWINSTORY_PLAYER="$ROOT/target/player" node --test --test-concurrency=4 ./*.test.mjs || e2e=$?
 
