@@ -52,9 +52,10 @@ build_module() {
 }
 
 # The base: what every reader downloads. Built on its own: one cargo call
-# unifies the features of shared dependencies over its packages, and the
-# other modules' (e.g. the model's `schema` for the story compiler) made the
-# base 83 B larger (measured 2026-12-04).
+# unifies the features of shared dependencies over its packages; with the
+# other modules' features (the model's `schema`, serde's `alloc` and more
+# web-sys types among them) the base came out 83 B larger (measured
+# 2026-12-04; which feature costs the bytes was not measured).
 cargo_build twinstory-player
 build_module twinstory-player twinstory-player twinstory_player converge
 cp "$ROOT/public/twinstory.css" "$OUT/"
