@@ -2,7 +2,8 @@
 # Installs everything the build and the tests need, idempotently.
 # Sourced by scripts/serve.sh and scripts/test.sh; a second run only checks.
 #
-# After sourcing: $CARGO_WASM (command to build for wasm32), $WASM_OPT,
+# After sourcing: $CARGO_WASM (command to build for wasm32: tests),
+# $CARGO_PLAYER and $PLAYER_BUILD_STD (the player's release build), $WASM_OPT,
 # $WASM_BINDGEN, and PATH with the tools.
 set -euo pipefail
 
@@ -42,15 +43,17 @@ if command -v rustup >/dev/null; then
     fi
   fi
 fi
-if [ -z "$WASM_ROUTE" ]; then
-  if [ ! -x /usr/bin/cargo ] || [ ! -d /usr/lib/rustlib/src ]; then
-    log "rustup could not add wasm32; installing Debian's rustc-web with build-std"
-    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rustc-web cargo-web rust-web-src lld-22 >/dev/null
-  fi
-  WASM_ROUTE=debian
+# Debian's rustc-web with its standard library's source: the wasm tests'
+# route when rustup cannot add the target, and the player's release build's
+# always (below).
+if ! dpkg -s rustc-web cargo-web rust-web-src lld-22 >/dev/null 2>&1 \
+   || [ ! -x /usr/bin/cargo ] || [ ! -d /usr/lib/rustlib/src ]; then
+  log "installing Debian's rustc-web with the standard library's source (build-std)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rustc-web cargo-web rust-web-src lld-22 >/dev/null
 fi
+[ -n "$WASM_ROUTE" ] || WASM_ROUTE=debian
 if [ "$WASM_ROUTE" = rustup ]; then
   CARGO_WASM=(cargo)
   WASM_BUILD_STD=()
@@ -58,6 +61,22 @@ else
   CARGO_WASM=(env PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 /usr/bin/cargo)
   WASM_BUILD_STD=(-Zbuild-std=std,panic_abort)
 fi
+# The player's release build (scripts/build-player.sh), on either route:
+# Debian's compiler with the standard library compiled with the player (the
+# source rustup would need, rust-src, is not on these machines), at the
+# player's opt-level, with std's `optimize_for_size`, and panics that stop
+# the module without formatting a message (`immediate-abort`). Measured on
+# the base module, gzip: 283.7 KB with rustup's prebuilt std; 277.6 KB with
+# std built along; 272.7 KB with optimize_for_size; 253.1 KB with
+# immediate-abort too (docs/facts.md). TWINSTORY_PANIC_MESSAGES=1 builds a
+# player whose panics print their message and place to the console, for
+# debugging; it is larger and must not be shipped.
+PLAYER_RUSTFLAGS="${RUSTFLAGS:-}"
+if [ "${TWINSTORY_PANIC_MESSAGES:-}" != 1 ]; then
+  PLAYER_RUSTFLAGS="${PLAYER_RUSTFLAGS:+$PLAYER_RUSTFLAGS }-Zunstable-options -Cpanic=immediate-abort"
+fi
+CARGO_PLAYER=(env PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 RUSTFLAGS="$PLAYER_RUSTFLAGS" /usr/bin/cargo)
+PLAYER_BUILD_STD=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
 export WASM_ROUTE
 
 # --- wasm-bindgen-cli at the Cargo.lock version --------------------------

@@ -26,6 +26,9 @@ pub mod story_page;
 /// Mounts the player into `<body>`, or, in element mode, into the element
 /// `element.js` made in a `<twin-story>`'s shadow root.
 pub fn start() {
+    // Runs in the wasm tests and in a player built with
+    // TWINSTORY_PANIC_MESSAGES=1; the release player's panics stop it
+    // without a message (immediate-abort, docs/facts.md).
     console_error_panic_hook::set_once();
     match platform::take_element_mount() {
         Some(el) => leptos::mount::mount_to(el, app::App).forget(),

@@ -291,6 +291,7 @@ pub struct DrawList {
     pub faces: Vec<Face>,
     scratch: Vec<(u64, u32)>,
     point_scratch: Vec<(u64, u32)>,
+    sort_scratch: Vec<(u64, u32)>,
 }
 
 impl DrawList {
@@ -699,10 +700,9 @@ impl DrawList {
         t: &Transform,
         command: impl Fn(Rgba, Range<usize>) -> DrawCommand,
     ) {
-        // By colour, then by shape: the source order within a colour. (The
-        // same sort of `(u64, u32)` as the points below: one copy of the
-        // sort in the player, see ARCHITECTURE.md "Size budget".)
-        groups.sort_unstable();
+        // By colour, then by shape: the source order within a colour (the
+        // shapes were pushed in that order; `order::sort_keyed` keeps it).
+        crate::order::sort_keyed(&mut groups, &mut self.sort_scratch);
         let mut k = 0;
         while k < groups.len() {
             let key = groups[k].0;
@@ -770,8 +770,8 @@ impl DrawList {
                 | c.pack() as u64;
             groups.push((key, i as u32));
         }
-        // Ties keep the source order: the second member is the index.
-        groups.sort_unstable();
+        // Ties keep the source order: the points were pushed in it.
+        crate::order::sort_keyed(&mut groups, &mut self.sort_scratch);
         let mut k = 0;
         while k < groups.len() {
             let key = groups[k].0;
