@@ -87,6 +87,14 @@ printf '%-18s wasm %7d B + JS %6d B = %7d B  %s\n' base "$base_wasm" "$base_js" 
 module_line twinstory_sources "only layers read while the story plays (remote files, services, unbuilt stories)"
 module_line twinstory_author "only ?story=…/story.md"
 module_line twinstory_play "only stories with a step's play (time)"
+# core's float parser (`str::parse::<f64>`) brings a table of 10,416
+# bytes that gzip cannot shrink; the base reads numbers from text with
+# twinstory_model::decimal instead. The table starts with 5^-342's 128-bit
+# significand, 0xeef453d6923bd65a, stored little-endian.
+if python3 -c 'import sys; sys.exit(0 if bytes.fromhex("5ad63b92d653f4ee") in open(sys.argv[1], "rb").read() else 1)' "$OUT/twinstory_player_bg.wasm"; then
+  echo "the base module carries core's float parser and its 10 KB table: read numbers from text with twinstory_model::decimal::parse_f64, not str::parse::<f64>" >&2
+  exit 1
+fi
 if [ "${TWINSTORY_PANIC_MESSAGES:-}" = 1 ]; then
   echo "TWINSTORY_PANIC_MESSAGES=1: a player for debugging, whose panics print their message; do not ship it (its base is not held to the budget)" >&2
 elif (( base > BASE_BUDGET )); then

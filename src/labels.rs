@@ -9,6 +9,7 @@
 use twinstory_map::labels::{LabelBox, LabelPlacer};
 use twinstory_map::{Padding, Viewport};
 use twinstory_scene::{LabelSpace, Playback, Scene};
+use twinstory_model::decimal::parse_f64;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement};
 
@@ -78,14 +79,8 @@ impl LabelOverlay {
             prop("font-size"),
             prop("font-family")
         );
-        let size: f64 = prop("font-size")
-            .trim_end_matches("px")
-            .parse()
-            .unwrap_or(13.0);
-        let line = prop("line-height")
-            .trim_end_matches("px")
-            .parse()
-            .unwrap_or(size * 1.25);
+        let size = parse_f64(prop("font-size").trim_end_matches("px")).unwrap_or(13.0);
+        let line = parse_f64(prop("line-height").trim_end_matches("px")).unwrap_or(size * 1.25);
         let _ = root.remove_child(&probe);
         let ctx = doc
             .create_element("canvas")

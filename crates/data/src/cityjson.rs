@@ -54,6 +54,7 @@ use geo::{
     ConvexHull, Coord, Geometry, LineString, MultiPoint, MultiPolygon, Orient, Point, Polygon,
 };
 use serde_json::{Map, Value};
+use twinstory_model::decimal::parse_f64;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Settings of a `cityjson` source.
@@ -476,7 +477,7 @@ impl<'a> Model<'a> {
                 }
                 flatten_into(&mut props, "", shape.get("attributes"));
                 let t = self.type_of(shape_id)?;
-                let lod_number = chosen.lod.parse::<f64>().ok();
+                let lod_number = parse_f64(&chosen.lod);
                 let computed = [
                     ("id", Value::from(shape_id)),
                     ("type", Value::from(t)),
@@ -1175,7 +1176,7 @@ fn collect_values(
 
 fn read_lod(file: &str, v: Option<&Value>, path: &str) -> Result<String, DataError> {
     match v {
-        Some(Value::String(s)) if s.parse::<f64>().is_ok_and(|x| x >= 0.0) => Ok(s.clone()),
+        Some(Value::String(s)) if parse_f64(s).is_some_and(|x| x >= 0.0) => Ok(s.clone()),
         // CityJSON 1.0 wrote numbers; read them the same.
         Some(Value::Number(n)) if n.as_f64().is_some_and(|x| x >= 0.0) => Ok(n.to_string()),
         Some(other) => Err(error(
@@ -1190,8 +1191,8 @@ fn read_lod(file: &str, v: Option<&Value>, path: &str) -> Result<String, DataErr
 /// The geometry of the chosen LoD: the requested one (`2` takes `2.x`), or
 /// the highest.
 fn choose<'s>(shapes: &'s [Shape], lod: Option<&str>) -> Option<&'s Shape> {
-    let level = |s: &Shape| s.lod.parse::<f64>().unwrap_or(0.0);
-    let wanted = lod.and_then(|w| w.parse::<f64>().ok());
+    let level = |s: &Shape| parse_f64(&s.lod).unwrap_or(0.0);
+    let wanted = lod.and_then(parse_f64);
     shapes
         .iter()
         .filter(|s| match lod {
@@ -1199,7 +1200,7 @@ fn choose<'s>(shapes: &'s [Shape], lod: Option<&str>) -> Option<&'s Shape> {
             Some(want) => {
                 s.lod == want
                     || s.lod.strip_prefix(want).is_some_and(|r| r.starts_with('.'))
-                    || (wanted.is_some() && wanted == s.lod.parse::<f64>().ok())
+                    || (wanted.is_some() && wanted == parse_f64(&s.lod))
             }
         })
         .max_by(|a, b| level(a).total_cmp(&level(b)))

@@ -10,6 +10,7 @@
 use crate::number::number_value;
 use crate::{Dataset, Feature};
 use serde_json::{Map, Value};
+use twinstory_model::decimal::parse_f64;
 
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,9 +100,9 @@ impl Parser {
                     self.pos += 1;
                 }
                 let text: String = self.chars[start..self.pos].iter().collect();
-                match text.parse() {
-                    Ok(v) => Ok(Expr::Number(v)),
-                    Err(_) => {
+                match parse_f64(&text) {
+                    Some(v) => Ok(Expr::Number(v)),
+                    None => {
                         self.pos = start;
                         self.err(format!("`{text}` is not a number"))
                     }
@@ -438,7 +439,7 @@ fn eval_cond(c: &Cond, props: &Map<String, Value>) -> bool {
 }
 
 fn text_number(t: &str) -> Option<f64> {
-    t.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+    parse_f64(t.trim()).filter(|v| v.is_finite())
 }
 
 fn operand_value<'a>(o: &'a Operand, props: &'a Map<String, Value>) -> Option<Val<'a>> {

@@ -2,6 +2,7 @@
 //! and the placeholders official statistics use for "no value".
 
 use serde_json::{Number, Value};
+use twinstory_model::decimal::parse_f64;
 
 /// How decimals and thousands are written in a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +106,7 @@ fn parse(cell: &str, format: NumberFormat, ids_stay_text: bool) -> Option<f64> {
         digits.push('.');
         digits.push_str(f);
     }
-    let v: f64 = digits.parse().ok()?;
+    let v = parse_f64(&digits)?;
     Some(if negative { -v } else { v })
 }
 

@@ -6,6 +6,7 @@
 //! rejected so that a typo never silently does nothing.
 
 mod color;
+pub mod decimal;
 mod json;
 pub mod keys;
 mod layer;

@@ -17,7 +17,7 @@
 use crate::legend::{format_number, LegendEntry, LegendKind, LegendLabel};
 use crate::palette::luminance;
 use crate::scene::{LayerStatus, Scene};
-use crate::style::StepConditions;
+use crate::style::{number, StepConditions};
 use twinstory_map::{Padding, Transform, Viewport};
 use twinstory_model::strings::Lang;
 
@@ -305,13 +305,4 @@ fn style_property(layer: &twinstory_model::Layer) -> Option<&str> {
         .map(|c| c.property.as_str())
         .or(s.categories.as_ref().map(|c| c.property.as_str()))
         .or(s.circles.as_ref().map(|c| c.property.as_str()))
-}
-
-fn number(v: Option<&serde_json::Value>) -> Option<f64> {
-    match v? {
-        serde_json::Value::Number(n) => n.as_f64(),
-        serde_json::Value::String(s) => s.trim().replace(',', ".").parse().ok(),
-        _ => None,
-    }
-    .filter(|v: &f64| v.is_finite())
 }

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use twinstory_map::hit::{visible_features, HitLayer};
 use twinstory_map::labels::{LabelBox, LabelPlacer, LabelRequest};
 use twinstory_map::{Transform, Viewport};
+use twinstory_model::decimal::parse_f64;
 use twinstory_model::Layer;
 
 /// Per layer: each feature's label text and priority, made once per data.
@@ -79,7 +80,7 @@ impl LayerLabels {
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => parse_f64(s.trim()),
         _ => None,
     }
     .filter(|x: &f64| x.is_finite())

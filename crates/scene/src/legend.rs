@@ -253,7 +253,10 @@ pub fn nice_floor(x: f64) -> f64 {
     if !(x.is_finite() && x > 0.0) {
         return 0.0;
     }
-    let p = 10f64.powf(x.log10().floor());
+    // `powi`, not `powf`: the same power of ten (exact from 1e-22 to 1e22),
+    // and `powf` alone brought libm's `pow` and its 4 KB table into the
+    // player's base (docs/facts.md).
+    let p = 10f64.powi(x.log10().floor() as i32);
     let m = x / p;
     let f = if m >= 5.0 {
         5.0

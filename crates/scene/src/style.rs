@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use twinstory_data::{Condition, Dataset};
 use twinstory_map::draw_list::Extrusion;
 use twinstory_map::{Emphasis, LayerPaint, Rgba};
+use twinstory_model::decimal::parse_f64;
 use twinstory_model::{Classification, Color, Height, Layer, LayerState, SchemeName, Source};
 
 /// Alpha factor of features a highlight does not match.
@@ -136,10 +137,12 @@ pub fn is_point_layer(layer: &Layer, data: Option<&twinstory_data::Dataset>) -> 
     }
 }
 
-fn number(v: Option<&Value>) -> Option<f64> {
+/// A property's value as a finite number: a JSON number, or text such as
+/// `"12,5"` or `" 7.5 "` (decimal comma or point, spaces around).
+pub(crate) fn number(v: Option<&Value>) -> Option<f64> {
     match v? {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().replace(',', ".").parse().ok(),
+        Value::String(s) => parse_f64(&s.trim().replace(',', ".")),
         _ => None,
     }
     .filter(|v: &f64| v.is_finite())
