@@ -9,6 +9,15 @@
 //! 187 KB of unoptimised wasm, measured with `twiggy dominators`). Parsing to
 //! a `Value` once and walking it is a few lines per type.
 //!
+//! Each value is read by a plain function (`fn(&Value, &Path) -> Option<T>`,
+//! one per type, no closure types), and where a value is ([`Path`]) becomes
+//! text only when it is wrong: the first reader that fails writes the error
+//! into the document's root and returns `None`, which every caller passes on
+//! with `?`. Written with `Result`s, a path string made for every setting
+//! and a generic function per setting and closure, this reader was about
+//! 49 KB of the base's optimised code; this way it is 34 KB, and the base
+//! 4.9 KB gzip smaller (measured 2026-12-05, `docs/facts.md`).
+//!
 //! **Invariant:** for every text the derived `Deserialize` reads, this reads
 //! the equal [`Story`], and it refuses what the derive refuses (unknown
 //! settings, wrong types, missing required values). `tests/json.rs` checks
@@ -24,6 +33,7 @@ use crate::step::{Compare, FitTarget, LayerState, Layout, Step, Transition, View
 use crate::tile_template::{TilePart, TileTemplate};
 use crate::{keys, Basemap, CardStyle, Color, Story, Theme};
 use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -45,13 +55,53 @@ impl fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
-type R<T> = Result<T, JsonError>;
+/// Where a value is in the document (`$.layers[2].style.fill`); the root
+/// keeps the first error.
+enum Path<'a> {
+    Root(&'a Cell<Option<JsonError>>),
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
 
-fn err<T>(path: &str, message: impl Into<String>) -> R<T> {
-    Err(JsonError {
-        path: path.to_owned(),
-        message: message.into(),
-    })
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root(_) => f.write_str("$"),
+            Path::Key(p, k) => write!(f, "{p}.{k}"),
+            Path::Index(p, i) => write!(f, "{p}[{i}]"),
+        }
+    }
+}
+
+/// A reader of one type: `None` when the value is wrong, after [`no`] has
+/// written why into the root.
+type Read<T> = fn(&Value, &Path<'_>) -> Option<T>;
+
+/// Writes the error at `path` into the document's root; `None` to return.
+fn no<T>(path: &Path<'_>, message: String) -> Option<T> {
+    let mut root = path;
+    while let Path::Key(p, _) | Path::Index(p, _) = root {
+        root = p;
+    }
+    if let Path::Root(first) = root {
+        first.set(Some(JsonError {
+            path: path.to_string(),
+            message,
+        }));
+    }
+    None
+}
+
+/// Reads the whole document `v` with `read`.
+fn read_document<T>(v: &Value, read: Read<T>) -> Result<T, JsonError> {
+    let first = Cell::new(None);
+    match read(v, &Path::Root(&first)) {
+        Some(t) => Ok(t),
+        None => Err(first.take().unwrap_or_else(|| JsonError {
+            path: "$".into(),
+            message: "cannot be read".into(),
+        })),
+    }
 }
 
 impl Story {
@@ -77,7 +127,7 @@ impl Story {
 
     /// Reads a story from parsed JSON (see [`Story::from_json`]).
     pub fn from_json_value(v: &Value) -> Result<Story, JsonError> {
-        story(v, "$")
+        read_document(v, story)
     }
 }
 
@@ -98,57 +148,49 @@ impl Step {
         // The one `list` of `layer_state` the step's `show` and
         // `compare.before` are read with (a loop of its own cost the
         // player's base more).
-        list(show, "$", layer_state).ok()
+        read_document(show, |v, p| list(v, p, layer_state)).ok()
     }
 }
 
 /// An object whose keys are all known.
 struct Obj<'a> {
     map: &'a Map<String, Value>,
-    path: &'a str,
+    path: &'a Path<'a>,
 }
 
 impl<'a> Obj<'a> {
-    fn new(v: &'a Value, path: &'a str, known: &[&str]) -> R<Self> {
+    fn new(v: &'a Value, path: &'a Path<'a>, known: &[&str]) -> Option<Self> {
         let Value::Object(map) = v else {
-            return err(path, format!("expected an object, found {}", kind(v)));
+            return no(path, format!("expected an object, found {}", kind(v)));
         };
         if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
-            return err(path, format!("unknown setting `{k}`"));
+            return no(path, format!("unknown setting `{k}`"));
         }
-        Ok(Obj { map, path })
+        Some(Obj { map, path })
     }
 
-    fn at(&self, key: &str) -> String {
-        format!("{}.{key}", self.path)
-    }
-
-    /// The value of `key`, absent or `null` as `None`.
-    fn opt<T>(&self, key: &str, read: impl FnOnce(&Value, &str) -> R<T>) -> R<Option<T>> {
+    /// The value of `key`, absent or `null` as `Some(None)`.
+    fn opt<T>(&self, key: &str, read: Read<T>) -> Option<Option<T>> {
         match self.map.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => read(v, &self.at(key)).map(Some),
+            None | Some(Value::Null) => Some(None),
+            Some(v) => read(v, &Path::Key(self.path, key)).map(Some),
         }
     }
 
-    /// The value of `key`, or `default` when absent (`null` is a wrong type).
-    fn or<T>(
-        &self,
-        key: &str,
-        default: impl FnOnce() -> T,
-        read: impl FnOnce(&Value, &str) -> R<T>,
-    ) -> R<T> {
+    /// The value of `key`, or `default()` when absent (`null` is a wrong
+    /// type).
+    fn or<T>(&self, key: &str, default: fn() -> T, read: Read<T>) -> Option<T> {
         match self.map.get(key) {
-            None => Ok(default()),
-            Some(v) => read(v, &self.at(key)),
+            None => Some(default()),
+            Some(v) => read(v, &Path::Key(self.path, key)),
         }
     }
 
     /// The value of `key`, which must be there.
-    fn req<T>(&self, key: &str, read: impl FnOnce(&Value, &str) -> R<T>) -> R<T> {
+    fn req<T>(&self, key: &str, read: Read<T>) -> Option<T> {
         match self.map.get(key) {
-            None => err(self.path, format!("missing setting `{key}`")),
-            Some(v) => read(v, &self.at(key)),
+            None => no(self.path, format!("missing setting `{key}`")),
+            Some(v) => read(v, &Path::Key(self.path, key)),
         }
     }
 }
@@ -164,102 +206,108 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn text(v: &Value, path: &str) -> R<String> {
+fn text(v: &Value, path: &Path<'_>) -> Option<String> {
     match v {
-        Value::String(s) => Ok(s.clone()),
-        _ => err(path, format!("expected text, found {}", kind(v))),
+        Value::String(s) => Some(s.clone()),
+        _ => no(path, format!("expected text, found {}", kind(v))),
     }
 }
 
-fn number(v: &Value, path: &str) -> R<f64> {
+fn number(v: &Value, path: &Path<'_>) -> Option<f64> {
     match v.as_f64() {
-        Some(n) => Ok(n),
-        None => err(path, format!("expected a number, found {}", kind(v))),
+        Some(n) => Some(n),
+        None => no(path, format!("expected a number, found {}", kind(v))),
     }
 }
 
 /// A whole number from 0 to `max`.
-fn whole(v: &Value, path: &str, max: u64) -> R<u64> {
+fn whole(v: &Value, path: &Path<'_>, max: u64) -> Option<u64> {
     match v.as_u64() {
-        Some(n) if n <= max => Ok(n),
-        _ => err(path, format!("expected a whole number from 0 to {max}")),
+        Some(n) if n <= max => Some(n),
+        _ => no(path, format!("expected a whole number from 0 to {max}")),
     }
 }
 
-fn uint(v: &Value, path: &str) -> R<u32> {
+fn uint(v: &Value, path: &Path<'_>) -> Option<u32> {
     whole(v, path, u64::from(u32::MAX)).map(|n| n as u32)
 }
 
-fn byte(v: &Value, path: &str) -> R<u8> {
+fn byte(v: &Value, path: &Path<'_>) -> Option<u8> {
     whole(v, path, 255).map(|n| n as u8)
 }
 
-fn boolean(v: &Value, path: &str) -> R<bool> {
+fn boolean(v: &Value, path: &Path<'_>) -> Option<bool> {
     match v {
-        Value::Bool(b) => Ok(*b),
-        _ => err(path, format!("expected true or false, found {}", kind(v))),
+        Value::Bool(b) => Some(*b),
+        _ => no(path, format!("expected true or false, found {}", kind(v))),
     }
 }
 
-fn one_char(v: &Value, path: &str) -> R<char> {
+fn one_char(v: &Value, path: &Path<'_>) -> Option<char> {
     let s = text(v, path)?;
     let mut chars = s.chars();
     match (chars.next(), chars.next()) {
-        (Some(c), None) => Ok(c),
-        _ => err(path, "expected one character"),
+        (Some(c), None) => Some(c),
+        _ => no(path, "expected one character".into()),
     }
 }
 
-fn color(v: &Value, path: &str) -> R<Color> {
-    text(v, path)?
-        .parse()
-        .or_else(|e: crate::ColorParseError| err(path, e.to_string()))
+fn color(v: &Value, path: &Path<'_>) -> Option<Color> {
+    match text(v, path)?.parse::<Color>() {
+        Ok(c) => Some(c),
+        Err(e) => no(path, e.to_string()),
+    }
 }
 
-fn list<T>(v: &Value, path: &str, read: impl Fn(&Value, &str) -> R<T>) -> R<Vec<T>> {
+fn list<T>(v: &Value, path: &Path<'_>, read: Read<T>) -> Option<Vec<T>> {
     let Value::Array(items) = v else {
-        return err(path, format!("expected a list, found {}", kind(v)));
+        return no(path, format!("expected a list, found {}", kind(v)));
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| read(item, &format!("{path}[{i}]")))
-        .collect()
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(read(item, &Path::Index(path, i))?);
+    }
+    Some(out)
 }
 
-fn texts(v: &Value, path: &str) -> R<Vec<String>> {
+fn texts(v: &Value, path: &Path<'_>) -> Option<Vec<String>> {
     list(v, path, text)
 }
 
-fn numbers<const N: usize>(v: &Value, path: &str) -> R<[f64; N]> {
-    let n = list(v, path, number)?;
-    n.try_into()
-        .or_else(|_| err(path, format!("expected a list of {N} numbers")))
+fn numbers<const N: usize>(v: &Value, path: &Path<'_>) -> Option<[f64; N]> {
+    match list(v, path, number)?.try_into() {
+        Ok(n) => Some(n),
+        Err(_) => no(path, format!("expected a list of {N} numbers")),
+    }
 }
 
-fn text_map(v: &Value, path: &str) -> R<BTreeMap<String, String>> {
+/// An object of values read by `read`, inserted one by one: collecting into
+/// a map sorts, which would be another copy of the sort in the player.
+fn map_of<T>(v: &Value, path: &Path<'_>, read: Read<T>) -> Option<BTreeMap<String, T>> {
     let Value::Object(map) = v else {
-        return err(path, format!("expected an object, found {}", kind(v)));
+        return no(path, format!("expected an object, found {}", kind(v)));
     };
-    // Inserted one by one: collecting into a map sorts, which would be
-    // another copy of the sort in the player.
     let mut out = BTreeMap::new();
     for (k, item) in map {
-        out.insert(k.clone(), text(item, &format!("{path}.{k}"))?);
+        out.insert(k.clone(), read(item, &Path::Key(path, k))?);
     }
-    Ok(out)
+    Some(out)
+}
+
+fn text_map(v: &Value, path: &Path<'_>) -> Option<BTreeMap<String, String>> {
+    map_of(v, path, text)
 }
 
 /// One of `names` (each with its value), as a kebab-case enum is written.
-fn name<T: Clone>(v: &Value, path: &str, names: &[(&str, T)]) -> R<T> {
+fn name<T: Clone>(v: &Value, path: &Path<'_>, names: &[(&str, T)]) -> Option<T> {
     let s = text(v, path)?;
     match names.iter().find(|(n, _)| *n == s) {
-        Some((_, t)) => Ok(t.clone()),
-        None => err(path, format!("unknown value `{s}`")),
+        Some((_, t)) => Some(t.clone()),
+        None => no(path, format!("unknown value `{s}`")),
     }
 }
 
-fn story(v: &Value, path: &str) -> R<Story> {
+fn story(v: &Value, path: &Path<'_>) -> Option<Story> {
     let o = Obj::new(
         v,
         path,
@@ -279,7 +327,7 @@ fn story(v: &Value, path: &str) -> R<Story> {
             "steps",
         ],
     )?;
-    Ok(Story {
+    Some(Story {
         format: o.or("format", || crate::FORMAT_VERSION, uint)?,
         title: o.req("title", text)?,
         lang: o.or("lang", || "de".to_owned(), text)?,
@@ -296,17 +344,18 @@ fn story(v: &Value, path: &str) -> R<Story> {
     })
 }
 
-fn theme(v: &Value, path: &str) -> R<Theme> {
+fn theme(v: &Value, path: &Path<'_>) -> Option<Theme> {
     let o = Obj::new(v, path, keys::THEME)?;
-    let d = Theme::default();
-    Ok(Theme {
-        accent: o.or("accent", || d.accent, color)?,
-        map_background: o.or("map-background", || d.map_background, color)?,
-        text: o.or("text", || d.text, color)?,
-        page: o.or("page", || d.page, color)?,
-        card: o.or("card", || d.card, color)?,
-        card_radius: o.or("card-radius", || d.card_radius, number)?,
-        card_style: o.or("card-style", || d.card_style, card_style)?,
+    // Defaults from `Theme::default()` in each reader: a `Read`'s default is
+    // a plain function, which captures nothing.
+    Some(Theme {
+        accent: o.or("accent", || Theme::default().accent, color)?,
+        map_background: o.or("map-background", || Theme::default().map_background, color)?,
+        text: o.or("text", || Theme::default().text, color)?,
+        page: o.or("page", || Theme::default().page, color)?,
+        card: o.or("card", || Theme::default().card, color)?,
+        card_radius: o.or("card-radius", || Theme::default().card_radius, number)?,
+        card_style: o.or("card-style", || Theme::default().card_style, card_style)?,
         font: o.opt("font", text)?,
         font_regular: o.opt("font-regular", text)?,
         font_bold: o.opt("font-bold", text)?,
@@ -315,17 +364,17 @@ fn theme(v: &Value, path: &str) -> R<Theme> {
     })
 }
 
-fn card_style(v: &Value, path: &str) -> R<CardStyle> {
+fn card_style(v: &Value, path: &Path<'_>) -> Option<CardStyle> {
     let name = text(v, path)?;
     match CardStyle::from_name(&name) {
-        Some(s) => Ok(s),
-        None => err(path, "expected shadow, border or flat"),
+        Some(s) => Some(s),
+        None => no(path, "expected shadow, border or flat".into()),
     }
 }
 
-fn basemap(v: &Value, path: &str) -> R<Basemap> {
+fn basemap(v: &Value, path: &Path<'_>) -> Option<Basemap> {
     let o = Obj::new(v, path, keys::BASEMAP)?;
-    Ok(Basemap {
+    Some(Basemap {
         url: o.req("url", tile_template)?,
         attribution: o.req("attribution", text)?,
         attribution_url: o.opt("attribution-url", text)?,
@@ -337,34 +386,38 @@ fn basemap(v: &Value, path: &str) -> R<Basemap> {
     })
 }
 
-fn tile_template(v: &Value, path: &str) -> R<TileTemplate> {
-    let named = |v: &Value, p: &str| {
-        name(
-            v,
-            p,
-            &[
-                ("zoom", TilePart::Zoom),
-                ("column", TilePart::Column),
-                ("row", TilePart::Row),
-                ("tms-row", TilePart::TmsRow),
-                ("subdomain", TilePart::Subdomain),
-                ("retina", TilePart::Retina),
-            ],
-        )
-    };
+fn tile_part_name(v: &Value, path: &Path<'_>) -> Option<TilePart> {
+    name(
+        v,
+        path,
+        &[
+            ("zoom", TilePart::Zoom),
+            ("column", TilePart::Column),
+            ("row", TilePart::Row),
+            ("tms-row", TilePart::TmsRow),
+            ("subdomain", TilePart::Subdomain),
+            ("retina", TilePart::Retina),
+        ],
+    )
+}
+
+fn tile_template(v: &Value, path: &Path<'_>) -> Option<TileTemplate> {
     let parts = list(v, path, |v, p| match v {
         // `{"text": "…"}`, or a name written as `{"zoom": null}`.
         Value::Object(m) => match m.iter().next() {
             Some((k, t)) if m.len() == 1 && k == "text" => text(t, p).map(TilePart::Text),
-            Some((k, Value::Null)) if m.len() == 1 => named(&Value::String(k.clone()), p),
-            _ => err(p, "expected {\"text\": …} or a part's name"),
+            Some((k, Value::Null)) if m.len() == 1 => tile_part_name(&Value::String(k.clone()), p),
+            _ => no(p, "expected {\"text\": …} or a part's name".into()),
         },
-        _ => named(v, p),
+        _ => tile_part_name(v, p),
     })?;
-    TileTemplate::try_from(parts).or_else(|e| err(path, e.to_string()))
+    match TileTemplate::try_from(parts) {
+        Ok(t) => Some(t),
+        Err(e) => no(path, e.to_string()),
+    }
 }
 
-fn layer(v: &Value, path: &str) -> R<Layer> {
+fn layer(v: &Value, path: &Path<'_>) -> Option<Layer> {
     let o = Obj::new(
         v,
         path,
@@ -382,7 +435,7 @@ fn layer(v: &Value, path: &str) -> R<Layer> {
             "compute",
         ],
     )?;
-    Ok(Layer {
+    Some(Layer {
         id: o.req("id", text)?,
         title: o.opt("title", text)?,
         source: o.req("source", source)?,
@@ -397,9 +450,9 @@ fn layer(v: &Value, path: &str) -> R<Layer> {
     })
 }
 
-fn join(v: &Value, path: &str) -> R<Join> {
+fn join(v: &Value, path: &Path<'_>) -> Option<Join> {
     let o = Obj::new(v, path, keys::JOIN)?;
-    Ok(Join {
+    Some(Join {
         table: o.req("table", text)?,
         by: o.or("by", JoinBy::default, |v, p| {
             name(
@@ -450,25 +503,25 @@ fn join(v: &Value, path: &str) -> R<Join> {
     })
 }
 
-fn computed(v: &Value, path: &str) -> R<ComputedField> {
+fn computed(v: &Value, path: &Path<'_>) -> Option<ComputedField> {
     let o = Obj::new(v, path, &["name", "expression"])?;
-    Ok(ComputedField {
+    Some(ComputedField {
         name: o.req("name", text)?,
         expression: o.req("expression", text)?,
     })
 }
 
-fn source(v: &Value, path: &str) -> R<Source> {
+fn source(v: &Value, path: &Path<'_>) -> Option<Source> {
     let kind = match v.get("type") {
-        Some(t) => text(t, &format!("{path}.type"))?,
-        None => return err(path, "missing setting `type`"),
+        Some(t) => text(t, &Path::Key(path, "type"))?,
+        None => return no(path, "missing setting `type`".into()),
     };
     let o = |known: &[&str]| {
         let mut all = vec!["type"];
         all.extend_from_slice(known);
         Obj::new(v, path, &all)
     };
-    Ok(match kind.as_str() {
+    Some(match kind.as_str() {
         // One reading for the sources whose only other setting is `lod`
         // (smaller in the player than one arm each).
         "geojson" | "overpass" | "packed" | "cityjson" => {
@@ -532,15 +585,15 @@ fn source(v: &Value, path: &str) -> R<Source> {
             }
         }
         other => {
-            return err(
-                &format!("{path}.type"),
+            return no(
+                &Path::Key(path, "type"),
                 format!("unknown source type `{other}`"),
             )
         }
     })
 }
 
-fn style(v: &Value, path: &str) -> R<LayerStyle> {
+fn style(v: &Value, path: &Path<'_>) -> Option<LayerStyle> {
     let o = Obj::new(
         v,
         path,
@@ -563,15 +616,14 @@ fn style(v: &Value, path: &str) -> R<LayerStyle> {
     let d = LayerStyle::default();
     // `fill` and `stroke`: absent is the default colour, `null` is none.
     let paint = |key: &str, default: Option<Color>| match o.map.get(key) {
-        None => Ok(default),
-        Some(Value::Null) => Ok(None),
-        Some(v) => color(v, &o.at(key)).map(Some),
+        None => Some(default),
+        Some(_) => o.opt(key, color),
     };
-    Ok(LayerStyle {
+    Some(LayerStyle {
         fill: paint("fill", d.fill)?,
         stroke: paint("stroke", d.stroke)?,
-        stroke_width: o.or("stroke-width", || d.stroke_width, number)?,
-        radius: o.or("radius", || d.radius, number)?,
+        stroke_width: o.or("stroke-width", || LayerStyle::default().stroke_width, number)?,
+        radius: o.or("radius", || LayerStyle::default().radius, number)?,
         choropleth: o.opt("choropleth", choropleth)?,
         categories: o.opt("categories", categories)?,
         circles: o.opt("circles", circles)?,
@@ -584,27 +636,27 @@ fn style(v: &Value, path: &str) -> R<LayerStyle> {
     })
 }
 
-fn height(v: &Value, path: &str) -> R<Height> {
+fn height(v: &Value, path: &Path<'_>) -> Option<Height> {
     match v {
-        Value::String(s) if s == "model" => Ok(Height::Model(ModelShape::Model)),
-        Value::String(s) => Ok(Height::Property(s.clone())),
+        Value::String(s) if s == "model" => Some(Height::Model(ModelShape::Model)),
+        Value::String(s) => Some(Height::Property(s.clone())),
         _ => number(v, path).map(Height::Metres),
     }
 }
 
-fn scheme(v: &Value, path: &str) -> R<SchemeName> {
+fn scheme(v: &Value, path: &Path<'_>) -> Option<SchemeName> {
     let s = text(v, path)?;
     match SchemeName::ALL
         .iter()
         .chain(&[SchemeName::None])
         .find(|n| n.name() == s)
     {
-        Some(n) => Ok(*n),
-        None => err(path, format!("unknown colour scheme `{s}`")),
+        Some(n) => Some(*n),
+        None => no(path, format!("unknown colour scheme `{s}`")),
     }
 }
 
-fn choropleth(v: &Value, path: &str) -> R<Choropleth> {
+fn choropleth(v: &Value, path: &Path<'_>) -> Option<Choropleth> {
     let o = Obj::new(
         v,
         path,
@@ -612,7 +664,7 @@ fn choropleth(v: &Value, path: &str) -> R<Choropleth> {
             "property", "method", "classes", "scheme", "colors", "no-data",
         ],
     )?;
-    Ok(Choropleth {
+    Some(Choropleth {
         property: o.req("property", text)?,
         method: o.or("method", Classification::default, |v, p| {
             name(
@@ -633,40 +685,31 @@ fn choropleth(v: &Value, path: &str) -> R<Choropleth> {
     })
 }
 
-fn categories(v: &Value, path: &str) -> R<Categories> {
+fn categories(v: &Value, path: &Path<'_>) -> Option<Categories> {
     let o = Obj::new(
         v,
         path,
         &["property", "scheme", "colors", "other", "no-data"],
     )?;
-    Ok(Categories {
+    Some(Categories {
         property: o.req("property", text)?,
         scheme: o.or("scheme", Categories::default_scheme, scheme)?,
-        colors: o.or("colors", BTreeMap::new, |v, p| {
-            let Value::Object(map) = v else {
-                return err(p, format!("expected an object, found {}", kind(v)));
-            };
-            let mut out = BTreeMap::new();
-            for (k, c) in map {
-                out.insert(k.clone(), color(c, &format!("{p}.{k}"))?);
-            }
-            Ok(out)
-        })?,
+        colors: o.or("colors", BTreeMap::new, |v, p| map_of(v, p, color))?,
         other: o.or("other", crate::layer::default_other, color)?,
         no_data: o.or("no-data", crate::layer::default_no_data, color)?,
     })
 }
 
-fn circles(v: &Value, path: &str) -> R<Circles> {
+fn circles(v: &Value, path: &Path<'_>) -> Option<Circles> {
     let o = Obj::new(v, path, &["property", "max-radius", "max-value"])?;
-    Ok(Circles {
+    Some(Circles {
         property: o.req("property", text)?,
         max_radius: o.or("max-radius", Circles::default_max_radius, number)?,
         max_value: o.opt("max-value", number)?,
     })
 }
 
-fn step(v: &Value, path: &str) -> R<Step> {
+fn step(v: &Value, path: &Path<'_>) -> Option<Step> {
     let o = Obj::new(
         v,
         path,
@@ -686,7 +729,7 @@ fn step(v: &Value, path: &str) -> R<Step> {
             "compare",
         ],
     )?;
-    Ok(Step {
+    Some(Step {
         id: o.req("id", text)?,
         title: o.req("title", text)?,
         html: o.or("html", String::new, text)?,
@@ -707,46 +750,49 @@ fn step(v: &Value, path: &str) -> R<Step> {
         interactive: o.opt("interactive", boolean)?,
         map_description: o.opt("map-description", text)?,
         layout: o.opt("layout", |v, p| match Layout::from_name(&text(v, p)?) {
-            Some(l) => Ok(l),
-            None => err(p, "expected left, right or overlay"),
+            Some(l) => Some(l),
+            None => no(p, "expected left, right or overlay".into()),
         })?,
         chapter: o.opt("chapter", text)?,
-        play: o.opt("play", |v, _| Ok(std::sync::Arc::new(v.clone())))?,
+        play: o.opt("play", |v, _| Some(std::sync::Arc::new(v.clone())))?,
         compare: o.opt("compare", compare)?,
     })
 }
 
-fn compare(v: &Value, path: &str) -> R<Compare> {
+fn compare(v: &Value, path: &Path<'_>) -> Option<Compare> {
     let o = Obj::new(v, path, &["before", "before-label", "after-label"])?;
-    Ok(Compare {
+    Some(Compare {
         before: o.req("before", |v, p| list(v, p, layer_state))?,
         before_label: o.req("before-label", text)?,
         after_label: o.req("after-label", text)?,
     })
 }
 
-fn view(v: &Value, path: &str) -> R<View> {
+fn view(v: &Value, path: &Path<'_>) -> Option<View> {
     let o = Obj::new(v, path, keys::VIEW)?;
-    Ok(View {
+    Some(View {
         center: o.opt("center", numbers::<2>)?,
         zoom: o.opt("zoom", number)?,
         bearing: o.or("bearing", || 0.0, number)?,
         pitch: o.or("pitch", || 0.0, number)?,
         fit: o.opt("fit", |v, p| match v {
-            Value::String(s) => Ok(FitTarget::Layer(s.clone())),
-            _ => numbers::<4>(v, p)
-                .or_else(|_| err(p, "expected a layer id or a box of 4 numbers"))
-                .map(FitTarget::Bbox),
+            Value::String(s) => Some(FitTarget::Layer(s.clone())),
+            // What `numbers::<4>` reads, without its error.
+            Value::Array(a) if a.len() == 4 && a.iter().all(Value::is_number) => {
+                let n = |i: usize| a[i].as_f64().unwrap_or_default();
+                Some(FitTarget::Bbox([n(0), n(1), n(2), n(3)]))
+            }
+            _ => no(p, "expected a layer id or a box of 4 numbers".into()),
         })?,
     })
 }
 
-fn layer_state(v: &Value, path: &str) -> R<LayerState> {
+fn layer_state(v: &Value, path: &Path<'_>) -> Option<LayerState> {
     if let Value::String(id) = v {
-        return Ok(LayerState::new(id.clone()));
+        return Some(LayerState::new(id.clone()));
     }
     let o = Obj::new(v, path, keys::SHOW)?;
-    Ok(LayerState {
+    Some(LayerState {
         layer: o.req("layer", text)?,
         opacity: o.or("opacity", || 1.0, number)?,
         filter: o.opt("filter", text)?,
