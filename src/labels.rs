@@ -8,8 +8,8 @@
 
 use twinstory_map::labels::{LabelBox, LabelPlacer};
 use twinstory_map::{Padding, Viewport};
-use twinstory_scene::{LabelSpace, Playback, Scene};
 use twinstory_model::decimal::parse_f64;
+use twinstory_scene::{LabelSpace, Playback, Scene};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement};
 

@@ -5,7 +5,8 @@
 //! `basemap` tiles (`labels`: the feature labels over them), and
 //! `loader` fetches the story and its layers (`fetch_with` is the one fetch
 //! point), `platform` wraps the other browser services used (time, canvas,
-//! URL, media queries); `modules` imports the modules only some stories need (the
+//! URL, media queries; `math`: the browser's `Math` in place of libm);
+//! `modules` imports the modules only some stories need (the
 //! story compiler for `?story=…/story.md`, used by `author`; the data
 //! readers for layers the build did not pack, used by `loader`); `embed` plays the story inside another site's iframe (`platform::root` is where the player looks its elements up: the page, or a `<twin-story>` element's shadow root). Nothing here decides what the map shows; that is the scene's job.
 
@@ -16,6 +17,8 @@ pub mod embed;
 pub mod labels;
 pub mod loader;
 pub mod map_view;
+#[cfg(target_arch = "wasm32")]
+pub mod math;
 pub mod media;
 pub mod modules;
 pub mod platform;

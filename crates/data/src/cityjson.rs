@@ -54,8 +54,8 @@ use geo::{
     ConvexHull, Coord, Geometry, LineString, MultiPoint, MultiPolygon, Orient, Point, Polygon,
 };
 use serde_json::{Map, Value};
-use twinstory_model::decimal::parse_f64;
 use std::collections::{BTreeMap, BTreeSet};
+use twinstory_model::decimal::parse_f64;
 
 /// Settings of a `cityjson` source.
 #[derive(Debug, Clone, Default, PartialEq)]

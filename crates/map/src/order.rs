@@ -72,6 +72,13 @@ pub fn sort_keyed(items: &mut Vec<(u64, u32)>, scratch: &mut Vec<(u64, u32)>) {
     }
     // A byte that is the same in every key orders nothing: no pass for it.
     let differ = any ^ all;
+    if differ == 0 {
+        return; // already in order: every key is the same
+    }
+    // Sized once: after each pass's swap both vectors have this length, and
+    // every slot of the target is written.
+    scratch.clear();
+    scratch.resize(items.len(), (0, 0));
     for shift in (0..64).step_by(8) {
         if (differ >> shift) & 0xff == 0 {
             continue;
@@ -83,8 +90,6 @@ pub fn sort_keyed(items: &mut Vec<(u64, u32)>, scratch: &mut Vec<(u64, u32)>) {
         for b in 0..256 {
             start[b + 1] += start[b];
         }
-        scratch.clear();
-        scratch.resize(items.len(), (0, 0));
         for &item in items.iter() {
             let b = ((item.0 >> shift) & 0xff) as usize;
             scratch[start[b]] = item;

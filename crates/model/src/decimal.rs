@@ -156,8 +156,8 @@ impl Decimal {
             return 0.0; // < 1e-324, below half the smallest subnormal
         }
         let exp = self.exp as i32; // within ±1200 after the checks above
-        // Clinger's fast path: the digits and the power of ten are exact
-        // `f64`s, so one correctly rounded operation gives the answer.
+                                   // Clinger's fast path: the digits and the power of ten are exact
+                                   // `f64`s, so one correctly rounded operation gives the answer.
         if n <= 15 && !self.truncated && (-22..=22).contains(&exp) {
             let m = self.digits.iter().fold(0u64, |m, &d| m * 10 + u64::from(d)) as f64;
             let mut p = 1.0;
@@ -396,7 +396,9 @@ mod tests {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..60_000 {
             let n = 1 + rng.below(30) as usize;
-            let mut s: String = (0..n).map(|_| char::from(b'0' + rng.below(10) as u8)).collect();
+            let mut s: String = (0..n)
+                .map(|_| char::from(b'0' + rng.below(10) as u8))
+                .collect();
             if rng.below(3) == 0 {
                 let at = rng.below(n as u64 + 1) as usize;
                 s.insert(at, '.');
@@ -417,7 +419,7 @@ mod tests {
         for round in 0..3_000 {
             let bits = match round % 3 {
                 0 => rng.below(0x7fe0_0000_0000_0000),
-                1 => rng.below(1 << 53),                        // subnormals and the smallest normals
+                1 => rng.below(1 << 53), // subnormals and the smallest normals
                 _ => 0x4330_0000_0000_0000 + rng.below(1 << 40), // near 2^52
             };
             let x = f64::from_bits(bits);

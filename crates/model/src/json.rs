@@ -622,7 +622,11 @@ fn style(v: &Value, path: &Path<'_>) -> Option<LayerStyle> {
     Some(LayerStyle {
         fill: paint("fill", d.fill)?,
         stroke: paint("stroke", d.stroke)?,
-        stroke_width: o.or("stroke-width", || LayerStyle::default().stroke_width, number)?,
+        stroke_width: o.or(
+            "stroke-width",
+            || LayerStyle::default().stroke_width,
+            number,
+        )?,
         radius: o.or("radius", || LayerStyle::default().radius, number)?,
         choropleth: o.opt("choropleth", choropleth)?,
         categories: o.opt("categories", categories)?,
