@@ -17,8 +17,9 @@
 //! **Invariant:** every function here has the C signature and meaning of the
 //! libm function it names (`exp2` as `2^x`), and none is called by name: they
 //! are reached only through the float methods. The functions the player does
-//! not call (`pow`, `cbrt` …) are left to libm, and so is `fmod` (`%`), which
-//! `Math` does not have.
+//! not call (`pow`, `cbrt` …) are left to libm. `fmod` (Rust's `%` on `f64`)
+//! is JavaScript's `%`, which means the same (`modules.rs`' snippet): libm's
+//! brought 128-bit division along.
 //!
 //! Not in the other modules (story compiler, data readers, playback): they
 //! keep libm (they are loaded only by the stories that use them).
@@ -71,4 +72,6 @@ from_math! {
     tanh(x) => Math::tanh(x);
     /// The inverse hyperbolic sine.
     asinh(x) => Math::asinh(x);
+    /// The remainder of `x / y` with the sign of `x`, exact (`x % y`).
+    fmod(x, y) => crate::modules::js_fmod(x, y);
 }

@@ -15,10 +15,15 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+// The base's one JS snippet (each `inline_js` is a file and a request of its
+// own): the module import, and `%` for `math.rs`.
 #[wasm_bindgen(
-    inline_js = "export function import_module(url, wasm) { return import(url).then((m) => m.default({ module_or_path: wasm }).then(() => m)); }"
+    inline_js = "export function import_module(url, wasm) { return import(url).then((m) => m.default({ module_or_path: wasm }).then(() => m)); }\nexport function fmod(a, b) { return a % b; }"
 )]
 extern "C" {
+    /// JavaScript's `%` on numbers: C's `fmod` (exact; the sign of `a`).
+    #[wasm_bindgen(js_name = fmod)]
+    pub(crate) fn js_fmod(a: f64, b: f64) -> f64;
     /// `import(url)`, a dynamic ES module import (no `eval`, so it works
     /// under a strict CSP), then its initialisation with the wasm at `wasm`.
     #[wasm_bindgen(catch)]
