@@ -215,13 +215,7 @@ impl Decimal {
     /// Compares the decimal with the midpoint between the finite, non-negative
     /// `f64` with these bits and the next one up.
     fn cmp_midpoint(&self, whole: &Big, bits: u64) -> Ordering {
-        let field = (bits >> 52) as i64;
-        let fraction = bits & ((1 << 52) - 1);
-        let (f, k) = if field == 0 {
-            (fraction, -1074)
-        } else {
-            (fraction | (1 << 52), field - 1075)
-        };
+        let (f, k) = decompose(bits);
         // value = digits · 10^exp against (2f + 1) · 2^(k − 1).
         let mut left = whole.clone();
         let mut right = Big::from_u64(2 * f + 1);
@@ -239,6 +233,17 @@ impl Decimal {
             Ordering::Equal if self.truncated => Ordering::Greater,
             o => o,
         }
+    }
+}
+
+/// A finite, non-negative `f64`'s bits as `f · 2^k` (`f` with its hidden bit).
+fn decompose(bits: u64) -> (u64, i64) {
+    let field = (bits >> 52) as i64;
+    let fraction = bits & ((1 << 52) - 1);
+    if field == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), field - 1075)
     }
 }
 
@@ -423,8 +428,7 @@ mod tests {
                 _ => 0x4330_0000_0000_0000 + rng.below(1 << 40), // near 2^52
             };
             let x = f64::from_bits(bits);
-            let next = f64::from_bits(bits + 1);
-            let mid = exact_decimal_midpoint(x, next);
+            let mid = exact_decimal_midpoint(x);
             check(&mid);
             check(&format!("{mid}1"));
             check(&shortened(&mid));
@@ -434,19 +438,12 @@ mod tests {
         }
     }
 
-    /// The exact decimal text of (a + b) / 2 for neighbouring finite f64s.
-    fn exact_decimal_midpoint(a: f64, b: f64) -> String {
-        // (a + b) / 2 = (2·fa + 1)·2^(k−1) where a = fa·2^k; with k − 1 < 0 it
-        // is (2fa + 1)·5^(1−k) / 10^(1−k).
-        let bits = a.to_bits();
-        let field = (bits >> 52) as i64;
-        let fraction = bits & ((1 << 52) - 1);
-        let (f, k) = if field == 0 {
-            (fraction, -1074)
-        } else {
-            (fraction | (1 << 52), field - 1075)
-        };
-        let _ = b;
+    /// The exact decimal text of the midpoint between a finite `a` and the
+    /// next `f64` up.
+    fn exact_decimal_midpoint(a: f64) -> String {
+        // (a + next) / 2 = (2·fa + 1)·2^(k−1) where a = fa·2^k; with k − 1 < 0
+        // it is (2fa + 1)·5^(1−k) / 10^(1−k).
+        let (f, k) = super::decompose(a.to_bits());
         let mut digits = vec![0u32]; // base 1e9, least significant first
         let set = |v: &mut Vec<u32>, m: u64| {
             v.clear();
