@@ -95,6 +95,13 @@ if python3 -c 'import sys; sys.exit(0 if bytes.fromhex("5ad63b92d653f4ee") in op
   echo "the base module carries core's float parser and its 10 KB table: read numbers from text with twinstory_model::decimal::parse_f64, not str::parse::<f64>" >&2
   exit 1
 fi
+# core's float formatting (`{}` and `{:.n}` on f64: Grisu, Dragon and their
+# tables); the base writes numbers with twinstory_model::decimal::{Shortest,
+# Fixed}. Grisu's table of cached powers starts with 0xe61acf033d1a45df.
+if python3 -c 'import sys; sys.exit(0 if bytes.fromhex("df451a3d03cf1ae6") in open(sys.argv[1], "rb").read() else 1)' "$OUT/twinstory_player_bg.wasm"; then
+  echo "the base module carries core's float formatting: write numbers with twinstory_model::decimal::Shortest or Fixed, not format!(\"{}\") or format!(\"{:.N}\") on an f64" >&2
+  exit 1
+fi
 if [ "${TWINSTORY_PANIC_MESSAGES:-}" = 1 ]; then
   echo "TWINSTORY_PANIC_MESSAGES=1: a player for debugging, whose panics print their message; do not ship it (its base is not held to the budget)" >&2
 elif (( base > BASE_BUDGET )); then

@@ -5,6 +5,7 @@
 
 use twinstory_map::tiles::{placement, TileCache, TileCoord, TileGrid};
 use twinstory_map::{Camera, Viewport};
+use twinstory_model::decimal::Fixed;
 use twinstory_model::Basemap;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -104,11 +105,11 @@ impl BasemapView {
             let _ = style.set_property(
                 "transform",
                 &format!(
-                    "translate({:.2}px,{:.2}px) rotate({:.3}deg) scale({:.6})",
-                    p.left,
-                    p.top,
-                    p.rotate,
-                    p.scale * bleed
+                    "translate({}px,{}px) rotate({}deg) scale({})",
+                    Fixed(p.left, 2),
+                    Fixed(p.top, 2),
+                    Fixed(p.rotate, 3),
+                    Fixed(p.scale * bleed, 6)
                 ),
             );
             img.set_hidden(false);
@@ -207,7 +208,7 @@ pub fn make_container(canvas: &Element, basemap: &Basemap) -> Option<HtmlElement
     if basemap.opacity < 1.0 {
         let _ = el.style().set_property(
             "--ts-basemap-opacity",
-            &format!("{:.3}", basemap.opacity.clamp(0.0, 1.0)),
+            &Fixed(basemap.opacity.clamp(0.0, 1.0), 3).to_string(),
         );
     }
     parent.insert_before(&el, Some(canvas)).ok()?;

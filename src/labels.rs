@@ -8,7 +8,7 @@
 
 use twinstory_map::labels::{LabelBox, LabelPlacer};
 use twinstory_map::{Padding, Viewport};
-use twinstory_model::decimal::parse_f64;
+use twinstory_model::decimal::{parse_f64, Fixed};
 use twinstory_scene::{LabelSpace, Playback, Scene};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement};
@@ -208,7 +208,7 @@ impl LabelOverlay {
             }
             let opacity = (l.opacity * 100.0).round() as u8;
             if s.opacity != opacity {
-                let _ = style.set_property("opacity", &format!("{:.2}", l.opacity));
+                let _ = style.set_property("opacity", &Fixed(l.opacity, 2).to_string());
                 s.opacity = opacity;
             }
         }

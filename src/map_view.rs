@@ -9,6 +9,7 @@ use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pi
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use twinstory_map::{DrawList, Framebuffer, Padding, Viewport};
+use twinstory_model::decimal::{Fixed, Shortest};
 use twinstory_model::strings::Lang;
 use twinstory_scene::{
     on_the_way_to_tooltip, Direction, MotionResolution, Playback, PlaybackOptions, Scene, Tooltip,
@@ -159,8 +160,8 @@ impl MapState {
         // Content-Security-Policy allows it.
         let style = el.style();
         for (name, value) in [
-            ("left", format!("{x:.1}px")),
-            ("top", format!("{y:.1}px")),
+            ("left", format!("{}px", Fixed(x, 1))),
+            ("top", format!("{}px", Fixed(y, 1))),
             ("transform", format!("translate({tx},{ty})")),
             ("--ts-ax", ax.to_string()),
             ("--ts-ay", ay.to_string()),
@@ -347,7 +348,7 @@ impl MapState {
         let _ = boxed.class_list().toggle_with_force("is-narrow", narrow);
         let _ = boxed
             .style()
-            .set_property("--ts-divider", &format!("{share}%"));
+            .set_property("--ts-divider", &format!("{}%", Shortest(share)));
         let _ = input.set_attribute(
             "aria-label",
             &(self.tips.lang.strings().compare_divider)(&c.before_label, &c.after_label),
@@ -453,8 +454,12 @@ impl MapState {
         let _ = canvas.set_attribute(
             "data-camera",
             &format!(
-                "{:.6},{:.6},{:.4},{:.2},{:.2}",
-                cam.center[0], cam.center[1], cam.zoom, cam.bearing, cam.pitch
+                "{},{},{},{},{}",
+                Fixed(cam.center[0], 6),
+                Fixed(cam.center[1], 6),
+                Fixed(cam.zoom, 4),
+                Fixed(cam.bearing, 2),
+                Fixed(cam.pitch, 2)
             ),
         );
         let _ = canvas.set_attribute("data-frames", &self.frames.to_string());
@@ -776,7 +781,7 @@ pub fn request_frame(state: &MapHandle) {
             // The frame's cost, for the browser benchmark and tests (an
             // attribute, as the camera: nothing global on the page).
             if let Some(c) = &s.canvas {
-                let _ = c.set_attribute("data-frame-ms", &format!("{:.1}", now_ms() - start));
+                let _ = c.set_attribute("data-frame-ms", &Fixed(now_ms() - start, 1).to_string());
             }
             again
         };

@@ -12,6 +12,7 @@ use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use std::rc::Rc;
 use twinstory_map::Rgba;
+use twinstory_model::decimal::{Fixed, Shortest};
 use twinstory_model::strings::{Lang, Strings};
 use twinstory_scene::{Credit, DataTable, LegendEntry, LegendKind, Scene, TableQuery};
 use wasm_bindgen::closure::Closure;
@@ -275,7 +276,7 @@ pub fn StoryPage(
         theme.page.to_hex(),
         theme.card.to_hex(),
     );
-    let radius = format!("{}px", theme.card_radius);
+    let radius = format!("{}px", Shortest(theme.card_radius));
     // No font: the page's (in an embed, the host's). `initial` makes
     // `var(--ts-font, inherit)` fall back, whatever an outer element sets.
     let font = theme.font.as_ref().map_or_else(
@@ -667,9 +668,9 @@ fn swatch_style(
     if let Some(r) = radius {
         let d = (2.0 * r).max(2.0);
         let box_w = (2.0 * max_radius).max(d);
-        out.push(("width", format!("{d:.1}px")));
-        out.push(("height", format!("{d:.1}px")));
-        out.push(("margin", format!("0 {:.1}px", (box_w - d) / 2.0)));
+        out.push(("width", format!("{}px", Fixed(d, 1))));
+        out.push(("height", format!("{}px", Fixed(d, 1))));
+        out.push(("margin", format!("0 {}px", Fixed((box_w - d) / 2.0, 1))));
     }
     out
 }
@@ -677,7 +678,13 @@ fn swatch_style(
 fn css(c: Option<Rgba>) -> String {
     match c {
         Some(c) if c.a == 255 => format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b),
-        Some(c) => format!("rgba({},{},{},{:.3})", c.r, c.g, c.b, c.a as f64 / 255.0),
+        Some(c) => format!(
+            "rgba({},{},{},{})",
+            c.r,
+            c.g,
+            c.b,
+            Fixed(f64::from(c.a) / 255.0, 3)
+        ),
         None => "transparent".to_string(),
     }
 }

@@ -17,6 +17,7 @@ use std::time::Duration;
 use twinstory_map::navigate::{
     wheel_zoom_delta, NavLimits, TwoFingerMove, TwoFingers, TURN_PER_PX,
 };
+use twinstory_model::decimal::Fixed;
 use twinstory_model::strings::Lang;
 use twinstory_scene::PlaybackOptions;
 use wasm_bindgen::closure::Closure;
@@ -188,8 +189,8 @@ impl MapState {
         }
         let [x, y] = self.free_middle();
         let style = el.style();
-        let _ = style.set_property("left", &format!("{x:.0}px"));
-        let _ = style.set_property("top", &format!("{y:.0}px"));
+        let _ = style.set_property("left", &format!("{}px", Fixed(x, 0)));
+        let _ = style.set_property("top", &format!("{}px", Fixed(y, 0)));
         el.set_class_name("ts-nav-hint is-shown");
         true
     }

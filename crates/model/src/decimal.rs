@@ -12,8 +12,17 @@
 //! corrected one step at a time by comparing it, as big integers, with the
 //! midpoints to its neighbours. That is slow (microseconds) and rare.
 //! `scripts/build-player.sh` fails when the table is back in the base.
+//!
+//! The other way, [`Shortest`] and [`Fixed`] write an `f64` exactly as
+//! `format!("{x}")` and `format!("{x:.n}")` do, without core's float
+//! formatting (Grisu with Dragon's big numbers and its tables): the
+//! shortest digits come from `zmij`, which serde_json brings into the base
+//! anyway, and fixed digits are the exact value rounded half to even, as
+//! core rounds. The base formats numbers with these only (CSS sizes, every
+//! number a reader sees); `build-player.sh` fails when core's is back.
 
 use std::cmp::Ordering;
+use std::fmt;
 
 /// Reads `text` as `str::parse::<f64>` does: an optional sign, then digits
 /// with an optional decimal point and an optional exponent (`e` or `E`,
@@ -236,6 +245,190 @@ impl Decimal {
     }
 }
 
+/// Writes `x` as `format!("{x}")` does: the shortest digits that read back
+/// as `x`, never with an exponent (`1e21` is `1000000000000000000000`),
+/// `-` for negative numbers and `-0`, `inf`, `NaN`. Width, fill and sign
+/// flags are not supported.
+///
+/// ```
+/// use twinstory_model::decimal::Shortest;
+/// assert_eq!(Shortest(0.1 + 0.2).to_string(), format!("{}", 0.1 + 0.2));
+/// assert_eq!(Shortest(12.0).to_string(), "12");
+/// assert_eq!(Shortest(1e21).to_string(), "1000000000000000000000");
+/// assert_eq!(Shortest(-2.5e-7).to_string(), "-0.00000025");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Shortest(pub f64);
+
+impl fmt::Display for Shortest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(a) = sign_and_special(self.0, f)? else {
+            return Ok(());
+        };
+        if a == 0.0 {
+            return f.write_str("0");
+        }
+        // zmij writes `12.34`, `0.001234`, `12340000000.0` or `1.234e33`.
+        let mut buffer = zmij::Buffer::new();
+        let text = buffer.format_finite(a);
+        let (mantissa, exp) = match text.split_once('e') {
+            Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+            None => (text, 0),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let all = || int.bytes().chain(frac.bytes());
+        let lead = all().take_while(|&d| d == b'0').count();
+        let mut digits: Vec<u8> = all().skip(lead).collect();
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        // The point comes after `point` of the digits (before them if ≤ 0).
+        let point = int.len() as i64 - lead as i64 + exp;
+        // Two shortest texts can be equally near: zmij takes the even one,
+        // core the larger. The smaller one's last digit is never 0 (or a
+        // shorter text would do), so adding one never carries.
+        if digits.last().is_some_and(|d| d % 2 == 0) && halfway_above(a, &digits, point) {
+            if let Some(last) = digits.last_mut() {
+                *last += 1;
+            }
+        }
+        write_digits(f, &digits, point)
+    }
+}
+
+/// Writes `x` as `format!("{x:.n}")` does (`n` digits after the point): the
+/// exact value rounded half to even, `-` for negative numbers and `-0`,
+/// `inf`, `NaN`. Width, fill and sign flags are not supported.
+///
+/// ```
+/// use twinstory_model::decimal::Fixed;
+/// assert_eq!(Fixed(2.5, 0).to_string(), "2");
+/// assert_eq!(Fixed(0.125, 2).to_string(), "0.12");
+/// assert_eq!(Fixed(-0.001, 2).to_string(), "-0.00");
+/// assert_eq!(Fixed(1234.5678, 1).to_string(), "1234.6");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Fixed(pub f64, pub usize);
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(a) = sign_and_special(self.0, f)? else {
+            return Ok(());
+        };
+        let n = self.1;
+        let (m, k) = decompose(a.to_bits());
+        // q = m · 2^k · 10^n, rounded half to even: in 128 bits for the
+        // numbers a page writes (CSS sizes, shown values), else big.
+        let mut digits = match fixed_small(m, k, n) {
+            Some(q) => q.to_string().into_bytes(),
+            None => {
+                let mut q = Big::from_u64(m);
+                q.mul_pow10(n as u32);
+                if k >= 0 {
+                    q.shl(k as u32);
+                } else {
+                    q.shr_round_even(k.unsigned_abs() as u32);
+                }
+                q.to_decimal()
+            }
+        };
+        if digits.len() < n + 1 {
+            digits.splice(0..0, std::iter::repeat_n(b'0', n + 1 - digits.len()));
+        }
+        let point = digits.len() - n;
+        f.write_str(std::str::from_utf8(&digits[..point]).map_err(|_| fmt::Error)?)?;
+        if n > 0 {
+            f.write_str(".")?;
+            f.write_str(std::str::from_utf8(&digits[point..]).map_err(|_| fmt::Error)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// `m · 2^k · 10^n` rounded half to even when it can be worked out in 128
+/// bits (`k < 0`, `n ≤ 9`) and fits 64.
+fn fixed_small(m: u64, k: i64, n: usize) -> Option<u64> {
+    if k >= 0 || n > 9 {
+        return None;
+    }
+    let p = u128::from(m) * 10u128.pow(n as u32); // < 2^83
+    let s = k.unsigned_abs();
+    if s >= 100 {
+        return Some(0); // below 2^-17: rounds to 0, never a tie
+    }
+    let q = p >> s;
+    let rem = p & ((1u128 << s) - 1);
+    let half = 1u128 << (s - 1);
+    let up = rem > half || (rem == half && q & 1 == 1);
+    u64::try_from(q + u128::from(up)).ok()
+}
+
+/// Whether `a` lies exactly halfway between `digits` (with the point after
+/// `point` of them) and the next text of as many digits.
+fn halfway_above(a: f64, digits: &[u8], point: i64) -> bool {
+    let (m, k) = decompose(a.to_bits());
+    let decimals = digits.len() as i64 - point;
+    // 2 · m · 2^k · 10^decimals against 2 · digits + 1.
+    let mut left = Big::from_u64(2 * m);
+    let mut right = Big(Vec::new());
+    for &d in digits {
+        right.mul_small(10);
+        right.add_small(u32::from(d - b'0'));
+    }
+    right.mul_small(2);
+    right.add_small(1);
+    if k >= 0 {
+        left.shl(k as u32);
+    } else {
+        right.shl(k.unsigned_abs() as u32);
+    }
+    if decimals >= 0 {
+        left.mul_pow10(decimals as u32);
+    } else {
+        right.mul_pow10(decimals.unsigned_abs() as u32);
+    }
+    left.cmp(&right) == Ordering::Equal
+}
+
+/// Writes `-` for a negative `x` (and `-0`), then `inf` or `NaN` for those;
+/// `Some(|x|)` when digits are to follow.
+fn sign_and_special(x: f64, f: &mut fmt::Formatter<'_>) -> Result<Option<f64>, fmt::Error> {
+    if x.is_nan() {
+        f.write_str("NaN")?;
+        return Ok(None);
+    }
+    if x.is_sign_negative() {
+        f.write_str("-")?;
+    }
+    if x.is_infinite() {
+        f.write_str("inf")?;
+        return Ok(None);
+    }
+    Ok(Some(x.abs()))
+}
+
+/// Writes significant `digits` (ASCII, none of them leading zeros) with the
+/// point after `point` of them: `0.00ddd`, `dd.ddd` or `ddd000`.
+fn write_digits(f: &mut fmt::Formatter<'_>, digits: &[u8], point: i64) -> fmt::Result {
+    fn text(d: &[u8]) -> Result<&str, fmt::Error> {
+        std::str::from_utf8(d).map_err(|_| fmt::Error)
+    }
+    let zeros = |f: &mut fmt::Formatter<'_>, n: i64| (0..n).try_for_each(|_| f.write_str("0"));
+    if point <= 0 {
+        f.write_str("0.")?;
+        zeros(f, -point)?;
+        f.write_str(text(digits)?)
+    } else if point as usize >= digits.len() {
+        f.write_str(text(digits)?)?;
+        zeros(f, point - digits.len() as i64)
+    } else {
+        let (int, frac) = digits.split_at(point as usize);
+        f.write_str(text(int)?)?;
+        f.write_str(".")?;
+        f.write_str(text(frac)?)
+    }
+}
+
 /// A finite, non-negative `f64`'s bits as `f · 2^k` (`f` with its hidden bit).
 fn decompose(bits: u64) -> (u64, i64) {
     let field = (bits >> 52) as i64;
@@ -315,6 +508,72 @@ impl Big {
             }
         }
         self.0.splice(0..0, std::iter::repeat_n(0, words));
+    }
+
+    /// `self / 2^n`, rounded half to even.
+    fn shr_round_even(&mut self, n: u32) {
+        let bit = |v: &[u32], i: u32| {
+            v.get((i / 32) as usize)
+                .is_some_and(|l| (l >> (i % 32)) & 1 == 1)
+        };
+        let half = n > 0 && bit(&self.0, n - 1);
+        let below = n > 1 && {
+            let (words, bits) = (((n - 1) / 32) as usize, (n - 1) % 32);
+            self.0.iter().take(words).any(|&l| l != 0)
+                || self
+                    .0
+                    .get(words)
+                    .is_some_and(|l| l & ((1u32 << bits) - 1) != 0)
+        };
+        let (words, bits) = ((n / 32) as usize, n % 32);
+        if words >= self.0.len() {
+            self.0.clear();
+        } else {
+            self.0.drain(..words);
+            if bits > 0 {
+                for i in 0..self.0.len() {
+                    let high = self.0.get(i + 1).map_or(0, |h| h << (32 - bits));
+                    self.0[i] = (self.0[i] >> bits) | high;
+                }
+            }
+        }
+        if half && (below || bit(&self.0, 0)) {
+            self.add_small(1);
+        }
+    }
+
+    /// The number's decimal digits, ASCII (`0` for zero).
+    fn to_decimal(&self) -> Vec<u8> {
+        let mut v = self.0.clone();
+        let mut chunks = Vec::new(); // base 10^9, least significant first
+        while v.iter().any(|&l| l != 0) {
+            let mut rem = 0u64;
+            for limb in v.iter_mut().rev() {
+                let cur = (rem << 32) | u64::from(*limb);
+                *limb = (cur / 1_000_000_000) as u32;
+                rem = cur % 1_000_000_000;
+            }
+            chunks.push(rem as u32);
+        }
+        let mut out = Vec::new();
+        for (i, c) in chunks.iter().rev().enumerate() {
+            let mut d = [0u8; 9];
+            let mut c = *c;
+            for slot in d.iter_mut().rev() {
+                *slot = b'0' + (c % 10) as u8;
+                c /= 10;
+            }
+            let skip = if i == 0 {
+                d.iter().take_while(|&&b| b == b'0').count()
+            } else {
+                0
+            };
+            out.extend_from_slice(&d[skip..]);
+        }
+        if out.is_empty() {
+            out.push(b'0');
+        }
+        out
     }
 
     fn cmp(&self, other: &Big) -> Ordering {
@@ -435,6 +694,57 @@ mod tests {
             check(&a_hair_above(&mid));
             check(&format!("{x:e}"));
             check(&format!("{x:.17e}"));
+        }
+    }
+
+    #[test]
+    fn shortest_and_fixed_write_what_core_writes() {
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.1,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            0.125,
+            0.375,
+            1e21,
+            1e22,
+            1e-7,
+            123456789.0,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            9007199254740993.0,
+            0.3,
+            2.0f64.powi(60),
+            1234.5678,
+            0.045,
+            0.055,
+        ];
+        for _ in 0..40_000 {
+            values.push(f64::from_bits(rng.next()));
+            // Numbers as data has them: a few digits, some halves.
+            let digits = (rng.below(1_000_000) as f64) / 10f64.powi(rng.below(7) as i32);
+            values.push(if rng.below(2) == 0 { digits } else { -digits });
+            values.push((rng.below(4000) as f64 - 2000.0) / 8.0);
+        }
+        for x in values {
+            assert_eq!(super::Shortest(x).to_string(), format!("{x}"), "{x:e}");
+            for n in [0, 1, 2, 3, 4, 6, 17, 20] {
+                assert_eq!(
+                    super::Fixed(x, n).to_string(),
+                    format!("{x:.n$}"),
+                    "{x:e} .{n}"
+                );
+            }
         }
     }
 

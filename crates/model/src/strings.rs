@@ -508,7 +508,7 @@ pub fn format_number(value: f64, decimals: usize, lang: &str) -> String {
         "fr" | "sv" | "fi" | "nb" | "no" | "cs" | "pl" | "ru" | "uk" => ("\u{202f}", ","),
         _ => (".", ","),
     };
-    let text = format!("{:.*}", decimals, value.abs());
+    let text = crate::decimal::Fixed(value.abs(), decimals).to_string();
     let (int, frac) = match text.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (text.as_str(), None),

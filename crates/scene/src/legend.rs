@@ -225,7 +225,10 @@ pub fn legend_decimals(values: &[f64]) -> usize {
     let mut values = values.to_vec();
     values.dedup();
     for d in 0..=3 {
-        let shown: Vec<String> = values.iter().map(|v| format!("{v:.d$}")).collect();
+        let shown: Vec<String> = values
+            .iter()
+            .map(|v| twinstory_model::decimal::Fixed(*v, d).to_string())
+            .collect();
         let distinct = shown.windows(2).all(|w| w[0] != w[1]);
         let no_false_zero = values.iter().zip(&shown).all(|(v, s)| {
             *v == 0.0

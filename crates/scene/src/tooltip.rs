@@ -322,7 +322,7 @@ fn number_text(v: f64, lang: &str) -> String {
         ((2.0 - v.abs().log10().floor()) as usize).min(6)
     };
     // Drop trailing zeros: 2.50 reads as 2.5.
-    let text = format!("{:.*}", decimals, v);
+    let text = twinstory_model::decimal::Fixed(v, decimals).to_string();
     let d = text
         .trim_end_matches('0')
         .split_once('.')
