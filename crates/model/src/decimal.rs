@@ -335,13 +335,8 @@ impl fmt::Display for Fixed {
         if digits.len() < n + 1 {
             digits.splice(0..0, std::iter::repeat_n(b'0', n + 1 - digits.len()));
         }
-        let point = digits.len() - n;
-        f.write_str(std::str::from_utf8(&digits[..point]).map_err(|_| fmt::Error)?)?;
-        if n > 0 {
-            f.write_str(".")?;
-            f.write_str(std::str::from_utf8(&digits[point..]).map_err(|_| fmt::Error)?)?;
-        }
-        Ok(())
+        // At least one digit before the point, so never `0.` in front.
+        write_digits(f, &digits, (digits.len() - n) as i64)
     }
 }
 
@@ -370,11 +365,8 @@ fn halfway_above(a: f64, digits: &[u8], point: i64) -> bool {
     let decimals = digits.len() as i64 - point;
     // 2 · m · 2^k · 10^decimals against 2 · digits + 1.
     let mut left = Big::from_u64(2 * m);
-    let mut right = Big(Vec::new());
-    for &d in digits {
-        right.mul_small(10);
-        right.add_small(u32::from(d - b'0'));
-    }
+    let values: Vec<u8> = digits.iter().map(|d| d - b'0').collect();
+    let mut right = Big::from_digits(&values);
     right.mul_small(2);
     right.add_small(1);
     if k >= 0 {
@@ -407,8 +399,8 @@ fn sign_and_special(x: f64, f: &mut fmt::Formatter<'_>) -> Result<Option<f64>, f
     Ok(Some(x.abs()))
 }
 
-/// Writes significant `digits` (ASCII, none of them leading zeros) with the
-/// point after `point` of them: `0.00ddd`, `dd.ddd` or `ddd000`.
+/// Writes ASCII `digits` with the point after `point` of them: `0.00ddd`,
+/// `dd.ddd` or `ddd000` (the digits as given, zeros included).
 fn write_digits(f: &mut fmt::Formatter<'_>, digits: &[u8], point: i64) -> fmt::Result {
     fn text(d: &[u8]) -> Result<&str, fmt::Error> {
         std::str::from_utf8(d).map_err(|_| fmt::Error)
