@@ -102,6 +102,14 @@ if python3 -c 'import sys; sys.exit(0 if bytes.fromhex("df451a3d03cf1ae6") in op
   echo "the base module carries core's float formatting: write numbers with twinstory_model::decimal::Shortest or Fixed, not format!(\"{}\") or format!(\"{:.N}\") on an f64" >&2
   exit 1
 fi
+# serde_json's parser (generic code for its Deserializer and a table of 309
+# powers of ten, 2.5 KB that gzip cannot shrink); the base reads JSON with
+# twinstory_model::json_syntax::parse instead. The table holds 1e300, 1e301
+# and 1e302 in a row (little-endian f64s).
+if python3 -c 'import sys; sys.exit(0 if bytes.fromhex("9c7500883ce4377e039300aa4bdd6d7ee25b404a4faaa27e") in open(sys.argv[1], "rb").read() else 1)' "$OUT/twinstory_player_bg.wasm"; then
+  echo "the base module carries serde_json's parser and its table of powers of ten: read JSON with twinstory_model::json_syntax::parse, not serde_json::from_slice or from_str" >&2
+  exit 1
+fi
 if [ "${TWINSTORY_PANIC_MESSAGES:-}" = 1 ]; then
   echo "TWINSTORY_PANIC_MESSAGES=1: a player for debugging, whose panics print their message; do not ship it (its base is not held to the budget)" >&2
 elif (( base > BASE_BUDGET )); then

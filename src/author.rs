@@ -51,10 +51,10 @@ pub async fn compile_markdown(url: &str, source: &[u8]) -> Result<Story, String>
     // would join the base module, see twinstory_model's json.rs).
     let unreadable =
         |e: &dyn std::fmt::Display| format!("the story compiler gave an unreadable answer ({e})");
-    // `from_slice`, as every JSON the player reads: one copy of serde_json's
-    // parser in the base (`from_str` would add a second, 1.2 KB gzip).
-    let answer: serde_json::Value =
-        serde_json::from_slice(json.as_bytes()).map_err(|e| unreadable(&e))?;
+    // Every JSON the player reads goes through `json_syntax`, not serde_json's
+    // parser (see twinstory_model's json_syntax.rs).
+    let answer =
+        twinstory_model::json_syntax::parse(json.as_bytes()).map_err(|e| unreadable(&e))?;
     match answer.get("story") {
         Some(story) if !story.is_null() => {
             let story = Story::from_json_value(story).map_err(|e| unreadable(&e))?;

@@ -9,7 +9,7 @@ use twinstory_data::remote::{self, Failure, Stop};
 use twinstory_data::{read_packed, DataError, Dataset, FileFormat};
 use twinstory_model::strings::{Lang, Strings};
 use twinstory_model::trust::{OriginPolicy, Refusal};
-use twinstory_model::{Layer, Story, FORMAT_VERSION};
+use twinstory_model::{json_syntax, Layer, Story, FORMAT_VERSION};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use web_sys::ReferrerPolicy;
@@ -92,10 +92,9 @@ pub async fn load_story() -> Result<LoadedStory, LoadError> {
     let text = fetch_text(&url).await?;
     let t = page_lang().strings();
     let unreadable = |e: &dyn std::fmt::Display| (t.story_unreadable)(&url, &e.to_string());
-    // `from_slice`, as every JSON the player reads: one copy of serde_json's
-    // parser in the base (`from_str` would add a second, 1.2 KB gzip).
-    let value: serde_json::Value =
-        serde_json::from_slice(text.as_bytes()).map_err(|e| unreadable(&e))?;
+    // Every JSON the player reads goes through `json_syntax`, not serde_json's
+    // parser (see twinstory_model's json_syntax.rs).
+    let value = json_syntax::parse(text.as_bytes()).map_err(|e| unreadable(&e))?;
     // The format first: a newer file may have settings this player does not know.
     let format = value.get("format").and_then(serde_json::Value::as_u64);
     if let Some(format) = format.filter(|f| *f > u64::from(FORMAT_VERSION)) {

@@ -230,7 +230,7 @@ pub fn read_packed(file: &str, bytes: &[u8]) -> Result<Dataset, DataError> {
     // Read as a `Value` and walked, not through a derived `Deserialize`: its
     // visitors (a struct, lists of lists, optional texts) would be code of
     // their own in the size-budgeted player.
-    let Ok(Value::Object(mut table)) = serde_json::from_slice::<Value>(table) else {
+    let Ok(Value::Object(mut table)) = twinstory_model::json_syntax::parse(table) else {
         return Err(bad("property table"));
     };
     let mut list = |key: &str| match table.remove(key) {

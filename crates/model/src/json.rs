@@ -116,9 +116,8 @@ impl Story {
     /// assert_eq!(e.to_string(), "$: unknown setting `tilte`");
     /// ```
     pub fn from_json(text: &str) -> Result<Story, JsonError> {
-        // `from_slice`, as every JSON the player reads: one copy of serde_json's
-        // parser in the base (`from_str` would add a second, 1.2 KB gzip).
-        let value: Value = serde_json::from_slice(text.as_bytes()).map_err(|e| JsonError {
+        // Not serde_json's parser: see json_syntax.rs.
+        let value = crate::json_syntax::parse(text.as_bytes()).map_err(|e| JsonError {
             path: "$".into(),
             message: e.to_string(),
         })?;

@@ -8,6 +8,7 @@
 mod color;
 pub mod decimal;
 mod json;
+pub mod json_syntax;
 pub mod keys;
 mod layer;
 mod step;
