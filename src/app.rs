@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use twinstory_model::strings::Strings;
 use twinstory_model::trust::Refusal;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 enum LoadState {
     Loading,
     // Boxed: the story is large beside the other states (clippy's large_enum_variant).
@@ -29,7 +29,20 @@ pub fn App() -> impl IntoView {
     let t = crate::platform::page_lang().strings();
     // `EitherOf3`, not `into_any`: the type-erased view's machinery is
     // code of its own in the size-budgeted base (4.2 KB gzip).
-    move || match state.get() {
+    //
+    // The state is taken out of the signal, not copied (`get`): the story
+    // moves into the page, and no code to copy a `Story` is in the base.
+    // The signal is set once, so this runs for `Loading` and then once more.
+    move || {
+        state.track();
+        let taken = std::mem::replace(&mut *set_state.write_untracked(), LoadState::Loading);
+        app_view(taken, t)
+    }
+}
+
+/// What the root shows in each state.
+fn app_view(state: LoadState, t: &'static Strings) -> impl IntoView {
+    match state {
         LoadState::Loading => {
             EitherOf3::A(view! { <p class="ts-loading" role="status">{t.loading_story}</p> })
         }

@@ -113,6 +113,35 @@ pub async fn load_story() -> Result<LoadedStory, LoadError> {
 /// How long one request may take before the layer counts as failed.
 const TIMEOUT_MS: i32 = 30_000;
 
+/// What loading a layer needs of it, taken from the story when the load
+/// starts (the story itself stays in the scene; the load outlives a borrow).
+pub struct LayerJob {
+    /// The layer's id (its source's JSON is found by it).
+    pub id: String,
+    /// Its title, or its id, for messages.
+    pub title: String,
+    /// Its source's address, as written (resolved against the story's).
+    pub url: String,
+    /// `Some(true)` for a packed file, `Some(false)` for another file (read
+    /// by the sources module), `None` for a service.
+    pub packed: Option<bool>,
+    /// Seconds between reads of a live layer.
+    pub refresh: Option<u32>,
+}
+
+impl LayerJob {
+    /// What loading `layer` needs.
+    pub fn of(layer: &Layer) -> Self {
+        LayerJob {
+            id: layer.id.clone(),
+            title: layer.title.clone().unwrap_or_else(|| layer.id.clone()),
+            url: layer.source.url().to_owned(),
+            packed: FileFormat::of(&layer.source).map(|f| f == FileFormat::Packed),
+            refresh: layer.source.refresh_seconds(),
+        }
+    }
+}
+
 /// A layer's data and what its reader should know about it.
 #[derive(Debug, Clone)]
 pub struct LayerLoad {
@@ -141,12 +170,12 @@ pub struct LayerFailure {
 /// only fetches) and hands back the features packed.
 /// `lang` is the story's language, for the reader's messages.
 pub async fn load_layer(
-    layer: &Layer,
+    layer: &LayerJob,
     story_url: &str,
     lang: &str,
 ) -> Result<LayerLoad, LayerFailure> {
-    let title = layer.title.as_deref().unwrap_or(&layer.id);
-    let name = layer.source.url();
+    let title = &layer.title;
+    let name = &layer.url;
     let url = resolve_url(name, story_url).map_err(|detail| LayerFailure {
         message: remote::failed_message(
             &Stop::Failed {
@@ -158,8 +187,8 @@ pub async fn load_layer(
         ),
         detail,
     })?;
-    let Some(format) = FileFormat::of(&layer.source) else {
-        return load_service(layer, &url, lang, title).await;
+    let Some(packed) = layer.packed else {
+        return load_service(&layer.id, &url, lang, title).await;
     };
     let failed = |stop: Stop, detail: String| LayerFailure {
         message: remote::failed_message(&stop, lang, title),
@@ -182,14 +211,14 @@ pub async fn load_layer(
         };
         failed(stop, detail)
     };
-    let packed = if format == FileFormat::Packed {
+    let packed = if packed {
         bytes
     } else {
         let out = modules::call(
             SOURCES,
             "read_file",
             &[
-                JsValue::from(source_json(layer).as_str()),
+                JsValue::from(source_json(&layer.id).as_str()),
                 JsValue::from(name),
                 Uint8Array::from(bytes.as_slice()).into(),
             ],
@@ -247,14 +276,14 @@ pub fn story_json() -> JsValue {
 
 /// The layer's source as story JSON (as written in `story.json`), for the
 /// sources module.
-fn source_json(layer: &Layer) -> String {
+fn source_json(id: &str) -> String {
     let get = |v: &JsValue, key: &str| js_sys::Reflect::get(v, &key.into()).ok();
     STORY_JSON
         .with(|s| {
             let layers: js_sys::Array = get(&s.borrow(), "layers")?.dyn_into().ok()?;
-            let entry = layers.iter().find(|l| {
-                get(l, "id").and_then(|id| id.as_string()).as_deref() == Some(&layer.id)
-            })?;
+            let entry = layers
+                .iter()
+                .find(|l| get(l, "id").and_then(|l| l.as_string()).as_deref() == Some(id))?;
             js_sys::JSON::stringify(&get(&entry, "source")?)
                 .ok()?
                 .as_string()
@@ -291,7 +320,7 @@ fn module_failure(e: ModuleError, url: &str, lang: &str, title: &str) -> LayerFa
 /// Reads a service layer with the sources module's paging: asks it for
 /// each request, fetches it and hands back the answer or the failure.
 async fn load_service(
-    layer: &Layer,
+    id: &str,
     url: &str,
     lang: &str,
     title: &str,
@@ -316,7 +345,7 @@ async fn load_service(
     };
     let id = call(
         "paging_new",
-        vec![source_json(layer).into(), JsValue::from(url)],
+        vec![source_json(id).into(), JsValue::from(url)],
     )
     .await?;
     while let Some(next) = call("paging_next", vec![id.clone()]).await?.as_string() {

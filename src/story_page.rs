@@ -1,6 +1,6 @@
 //! The story page: title, sticky map, scrolling steps and credits.
 
-use crate::loader::{load_layer, LoadedStory};
+use crate::loader::{load_layer, LayerJob, LoadedStory};
 use crate::map_view::{
     attach_basemap, listen_for_navigation, listen_for_tooltips, request_frame, MapHandle, MapState,
 };
@@ -24,7 +24,13 @@ pub fn StoryPage(
     /// The story and where it came from.
     loaded: LoadedStory,
 ) -> impl IntoView {
-    let story = loaded.story.clone();
+    // The story moves into the scene; the page is made from it there (a
+    // borrow held until the view is made: nothing below changes the map
+    // before then, only the effects and tasks that run later). No copy of
+    // the story: `Story`'s and `Layer`'s clone code stays out of the base.
+    let map: MapHandle = MapState::new(Scene::new(loaded.story));
+    let held = map.borrow();
+    let story = &held.scene.story;
     let (active, set_active) = signal::<Option<usize>>(None);
     let (layer_errors, set_layer_errors) = signal::<Vec<LayerMessage>>(Vec::new());
     let (loading, set_loading) = signal(story.layers.len());
@@ -40,11 +46,10 @@ pub fn StoryPage(
     let lang = Lang::of(&story.lang);
     let t = lang.strings();
     let interactive = story.any_interactive();
-    let map: MapHandle = MapState::new(Scene::new(story.clone()));
     // The sources: the author's credits, every layer's credit (linked to
     // its licence when given) and the basemap's (the map corner shows the
     // shown layers' and the basemap's too).
-    let mut credits: Vec<Credit> = map.borrow().scene.sources();
+    let mut credits: Vec<Credit> = held.scene.sources();
     if let Some(b) = &story.basemap {
         credits.push(Credit {
             text: format!("{}: {}", t.basemap, b.attribution),
@@ -52,9 +57,15 @@ pub fn StoryPage(
         });
     }
     let has_basemap = story.basemap.is_some();
-    // What the messages below ask: which layers the active step draws (the
-    // loaded story itself, moved: `story` above is its copy).
-    let shows = loaded.story;
+    // What the messages below ask: which layers each step draws (as the
+    // story was loaded; a step's `play` does not change it).
+    let draws: Vec<Vec<bool>> = (0..story.steps.len())
+        .map(|s| {
+            (0..story.layers.len())
+                .map(|l| story.step_draws(s, l))
+                .collect()
+        })
+        .collect();
 
     // Load every layer in parallel; each arrival re-targets and redraws.
     let loads = LayerLoads {
@@ -66,20 +77,18 @@ pub fn StoryPage(
         active,
         set_legend,
     };
-    for (i, layer) in story.layers.iter().enumerate() {
-        loads.start(i, layer.clone());
+    for i in 0..story.layers.len() {
+        loads.start(i);
     }
     // "Try again" buttons ask through a signal (view code must be Send).
     let (retry_request, retry) = signal::<Option<usize>>(None);
     {
-        let (loads, layers) = (loads.clone(), story.layers.clone());
+        let loads = loads.clone();
         Effect::new(move |_| {
             if let Some(i) = retry_request.get() {
                 set_layer_errors.update(|v| v.retain(|m| m.layer != i));
                 set_loading.update(|n| *n += 1);
-                if let Some(layer) = layers.get(i) {
-                    loads.start(i, layer.clone());
-                }
+                loads.start(i);
             }
         });
     }
@@ -205,10 +214,13 @@ pub fn StoryPage(
         let lang = story.lang.clone();
         let map = map.clone();
         Effect::new(move |_| {
-            let entries = legend.get();
-            if let Some(root) = legend_ref.get() {
-                render_legend(&root, &entries, &lang, t);
-            }
+            // Read in place (`with`), not copied (`get`).
+            let root = legend_ref.get();
+            legend.with(|entries| {
+                if let Some(root) = &root {
+                    render_legend(root, entries, &lang, t);
+                }
+            });
             // The shown layers' credits in the map's corner (with the DOM
             // directly: far smaller in the wasm than views).
             if let (Some(p), Some(i)) = (credits_ref.get_untracked(), active.get_untracked()) {
@@ -369,7 +381,7 @@ pub fn StoryPage(
     let skip = story.steps.first().map(|s| {
         view! { <a class="ts-skip" href=format!("#{}", s.id)>{t.skip_to_story}</a> }
     });
-    view! {
+    let page = view! {
         <div class=cards lang=story.lang.clone() style:--ts-accent=accent style:--ts-map-bg=map_bg
             style:--ts-text=text style:--ts-page=page style:--ts-card=card
             style:--ts-card-radius=radius style:--ts-font=font>
@@ -414,7 +426,7 @@ pub fn StoryPage(
                         // away.
                         {move || {
                             let (mut list, step) = (layer_errors.get(), active.get().unwrap_or(0));
-                            list.retain(|m| shows.step_draws(step, m.layer));
+                            list.retain(|m| draws.get(step).and_then(|d| d.get(m.layer)) == Some(&true));
                             list
                         }.into_iter().map(|m| {
                             let i = m.layer;
@@ -466,7 +478,9 @@ pub fn StoryPage(
                 <p class="ts-made-with">{t.made_with}</p>
             </footer>
         </div>
-    }
+    };
+    drop(held);
+    page
 }
 
 /// Folds the legend away or opens it again (its button, shown on phones):
@@ -721,18 +735,31 @@ struct LayerLoads {
 }
 
 impl LayerLoads {
-    fn start(&self, i: usize, layer: twinstory_model::Layer) {
+    /// Loads layer `i` of the scene's story (read when the task runs, after
+    /// the page is made).
+    fn start(&self, i: usize) {
         let this = self.clone();
         leptos::task::spawn_local(async move {
-            let ok = this.load_once(i, &layer, true).await;
+            let Some(job) = this
+                .map
+                .borrow()
+                .scene
+                .story
+                .layers
+                .get(i)
+                .map(LayerJob::of)
+            else {
+                return;
+            };
+            let ok = this.load_once(i, &job, true).await;
             this.set_loading.update(|n| *n = n.saturating_sub(1));
             request_frame(&this.map);
-            let Some(seconds) = layer.source.refresh_seconds().filter(|_| ok) else {
+            let Some(seconds) = job.refresh.filter(|_| ok) else {
                 return;
             };
             loop {
                 sleep_ms(f64::from(seconds) * 1000.0).await;
-                if this.load_once(i, &layer, false).await {
+                if this.load_once(i, &job, false).await {
                     request_frame(&this.map);
                 }
             }
@@ -741,8 +768,8 @@ impl LayerLoads {
 
     /// One read; returns true when new data arrived. Only the first read
     /// reports failures in the page; a failed update keeps the last data.
-    async fn load_once(&self, i: usize, layer: &twinstory_model::Layer, first: bool) -> bool {
-        let result = load_layer(layer, &self.story_url, &self.lang).await;
+    async fn load_once(&self, i: usize, job: &LayerJob, first: bool) -> bool {
+        let result = load_layer(job, &self.story_url, &self.lang).await;
         let mut m = self.map.borrow_mut();
         let (ok, message) = match result {
             Ok(load) => {

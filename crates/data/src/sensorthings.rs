@@ -71,12 +71,12 @@ fn encode(s: &str) -> String {
 
 /// Reads one page of a SensorThings `Things` response.
 pub fn read_sensorthings(file: &str, bytes: &[u8]) -> Result<SensorThingsPage, DataError> {
-    let root: Value = serde_json::from_slice(bytes).map_err(|e| {
+    let root = twinstory_model::json_syntax::parse(bytes).map_err(|e| {
         DataError::new(
             file,
             Some(Position::LineColumn {
-                line: e.line(),
-                column: e.column(),
+                line: e.line,
+                column: e.column,
             }),
             format!("the SensorThings answer is not JSON: {e}"),
             Some("check that the address is a SensorThings service root (…/v1.1)".into()),
