@@ -668,6 +668,23 @@ mod tests {
     }
 
     #[test]
+    fn numbers_of_16_to_19_digits() {
+        // Data's long decimals (a rate, a coordinate written with every
+        // digit) and big integers, which are midpoints when odd above 2^53.
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        for _ in 0..20_000 {
+            let digits = 16 + rng.below(4) as u32;
+            let w = 10u64.pow(digits - 1) + rng.below(9 * 10u64.pow(digits - 1));
+            let e = rng.below(61) as i64 - 30;
+            check(&format!("{w}e{e}"));
+            let text = w.to_string();
+            let at = rng.below(text.len() as u64) as usize;
+            check(&format!("{}.{}", &text[..at], &text[at..]));
+            check(&format!("{}", (1u64 << 53) + 2 * rng.below(1 << 62) + 1));
+        }
+    }
+
+    #[test]
     fn midpoints_and_their_neighbours() {
         // The hardest texts: exactly halfway between two f64s (ties to even),
         // and a hair above or below, written out in full.
