@@ -29,9 +29,18 @@
     s.setProperty("height", window.innerHeight + "px");
     var ready = false, steps = [], linked = false, queued = false;
 
+    // Until the frame has left its first empty document (which has this
+    // page's origin), a message to the story's origin could not arrive and
+    // the browser would warn in the page's console: wait for the story.
+    function empty() {
+      try {
+        var d = frame.contentDocument;
+        return !!d && d.location.href === "about:blank";
+      } catch (e) { return false; }
+    }
     function send(msg) {
       msg.twinstory = "host";
-      if (frame.contentWindow) frame.contentWindow.postMessage(msg, origin);
+      if (frame.contentWindow && !empty()) frame.contentWindow.postMessage(msg, origin);
     }
     function view() {
       queued = false;
