@@ -94,6 +94,13 @@ async function open(slug) {
   const problems = () => seen.filter((p) => !/ERR_INTERNET_DISCONNECTED|https:\/\//.test(p));
   await page.goto(`${server.url}${slug}/`);
   await page.waitForSelector('.ts-step');
+  // The page is made and its map has drawn with every layer: a jump while
+  // the page is still being made can land a step further on (reported in
+  // the stop-29 note; this test is about a page that has loaded).
+  await page.waitForFunction(() => {
+    const c = document.querySelector('.ts-canvas');
+    return c && c.dataset.loading === '0' && !!c.dataset.camera;
+  }, null, { timeout: 30_000 });
   return { page, problems };
 }
 
