@@ -63,7 +63,7 @@ cp "$ROOT/public/twinstory.css" "$OUT/"
 # resolved other features of the shared dependencies and compiled them
 # again (three calls: 173 s; one: 81 s, on the 2-core machine beside
 # other builds, 2026-12-04).
-cargo_build twinstory-author twinstory-sources twinstory-play
+cargo_build twinstory-author twinstory-sources twinstory-play twinstory-basemap
 # The story compiler (YAML + Markdown), imported only for `?story=…/story.md`.
 build_module twinstory-author twinstory_author twinstory_author
 # The data readers (GeoJSON, CSV, Overpass, OGC API – Features, WFS,
@@ -71,6 +71,8 @@ build_module twinstory-author twinstory_author twinstory_author
 build_module twinstory-sources twinstory_sources twinstory_sources
 # Playback through time (a step's `play`), imported only by stories with one.
 build_module twinstory-play twinstory_play twinstory_play
+# Basemap tiles, imported only by stories with a `basemap`.
+build_module twinstory-basemap twinstory_basemap twinstory_basemap
 
 gz() { gzip -9c "$@" | wc -c; }
 base_wasm=$(gz "$OUT/twinstory_player_bg.wasm")
@@ -87,6 +89,7 @@ printf '%-18s wasm %7d B + JS %6d B = %7d B  %s\n' base "$base_wasm" "$base_js" 
 module_line twinstory_sources "only layers read while the story plays (remote files, services, unbuilt stories)"
 module_line twinstory_author "only ?story=…/story.md"
 module_line twinstory_play "only stories with a step's play (time)"
+module_line twinstory_basemap "only stories with a basemap (tiles)"
 # core's float parser (`str::parse::<f64>`) brings a table of 10,416
 # bytes that gzip cannot shrink; the base reads numbers from text with
 # twinstory_model::decimal instead. The table starts with 5^-342's 128-bit

@@ -75,12 +75,12 @@ host_lane() {
 }
 
 wasm_lane() {
-  step "player, story compiler and play modules for wasm32: compiled for their tests, linted by clippy as they compile"
-  "${LINT[@]}" "${CARGO_WASM[@]}" test --no-run --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author -p twinstory-play ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
+  step "player, story compiler, play and basemap modules for wasm32: compiled for their tests, linted by clippy as they compile"
+  "${LINT[@]}" "${CARGO_WASM[@]}" test --no-run --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author -p twinstory-play -p twinstory-basemap ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
 
   step "wasm tests in headless Chromium"
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-    "${LINT[@]}" "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author -p twinstory-play ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
+    "${LINT[@]}" "${CARGO_WASM[@]}" test --target wasm32-unknown-unknown -p twinstory-player -p twinstory-author -p twinstory-play -p twinstory-basemap ${WASM_BUILD_STD[@]+"${WASM_BUILD_STD[@]}"}
 
   step "player build and size budget (fails when the base module passes scripts/size-budget)"
   "$ROOT/scripts/build-player.sh"

@@ -2,17 +2,17 @@
 //!
 //! `app` loads the story, `story_page` lays it out, `scroll` derives the
 //! active step, `map_view` shows frames painted by `twinstory-scene` over the optional
-//! `basemap` tiles (`labels`: the feature labels over them), and
+//! basemap tiles of the basemap module (`labels`: the feature labels over them), and
 //! `loader` fetches the story and its layers (`fetch_with` is the one fetch
 //! point), `platform` wraps the other browser services used (time, canvas,
 //! URL, media queries; `math`: the browser's `Math` in place of libm);
 //! `modules` imports the modules only some stories need (the
 //! story compiler for `?story=…/story.md`, used by `author`; the data
-//! readers for layers the build did not pack, used by `loader`); `embed` plays the story inside another site's iframe (`platform::root` is where the player looks its elements up: the page, or a `<twin-story>` element's shadow root). Nothing here decides what the map shows; that is the scene's job.
+//! readers for layers the build did not pack, used by `loader`; time
+//! playback, used by `story_page`; basemap tiles, used by `map_view`); `embed` plays the story inside another site's iframe (`platform::root` is where the player looks its elements up: the page, or a `<twin-story>` element's shadow root). Nothing here decides what the map shows; that is the scene's job.
 
 pub mod app;
 pub mod author;
-pub mod basemap;
 pub mod embed;
 pub mod labels;
 pub mod loader;

@@ -59,6 +59,15 @@ pub fn request_allowed(url: &str) -> Result<(), Refusal> {
     POLICY.with(|p| p.borrow().as_ref().map_or(Ok(()), |p| p.check(url)))
 }
 
+/// The origins a `?story=` page allows besides its own (as listed in its
+/// `<meta>`), for the modules that check their requests themselves; `None`
+/// for a built story, which may load from every server its author named.
+pub fn allowed_origins() -> Option<String> {
+    POLICY
+        .with(|p| p.borrow().is_some())
+        .then(|| meta_content(STORY_ORIGINS_META).unwrap_or_default())
+}
+
 /// Where the story comes from: the `<twin-story>` element's `src`, `?story=<url>` (checked against the page's
 /// origin and `<meta name="twinstory-story-origins">`; then the same policy
 /// holds for all the story loads) or `story.json` beside the page.

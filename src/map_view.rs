@@ -3,7 +3,6 @@
 mod nav;
 pub use nav::listen_for_navigation;
 
-use crate::basemap::{make_attribution, make_container, BasemapView};
 use crate::labels::LabelOverlay;
 use crate::platform::{device_pixel_ratio, now_ms, prefers_reduced_motion, put_pixels};
 use std::cell::{Cell, RefCell};
@@ -36,9 +35,10 @@ pub struct MapState {
     nav: nav::NavState,
     /// The feature labels over the canvas (made when it is attached).
     labels: Option<LabelOverlay>,
-    /// Raster tiles under the canvas, when the story has a basemap.
-    basemap: Option<BasemapView>,
-    tiles_pending: bool,
+    /// Raster tiles under the canvas, when the story has a basemap: the
+    /// basemap module's number for this map and its update function,
+    /// once the module is loaded.
+    basemap: Option<(JsValue, js_sys::Function)>,
     /// The device pixel ratio of frames drawn while the camera moves.
     resolution: MotionResolution,
     /// The second picture of a compare step (empty in other steps).
@@ -109,7 +109,6 @@ impl MapState {
             nav: nav::NavState::default(),
             labels: None,
             basemap: None,
-            tiles_pending: false,
             resolution: MotionResolution::default(),
             scratch: Framebuffer::default(),
             compare: None,
@@ -409,12 +408,27 @@ impl MapState {
         let now = now_ms();
         let moving = self.playback.tick(now);
         // Before the first step the camera is a placeholder: no tiles yet.
-        if let Some(b) = self
+        if let Some((map, update)) = self
             .basemap
-            .as_mut()
+            .as_ref()
             .filter(|_| self.playback.active().is_some())
         {
-            b.update(&self.playback.camera(), &self.viewport, now);
+            let c = self.playback.camera();
+            let v = self.viewport;
+            let args: js_sys::Array = [
+                map.clone(),
+                c.center[0].into(),
+                c.center[1].into(),
+                c.zoom.into(),
+                c.bearing.into(),
+                c.pitch.into(),
+                v.width.into(),
+                v.height.into(),
+                v.dpr.into(),
+            ]
+            .iter()
+            .collect();
+            let _ = update.apply(&JsValue::NULL, &args);
         }
         // Moving frames may use fewer pixels (see MotionResolution); the
         // canvas' CSS size stays, so the browser scales them up. Everything
@@ -466,8 +480,13 @@ impl MapState {
         let _ = canvas.set_attribute("data-moving", if moving { "true" } else { "false" });
         // The step this frame shows, written with the camera so that tests
         // and tools never see a new step beside an old frame.
-        let step = self.playback.active().map(|i| i.to_string());
+        let active = self.playback.active();
+        let step = active.map(|i| i.to_string());
         let _ = canvas.set_attribute("data-active-step", step.as_deref().unwrap_or(""));
+        // Whether this frame shows its step complete (layers still loading
+        // are missing from it): what "first step drawn" waits for.
+        let waiting = active.map_or(0, |s| self.scene.step_loading(s));
+        let _ = canvas.set_attribute("data-step-loading", &waiting.to_string());
         self.sync_nav();
         moving
     }
@@ -698,64 +717,43 @@ fn hover(state: &MapHandle, at: Option<[f64; 2]>) {
     });
 }
 
-/// Adds the basemap's tile box under the canvas, when the story has one.
-/// Tiles share one `load`/`error` listener, which updates the tiles (not
-/// the whole frame) when one arrives and again when it has faded in, so
-/// parents standing in for it go.
+/// Starts the basemap module for this map, when the story has a basemap:
+/// it makes the tile box under the canvas and the credit in the map's
+/// corner, then every frame hands it the camera (`draw`).
 pub fn attach_basemap(state: &MapHandle, canvas: &HtmlCanvasElement) {
-    let Some(basemap) = state.borrow().scene.story.basemap.clone() else {
+    if state.borrow().scene.story.basemap.is_none() {
         return;
-    };
-    let _ = make_attribution(canvas, &basemap);
-    let Some(container) = make_container(canvas, &basemap) else {
-        return;
-    };
-    let st = state.clone();
-    let handler = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
-        let fade = {
-            let mut s = st.borrow_mut();
-            let Some(b) = &mut s.basemap else { return };
-            if !b.on_event(&ev, now_ms()) {
-                return;
-            }
-            b.fade_ms()
-        };
-        request_tiles(&st);
-        let again = st.clone();
-        let later = Closure::once_into_js(move || request_tiles(&again));
-        let _ = crate::platform::window().set_timeout_with_callback_and_timeout_and_arguments_0(
-            later.unchecked_ref(),
-            fade as i32 + 30,
-        );
-    });
-    let view = BasemapView::new(
-        &basemap,
-        container,
-        handler.as_ref().unchecked_ref::<js_sys::Function>().clone(),
-        prefers_reduced_motion(),
-    );
-    // The listener lives as long as the page.
-    handler.forget();
-    state.borrow_mut().basemap = view;
-}
-
-/// Updates the basemap tiles in the next animation frame (once however
-/// often it is asked), without painting the data again.
-fn request_tiles(state: &MapHandle) {
-    {
-        let mut s = state.borrow_mut();
-        if s.tiles_pending || s.frame_pending {
-            return;
-        }
-        s.tiles_pending = true;
     }
+    let basemap = js_sys::Reflect::get(&crate::loader::story_json(), &"basemap".into())
+        .unwrap_or(JsValue::UNDEFINED);
+    let origins = crate::loader::allowed_origins().map_or(JsValue::UNDEFINED, JsValue::from);
+    let args = [JsValue::from(canvas), basemap, origins];
     let st = state.clone();
-    leptos::prelude::request_animation_frame(move || {
-        let mut s = st.borrow_mut();
-        s.tiles_pending = false;
-        let (camera, viewport) = (s.playback.camera(), s.viewport);
-        if let Some(b) = &mut s.basemap {
-            b.update(&camera, &viewport, now_ms());
+    leptos::task::spawn_local(async move {
+        use crate::modules::{call, function, BASEMAP};
+        let started = match call(BASEMAP, "basemap_start", &args).await {
+            Ok(map) if map.as_f64().is_some_and(|n| n >= 0.0) => {
+                function(BASEMAP, "basemap_update").await.map(|f| (map, f))
+            }
+            // The module said why in the console.
+            Ok(_) => return,
+            Err(e) => Err(e),
+        };
+        match started {
+            Ok(b) => {
+                st.borrow_mut().basemap = Some(b);
+                request_frame(&st);
+            }
+            Err(e) => {
+                let why = match e {
+                    crate::modules::ModuleError::Unavailable { detail, .. }
+                    | crate::modules::ModuleError::Failed(detail) => detail,
+                    crate::modules::ModuleError::Missing => {
+                        "the page names no basemap module".into()
+                    }
+                };
+                web_sys::console::warn_1(&format!("the map has no basemap: {why}").into());
+            }
         }
     });
 }

@@ -60,6 +60,13 @@ pub const PLAY: Module = Module {
     wasm_meta: "twinstory-play-wasm",
 };
 
+/// Basemap tiles (`crates/basemap`): the tile images under the map, for
+/// stories with a `basemap`.
+pub const BASEMAP: Module = Module {
+    js_meta: "twinstory-basemap-js",
+    wasm_meta: "twinstory-basemap-wasm",
+};
+
 /// Why a module gave no answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModuleError {
@@ -136,14 +143,20 @@ async fn load(m: Module) -> Result<JsValue, ModuleError> {
 /// Calls the function `name` of module `m` with `args` (loading the module
 /// first if need be) and returns what it returns.
 pub async fn call(m: Module, name: &str, args: &[JsValue]) -> Result<JsValue, ModuleError> {
-    let module = load(m).await?;
-    let f: Function = Reflect::get(&module, &name.into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or_else(|| ModuleError::Failed(format!("the module has no function {name}")))?;
+    let f = function(m, name).await?;
     let args: Array = args.iter().collect();
     f.apply(&JsValue::NULL, &args)
         .map_err(|e| ModuleError::Failed(describe(&e)))
+}
+
+/// The function `name` of module `m` (loading the module first if need
+/// be), for callers that call it often.
+pub async fn function(m: Module, name: &str) -> Result<Function, ModuleError> {
+    let module = load(m).await?;
+    Reflect::get(&module, &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| ModuleError::Failed(format!("the module has no function {name}")))
 }
 
 /// The text of a thrown value (an `Error`'s message, or a thrown string).

@@ -67,7 +67,24 @@ pub fn StoryPage(
         })
         .collect();
 
-    // Load every layer in parallel; each arrival re-targets and redraws.
+    // The layers of the step the page opens at (the first, or the one the
+    // URL fragment names) load first, in parallel; the others once those
+    // are drawn (or after LATER_LAYERS_MS), so their reading does not hold
+    // the first view back. Each arrival re-targets and redraws.
+    let opening = location_hash()
+        .and_then(|h| story.steps.iter().position(|s| s.id == h))
+        .unwrap_or(0);
+    let first = (0..story.layers.len())
+        .filter(|&l| story.step_draws(opening, l))
+        .count();
+    // What the other layers wait for: a promise the opening step's last
+    // layer resolves, or a timer (at once when that step draws none).
+    let mut open = None;
+    let later = js_sys::Promise::new(&mut |resolve, _| {
+        let wait = if first == 0 { 0 } else { LATER_LAYERS_MS };
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, wait);
+        open = Some(resolve);
+    });
     let loads = LayerLoads {
         map: map.clone(),
         story_url: loaded.url.clone(),
@@ -76,9 +93,12 @@ pub fn StoryPage(
         set_loading,
         active,
         set_legend,
+        opening_left: Rc::new(std::cell::Cell::new(first)),
+        later,
+        start_later: open,
     };
     for i in 0..story.layers.len() {
-        loads.start(i);
+        loads.start(i, story.step_draws(opening, i));
     }
     // "Try again" buttons ask through a signal (view code must be Send).
     let (retry_request, retry) = signal::<Option<usize>>(None);
@@ -88,7 +108,7 @@ pub fn StoryPage(
             if let Some(i) = retry_request.get() {
                 set_layer_errors.update(|v| v.retain(|m| m.layer != i));
                 set_loading.update(|n| *n += 1);
-                loads.start(i);
+                loads.start(i, false);
             }
         });
     }
@@ -732,14 +752,32 @@ struct LayerLoads {
     set_loading: WriteSignal<usize>,
     active: ReadSignal<Option<usize>>,
     set_legend: WriteSignal<Vec<LegendEntry>>,
+    /// How many of the opening step's layers are still loading.
+    opening_left: Rc<std::cell::Cell<usize>>,
+    /// What the other layers wait for: resolved by `start_later` once the
+    /// opening step's layers are drawn, or after LATER_LAYERS_MS.
+    later: js_sys::Promise,
+    start_later: Option<js_sys::Function>,
 }
+
+/// How long the other layers wait at most for the opening step's (a slow
+/// service there must not keep them from loading), in ms.
+const LATER_LAYERS_MS: i32 = 1500;
+/// A frame's time and then some, in ms.
+const FRAME_MS: f64 = 20.0;
 
 impl LayerLoads {
     /// Loads layer `i` of the scene's story (read when the task runs, after
-    /// the page is made).
-    fn start(&self, i: usize) {
+    /// the page is made). The layers of the step the page opens at
+    /// (`opening`) load first; the others wait until those are drawn, so
+    /// reading them does not hold the first view back, or at most
+    /// LATER_LAYERS_MS.
+    fn start(&self, i: usize, opening: bool) {
         let this = self.clone();
         leptos::task::spawn_local(async move {
+            if !opening {
+                let _ = wasm_bindgen_futures::JsFuture::from(this.later.clone()).await;
+            }
             let Some(job) = this
                 .map
                 .borrow()
@@ -754,6 +792,17 @@ impl LayerLoads {
             let ok = this.load_once(i, &job, true).await;
             this.set_loading.update(|n| *n = n.saturating_sub(1));
             request_frame(&this.map);
+            if opening {
+                let left = this.opening_left.get().saturating_sub(1);
+                this.opening_left.set(left);
+                if left == 0 {
+                    // Once the frame just requested has drawn them.
+                    sleep_ms(FRAME_MS).await;
+                    if let Some(f) = &this.start_later {
+                        let _ = f.call0(&JsValue::NULL);
+                    }
+                }
+            }
             let Some(seconds) = job.refresh.filter(|_| ok) else {
                 return;
             };

@@ -26,7 +26,7 @@ use std::process::Command;
 use std::time::SystemTime;
 
 /// The files of a built player; the first three are required.
-const FILES: [&str; 9] = [
+const FILES: [&str; 11] = [
     "twinstory_player.js",
     "twinstory_player_bg.wasm",
     "twinstory.css",
@@ -36,6 +36,8 @@ const FILES: [&str; 9] = [
     "twinstory_sources_bg.wasm",
     "twinstory_play.js",
     "twinstory_play_bg.wasm",
+    "twinstory_basemap.js",
+    "twinstory_basemap_bg.wasm",
 ];
 
 fn main() {

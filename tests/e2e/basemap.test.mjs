@@ -303,6 +303,8 @@ test('tiles for the visible area, attribution, transparency and a flight that ke
   // next test's request list.
   t.after(async () => { slowZoom = -1; await page.close().catch(() => {}); });
   const problems = watchConsole(page);
+  const modules = [];
+  page.on('request', (r) => { if (r.url().includes('twinstory_basemap')) modules.push(r.url().split('/').pop().replace(/-[0-9a-f]{16}/, '')); });
   await page.goto(`${site.url}kacheln/`);
   // The map fills the window once the header has scrolled away.
   await page.waitForSelector('.ts-scrolly');
@@ -317,6 +319,8 @@ test('tiles for the visible area, attribution, transparency and a flight that ke
   assert.deepEqual([...asked].sort(), [...expected].sort(), 'exactly the visible tiles of level 11');
   assert.equal(requests.length, asked.size, 'no tile asked twice');
   assert.ok(requests.every((r) => !r.retina));
+  // The tiles are the basemap module's, loaded once for this story.
+  assert.deepEqual(modules.sort(), ['twinstory_basemap.js', 'twinstory_basemap_bg.wasm']);
 
   // The credit is in the map corner, readable and not covered.
   const attribution = page.locator('.ts-attribution');
@@ -457,7 +461,8 @@ test('a story without basemap makes no tile requests', async () => {
   const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
   const problems = watchConsole(page);
   const hosts = new Set();
-  page.on('request', (r) => hosts.add(new URL(r.url()).host));
+  const urls = [];
+  page.on('request', (r) => { hosts.add(new URL(r.url()).host); urls.push(r.url()); });
   await page.goto(`${site.url}ohne/`);
   await settled(page, 0);
   await page.waitForSelector('.ts-scrolly');
@@ -467,6 +472,7 @@ test('a story without basemap makes no tile requests', async () => {
   assert.equal(requests.length, 0);
   assert.deepEqual([...hosts], [new URL(site.url).host], 'only the story\'s own server');
   assert.equal(await page.locator('.ts-basemap').count(), 0);
+  assert.deepEqual(urls.filter((u) => u.includes('twinstory_basemap')), [], 'no basemap module');
   // The credit line holds the shown layers' credits only, no basemap's.
   assert.equal(await page.locator('.ts-credit-basemap').textContent(), '');
   assert.deepEqual(problems, []);

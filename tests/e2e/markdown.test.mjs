@@ -80,7 +80,7 @@ test('a story.md from another server plays without a build step', async () => {
   await page.close();
 });
 
-test('compiled stories load neither the story compiler nor the data readers (nor the playback without a play)', async () => {
+test('compiled stories load neither the story compiler nor the data readers (nor the playback without a play, nor the basemap module without a basemap)', async () => {
   const page = await browser.newPage();
   const requested = [];
   page.on('request', (r) => requested.push(r.url()));
@@ -89,7 +89,7 @@ test('compiled stories load neither the story compiler nor the data readers (nor
   await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0');
   assert.ok(requested.some((u) => u.includes('/data/') && u.endsWith('.tsp')), `packed layers were loaded: ${requested.join(' ')}`);
   // Every layer is local, so packed: the base module reads it.
-  assert.deepEqual(requested.filter((u) => u.includes('twinstory_author') || u.includes('twinstory_sources') || /twinstory_play(?!er)/.test(u)), []);
+  assert.deepEqual(requested.filter((u) => u.includes('twinstory_author') || u.includes('twinstory_sources') || u.includes('twinstory_basemap') || /twinstory_play(?!er)/.test(u)), []);
   await page.close();
 });
 

@@ -103,6 +103,9 @@ struct Player {
     /// The playback module (JS, wasm) for steps with a `play`, when it was
     /// built.
     play: Option<(String, String)>,
+    /// The basemap module (JS, wasm) for stories with a `basemap`, when it
+    /// was built.
+    basemap: Option<(String, String)>,
 }
 
 /// The story folders below `path`: itself when it has a story.md (`true`),
@@ -670,6 +673,17 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
         )),
         _ => None,
     };
+    // Basemap tiles, loaded only by stories with a `basemap`.
+    let basemap = match (
+        dir.read("twinstory_basemap.js"),
+        dir.read("twinstory_basemap_bg.wasm"),
+    ) {
+        (Some(js), Some(wasm)) => Some((
+            add("twinstory_basemap.js", js),
+            add("twinstory_basemap_bg.wasm", wasm),
+        )),
+        _ => None,
+    };
     // The `<twin-story>` element (`twinstory embed --element`): a stable
     // name, because the pasted snippet names it, and the hashed names in it.
     let name = |m: &Option<(String, String)>, wasm: bool| {
@@ -689,6 +703,8 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
             ("sources_wasm", &name(&sources, true)),
             ("play_js", &name(&play, false)),
             ("play_wasm", &name(&play, true)),
+            ("basemap_js", &name(&basemap, false)),
+            ("basemap_wasm", &name(&basemap, true)),
         ],
     );
     files.push((
@@ -707,6 +723,7 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
         author,
         sources,
         play,
+        basemap,
     })
 }
 
@@ -762,6 +779,14 @@ fn story_page(
             (
                 "play_wasm",
                 p.play.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
+            ),
+            (
+                "basemap_js",
+                p.basemap.as_ref().map(|a| a.0.as_str()).unwrap_or(""),
+            ),
+            (
+                "basemap_wasm",
+                p.basemap.as_ref().map(|a| a.1.as_str()).unwrap_or(""),
             ),
             ("origins", &origins),
             ("alternates", &alternates(story, translations)),
@@ -1019,6 +1044,7 @@ mod tests {
             author: None,
             sources: None,
             play: None,
+            basemap: None,
         }
     }
 

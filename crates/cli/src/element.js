@@ -23,6 +23,8 @@ const FILES = {
   'twinstory-sources-wasm': '{{sources_wasm}}',
   'twinstory-play-js': '{{play_js}}',
   'twinstory-play-wasm': '{{play_wasm}}',
+  'twinstory-basemap-js': '{{basemap_js}}',
+  'twinstory-basemap-wasm': '{{basemap_wasm}}',
 };
 const at = (name) => (name ? new URL(name, import.meta.url).href : '');
 let players = 0;

@@ -274,6 +274,8 @@ mod tests {
             "sources_wasm",
             "play_js",
             "play_wasm",
+            "basemap_js",
+            "basemap_wasm",
             "fonts_css",
         ] {
             assert!(

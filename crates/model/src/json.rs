@@ -130,6 +130,24 @@ impl Story {
     }
 }
 
+impl Basemap {
+    /// Reads a story's `basemap` as `story.json` has it (for the basemap
+    /// module, which gets it from the player as JSON).
+    ///
+    /// # Examples
+    /// ```
+    /// use twinstory_model::{json_syntax, Basemap};
+    /// let v = json_syntax::parse(br#"{"attribution": "T", "url": [{"text": "https://t.example/"},
+    ///     "zoom", {"text": "/"}, "column", {"text": "/"}, "row", {"text": ".png"}]}"#).unwrap();
+    /// let b = Basemap::from_json_value(&v).unwrap();
+    /// assert_eq!(b.tile_url(3, 1, 2, false), "https://t.example/3/1/2.png");
+    /// assert!(Basemap::from_json_value(&json_syntax::parse(b"{}").unwrap()).is_err());
+    /// ```
+    pub fn from_json_value(v: &Value) -> Result<Basemap, JsonError> {
+        read_document(v, basemap)
+    }
+}
+
 impl Step {
     /// The step's `show` at moment `pos` of its `play`; `None` without a
     /// play, or when that moment cannot be read.

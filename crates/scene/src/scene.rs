@@ -152,6 +152,16 @@ impl Scene {
         }
     }
 
+    /// How many of the layers step `step` draws are still loading (the
+    /// map's `data-step-loading`: 0 when the step is drawn complete).
+    pub fn step_loading(&self, step: usize) -> usize {
+        self.layers
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| l.status == LayerStatus::Loading && self.story.step_draws(step, *i))
+            .count()
+    }
+
     /// Index of a layer by id.
     pub fn layer_index(&self, id: &str) -> Option<usize> {
         self.layers.iter().position(|l| l.id == id)

@@ -220,3 +220,25 @@ fn the_text_alternative_names_both_sides() {
     assert!(new.is_some() && old.is_some() && new < old, "{text}");
     assert!(!scene.describe(0).contains("vergleicht"));
 }
+
+/// `step_loading` counts the layers a step draws, its `compare.before`
+/// side included, that have not arrived; failed layers are not waited for.
+#[test]
+fn a_step_is_loading_until_every_layer_it_draws_has_arrived() {
+    let full = scene();
+    let mut scene = Scene::new(full.story.clone());
+    assert_eq!((scene.step_loading(0), scene.step_loading(1)), (1, 2));
+    scene.set_layer_failed(0);
+    assert_eq!((scene.step_loading(0), scene.step_loading(1)), (1, 1));
+    let empty = Dataset {
+        features: vec![],
+        warnings: vec![],
+    };
+    scene.set_layer_data(1, &empty);
+    assert_eq!((scene.step_loading(0), scene.step_loading(1)), (0, 0));
+    assert_eq!(
+        scene.step_loading(7),
+        0,
+        "a step that does not exist draws nothing"
+    );
+}
