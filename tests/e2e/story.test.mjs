@@ -78,7 +78,13 @@ test('the example story plays step by step, forwards and backwards', async () =>
   const jump = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   const jumpProblems = watchConsole(jump);
   const target = count - 2;
-  const id = `#${await (async () => { await jump.goto(`${server.url}spielplaetze/`); await jump.waitForSelector('.ts-step'); return jump.locator('.ts-step').nth(target).getAttribute('id'); })()}`;
+  // (Read once every layer has arrived: leaving a page while it loads
+  // aborts its requests, which watchConsole reports.)
+  const id = `#${await (async () => {
+    await jump.goto(`${server.url}spielplaetze/`);
+    await jump.waitForSelector('.ts-canvas[data-loading="0"]');
+    return jump.locator('.ts-step').nth(target).getAttribute('id');
+  })()}`;
   await jump.goto(`${server.url}spielplaetze/${id}`);
   await jump.reload();
   await settled(jump, target);
