@@ -639,51 +639,21 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
     );
     let boot = add("boot.js", boot_js.into_bytes());
     let icon = add("icon.svg", ICON.to_vec());
-    // The story compiler for `?story=…/story.md`, loaded only when needed.
-    let author = match (
-        dir.read("twinstory_author.js"),
-        dir.read("twinstory_author_bg.wasm"),
-    ) {
-        (Some(js), Some(wasm)) => Some((
-            add("twinstory_author.js", js),
-            add("twinstory_author_bg.wasm", wasm),
-        )),
-        _ => None,
+    // The modules only some stories load (JS glue, wasm), each when it was
+    // built: the story compiler for `?story=…/story.md`; the data readers
+    // for remote files and services; playback through time for stories with
+    // a step's `play`; basemap tiles for stories with a `basemap`.
+    let mut module = |name: &str| {
+        let (js, wasm) = (format!("{name}.js"), format!("{name}_bg.wasm"));
+        match (dir.read(&js), dir.read(&wasm)) {
+            (Some(j), Some(w)) => Some((add(&js, j), add(&wasm, w))),
+            _ => None,
+        }
     };
-    // The data readers for remote files and services, loaded only by
-    // stories that have such layers.
-    let sources = match (
-        dir.read("twinstory_sources.js"),
-        dir.read("twinstory_sources_bg.wasm"),
-    ) {
-        (Some(js), Some(wasm)) => Some((
-            add("twinstory_sources.js", js),
-            add("twinstory_sources_bg.wasm", wasm),
-        )),
-        _ => None,
-    };
-    // Playback through time, loaded only by stories with a step's `play`.
-    let play = match (
-        dir.read("twinstory_play.js"),
-        dir.read("twinstory_play_bg.wasm"),
-    ) {
-        (Some(js), Some(wasm)) => Some((
-            add("twinstory_play.js", js),
-            add("twinstory_play_bg.wasm", wasm),
-        )),
-        _ => None,
-    };
-    // Basemap tiles, loaded only by stories with a `basemap`.
-    let basemap = match (
-        dir.read("twinstory_basemap.js"),
-        dir.read("twinstory_basemap_bg.wasm"),
-    ) {
-        (Some(js), Some(wasm)) => Some((
-            add("twinstory_basemap.js", js),
-            add("twinstory_basemap_bg.wasm", wasm),
-        )),
-        _ => None,
-    };
+    let author = module("twinstory_author");
+    let sources = module("twinstory_sources");
+    let play = module("twinstory_play");
+    let basemap = module("twinstory_basemap");
     // The `<twin-story>` element (`twinstory embed --element`): a stable
     // name, because the pasted snippet names it, and the hashed names in it.
     let name = |m: &Option<(String, String)>, wasm: bool| {
