@@ -23,15 +23,21 @@ WINTER = ["2023-01-22", "2023-01-29", "2023-02-05", "2023-02-12",
           "2023-02-19", "2023-02-26", "2023-03-05", "2023-03-12"]
 
 
-def inside_hamburg(src, dst):
-    """Copies a POI table, keeping only the rows inside Hamburg."""
+def inside_hamburg(src, dst, german=False):
+    """Copies a POI table, keeping only the rows inside Hamburg. `german`:
+    written as German spreadsheets export it (`;` between fields, decimal
+    commas in the coordinates), as many city portals publish their tables,
+    so that a story shows a CSV layer's `delimiter`."""
     with open(src, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     head, body = rows[0], rows[1:]
     quarter = head.index("geojson_feature_id")
     kept = [r for r in body if r[quarter] != "0"]
+    if german:
+        coords = [head.index("lat"), head.index("lon")]
+        kept = [[v.replace(".", ",") if i in coords else v for i, v in enumerate(r)] for r in kept]
     with open(dst, "w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows([head] + kept)
+        csv.writer(f, delimiter=";" if german else ",", lineterminator="\n").writerows([head] + kept)
     return len(kept), len(body)
 
 
@@ -92,7 +98,9 @@ def main():
         )
         for name in ["bus-stops", "ubahn-stops", "sbahn-stops", "bicycle-rentals"]:
             kept, total = inside_hamburg(
-                os.path.join(SHARED, "poi", f"{name}.csv"), os.path.join(out, f"{name}.csv")
+                os.path.join(SHARED, "poi", f"{name}.csv"),
+                os.path.join(out, f"{name}.csv"),
+                german=name == "sbahn-stops",
             )
             print(f"{story}: {name}.csv {kept} of {total} rows", file=sys.stderr)
             shutil.copyfile(

@@ -1,6 +1,7 @@
 // End-to-end: the example story "Unterwegs ohne Auto" / "Getting around
 // without a car" as published, with what it reads while it plays: Park +
-// Ride sites and car parks from Hamburg's OGC API Features (api.hamburg.de),
+// Ride sites and car parks from Hamburg's OGC API Features (api.hamburg.de)
+// and its disabled parking spaces as one GeoJSON document from there,
 // StadtRad stations from its SensorThings API (iot.hamburg.de), the latest
 // DB Rad+ week from its WFS (geodienste.hamburg.de) and basemap.de's grey
 // WMTS tiles. The test answers the OGC API with real responses recorded from
@@ -184,12 +185,16 @@ async function answerFromRecordings(page) {
     seen.items.push(url);
     const file = url.startsWith(`${API}/p_und_r/collections/p_und_r/items`) ? 'oaf-park_and_ride-items.json'
       : url.startsWith(`${API}/parkhaeuser/collections/verkehr_parkhaeuser/items`) ? 'oaf-garages_live-items.json'
-        : null;
+        : url.startsWith(`${API}/behindertenstellplaetze/collections/verkehr_behindertenparkpl/items`) ? 'oaf-disabled_parking-items.json'
+          : null;
     if (!file) return route.fulfill({ status: 404, headers: { 'Access-Control-Allow-Origin': '*' }, body: '' });
+    // The disabled parking spaces are a GeoJSON file to the story: served
+    // as recorded, `next` link included, which a file's reader must not follow.
+    const body = file === 'oaf-disabled_parking-items.json' ? fs.readFileSync(path.join(RECORDED, file), 'utf8') : recorded(file);
     return route.fulfill({
       status: 200,
       headers: { 'Content-Type': 'application/geo+json', 'Access-Control-Allow-Origin': '*' },
-      body: recorded(file),
+      body,
     });
   });
   await page.route('https://sgx.geodatenzentrum.de/**', (route) => {
@@ -222,7 +227,7 @@ test('the built page lets the story read the city\'s three services and the base
   }
 });
 
-test('Park + Ride sites and car parks come live from the OGC API, over basemap.de tiles with their credit', async () => {
+test('Park + Ride sites and car parks come live from the OGC API, disabled parking as an https:// GeoJSON file, over basemap.de tiles with their credit', async () => {
   // (bypassCSP only for injecting axe-core below.)
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, bypassCSP: true });
   const page = await context.newPage();
@@ -239,6 +244,10 @@ test('Park + Ride sites and car parks come live from the OGC API, over basemap.d
   assert.equal(garages.length, 1, seen.items.join('\n'));
   assert.match(pr[0], /[?&]f=json/);
   assert.match(garages[0], /[?&]filter=frei%20%3E%3D%200(&|$)/);
+  // The disabled parking spaces: an https:// GeoJSON file, read once at the
+  // address the story names (nothing added, its `next` link not followed).
+  assert.deepEqual(seen.items.filter((u) => u.includes('/behindertenstellplaetze/')),
+    [`${API}/behindertenstellplaetze/collections/verkehr_behindertenparkpl/items?limit=1000&f=json`]);
   assert.equal(await page.locator('.ts-map-error').count(), 0, 'no layer failed');
 
   // The features are in the step's data table, under the story's names for their fields.
@@ -260,6 +269,8 @@ test('Park + Ride sites and car parks come live from the OGC API, over basemap.d
   const columns = (title) => Object.entries(headers).find(([caption]) => caption.startsWith(title))?.[1];
   assert.deepEqual(columns('Park-and-Ride-Anlagen (live)'), ['Anlage', 'Stellplätze', 'Adresse', 'Stand', 'Art', 'Linie', 'Frei gemeldet'], JSON.stringify(headers));
   assert.deepEqual(columns('Parkhäuser mit Belegungsdaten (live)'), ['Parkhaus', 'Art', 'Frei gemeldet', 'Stellplätze', 'Stand'], JSON.stringify(headers));
+  assert.deepEqual(columns('Behindertenparkplätze (live)'), ['Stellplätze', 'Nahe Adresse'], JSON.stringify(headers));
+  assert.ok(table.includes('Steenwisch 105'), 'the table lists the recorded spaces');
   for (const service of ['fahrzeit', 'ticket', 'auslastung', 'datenherkunft', 'einfahrtshoehe']) {
     assert.ok(!table.includes(service), `no column of the service's own ${service}`);
   }
@@ -274,6 +285,9 @@ test('Park + Ride sites and car parks come live from the OGC API, over basemap.d
   // The purple P+R dots are drawn.
   const purple = await canvasStats(page, [0x6a, 0x3d, 0x9a]);
   assert.ok(purple.matching > 100, `the P+R sites are drawn (${purple.matching} purple pixels)`);
+  // And the ten recorded disabled parking spaces, in orange.
+  const orange = await canvasStats(page, [0xb3, 0x58, 0x06]);
+  assert.ok(orange.matching > 20, `the disabled parking spaces are drawn (${orange.matching} orange pixels)`);
 
   // Tiles of basemap.de's Web-Mercator set were asked for, and the credit shows.
   assert.ok(seen.tiles.length > 0, 'tiles were requested');
@@ -443,15 +457,18 @@ test('without the service and the tiles the story still works and says so briefl
       await goToStep(page, 'park-and-ride');
       const errors = page.locator('.ts-map-error');
       await errors.first().waitFor({ timeout: 30_000 });
-      assert.equal(await errors.count(), 2, `${slug}: one message per live layer`);
-      const text = await errors.first().innerText();
-      assert.match(text, failed);
-      assert.match(text, ok);
-      assert.match(text, /api\.hamburg\.de/);
-      // Short: one sentence, the details folded away.
-      const sentence = await errors.first().evaluate((e) => e.firstChild.textContent ?? '');
-      assert.ok(sentence.length < 160, `${slug}: ${sentence}`);
-      assert.equal(await errors.first().locator('details').getAttribute('open'), null);
+      assert.equal(await errors.count(), 3, `${slug}: one message per live layer`);
+      const texts = await errors.allInnerTexts();
+      for (const text of texts) {
+        assert.match(text, failed);
+        assert.match(text, /api\.hamburg\.de/);
+      }
+      assert.ok(texts.some((text) => ok.test(text)), `${slug}: ${texts.join(' | ')}`);
+      // Short: one sentence each, the details folded away.
+      for (const sentence of await errors.evaluateAll((es) => es.map((e) => e.firstChild.textContent ?? ''))) {
+        assert.ok(sentence.length < 160, `${slug}: ${sentence}`);
+      }
+      assert.equal(await errors.locator('details[open]').count(), 0);
       // The other layers of the step are there: the U-Bahn's blue stops.
       const blue = await canvasStats(page, [0x00, 0x5c, 0xa9]);
       assert.ok(blue.matching > 50, `${slug}: the U-Bahn stops are drawn (${blue.matching} px)`);
@@ -459,7 +476,7 @@ test('without the service and the tiles the story still works and says so briefl
       // why), and messages and legend never cover each other, on the phone
       // too.
       const legendProblems = await page.locator('.ts-legend-problem').allInnerTexts();
-      assert.equal(legendProblems.length, 2, `${slug}: ${legendProblems}`);
+      assert.equal(legendProblems.length, 3, `${slug}: ${legendProblems}`);
       for (const p of legendProblems) {
         assert.match(p, / \(live\): (nicht geladen|not loaded)$/, `${slug}: ${p}`);
       }
@@ -481,7 +498,7 @@ test('without the service and the tiles the story still works and says so briefl
       await goToStep(page, 'winter');
       assert.equal(await errors.count(), 0, `${slug}: no message over a step without the live layers`);
       await goToStep(page, 'park-and-ride');
-      assert.equal(await errors.count(), 2, `${slug}: the messages are back with their step`);
+      assert.equal(await errors.count(), 3, `${slug}: the messages are back with their step`);
       // The StadtRad step and the latest week's step each say that their
       // one live layer failed, and nothing about the others.
       for (const [id, title, host] of [['stadtrad', stadtrad, /iot\.hamburg\.de/], [lastWeek, week, /geodienste\.hamburg\.de/]]) {
