@@ -20,7 +20,11 @@ enum LoadState {
 pub fn App() -> impl IntoView {
     let (state, set_state) = signal(LoadState::Loading);
     leptos::task::spawn_local(async move {
-        set_state.set(match load_story().await {
+        let mut loaded = load_story().await;
+        if let Ok(l) = &mut loaded {
+            crate::loader::read_first(l).await;
+        }
+        set_state.set(match loaded {
             Ok(s) => LoadState::Ready(Box::new(s)),
             Err(e) => LoadState::Failed(e),
         });

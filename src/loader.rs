@@ -22,6 +22,9 @@ pub struct LoadedStory {
     pub story: Story,
     /// Absolute URL of `story.json`; layer paths are relative to it.
     pub url: String,
+    /// The opening step's packed layers, read before the page is made
+    /// ([`read_first`]): story layer index and data.
+    pub first: Vec<(usize, Dataset)>,
 }
 
 /// Why a story is not shown.
@@ -96,7 +99,11 @@ pub async fn load_story() -> Result<LoadedStory, LoadError> {
     if crate::author::is_markdown(&url) {
         let source = fetch_bytes(&url).await?;
         let story = crate::author::compile_markdown(&url, &source).await?;
-        return Ok(LoadedStory { story, url });
+        return Ok(LoadedStory {
+            story,
+            url,
+            first: Vec::new(),
+        });
     }
     let text = fetch_text(&url).await?;
     let t = page_lang().strings();
@@ -116,7 +123,72 @@ pub async fn load_story() -> Result<LoadedStory, LoadError> {
     // The hand-written reader, not serde's derive: see twinstory_model's json.rs.
     let story = Story::from_json_value(&value).map_err(|e| unreadable(&e))?;
     keep_story_json(&text, None);
-    Ok(LoadedStory { story, url })
+    Ok(LoadedStory {
+        story,
+        url,
+        first: Vec::new(),
+    })
+}
+
+/// The step the page opens at: the one the URL fragment names, else the
+/// first.
+pub fn opening_step(story: &Story) -> usize {
+    crate::platform::location_hash()
+        .and_then(|h| story.steps.iter().position(|s| s.id == h))
+        .unwrap_or(0)
+}
+
+/// How long the page waits at most for the opening step's packed layers
+/// before it is made without them, in ms.
+const FIRST_WAIT_MS: i32 = 250;
+
+/// Reads the packed layers the opening step draws into `loaded.first`, for
+/// at most FIRST_WAIT_MS (`boot.js` asked for them beside story.json, so
+/// they are usually in memory). Read before the page is made, their data is
+/// in its first frame: read after, the browser would hand over their bytes
+/// only once it has made and laid out the page and drawn an empty map. A
+/// layer not read in time (or not at all) loads as every other does.
+pub async fn read_first(loaded: &mut LoadedStory) {
+    let step = opening_step(&loaded.story);
+    let jobs: Vec<(usize, LayerJob)> = loaded
+        .story
+        .layers
+        .iter()
+        .enumerate()
+        .filter(|&(i, l)| {
+            loaded.story.step_draws(step, i)
+                && FileFormat::of(&l.source) == Some(FileFormat::Packed)
+        })
+        .map(|(i, l)| (i, LayerJob::of(l)))
+        .collect();
+    if jobs.is_empty() {
+        return;
+    }
+    let got = std::rc::Rc::new(RefCell::new(Vec::new()));
+    let mut open = None;
+    let all = js_sys::Promise::new(&mut |resolve, _| {
+        let _ =
+            window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FIRST_WAIT_MS);
+        open = Some(resolve);
+    });
+    // One after the other (they are in memory or on their way already).
+    let (url, lang, read) = (loaded.url.clone(), loaded.story.lang.clone(), got.clone());
+    leptos::task::spawn_local(async move {
+        for (i, job) in jobs {
+            // After the wait the page loads the rest itself.
+            if std::rc::Rc::strong_count(&read) == 1 {
+                return;
+            }
+            if let Ok(load) = load_layer(&job, &url, &lang).await {
+                read.borrow_mut().push((i, load.dataset));
+            }
+        }
+        if let Some(f) = open {
+            let _ = f.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(all).await;
+    loaded.first = std::mem::take(&mut *got.borrow_mut());
 }
 
 /// How long one request may take before the layer counts as failed.
@@ -178,7 +250,17 @@ pub struct LayerFailure {
 /// them page by page as `twinstory_data::remote::Paging` plans (this loop
 /// only fetches) and hands back the features packed.
 /// `lang` is the story's language, for the reader's messages.
-pub async fn load_layer(
+pub fn load_layer<'a>(
+    layer: &'a LayerJob,
+    story_url: &'a str,
+    lang: &'a str,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<LayerLoad, LayerFailure>> + 'a>> {
+    // Boxed: its two callers (`read_first`, the page's loads) share one
+    // copy of the reading in the size-budgeted base.
+    Box::pin(read_layer(layer, story_url, lang))
+}
+
+async fn read_layer(
     layer: &LayerJob,
     story_url: &str,
     lang: &str,

@@ -239,19 +239,25 @@ impl MapState {
 
     /// Attaches the canvas and measures it.
     pub fn attach(&mut self, canvas: HtmlCanvasElement) {
-        // Only stories with labels pay for the overlay's per-frame layout reads.
-        let labelled = self
-            .scene
-            .story
-            .layers
-            .iter()
-            .any(|l| l.style.label.is_some());
-        self.labels = labelled.then(|| LabelOverlay::new(&canvas)).flatten();
         self.canvas = Some(canvas);
     }
 
     /// Places and shows this frame's feature labels.
     fn draw_labels(&mut self, moving: bool) {
+        // The overlay is made for the first frame whose step draws a layer
+        // with labels: stories without them never pay for its per-frame
+        // layout reads, and a first step without them is not held up by
+        // the style it reads (its font) while the page is still being made.
+        if self.labels.is_none() {
+            let story = &self.scene.story;
+            let labelled = self.playback.active().is_some_and(|s| {
+                (0..story.layers.len())
+                    .any(|l| story.layers[l].style.label.is_some() && story.step_draws(s, l))
+            });
+            if labelled {
+                self.labels = self.canvas.as_ref().and_then(LabelOverlay::new);
+            }
+        }
         if let Some(labels) = &mut self.labels {
             labels.update(
                 moving,

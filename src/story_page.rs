@@ -29,11 +29,16 @@ pub fn StoryPage(
     // before then, only the effects and tasks that run later). No copy of
     // the story: `Story`'s and `Layer`'s clone code stays out of the base.
     let map: MapHandle = MapState::new(Scene::new(loaded.story));
+    // The opening step's layers read before the page (`read_first`).
+    for (i, data) in &loaded.first {
+        map.borrow_mut().scene.set_layer_data(*i, data);
+    }
+    let read = |i: usize| loaded.first.iter().any(|(f, _)| *f == i);
     let held = map.borrow();
     let story = &held.scene.story;
     let (active, set_active) = signal::<Option<usize>>(None);
     let (layer_errors, set_layer_errors) = signal::<Vec<LayerMessage>>(Vec::new());
-    let (loading, set_loading) = signal(story.layers.len());
+    let (loading, set_loading) = signal(story.layers.len() - loaded.first.len());
     let (legend, set_legend) = signal::<Vec<LegendEntry>>(Vec::new());
     // The credits of the layers the active step shows (the map's corner).
     let credits_ref = NodeRef::<leptos::html::P>::new();
@@ -71,11 +76,9 @@ pub fn StoryPage(
     // URL fragment names) load first, in parallel; the others once those
     // are drawn (or after LATER_LAYERS_MS), so their reading does not hold
     // the first view back. Each arrival re-targets and redraws.
-    let opening = location_hash()
-        .and_then(|h| story.steps.iter().position(|s| s.id == h))
-        .unwrap_or(0);
+    let opening = crate::loader::opening_step(story);
     let first = (0..story.layers.len())
-        .filter(|&l| story.step_draws(opening, l))
+        .filter(|&l| story.step_draws(opening, l) && !read(l))
         .count();
     // What the other layers wait for: a promise the opening step's last
     // layer resolves, or a timer (at once when that step draws none).
@@ -97,7 +100,7 @@ pub fn StoryPage(
         later,
         start_later: open,
     };
-    for i in 0..story.layers.len() {
+    for i in (0..story.layers.len()).filter(|&i| !read(i)) {
         loads.start(i, story.step_draws(opening, i));
     }
     // "Try again" buttons ask through a signal (view code must be Send).

@@ -88,6 +88,13 @@ test('compiled stories load neither the story compiler nor the data readers (nor
   await page.waitForSelector('.ts-step');
   await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0');
   assert.ok(requested.some((u) => u.includes('/data/') && u.endsWith('.tsp')), `packed layers were loaded: ${requested.join(' ')}`);
+  // The first step's layer is asked for beside story.json (boot.js's
+  // preload), and the player's read is that request: each file once.
+  const packed = requested.filter((u) => u.endsWith('.tsp'));
+  assert.equal(new Set(packed).size, packed.length, `each packed file once: ${packed.join(' ')}`);
+  const first = await page.locator('meta[name="twinstory-first-layers"]').getAttribute('content');
+  assert.match(first, /^data\/quarters-[0-9a-f]{16}\.tsp$/);
+  assert.equal(await page.locator(`link[rel="preload"][href="${first}"]`).count(), 1);
   // Every layer is local, so packed: the base module reads it.
   assert.deepEqual(requested.filter((u) => u.includes('twinstory_author') || u.includes('twinstory_sources') || u.includes('twinstory_basemap') || /twinstory_play(?!er)/.test(u)), []);
   await page.close();

@@ -634,8 +634,12 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
     // story.json is fetched early (beside the wasm) only when the page plays
     // it: a `?story=` page would leave a static preload unused, which the
     // browser reports in the console.
+    // So are the packed layers the first step draws (named by the page's
+    // `twinstory-first-layers`), which the player reads before it makes the
+    // page (`loader::read_first`); not for a link to another step, which
+    // opens there (a preload not used soon is reported in the console).
     let boot_js = format!(
-        "if (!new URLSearchParams(location.search).has(\"story\")) {{\n  const l = document.createElement(\"link\");\n  l.rel = \"preload\"; l.as = \"fetch\"; l.crossOrigin = \"anonymous\"; l.href = \"story.json\";\n  document.head.append(l);\n}}\nif (window.parent !== window) import(\"./{frame}\");\nimport(\"./{js}\").then((m) => m.default({{ module_or_path: \"./{wasm}\" }}));\n"
+        "if (!new URLSearchParams(location.search).has(\"story\")) {{\n  const first = location.hash ? null : document.querySelector('meta[name=\"twinstory-first-layers\"]');\n  for (const href of [\"story.json\", ...(first ? first.content.split(\" \").filter(Boolean) : [])]) {{\n    const l = document.createElement(\"link\");\n    l.rel = \"preload\"; l.as = \"fetch\"; l.crossOrigin = \"anonymous\"; l.href = href;\n    document.head.append(l);\n  }}\n}}\nif (window.parent !== window) import(\"./{frame}\");\nimport(\"./{js}\").then((m) => m.default({{ module_or_path: \"./{wasm}\" }}));\n"
     );
     let boot = add("boot.js", boot_js.into_bytes());
     let icon = add("icon.svg", ICON.to_vec());
@@ -716,6 +720,7 @@ fn story_page(
     fill(
         PAGE,
         &[
+            ("first_layers", &escape(&first_layers(story).join(" "))),
             ("lang", &escape(&story.lang)),
             ("noscript", Lang::of(&story.lang).strings().noscript),
             ("title", &escape(&story.title)),
@@ -764,6 +769,22 @@ fn story_page(
         ],
     )
     .replace("\n\n</head>", "\n</head>")
+}
+
+/// The packed files of the layers the first step draws, which `boot.js`
+/// asks for beside story.json (`<link rel=preload>`), so that they are in
+/// memory when the player, busy making the page, asks for them.
+fn first_layers(story: &Story) -> Vec<String> {
+    story
+        .layers
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| story.step_draws(0, i))
+        .filter_map(|(_, l)| match &l.source {
+            Source::Packed { url } => Some(url.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The page's `<link rel="alternate" hreflang>` lines: the story itself and
