@@ -13,7 +13,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, startServer, launch, watchConsole, settled, recordFrameCosts, flatPng } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { ROOT, startServer, launch, watchConsole, settled, recordFrameCosts, flatPng, twinstoryBin } from './lib.mjs';
 
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(ROOT, 'target', 'screenshots');
 
@@ -477,4 +478,56 @@ test('a story without basemap makes no tile requests', async () => {
   assert.equal(await page.locator('.ts-credit-basemap').textContent(), '');
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('a <twin-story> element on another origin plays a story with a basemap: the module comes from the story\'s server, tiles show inside the element', async () => {
+  // The story's server with CORS headers (`serve --cors`), as docs/embed.md
+  // says an element on another origin needs; the host page under the strict
+  // policy plus the story's origin and the tile server (docs/embed.md).
+  const story = await startServer(dir, ['--no-watch', '--cors']);
+  const snippet = execFileSync(twinstoryBin(), ['embed', '--element', `${story.url}kacheln/`], { encoding: 'utf8' });
+  const o = new URL(story.url).origin;
+  const t = `http://127.0.0.1:${tiles.address().port}`;
+  const policy = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${o}; style-src 'self' ${o}; img-src 'self' data: blob: ${o} ${t}; connect-src 'self' ${o}`;
+  const host = http.createServer((req, res) => {
+    if (req.url === '/favicon.ico') return res.writeHead(204).end();
+    if (req.url.split('?')[0] !== '/') return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy });
+    res.end(`<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Artikel</title></head><body><main><h1>Artikel</h1><p>Text davor.</p>\n${snippet}\n<p>Text danach.</p></main></body></html>`);
+  });
+  await new Promise((r) => host.listen(0, '127.0.0.1', r));
+  requests.length = 0;
+  const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  try {
+    const problems = watchConsole(page);
+    const modules = [];
+    page.on('request', (r) => { if (r.url().includes('twinstory_basemap')) modules.push(new URL(r.url()).origin); });
+    await page.goto(`http://127.0.0.1:${host.address().port}/`);
+    // Inside the element's shadow root (Playwright's locators pierce it).
+    await page.locator('twin-story .ts-step').first().waitFor();
+    await page.locator('twin-story .ts-step').first().scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => {
+      const root = document.querySelector('twin-story')?.shadowRoot;
+      const shown = root ? [...root.querySelectorAll('.ts-tile:not([hidden])')] : [];
+      return shown.length > 0 && shown.every((i) => i.classList.contains('is-loaded') && i.complete && i.naturalWidth > 0);
+    }, null, { timeout: 20_000, polling: 100 });
+    const state = await page.evaluate(() => {
+      const root = document.querySelector('twin-story').shadowRoot;
+      return {
+        box: root.querySelectorAll('.ts-basemap').length,
+        credit: root.querySelector('.ts-credit-basemap')?.textContent ?? '',
+      };
+    });
+    assert.equal(state.box, 1, 'one tile box, inside the element');
+    assert.match(state.credit, /Testkacheln/);
+    assert.ok(requests.length > 0, 'tiles were asked for');
+    assert.ok(modules.length >= 2 && modules.every((m) => m === o), `the basemap module (glue and wasm) from the story's origin: ${modules.join(' ')}`);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('.ts-tile').length), 0, 'no tile in the host document itself');
+    await page.screenshot({ path: path.join(SHOTS, 'basemap-element.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    host.close();
+    story.stop();
+  }
 });

@@ -269,7 +269,19 @@ test('a link to the host page with #<step-id> opens the story at that step (a ?s
   // The skip link (a #fragment, which the host document cannot find in
   // the shadow root) moves to the first step and the focus with it.
   await page.evaluate(() => window.scrollTo(0, 0));
+  // Unfocused, the skip link covers nothing of the host page (it was once
+  // moved above the element's top, over the host's text there); focused,
+  // it shows inside the element.
+  const skip = () => page.evaluate(() => {
+    const root = document.querySelector('twin-story').shadowRoot;
+    const link = root.querySelector('.ts-skip');
+    const r = link.getBoundingClientRect();
+    const box = document.querySelector('twin-story').getBoundingClientRect();
+    return { hit: root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === link, inside: r.top >= box.top && r.left >= box.left };
+  });
+  assert.equal((await skip()).hit, false, 'the unfocused skip link is not on the page');
   await page.locator('twin-story .ts-skip').focus();
+  assert.deepEqual(await skip(), { hit: true, inside: true }, 'the focused skip link shows inside the element');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('twin-story').shadowRoot.querySelector('.ts-canvas').dataset.activeStep === '0', null, { timeout: 5_000 });
   assert.equal(await page.evaluate(() => document.querySelector('twin-story').shadowRoot.activeElement?.id), stepIds[0]);
