@@ -320,8 +320,16 @@ test('tiles for the visible area, attribution, transparency and a flight that ke
   assert.deepEqual([...asked].sort(), [...expected].sort(), 'exactly the visible tiles of level 11');
   assert.equal(requests.length, asked.size, 'no tile asked twice');
   assert.ok(requests.every((r) => !r.retina));
-  // The tiles are the basemap module's, loaded once for this story.
+  // The tiles are the basemap module's, loaded once for this story, and
+  // asked for beside story.json (boot.js, the page's twinstory-preload),
+  // not only once the player has made the page.
   assert.deepEqual(modules.sort(), ['twinstory_basemap.js', 'twinstory_basemap_bg.wasm']);
+  const timing = await page.evaluate(() => {
+    const all = performance.getEntriesByType('resource');
+    const story = all.find((e) => e.name.endsWith('/story.json'));
+    return { storyEnd: story.responseEnd, module: all.filter((e) => e.name.includes('twinstory_basemap')).map((e) => e.startTime) };
+  });
+  assert.ok(timing.module.length === 2 && timing.module.every((t) => t <= timing.storyEnd), `preloaded: ${JSON.stringify(timing)}`);
 
   // The credit is in the map corner, readable and not covered.
   const attribution = page.locator('.ts-attribution');

@@ -638,8 +638,12 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
     // `twinstory-first-layers`), which the player reads before it makes the
     // page (`loader::read_first`); not for a link to another step, which
     // opens there (a preload not used soon is reported in the console).
+    // And the modules the story needs at every step, named by the page's
+    // `twinstory-preload` (the basemap's, which the player imports as soon
+    // as the page is made: its tiles wait for it): the glue as a module
+    // preload, the wasm as the glue's `fetch` asks for it.
     let boot_js = format!(
-        "if (!new URLSearchParams(location.search).has(\"story\")) {{\n  const first = location.hash ? null : document.querySelector('meta[name=\"twinstory-first-layers\"]');\n  for (const href of [\"story.json\", ...(first ? first.content.split(\" \").filter(Boolean) : [])]) {{\n    const l = document.createElement(\"link\");\n    l.rel = \"preload\"; l.as = \"fetch\"; l.crossOrigin = \"anonymous\"; l.href = href;\n    document.head.append(l);\n  }}\n}}\nif (window.parent !== window) import(\"./{frame}\");\nimport(\"./{js}\").then((m) => m.default({{ module_or_path: \"./{wasm}\" }}));\n"
+        "if (!new URLSearchParams(location.search).has(\"story\")) {{\n  const meta = (n) => (document.querySelector(`meta[name=\"twinstory-${{n}}\"]`)?.content ?? \"\").split(\" \").filter(Boolean);\n  for (const href of [\"story.json\", ...(location.hash ? [] : meta(\"first-layers\")), ...meta(\"preload\")]) {{\n    const l = document.createElement(\"link\");\n    if (href.endsWith(\".js\")) l.rel = \"modulepreload\";\n    else {{ l.rel = \"preload\"; l.as = \"fetch\"; l.crossOrigin = \"anonymous\"; }}\n    l.href = href;\n    document.head.append(l);\n  }}\n}}\nif (window.parent !== window) import(\"./{frame}\");\nimport(\"./{js}\").then((m) => m.default({{ module_or_path: \"./{wasm}\" }}));\n"
     );
     let boot = add("boot.js", boot_js.into_bytes());
     let icon = add("icon.svg", ICON.to_vec());
@@ -721,6 +725,7 @@ fn story_page(
         PAGE,
         &[
             ("first_layers", &escape(&first_layers(story).join(" "))),
+            ("preload", &escape(&preload_modules(story, p).join(" "))),
             ("lang", &escape(&story.lang)),
             ("noscript", Lang::of(&story.lang).strings().noscript),
             ("title", &escape(&story.title)),
@@ -785,6 +790,17 @@ fn first_layers(story: &Story) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// The files of the modules the story needs whatever step the page opens
+/// at, which `boot.js` asks for beside story.json: the basemap's (glue and
+/// wasm) for a story with a `basemap`. (The data readers and the playback
+/// are not: a story needs them only for some layers or steps.)
+fn preload_modules(story: &Story, p: &Player) -> Vec<String> {
+    match (&story.basemap, &p.basemap) {
+        (Some(_), Some((js, wasm))) => vec![js.clone(), wasm.clone()],
+        _ => Vec::new(),
+    }
 }
 
 /// The page's `<link rel="alternate" hreflang>` lines: the story itself and
