@@ -21,7 +21,8 @@ both: the imports (`__wbg_setAttribute_<16 hex digits>`, one per browser
 function the player calls), their module name, the exports the glue calls
 (`wasm.__wbindgen_malloc`, the closures' invoke shims) and the glue's own
 shims for them; the glue's import functions the wasm no longer imports
-(wasm-opt removed them) are dropped. Each name is in the wasm file and
+(wasm-opt removed them) are dropped, and one that only calls a `Math`
+function is that function. Each name is in the wasm file and
 again in the JS file, and their hashes do not compress: about 270 imports
 cost 8.7 KB gzip of the base. Nothing outside the two files sees these
 names (the glue's `export`s keep theirs). Then the glue loses its
@@ -221,6 +222,17 @@ def short(module, js):
             if len(block.findall(js)) != 1:
                 fail(f"the glue's import {field} is not written as expected")
             js = block.sub("", js)
+
+    # An import that only calls one of `Math`'s functions with its own
+    # arguments becomes that function: the wasm then calls the browser's
+    # `Math` directly, not through a function of the glue (a JS frame per
+    # call; the base's float functions all go there, `src/math.rs`).
+    js = re.sub(
+        r"^( {8}\w+: )function\((arg0(?:, arg1)?)\) \{\n {12}const ret = (Math\.\w+)\(\2\);\n {12}return ret;\n {8}\},\n",
+        lambda m: m.group(1) + m.group(3) + ",\n",
+        js,
+        flags=re.M,
+    )
 
     # Imports: each is one key `        NAME:` of the glue's `import0`.
     fresh = short_names(set())
