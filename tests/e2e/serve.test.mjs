@@ -80,3 +80,18 @@ test('saving story.md reloads the page; errors show in an overlay over the last 
 // The server as a local citizen (Host check, bounded request heads, idle
 // connections, no rebuild loop, foreign build folders kept) is tested at
 // process level in crates/cli/tests/serve.rs, without a browser.
+
+test('an address with no page behind it answers with a page that leads to the stories; a missing file with a short text', async () => {
+  const page = await fetch(new URL('spielplaetz/', server.url));
+  assert.equal(page.status, 404);
+  assert.match(page.headers.get('content-type'), /^text\/html/);
+  const html = await page.text();
+  assert.match(html, /<html lang="de">/);
+  assert.match(html, /<h1>Nicht gefunden<\/h1>/);
+  assert.match(html, /<code>\/spielplaetz\/<\/code>/);
+  assert.match(html, /<a href="\/">Geschichten<\/a>/);
+  const file = await fetch(new URL('data/nichtda.geojson', server.url));
+  assert.equal(file.status, 404);
+  assert.match(file.headers.get('content-type'), /^text\/plain/);
+  assert.equal(await file.text(), 'Nicht gefunden');
+});

@@ -662,6 +662,25 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
                 page.as_bytes(),
             )
         }
+        _ if path.ends_with('/') || path.ends_with(".html") => {
+            // A page: say so as a page, with the way to the stories (a typo
+            // in a story's folder name, or a story not made yet: the page
+            // reloads once something is built at this address).
+            let page = inject_live_script(&format!(
+                "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>twinstory: {title}</title></head>\
+                 <body><h1>{title}</h1><p><code>{}</code></p><p><a href=\"/\">{}</a></p></body></html>",
+                t.lang.tag(),
+                crate::build::escape(path),
+                crate::build::escape(t.site_heading),
+                title = crate::build::escape(t.not_found),
+            ), None);
+            respond(
+                &mut stream,
+                404,
+                "text/html; charset=utf-8",
+                page.as_bytes(),
+            )
+        }
         _ => respond(
             &mut stream,
             404,
