@@ -312,6 +312,10 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                     // Half-made data is neither measured nor built.
                     continue;
                 }
+                let conditions = parsed.spans.conditions.iter();
+                for (_, key, text, at) in conditions.filter(|c| c.0 == layer.id) {
+                    check_matches(&mut sink, data, &layer.id, (key, text), *at);
+                }
                 for f in &data.features {
                     if let Some(r) = f.geometry.as_ref().and_then(|g| g.bounding_rect()) {
                         bounds = Some(match bounds {
@@ -442,6 +446,73 @@ fn check_property(
         at,
         format!("no feature of layer `{layer}` has a property `{name}`"),
         crate::suggest::did_you_mean(name, &names, "the features have"),
+    );
+}
+
+/// A step's `filter` or `highlight` that no feature of the layer matches (a
+/// misspelt name, a threshold beyond the data): the step would show none of
+/// the layer, or dim all of it. A warning at the condition, with the value
+/// closest to a quoted one, or the range of the numbers it compares. Not
+/// for a property no feature has (W0008 says so).
+fn check_matches(
+    sink: &mut Sink,
+    data: &twinstory_data::Dataset,
+    layer: &str,
+    (key, text): (&str, &str),
+    at: Pos,
+) {
+    let Ok(condition) = twinstory_data::Condition::parse(text) else {
+        return;
+    };
+    let fields = condition.fields();
+    let has = |name: &str| {
+        data.features
+            .iter()
+            .any(|f| f.properties.contains_key(name))
+    };
+    if data.features.is_empty()
+        || !fields.iter().all(|f| has(f))
+        || data
+            .features
+            .iter()
+            .any(|f| condition.matches(&f.properties))
+    {
+        return;
+    }
+    // The quoted values of the condition, each against the texts the
+    // fields it reads have; else the numbers' range.
+    let quoted: Vec<&str> = text.split(['"', '\'']).skip(1).step_by(2).collect();
+    let mut help = None;
+    for field in &fields {
+        let values = data.features.iter().filter_map(|f| f.properties.get(field));
+        let texts: Vec<&str> = values.clone().filter_map(|v| v.as_str()).collect();
+        if let Some(close) = quoted
+            .iter()
+            .find_map(|q| crate::suggest::closest(q, texts.iter().copied()).filter(|c| c != q))
+        {
+            help = Some(format!("did you mean `{close}`?"));
+            break;
+        }
+        let numbers = values.filter_map(serde_json::Value::as_f64);
+        if let Some((lo, hi)) = numbers.fold(None, |r: Option<(f64, f64)>, x| {
+            Some(r.map_or((x, x), |(a, b)| (a.min(x), b.max(x))))
+        }) {
+            help = Some(format!(
+                "`{field}` lies between {} and {} in this layer",
+                twinstory_model::decimal::Shortest(lo),
+                twinstory_model::decimal::Shortest(hi)
+            ));
+            break;
+        }
+    }
+    sink.warning(
+        "W0059",
+        at,
+        format!(
+            "the `{key}` condition `{text}` matches none of the {} features of layer `{layer}`",
+            data.features.len()
+        ),
+        help,
     );
 }
 

@@ -905,11 +905,14 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
 
 fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let what = format!("layer `{id}`");
-    let fields = w.fields(
+    let style_names = style_fields();
+    let style_names: Vec<&str> = style_names.iter().map(String::as_str).collect();
+    let fields = w.fields_beside(
         n,
         LAYER_FIELDS,
         &what,
         "source: { type: geojson, url: data/x.geojson }",
+        Some((&style_names, "style")),
     )?;
     let mut title = None;
     let mut source = None;

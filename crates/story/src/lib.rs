@@ -186,6 +186,8 @@ struct Spans {
     layer_join_failed: Vec<bool>,
     /// The fields steps' `filter` and `highlight` read: layer id, field, position.
     condition_fields: Vec<(String, String, diagnostic::Pos)>,
+    /// Steps' `filter` and `highlight`: layer id, setting, condition, position.
+    conditions: Vec<(String, &'static str, String, diagnostic::Pos)>,
     /// Per step (same order as `story.steps`): position of its `center` or `fit`.
     step_view: Vec<Option<diagnostic::Pos>>,
     /// Per step: the layers its `show` names, with their positions.

@@ -122,6 +122,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
                 .chain(spans.layer_compute.iter_mut().flatten())
                 .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
                 .chain(spans.condition_fields.iter_mut().map(|(_, _, p)| p))
+                .chain(spans.conditions.iter_mut().map(|(_, _, _, p)| p))
                 .chain(spans.step_view.iter_mut().flatten())
                 .chain(spans.step_show.iter_mut().flatten().map(|(_, p)| p))
                 .chain(spans.figures.iter_mut().flat_map(|f| {
@@ -199,6 +200,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     let mut shown: Vec<&str> = Vec::new();
     let mut fitted: Vec<String> = Vec::new();
     let mut condition_fields = Vec::new();
+    let mut conditions = Vec::new();
     for (n, raw) in body.steps.iter().enumerate() {
         let mut settings = step_block::StepSettings::default();
         match &raw.block {
@@ -289,6 +291,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         }
         fitted.extend(settings.layer_refs.iter().map(|(id, _)| id.clone()));
         condition_fields.extend(settings.condition_fields);
+        conditions.extend(settings.conditions);
         step_view.push(settings.view_pos);
         step_show.push(settings.show_refs.clone());
         step_description_extra.push(settings.map_description_extra.clone());
@@ -506,6 +509,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layer_times: fm.times,
             layer_join_failed: fm.join_failed,
             condition_fields,
+            conditions,
             step_view,
             step_show,
             step_description_extra,

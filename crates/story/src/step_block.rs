@@ -64,6 +64,8 @@ pub(crate) struct StepSettings {
     pub layer_refs: Vec<(String, Pos)>,
     /// The fields `filter` and `highlight` read: layer id, field, position.
     pub condition_fields: Vec<(String, String, Pos)>,
+    /// Each `filter` and `highlight` read: layer id, setting, condition, position.
+    pub conditions: Vec<(String, &'static str, String, Pos)>,
     /// `time`: a moment or a period (empty: none).
     pub time: Vec<String>,
     /// `play`, expanded into its moments.
@@ -262,6 +264,7 @@ fn read_side(
             s.layer_refs.append(&mut side.layer_refs);
             s.show_refs.append(&mut side.show_refs);
             s.condition_fields.append(&mut side.condition_fields);
+            s.conditions.append(&mut side.conditions);
             show = side.show;
         }
     }
@@ -435,6 +438,19 @@ fn read_center(w: &mut Walker<'_, '_>, n: &Node) -> Option<[f64; 2]> {
     };
     if items.len() != 2 {
         let pos = w.pos(n);
+        // `[9,955, 53,572]`: two numbers with German decimal commas.
+        let whole = |i: &Node| matches!(i.kind, Kind::Int(_));
+        let help = if items.len() == 4 && items.iter().all(whole) {
+            format!(
+                "numbers are written with a decimal point: `center: [{}.{}, {}.{}]`",
+                w.raw(&items[0]),
+                w.raw(&items[1]),
+                w.raw(&items[2]),
+                w.raw(&items[3])
+            )
+        } else {
+            format!("write it like this: `{example}`")
+        };
         w.sink.error(
             "E0021",
             pos,
@@ -442,7 +458,7 @@ fn read_center(w: &mut Walker<'_, '_>, n: &Node) -> Option<[f64; 2]> {
                 "`center` must have two numbers, [longitude, latitude], but it has {}",
                 items.len()
             ),
-            Some(format!("write it like this: `{example}`")),
+            Some(help),
         );
         return None;
     }
@@ -552,12 +568,19 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
                 let mut opacity = Some(1.0);
                 let mut conditions: Vec<(&str, String)> = Vec::new();
                 let mut read_fields = Vec::new();
+                let mut at = Vec::new();
                 for (key, _k, v) in fields {
                     if key == "filter" || key == "highlight" {
                         let example = format!("{key}: 'playgrounds >= 10'");
                         if let Some(c) = w.text(v, key, &example) {
                             if let Some(f) = crate::checks::conditions::check(w, v, key, &c) {
                                 read_fields.extend(f);
+                                let key = if key == "filter" {
+                                    "filter"
+                                } else {
+                                    "highlight"
+                                };
+                                at.push((key, c.clone(), w.pos(v)));
                                 conditions.push((key, c));
                             }
                         }
@@ -584,6 +607,8 @@ fn read_show(w: &mut Walker<'_, '_>, n: &Node, s: &mut StepSettings) {
                 if let Some(layer) = &layer {
                     s.condition_fields
                         .extend(read_fields.into_iter().map(|(f, p)| (layer.clone(), f, p)));
+                    s.conditions
+                        .extend(at.into_iter().map(|(k, c, p)| (layer.clone(), k, c, p)));
                 }
                 if let (Some(layer), Some(opacity)) = (layer, opacity) {
                     s.show.extend(layer_state(&layer, opacity, &conditions));

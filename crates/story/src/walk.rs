@@ -83,6 +83,12 @@ impl<'s, 't> Walker<'s, 't> {
     /// Reports a value of the wrong type.
     pub fn wrong_type(&mut self, n: &Node, name: &str, expected: &str, example: &str) {
         let pos = self.pos(n);
+        // `radius: 3,5`: a German decimal comma.
+        let help = match &n.kind {
+            Kind::Str(s) if expected.contains("number") => decimal_point(s)
+                .map(|d| format!("numbers are written with a decimal point: `{name}: {d}`")),
+            _ => None,
+        };
         self.sink.error(
             "E0021",
             pos,
@@ -90,7 +96,7 @@ impl<'s, 't> Walker<'s, 't> {
                 "`{name}` must be {expected}, but it is {}",
                 kind_name(&n.kind)
             ),
-            Some(format!("write it like this: `{example}`")),
+            Some(help.unwrap_or_else(|| format!("write it like this: `{example}`"))),
         );
     }
 
@@ -103,6 +109,21 @@ impl<'s, 't> Walker<'s, 't> {
         allowed: &[&str],
         what: &str,
         example: &str,
+    ) -> Option<Vec<(&'n str, &'n Node, &'n Node)>> {
+        self.fields_beside(n, allowed, what, example, None)
+    }
+
+    /// As [`Walker::fields`], for a group that holds another, `nested`
+    /// (its setting names and its own name): a key of the nested group
+    /// written one level too high is told where it belongs (`label:` beside
+    /// `style:` instead of under it).
+    pub fn fields_beside<'n>(
+        &mut self,
+        n: &'n Node,
+        allowed: &[&str],
+        what: &str,
+        example: &str,
+        nested: Option<(&[&str], &str)>,
     ) -> Option<Vec<(&'n str, &'n Node, &'n Node)>> {
         let Kind::Map(entries) = &n.kind else {
             if n.kind == Kind::Null {
@@ -117,14 +138,31 @@ impl<'s, 't> Walker<'s, 't> {
             return None;
         };
         let mut out = Vec::new();
+        let mut before: Option<(&Node, &Node)> = None;
         for (k, v) in entries {
+            let previous = before.replace((k, v));
             let Kind::Str(key) = &k.kind else {
                 let pos = self.pos(k);
+                // `{ zoom: 13,6 }`: inside braces the comma of a German
+                // decimal number starts another setting, `6`.
+                let comma = match (previous, &k.kind, &v.kind) {
+                    (Some((pk, pv)), Kind::Int(_), Kind::Null)
+                        if matches!(pv.kind, Kind::Int(_)) =>
+                    {
+                        Some(format!(
+                            "a decimal comma? Inside `{{ }}` a comma starts the next setting; numbers are written with a decimal point: `{}: {}.{}`",
+                            self.raw(pk),
+                            self.raw(pv),
+                            self.raw(k)
+                        ))
+                    }
+                    _ => None,
+                };
                 self.sink.error(
                     "E0020",
                     pos,
                     format!("{} is not a setting name in {what}", kind_name(&k.kind)),
-                    did_you_mean("", allowed, "the settings here are"),
+                    comma.or_else(|| did_you_mean("", allowed, "the settings here are")),
                 );
                 continue;
             };
@@ -133,7 +171,15 @@ impl<'s, 't> Walker<'s, 't> {
             } else {
                 let pos = self.pos(k);
                 self.unknown += 1;
-                let help = did_you_mean(key, allowed, "the settings here are");
+                let close = crate::suggest::closest(key, allowed.iter().copied());
+                let help = match nested {
+                    Some((names, home)) if close.is_none() && names.contains(&key.as_str()) => {
+                        Some(format!(
+                            "`{key}` is a setting of `{home}`: indent it under `{home}:`"
+                        ))
+                    }
+                    _ => did_you_mean(key, allowed, "the settings here are"),
+                };
                 self.sink.error(
                     "E0020",
                     pos,
@@ -266,4 +312,13 @@ pub(crate) fn is_valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `text` with its decimal comma made a point, when it is a number written
+/// the German way (`3,5`, `-0,25`); else `None`.
+pub(crate) fn decimal_point(text: &str) -> Option<String> {
+    let t = text.trim();
+    let (int, frac) = t.split_once(',')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(int.strip_prefix('-').unwrap_or(int)) && digits(frac)).then(|| format!("{int}.{frac}"))
 }
