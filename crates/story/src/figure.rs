@@ -342,8 +342,26 @@ impl Figure {
                 "share" => Measure::Share,
                 _ => {
                     let mut help = did_you_mean(&first.name, &MEASURES, "a figure starts with");
-                    if first.name == "average" {
-                        help = Some("did you mean `mean`?".into());
+                    // The measure's name in other words, English and German
+                    // (authors write in their language; the names are English).
+                    const GERMAN: &str = " (the measures have English names)";
+                    let meant = match first.name.to_lowercase().as_str() {
+                        "average" | "avg" => Some(("mean", "")),
+                        "total" => Some(("sum", "")),
+                        "minimum" => Some(("min", "")),
+                        "maximum" => Some(("max", "")),
+                        "durchschnitt" | "mittelwert" | "mittel" => Some(("mean", GERMAN)),
+                        "summe" | "gesamt" => Some(("sum", GERMAN)),
+                        "anzahl" | "zahl" => Some(("count", GERMAN)),
+                        "kleinster" | "kleinste" => Some(("min", GERMAN)),
+                        "größter" | "größte" | "groesster" | "groesste" => {
+                            Some(("max", GERMAN))
+                        }
+                        "anteil" => Some(("share", GERMAN)),
+                        _ => None,
+                    };
+                    if let Some((m, note)) = meant {
+                        help = Some(format!("did you mean `{m}`?{note}"));
                     }
                     return Err(FigureSyntaxError {
                         at: first.at,
