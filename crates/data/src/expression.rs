@@ -355,17 +355,6 @@ impl Condition {
         }
         let node = p.cond()?;
         if let Some(c) = p.peek() {
-            // `< 0,5`: a German decimal comma after a number.
-            let before = p.pos.checked_sub(1).and_then(|i| p.chars.get(i));
-            let after = p.chars.get(p.pos + 1);
-            if c == ','
-                && before.is_some_and(char::is_ascii_digit)
-                && after.is_some_and(char::is_ascii_digit)
-            {
-                return p.err(
-                    "unexpected `,` after a number: numbers are written with a decimal point (`0.5`, not `0,5`)",
-                );
-            }
             return p.err(format!(
                 "unexpected `{c}` after a complete condition; join conditions with `and` or `or`"
             ));

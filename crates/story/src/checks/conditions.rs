@@ -30,6 +30,29 @@ pub(crate) fn check(
         ),
         Err(e) => {
             let pos = crate::checks::pos_in_text(w, v, text, e.column.saturating_sub(1), 1);
+            // `< 0,5`: a German decimal comma, which the reader takes for
+            // the end of the condition. (Said here, not by the reader: the
+            // player's base module carries the reader.)
+            let chars: Vec<char> = text.chars().collect();
+            let at = e.column.saturating_sub(1);
+            let digit = |i: Option<usize>| {
+                i.and_then(|i| chars.get(i))
+                    .is_some_and(char::is_ascii_digit)
+            };
+            if chars.get(at) == Some(&',') && digit(at.checked_sub(1)) && digit(Some(at + 1)) {
+                w.sink.error(
+                    "E0025",
+                    pos,
+                    format!("the `{key}` condition cannot be read: a decimal comma after a number"),
+                    Some({
+                        let int: String = chars[..at].iter().rev().take_while(|c| c.is_ascii_digit()).collect();
+                        let int: String = int.chars().rev().collect();
+                        let frac: String = chars[at + 1..].iter().take_while(|c| c.is_ascii_digit()).collect();
+                        format!("numbers are written with a decimal point: `{int}.{frac}`, not `{int},{frac}`")
+                    }),
+                );
+                return None;
+            }
             let help = if e.message.contains("`==`") {
                 let fixed = single_equals_fixed(text);
                 format!("write `{key}: '{fixed}'`; conditions compare with `==`, `!=`, `<`, `<=`, `>`, `>=` (see docs/styling.md, section \"Conditions\")")
