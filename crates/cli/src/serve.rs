@@ -39,7 +39,7 @@ use std::sync::mpsc::{sync_channel, Receiver, TrySendError};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
-use twinstory_model::strings::Lang;
+use twinstory_model::strings::{Lang, Strings};
 
 /// Where the live-reload script and the event stream are served.
 const LIVE_JS: &str = "/_twinstory/live.js";
@@ -648,13 +648,14 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
         }
         _ if error.is_some() && (path.ends_with('/') || path.ends_with(".html")) => {
             // Nothing good was built yet for this page: say why, and reload once fixed.
-            let page = inject_live_script(&format!(
-                "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>twinstory: {title}</title></head>\
-                 <body><h1>{title}</h1><pre>{}</pre></body></html>",
-                t.lang.tag(),
-                crate::build::escape(error.as_deref().unwrap_or("")),
-                title = crate::build::escape(t.preview_errors),
-            ), None);
+            let page = preview_page(
+                t,
+                t.preview_errors,
+                &format!(
+                    "<pre>{}</pre>",
+                    crate::build::escape(error.as_deref().unwrap_or(""))
+                ),
+            );
             respond(
                 &mut stream,
                 200,
@@ -666,14 +667,15 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
             // A page: say so as a page, with the way to the stories (a typo
             // in a story's folder name, or a story not made yet: the page
             // reloads once something is built at this address).
-            let page = inject_live_script(&format!(
-                "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>twinstory: {title}</title></head>\
-                 <body><h1>{title}</h1><p><code>{}</code></p><p><a href=\"/\">{}</a></p></body></html>",
-                t.lang.tag(),
-                crate::build::escape(path),
-                crate::build::escape(t.site_heading),
-                title = crate::build::escape(t.not_found),
-            ), None);
+            let page = preview_page(
+                t,
+                t.not_found,
+                &format!(
+                    "<p><code>{}</code></p><p><a href=\"/\">{}</a></p>",
+                    crate::build::escape(path),
+                    crate::build::escape(t.site_heading)
+                ),
+            );
             respond(
                 &mut stream,
                 404,
@@ -688,6 +690,21 @@ fn handle(mut stream: TcpStream, request: &Request, live: &Live) -> std::io::Res
             t.not_found.as_bytes(),
         ),
     }
+}
+
+/// A page of the preview's own (a story that has errors, an address with
+/// nothing behind it): `title` as its heading, `body` (HTML) below, and the
+/// live-reload script, so it reloads once the story builds.
+fn preview_page(t: &Strings, title: &str, body: &str) -> String {
+    let title = crate::build::escape(title);
+    inject_live_script(
+        &format!(
+            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>twinstory: {title}</title></head>\
+             <body><h1>{title}</h1>{body}</body></html>",
+            t.lang.tag()
+        ),
+        None,
+    )
 }
 
 /// Adds the live-reload script before `</body>` (or at the end), and the
