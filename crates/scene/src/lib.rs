@@ -46,8 +46,8 @@ pub use playback::{Playback, PlaybackOptions};
 pub use resolution::{MotionResolution, MOVING_FRAME_BUDGET_MS};
 pub use scene::{CompareSide, LayerStatus, Scene, SceneLayer, StepTarget};
 pub use style::{
-    dim, paint_for, step_paint, style_layer, to_rgba, LayerStyling, StepConditions, DIM_OPACITY,
-    EMPHASIS_COLOR, EMPHASIS_WIDTH,
+    category_text, dim, paint_for, step_paint, style_layer, to_rgba, LayerStyling, StepConditions,
+    DIM_OPACITY, EMPHASIS_COLOR, EMPHASIS_WIDTH,
 };
 pub use table::{view_bounds, DataTable, TableQuery, TABLE_PAGE_ROWS};
 pub use tooltip::{on_the_way_to_tooltip, reader_values, render_template, Tooltip};

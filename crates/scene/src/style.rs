@@ -270,7 +270,10 @@ fn scheme_colors(name: SchemeName, n: usize) -> Vec<Rgba> {
         .unwrap_or_default()
 }
 
-fn category_text(v: Option<&Value>) -> Option<String> {
+/// A property value as a category: the text `colors` and reader names
+/// match (trimmed text, a number as JSON writes it, `true`/`false`);
+/// `None` for no value.
+pub fn category_text(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),

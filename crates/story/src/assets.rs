@@ -316,6 +316,10 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                 for (_, key, text, at) in conditions.filter(|c| c.0 == layer.id) {
                     check_matches(&mut sink, data, &layer.id, (key, text), *at);
                 }
+                if let Some(values) = parsed.spans.layer_values.get(i) {
+                    let lost = |name: &str| layer_read.lost(name);
+                    crate::checks::style::check_values(&mut sink, data, &layer.id, values, lost);
+                }
                 for f in &data.features {
                     if let Some(r) = f.geometry.as_ref().and_then(|g| g.bounding_rect()) {
                         bounds = Some(match bounds {

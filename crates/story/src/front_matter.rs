@@ -1,5 +1,6 @@
 //! The YAML front matter: story settings and the layers.
 
+use crate::checks::style::ValueKey;
 use crate::diagnostic::Pos;
 use crate::walk::{is_valid_id, Walker};
 use crate::yaml::{Kind, Node};
@@ -112,8 +113,11 @@ pub(crate) struct FrontMatter {
     pub join_key_pos: Vec<Vec<Pos>>,
     /// Per layer: the position of each computed field's expression.
     pub compute_pos: Vec<Vec<Pos>>,
-    /// Per layer: the properties its tooltip and label name, where they are named.
+    /// Per layer: the properties its tooltip, label, style and `fields`
+    /// name, where they are named.
     pub property_pos: Vec<Vec<(String, Pos)>>,
+    /// Per layer: the values its `colors` and `categories` name.
+    pub value_pos: Vec<Vec<ValueKey>>,
     /// Per layer: its `time`, if any (the build turns it into the day
     /// keys steps' times filter by; it is not part of `story.json`).
     pub times: Vec<Option<crate::time::LayerTime>>,
@@ -147,6 +151,7 @@ pub(crate) struct ReadLayer {
     join_key_pos: Vec<Pos>,
     compute_pos: Vec<Pos>,
     property_pos: Vec<(String, Pos)>,
+    value_pos: Vec<ValueKey>,
     time: Option<crate::time::LayerTime>,
     time_pos: Vec<(String, Pos)>,
     join_failed: bool,
@@ -896,6 +901,7 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
             fm.join_key_pos.push(read.join_key_pos);
             fm.compute_pos.push(read.compute_pos);
             fm.property_pos.push(read.property_pos);
+            fm.value_pos.push(read.value_pos);
             fm.times.push(read.time);
             fm.time_pos.push(read.time_pos);
             fm.join_failed.push(read.join_failed);
@@ -925,6 +931,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let (mut compute, mut compute_pos) = (Vec::new(), Vec::new());
     let mut has_source = false;
     let mut property_pos = Vec::new();
+    let mut value_pos = Vec::new();
     let mut style_compute = Vec::new();
     let (mut time, mut time_pos) = (None, Vec::new());
     let mut style_node = None;
@@ -936,7 +943,13 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
                 source = read_source(w, id, v);
             }
             "style" => {
-                style = read_style(w, id, v, &mut property_pos, &mut style_compute);
+                style = read_style(
+                    w,
+                    id,
+                    v,
+                    (&mut property_pos, &mut value_pos),
+                    &mut style_compute,
+                );
                 style_node = Some(v);
             }
             "attribution" => {
@@ -972,6 +985,12 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
         compute.push(field);
         compute_pos.push(pos);
     }
+    property_pos.append(&mut names.field_pos);
+    value_pos.extend(names.category_pos.drain(..).map(|(value, pos)| ValueKey {
+        property: None,
+        value,
+        pos,
+    }));
     let (source, url_pos) = source?;
     if let (Some(Height::Model(_)), Some(n)) = (&style.extrude, style_node) {
         check_model(w, id, &source, &style, n);
@@ -996,6 +1015,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
         join_key_pos,
         compute_pos,
         property_pos,
+        value_pos,
         time_pos,
         join_failed,
     })
@@ -1643,7 +1663,7 @@ fn read_style(
     w: &mut Walker<'_, '_>,
     id: &str,
     n: &Node,
-    property_pos: &mut Vec<(String, Pos)>,
+    (property_pos, value_pos): (&mut Vec<(String, Pos)>, &mut Vec<ValueKey>),
     computed: &mut Vec<(ComputedField, Pos)>,
 ) -> LayerStyle {
     let names = style_fields();
@@ -1757,7 +1777,7 @@ fn read_style(
                 }
             },
             "choropleth" | "categories" | "circles" => {
-                match crate::checks::style::sub_style(w, id, key, v, property_pos) {
+                match crate::checks::style::sub_style(w, id, key, v, property_pos, value_pos) {
                     Some(j) => j,
                     None => {
                         ok = false;
@@ -1941,6 +1961,10 @@ struct ReaderNames {
     attribution_url: Option<String>,
     fields: std::collections::BTreeMap<String, String>,
     categories: std::collections::BTreeMap<String, String>,
+    /// Where `fields` names each field, for the check against the data.
+    field_pos: Vec<(String, Pos)>,
+    /// Where `categories` names each value, for the check against the data.
+    category_pos: Vec<(String, Pos)>,
 }
 
 impl ReaderNames {
@@ -1950,8 +1974,11 @@ impl ReaderNames {
             "attribution-url" => {
                 self.attribution_url = read_web_address(w, v, key, ATTRIBUTION_URL_EXAMPLE)
             }
-            "fields" => self.fields = read_names(w, v, key, FIELDS_EXAMPLE),
-            "categories" => self.categories = read_names(w, v, key, CATEGORIES_EXAMPLE),
+            "fields" => self.fields = read_names(w, v, (key, FIELDS_EXAMPLE), &mut self.field_pos),
+            "categories" => {
+                self.categories =
+                    read_names(w, v, (key, CATEGORIES_EXAMPLE), &mut self.category_pos)
+            }
             _ => {}
         }
     }

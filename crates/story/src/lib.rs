@@ -176,8 +176,11 @@ struct Spans {
     layer_join_key: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: position of each computed field's expression.
     layer_compute: Vec<Vec<diagnostic::Pos>>,
-    /// Per layer: the properties its tooltip, label and label priority name.
+    /// Per layer: the properties its tooltip, label, label priority, style
+    /// and `fields` name.
     layer_properties: Vec<Vec<(String, diagnostic::Pos)>>,
+    /// Per layer: the values its `colors` and reader names' `categories` name.
+    layer_values: Vec<Vec<checks::style::ValueKey>>,
     /// Per layer: the fields its `time` names, where they are named.
     layer_time: Vec<Vec<(String, diagnostic::Pos)>>,
     /// Per layer: its `time`, if any.

@@ -2,6 +2,7 @@
 //! call a field or a value) and `attribution-url` (the credit's link).
 //! Read here, apart from the rest of a layer's settings.
 
+use crate::diagnostic::Pos;
 use crate::walk::Walker;
 use crate::yaml::{Kind, Node};
 use std::collections::BTreeMap;
@@ -14,12 +15,13 @@ pub(crate) const ATTRIBUTION_URL_EXAMPLE: &str =
     "attribution-url: \"https://www.openstreetmap.org/copyright\"";
 
 /// `fields` or `categories`: `key: name for readers` lines. Keys written
-/// `yes`, `no`, `on`, `off`, `true` or numbers are taken as written.
+/// `yes`, `no`, `on`, `off`, `true` or numbers are taken as written; each
+/// key goes to `keys` with its position, for the checks against the data.
 pub(crate) fn read_names(
     w: &mut Walker<'_, '_>,
     n: &Node,
-    setting: &str,
-    example: &str,
+    (setting, example): (&str, &str),
+    keys: &mut Vec<(String, Pos)>,
 ) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let Kind::Map(entries) = &n.kind else {
@@ -32,6 +34,7 @@ pub(crate) fn read_names(
         let Some(key) = w.text(k, setting, example) else {
             continue;
         };
+        keys.push((key.clone(), w.pos(k)));
         let Some(name) = w.text(v, &key, example) else {
             continue;
         };

@@ -11,12 +11,30 @@ const LISTED: usize = 30;
 /// [`twinstory_model::suggest::did_you_mean`], listing at most [`LISTED`]
 /// candidates and how many more there are.
 pub(crate) fn did_you_mean(word: &str, candidates: &[&str], what: &str) -> Option<String> {
-    use twinstory_model::suggest::did_you_mean as all;
-    if candidates.len() <= LISTED || closest(word, candidates.iter().copied()).is_some() {
-        return all(word, candidates, what);
+    match closest(word, candidates.iter().copied()) {
+        Some(c) => Some(format!("did you mean `{c}`?")),
+        None => listed(candidates, what),
     }
-    all(word, &candidates[..LISTED], what)
-        .map(|h| format!("{h}, and {} more", candidates.len() - LISTED))
+}
+
+/// "`what`: `a`, `b`", at most [`LISTED`] of the candidates and how many
+/// more there are; `None` without candidates.
+pub(crate) fn listed(candidates: &[&str], what: &str) -> Option<String> {
+    if candidates.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = candidates
+        .iter()
+        .take(LISTED)
+        .map(|c| format!("`{c}`"))
+        .collect();
+    let more = candidates.len().saturating_sub(LISTED);
+    let tail = if more > 0 {
+        format!(", and {more} more")
+    } else {
+        String::new()
+    };
+    Some(format!("{what}: {}{tail}", shown.join(", ")))
 }
 
 #[cfg(test)]

@@ -41,21 +41,35 @@ fn collect_enum(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// A category value a layer names (a `colors` key of its `categories`
+/// style, or a key of its reader names' `categories`), checked against the
+/// data once it is read (W0060).
+#[derive(Debug, Clone)]
+pub(crate) struct ValueKey {
+    /// The field the value is a value of; `None`: any field.
+    pub property: Option<String>,
+    pub value: String,
+    pub pos: Pos,
+}
+
 /// Reads `choropleth`, `categories` or `circles` (`key`) into the JSON the
 /// model reads; `None` after reporting a problem. Properties the style names
-/// go to `property_pos` for the check against the data.
+/// go to `property_pos`, the values its `colors` name to `values`, for the
+/// checks against the data.
 pub(crate) fn sub_style(
     w: &mut Walker<'_, '_>,
     layer: &str,
     key: &str,
     v: &Node,
     property_pos: &mut Vec<(String, Pos)>,
+    values: &mut Vec<ValueKey>,
 ) -> Option<Value> {
     let Kind::Map(entries) = &v.kind else {
         return Some(v.to_json());
     };
     let mut ok = true;
     let mut obj = serde_json::Map::new();
+    let mut keys = Vec::new();
     for (k, x) in entries {
         let name = match &k.kind {
             Kind::Str(s) => s.as_str(),
@@ -106,7 +120,7 @@ pub(crate) fn sub_style(
                 }
                 obj.insert(name.to_owned(), x.to_json());
             }
-            "colors" if key == "categories" => match colors(w, layer, x) {
+            "colors" if key == "categories" => match colors(w, layer, x, &mut keys) {
                 Some(c) => {
                     obj.insert(name.to_owned(), c);
                 }
@@ -117,13 +131,25 @@ pub(crate) fn sub_style(
             }
         }
     }
+    let property = obj.get("property").and_then(Value::as_str);
+    values.extend(keys.into_iter().map(|(value, pos)| ValueKey {
+        property: property.map(str::to_owned),
+        value,
+        pos,
+    }));
     ok.then_some(Value::Object(obj))
 }
 
 /// `categories.colors`: value → colour. Keys are category values, so a
 /// number key is its text as written; `yes`, `no`, `on`, `off` (which YAML
 /// 1.1 reads as `true`/`false`) must be quoted to mean the word.
-fn colors(w: &mut Walker<'_, '_>, layer: &str, n: &Node) -> Option<Value> {
+/// The keys, with their positions, go to `keys`.
+fn colors(
+    w: &mut Walker<'_, '_>,
+    layer: &str,
+    n: &Node,
+    keys: &mut Vec<(String, Pos)>,
+) -> Option<Value> {
     let Kind::Map(entries) = &n.kind else {
         return Some(n.to_json());
     };
@@ -155,9 +181,107 @@ fn colors(w: &mut Walker<'_, '_>, layer: &str, n: &Node) -> Option<Value> {
                 continue;
             }
         };
+        keys.push((key.clone(), w.pos(k)));
         obj.insert(key, x.to_json());
     }
     ok.then_some(Value::Object(obj))
+}
+
+/// W0060: a value the layer names in `colors` or in its reader names'
+/// `categories` that no feature has (a misspelt or outdated value: its
+/// colour or name would never show). Not when no feature has the field at
+/// all (W0008 says so), nor for a field a failed join would have added
+/// (`lost`).
+pub(crate) fn check_values(
+    sink: &mut crate::diagnostic::Sink,
+    data: &twinstory_data::Dataset,
+    layer: &str,
+    keys: &[ValueKey],
+    lost: impl Fn(&str) -> bool,
+) {
+    use twinstory_scene::category_text;
+    if data.features.is_empty() {
+        return;
+    }
+    for key in keys {
+        let mut texts: Vec<String> = match &key.property {
+            Some(p) => {
+                if lost(p) || !data.features.iter().any(|f| f.properties.contains_key(p)) {
+                    continue;
+                }
+                let values = data.features.iter().map(|f| f.properties.get(p));
+                values.filter_map(category_text).collect()
+            }
+            None => data
+                .features
+                .iter()
+                .flat_map(|f| f.properties.values())
+                .filter_map(|v| category_text(Some(v)))
+                .collect(),
+        };
+        if texts.contains(&key.value) {
+            continue;
+        }
+        texts.sort_unstable();
+        texts.dedup();
+        let (message, listed) = match &key.property {
+            Some(p) => (
+                format!(
+                    "no feature of layer `{layer}` has the value `{}` in `{p}`: its colour in `colors` is never used",
+                    key.value
+                ),
+                format!("the values of `{p}` are"),
+            ),
+            None => (
+                format!(
+                    "no feature of layer `{layer}` has the value `{}` in any field: its name in `categories` is never used",
+                    key.value
+                ),
+                String::new(),
+            ),
+        };
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        // One or two characters are close to any short value: no guess.
+        let guess = (key.value.chars().count() > 2)
+            .then(|| {
+                crate::suggest::closest(&key.value, refs.iter().copied())
+                    .or_else(|| umlauts(&key.value, &refs))
+            })
+            .flatten();
+        let help = match guess {
+            Some(close) if close.to_lowercase() == key.value.to_lowercase() => Some(format!(
+                "write `{close}`: values are compared as written, capitals included"
+            )),
+            Some(close) => Some(format!("did you mean `{close}`?")),
+            None if key.property.is_some() => crate::suggest::listed(&refs, &listed),
+            None => None,
+        };
+        sink.warning("W0060", key.pos, message, help);
+    }
+}
+
+/// The value among `values` that `word` is with `ae`, `oe`, `ue`, `ss`
+/// written as `ä`, `ö`, `ü`, `ß` (a keyboard or an export without umlauts:
+/// `Sued` for `Süd`, two edits apart).
+fn umlauts<'a>(word: &str, values: &[&'a str]) -> Option<&'a str> {
+    const PAIRS: [(&str, &str); 7] = [
+        ("ae", "ä"),
+        ("oe", "ö"),
+        ("ue", "ü"),
+        ("Ae", "Ä"),
+        ("Oe", "Ö"),
+        ("Ue", "Ü"),
+        ("ss", "ß"),
+    ];
+    let folded = |s: &str| {
+        let mut s = s.to_owned();
+        for (from, to) in PAIRS {
+            s = s.replace(to, from);
+        }
+        s
+    };
+    let word = folded(word);
+    values.iter().copied().find(|v| folded(v) == word)
 }
 
 #[cfg(test)]
