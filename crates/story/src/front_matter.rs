@@ -840,15 +840,13 @@ fn colour(w: &mut Walker<'_, '_>, n: &Node, name: &str) -> Option<Option<Color>>
     }
     match text.parse::<Color>() {
         Ok(c) => Some(Some(c)),
-        Err(e) => {
+        Err(_) => {
             let pos = w.pos(n);
             w.sink.error(
                 "E0023",
                 pos,
                 format!("`{text}` is not a colour"),
-                Some(format!(
-                    "{e}; put it in quotes, because YAML reads `#` as the start of a comment: `{name}: \"#e4572e\"`"
-                )),
+                Some(crate::checks::colour::help(&text, name)),
             );
             None
         }

@@ -2,6 +2,7 @@
 //! its own file, called from the parser (settings) or from `check_assets`
 //! (settings against the data).
 //!
+//! - `colour`: the help for a colour that cannot be read.
 //! - `encoding`: the spellings of a join's `encoding`.
 //! - `style`: `choropleth`, `categories` and `circles` (scheme names, the
 //!   properties they name, `colors` keys that YAML reads as `true`/`false`).
@@ -19,6 +20,7 @@
 //!   decided by one far-away feature).
 
 pub(crate) mod charts;
+pub(crate) mod colour;
 pub(crate) mod conditions;
 pub(crate) mod contrast;
 pub(crate) mod data;

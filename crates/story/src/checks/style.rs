@@ -120,6 +120,18 @@ pub(crate) fn sub_style(
                 }
                 obj.insert(name.to_owned(), x.to_json());
             }
+            "colors" if key == "choropleth" => {
+                if let Kind::Seq(items) = &x.kind {
+                    for item in items {
+                        ok &= colour_ok(w, layer, (key, "colors"), "- ", item);
+                    }
+                }
+                obj.insert(name.to_owned(), x.to_json());
+            }
+            "other" | "no-data" => {
+                ok &= colour_ok(w, layer, (key, name), name, x);
+                obj.insert(name.to_owned(), x.to_json());
+            }
             "colors" if key == "categories" => match colors(w, layer, x, &mut keys) {
                 Some(c) => {
                     obj.insert(name.to_owned(), c);
@@ -138,6 +150,36 @@ pub(crate) fn sub_style(
         pos,
     }));
     ok.then_some(Value::Object(obj))
+}
+
+/// A colour in a `choropleth` or `categories` (`at`: the style and its
+/// setting), reported where it is written (E0023) when it cannot be read;
+/// other kinds of value are left to the model's message.
+/// `example`: the key the help's example writes the colour under.
+fn colour_ok(
+    w: &mut Walker<'_, '_>,
+    layer: &str,
+    at: (&str, &str),
+    example: &str,
+    x: &Node,
+) -> bool {
+    let Kind::Str(text) = &x.kind else {
+        return true;
+    };
+    if text.parse::<twinstory_model::Color>().is_ok() {
+        return true;
+    }
+    let pos = w.pos(x);
+    w.sink.error(
+        "E0023",
+        pos,
+        format!(
+            "`{text}` is not a colour (in the `{}` of the `{}` of layer `{layer}`)",
+            at.1, at.0
+        ),
+        Some(super::colour::help(text, example)),
+    );
+    false
 }
 
 /// `categories.colors`: value → colour. Keys are category values, so a
@@ -182,6 +224,7 @@ fn colors(
             }
         };
         keys.push((key.clone(), w.pos(k)));
+        ok &= colour_ok(w, layer, ("categories", "colors"), &key, x);
         obj.insert(key, x.to_json());
     }
     ok.then_some(Value::Object(obj))
