@@ -172,12 +172,19 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
         }
         let join_pos = parsed.spans.layer_join.get(i);
         let join_key_pos = parsed.spans.layer_join_key.get(i);
+        let join_column_pos = parsed.spans.layer_join_columns.get(i);
         let compute_pos = parsed.spans.layer_compute.get(i);
         let part_pos = |part: LayerPart| match part {
             LayerPart::Source => pos,
             LayerPart::Join(j) => join_pos.and_then(|p| p.get(j)).copied().unwrap_or(pos),
             LayerPart::JoinKey(j) => join_key_pos
                 .and_then(|p| p.get(j))
+                .or_else(|| join_pos.and_then(|p| p.get(j)))
+                .copied()
+                .unwrap_or(pos),
+            LayerPart::JoinColumn(j, k) => join_column_pos
+                .and_then(|p| p.get(j))
+                .and_then(|p| p.get(k))
                 .or_else(|| join_pos.and_then(|p| p.get(j)))
                 .copied()
                 .unwrap_or(pos),

@@ -111,6 +111,8 @@ pub(crate) struct FrontMatter {
     /// Per layer: where each `join` names its key (`table-key`, else
     /// `feature-key`, else its `table`).
     pub join_key_pos: Vec<Vec<Pos>>,
+    /// Per layer, per join: the position of each of its `columns`.
+    pub join_column_pos: Vec<Vec<Vec<Pos>>>,
     /// Per layer: the position of each computed field's expression.
     pub compute_pos: Vec<Vec<Pos>>,
     /// Per layer: the properties its tooltip, label, style and `fields`
@@ -149,6 +151,7 @@ pub(crate) struct ReadLayer {
     url_pos: Pos,
     join_pos: Vec<Pos>,
     join_key_pos: Vec<Pos>,
+    join_column_pos: Vec<Vec<Pos>>,
     compute_pos: Vec<Pos>,
     property_pos: Vec<(String, Pos)>,
     value_pos: Vec<ValueKey>,
@@ -897,6 +900,7 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
             fm.url_pos.push(read.url_pos);
             fm.join_pos.push(read.join_pos);
             fm.join_key_pos.push(read.join_key_pos);
+            fm.join_column_pos.push(read.join_column_pos);
             fm.compute_pos.push(read.compute_pos);
             fm.property_pos.push(read.property_pos);
             fm.value_pos.push(read.value_pos);
@@ -924,8 +928,13 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let mut attribution = None;
     let mut tooltip = None;
     let mut names = ReaderNames::default();
-    let (mut join, mut join_pos, mut join_key_pos, mut join_failed) =
-        (Vec::new(), Vec::new(), Vec::new(), false);
+    let mut joins = ReadJoins {
+        joins: Vec::new(),
+        table_pos: Vec::new(),
+        key_pos: Vec::new(),
+        column_pos: Vec::new(),
+        failed: false,
+    };
     let (mut compute, mut compute_pos) = (Vec::new(), Vec::new());
     let mut has_source = false;
     let mut property_pos = Vec::new();
@@ -963,7 +972,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
                     property_pos.extend(read_template(w, v, id, "tooltip", t));
                 }
             }
-            "join" => (join, join_pos, join_key_pos, join_failed) = read_joins(w, id, v),
+            "join" => joins = read_joins(w, id, v),
             "compute" => (compute, compute_pos) = read_compute(w, id, v),
             "time" => (time, time_pos) = crate::time::read_layer_time(w, id, v),
             other => names.read(w, other, v),
@@ -1004,58 +1013,81 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
             tooltip,
             fields: names.fields,
             categories: names.categories,
-            join,
+            join: joins.joins,
             compute,
         },
         time,
         url_pos,
-        join_pos,
-        join_key_pos,
+        join_pos: joins.table_pos,
+        join_key_pos: joins.key_pos,
+        join_column_pos: joins.column_pos,
         compute_pos,
         property_pos,
         value_pos,
         time_pos,
-        join_failed,
+        join_failed: joins.failed,
     })
 }
 
 const JOIN_EXAMPLE: &str = "join: { table: data/stats.csv, by: stadtteil, mode: dissolve }";
 
 /// `join`: one table, or a list of them.
-/// The third value is true when a join could not be read.
-fn read_joins(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> (Vec<Join>, Vec<Pos>, Vec<Pos>, bool) {
+/// A layer's joins as read: the joins, and per join where its table, its
+/// key and each of its `columns` are named.
+struct ReadJoins {
+    joins: Vec<Join>,
+    table_pos: Vec<Pos>,
+    key_pos: Vec<Pos>,
+    column_pos: Vec<Vec<Pos>>,
+    failed: bool,
+}
+
+fn read_joins(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> ReadJoins {
     let items: Vec<&Node> = match &n.kind {
         Kind::Seq(items) => items.iter().collect(),
         Kind::Null => Vec::new(),
         _ => vec![n],
     };
-    let mut joins = Vec::new();
-    let mut positions = Vec::new();
-    let mut key_positions = Vec::new();
-    let mut failed = false;
+    let mut read = ReadJoins {
+        joins: Vec::new(),
+        table_pos: Vec::new(),
+        key_pos: Vec::new(),
+        column_pos: Vec::new(),
+        failed: false,
+    };
     for item in items {
-        if let Some((j, pos, key_pos)) = read_join(w, id, item) {
-            joins.push(j);
-            positions.push(pos);
-            key_positions.push(key_pos);
+        if let Some((j, pos, key_pos, column_pos)) = read_join(w, id, item) {
+            read.joins.push(j);
+            read.table_pos.push(pos);
+            read.key_pos.push(key_pos);
+            read.column_pos.push(column_pos);
         } else {
-            failed = true;
+            read.failed = true;
         }
     }
-    (joins, positions, key_positions, failed)
+    read
 }
 
-fn read_join(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Join, Pos, Pos)> {
+/// A join, where its table and its key are named, and where each of its
+/// `columns` is.
+fn read_join(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Join, Pos, Pos, Vec<Pos>)> {
     let what = format!("a `join` of layer `{id}`");
     let fields = w.fields(n, JOIN_FIELDS, &what, JOIN_EXAMPLE)?;
     let mut obj = serde_json::Map::new();
     let mut table_pos = None;
     let (mut table_key_pos, mut feature_key_pos) = (None, None);
+    let mut column_pos = Vec::new();
     let mut ok = true;
     for (key, _k, v) in fields {
         match key {
             "table-key" => table_key_pos = Some(w.pos(v)),
             "feature-key" => feature_key_pos = Some(w.pos(v)),
+            "columns" => {
+                column_pos = match &v.kind {
+                    Kind::Seq(items) => items.iter().map(|i| w.pos(i)).collect(),
+                    _ => vec![w.pos(v)],
+                }
+            }
             _ => {}
         }
         let allowed: Option<&[&str]> = match key {
@@ -1176,7 +1208,7 @@ fn read_join(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<(Join, Pos, P
             }
             // The table's key column is `table-key`, else `feature-key`.
             let key_pos = table_key_pos.or(feature_key_pos).unwrap_or(table_pos);
-            Some((j, table_pos, key_pos))
+            Some((j, table_pos, key_pos, column_pos))
         }
         Err(e) => {
             let pos = w.pos(n);

@@ -38,8 +38,58 @@ pub enum LayerPart {
     /// The key column of the `join` with this index (`table-key`, else
     /// `feature-key`, else its `table`).
     JoinKey(usize),
+    /// The column of the `join` (first index) that its `columns` lists
+    /// at the second index.
+    JoinColumn(usize, usize),
     /// The computed field with this index.
     Compute(usize),
+}
+
+/// The help for a `by: key` join whose table has no key column: the
+/// column that holds the features' names, if one does (a Stadtteil table
+/// joined without `by: stadtteil`, or a key that is not named), else the
+/// columns to choose from.
+fn key_help(j: &twinstory_model::Join, table: &twinstory_data::Table, data: &Dataset) -> String {
+    let feature_key = j.feature_key.as_deref().unwrap_or("id");
+    let names: std::collections::BTreeSet<&str> = data
+        .features
+        .iter()
+        .filter_map(|f| f.properties.get("name").and_then(|v| v.as_str()))
+        .collect();
+    // The column whose texts are most often a feature's `name`, if at
+    // least half of the table's rows are.
+    let named_by = (0..table.columns.len())
+        .map(|c| {
+            let hits = table
+                .rows
+                .iter()
+                .filter(|r| {
+                    r.values
+                        .get(c)
+                        .and_then(|v| v.as_str())
+                        .is_some_and(|t| names.contains(t.trim()))
+                })
+                .count();
+            (hits, c)
+        })
+        .max()
+        .filter(|(hits, _)| *hits > 0 && hits * 2 >= table.rows.len());
+    if let Some((_, c)) = named_by {
+        let column = &table.columns[c];
+        let stadtteil = if j.feature_key.is_none() && j.table_key.is_none() {
+            "for Hamburg's Stadtteil statistics (Statistikamt Nord) write `by: stadtteil`, which matches each Stadtteil to its quarters (`mode: dissolve` or `attach`); for another table "
+        } else {
+            ""
+        };
+        return format!(
+            "the column `{column}` holds the names of the layer's features: {stadtteil}write `table-key: \"{column}\"` and `feature-key: name` (docs/story-format.md, \"Joining tables\")"
+        );
+    }
+    let columns: Vec<&str> = table.columns.iter().map(String::as_str).collect();
+    let listed = crate::suggest::listed(&columns, "the table's columns are").unwrap_or_default();
+    format!(
+        "name the table's column that holds the features' `{feature_key}` with `table-key:`, and the features' field with `feature-key:`; {listed}"
+    )
 }
 
 /// Why a layer's data could not be made.
@@ -257,11 +307,12 @@ pub(crate) fn read_layer(layer: &Layer, base_dir: &Path) -> Result<LayerRead, La
         let missing_column = j
             .columns
             .iter()
-            .find(|c| !table.columns.iter().any(|t| t == *c));
-        if let Some(c) = missing_column {
+            .enumerate()
+            .find(|(_, c)| !table.columns.iter().any(|t| t == *c));
+        if let Some((k, c)) = missing_column {
             let names: Vec<&str> = table.columns.iter().map(String::as_str).collect();
             problems.push(LayerProblem {
-                part,
+                part: LayerPart::JoinColumn(i, k),
                 code: "E0064",
                 message: format!("the table `{}` has no column `{c}`", j.table),
                 hint: did_you_mean(c, &names, "its columns are"),
@@ -325,7 +376,10 @@ pub(crate) fn read_layer(layer: &Layer, base_dir: &Path) -> Result<LayerRead, La
                 joins.push((j.table.clone(), report));
                 joined.push(i);
             }
-            Err(e) => {
+            Err(mut e) => {
+                if e.message.ends_with("(the join key)") {
+                    e.hint = Some(key_help(j, &table, &dataset));
+                }
                 problems.push(join_failed(e));
                 lost.extend(table_columns);
             }

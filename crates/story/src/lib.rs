@@ -174,6 +174,8 @@ struct Spans {
     layer_join: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: where each `join` names its table's key column.
     layer_join_key: Vec<Vec<diagnostic::Pos>>,
+    /// Per layer, per `join`: where each of its `columns` is named.
+    layer_join_columns: Vec<Vec<Vec<diagnostic::Pos>>>,
     /// Per layer: position of each computed field's expression.
     layer_compute: Vec<Vec<diagnostic::Pos>>,
     /// Per layer: the properties its tooltip, label, label priority, style

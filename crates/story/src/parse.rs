@@ -119,6 +119,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
                 .iter_mut()
                 .chain(spans.layer_join.iter_mut().flatten())
                 .chain(spans.layer_join_key.iter_mut().flatten())
+                .chain(spans.layer_join_columns.iter_mut().flatten().flatten())
                 .chain(spans.layer_compute.iter_mut().flatten())
                 .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
                 .chain(spans.layer_values.iter_mut().flatten().map(|v| &mut v.pos))
@@ -504,6 +505,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layer_url: fm.url_pos,
             layer_join: fm.join_pos,
             layer_join_key: fm.join_key_pos,
+            layer_join_columns: fm.join_column_pos,
             layer_compute: fm.compute_pos,
             layer_properties: fm.property_pos,
             layer_values: fm.value_pos,
