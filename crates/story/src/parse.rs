@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Pos, Sink};
 use crate::source::LineIndex;
-use crate::suggest::did_you_mean;
+use crate::suggest::{closest, did_you_mean};
 use crate::walk::Walker;
 use crate::yaml::{self, YamlError, YamlErrorKind};
 use crate::{
@@ -203,10 +203,18 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     let mut fitted: Vec<String> = Vec::new();
     let mut condition_fields = Vec::new();
     let mut conditions = Vec::new();
+    // The text of each step block with an error: a layer it names is not
+    // also reported as never shown (W0006), which would send the author
+    // to the wrong place.
+    let mut failed_blocks: Vec<&str> = Vec::new();
+    // The layers an unknown layer id was probably meant to be: not also
+    // reported as never shown.
+    let mut meant: Vec<String> = Vec::new();
     for (n, raw) in body.steps.iter().enumerate() {
         let mut settings = step_block::StepSettings::default();
         match &raw.block {
             Some(b) => {
+                let before = sink.diags.len();
                 let mut w = Walker::new(sink, &b.yaml, b.first_line, b.col_offset);
                 match yaml::parse(&b.yaml) {
                     Ok((root, twice)) => {
@@ -216,6 +224,12 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                         settings = step_block::read(&mut w, &root);
                     }
                     Err(e) => yaml_error(&mut w, &e, "```step block", &b.yaml),
+                }
+                if sink.diags[before..]
+                    .iter()
+                    .any(|d| d.severity == crate::diagnostic::Severity::Error)
+                {
+                    failed_blocks.push(&b.yaml);
                 }
             }
             None => {
@@ -247,7 +261,18 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         if fm_ok {
             for (id, p) in &settings.layer_refs {
                 if !layer_ids.contains(&id.as_str()) {
-                    let help = did_you_mean(id, &layer_ids, "the layers are");
+                    // `show: a, b` is one text, not a list.
+                    let parts: Vec<&str> = id.split(',').map(str::trim).collect();
+                    let help = if parts.len() > 1 && parts.iter().all(|l| layer_ids.contains(l)) {
+                        meant.extend(parts.iter().map(|l| l.to_string()));
+                        Some(format!(
+                            "several layers are a list in brackets: `[{}]`",
+                            parts.join(", ")
+                        ))
+                    } else {
+                        meant.extend(closest(id, layer_ids.iter().copied()).map(str::to_owned));
+                        did_you_mean(id, &layer_ids, "the layers are")
+                    };
                     let help = help.or_else(|| {
                         Some("add the layer under `layers:` in the front matter".into())
                     });
@@ -369,8 +394,18 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             ),
         );
     } else if fm_ok {
+        let named_in_failed = |id: &str| {
+            failed_blocks.iter().any(|b| {
+                b.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+                    .any(|word| word == id)
+            })
+        };
         for (layer, p) in fm.layers.iter().zip(&fm.url_pos) {
-            if !shown.contains(&layer.id.as_str()) && !fitted.contains(&layer.id) {
+            if !shown.contains(&layer.id.as_str())
+                && !fitted.contains(&layer.id)
+                && !named_in_failed(&layer.id)
+                && !meant.contains(&layer.id)
+            {
                 sink.warning(
                     "W0006",
                     *p,
