@@ -67,6 +67,12 @@ pub fn run(path: &Path, format: Format, deny_warnings: bool, verbose: bool) -> R
                 );
             } else {
                 eprintln!("{display}: {errors} error(s), {warnings} warning(s)");
+                if errors > 0 {
+                    // crates/story's check_assets measures colours only
+                    // without errors: a style it could not read would be
+                    // measured as the default.
+                    eprintln!("(the contrast of the map's colours, W0014–W0017, is measured once there are no errors)");
+                }
             }
         }
     }

@@ -123,6 +123,7 @@ error[E0101]: unknown layer `quater`
    = help: did you mean `quarters`?
 
 story.md: 2 error(s), 0 warning(s)
+(the contrast of the map's colours, W0014–W0017, is measured once there are no errors)
 ";
     let got = String::from_utf8_lossy(&out.stderr);
     assert_eq!(got, expected, "{got}");
