@@ -441,6 +441,8 @@ pub(crate) fn compute(
     };
     let single = layer.style.fill.unwrap_or(accent);
     let mut notes = ChartNotes::default();
+    // A histogram's rows that are classes (its last may be "no data").
+    let mut class_rows = None;
     let (rows, label_heading, value_heading) = match spec.kind {
         ChartKind::Bar => {
             let value = spec.value.clone().unwrap_or_default();
@@ -504,6 +506,13 @@ pub(crate) fn compute(
                     color: item.color.map(|c| Color::rgb(c.r, c.g, c.b)),
                 })
                 .collect();
+            class_rows = Some(
+                styling
+                    .items
+                    .iter()
+                    .take_while(|i| matches!(i.label, twinstory_scene::LegendLabel::Range { .. }))
+                    .count(),
+            );
             for (i, _) in &matched {
                 if let Some(Some(k)) = styling.item_of.get(*i) {
                     if let Some(r) = rows.get_mut(*k as usize) {
@@ -634,15 +643,16 @@ pub(crate) fn compute(
                 &shown[n - 1],
             ),
             ChartKind::Histogram => {
-                let (k, most) = rows
+                // Classes only: features without a value are in no class.
+                let classes = &rows[..class_rows.unwrap_or(n).min(n)];
+                let most = classes
                     .iter()
                     .enumerate()
                     .max_by(|a, b| a.1.value.total_cmp(&b.1.value).then(b.0.cmp(&a.0)))
-                    .map_or((0, &rows[0]), |(k, r)| (k, r));
-                let _ = k;
+                    .map_or(&rows[0], |(_, r)| r);
                 (words.chart_classes)(
-                    values.iter().sum::<f64>() as usize,
-                    n,
+                    classes.iter().map(|r| r.value).sum::<f64>() as usize,
+                    classes.len(),
                     &most.label,
                     most.value as usize,
                 )

@@ -212,3 +212,56 @@ fn bars_have_the_map_colour_of_their_feature_and_the_classes_the_legends() {
     let line = charts[2].1.as_ref().unwrap();
     assert_eq!(line.line_color.to_hex(), "#2f7d32");
 }
+
+/// A histogram's own description counts the classes and the features in
+/// them; the "no data" bar beside them is neither a class nor a value.
+#[test]
+fn a_histogram_description_leaves_features_without_a_value_out() {
+    let dir = std::env::temp_dir().join(format!("twinstory-histogram-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let square = |x: f64| {
+        format!(
+            "[[[{x},53.5],[{},53.5],[{},53.51],[{x},53.51],[{x},53.5]]]",
+            x + 0.01,
+            x + 0.01
+        )
+    };
+    let features: Vec<String> = [Some(1), Some(2), Some(3), Some(4), Some(9), Some(10), None, None]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let v = v.map_or("null".to_owned(), |v| v.to_string());
+            format!(
+                r#"{{"type":"Feature","properties":{{"name":"Q{i}","v":{v}}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
+                square(10.0 + i as f64 * 0.02)
+            )
+        })
+        .collect();
+    std::fs::write(
+        dir.join("data/q.geojson"),
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    )
+    .unwrap();
+    let story = "---\ntitle: H\nlang: de\nlayers:\n  q:\n    source: { type: geojson, url: data/q.geojson }\n    style:\n      choropleth: { property: v, method: equal-interval, classes: 3, scheme: blues }\n---\n\n## Eins\n\n```step\nview: { fit: q }\nshow: [q]\n```\n\n```chart\ntype: histogram\nlayer: q\ntitle: Verteilung\n```\n";
+    std::fs::write(dir.join("story.md"), story).unwrap();
+    let mut parsed = parse_story("story.md", story.as_bytes());
+    check_assets(&mut parsed, &dir);
+    let charts = parsed.charts();
+    let _ = std::fs::remove_dir_all(&dir);
+    let chart = charts[0].1.as_ref().expect("the histogram is made");
+    assert_eq!(
+        chart.rows.len(),
+        4,
+        "three classes and no data: {:?}",
+        chart.rows
+    );
+    assert_eq!(chart.rows[3].value, 2.0);
+    assert!(
+        chart.description.starts_with("6 Werte in 3 Stufen;"),
+        "{}",
+        chart.description
+    );
+}
