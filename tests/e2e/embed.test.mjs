@@ -146,11 +146,23 @@ async function measure(page, frame) {
     const r = document.querySelector('iframe[data-twinstory]').getBoundingClientRect();
     return { top: r.top, height: r.height, inner: window.innerHeight, scrollY: window.scrollY, hash: location.hash };
   });
-  const f = await frame.evaluate(() => {
+  const f = await frame.evaluate(({ top, inner }) => {
     const rect = (s) => document.querySelector(s).getBoundingClientRect();
     const map = rect('.ts-map');
     const scrolly = rect('.ts-scrolly');
     const de = document.documentElement;
+    // Whether the reader sees the active step's card: a point of it in the
+    // host's window (frame pixels -top to -top + inner) that nothing covers.
+    const card = document.querySelector('.ts-step.is-active .ts-card');
+    let readable = false;
+    if (card) {
+      const r = card.getBoundingClientRect();
+      const from = Math.max(r.top, -top) + 4;
+      const to = Math.min(r.bottom, -top + inner) - 4;
+      for (let i = 0; i <= 4 && from < to && !readable; i++) {
+        readable = card.contains(document.elementFromPoint(r.left + r.width / 2, from + (to - from) * i / 4));
+      }
+    }
     return {
       map: { top: map.top, height: map.height },
       scrolly: { top: scrolly.top, bottom: scrolly.bottom },
@@ -159,8 +171,9 @@ async function measure(page, frame) {
       overflow: getComputedStyle(de).overflowY,
       active: document.querySelector('.ts-canvas').dataset.activeStep,
       activeId: document.querySelector('.ts-step.is-active')?.id,
+      readable,
     };
-  });
+  }, { top: h.top, inner: h.inner });
   return { h, f };
 }
 
@@ -175,7 +188,11 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     await shot(page, `${name}-top`);
 
     const seen = [];
+    const read = new Set();
     let pinned = 0;
+    // On a phone the map takes the upper half of the window and the cards
+    // pass below it, as on the story's own page (story-format.md, "Layout").
+    const share = name === 'phone' ? 0.5 : 1;
     let stepShot = false;
     const end = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
     for (let y = 0; y <= end; y += Math.round(viewport.height * 0.3)) {
@@ -189,13 +206,15 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
       await frame.evaluate(() => new Promise((r) => setTimeout(r, 30)));
       const m = await measure(page, frame);
       if (m.f.active !== '' && seen.at(-1) !== m.f.active) seen.push(m.f.active);
+      if (m.f.readable) read.add(m.f.activeId);
       const scrollyTop = m.h.top + m.f.scrolly.top;
       const scrollyBottom = m.h.top + m.f.scrolly.bottom;
       if (scrollyTop <= 0 && scrollyBottom >= m.h.inner) {
-        // The story's map section covers the window: the map fills it.
+        // The story's map section covers the window: the map is pinned to
+        // its top (on a phone to its upper half).
         const mapTop = m.h.top + m.f.map.top;
         assert.ok(Math.abs(mapTop) <= 2, `at scrollY ${m.h.scrollY} the map's top is at ${mapTop}px of the window`);
-        assert.ok(Math.abs(m.f.map.height - m.h.inner) <= 2, `map ${m.f.map.height}px high in a ${m.h.inner}px window`);
+        assert.ok(Math.abs(m.f.map.height - m.h.inner * share) <= 2, `map ${m.f.map.height}px high in a ${m.h.inner}px window`);
         pinned++;
         if (!stepShot && m.f.active === '2') {
           await shot(page, `${name}-step3`);
@@ -207,6 +226,7 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     }
     assert.ok(pinned >= stepIds.length, `the map was pinned at only ${pinned} positions`);
     assert.deepEqual(seen, stepIds.map((_, i) => String(i)), 'every step, in order, while the host page scrolls');
+    assert.deepEqual([...read], stepIds, 'the card of every step seen while it is active, not covered by the map');
     // The host page's fragment followed the reader to the last step.
     const last = await measure(page, frame);
     assert.equal(decodeURIComponent(last.h.hash.slice(1)), stepIds.at(-1));
