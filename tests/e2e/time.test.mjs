@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { ROOT, startServer, launch, watchConsole, canvasStats } from './lib.mjs';
@@ -215,6 +216,48 @@ test('the data table follows the moment and leaves the day keys out', async () =
   await page.screenshot({ path: path.join(ROOT, 'target', 'e2e-time-table.png') });
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('a chart in the playing step leaves its button and slider: both show, pause and scrub', async () => {
+  // The fixture with a chart of the trips per month in the playing step's
+  // text (the chart brings a <details> of its own numbers into the card).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-time-chart-'));
+  fs.cpSync(path.join(DIR, 'radverkehr'), path.join(dir, 'radverkehr'), { recursive: true });
+  const md = path.join(dir, 'radverkehr/story.md');
+  const chart = '\n```chart\ntype: line\nlayer: rad\nvalue: anzahl\ntime: von\naggregate: sum\nperiod: month\ntitle: Fahrten je Monat\n```\n\n## Zum Schluss';
+  fs.writeFileSync(md, fs.readFileSync(md, 'utf8').replace('\n## Zum Schluss', chart));
+  const site = await startServer(dir, ['--no-watch']);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  try {
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${site.url}radverkehr/`);
+    await page.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.loading === '0', null, { timeout: 30_000 });
+    await toStep(page, 2);
+    const step = page.locator('.ts-step.is-active');
+    assert.equal(await step.locator('figure:has(svg) figcaption').innerText(), 'Fahrten je Monat', 'the chart is in the step');
+    const added = await page.waitForFunction(() => document.querySelector('.ts-step.is-active .ts-play button'), null, { timeout: 10_000 }).then(() => true, () => false);
+    assert.ok(added, 'the playing step with a chart has its play/pause button and slider');
+    assert.ok(await button(page).isVisible() && await slider(page).isVisible(), 'the button and the slider show beside the chart');
+    // The controls in the card before its data table; the chart keeps its numbers.
+    assert.equal(await step.locator('.ts-card > .ts-play + details.ts-table').count(), 1);
+    assert.equal(await step.locator('figure:has(svg) details').count(), 1);
+    assert.equal(await button(page).innerText(), 'Anhalten', 'playing: the button pauses');
+    await button(page).click();
+    assert.equal(await button(page).innerText(), 'Abspielen');
+    await slider(page).focus();
+    await page.keyboard.press('Home');
+    assert.equal(await slider(page).inputValue(), '0');
+    assert.deepEqual(await shown(page), { n: countOn(WEEKS[0]), of: TOTAL }, `week ${WEEKS[0]}`);
+    await page.waitForTimeout(1500);
+    assert.equal(await slider(page).inputValue(), '0', 'paused: it stays');
+    await step.screenshot({ path: path.join(ROOT, 'target', 'e2e-time-chart.png') });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    site.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('without JavaScript each step shows its own state: the week, and the last week of the playback', async () => {

@@ -85,7 +85,9 @@ fn controls(section: &Element, p: &StepPlay, t: &PlayWords) -> Option<Element> {
         &[("class", "ts-play-time"), ("aria-hidden", "true")],
         label,
     )?;
-    let tables = card.query_selector("details").ok().flatten();
+    // The card's own data tables, not a `<details>` in the step's text (a
+    // chart's numbers), which is no child of the card to insert before.
+    let tables = card.query_selector(":scope > .ts-table").ok().flatten();
     card.insert_before(&div, tables.as_ref().map(|d| d.unchecked_ref()))
         .ok()?;
     Some(div)
