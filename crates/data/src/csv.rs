@@ -148,17 +148,26 @@ pub(crate) fn type_table(raw: RawTable, dialect: &CsvDialect) -> Table {
     while columns.len() < width {
         columns.push(String::new());
     }
-    for i in 0..columns.len() {
-        if columns[i].is_empty() {
-            columns[i] = format!("column_{}", i + 1);
+    // The names so far and the header's own, looked up by hash: a file
+    // that is no CSV (one long line of JSON) has 100,000 "columns", and a
+    // search through the list for each took minutes.
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let written: std::collections::HashSet<String> = columns.iter().cloned().collect();
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, column) in columns.iter_mut().enumerate() {
+        if column.is_empty() {
+            *column = format!("column_{}", i + 1);
         }
-        if columns[..i].contains(&columns[i]) {
-            let base = columns[i].clone();
-            let mut n = 2;
-            while columns.contains(&format!("{base}_{n}")) {
+        if taken.contains(column) {
+            let base = column.clone();
+            // Numbers go on from the last one given to this name.
+            let mut n = next.get(&base).copied().unwrap_or(2);
+            let free = |name: &String| !taken.contains(name) && !written.contains(name);
+            while !free(&format!("{base}_{n}")) {
                 n += 1;
             }
-            columns[i] = format!("{base}_{n}");
+            next.insert(base.clone(), n + 1);
+            *column = format!("{base}_{n}");
             warnings.push(DataWarning::new(
                 header.as_ref().map(|h| Position::LineColumn {
                     line: h.line,
@@ -167,11 +176,12 @@ pub(crate) fn type_table(raw: RawTable, dialect: &CsvDialect) -> Table {
                 format!(
                     "the column name \"{base}\" appears more than once; column {} is called \"{}\"",
                     i + 1,
-                    columns[i]
+                    column
                 ),
                 Some("give every column its own name".into()),
             ));
         }
+        taken.insert(column.clone());
     }
     let format = dialect.number_format.unwrap_or_else(|| {
         detect_format(
@@ -250,6 +260,17 @@ pub(crate) fn split_records(
 ) -> Result<RawTable, DataError> {
     let (text, encoding, warning) = decode_text(file, bytes, dialect.encoding)?;
     let mut warnings: Vec<DataWarning> = warning.into_iter().collect();
+    if text.trim_start().starts_with(['{', '[']) {
+        return Err(DataError::new(
+            file,
+            None,
+            "the file is JSON, not CSV",
+            Some(
+                "a GeoJSON file is read with `type: geojson`, an Overpass export with `type: overpass`; a table to join must be CSV"
+                    .into(),
+            ),
+        ));
+    }
     if text.trim().is_empty() {
         return Err(DataError::new(
             file,
@@ -515,6 +536,38 @@ mod tests {
             [Value::from(-23), Value::from(0), Value::from(1234)]
         );
         assert_eq!(t.warnings.len(), 1, "Latin-1 fallback is reported");
+    }
+
+    #[test]
+    fn repeated_column_names_get_numbers_no_other_column_has() {
+        let t = table(b"a,a,a_2,,a\n1,2,3,4,5\n");
+        assert_eq!(t.columns, ["a", "a_3", "a_2", "column_4", "a_4"]);
+        assert_eq!(t.warnings.len(), 2);
+    }
+
+    #[test]
+    #[allow(clippy::disallowed_methods, reason = "a host test: the host's clock")]
+    fn a_wide_header_is_named_in_linear_time() {
+        // 100,000 columns named alike: each name is looked up, not
+        // searched for (that took minutes for a JSON file read as CSV).
+        let header = vec!["x"; 100_000].join(",");
+        let row = vec!["1"; 100_000].join(",");
+        let start = std::time::Instant::now();
+        let t = table(format!("{header}\n{row}\n").as_bytes());
+        assert_eq!(t.columns[99_999], "x_100000");
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn json_is_not_read_as_csv() {
+        for text in [
+            &b"{\"type\": \"FeatureCollection\", \"features\": []}"[..],
+            b"\n [1, 2]",
+        ] {
+            let e = read_csv_table("t.csv", text, &CsvDialect::default()).unwrap_err();
+            assert_eq!(e.message, "the file is JSON, not CSV");
+            assert!(e.hint.unwrap_or_default().contains("`type: geojson`"));
+        }
     }
 
     #[test]
