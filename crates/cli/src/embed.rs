@@ -157,8 +157,10 @@ pub fn run_element(raw: &str) -> Result<()> {
     print!("{}", element_snippet(&story));
     eprintln!(
         "Paste these two lines where the story should appear. If the page sends a \
-         Content-Security-Policy, it must allow the story's origin (unless it is the page's own):\n  \
-         script-src {o}; style-src {o}; connect-src {o}; img-src {o}\n\
+         Content-Security-Policy, its script-src must have 'wasm-unsafe-eval' (the player is \
+         WebAssembly and runs in the page, also from the page's own origin), and it must allow \
+         the story's origin (unless it is the page's own):\n  \
+         script-src 'wasm-unsafe-eval' {o}; style-src {o}; connect-src {o}; img-src {o}\n\
          and, when the story's `theme` brings font files, font-src {o}; when it has video or \
          audio, media-src {o};\n\
          and the story's server must send `Access-Control-Allow-Origin: *` (or the page's origin) \

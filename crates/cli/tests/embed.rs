@@ -68,7 +68,8 @@ fn prints_the_element_snippet_and_what_the_host_and_the_story_server_need() {
     );
     let stderr = String::from_utf8(out.stderr).unwrap();
     for needs in [
-        "script-src https://geschichten.example.org:8443",
+        // The player compiles its wasm in the host page.
+        "script-src 'wasm-unsafe-eval' https://geschichten.example.org:8443",
         "style-src https://geschichten.example.org:8443",
         "connect-src https://geschichten.example.org:8443",
         // A theme's @font-face rules are added to the page's own <head>.
