@@ -1278,6 +1278,7 @@ fn read_compute(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> (Vec<ComputedFiel
             );
             continue;
         }
+        crate::checks::numbers::check(w, v, &name, &expression);
         out.push(ComputedField { name, expression });
         positions.push(pos);
     }

@@ -16,7 +16,8 @@ pub(crate) fn check(
     text: &str,
 ) -> Option<Vec<(String, Pos)>> {
     match Condition::parse(text) {
-        Ok(c) => Some(
+        Ok(c) => Some({
+            super::numbers::check(w, v, key, text);
             c.fields()
                 .into_iter()
                 .map(|f| {
@@ -26,8 +27,8 @@ pub(crate) fn check(
                     let pos = crate::checks::pos_in_text(w, v, text, at, f.chars().count());
                     (f, pos)
                 })
-                .collect(),
-        ),
+                .collect()
+        }),
         Err(e) => {
             let pos = crate::checks::pos_in_text(w, v, text, e.column.saturating_sub(1), 1);
             // `< 0,5`: a German decimal comma, which the reader takes for

@@ -12,6 +12,7 @@
 //! - `charts`: ```chart blocks read (parser), checked against their layer
 //!   and computed from its data (`check_assets`), which draws them in.
 //! - `links`: links to step ids that do not exist.
+//! - `numbers`: a German thousands dot in an expression or a condition.
 //! - `tabs`: where a tab is that YAML refuses.
 //! - `theme`: the contrast of the page's text colours (W0019).
 //! - `translations`: the other versions are stories in their language
@@ -27,6 +28,7 @@ pub(crate) mod data;
 pub(crate) mod encoding;
 pub(crate) mod figures;
 pub(crate) mod links;
+pub(crate) mod numbers;
 pub(crate) mod style;
 pub(crate) mod tabs;
 pub(crate) mod theme;
