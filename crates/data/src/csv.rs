@@ -148,12 +148,12 @@ pub(crate) fn type_table(raw: RawTable, dialect: &CsvDialect) -> Table {
     while columns.len() < width {
         columns.push(String::new());
     }
-    // The names so far and the header's own, looked up by hash: a file
+    // The names so far and the header's own, looked up in sorted sets: a file
     // that is no CSV (one long line of JSON) has 100,000 "columns", and a
     // search through the list for each took minutes.
-    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let written: std::collections::HashSet<String> = columns.iter().cloned().collect();
-    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut taken: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let written: std::collections::BTreeSet<String> = columns.iter().cloned().collect();
+    let mut next: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for (i, column) in columns.iter_mut().enumerate() {
         if column.is_empty() {
             *column = format!("column_{}", i + 1);

@@ -149,14 +149,24 @@ impl Scene {
                 .map(to_rgba)
                 .filter(|_| layer.style.stroke_width >= MIN_OUTLINE);
             let id = &layer.id;
+            // A layer of lines only: no fill is drawn, and no outline is
+            // drawn around one; its colours are line colours (its classes
+            // or categories, else its stroke or, without one, its fill).
+            let shapes = &self.layers[i].prepared.shapes;
+            let lines =
+                !self.layers[i].points && !shapes.is_empty() && shapes.iter().all(|s| !s.closed);
+            let coloured_lines = lines && entry.kind != LegendKind::Single;
             // Per colour under it, the fill or else the outline must reach 3:1.
             let ratio = |c: Rgba, u: Rgba| contrast(over(c, opacity, u), u);
-            let carried = |u: Rgba| stroke.is_some_and(|s| ratio(s, u) >= MIN_CONTRAST);
+            let carried = |u: Rgba| !lines && stroke.is_some_and(|s| ratio(s, u) >= MIN_CONTRAST);
             // A faded area layer (below `BACKDROP`) is a backdrop: its own
             // fills are not measured, what sits on it is.
             let measured = self.layers[i].points || opacity >= BACKDROP;
             let mut lowest: Option<(f64, Rgba, Rgba, String)> = None;
-            for item in used.iter().filter(|_| measured) {
+            for item in used
+                .iter()
+                .filter(|_| measured && (!lines || coloured_lines))
+            {
                 let Some(c) = item.color else { continue };
                 for u in &under.1 {
                     let r = ratio(c, *u);
@@ -173,10 +183,16 @@ impl Scene {
                 };
                 let mut fixes = Vec::new();
                 if let Some(f) = reaching_at(c, opacity, u, MIN_CONTRAST) {
-                    fixes.push(format!("a fill of {} reaches 3:1", hex(f)));
+                    fixes.push(if lines {
+                        format!("a line colour of {} reaches 3:1 (a darker scheme, or your own `colors`)", hex(f))
+                    } else {
+                        format!("a fill of {} reaches 3:1", hex(f))
+                    });
                 }
                 let outline = stroke.unwrap_or(EMPHASIS_COLOR);
-                if let Some(o) = reaching_at(outline, opacity, u, MIN_CONTRAST) {
+                if lines {
+                    // A line has no outline to add.
+                } else if let Some(o) = reaching_at(outline, opacity, u, MIN_CONTRAST) {
                     fixes.push(format!(
                         "keep the fill and add an outline that does: `stroke: \"{}\"` with `stroke-width: 1`",
                         hex(o)
@@ -192,16 +208,25 @@ impl Scene {
                     check,
                     layer: id.clone(),
                     ratio,
-                    what: format!("the fill {}{name}", hex(c)),
+                    what: if lines {
+                        format!("the line colour {}{name}", hex(c))
+                    } else {
+                        format!("the fill {}{name}", hex(c))
+                    },
                     against: against(&under.0, u),
                     suggestion,
                 });
             }
-            // Lines (a layer drawn by its outline alone) against what is under them.
-            let line = layer.style.stroke.map(to_rgba).filter(|_| {
+            // Lines (a layer drawn by its outline alone, or of lines only)
+            // against what is under them.
+            let line_colour = if lines {
+                layer.style.stroke.or(layer.style.fill)
+            } else {
+                layer.style.stroke.filter(|_| layer.style.fill.is_none())
+            };
+            let line = line_colour.map(to_rgba).filter(|_| {
                 measured
                     && !self.layers[i].points
-                    && layer.style.fill.is_none()
                     && entry.kind == LegendKind::Single
                     && layer.style.stroke_width > 0.0
             });
@@ -263,7 +288,7 @@ impl Scene {
             // Outlines against their fill: the layer's own where one colour
             // fills every area (the outline is what tells them apart), and
             // the highlight's on every highlighted fill.
-            if !self.layers[i].points && measured {
+            if !self.layers[i].points && !lines && measured {
                 if let (LegendKind::Single, Some(st), Some(f)) = (
                     entry.kind,
                     layer.style.stroke.map(to_rgba),

@@ -516,6 +516,7 @@ pub fn step_paint(
     highlighted: Option<Vec<bool>>,
 ) -> LayerPaint {
     let mut paint = paint_for(layer, 0.0);
+    paint.class_lines = styling.fill.is_some();
     paint.feature_fill = styling.fill.clone();
     paint.feature_radius = styling.radius.clone();
     paint.extrude = styling.extrude.clone();
