@@ -34,7 +34,10 @@ const PARAGRAPH = 'Die Stadt hat ihre Spielplätze gezählt. Dieser Absatz steht
 const HOST_CSS = 'body{font:18px/1.6 Georgia,serif;max-width:52rem;margin:0 auto;padding:1rem;background:#fff;color:#222}'
   + 'p{margin:0 0 1rem}div{color:red;border:5px solid;text-transform:uppercase}'
   + '.ts-card{display:none!important;background:red!important}.ts-map{display:none}h2{font-size:60px}'
-  + '.narrow{max-width:600px}';
+  + '.narrow{max-width:600px}'
+  // A rich-text rule that matches the <twin-story> element itself (outer
+  // rules for the element win over the story's own `:host` rule).
+  + '.cms-block>*{line-height:2.5;letter-spacing:2px;word-spacing:6px;text-transform:uppercase;font-style:italic}';
 
 let story, host, browser, stepIds, hostUrl, storyOrigin;
 const snippets = {};
@@ -70,6 +73,13 @@ before(async () => {
     else if (page === '/same/') send(200, 'text/html; charset=utf-8', hostPage(snippets.same), STRICT);
     else if (page === '/narrow/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross, 1, 'narrow'), crossPolicy(storyOrigin));
     else if (page === '/two/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross, 2), crossPolicy(storyOrigin));
+    else if (page === '/two-folders/') {
+      // Two story folders (the page's own and another origin's): two
+      // element.js modules, each starting its player.
+      const [a, b] = [hostPage(snippets.cross), hostPage(snippets.same)];
+      const blockOf = (html) => html.slice(html.indexOf('<div class="cms-block'), html.indexOf('</div>') + 6);
+      send(200, 'text/html; charset=utf-8', a.replace(blockOf(a), `${blockOf(a)}\n${blockOf(b)}`), crossPolicy(storyOrigin));
+    }
     else if (req.url.startsWith('/story/')) {
       // The story on the page's own origin: its files, as its server sends them.
       const r = await fetch(new URL(req.url.slice('/story/'.length), story.url));
@@ -178,6 +188,22 @@ async function readByScrolling(page, name, viewport, shots) {
 
 const cleanConsole = (console) => console.filter((m) => /^(error|warning|pageerror)|Content Security Policy/i.test(m));
 
+test('<twin-story> elements of two story folders on one page both start, load after load', async () => {
+  // Each folder's element.js is a module of its own; their players started
+  // at once and took each other's root (one element stayed empty, its
+  // player asking the host page's folder for story.json).
+  for (let load = 0; load < 4; load += 1) {
+    // (`open` waits until both have loaded their story.)
+    const { context, page, console } = await open({ width: 1280, height: 800 }, `${hostUrl}two-folders/`, { count: 2 });
+    const started = await page.evaluate(() => [...document.querySelectorAll('twin-story')]
+      .map((el) => el.shadowRoot.querySelectorAll('.ts-step').length));
+    assert.ok(started.every((n) => n === stepIds.length), `load ${load}: steps per element ${started}`);
+    assert.deepEqual(await page.evaluate(() => window.__csp), []);
+    assert.deepEqual(cleanConsole(console), []);
+    await context.close();
+  }
+});
+
 for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
   test(`a <twin-story> from another origin on a ${name} (${viewport.width}×${viewport.height}): steps follow the host's scrolling, the map stays in view, styles stay apart, no CSP violation`, async () => {
     const { context, page, console } = await open(viewport, hostUrl);
@@ -196,6 +222,8 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
       return {
         card: [card.display, card.backgroundColor, card.color],
         box: [box.borderTopWidth, box.color, box.textTransform],
+        text: ['lineHeight', 'letterSpacing', 'wordSpacing', 'textTransform', 'fontStyle'].map((k) => card[k]),
+        cardFont: card.fontSize,
         map: cs(sr.querySelector('.ts-map')).display,
         h2: title.fontSize,
         font: cs(sr.querySelector('.ts-story')).fontFamily,
@@ -207,6 +235,8 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     });
     assert.deepEqual(styles.card, ['block', 'rgb(255, 255, 255)', 'rgb(29, 35, 48)'], 'the host\'s .ts-card and div rules do not reach the card');
     assert.deepEqual(styles.box, ['0px', 'rgb(29, 35, 48)', 'none'], 'the host\'s div rule (colour, border, inherited text-transform) does not reach in');
+    assert.deepEqual(styles.text.slice(1), ['normal', '0px', 'none', 'normal'], 'a host rule for the element itself does not reach in');
+    assert.ok(parseFloat(styles.text[0]) < 2 * parseFloat(styles.cardFont), `line height ${styles.text[0]} at ${styles.cardFont}`);
     assert.equal(styles.map, 'block');
     assert.deepEqual(styles.landmarks, [1, 0, 'SECTION', true]);
     assert.notEqual(styles.h2, '60px');

@@ -28,7 +28,13 @@ const FILES = {
 };
 const at = (name) => (name ? new URL(name, import.meta.url).href : '');
 let players = 0;
-let starting = Promise.resolve();
+// One start at a time on the whole page, across the modules of all story
+// folders on it (each story's element.js is a module of its own): a player
+// takes `twinstoryMount` as it starts, and two starting at once took each
+// other's root (the other one then looked for story.json beside the host
+// page).
+const STARTS = Symbol.for('twinstory.starts');
+window[STARTS] = window[STARTS] || { last: Promise.resolve() };
 
 /** Plays this folder's story in `host`, a <twin-story> element. */
 export function mount(host) {
@@ -82,8 +88,8 @@ export function mount(host) {
   });
   const n = players++;
   const glue = at(FILES.js) + (n ? `?player=${n}` : '');
-  // One start at a time: the player takes `twinstoryMount` as it starts.
-  starting = starting
+  const starts = window[STARTS];
+  const starting = starts.last
     .then(() => styled)
     .then(() => import(glue))
     .then((m) => {
@@ -101,6 +107,7 @@ export function mount(host) {
       root.append(p);
       console.error(`twinstory: the story ${at('story.json')} could not be started: ${e}`);
     });
+  starts.last = starting;
   return starting;
 }
 
