@@ -290,11 +290,13 @@ pub fn StoryPage(
                     );
                 }
                 // In a `<twin-story>` element the host page's fragment
-                // follows the step only while it names none of its own.
-                if let Some(id) = ids
-                    .get(i)
-                    .filter(|_| !in_element() || location_hash().is_none_or(|h| ids.contains(&h)))
-                {
+                // follows the step only while it names none of its own, and
+                // not for the first step, which is active as soon as the
+                // story starts, wherever the reader is on the host page (a
+                // reload would then open the page at the story).
+                if let Some(id) = ids.get(i).filter(|_| {
+                    !in_element() || location_hash().map_or(i > 0, |h| ids.contains(&h))
+                }) {
                     replace_hash(id);
                 }
             }

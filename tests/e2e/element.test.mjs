@@ -209,6 +209,9 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     const { context, page, console } = await open(viewport, hostUrl);
     const top = await page.evaluate(() => document.querySelector('twin-story').getBoundingClientRect().top);
     assert.ok(top > viewport.height / 2, 'text comes before the story');
+    // The story has started below the fold: the host's address is as it was.
+    await frames(page, 10);
+    assert.equal(await page.evaluate(() => location.hash), '', 'the first step does not write the host page\'s fragment at load');
     await page.screenshot({ path: path.join(SHOTS, `element-${name}-top.png`) });
 
     // The host's rules do not reach the story; the story's do not reach the host.

@@ -185,6 +185,8 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     assert.ok(Math.abs(first.h.height - first.f.content) <= 2, `frame ${first.h.height}px, story ${first.f.content}px`);
     assert.ok(first.f.scrollable <= 1, `the frame's page scrolls by ${first.f.scrollable}px`);
     assert.ok(first.h.top > viewport.height / 2, 'text comes before the story');
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => location.hash), '', 'the first step does not write the host page\'s fragment at load');
     await shot(page, `${name}-top`);
 
     const seen = [];

@@ -91,9 +91,13 @@
         deepLink();
         queue();
       } else if (d.type === "step" && typeof d.id === "string" && linked) {
-        // The fragment follows the reader, unless the page uses it otherwise.
+        // The fragment follows the reader, unless the page uses it
+        // otherwise; not for the first step, which is active as soon as
+        // the story starts, wherever the reader is on the page (a reload
+        // would then open the page at the story).
         var now = fragment();
-        if ((now === "" || isStep(now)) && now !== d.id && window.history.replaceState) {
+        var first = steps.length && steps[0][0] === d.id;
+        if ((now === "" ? !first : isStep(now)) && now !== d.id && window.history.replaceState) {
           window.history.replaceState(window.history.state, "", "#" + encodeURIComponent(d.id));
         }
       }
