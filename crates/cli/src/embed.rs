@@ -79,7 +79,7 @@ pub fn read_story_url(raw: &str) -> Result<StoryUrl> {
         .map_or("", |(_, rest)| rest.split(['/', '?']).next().unwrap_or(""));
     if authority.contains('@') {
         bail!(
-            "`{raw}` holds a user name or password before the host; browsers do not load frames              or scripts from such addresses and readers would see it: give the story's public              address, {example}"
+            "`{raw}` holds a user name or password before the host; browsers do not load frames or scripts from such addresses and readers would see it: give the story's public address, {example}"
         );
     }
     let Some(origin) = url::origin(&u) else {

@@ -452,11 +452,25 @@ fn check_property(
         return;
     }
     let names = property_names(data);
+    // A value written without quotes in a condition (`gattung == Linde`)
+    // is read as a field's name.
+    let value_of = data.features.iter().find_map(|f| {
+        f.properties
+            .iter()
+            .find(|(_, v)| v.as_str().is_some_and(|t| t.trim() == name))
+            .map(|(k, _)| k.clone())
+    });
+    let help = match value_of {
+        Some(field) => Some(format!(
+            "`{name}` is a value of `{field}`, not a field: in a condition, text is written in quotes, e.g. `{field} == \"{name}\"`"
+        )),
+        None => crate::suggest::did_you_mean(name, &names, "the features have"),
+    };
     sink.warning(
         "W0008",
         at,
         format!("no feature of layer `{layer}` has a property `{name}`"),
-        crate::suggest::did_you_mean(name, &names, "the features have"),
+        help,
     );
 }
 
@@ -516,6 +530,12 @@ fn check_matches(
             break;
         }
     }
+    // `von == 2023-02-05` is arithmetic (2023 − 2 − 5): a date is text.
+    if let Some(date) = unquoted_date(text) {
+        help = Some(format!(
+            "`{date}` without quotes is read as a subtraction; a date is text: `\"{date}\"`"
+        ));
+    }
     sink.warning(
         "W0059",
         at,
@@ -525,6 +545,32 @@ fn check_matches(
         ),
         help,
     );
+}
+
+/// A date `yyyy-mm-dd` written outside quotes in a condition.
+fn unquoted_date(text: &str) -> Option<&str> {
+    let mut quoted = false;
+    for (i, c) in text.char_indices() {
+        if c == '"' || c == '\'' {
+            quoted = !quoted;
+        }
+        let rest = &text[i..];
+        let b = rest.as_bytes();
+        let digits =
+            |r: std::ops::Range<usize>| r.clone().all(|j| b.get(j).is_some_and(u8::is_ascii_digit));
+        let starts = i == 0 || !text[..i].ends_with(|p: char| p.is_ascii_alphanumeric());
+        if !quoted
+            && starts
+            && digits(0..4)
+            && b.get(4) == Some(&b'-')
+            && digits(5..7)
+            && b.get(7) == Some(&b'-')
+            && digits(8..10)
+        {
+            return Some(&rest[..10]);
+        }
+    }
+    None
 }
 
 /// Winding repairs are not the author's problem: RFC 7946 asks readers to accept

@@ -125,6 +125,10 @@ pub(crate) struct FrontMatter {
     pub times: Vec<Option<crate::time::LayerTime>>,
     /// Per layer: the fields its `time` names, where they are named.
     pub time_pos: Vec<Vec<(String, Pos)>>,
+    /// The ids of layers written in `layers` that could not be read (an
+    /// error says why): steps that name them are not told the layer is
+    /// unknown.
+    pub unread_layers: Vec<String>,
     /// Per layer: a `join` had errors, so its data is not checked (the
     /// fields it would add are missing; reporting them again would mislead).
     pub join_failed: Vec<bool>,
@@ -907,6 +911,8 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
             fm.times.push(read.time);
             fm.time_pos.push(read.time_pos);
             fm.join_failed.push(read.join_failed);
+        } else {
+            fm.unread_layers.push(id);
         }
     }
 }

@@ -260,7 +260,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
         }
         if fm_ok {
             for (id, p) in &settings.layer_refs {
-                if !layer_ids.contains(&id.as_str()) {
+                if !layer_ids.contains(&id.as_str()) && !fm.unread_layers.contains(id) {
                     // `show: a, b` is one text, not a list.
                     let parts: Vec<&str> = id.split(',').map(str::trim).collect();
                     let help = if parts.len() > 1 && parts.iter().all(|l| layer_ids.contains(l)) {
@@ -363,7 +363,12 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     }
     for (s, (pos, time, play)) in steps.iter_mut().zip(&step_time) {
         let has_time = !time.is_empty() || play.is_some();
-        if let Some(pos) = pos.filter(|_| has_time && !s.show.iter().any(|l| timed(&l.layer))) {
+        // Not when the layers could not all be read: a layer with a
+        // `time` may be among those.
+        let all_read = fm_ok && fm.unread_layers.is_empty();
+        if let Some(pos) =
+            pos.filter(|_| all_read && has_time && !s.show.iter().any(|l| timed(&l.layer)))
+        {
             sink.warning(
                 "W0045",
                 pos,

@@ -11,10 +11,35 @@ const LISTED: usize = 30;
 /// [`twinstory_model::suggest::did_you_mean`], listing at most [`LISTED`]
 /// candidates and how many more there are.
 pub(crate) fn did_you_mean(word: &str, candidates: &[&str], what: &str) -> Option<String> {
-    match closest(word, candidates.iter().copied()) {
+    match closest(word, candidates.iter().copied()).or_else(|| near(word, candidates)) {
         Some(c) => Some(format!("did you mean `{c}`?")),
         None => listed(candidates, what),
     }
+}
+
+/// A candidate that `word` is the start of (`PKW-Dichte` for `PKW-Dichte
+/// (Jan 2014)`, when only one starts so), or that is `word` with `ä`, `ö`,
+/// `ü`, `ß` written `ae`, `oe`, `ue`, `ss` (`hoehe` for `Höhe`), capitals
+/// aside.
+fn near<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    if lower.chars().count() >= 4 {
+        let mut starting = candidates
+            .iter()
+            .filter(|c| c.to_lowercase().starts_with(&lower));
+        if let (Some(c), None) = (starting.next(), starting.next()) {
+            return Some(c);
+        }
+    }
+    let fold = |s: &str| {
+        s.to_lowercase()
+            .replace('ä', "ae")
+            .replace('ö', "oe")
+            .replace('ü', "ue")
+            .replace('ß', "ss")
+    };
+    let folded = fold(word);
+    candidates.iter().copied().find(|c| fold(c) == folded)
 }
 
 /// "`what`: `a`, `b`", at most [`LISTED`] of the candidates and how many
@@ -40,6 +65,33 @@ pub(crate) fn listed(candidates: &[&str], what: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_start_or_umlauts_written_out_are_near() {
+        let columns = [
+            "PKW-Dichte (Jan 2014)",
+            "Fläche",
+            "hoehe",
+            "Preise (2013)",
+            "Preise (2014)",
+        ];
+        assert_eq!(
+            did_you_mean("PKW-Dichte", &columns, "").as_deref(),
+            Some("did you mean `PKW-Dichte (Jan 2014)`?")
+        );
+        assert_eq!(
+            did_you_mean("Höhe", &columns, "").as_deref(),
+            Some("did you mean `hoehe`?")
+        );
+        assert_eq!(
+            did_you_mean("flaeche", &columns, "").as_deref(),
+            Some("did you mean `Fläche`?")
+        );
+        // Two start so: no guess.
+        assert!(did_you_mean("Preise", &columns, "x")
+            .unwrap()
+            .starts_with("x: "));
+    }
 
     #[test]
     fn a_long_list_is_cut_and_counted() {

@@ -45,6 +45,15 @@ pub(crate) fn help(text: &str, setting: &str) -> String {
         _ => format!("`{setting}: \"{c}\"`"),
     };
     let rules = "a colour is `#` and 6 hex digits (`#rrggbb`), or 3 (`#rgb`), or 8 with opacity (`#rrggbbaa`)";
+    // „#19649c“ from a word processor: YAML's quotes are the straight ones.
+    const CURLY: [char; 8] = ['„', '“', '”', '‚', '‘', '’', '«', '»'];
+    let bare = t.trim_matches(&CURLY[..]);
+    if bare != t {
+        return format!(
+            "the colour is in typographic quotes; YAML takes straight ones: {}",
+            example(bare)
+        );
+    }
     if let Some(hex) = t.strip_prefix('#') {
         if let Some(bad) = hex.chars().find(|c| !c.is_ascii_hexdigit()) {
             return format!(
@@ -128,5 +137,9 @@ mod tests {
         assert!(help("Rot", "fill").contains("for `Rot` write e.g. `fill: \"#ff0000\"`"));
         assert!(help("rgb(300, 0, 0)", "fill").starts_with("a colour is `#`"));
         assert!(help("bunt", "fill").starts_with("a colour is `#`"));
+        assert_eq!(
+            help("„#19649c“", "stroke"),
+            "the colour is in typographic quotes; YAML takes straight ones: `stroke: \"#19649c\"`"
+        );
     }
 }
