@@ -403,6 +403,25 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             }
         }
     }
+    // Steps' times against the layers they show.
+    for (step, at) in story.steps.iter().zip(&parsed.spans.step_time_spans) {
+        let Some((pos, spans)) = at else { continue };
+        for shown in &step.show {
+            let Some(i) = story.layers.iter().position(|l| l.id == shown.layer) else {
+                continue;
+            };
+            if let (Some(Some(_)), Some(Some(read))) =
+                (parsed.spans.layer_times.get(i), loaded.get(i))
+            {
+                crate::time::check_step(
+                    &mut sink,
+                    (&step.id, *pos),
+                    spans,
+                    (&shown.layer, &read.dataset),
+                );
+            }
+        }
+    }
     crate::checks::data::check(&mut sink, story, &loaded, &parsed.spans);
     // Colours are measured once the story reads without errors: a style
     // that could not be read would be measured as the default.

@@ -193,6 +193,8 @@ struct Spans {
     condition_fields: Vec<(String, String, diagnostic::Pos)>,
     /// Steps' `filter` and `highlight`: layer id, setting, condition, position.
     conditions: Vec<(String, &'static str, String, diagnostic::Pos)>,
+    /// Per step: where its `time` or `play` is and the spans it shows.
+    step_time_spans: Vec<Option<(diagnostic::Pos, Vec<days::Span>)>>,
     /// Per step (same order as `story.steps`): position of its `center` or `fit`.
     step_view: Vec<Option<diagnostic::Pos>>,
     /// Per step: the layers its `show` names, with their positions.

@@ -126,6 +126,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
                 .chain(spans.condition_fields.iter_mut().map(|(_, _, p)| p))
                 .chain(spans.conditions.iter_mut().map(|(_, _, _, p)| p))
                 .chain(spans.step_view.iter_mut().flatten())
+                .chain(spans.step_time_spans.iter_mut().flatten().map(|(p, _)| p))
                 .chain(spans.step_show.iter_mut().flatten().map(|(_, p)| p))
                 .chain(spans.figures.iter_mut().flat_map(|f| {
                     std::iter::once(&mut f.at).chain(f.parts.iter_mut().map(|(_, p)| p))
@@ -361,6 +362,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             );
         }
     }
+    let mut step_time_spans = Vec::new();
     for (s, (pos, time, play)) in steps.iter_mut().zip(&step_time) {
         let has_time = !time.is_empty() || play.is_some();
         // Not when the layers could not all be read: a layer with a
@@ -379,6 +381,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 Some("give the layer the field(s) with its features' time, e.g. `time: { start: von, end: bis }` in its settings".into()),
             );
         }
+        step_time_spans.push(pos.map(|p| (p, crate::time::step_spans(time, play.as_ref()))));
         crate::time::bake(s, time, play.as_ref(), &timed, &lang);
     }
     for s in &steps {
@@ -546,6 +549,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layer_join: fm.join_pos,
             layer_join_key: fm.join_key_pos,
             layer_join_columns: fm.join_column_pos,
+            step_time_spans,
             layer_compute: fm.compute_pos,
             layer_properties: fm.property_pos,
             layer_values: fm.value_pos,

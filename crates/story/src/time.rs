@@ -151,6 +151,67 @@ pub(crate) fn bake(
     step.show = filtered(&step.show, timed, (first.0, last.1));
 }
 
+/// The spans a step's `time` or `play` shows: one for a time, one per
+/// moment for a play (what [`bake`] filters the layers to).
+pub(crate) fn step_spans(time: &[String], play: Option<&PlayRead>) -> Vec<Span> {
+    if let Some(p) = play {
+        return p.moments.iter().filter_map(|m| span(m)).collect();
+    }
+    match (
+        time.first().and_then(|t| span(t)),
+        time.last().and_then(|t| span(t)),
+    ) {
+        (Some(first), Some(last)) => vec![(first.0, last.1)],
+        _ => Vec::new(),
+    }
+}
+
+/// W0062: a step's `time` or `play` that no feature of a layer it shows
+/// falls in (a year mistyped, a week in a gap of the data): the layer
+/// would be empty for the whole step. `data` has its day keys
+/// ([`add_keys`]).
+pub(crate) fn check_step(
+    sink: &mut Sink,
+    (step, at): (&str, Pos),
+    spans: &[Span],
+    (layer, data): (&str, &twinstory_data::Dataset),
+) {
+    let day = |f: &twinstory_data::Feature, k: &str| {
+        f.properties
+            .get(k)
+            .and_then(Value::as_u64)
+            .map(|d| d as u32)
+    };
+    let times: Vec<Span> = data
+        .features
+        .iter()
+        .filter_map(|f| Some((day(f, KEY_START)?, day(f, KEY_END)?)))
+        .collect();
+    if times.is_empty() || spans.is_empty() {
+        return;
+    }
+    let meets = |t: &Span| spans.iter().any(|s| t.0 <= s.1 && t.1 >= s.0);
+    if times.iter().any(meets) {
+        return;
+    }
+    let first = times.iter().map(|t| t.0).min().unwrap_or(0);
+    let last = times.iter().map(|t| t.1).max().unwrap_or(0);
+    let date = |d: u32| format!("{:04}-{:02}-{:02}", d / 10000, d / 100 % 100, d % 100);
+    sink.warning(
+        "W0062",
+        at,
+        format!(
+            "the time of step `{step}` matches none of the {} features of layer `{layer}`, which the step would show empty",
+            data.features.len()
+        ),
+        Some(format!(
+            "the layer's times run from {} to {}",
+            date(first),
+            date(last)
+        )),
+    );
+}
+
 /// The most moments a `play` may have.
 pub(crate) const MAX_MOMENTS: usize = 1000;
 const LAYER_EXAMPLE: &str = "time: { start: von, end: bis }";
