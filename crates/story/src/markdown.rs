@@ -196,6 +196,31 @@ pub(crate) fn read(
                     subheading = Some((hashes, plain_text(&events, i).0, pos(range)));
                 }
             }
+            // `##Zwei`: without a space after the `#`s, Markdown reads a
+            // paragraph, shown as text in the step above (W0063); a step
+            // block below it is then a second one (E0044 names this line).
+            // One `#` is left alone: `#Hamburg` opens text as a hashtag.
+            if let Event::Start(Tag::Paragraph) = ev {
+                let text = plain_text(&events, i).0;
+                let hashes = text.len() - text.trim_start_matches('#').len();
+                let title = text[hashes..].lines().next().unwrap_or("").trim();
+                if (2..=6).contains(&hashes)
+                    && text[hashes..].starts_with(|c: char| !c.is_whitespace())
+                    && !title.is_empty()
+                {
+                    let written = &text[..hashes + title.len()];
+                    let fixed = format!("{} {title}", &text[..hashes]);
+                    sink.warning(
+                        "W0063",
+                        pos(range),
+                        format!("`{written}` is shown as text, not as a heading"),
+                        Some(format!(
+                            "a heading has a space after its `#`: write `{fixed}`"
+                        )),
+                    );
+                    subheading = Some((text[..hashes].to_owned(), title.to_owned(), pos(range)));
+                }
+            }
         }
         let step_now = steps.len().checked_sub(1);
         let section = match steps.last_mut() {
@@ -269,7 +294,11 @@ pub(crate) fn read(
                 // most likely meant as the step's heading.
                 let meant = subheading.take().map(|(hashes, title, at)| {
                     let title = title.trim();
-                    format!("`{hashes} {title}` (line {}) is a subheading, not a step: a step starts with two `#`, so write `## {title}`", at.line)
+                    if hashes == "##" {
+                        format!("`##{title}` (line {}) is no heading: write `## {title}`, with a space, to start a step", at.line)
+                    } else {
+                        format!("`{hashes} {title}` (line {}) is a subheading, not a step: a step starts with two `#`, so write `## {title}`", at.line)
+                    }
                 });
                 match steps.last_mut() {
                     None => sink.error(

@@ -172,7 +172,25 @@ impl<'s, 't> Walker<'s, 't> {
                 let pos = self.pos(k);
                 self.unknown += 1;
                 let close = crate::suggest::closest(key, allowed.iter().copied());
+                // `{ duration: 7,5s }`: a decimal comma before a unit.
+                let digits_first = |t: &str| t.starts_with(|c: char| c.is_ascii_digit());
+                let comma = match previous {
+                    Some((pk, pv))
+                        if v.kind == Kind::Null
+                            && digits_first(key)
+                            && key.chars().all(|c| c.is_ascii_alphanumeric())
+                            && matches!(pv.kind, Kind::Int(_)) =>
+                    {
+                        Some(format!(
+                            "a decimal comma? Inside `{{ }}` a comma starts the next setting; numbers are written with a decimal point: `{}: {}.{key}`",
+                            self.raw(pk),
+                            self.raw(pv)
+                        ))
+                    }
+                    _ => None,
+                };
                 let help = match nested {
+                    _ if comma.is_some() => comma,
                     Some((names, home)) if close.is_none() && names.contains(&key.as_str()) => {
                         Some(format!(
                             "`{key}` is a setting of `{home}`: indent it under `{home}:`"
