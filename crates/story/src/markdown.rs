@@ -199,6 +199,25 @@ pub(crate) fn read(
             // `##Zwei`: without a space after the `#`s, Markdown reads a
             // paragraph, shown as text in the step above (W0063); a step
             // block below it is then a second one (E0044 names this line).
+            // ```steps, ```Step, ```chrat: a block meant for twinstory
+            // would be published as code, its settings lost.
+            if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = ev {
+                let word = info.split_whitespace().next().unwrap_or("");
+                if let Some(meant) = crate::suggest::closest(word, ["step", "chart"])
+                    .filter(|m| *m != word && media::MediaKind::of_info(Some(word)).is_none())
+                {
+                    sink.error(
+                        "E0046",
+                        pos(range),
+                        format!("```{word} is not a block that twinstory reads; it would be shown as code"),
+                        Some(if word.to_lowercase() == meant {
+                            format!("write ```{meant}, in small letters")
+                        } else {
+                            format!("did you mean ```{meant}?")
+                        }),
+                    );
+                }
+            }
             // One `#` is left alone: `#Hamburg` opens text as a hashtag.
             if let Event::Start(Tag::Paragraph) = ev {
                 let text = plain_text(&events, i).0;
@@ -381,6 +400,13 @@ pub(crate) fn read(
                         p,
                         "this image has no alt text",
                         Some("describe what the image shows for people who cannot see it: `![Children on a slide in Planten un Blomen](img/slide.jpg)`".into()),
+                    );
+                } else if is_file_name(alt.trim(), &url) {
+                    sink.warning(
+                        "W0064",
+                        p,
+                        format!("the alt text `{}` is a file name", alt.trim()),
+                        Some("screen readers read it out as the image: describe what the image shows, e.g. `![Children on a slide in Planten un Blomen](img/slide.jpg)`".into()),
                     );
                 }
                 if let Some(host) = other_host(&url) {
@@ -683,6 +709,18 @@ fn push_text(out: &mut Vec<Out>, text: &str) {
 }
 
 /// Plain text inside the element that starts at `start`, and the index after its end.
+/// Whether an image's alt text is a file name: the image's own
+/// (`radweg.png`) or any word with an image file's extension
+/// (`IMG_2041.JPG`), as editors fill it in.
+fn is_file_name(alt: &str, url: &str) -> bool {
+    let own = url.rsplit('/').next().unwrap_or(url);
+    let lower = alt.to_lowercase();
+    alt == own
+        || [".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif"]
+            .iter()
+            .any(|e| lower.ends_with(e) && !lower.contains(' '))
+}
+
 fn plain_text(events: &[(Event<'_>, Range<usize>)], start: usize) -> (String, usize) {
     let mut text = String::new();
     let mut depth = 0usize;
