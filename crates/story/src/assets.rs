@@ -315,6 +315,20 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                         check_property(&mut sink, data, &layer.id, name, *at);
                     }
                 }
+                // A computed field with no value anywhere: its fields are
+                // text (a table read with the wrong `numbers:`), or empty.
+                for (c, field) in layer.compute.iter().enumerate() {
+                    let name = field.name.as_str();
+                    if name.starts_with("extrude") || layer_read.lost(name) {
+                        continue;
+                    }
+                    check_computed(
+                        &mut sink,
+                        data,
+                        (&layer.id, name, &field.expression),
+                        part_pos(LayerPart::Compute(c)),
+                    );
+                }
                 if !complete {
                     // Half-made data is neither measured nor built.
                     continue;
@@ -490,6 +504,50 @@ fn check_property(
         at,
         format!("no feature of layer `{layer}` has a property `{name}`"),
         help,
+    );
+}
+
+/// W0065: a computed field that no feature has a number in (the fields it
+/// reads are text, e.g. a German table read with `numbers: decimal-point`,
+/// or have no values): the map, tooltips and figures would show nothing.
+fn check_computed(
+    sink: &mut Sink,
+    data: &twinstory_data::Dataset,
+    (layer, name, expression): (&str, &str, &str),
+    at: Pos,
+) {
+    let number = |v: Option<&serde_json::Value>| v.is_some_and(serde_json::Value::is_number);
+    if data.features.is_empty() || data.features.iter().any(|f| number(f.properties.get(name))) {
+        return;
+    }
+    // A field the expression names whose values are text.
+    let mut names = property_names(data);
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let text = names
+        .into_iter()
+        .filter(|n| *n != name && expression.contains(n))
+        .find_map(|n| {
+            let sample = data
+                .features
+                .iter()
+                .find_map(|f| f.properties.get(n)?.as_str().map(|t| t.trim().to_owned()))?;
+            (!data.features.iter().any(|f| number(f.properties.get(n))))
+                .then(|| (n.to_owned(), sample))
+        });
+    let help = match text {
+        Some((field, sample)) => format!(
+            "`{field}` is text in this layer (e.g. `{sample}`), not a number: check its table's `numbers:` setting (`decimal-comma` for German exports) or the column"
+        ),
+        None => "check that the fields it reads have numbers".to_owned(),
+    };
+    sink.warning(
+        "W0065",
+        at,
+        format!(
+            "the computed field `{name}` of layer `{layer}` has a value for none of its {} features",
+            data.features.len()
+        ),
+        Some(help),
     );
 }
 
