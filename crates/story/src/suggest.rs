@@ -21,7 +21,7 @@ pub(crate) fn did_you_mean(word: &str, candidates: &[&str], what: &str) -> Optio
 /// (Jan 2014)`, when only one starts so), or that is `word` with `ä`, `ö`,
 /// `ü`, `ß` written `ae`, `oe`, `ue`, `ss` (`hoehe` for `Höhe`), capitals
 /// aside.
-fn near<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn near<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = word.to_lowercase();
     if lower.chars().count() >= 4 {
         let mut starting = candidates

@@ -288,7 +288,7 @@ pub(crate) fn check_values(
         let guess = (key.value.chars().count() > 2)
             .then(|| {
                 crate::suggest::closest(&key.value, refs.iter().copied())
-                    .or_else(|| umlauts(&key.value, &refs))
+                    .or_else(|| crate::suggest::near(&key.value, &refs))
             })
             .flatten();
         let help = match guess {
@@ -301,30 +301,6 @@ pub(crate) fn check_values(
         };
         sink.warning("W0060", key.pos, message, help);
     }
-}
-
-/// The value among `values` that `word` is with `ae`, `oe`, `ue`, `ss`
-/// written as `ä`, `ö`, `ü`, `ß` (a keyboard or an export without umlauts:
-/// `Sued` for `Süd`, two edits apart).
-fn umlauts<'a>(word: &str, values: &[&'a str]) -> Option<&'a str> {
-    const PAIRS: [(&str, &str); 7] = [
-        ("ae", "ä"),
-        ("oe", "ö"),
-        ("ue", "ü"),
-        ("Ae", "Ä"),
-        ("Oe", "Ö"),
-        ("Ue", "Ü"),
-        ("ss", "ß"),
-    ];
-    let folded = |s: &str| {
-        let mut s = s.to_owned();
-        for (from, to) in PAIRS {
-            s = s.replace(to, from);
-        }
-        s
-    };
-    let word = folded(word);
-    values.iter().copied().find(|v| folded(v) == word)
 }
 
 #[cfg(test)]
