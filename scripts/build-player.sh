@@ -23,7 +23,7 @@ mkdir -p "$OUT"
 cargo_build() {
   log "building $* for wasm32 (Debian's rustc-web with build-std)"
   local p=()
-  for c in "$@"; do p+=(-p "$c"); done
+  for c in "$@"; do case "$c" in -*) p+=("$c") ;; *) p+=(-p "$c") ;; esac; done
   "${CARGO_PLAYER[@]}" build --profile player --target wasm32-unknown-unknown "${p[@]}" "${PLAYER_BUILD_STD[@]}" >&2
 }
 # build_module PACKAGE WASM_NAME OUT_NAME [CONVERGE] (after cargo_build):
@@ -56,8 +56,16 @@ build_module() {
 # other modules' features (the model's `schema`, serde's `alloc` and more
 # web-sys types among them) the base came out 83 B larger (measured
 # 2026-12-04; which feature costs the bytes was not measured).
+# Twice: with 3D (`twinstory_player`: stories with `extrude`, and pages
+# that play `?story=…`) and without it (`twinstory_flat`, the feature
+# `solid` off: what a story without `extrude` downloads; `twinstory build`
+# ships each story the one it needs). The second build compiles only the
+# map, the scene and the player again (the features of the other crates do
+# not change).
 cargo_build twinstory-player
 build_module twinstory-player twinstory-player twinstory_player converge
+cargo_build twinstory-player --no-default-features
+build_module twinstory-player twinstory-player twinstory_flat converge
 cp "$ROOT/public/twinstory.css" "$OUT/"
 # The other modules in one cargo call: built one by one, each selection
 # resolved other features of the shared dependencies and compiled them
@@ -75,9 +83,13 @@ build_module twinstory-play twinstory_play twinstory_play
 build_module twinstory-basemap twinstory_basemap twinstory_basemap
 
 gz() { gzip -9c "$@" | wc -c; }
-base_wasm=$(gz "$OUT/twinstory_player_bg.wasm")
-base_js=$(( $(gz "$OUT/twinstory_player.js") + $(find "$OUT/snippets" -name '*.js' -exec cat {} + 2>/dev/null | gzip -9c | wc -c) ))
+snippets_js=$(find "$OUT/snippets" -name '*.js' -exec cat {} + 2>/dev/null | gzip -9c | wc -c)
+base_wasm=$(gz "$OUT/twinstory_flat_bg.wasm")
+base_js=$(( $(gz "$OUT/twinstory_flat.js") + snippets_js ))
 base=$((base_wasm + base_js))
+base3d_wasm=$(gz "$OUT/twinstory_player_bg.wasm")
+base3d_js=$(( $(gz "$OUT/twinstory_player.js") + snippets_js ))
+base3d=$((base3d_wasm + base3d_js))
 module_line() {
   local wasm js
   wasm=$(gz "$OUT/$1_bg.wasm")
@@ -85,7 +97,8 @@ module_line() {
   printf '%-18s wasm %7d B + JS %6d B = %7d B  %s\n' "$1" "$wasm" "$js" $((wasm + js)) "$2"
 }
 echo "player modules (gzip -9):"
-printf '%-18s wasm %7d B + JS %6d B = %7d B  %s\n' base "$base_wasm" "$base_js" "$base" "every story (budget $BASE_BUDGET B)"
+printf '%-18s wasm %7d B + JS %6d B = %7d B  %s\n' base "$base_wasm" "$base_js" "$base" "every story without 3D (budget $BASE_BUDGET B)"
+printf '%-18s wasm %7d B + JS %6d B = %7d B  %s\n' "base with 3D" "$base3d_wasm" "$base3d_js" "$base3d" "instead, stories with extrude and ?story= pages (budget $BASE_3D_BUDGET B)"
 module_line twinstory_sources "only layers read while the story plays (remote files, services, unbuilt stories)"
 module_line twinstory_author "only ?story=…/story.md"
 module_line twinstory_play "only stories with a step's play (time)"
@@ -117,5 +130,8 @@ if [ "${TWINSTORY_PANIC_MESSAGES:-}" = 1 ]; then
   echo "TWINSTORY_PANIC_MESSAGES=1: a player for debugging, whose panics print their message; do not ship it (its base is not held to the budget)" >&2
 elif (( base > BASE_BUDGET )); then
   echo "the base module is $base B gzip, over its budget of $BASE_BUDGET B (scripts/size-budget): move what only some stories use into a module of its own (ARCHITECTURE.md, Size budget)" >&2
+  exit 1
+elif (( base3d > BASE_3D_BUDGET )); then
+  echo "the base with 3D is $base3d B gzip, over its budget of $BASE_3D_BUDGET B (scripts/size-budget): move what only some stories use into a module of its own (ARCHITECTURE.md, Size budget)" >&2
   exit 1
 fi

@@ -26,10 +26,12 @@ use std::process::Command;
 use std::time::SystemTime;
 
 /// The files of a built player; the first three are required.
-const FILES: [&str; 11] = [
+const FILES: [&str; 13] = [
     "twinstory_player.js",
     "twinstory_player_bg.wasm",
     "twinstory.css",
+    "twinstory_flat.js",
+    "twinstory_flat_bg.wasm",
     "twinstory_author.js",
     "twinstory_author_bg.wasm",
     "twinstory_sources.js",

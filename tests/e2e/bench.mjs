@@ -229,11 +229,15 @@ for (const f of [twinstoryBin(), path.join(ROOT, 'target/player/twinstory_player
 }
 const player = path.join(ROOT, 'target/player');
 const gz = (f) => zlib.gzipSync(fs.readFileSync(path.join(player, f)), { level: 9 }).length;
-const wasmGz = gz('twinstory_player_bg.wasm');
-const jsGz = gz('twinstory_player.js');
+// The flat base (what a story without `extrude` downloads) and the base with
+// 3D (the example story's, and the 3D run's: both have `extrude`).
+const wasmGz = gz('twinstory_flat_bg.wasm');
+const jsGz = gz('twinstory_flat.js');
+const wasm3dGz = gz('twinstory_player_bg.wasm');
+const js3dGz = gz('twinstory_player.js');
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
 console.log(`load average (1 / 5 / 15 min): ${load()} on ${os.cpus().length} CPUs`);
-console.log(`player transfer (gzip -9): wasm ${wasmGz} B + JS ${jsGz} B = ${wasmGz + jsGz} B`);
+console.log(`player transfer (gzip -9): wasm ${wasmGz} B + JS ${jsGz} B = ${wasmGz + jsGz} B (flat base); with 3D: wasm ${wasm3dGz} B + JS ${js3dGz} B = ${wasm3dGz + js3dGz} B`);
 const ml = withMaplibre ? maplibreInfo() : null;
 if (ml) console.log(`MapLibre GL JS ${ml.version} transfer (gzip -9): maplibre-gl.js ${ml.jsGz} B + CSS ${ml.cssGz} B = ${ml.jsGz + ml.cssGz} B (plus the GeoJSON as given)`);
 const shots = path.join(ROOT, 'target', 'bench-screenshots');

@@ -100,6 +100,45 @@ test('compiled stories load neither the story compiler nor the data readers (nor
   await page.close();
 });
 
+test('a story without extrude loads the flat base, one with extrude the base with 3D', async () => {
+  // The example story as it is (with `extrude` in later steps) and without
+  // its `extrude` settings, side by side.
+  const both = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstory-bases-'));
+  fs.cpSync(path.join(ROOT, 'stories', 'spielplaetze'), path.join(both, 'raeumlich'), { recursive: true });
+  fs.cpSync(path.join(ROOT, 'stories', 'spielplaetze'), path.join(both, 'flach'), { recursive: true });
+  // (Without the link to the English version, which is not beside them.)
+  const alone = (md) => md.replace('translations:\n  en: ../where-children-play\n', '');
+  const solid = path.join(both, 'raeumlich', 'story.md');
+  fs.writeFileSync(solid, alone(fs.readFileSync(solid, 'utf8')));
+  const flat = path.join(both, 'flach', 'story.md');
+  fs.writeFileSync(flat, alone(fs.readFileSync(flat, 'utf8')).replace(/^\s*extrude(-base|-scale)?:.*\n/gm, ''));
+  assert.doesNotMatch(fs.readFileSync(flat, 'utf8'), /extrude/);
+  const bases = await startServer(both, ['--no-watch']);
+  try {
+  for (const [slug, want, not] of [['flach', 'twinstory_flat', 'twinstory_player'], ['raeumlich', 'twinstory_player', 'twinstory_flat']]) {
+    const page = await browser.newPage();
+    const problems = watchConsole(page);
+    const requested = [];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname.split('/').pop()));
+    await page.goto(`${bases.url}${slug}/`);
+    await page.waitForFunction(() => {
+      const c = document.querySelector('.ts-canvas');
+      return c && c.dataset.activeStep === '0' && c.dataset.loading === '0' && c.dataset.moving === 'false';
+    }, null, { timeout: 20_000 });
+    const stats = await canvasStats(page);
+    assert.ok(stats.nonBackground / stats.pixels > 0.05, `${slug}: the first step is drawn`);
+    const loaded = requested.filter((n) => /^twinstory_(player|flat)(_bg)?-/.test(n));
+    assert.ok(loaded.some((n) => n.startsWith(`${want}-`)) && loaded.some((n) => n.startsWith(`${want}_bg-`)), `${slug}: ${want}'s glue and wasm: ${loaded.join(' ')}`);
+    assert.ok(!loaded.some((n) => n.startsWith(not)), `${slug}: not ${not}: ${loaded.join(' ')}`);
+    assert.deepEqual(problems, [], `${slug}: the console stayed clean`);
+    await page.close();
+  }
+  } finally {
+    bases.stop();
+    fs.rmSync(both, { recursive: true, force: true });
+  }
+});
+
 test('a story.md with a mistake shows it with line, column and a fix', async () => {
   const page = await browser.newPage();
   await page.goto(`${site.url}spielplaetze/?story=${encodeURIComponent(`${files.url}bad/story.md`)}`);

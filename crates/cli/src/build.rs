@@ -86,8 +86,13 @@ pub struct BuildOptions {
 /// The player files, content-hashed, as written into a story folder.
 struct Player {
     files: Vec<(String, Vec<u8>)>,
+    /// The player with 3D (JS glue, wasm): for stories with `extrude` and
+    /// for a page that plays `?story=…`.
     js: String,
     wasm: String,
+    /// The flat base (JS, wasm), built without the 3D code, when it was
+    /// built: what a story without `extrude` downloads.
+    flat: Option<(String, String)>,
     css: String,
     /// The module that starts the player (no inline script in the page).
     boot: String,
@@ -588,7 +593,11 @@ fn build_story(
         if name == crate::embed::ELEMENT_SCRIPT_NAME {
             // The element adds the story's font faces to the host document.
             let fonts = theme.fonts.as_deref().unwrap_or("");
-            let script = fill(&String::from_utf8_lossy(bytes), &[("fonts_css", fonts)]);
+            let (js, wasm) = player.base(&story);
+            let script = fill(
+                &String::from_utf8_lossy(bytes),
+                &[("fonts_css", fonts), ("js", js), ("wasm", wasm)],
+            );
             write(out, name, script.as_bytes())?;
         } else {
             write(out, name, bytes)?;
@@ -642,8 +651,11 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
     // `twinstory-preload` (the basemap's, which the player imports as soon
     // as the page is made: its tiles wait for it): the glue as a module
     // preload, the wasm as the glue's `fetch` asks for it.
+    // The page names its base in `twinstory-base` (the flat one for a story
+    // without `extrude`); a page that plays `?story=…` takes the player with
+    // 3D, as the story it plays is not known when the page is written.
     let boot_js = format!(
-        "if (!new URLSearchParams(location.search).has(\"story\")) {{\n  const meta = (n) => (document.querySelector(`meta[name=\"twinstory-${{n}}\"]`)?.content ?? \"\").split(\" \").filter(Boolean);\n  for (const href of [\"story.json\", ...(location.hash ? [] : meta(\"first-layers\")), ...meta(\"preload\")]) {{\n    const l = document.createElement(\"link\");\n    if (href.endsWith(\".js\")) l.rel = \"modulepreload\";\n    else {{ l.rel = \"preload\"; l.as = \"fetch\"; l.crossOrigin = \"anonymous\"; }}\n    l.href = href;\n    document.head.append(l);\n  }}\n}}\nif (window.parent !== window) import(\"./{frame}\");\nimport(\"./{js}\").then((m) => m.default({{ module_or_path: \"./{wasm}\" }}));\n"
+        "const meta = (n) => (document.querySelector(`meta[name=\"twinstory-${{n}}\"]`)?.content ?? \"\").split(\" \").filter(Boolean);\nconst own = !new URLSearchParams(location.search).has(\"story\");\nconst [js, wasm] = own && meta(\"base\").length == 2 ? meta(\"base\") : [\"{js}\", \"{wasm}\"];\nif (own) {{\n  for (const href of [\"story.json\", ...(location.hash ? [] : meta(\"first-layers\")), ...meta(\"preload\")]) {{\n    const l = document.createElement(\"link\");\n    if (href.endsWith(\".js\")) l.rel = \"modulepreload\";\n    else {{ l.rel = \"preload\"; l.as = \"fetch\"; l.crossOrigin = \"anonymous\"; }}\n    l.href = href;\n    document.head.append(l);\n  }}\n}}\nif (window.parent !== window) import(\"./{frame}\");\nimport(`./${{js}}`).then((m) => m.default({{ module_or_path: `./${{wasm}}` }}));\n"
     );
     let boot = add("boot.js", boot_js.into_bytes());
     let icon = add("icon.svg", ICON.to_vec());
@@ -658,6 +670,9 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
             _ => None,
         }
     };
+    // The flat base (the player built without 3D), for stories without
+    // `extrude`.
+    let flat = module("twinstory_flat");
     let author = module("twinstory_author");
     let sources = module("twinstory_sources");
     let play = module("twinstory_play");
@@ -672,8 +687,7 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
     let element = fill(
         crate::embed::ELEMENT_SCRIPT,
         &[
-            ("js", &js),
-            ("wasm", &wasm),
+            // `js` and `wasm`, the story's base, are filled in per story.
             ("css", &css),
             ("author_js", &name(&author, false)),
             ("author_wasm", &name(&author, true)),
@@ -695,6 +709,7 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
         files,
         js,
         wasm,
+        flat,
         css,
         boot,
         icon,
@@ -703,6 +718,18 @@ fn load_player(dir: &PlayerFiles) -> Result<Player> {
         play,
         basemap,
     })
+}
+
+impl Player {
+    /// The base a story's page and element load (JS glue, wasm): the flat
+    /// one for a story without `extrude` when it was built, else the player
+    /// with 3D.
+    fn base(&self, story: &Story) -> (&str, &str) {
+        match &self.flat {
+            Some((js, wasm)) if !story.draws_in_3d() => (js, wasm),
+            _ => (&self.js, &self.wasm),
+        }
+    }
 }
 
 fn story_page(
@@ -721,6 +748,7 @@ fn story_page(
         )
     };
     let summary = escape(story.summary.as_deref().unwrap_or(""));
+    let (js, wasm) = p.base(story);
     fill(
         PAGE,
         &[
@@ -734,8 +762,8 @@ fn story_page(
             ("theme_css", theme_css),
             ("boot", &p.boot),
             ("icon", &p.icon),
-            ("js", &p.js),
-            ("wasm", &p.wasm),
+            ("js", js),
+            ("wasm", wasm),
             (
                 "author_js",
                 p.author.as_ref().map(|a| a.0.as_str()).unwrap_or(""),
@@ -1039,12 +1067,44 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_story_without_extrude_gets_the_flat_base_one_with_it_the_base_with_3d() {
+        let mut p = test_player();
+        p.flat = Some(("f.js".into(), "f.wasm".into()));
+        let mut story: Story = serde_json::from_str(
+            r#"{"title": "T", "lang": "de", "layers": [{"id": "a", "title": "A",
+                "source": {"type": "geojson", "url": "a.geojson"}}]}"#,
+        )
+        .unwrap();
+        let page = story_page(&story, &p, "theme-0.css", &[], &[]);
+        assert!(
+            page.contains("<meta name=\"twinstory-base\" content=\"f.js f.wasm\">"),
+            "{page}"
+        );
+        assert!(page.contains("<link rel=\"modulepreload\" href=\"f.js\">"));
+        assert!(page.contains("<link rel=\"preload\" href=\"f.wasm\""));
+        assert!(!page.contains("p.wasm"), "{page}");
+        story.layers[0].style.extrude = Some(twinstory_model::Height::Metres(10.0));
+        let page = story_page(&story, &p, "theme-0.css", &[], &[]);
+        assert!(
+            page.contains("<meta name=\"twinstory-base\" content=\"p.js p.wasm\">"),
+            "{page}"
+        );
+        assert!(!page.contains("f.wasm"), "{page}");
+        // A player built without the flat base: every story gets the one.
+        p.flat = None;
+        story.layers[0].style.extrude = None;
+        let page = story_page(&story, &p, "theme-0.css", &[], &[]);
+        assert!(page.contains("content=\"p.js p.wasm\""), "{page}");
+    }
+
     /// A player of plain file names, none of the optional modules.
     fn test_player() -> Player {
         Player {
             files: Vec::new(),
             js: "p.js".into(),
             wasm: "p.wasm".into(),
+            flat: None,
             css: "p.css".into(),
             boot: "boot.js".into(),
             icon: "icon.svg".into(),

@@ -36,6 +36,48 @@ let players = 0;
 const STARTS = Symbol.for('twinstory.starts');
 window[STARTS] = window[STARTS] || { last: Promise.resolve() };
 
+// What covers the window's edges on the host page, a sticky header or a
+// cookie banner, as the page's `scroll-padding` on <html> says (the CSS
+// property for it, which also keeps the page's own #anchors clear of them;
+// docs/embed.md), at most half the window together. The map then stays in
+// the rest (`--ts-top`, `--ts-bottom` on each element's root) and the
+// player's reading line is in its middle (`window.twinstoryView`, read by
+// src/embed.rs, as in a frame).
+function edges() {
+  const cs = getComputedStyle(document.documentElement);
+  const h = window.innerHeight;
+  const px = (v) => {
+    const n = parseFloat(v);
+    if (!Number.isFinite(n) || n <= 0) return 0;
+    return /%$/.test(String(v).trim()) ? (n * h) / 100 : n;
+  };
+  const top = px(cs.scrollPaddingTop);
+  const bottom = px(cs.scrollPaddingBottom);
+  const k = top + bottom > h / 2 ? h / 2 / (top + bottom) : 1;
+  return { top: top * k, bottom: bottom * k };
+}
+const roots = new Set();
+function placeAll() {
+  const e = edges();
+  for (const r of roots) {
+    r.classList.toggle('has-edges', e.top + e.bottom > 0);
+    r.style.setProperty('--ts-top', `${e.top}px`);
+    r.style.setProperty('--ts-bottom', `${e.bottom}px`);
+  }
+}
+window.addEventListener('resize', placeAll);
+const EDGES = Symbol.for('twinstory.edges');
+if (!window[EDGES]) {
+  window[EDGES] = true;
+  Object.defineProperty(window, 'twinstoryView', {
+    configurable: true,
+    get() {
+      const e = edges();
+      return e.top + e.bottom > 0 ? { top: e.top, height: window.innerHeight - e.top - e.bottom } : undefined;
+    },
+  });
+}
+
 /** Plays this folder's story in `host`, a <twin-story> element. */
 export function mount(host) {
   const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
@@ -51,6 +93,8 @@ export function mount(host) {
   // contentinfo landmark.
   const root = document.createElement('section');
   root.className = 'ts-element';
+  roots.add(root);
+  placeAll();
   const link = document.createElement('link');
   link.rel = 'stylesheet';
   link.href = at(FILES.css);

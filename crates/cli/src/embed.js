@@ -10,6 +10,24 @@
   "use strict";
   var seen = typeof WeakSet === "function" ? new WeakSet() : null;
 
+  // What covers the window's edges on this page, a sticky header or a
+  // cookie banner, as the page's `scroll-padding` on <html> says (the CSS
+  // property for it, which also keeps the page's own #anchors clear of
+  // them; docs/embed.md): the story sees only the rest of the window. At
+  // most half the window together, so the map keeps room.
+  function edges() {
+    var cs = window.getComputedStyle(document.documentElement);
+    var h = window.innerHeight;
+    function px(v) {
+      var n = parseFloat(v);
+      if (!isFinite(n) || n <= 0) return 0;
+      return /%$/.test(String(v).trim()) ? n * h / 100 : n;
+    }
+    var top = px(cs.scrollPaddingTop), bottom = px(cs.scrollPaddingBottom);
+    var k = top + bottom > h / 2 ? h / 2 / (top + bottom) : 1;
+    return { top: top * k, bottom: bottom * k };
+  }
+
   function fragment() {
     var h = location.hash.slice(1);
     try { return decodeURIComponent(h); } catch (e) { return h; }
@@ -44,8 +62,8 @@
     }
     function view() {
       queued = false;
-      var r = frame.getBoundingClientRect();
-      send({ type: "view", top: -r.top, height: window.innerHeight });
+      var r = frame.getBoundingClientRect(), e = edges();
+      send({ type: "view", top: e.top - r.top, height: window.innerHeight - e.top - e.bottom });
     }
     function queue() {
       if (ready && !queued) { queued = true; window.requestAnimationFrame(view); }
@@ -60,7 +78,7 @@
       linked = true;
       var step = isStep(fragment());
       if (step) {
-        var top = frame.getBoundingClientRect().top + window.pageYOffset + step[1];
+        var top = frame.getBoundingClientRect().top + window.pageYOffset + step[1] - edges().top;
         window.scrollTo(window.pageXOffset, Math.max(0, Math.round(top)));
       }
     }
@@ -73,8 +91,8 @@
     }, 250);
     // With the reader's window, so that the story lays out for it at once.
     function sayHello() {
-      var r = frame.getBoundingClientRect();
-      send({ type: "hello", top: -r.top, height: window.innerHeight });
+      var r = frame.getBoundingClientRect(), e = edges();
+      send({ type: "hello", top: e.top - r.top, height: window.innerHeight - e.top - e.bottom });
     }
     frame.addEventListener("load", sayHello);
 

@@ -265,18 +265,27 @@ fn build_writes_a_self_contained_site_that_works_below_any_path() {
             names.push(part.split('"').next().unwrap().to_string());
         }
     }
-    // The modules it imports (the player; the embed's frame script) and
-    // the player's wasm.
-    for attr in ["import(\"./", "module_or_path: \"./"] {
-        let parts: Vec<&str> = boot.split(attr).skip(1).collect();
-        assert!(
-            !parts.is_empty(),
-            "the boot module names the player: {boot}"
-        );
-        for part in parts {
-            names.push(part.split('"').next().unwrap().to_string());
-        }
+    // The modules it imports (the embed's frame script), the player with 3D
+    // it falls back to (glue and wasm), and the base the page names.
+    for part in boot.split("import(\"./").skip(1) {
+        names.push(part.split('"').next().unwrap().to_string());
     }
+    let fallback = boot
+        .split(": [\"")
+        .nth(1)
+        .and_then(|s| s.split("\"]").next())
+        .unwrap_or_else(|| panic!("the boot module names the player: {boot}"));
+    names.extend(fallback.split("\", \"").map(String::from));
+    let base = page
+        .split("<meta name=\"twinstory-base\" content=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the page names its base");
+    names.extend(base.split(' ').map(String::from));
+    assert!(
+        base.starts_with("twinstory_flat-") && base.contains(" twinstory_flat_bg-"),
+        "a story without extrude plays on the flat base: {base}"
+    );
     for layer in story_json["layers"].as_array().unwrap() {
         names.push(layer["source"]["url"].as_str().unwrap().to_string());
     }

@@ -176,9 +176,10 @@ fn build_ships_the_host_script_and_the_frame_script_without_inline_code() {
             .unwrap_or_else(|| panic!("element.js names {prefix}…{suffix}"))
             .to_string()
     };
+    // (The story has no `extrude`: the flat base.)
     for (prefix, suffix) in [
-        ("twinstory_player-", ".js"),
-        ("twinstory_player_bg-", ".wasm"),
+        ("twinstory_flat-", ".js"),
+        ("twinstory_flat_bg-", ".wasm"),
         ("twinstory-", ".css"),
     ] {
         let file = named(prefix, suffix);

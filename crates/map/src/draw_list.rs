@@ -203,9 +203,11 @@ impl LayerPaint {
 
     /// Whether a feature is drawn raised (walls and roof) rather than flat.
     pub fn raised(&self, feature: u32) -> bool {
-        self.extrude
-            .as_ref()
-            .is_some_and(|e| e.of(feature).is_some())
+        crate::SOLID
+            && self
+                .extrude
+                .as_ref()
+                .is_some_and(|e| e.of(feature).is_some())
     }
 
     fn emphasised(&self, feature: u32) -> bool {
@@ -348,7 +350,7 @@ impl DrawList {
             }
             self.add_fills(layer, paint, opacity, transform, &view);
             self.add_strokes(layer, paint, opacity, transform, &view, dpr);
-            if let Some(e) = &paint.extrude {
+            if let Some(e) = paint.extrude.as_ref().filter(|_| crate::SOLID) {
                 self.add_extrusion(index as u32, layer, paint, e, opacity, transform, &view);
             }
             self.add_emphasis(layer, paint, opacity, transform, &view, dpr);
@@ -596,6 +598,9 @@ impl DrawList {
     /// # Examples
     /// See the tests: two blocks one behind the other answer for the front one.
     pub fn face_at(&self, [x, y]: [f32; 2]) -> Option<(u32, u32)> {
+        if !crate::SOLID {
+            return None;
+        }
         let mut best: Option<(f32, &Face)> = None;
         for f in &self.faces {
             let mut winding = 0;

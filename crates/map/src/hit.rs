@@ -53,7 +53,7 @@ impl HitIndex {
             .chain(layer.points.iter().map(|p| [p[0], p[1], p[0], p[1]]))
             .collect();
         let anchors = anchors(layer);
-        let roofs = if layer.solids.is_empty() {
+        let roofs = if !crate::SOLID || layer.solids.is_empty() {
             Vec::new()
         } else {
             let at = |(f, a): (usize, &Option<[f64; 2]>)| {
@@ -306,7 +306,12 @@ fn seen_at(
     anchor: [f64; 2],
     roof: Option<f32>,
 ) -> Option<[f64; 2]> {
-    match paint.extrude.as_ref().and_then(|e| e.of(f)) {
+    match paint
+        .extrude
+        .as_ref()
+        .filter(|_| crate::SOLID)
+        .and_then(|e| e.of(f))
+    {
         // A real shape's surface over the anchor (a gabled roof is lower
         // there than at its ridge), else the top of the block.
         Some((_, top)) => t

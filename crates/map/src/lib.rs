@@ -48,6 +48,16 @@ pub mod tiles;
 #[cfg(test)]
 mod test_rng;
 
+/// Whether this build draws in 3D (the crate's feature `solid`, on by
+/// default): raised polygons and real shapes as depth-tested faces, hit
+/// testing and labels on their roofs. The flat base of the player is built
+/// without it; its draw list, rasteriser, SVG and hit testing then treat
+/// every polygon as flat, whatever its [`LayerPaint::extrude`], and the
+/// code behind these branches is left out of the wasm (it is tested with
+/// the feature, the default). `twinstory build` ships the flat base only
+/// to stories without `extrude`.
+pub const SOLID: bool = cfg!(feature = "solid");
+
 pub use camera::{Camera, LonLatBounds, Padding, Transform, Viewport};
 pub use color::Rgba;
 pub use draw_list::{DrawCommand, DrawList, Emphasis, LayerPaint};

@@ -161,12 +161,13 @@ impl Framebuffer {
     pub fn paint(&mut self, list: &DrawList) {
         self.resize(list.width, list.height);
         self.pixels.fill(list.background.pack());
-        if !list.faces.is_empty() {
+        if crate::SOLID && !list.faces.is_empty() {
             self.depth.clear();
             self.depth.resize(self.pixels.len(), 0.0);
         }
         for cmd in &list.commands {
             match cmd {
+                DrawCommand::Faces { .. } if !crate::SOLID => {}
                 DrawCommand::Faces { faces } => {
                     for f in &list.faces[faces.clone()] {
                         let (mut y0, mut y1) = (f32::INFINITY, f32::NEG_INFINITY);

@@ -30,6 +30,7 @@ pub fn to_svg(list: &DrawList) -> String {
     );
     for cmd in &list.commands {
         match cmd {
+            DrawCommand::Faces { .. } if !crate::SOLID => {}
             DrawCommand::Faces { faces } => {
                 // SVG has no depth test: far faces first (painter's order by
                 // each face's depth at its middle), near ones over them.

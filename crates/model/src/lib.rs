@@ -159,6 +159,25 @@ impl Story {
         let before = s.compare.iter().flat_map(|c| &c.before);
         s.show.iter().chain(before).any(|st| st.layer == l.id)
     }
+
+    /// Whether the story draws anything in 3D: a layer with `extrude`
+    /// (raised polygons or buildings in their real shape). `twinstory
+    /// build` ships the flat base of the player (without the 3D code) to a
+    /// story for which this is false.
+    ///
+    /// ```
+    /// let mut story: twinstory_model::Story = serde_json::from_str(r#"{
+    ///   "title": "T", "lang": "de",
+    ///   "layers": [{"id": "a", "title": "A", "source": {"type": "geojson", "url": "a.geojson"}}],
+    ///   "steps": []
+    /// }"#).unwrap();
+    /// assert!(!story.draws_in_3d());
+    /// story.layers[0].style.extrude = Some(twinstory_model::Height::Metres(12.0));
+    /// assert!(story.draws_in_3d());
+    /// ```
+    pub fn draws_in_3d(&self) -> bool {
+        self.layers.iter().any(|l| l.style.extrude.is_some())
+    }
 }
 
 /// The look of the story page: colours, cards and font. Every value has a

@@ -113,7 +113,9 @@ impl Scene {
             l.prepared =
                 PreparedLayer::from_geometries(data.features.iter().map(|f| f.geometry.as_ref()));
             if let Some(layer) = self.story.layers.get(index) {
-                if layer.style.extrude.as_ref().is_some_and(Height::is_model) {
+                if twinstory_map::SOLID
+                    && layer.style.extrude.as_ref().is_some_and(Height::is_model)
+                {
                     for (i, f) in data.features.iter().enumerate() {
                         if let Some(solid) = &f.solid {
                             let surfaces = solid.surfaces.iter().map(|s| {

@@ -87,7 +87,9 @@ pub fn style_layer(layer: &Layer, data: &Dataset) -> LayerStyling {
     if let Some(c) = &s.circles {
         circles(&mut out, c, s.fill.map(to_rgba), stroke);
     }
-    if let Some(Height::Model(_)) = &s.extrude {
+    if !twinstory_map::SOLID {
+        // The flat base (`twinstory_map::SOLID`): nothing is raised.
+    } else if let Some(Height::Model(_)) = &s.extrude {
         // The real shapes: as high as their highest point, standing on the
         // ground (`extrude-base` and `extrude-scale` do not apply).
         let top = data

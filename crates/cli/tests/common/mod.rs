@@ -29,6 +29,12 @@ pub fn stand_in_player(dir: &std::path::Path) -> PathBuf {
     for (name, body) in [
         ("twinstory_player.js", "export default function init() {}"),
         ("twinstory_player_bg.wasm", "\0asm"),
+        // The flat base (a different file: its hashed names differ).
+        (
+            "twinstory_flat.js",
+            "export default function init() { /* flat */ }",
+        ),
+        ("twinstory_flat_bg.wasm", "\0asm flat"),
         ("twinstory.css", "body{}"),
     ] {
         std::fs::write(player.join(name), body).unwrap();
