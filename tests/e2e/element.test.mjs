@@ -39,16 +39,23 @@ const HOST_CSS = 'body{font:18px/1.6 Georgia,serif;max-width:52rem;margin:0 auto
   // rules for the element win over the story's own `:host` rule).
   + '.cms-block>*{line-height:2.5;letter-spacing:2px;word-spacing:6px;text-transform:uppercase;font-style:italic}';
 
+// A host page with a sticky header and a cookie banner, which it declares
+// as its `scroll-padding` (docs/embed.md).
+const EDGES_CSS = 'html{scroll-padding-top:100px;scroll-padding-bottom:40px}'
+  + '.bar{position:fixed;left:0;right:0;top:0;height:100px;background:#123;z-index:10}'
+  + '.banner{position:fixed;left:0;right:0;bottom:0;height:40px;background:#333;z-index:10}';
+const EDGES = { top: 100, bottom: 40 };
+
 let story, host, browser, stepIds, hostUrl, storyOrigin;
 const snippets = {};
 
-function hostPage(snippet, times = 1, cls = '') {
+function hostPage(snippet, times = 1, cls = '', edges = false) {
   const text = (n, tag) => Array.from({ length: n }, (_, i) => `<p class="${tag}">${tag} ${i + 1}. ${PARAGRAPH.repeat(3)}</p>`).join('\n');
   const blocks = Array.from({ length: times }, () => `<div class="cms-block ${cls}">\n${snippet}</div>`).join(`\n${text(2, 'between')}\n`);
   return `<!doctype html><html lang="de"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Artikel mit Geschichte</title><link rel="stylesheet" href="/host.css"></head>
-<body><main><h1>Ein Artikel der Stadt</h1>
+<title>Artikel mit Geschichte</title><link rel="stylesheet" href="/host.css">${edges ? '<link rel="stylesheet" href="/edges.css">' : ''}</head>
+<body>${edges ? '<header class="bar">Stadtportal</header><aside class="banner">Cookies</aside>' : ''}<main><h1>Ein Artikel der Stadt</h1>
 ${text(4, 'above')}
 ${blocks}
 ${text(4, 'below')}
@@ -69,6 +76,8 @@ before(async () => {
     };
     const page = req.url.split(/[?#]/)[0];
     if (req.url === '/host.css') send(200, 'text/css', HOST_CSS);
+    else if (req.url === '/edges.css') send(200, 'text/css', EDGES_CSS);
+    else if (page === '/edges/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross, 1, '', true), crossPolicy(storyOrigin));
     else if (page === '/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross), crossPolicy(storyOrigin));
     else if (page === '/same/') send(200, 'text/html; charset=utf-8', hostPage(snippets.same), STRICT);
     else if (page === '/narrow/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross, 1, 'narrow'), crossPolicy(storyOrigin));
@@ -256,6 +265,42 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
 
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no Content-Security-Policy violation');
     assert.deepEqual(cleanConsole(console), [], 'the console stayed clean');
+    await context.close();
+  });
+}
+
+for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`a host's sticky header and cookie banner (its scroll-padding) leave the <twin-story>'s map uncovered on a ${name}; a step is active in the middle of the rest`, async () => {
+    const { context, page, console } = await open(viewport, `${hostUrl}edges/`);
+    const steps = await page.evaluate(() => [...document.querySelector('twin-story').shadowRoot.querySelectorAll('.ts-step')]
+      .map((el) => el.getBoundingClientRect().top + window.scrollY));
+    const rest = viewport.height - EDGES.top - EDGES.bottom;
+    const line = EDGES.top + rest / 2;
+    const share = name === 'phone' ? 0.5 : 1;
+    for (const k of [2, 4]) {
+      // Step k's top 12 px above the reading line of what the header and
+      // banner leave free (the window's middle is 30 px higher).
+      await page.evaluate((y) => window.scrollTo(0, y), Math.round(steps[k] - line + 12));
+      await frames(page, 4);
+      const m = await measure(page);
+      assert.ok(Math.abs(m.map.top - EDGES.top) <= 2, `step ${k}: the map's top at ${m.map.top}px, under the ${EDGES.top}px header`);
+      assert.ok(Math.abs(m.map.height - rest * share) <= 2, `step ${k}: map ${m.map.height}px high; ${rest}px are free`);
+      assert.equal(m.active, String(k), `step ${k} active with its top 12 px above the middle of the free part`);
+      if (k === 2) await page.screenshot({ path: path.join(SHOTS, `element-${name}-edges.png`) });
+    }
+    // The skip link and a #step link land below the header, at the step.
+    const id = stepIds[5];
+    await page.evaluate((id) => {
+      const sr = document.querySelector('twin-story').shadowRoot;
+      const a = document.createElement('a');
+      a.href = `#${id}`;
+      sr.querySelector('.ts-step').append(a);
+      a.click();
+    }, id);
+    await page.waitForFunction((id) => document.querySelector('twin-story').shadowRoot.querySelector('.ts-step.is-active')?.id === id, id, { timeout: 5_000 });
+    const top = await page.evaluate((id) => document.querySelector('twin-story').shadowRoot.getElementById(id).getBoundingClientRect().top, id);
+    assert.ok(top >= EDGES.top - 2 && top <= line, `the step's top at ${top}px: below the header, above the reading line ${line}`);
+    assert.deepEqual(cleanConsole(console), []);
     await context.close();
   });
 }

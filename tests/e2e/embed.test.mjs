@@ -25,12 +25,19 @@ const HOST_CSS = 'body{font:18px/1.6 Georgia,serif;max-width:52rem;margin:0 auto
 
 let story, host, browser, snippet, storyOrigin, hostUrl, stepIds;
 
-function hostPage() {
+// A host page with a sticky header and a cookie banner, which it declares
+// as its `scroll-padding` (docs/embed.md).
+const EDGES_CSS = 'html{scroll-padding-top:100px;scroll-padding-bottom:40px}'
+  + '.bar{position:fixed;left:0;right:0;top:0;height:100px;background:#123;z-index:10}'
+  + '.banner{position:fixed;left:0;right:0;bottom:0;height:40px;background:#333;z-index:10}';
+const EDGES = { top: 100, bottom: 40 };
+
+function hostPage(edges = false) {
   const text = (n, tag) => Array.from({ length: n }, (_, i) => `<p class="${tag}">${tag} ${i + 1}. ${PARAGRAPH.repeat(3)}</p>`).join('\n');
   return `<!doctype html><html lang="de"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Artikel mit Geschichte</title><link rel="stylesheet" href="/host.css"></head>
-<body><h1>Ein Artikel der Stadt</h1>
+<title>Artikel mit Geschichte</title><link rel="stylesheet" href="/host.css">${edges ? '<link rel="stylesheet" href="/edges.css">' : ''}</head>
+<body>${edges ? '<header class="bar">Stadtportal</header><aside class="banner">Cookies</aside>' : ''}<h1>Ein Artikel der Stadt</h1>
 ${text(4, 'above')}
 ${snippet}
 ${text(4, 'below')}
@@ -48,6 +55,12 @@ before(async () => {
     if (req.url === '/host.css') {
       res.writeHead(200, { 'content-type': 'text/css', 'content-security-policy': policy });
       res.end(HOST_CSS);
+    } else if (req.url === '/edges.css') {
+      res.writeHead(200, { 'content-type': 'text/css', 'content-security-policy': policy });
+      res.end(EDGES_CSS);
+    } else if (req.url === '/edges/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy });
+      res.end(hostPage(true));
     } else if (req.url === '/' || req.url.startsWith('/?')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy });
       res.end(hostPage());
@@ -247,6 +260,34 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
 
     const csp = [...await page.evaluate(() => window.__csp), ...await frame.evaluate(() => window.__csp)];
     assert.deepEqual(csp, [], 'no Content-Security-Policy violation in the host page or the story');
+    assert.deepEqual(console.filter((m) => /^(error|warning|pageerror)|Content Security Policy/i.test(m)), [], 'the console stayed clean');
+    await context.close();
+  });
+}
+
+for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`a host's sticky header and cookie banner (its scroll-padding) leave the map uncovered on a ${name}; a step is active in the middle of the rest`, async () => {
+    const { context, page, frame, console } = await open(viewport, `${hostUrl}edges/`);
+    const first = await measure(page, frame);
+    const storyTop = first.h.top + first.h.scrollY;
+    // Frame pixels: the frame never scrolls.
+    const steps = await frame.evaluate(() => [...document.querySelectorAll('.ts-step')].map((el) => el.getBoundingClientRect().top));
+    const rest = viewport.height - EDGES.top - EDGES.bottom;
+    const line = EDGES.top + rest / 2;
+    const share = name === 'phone' ? 0.5 : 1;
+    for (const k of [2, 4]) {
+      // Step k's top 12 px above the reading line of what the header and
+      // banner leave free (the window's middle is 30 px higher).
+      await page.evaluate((y) => window.scrollTo(0, y), Math.round(storyTop + steps[k] - line + 12));
+      await frames(page, 3);
+      await frame.evaluate(() => new Promise((r) => setTimeout(r, 80)));
+      const m = await measure(page, frame);
+      const mapTop = m.h.top + m.f.map.top;
+      assert.ok(Math.abs(mapTop - EDGES.top) <= 2, `step ${k}: the map's top at ${mapTop}px, under the ${EDGES.top}px header`);
+      assert.ok(Math.abs(m.f.map.height - rest * share) <= 2, `step ${k}: map ${m.f.map.height}px high; ${rest}px are free`);
+      assert.equal(m.f.active, String(k), `step ${k} active with its top 12 px above the middle of the free part`);
+      if (k === 2) await shot(page, `${name}-edges`);
+    }
     assert.deepEqual(console.filter((m) => /^(error|warning|pageerror)|Content Security Policy/i.test(m)), [], 'the console stayed clean');
     await context.close();
   });
