@@ -195,10 +195,15 @@ impl Scene {
             let cell = |f: usize, p: &Map<String, Value>, k: &Option<String>| match k {
                 None if is_marked(f) => t.table_yes.to_owned(),
                 None => String::new(),
-                Some(c) => match p.get(c) {
-                    Some(Value::String(s)) => layer.category_name(s).to_owned(),
-                    v => property_text(v, lang),
-                },
+                // A category's reader name, else as tooltips show values
+                // (dates in the story's language: "3. Dezember 2026").
+                Some(c) => {
+                    let v = p.get(c);
+                    v.and_then(Value::as_str)
+                        .and_then(|s| layer.categories.get(s))
+                        .cloned()
+                        .unwrap_or_else(|| property_text(v, lang))
+                }
             };
             let total = shown.len();
             let rows: Vec<(usize, &Map<String, Value>, bool)> = shown
@@ -217,6 +222,10 @@ impl Scene {
                     Some(k) => match p.get(k) {
                         Some(Value::Number(n)) => n.as_f64().map_or(Key::Missing, Key::Num),
                         None | Some(Value::Null) => Key::Missing,
+                        // By the value, not its text: dates in time order.
+                        Some(Value::String(s)) => {
+                            Key::Text(layer.category_name(s).to_ascii_lowercase())
+                        }
                         Some(_) => Key::Text(cell(f, p, &keys[c]).to_ascii_lowercase()),
                     },
                 },

@@ -256,3 +256,60 @@ fn a_live_layer_lists_the_fields_the_story_names_as_a_built_layer_does() {
     let bare = live_table(ogc, json!({}));
     assert_eq!(bare.columns, ["name", "gesamt", "frei"]);
 }
+
+/// Dates in a table read as in tooltips, in the story's language (docs/
+/// story-format.md: "3. Dezember 2026"), and sort in time order, not by
+/// their words.
+#[test]
+fn dates_read_in_the_storys_language_and_sort_in_time_order() {
+    let story = |lang: &str| {
+        serde_json::from_value(json!({
+            "format": 1, "title": "T", "lang": lang,
+            "layers": [{"id": "p", "title": "Bäume", "source": {"type": "geojson", "url": "p.geojson"},
+                        "fields": {"gepflanzt": "Gepflanzt"}}],
+            "steps": [{"id": "a", "title": "A", "html": "",
+                       "show": [{"layer": "p", "opacity": 1.0}]}]
+        }))
+        .unwrap()
+    };
+    let mut d = Dataset::default();
+    for (i, day) in ["2026-12-03", "2019-04-30", "2021-01-15"]
+        .iter()
+        .enumerate()
+    {
+        d.features.push(Feature {
+            id: None,
+            geometry: Some(geo::Geometry::Point(geo::Point::new(
+                10.0 + i as f64 * 0.01,
+                53.5,
+            ))),
+            properties: json!({"name": format!("Baum {i}"), "gepflanzt": day})
+                .as_object()
+                .unwrap()
+                .clone(),
+            solid: None,
+        });
+    }
+    let mut de = Scene::new(story("de"));
+    de.set_layer_data(0, &d);
+    let t = table(&de, None, TableQuery::default());
+    let col = t.columns.iter().position(|c| c == "Gepflanzt").unwrap();
+    assert_eq!(t.rows[0][col], "3. Dezember 2026");
+    let sorted = table(
+        &de,
+        None,
+        TableQuery {
+            sort: Some((col, false)),
+            ..TableQuery::default()
+        },
+    );
+    let days: Vec<&str> = sorted.rows.iter().map(|r| r[col].as_str()).collect();
+    assert_eq!(
+        days,
+        ["30. April 2019", "15. Januar 2021", "3. Dezember 2026"]
+    );
+    let mut en = Scene::new(story("en"));
+    en.set_layer_data(0, &d);
+    let t = table(&en, None, TableQuery::default());
+    assert_eq!(t.rows[0][col], "3 December 2026");
+}
