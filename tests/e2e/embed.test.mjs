@@ -306,17 +306,26 @@ test('a frame out of view on a phone is sized when its story arrives late, witho
   await context.close();
 });
 
-test('a link to the host page with #<step-id> opens the story at that step', async () => {
-  const id = stepIds[2];
-  const { context, page, frame } = await open({ width: 1280, height: 800 }, `${hostUrl}#${encodeURIComponent(id)}`);
-  await frame.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.activeStep === '2', null, { timeout: 15_000 });
-  const m = await measure(page, frame);
-  assert.equal(m.f.activeId, id);
-  assert.ok(m.h.top < 0, 'the host page scrolled down to the story');
-  assert.equal(decodeURIComponent(m.h.hash.slice(1)), id, 'the fragment stays');
-  await shot(page, 'deep-link');
-  await context.close();
-});
+for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`a link to the host page with #<step-id> opens the story at that step on a ${name}, its card at the reading line, not under the map`, async () => {
+    const id = stepIds[2];
+    const { context, page, frame } = await open(viewport, `${hostUrl}#${encodeURIComponent(id)}`, { loaded: false });
+    await frame.waitForFunction(() => document.querySelector('.ts-canvas')?.dataset.activeStep === '2', null, { timeout: 15_000 });
+    await frames(page, 3);
+    const m = await measure(page, frame);
+    assert.equal(m.f.activeId, id);
+    assert.ok(m.h.top < 0, 'the host page scrolled down to the story');
+    assert.equal(decodeURIComponent(m.h.hash.slice(1)), id, 'the fragment stays');
+    // The step's top (its chapter heading, when it begins one, then its card).
+    const card = m.h.top + await frame.evaluate((id) => document.getElementById(id).getBoundingClientRect().top, id);
+    const mapBottom = m.h.top + m.f.map.top + m.f.map.height;
+    const line = viewport.height / 2;
+    assert.ok(card <= line && card > line - 60, `the step's top at ${card}px of the window, the reading line at ${line}px`);
+    if (name === 'phone') assert.ok(card >= mapBottom - 6, `the step (${card}px) is below the map (${mapBottom}px)`);
+    await shot(page, `deep-link-${name}`);
+    await context.close();
+  });
+}
 
 test('the host script takes messages only from the story frame at its origin', async () => {
   const { context, page, frame } = await open({ width: 1280, height: 800 }, hostUrl);

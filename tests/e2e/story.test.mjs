@@ -134,6 +134,30 @@ test('a story that cannot be loaded says so in the page', async () => {
   await page.close();
 });
 
+for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`a link to a step opens it at the reading line on a ${name}, its card in view (not under the map)`, async () => {
+    const phone = viewport.width < 600;
+    const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone });
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${server.url}spielplaetze/#parks`);
+    await page.waitForFunction(() => document.querySelector('.ts-step.is-active')?.id === 'parks', null, { timeout: 20_000 });
+    await page.waitForTimeout(300);
+    const m = await page.evaluate(() => ({
+      card: document.querySelector('#parks .ts-card').getBoundingClientRect().top,
+      map: document.querySelector('.ts-map').getBoundingClientRect().bottom,
+      active: document.querySelector('.ts-step.is-active')?.id,
+    }));
+    // The reading line: half the window (on a phone the map's lower edge).
+    const line = viewport.height / 2;
+    assert.ok(m.card <= line && m.card > line - 60, `the card's top at ${m.card}px, the reading line at ${line}px`);
+    if (phone) assert.ok(m.card >= m.map - 6, `the card (${m.card}px) is below the map (${m.map}px), not under it`);
+    assert.equal(m.active, 'parks');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
 test("each step's data can be read as a table", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watchConsole(page);

@@ -29,7 +29,14 @@ function post(msg) {
 let reported = -1;
 
 function reportSize() {
-  const steps = [...document.querySelectorAll('.ts-step')].map((el) => [el.id, el.getBoundingClientRect().top]);
+  // Each step's place for a link to it: its top, less how far below the
+  // top of the seen part it should land, at the reading line as on the
+  // story's own page (the CSS's scroll-margin-top, which counts in the
+  // frame's height here): 45 % of the host's window, on a phone (the map
+  // in the upper half) just past the map's lower edge.
+  const mapHeight = document.querySelector('.ts-map')?.getBoundingClientRect().height ?? 0;
+  const margin = height > 0 ? (mapHeight < height * 0.75 ? height / 2 - 4 : height * 0.45) : 0;
+  const steps = [...document.querySelectorAll('.ts-step')].map((el) => [el.id, el.getBoundingClientRect().top - margin]);
   reported = Math.ceil(document.body.getBoundingClientRect().height);
   post({ type: 'size', height: reported, steps });
 }
