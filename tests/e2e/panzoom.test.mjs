@@ -69,6 +69,17 @@ before(async () => {
     path.join(ROOT, 'stories/spielplaetze/data/quarters.geojson'),
     path.join(dir, 'panzoom', 'data', 'quarters.geojson'),
   );
+  // The same story with the seven districts as categories: a legend as
+  // tall as a phone's map allows.
+  fs.mkdirSync(path.join(dir, 'bezirke', 'data'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'bezirke', 'story.md'), STORY.replace(
+    'style: { fill: "#d5dde6", stroke: "#ffffff", stroke-width: 1 }',
+    'style: { categories: { property: district_name }, stroke: "#ffffff", stroke-width: 1 }',
+  ));
+  fs.copyFileSync(
+    path.join(ROOT, 'stories/spielplaetze/data/quarters.geojson'),
+    path.join(dir, 'bezirke', 'data', 'quarters.geojson'),
+  );
   site = await startServer(dir, ['--no-watch']);
   defaultSite = await startServer(undefined, ['--no-watch']);
   browser = await launch();
@@ -344,6 +355,27 @@ test('phone: one finger scrolls and hints, two fingers move, pinch, turn and til
   assert.equal(tilted.zoom, turned.zoom);
   assert.equal(await page.evaluate(() => window.scrollY), y0, 'two fingers never scroll the page');
   await page.screenshot({ path: path.join(SHOTS, 'panzoom-phone-turned.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('phone: a tall legend stays below the zoom buttons (and the reset button)', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+  });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await open(page, `${site.url}bezirke/`);
+  const m = await page.evaluate(() => {
+    const r = (s) => document.querySelector(s).getBoundingClientRect();
+    return { nav: r('.ts-nav').bottom, column: r('.ts-legend-box').top, legend: r('.ts-legend').height, entries: document.querySelectorAll('.ts-legend-item').length };
+  });
+  assert.ok(m.entries >= 7, `a legend of ${m.entries} entries`);
+  // The reset button (shown once the reader moved the map) is about 3 rem
+  // below the zoom buttons.
+  assert.ok(m.column >= m.nav + 48, `the legend's column starts at ${m.column}px, the zoom buttons end at ${m.nav}px`);
+  assert.ok(m.legend >= 60, `the legend keeps ${m.legend}px (it scrolls)`);
+  await page.screenshot({ path: path.join(SHOTS, 'panzoom-phone-legend.png') });
   assert.deepEqual(problems, []);
   await context.close();
 });
