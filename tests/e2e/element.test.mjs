@@ -77,6 +77,10 @@ before(async () => {
     const page = req.url.split(/[?#]/)[0];
     if (req.url === '/host.css') send(200, 'text/css', HOST_CSS);
     else if (req.url === '/edges.css') send(200, 'text/css', EDGES_CSS);
+    // The story's origin not allowed (script-src), or its WebAssembly not
+    // ('wasm-unsafe-eval'): the element cannot start.
+    else if (page === '/blocked/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross), STRICT);
+    else if (page === '/no-wasm/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross), crossPolicy(storyOrigin).replace(" 'wasm-unsafe-eval'", ''));
     else if (page === '/edges/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross, 1, '', true), crossPolicy(storyOrigin));
     else if (page === '/') send(200, 'text/html; charset=utf-8', hostPage(snippets.cross), crossPolicy(storyOrigin));
     else if (page === '/same/') send(200, 'text/html; charset=utf-8', hostPage(snippets.same), STRICT);
@@ -111,7 +115,10 @@ after(async () => {
 });
 
 test('the snippet is a <twin-story> element and a module script from the story folder', () => {
-  assert.equal(snippets.cross, `<twin-story src="${story.url}"></twin-story>\n<script type="module" src="${story.url}element.js"></script>\n`);
+  // The element holds a link to the story, named by the folder (here the
+  // server's root: its host and port) unless --title names it.
+  const name = new URL(story.url).host;
+  assert.equal(snippets.cross, `<twin-story src="${story.url}"><a href="${story.url}">${name}</a></twin-story>\n<script type="module" src="${story.url}element.js"></script>\n`);
   assert.ok(!/style|on\w+=/.test(snippets.cross));
 });
 
@@ -304,6 +311,34 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     await context.close();
   });
 }
+
+test('where the story cannot start, the reader sees a link to it (and, when the player failed, why)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  for (const [page_, says] of [['blocked', null], ['no-wasm', /Die Geschichte konnte nicht geladen werden\./]]) {
+    const page = await context.newPage();
+    await page.goto(`${hostUrl}${page_}/`);
+    await page.waitForTimeout(2500);
+    // The element's own link (the light DOM, not the story's shadow root).
+    const link = await page.evaluate(() => {
+      const a = document.querySelector('twin-story > a');
+      const r = a.getBoundingClientRect();
+      return { href: a.href, width: r.width, height: r.height };
+    });
+    assert.equal(link.href, story.url, page_);
+    assert.ok(link.width > 0 && link.height > 0, `${page_}: the link is shown (${link.width}×${link.height})`);
+    if (says) {
+      const text = await page.evaluate(() => document.querySelector('twin-story').shadowRoot.querySelector('.ts-error')?.textContent ?? '');
+      assert.match(text, says);
+    }
+    await page.close();
+  }
+  // A story that starts hides the link (its shadow root shows no slot).
+  const { page } = await open({ width: 1280, height: 800 }, hostUrl);
+  const hidden = await page.evaluate(() => document.querySelector('twin-story > a').getBoundingClientRect().height);
+  assert.equal(hidden, 0, 'the link is not shown beside the story');
+  await page.context().close();
+  await context.close();
+});
 
 test('a <twin-story> in a narrow column of a wide window lays out as on a phone', async () => {
   const viewport = { width: 1280, height: 800 };

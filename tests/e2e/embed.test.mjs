@@ -32,14 +32,14 @@ const EDGES_CSS = 'html{scroll-padding-top:100px;scroll-padding-bottom:40px}'
   + '.banner{position:fixed;left:0;right:0;bottom:0;height:40px;background:#333;z-index:10}';
 const EDGES = { top: 100, bottom: 40 };
 
-function hostPage(edges = false) {
+function hostPage(edges = false, bare = false) {
   const text = (n, tag) => Array.from({ length: n }, (_, i) => `<p class="${tag}">${tag} ${i + 1}. ${PARAGRAPH.repeat(3)}</p>`).join('\n');
   return `<!doctype html><html lang="de"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Artikel mit Geschichte</title><link rel="stylesheet" href="/host.css">${edges ? '<link rel="stylesheet" href="/edges.css">' : ''}</head>
 <body>${edges ? '<header class="bar">Stadtportal</header><aside class="banner">Cookies</aside>' : ''}<h1>Ein Artikel der Stadt</h1>
 ${text(4, 'above')}
-${snippet}
+${bare ? snippet.split('\n')[0] : snippet}
 ${text(4, 'below')}
 <footer id="end">Ende des Artikels</footer></body></html>`;
 }
@@ -58,6 +58,10 @@ before(async () => {
     } else if (req.url === '/edges.css') {
       res.writeHead(200, { 'content-type': 'text/css', 'content-security-policy': policy });
       res.end(EDGES_CSS);
+    } else if (req.url === '/bare/') {
+      // A CMS kept the frame and dropped the script.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy });
+      res.end(hostPage(false, true));
     } else if (req.url === '/edges/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy });
       res.end(hostPage(true));
@@ -292,6 +296,36 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['pho
     await context.close();
   });
 }
+
+test('a frame whose host page dropped embed.js offers the story in a window of its own; with embed.js it does not', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${hostUrl}bare/`);
+  await page.evaluate(() => document.querySelector('iframe').scrollIntoView());
+  const frame = await (async () => {
+    for (let i = 0; i < 100; i++) {
+      const f = page.frames().find((f) => f.url().startsWith(story.url));
+      if (f) return f;
+      await page.waitForTimeout(100);
+    }
+    return null;
+  })();
+  assert.ok(frame, 'the story frame is on the page');
+  const link = frame.locator('a.ts-frame-open');
+  await link.waitFor({ timeout: 10_000 });
+  assert.equal(await link.getAttribute('href'), story.url, 'the story page (a click adds the step reached)');
+  assert.equal(await link.getAttribute('target'), '_blank');
+  assert.match(await link.innerText(), /Geschichte in einem eigenen Fenster öffnen/);
+  const size = await page.evaluate(() => document.querySelector('iframe').getBoundingClientRect().height);
+  assert.ok(size < 200, `the frame kept the page's default height (${size}px)`);
+  await shot(page, 'bare');
+  await context.close();
+  // With embed.js: no such link, also after the 3 s.
+  const full = await open({ width: 1280, height: 800 }, hostUrl);
+  await full.page.waitForTimeout(3500);
+  assert.equal(await full.frame.locator('a.ts-frame-open').count(), 0);
+  await full.context.close();
+});
 
 test('a frame out of view on a phone is sized when its story arrives late, without the reader scrolling to it', async () => {
   // Chromium draws no cross-origin frame out of view, so the frame's

@@ -148,6 +148,9 @@ export function mount(host) {
       p.textContent = /^de\b/i.test(document.documentElement.lang || 'de')
         ? 'Die Geschichte konnte nicht geladen werden.'
         : 'The story could not be loaded.';
+      // The snippet's link to the story (the element's own content, which
+      // the shadow root hides while the story plays) beside the message.
+      p.append(' ', document.createElement('slot'));
       root.append(p);
       console.error(`twinstory: the story ${at('story.json')} could not be started: ${e}`);
     });

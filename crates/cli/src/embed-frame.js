@@ -88,12 +88,35 @@ function follow(top, h) {
   if (resized && host !== null) reportSize();
 }
 
+// A host page without embed.js (a CMS that strips scripts from what an
+// editor pastes): no `hello` comes, and the frame keeps the size the page
+// gave it (300 × 150 pixels by default) and, with the snippet's
+// scrolling="no", cannot scroll. After 3 s without one, a link at the top
+// opens the story in a window of its own; a `hello` removes it.
+let alone = null;
+const waiting = setTimeout(() => {
+  if (host !== null || !document.body) return;
+  alone = document.createElement('a');
+  alone.className = 'ts-frame-open';
+  // The story's page; when clicked, at the step the reader has reached.
+  alone.href = location.href.split('#')[0];
+  alone.addEventListener('click', () => { alone.href = location.href; });
+  alone.target = '_blank';
+  alone.rel = 'noopener';
+  alone.textContent = /^de\b/i.test(root.lang || 'de')
+    ? 'Geschichte in einem eigenen Fenster öffnen ↗'
+    : 'Open the story in a window of its own ↗';
+  document.body.append(alone);
+}, 3000);
+
 window.addEventListener('message', (e) => {
   const d = e.data;
   if (e.source !== window.parent || !d || d.twinstory !== 'host') return;
   const view = Number.isFinite(d.top) && Number.isFinite(d.height) && d.height >= 1;
   if (host === null && d.type === 'hello' && e.origin !== 'null') {
     host = e.origin;
+    clearTimeout(waiting);
+    alone?.remove();
     root.classList.add('ts-embed');
     if (view) follow(d.top, d.height);
     // The story arriving, images loading, a narrower column: a new height.

@@ -139,22 +139,26 @@ pub fn snippet(story: &StoryUrl, title: Option<&str>) -> String {
 }
 
 /// The snippet of the element mode: a `<twin-story>` element and the
-/// module that defines it.
-pub fn element_snippet(story: &StoryUrl) -> String {
+/// module that defines it. The element holds a link to the story, named
+/// `title` (default: the folder's name): what readers see where the story
+/// cannot start (no JavaScript, a module the page's policy or a missing
+/// CORS header blocks); once it starts, its shadow root hides the link,
+/// and a start that fails shows it beside its message.
+pub fn element_snippet(story: &StoryUrl, title: Option<&str>) -> String {
     let esc = crate::build::escape;
     format!(
-        "<twin-story src=\"{}\"></twin-story>\n\
-         <script type=\"module\" src=\"{}{ELEMENT_SCRIPT_NAME}\"></script>\n",
-        esc(&story.folder),
-        esc(&story.folder),
+        "<twin-story src=\"{f}\"><a href=\"{f}\">{}</a></twin-story>\n\
+         <script type=\"module\" src=\"{f}{ELEMENT_SCRIPT_NAME}\"></script>\n",
+        esc(title.unwrap_or(&story.slug)),
+        f = esc(&story.folder),
     )
 }
 
 /// `twinstory embed --element`: the snippet on stdout, what the host page
 /// must allow and the story's server must send on stderr.
-pub fn run_element(raw: &str) -> Result<()> {
+pub fn run_element(raw: &str, title: Option<&str>) -> Result<()> {
     let story = read_story_url(raw)?;
-    print!("{}", element_snippet(&story));
+    print!("{}", element_snippet(&story, title));
     eprintln!(
         "Paste these two lines where the story should appear. If the page sends a \
          Content-Security-Policy, its script-src must have 'wasm-unsafe-eval' (the player is \
@@ -168,6 +172,12 @@ pub fn run_element(raw: &str) -> Result<()> {
          this twinstory or a newer one, which writes {ELEMENT_SCRIPT_NAME}).",
         o = story.origin
     );
+    if title.is_none() {
+        eprintln!(
+            "Where the story cannot start (no JavaScript, a blocked script), readers see a link              to it named `{}`; name the story with --title.",
+            story.slug
+        );
+    }
     Ok(())
 }
 
@@ -258,10 +268,12 @@ mod tests {
     fn the_element_snippet_names_the_folder_and_its_module() {
         let s = read_story_url("https://x.example/radwege").unwrap();
         assert_eq!(
-            element_snippet(&s),
-            "<twin-story src=\"https://x.example/radwege/\"></twin-story>\n\
+            element_snippet(&s, None),
+            "<twin-story src=\"https://x.example/radwege/\"><a href=\"https://x.example/radwege/\">radwege</a></twin-story>\n\
              <script type=\"module\" src=\"https://x.example/radwege/element.js\"></script>\n"
         );
+        assert!(element_snippet(&s, Some("Radwege & <Ampeln>"))
+            .contains("<a href=\"https://x.example/radwege/\">Radwege &amp; &lt;Ampeln&gt;</a>"));
     }
 
     #[test]

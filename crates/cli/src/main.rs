@@ -83,13 +83,15 @@ enum Command {
     /// Examples:
     ///   twinstory embed https://geschichten.example.org/radwege/
     ///   twinstory embed https://geschichten.example.org/radwege/ --title "Radwege in Hamburg"
-    ///   twinstory embed --element https://geschichten.example.org/radwege/
+    ///   twinstory embed --element https://geschichten.example.org/radwege/ --title "Radwege in Hamburg"
     Embed {
         /// The address of the published story (its folder or index.html).
         story_url: String,
-        /// The frame's title, which screen readers announce (default: the
-        /// story's folder name).
-        #[arg(long, conflicts_with = "element")]
+        /// The story's name (default: its folder's name): the frame's
+        /// title, which screen readers announce; with --element the text of
+        /// the link to the story that readers see where it cannot start (no
+        /// JavaScript, a script the page blocks).
+        #[arg(long)]
         title: Option<String>,
         /// A `<twin-story>` custom element instead of an iframe.
         #[arg(long)]
@@ -250,7 +252,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             element,
         } => {
             if element {
-                embed::run_element(&story_url)?;
+                embed::run_element(&story_url, title.as_deref())?;
             } else {
                 embed::run(&story_url, title.as_deref())?;
             }

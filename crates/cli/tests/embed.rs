@@ -63,7 +63,7 @@ fn prints_the_element_snippet_and_what_the_host_and_the_story_server_need() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "<twin-story src=\"https://geschichten.example.org:8443/radwege/\"></twin-story>\n\
+        "<twin-story src=\"https://geschichten.example.org:8443/radwege/\"><a href=\"https://geschichten.example.org:8443/radwege/\">radwege</a></twin-story>\n\
          <script type=\"module\" src=\"https://geschichten.example.org:8443/radwege/element.js\"></script>\n"
     );
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -80,12 +80,22 @@ fn prints_the_element_snippet_and_what_the_host_and_the_story_server_need() {
     ] {
         assert!(stderr.contains(needs), "{needs}: {stderr}");
     }
-    // A frame's title has no place in the element.
+    assert!(stderr.contains("name the story with --title"), "{stderr}");
+    // The title names the link readers see where the story cannot start.
     let out = twinstory(
-        &["embed", "--element", "https://x.example/a/", "--title", "A"],
+        &[
+            "embed",
+            "--element",
+            "https://x.example/a/",
+            "--title",
+            "A & B",
+        ],
         &dir,
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("<twin-story src=\"https://x.example/a/\"><a href=\"https://x.example/a/\">A &amp; B</a></twin-story>\n"));
 }
 
 #[test]
