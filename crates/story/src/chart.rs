@@ -325,8 +325,11 @@ pub struct ChartData {
     pub rows: Vec<ChartRow>,
     /// The numbers as readers see them, one per row.
     pub shown: Vec<String>,
-    /// The line's colour.
+    /// The layer's colour, which a line is drawn in (darkened where it
+    /// does not stand out from `background`, see `chart_svg`).
     pub line_color: Color,
+    /// What the chart is drawn on: the step cards' colour (`theme.card`).
+    pub background: Color,
 }
 
 /// Why a chart cannot be computed from the data.
@@ -353,13 +356,14 @@ pub(crate) struct ChartNotes {
 }
 
 /// Computes a chart from its layer's features and styling, for readers of
-/// `lang`.
+/// `lang`, to be drawn on a card of colour `card`.
 pub(crate) fn compute(
     spec: &ChartSpec,
     layer: &Layer,
     features: &[Feature],
     styling: &LayerStyling,
     accent: Color,
+    card: Color,
     lang: &str,
 ) -> Result<(ChartData, ChartNotes), ChartError> {
     let words = Lang::of(lang).describe_words();
@@ -683,6 +687,7 @@ pub(crate) fn compute(
             rows,
             shown,
             line_color: layer.style.fill.unwrap_or(accent),
+            background: card,
         },
         notes,
     ))

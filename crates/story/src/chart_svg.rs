@@ -10,18 +10,28 @@
 //! Text and axes are drawn in `currentColor`, the card's text colour, whose
 //! contrast the theme check measures; bars and classes in the map's
 //! colours, outlined in `currentColor` so that light ones stand out from
-//! the card (WCAG 1.4.11). The `viewBox` scales with the card's width.
+//! the card (WCAG 1.4.11); a line and its points in the layer's colour,
+//! or the nearest shade of it that reaches 3:1 against the card. The time
+//! axis names as many periods as fit without overlapping, always the
+//! first and the last. The `viewBox` scales with the card's width.
 
 use crate::chart::{ChartData, ChartKind};
 use crate::markdown::escape;
 use std::fmt::Write;
 use twinstory_model::strings::{format_number, Lang};
 use twinstory_model::Color;
+use twinstory_scene::contrast::{reaching, MIN_CONTRAST};
+use twinstory_scene::palette::contrast;
+use twinstory_scene::to_rgba;
 
 /// Width of the drawing in SVG units (it scales to the card).
 const WIDTH: f64 = 400.0;
 /// Height of one bar's row: its name above, the bar below.
 const ROW: f64 = 38.0;
+/// Font size of the time axis' labels.
+const TICK_SIZE: f64 = 12.0;
+/// The least space between two of them, in em.
+const TICK_GAP: f64 = 0.5;
 
 fn hex(c: Color) -> String {
     format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b)
@@ -166,10 +176,10 @@ fn line(chart: &ChartData, lang: &str) -> (f64, String) {
             t = escape(&format_number(v, decimals, lang)),
         );
     }
-    // The time axis: the first, the last and up to three periods between.
-    let mut ticks: Vec<usize> = (0..5).map(|k| k * (count.saturating_sub(1)) / 4).collect();
-    ticks.dedup();
-    for i in ticks {
+    // The time axis: the first, the last and as many periods between as
+    // have room.
+    let labels: Vec<&str> = chart.rows.iter().map(|r| r.label.as_str()).collect();
+    for i in time_ticks(&labels, &x, TICK_SIZE) {
         let anchor = if i == 0 && count > 1 {
             "start"
         } else if i + 1 == count && count > 1 {
@@ -179,8 +189,9 @@ fn line(chart: &ChartData, lang: &str) -> (f64, String) {
         };
         let _ = write!(
             out,
-            "<text x=\"{x}\" y=\"{y}\" font-size=\"12\" text-anchor=\"{anchor}\" fill=\"currentColor\">{t}</text>",
+            "<text x=\"{x}\" y=\"{y}\" font-size=\"{size}\" text-anchor=\"{anchor}\" fill=\"currentColor\">{t}</text>",
             x = n(x(i)),
+            size = n(TICK_SIZE),
             y = n(height - 10.0),
             t = escape(&chart.rows[i].label),
         );
@@ -190,7 +201,7 @@ fn line(chart: &ChartData, lang: &str) -> (f64, String) {
         .enumerate()
         .map(|(i, v)| format!("{},{}", n(x(i)), n(y(*v))))
         .collect();
-    let color = hex(chart.line_color);
+    let color = hex(line_colour(chart));
     let _ = write!(
         out,
         "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2.5\"/>",
@@ -207,6 +218,84 @@ fn line(chart: &ChartData, lang: &str) -> (f64, String) {
         }
     }
     (height, out)
+}
+
+/// The colour of a line and its points: the layer's when it reaches 3:1
+/// against the card the chart is drawn on (WCAG 2.1 SC 1.4.11, non-text
+/// contrast), else the nearest shade of it that does — darker on a light
+/// card, lighter on a dark one (mixed towards black or white, so its hue
+/// stays). A line in a pale `fill` (the default one, `#9db8d2`, is 2:1 on
+/// white) would otherwise fade into the card.
+fn line_colour(chart: &ChartData) -> Color {
+    let opaque = |c: Color| Color { a: 255, ..c };
+    let (colour, card) = (
+        to_rgba(opaque(chart.line_color)),
+        to_rgba(opaque(chart.background)),
+    );
+    if contrast(colour, card) >= MIN_CONTRAST {
+        return opaque(chart.line_color);
+    }
+    let c = reaching(colour, card, MIN_CONTRAST);
+    Color::rgb(c.r, c.g, c.b)
+}
+
+/// Which periods the time axis names: as many as fit side by side without
+/// overlapping (their widths estimated, [`text_width`], at least half an
+/// em apart), evenly spaced, and always the first and the last (periods
+/// just before the last make way for it), as chart libraries skip tick
+/// labels that would collide. `x` places period `i`; the first label
+/// starts there, the last ends there, the others are centred.
+fn time_ticks(labels: &[&str], x: impl Fn(usize) -> f64, size: f64) -> Vec<usize> {
+    let count = labels.len();
+    if count < 2 {
+        return (0..count).collect();
+    }
+    let span = |i: usize| {
+        let (w, at) = (text_width(labels[i], size), x(i));
+        if i == 0 {
+            (at, at + w)
+        } else if i + 1 == count {
+            (at - w, at)
+        } else {
+            (at - w / 2.0, at + w / 2.0)
+        }
+    };
+    let apart = |a: usize, b: usize| span(a).1 + size * TICK_GAP <= span(b).0;
+    let last = count - 1;
+    for every in 1..count {
+        let mut ticks: Vec<usize> = (0..count).step_by(every).collect();
+        if ticks.last() != Some(&last) {
+            ticks.push(last);
+        }
+        while ticks.len() > 2 && !apart(ticks[ticks.len() - 2], last) {
+            ticks.remove(ticks.len() - 2);
+        }
+        if ticks.windows(2).all(|p| apart(p[0], p[1])) {
+            return ticks;
+        }
+    }
+    // Not even the first and the last fit beside each other: the first
+    // alone (the table names every period).
+    vec![0]
+}
+
+/// The estimated width of `text` in a sans-serif font of `size`: the
+/// reader's font is not known when the story is built, so each character
+/// counts a little more than its advance in common sans-serif fonts
+/// (Arial, Helvetica, Roboto: digits 0.56 em).
+fn text_width(text: &str, size: f64) -> f64 {
+    let em: f64 = text
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | 'I' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' => 0.3,
+            ' ' | 'f' | 't' | 'r' | '(' | ')' | '-' | '/' => 0.4,
+            'm' | 'w' | 'M' | 'W' | '%' | '@' | '—' => 0.95,
+            c if c.is_uppercase() => 0.75,
+            c if (c as u32) >= 0x2e80 => 1.0,
+            _ => 0.6,
+        })
+        .sum();
+    em * size
 }
 
 /// The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `v` (the axis' top).
@@ -251,6 +340,7 @@ mod tests {
             ],
             shown: vec!["20".into(), "10".into()],
             line_color: Color::rgb(1, 2, 3),
+            background: Color::rgb(255, 255, 255),
         }
     }
 
@@ -286,5 +376,64 @@ mod tests {
         assert_eq!(nice_ceiling(1500.0), 2000.0);
         assert_eq!(nice_ceiling(0.3), 0.5);
         assert_eq!(nice_ceiling(7.0), 10.0);
+    }
+
+    #[test]
+    fn a_pale_line_is_darkened_to_three_to_one_in_its_hue() {
+        let mut c = chart(ChartKind::Line);
+        // The default fill, 2.05:1 on a white card.
+        c.line_color = Color::rgb(0x9d, 0xb8, 0xd2);
+        let drawn = line_colour(&c);
+        let ratio = contrast(to_rgba(drawn), to_rgba(c.background));
+        assert!((3.0..3.3).contains(&ratio), "{drawn:?}: {ratio}");
+        // Mixed towards black: the channels keep their proportions.
+        let (r, b) = (f64::from(drawn.r), f64::from(drawn.b));
+        assert!(
+            (r / b - 0x9d as f64 / 0xd2 as f64).abs() < 0.02,
+            "{drawn:?}"
+        );
+        let svg = chart_html(&c, "en");
+        let stroke = format!("stroke=\"{}\"", hex(drawn));
+        assert!(svg.contains(&stroke), "{svg}");
+        assert!(svg.contains(&format!("r=\"3\" fill=\"{}\"", hex(drawn))));
+        // A colour that reaches 3:1 is kept; on a dark card a dark line
+        // is lightened.
+        c.line_color = Color::rgb(0x2f, 0x7d, 0x32);
+        assert_eq!(line_colour(&c), c.line_color);
+        c.line_color = Color::rgb(0x1d, 0x35, 0x57);
+        c.background = Color::rgb(0x20, 0x28, 0x33);
+        let light = line_colour(&c);
+        assert!(contrast(to_rgba(light), to_rgba(c.background)) >= 3.0);
+        assert!(
+            light.r > c.line_color.r && light.b > c.line_color.b,
+            "{light:?}"
+        );
+    }
+
+    #[test]
+    fn time_labels_are_thinned_to_fit_keeping_the_first_and_the_last() {
+        let at = |count: usize| move |i: usize| 52.0 + i as f64 * 334.0 / (count - 1).max(1) as f64;
+        let years: Vec<String> = (2000..=2024).map(|y| y.to_string()).collect();
+        let years: Vec<&str> = years.iter().map(String::as_str).collect();
+        let ticks = time_ticks(&years, at(years.len()), 12.0);
+        assert_eq!(ticks, [0, 4, 8, 12, 16, 20, 24]);
+        // Few short labels: all of them.
+        assert_eq!(time_ticks(&years[..4], at(4), 12.0), [0, 1, 2, 3]);
+        // The last stays; the period just before it makes way.
+        assert_eq!(
+            time_ticks(&years[..24], at(24), 12.0),
+            [0, 4, 8, 12, 16, 23]
+        );
+        // Labels too long for two side by side: the first alone.
+        let long = [
+            "Eine sehr lange Beschriftung",
+            "Und noch eine sehr lange dazu",
+        ];
+        assert_eq!(time_ticks(&long, at(2), 12.0), [0]);
+        assert_eq!(time_ticks(&["2019"], at(1), 12.0), [0]);
+        assert!(time_ticks(&[], at(0), 12.0).is_empty());
+        // Digits a little wider than Arial's 0.556 em.
+        assert_eq!(text_width("2019", 10.0), 24.0);
+        assert!(text_width("Mai", 12.0) < text_width("März", 12.0));
     }
 }

@@ -265,3 +265,146 @@ fn a_histogram_description_leaves_features_without_a_value_out() {
         chart.description
     );
 }
+
+/// The SVG of the only chart of a story written to a temporary folder
+/// with `data/t.csv` and `story` as story.md, and the story's model.
+fn built_chart(name: &str, csv: &str, story: &str) -> (String, twinstory_model::Story) {
+    let dir = std::env::temp_dir().join(format!("twinstory-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/t.csv"), csv).unwrap();
+    std::fs::write(dir.join("story.md"), story).unwrap();
+    let mut parsed = parse_story("story.md", story.as_bytes());
+    check_assets(&mut parsed, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        parsed.diagnostics.is_empty(),
+        "{}",
+        render_diagnostics(story, &parsed.diagnostics, false)
+    );
+    let model = parsed.story.unwrap();
+    let html = model.steps[0].html.clone();
+    let svg = html
+        .split("<svg")
+        .nth(1)
+        .and_then(|s| s.split("</svg>").next())
+        .expect("the step has a chart")
+        .to_owned();
+    (svg, model)
+}
+
+/// The values of attribute `name` in `svg`, in order.
+fn attributes<'a>(svg: &'a str, element: &str, name: &str) -> Vec<&'a str> {
+    svg.split(&format!("<{element} "))
+        .skip(1)
+        .filter_map(|e| {
+            let e = e.split('>').next()?;
+            e.split(&format!(" {name}=\""))
+                .nth(1)
+                .or_else(|| e.strip_prefix(&format!("{name}=\"")))
+                .and_then(|v| v.split('"').next())
+        })
+        .collect()
+}
+
+fn rgb(hex: &str) -> twinstory_map::Rgba {
+    let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap();
+    twinstory_map::Rgba::rgb((v >> 16) as u8, (v >> 8) as u8, v as u8)
+}
+
+/// WCAG 2.1 SC 1.4.11: the line and its points reach 3:1 against the card
+/// they are drawn on, also for a layer with the default (pale) `fill`, and
+/// keep the layer's colour when it reaches 3:1 itself.
+#[test]
+fn a_line_reaches_three_to_one_against_the_card() {
+    use twinstory_scene::palette::contrast;
+    let csv = "lat,lon,year\n53.5,10,2019\n53.5,10,2020\n53.5,10,2020\n53.51,10.01,2021\n";
+    for (fill, card, kept) in [
+        ("", "#ffffff", false), // the default fill, #9db8d2
+        ("    style: { fill: \"#ffd966\" }\n", "#ffffff", false), // pale yellow
+        ("    style: { fill: \"#2f7d32\" }\n", "#ffffff", true), // 5.1:1: kept
+        ("    style: { fill: \"#1d3557\" }\n", "#202833", false), // dark on a dark card
+    ] {
+        let story = format!(
+            "---\ntitle: L\nlang: de\ntheme: {{ card: \"{card}\", text: \"#{text}\", page: \"{card}\", accent: \"#{accent}\" }}\nlayers:\n  t:\n    source: {{ type: csv, url: data/t.csv }}\n{fill}---\n\n## Eins\n\n```step\nshow: [t]\nview: {{ center: [10, 53.5], zoom: 10 }}\n```\n\n```chart\ntype: line\nlayer: t\ntime: year\ntitle: Je Jahr\n```\n",
+            text = if card == "#ffffff" { "1d2330" } else { "f0f0f0" },
+            accent = if card == "#ffffff" { "005ca9" } else { "8ecbff" },
+        );
+        let (svg, model) = built_chart("line-colour", csv, &story);
+        let layer_fill = model.layers[0].style.fill.unwrap().to_hex();
+        let strokes = attributes(&svg, "polyline", "stroke");
+        assert_eq!(strokes.len(), 1, "{svg}");
+        let dots = attributes(&svg, "circle", "fill");
+        assert_eq!(dots.len(), 3, "{svg}");
+        for c in strokes.iter().chain(&dots) {
+            let ratio = contrast(rgb(c), rgb(card));
+            assert!(
+                ratio >= 3.0,
+                "fill {layer_fill} on {card}: the line is {c}, {ratio:.2}:1"
+            );
+            assert_eq!(*c == layer_fill, kept, "fill {layer_fill} on {card}: {c}");
+        }
+    }
+}
+
+/// The time axis' labels never overlap: with many periods and long names
+/// (months over four years) fewer are written, always the first and the
+/// last. Boxes are estimated at 0.6 em per character.
+#[test]
+fn time_labels_do_not_overlap() {
+    let mut csv = String::from("lat,lon,date\n");
+    for y in 2019..=2022 {
+        for m in 1..=12 {
+            csv.push_str(&format!("53.5,10,{y}-{m:02}-15\n"));
+        }
+    }
+    for (period, first, last) in [
+        ("month", "Januar 2019", "Dezember 2022"),
+        ("year", "2019", "2022"),
+    ] {
+        let story = format!(
+            "---\ntitle: L\nlang: de\nlayers:\n  t:\n    source: {{ type: csv, url: data/t.csv }}\n---\n\n## Eins\n\n```step\nshow: [t]\nview: {{ center: [10, 53.5], zoom: 10 }}\n```\n\n```chart\ntype: line\nlayer: t\ntime: date\nperiod: {period}\ntitle: Je Monat\n```\n"
+        );
+        let (svg, _) = built_chart("time-labels", &csv, &story);
+        // The time axis' labels are the texts that are not the value axis'
+        // (those are anchored at their end, left of the plot).
+        let labels: Vec<(f64, f64, &str)> = svg
+            .split("<text ")
+            .skip(1)
+            .filter(|t| !t.contains("text-anchor=\"end\"") || !t.starts_with("x=\"46\""))
+            .map(|t| {
+                let attr = |name: &str| -> &str {
+                    t.split(&format!("{name}=\""))
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                };
+                let x: f64 = attr("x").parse().unwrap();
+                let size: f64 = attr("font-size").parse().unwrap();
+                let text = t.split('>').nth(1).unwrap().split('<').next().unwrap();
+                let w = text.chars().count() as f64 * 0.6 * size;
+                let left = match attr("text-anchor") {
+                    "start" => x,
+                    "end" => x - w,
+                    _ => x - w / 2.0,
+                };
+                (left, left + w, text)
+            })
+            .collect();
+        assert!(labels.len() >= 2, "{svg}");
+        assert_eq!(labels.first().unwrap().2, first, "{labels:?}");
+        assert_eq!(labels.last().unwrap().2, last, "{labels:?}");
+        for pair in labels.windows(2) {
+            assert!(
+                pair[0].1 <= pair[1].0,
+                "{period}: {:?} overlaps {:?}",
+                pair[0],
+                pair[1]
+            );
+        }
+        if period == "year" {
+            assert_eq!(labels.len(), 4, "four years have room: {labels:?}");
+        }
+    }
+}

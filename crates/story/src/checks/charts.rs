@@ -102,6 +102,7 @@ pub(crate) fn evaluate(sink: &mut Sink, parsed: &mut ParsedStory) {
             &data.dataset.features,
             &styling,
             story.theme.accent,
+            story.theme.card,
             &story.lang,
         );
         match computed {
