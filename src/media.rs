@@ -40,7 +40,15 @@ pub fn step_changed(active: usize) {
     each(&format!("[data-step=\"{active}\"] video[muted]"), |m| {
         m.set_muted(true);
         if motion && m.class_name() == "autoplay" {
-            let _ = m.play();
+            // A video that cannot play (the host page's `media-src` blocks
+            // it, a format the browser lacks) rejects the promise: caught
+            // here, not left as an uncaught error in the console; the
+            // element shows its poster and controls as it is.
+            if let Ok(p) = m.play() {
+                let ignore = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
+                let _ = p.catch(&ignore);
+                ignore.forget();
+            }
         }
     });
 }

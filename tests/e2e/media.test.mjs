@@ -284,6 +284,22 @@ test('a muted autoplay video starts when its step is read, and not with reduced 
   }
 });
 
+test('an autoplay video that cannot play (its file blocked, as by a host page\'s media-src) leaves no uncaught error', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.route(/\/media\/clip-[0-9a-f]{16}\.webm$/, (r) => r.abort('blockedbyclient'));
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${server.url}medien/`);
+  await firstStepReady(page);
+  await goToStep(page, 2);
+  await page.waitForTimeout(1500);
+  assert.equal(await page.locator('.ts-step').nth(2).locator('video').evaluate((v) => v.paused), true);
+  // The blocked request itself is reported; nothing uncaught.
+  const uncaught = problems.filter((p) => !/clip-[0-9a-f]{16}\.webm|Failed to load resource/.test(p));
+  assert.deepEqual(uncaught, []);
+  await context.close();
+});
+
 test('the page without JavaScript has the video with its controls, captions and poster', async () => {
   const html = await (await fetch(`${server.url}medien/`)).text();
   const noscript = html.slice(html.indexOf('<noscript'));
