@@ -132,6 +132,8 @@ pub(crate) struct FrontMatter {
     /// Per layer: a `join` had errors, so its data is not checked (the
     /// fields it would add are missing; reporting them again would mislead).
     pub join_failed: Vec<bool>,
+    /// Per layer: where its style's `extrude` is named (the key), if it is.
+    pub extrude_pos: Vec<Option<Pos>>,
     /// The theme's font files, where they are named.
     pub font_pos: Vec<(String, Pos)>,
     /// Where `theme` and its colours are written (`"theme"` for the key).
@@ -162,6 +164,7 @@ pub(crate) struct ReadLayer {
     time: Option<crate::time::LayerTime>,
     time_pos: Vec<(String, Pos)>,
     join_failed: bool,
+    extrude_pos: Option<Pos>,
 }
 
 /// Reads the front matter tree; every problem goes to the walker's sink.
@@ -911,6 +914,7 @@ fn read_layers(w: &mut Walker<'_, '_>, n: &Node, fm: &mut FrontMatter) {
             fm.times.push(read.time);
             fm.time_pos.push(read.time_pos);
             fm.join_failed.push(read.join_failed);
+            fm.extrude_pos.push(read.extrude_pos);
         } else {
             fm.unread_layers.push(id);
         }
@@ -948,6 +952,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
     let mut style_compute = Vec::new();
     let (mut time, mut time_pos) = (None, Vec::new());
     let mut style_node = None;
+    let mut extrude_pos = None;
     for (key, _k, v) in fields {
         match key {
             "title" => title = w.text(v, "title", "title: Playgrounds"),
@@ -962,6 +967,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
                     v,
                     (&mut property_pos, &mut value_pos),
                     &mut style_compute,
+                    &mut extrude_pos,
                 );
                 style_node = Some(v);
             }
@@ -1032,6 +1038,7 @@ fn read_layer(w: &mut Walker<'_, '_>, id: &str, n: &Node) -> Option<ReadLayer> {
         value_pos,
         time_pos,
         join_failed: joins.failed,
+        extrude_pos,
     })
 }
 
@@ -1702,6 +1709,7 @@ fn read_style(
     n: &Node,
     (property_pos, value_pos): (&mut Vec<(String, Pos)>, &mut Vec<ValueKey>),
     computed: &mut Vec<(ComputedField, Pos)>,
+    extrude_pos: &mut Option<Pos>,
 ) -> LayerStyle {
     let names = style_fields();
     let allowed: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -1716,7 +1724,10 @@ fn read_style(
     };
     let mut obj = serde_json::Map::new();
     let mut ok = true;
-    for (key, _k, v) in fields {
+    for (key, k, v) in fields {
+        if key == "extrude" {
+            *extrude_pos = Some(w.pos(k));
+        }
         let value = match key {
             "fill" | "stroke" => match colour(w, v, key) {
                 Some(c) => serde_json::to_value(c).unwrap_or(serde_json::Value::Null),

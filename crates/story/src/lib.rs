@@ -189,6 +189,8 @@ struct Spans {
     layer_times: Vec<Option<time::LayerTime>>,
     /// Per layer: a `join` had errors, so the data is not checked against the settings.
     layer_join_failed: Vec<bool>,
+    /// Per layer: where its style's `extrude` is named, if it is.
+    layer_extrude: Vec<Option<diagnostic::Pos>>,
     /// The fields steps' `filter` and `highlight` read: layer id, field, position.
     condition_fields: Vec<(String, String, diagnostic::Pos)>,
     /// Steps' `filter` and `highlight`: layer id, setting, condition, position.

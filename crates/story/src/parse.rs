@@ -121,6 +121,7 @@ fn parse_into(sink: &mut Sink, source: &[u8]) -> Option<(Story, Vec<Asset>, Span
                 .chain(spans.layer_join_key.iter_mut().flatten())
                 .chain(spans.layer_join_columns.iter_mut().flatten().flatten())
                 .chain(spans.layer_compute.iter_mut().flatten())
+                .chain(spans.layer_extrude.iter_mut().flatten())
                 .chain(spans.layer_properties.iter_mut().flatten().map(|(_, p)| p))
                 .chain(spans.layer_values.iter_mut().flatten().map(|v| &mut v.pos))
                 .chain(spans.condition_fields.iter_mut().map(|(_, _, p)| p))
@@ -556,6 +557,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             layer_time: fm.time_pos,
             layer_times: fm.times,
             layer_join_failed: fm.join_failed,
+            layer_extrude: fm.extrude_pos,
             condition_fields,
             conditions,
             step_view,

@@ -1,7 +1,7 @@
 //! Settings against the data: what the files hold says more than the
 //! reader's error (an Overpass export declared GeoJSON), or shows a mistake
 //! the reader cannot see (swapped CSV coordinates, a fit box decided by one
-//! far-away feature).
+//! far-away feature, `extrude` on points or lines).
 
 use serde_json::Value;
 
@@ -242,6 +242,12 @@ pub(crate) fn check(
             )),
         );
     }
+    // `extrude` on points or lines: only polygons are raised.
+    for (i, layer) in story.layers.iter().enumerate() {
+        if let Some(data) = loaded.get(i).and_then(Option::as_ref) {
+            extrude_on_points_or_lines(sink, layer, &data.dataset, spans, i);
+        }
+    }
     // A fit box decided by one far-away feature.
     for (s, step) in story.steps.iter().enumerate() {
         let Some(FitTarget::Layer(id)) = step.view.as_ref().and_then(|v| v.fit.as_ref()) else {
@@ -281,4 +287,111 @@ pub(crate) fn check(
             )),
         );
     }
+}
+
+/// Features of a layer by what the map can draw of them: areas (polygons),
+/// points and lines (a feature of several parts counts once, by its kind;
+/// collections and features without a geometry are none of them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Shapes {
+    pub areas: usize,
+    pub points: usize,
+    pub lines: usize,
+}
+
+impl Shapes {
+    pub(crate) fn of(data: &twinstory_data::Dataset) -> Self {
+        use geo::Geometry as G;
+        let mut out = Shapes::default();
+        for f in &data.features {
+            match &f.geometry {
+                Some(G::Polygon(_) | G::MultiPolygon(_) | G::Rect(_) | G::Triangle(_)) => {
+                    out.areas += 1;
+                }
+                Some(G::Point(_) | G::MultiPoint(_)) => out.points += 1,
+                Some(G::Line(_) | G::LineString(_) | G::MultiLineString(_)) => out.lines += 1,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The points and lines in words: "2 points", "1 point and 4 lines".
+    fn flat(self) -> String {
+        let count = |n: usize, one: &str, many: &str| match n {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            n => Some(format!("{n} {many}")),
+        };
+        [
+            count(self.points, "point", "points"),
+            count(self.lines, "line", "lines"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" and ")
+    }
+}
+
+/// Warns (W0066) when a layer's `extrude` meets features that are points
+/// or lines: the player raises polygons only and draws the rest flat,
+/// without a word. `extrude: model` is left to its own checks (E0151).
+fn extrude_on_points_or_lines(
+    sink: &mut crate::diagnostic::Sink,
+    layer: &twinstory_model::Layer,
+    data: &twinstory_data::Dataset,
+    spans: &crate::Spans,
+    i: usize,
+) {
+    use twinstory_model::Height;
+    if matches!(layer.style.extrude, None | Some(Height::Model(_))) {
+        return;
+    }
+    let shapes = Shapes::of(data);
+    if shapes.points + shapes.lines == 0 {
+        return;
+    }
+    let pos = spans
+        .layer_extrude
+        .get(i)
+        .copied()
+        .flatten()
+        .or_else(|| spans.layer_url.get(i).copied())
+        .unwrap_or_default();
+    let id = &layer.id;
+    let flat = shapes.flat();
+    let (message, help) = if shapes.areas == 0 {
+        let mut help = "the map draws them flat, as without `extrude`: delete the setting, or raise a layer of areas (e.g. building footprints)".to_owned();
+        if shapes.points > 0 {
+            help.push_str(
+                "; to show a number at points, size them by it with `circles` (docs/styling.md)",
+            );
+        }
+        (
+            format!(
+                "`extrude` raises nothing on layer `{id}`: its features are {flat}, and only polygons (areas) are raised into blocks"
+            ),
+            help,
+        )
+    } else {
+        let areas = match shapes.areas {
+            1 => "the 1 polygon".to_owned(),
+            n => format!("the {n} polygons"),
+        };
+        (
+            format!(
+                "`extrude` raises only {areas} of layer `{id}`: its {flat} stay flat (only polygons, areas, are raised into blocks)"
+            ),
+            format!(
+                "put the {} in a layer of their own, without `extrude`",
+                match (shapes.points, shapes.lines) {
+                    (0, _) => "lines",
+                    (_, 0) => "points",
+                    _ => "points and lines",
+                }
+            ),
+        )
+    };
+    sink.warning("W0066", pos, message, Some(help));
 }

@@ -18,7 +18,7 @@
 //! - `translations`: the other versions are stories in their language
 //!   beside this one, naming it back.
 //! - `data`: settings against the data (swapped CSV coordinates, a fit
-//!   decided by one far-away feature).
+//!   decided by one far-away feature, `extrude` on points or lines).
 
 pub(crate) mod charts;
 pub(crate) mod colour;
