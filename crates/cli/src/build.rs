@@ -992,13 +992,22 @@ fn index_card(l: &Listed, all: &[Listed], site_tag: &str) -> String {
 }
 
 fn print_sizes(p: &Player) {
-    let total: usize = p
-        .files
-        .iter()
-        .filter(|(n, _)| n.starts_with("twinstory_player") || n.starts_with("snippets/"))
-        .map(|(_, b)| b.len())
-        .sum();
-    eprintln!("player: {} KB wasm + JS (uncompressed)", total / 1000);
+    let size = |base: &str| -> usize {
+        p.files
+            .iter()
+            .filter(|(n, _)| n.starts_with(base) || n.starts_with("snippets/"))
+            .map(|(_, b)| b.len())
+            .sum()
+    };
+    let flat = if p.flat.is_some() {
+        format!("; {} KB without 3D", size("twinstory_flat") / 1000)
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "player: {} KB wasm + JS (uncompressed{flat})",
+        size("twinstory_player") / 1000
+    );
 }
 
 pub(crate) fn write(out: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
