@@ -22,6 +22,65 @@ pub(crate) struct Block {
     pub first_line: usize,
     /// Columns the fence is indented by.
     pub col_offset: usize,
+    /// Its opening fence (the line, as far as it goes).
+    pub fence: Pos,
+    /// How the block ends.
+    pub end: FenceEnd,
+}
+
+/// How a fenced block ends. CommonMark ends it at a line of at least as
+/// many of its fence's characters and nothing else, or at the end of the
+/// file: a forgotten closing fence makes the rest of the file the block,
+/// or the next block's closing fence ends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FenceEnd {
+    /// At its own closing fence.
+    Closed,
+    /// Nowhere: it runs to the end of the file.
+    Open,
+    /// At a closing fence after another block's opening fence inside it
+    /// (`inner`, on file line `fence`): most likely that block's, on file
+    /// line `closing`, while this block's own was forgotten.
+    RunsOn {
+        inner: String,
+        fence: usize,
+        closing: usize,
+    },
+}
+
+impl FenceEnd {
+    /// How the fenced block `src` (from its opening fence to its end, as
+    /// the Markdown parser found it), whose opening fence is on file line
+    /// `line`, ends.
+    fn of(src: &str, line: usize) -> Self {
+        let lines: Vec<&str> = src.trim_end_matches(['\n', '\r']).lines().collect();
+        let opening = lines.first().map_or("", |l| l.trim_start());
+        let Some(c) = opening.chars().next().filter(|c| *c == '`' || *c == '~') else {
+            return FenceEnd::Closed;
+        };
+        let n = opening.chars().take_while(|x| *x == c).count();
+        let closes = |l: &str| {
+            let l = l.trim();
+            l.chars().count() >= n && l.chars().all(|x| x == c)
+        };
+        match lines.split_last() {
+            Some((last, rest)) if !rest.is_empty() && closes(last) => {
+                let inner = rest[1..].iter().enumerate().find(|(_, l)| {
+                    let l = l.trim_start();
+                    l.starts_with("```") || l.starts_with("~~~")
+                });
+                match inner {
+                    Some((k, l)) => FenceEnd::RunsOn {
+                        inner: l.trim().to_owned(),
+                        fence: line + 1 + k,
+                        closing: line + rest.len(),
+                    },
+                    None => FenceEnd::Closed,
+                }
+            }
+            _ => FenceEnd::Open,
+        }
+    }
 }
 
 /// One `##` section before its step block is read.
@@ -309,6 +368,7 @@ pub(crate) fn read(
             {
                 let (yaml, j) = fenced_text(&events, i);
                 let p = pos(range);
+                let end = FenceEnd::of(&body[range.clone()], p.line);
                 // The help names a subheading above the block, which is
                 // most likely meant as the step's heading.
                 let meant = subheading.take().map(|(hashes, title, at)| {
@@ -333,7 +393,7 @@ pub(crate) fn read(
                         Some(meant.unwrap_or_else(|| "put all settings of a step into its first ```step block, or start a new step with a `##` heading above this block".into())),
                     ),
                     Some((step, _)) => {
-                        step.block = Some(Block { yaml, first_line: p.line + 1, col_offset: p.column - 1 });
+                        step.block = Some(Block { yaml, first_line: p.line + 1, col_offset: p.column - 1, fence: p, end });
                     }
                 }
                 i = j + 1;
@@ -378,7 +438,13 @@ pub(crate) fn read(
                         Some("a chart belongs to a step: move it below the `##` heading of the step it illustrates".into()),
                     ),
                     Some(n) => {
-                        let block = Block { yaml, first_line: p.line + 1, col_offset: p.column - 1 };
+                        let block = Block {
+                            yaml,
+                            first_line: p.line + 1,
+                            col_offset: p.column - 1,
+                            fence: p,
+                            end: FenceEnd::of(&body[range.clone()], p.line),
+                        };
                         result.charts.push((n, block, p));
                         section
                             .out
@@ -929,6 +995,37 @@ fn fenced_text(events: &[(Event<'_>, Range<usize>)], start: usize) -> (String, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fence_without_its_closing_fence_is_told_apart() {
+        let closed = "```step\nshow: [a]\n```\n";
+        assert_eq!(FenceEnd::of(closed, 10), FenceEnd::Closed);
+        assert_eq!(FenceEnd::of("```step\n```", 10), FenceEnd::Closed);
+        assert_eq!(
+            FenceEnd::of("~~~~step\nshow: [a]\n~~~~~\n", 1),
+            FenceEnd::Closed
+        );
+        assert_eq!(FenceEnd::of("```step", 10), FenceEnd::Open);
+        assert_eq!(
+            FenceEnd::of("```step\nshow: [a]\n\nText.\n", 10),
+            FenceEnd::Open
+        );
+        // A shorter fence or one of the other character does not close it.
+        assert_eq!(
+            FenceEnd::of("````step\nshow: [a]\n```\n", 1),
+            FenceEnd::Open
+        );
+        assert_eq!(FenceEnd::of("```step\nshow: [a]\n~~~\n", 1), FenceEnd::Open);
+        let runs_on = "```step\nshow: [a]\n\n## Zwei\n\n  ```chart\ntype: bar\n```\n";
+        assert_eq!(
+            FenceEnd::of(runs_on, 10),
+            FenceEnd::RunsOn {
+                inner: "```chart".into(),
+                fence: 15,
+                closing: 17
+            }
+        );
+    }
 
     #[test]
     fn schemes() {

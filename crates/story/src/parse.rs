@@ -1,6 +1,7 @@
 //! The whole file: encoding, front matter, body, steps, cross-checks.
 
 use crate::diagnostic::{Pos, Sink};
+use crate::markdown::{Block, FenceEnd};
 use crate::source::LineIndex;
 use crate::suggest::{closest, did_you_mean};
 use crate::walk::Walker;
@@ -218,7 +219,20 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             Some(b) => {
                 let before = sink.diags.len();
                 let mut w = Walker::new(sink, &b.yaml, b.first_line, b.col_offset);
-                match yaml::parse(&b.yaml) {
+                let read = yaml::parse(&b.yaml);
+                // A block without its closing fence: what YAML says of the
+                // text it swallowed would send the author to the wrong line.
+                let unclosed = match (&b.end, &read) {
+                    (FenceEnd::Closed, _) | (FenceEnd::RunsOn { .. }, Ok(_)) => false,
+                    (FenceEnd::Open, _) | (FenceEnd::RunsOn { .. }, Err(_)) => {
+                        unclosed_block(&mut w, b, read.as_ref().err());
+                        true
+                    }
+                };
+                // Its settings are not read either: the text it swallowed
+                // would be unknown settings.
+                match read {
+                    _ if unclosed => {}
                     Ok((root, twice)) => {
                         for e in &twice {
                             yaml_error(&mut w, e, "```step block", &b.yaml);
@@ -568,6 +582,44 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
             translations,
         },
     ))
+}
+
+/// Reports (E0047) a ```step block whose closing fence is missing, at its
+/// opening fence, with the line after which its settings seem to end: the
+/// text it swallowed begins with the paragraph YAML could not read
+/// (`error`; the block's last paragraph when YAML read it all), so they end
+/// at the last line with text above that paragraph (without a blank line
+/// between, right above the line YAML could not read).
+fn unclosed_block(w: &mut Walker<'_, '_>, b: &Block, error: Option<&YamlError>) {
+    let lines: Vec<&str> = b.yaml.lines().collect();
+    let text = |l: &&str| !l.trim().is_empty();
+    let stop = error.map_or(lines.len(), |e| e.line.min(lines.len()));
+    let settings_end = lines[..stop].iter().rposition(text).and_then(|last| {
+        let start = lines[..last].iter().rposition(|l| !text(l)).map(|b| b + 1);
+        match start {
+            Some(s) if s > 0 => lines[..s].iter().rposition(text),
+            _ if error.is_some() => last.checked_sub(1),
+            _ => Some(last),
+        }
+    });
+    let settings_end = settings_end.map(|k| b.first_line + k);
+    let message = match &b.end {
+        FenceEnd::RunsOn {
+            inner,
+            fence: at,
+            closing,
+        } => format!(
+            "this ```step block is not closed: it runs on to line {closing}, where the closing ``` of the {inner} on line {at} ends it, and everything between is read as its settings"
+        ),
+        _ => "this ```step block is not closed: the rest of the file is read as its settings".to_owned(),
+    };
+    let help = match settings_end {
+        Some(line) => {
+            format!("add ``` on a line of its own after the step's settings (after line {line})")
+        }
+        None => "add ``` on a line of its own after the step's settings".to_owned(),
+    };
+    w.sink.error("E0047", b.fence, message, Some(help));
 }
 
 /// Reports a YAML error at its position in the file.
