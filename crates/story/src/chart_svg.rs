@@ -179,7 +179,7 @@ fn line(chart: &ChartData, lang: &str) -> (f64, String) {
     // The time axis: the first, the last and as many periods between as
     // have room.
     let labels: Vec<&str> = chart.rows.iter().map(|r| r.label.as_str()).collect();
-    for i in time_ticks(&labels, &x, TICK_SIZE) {
+    for i in time_ticks(&labels, x, TICK_SIZE) {
         let anchor = if i == 0 && count > 1 {
             "start"
         } else if i + 1 == count && count > 1 {
