@@ -220,7 +220,14 @@ pub fn StoryPage(
                 if let Ok(Some(el)) =
                     steps.query_selector(&format!("[id=\"{}\"]", id.replace('"', "")))
                 {
+                    // At the reading line: the stylesheet's scroll margin
+                    // of a `:target` step, which the fragment, matched
+                    // before the steps were made, does not give; so the
+                    // class for the moment of the scroll.
+                    let c = el.class_list();
+                    let _ = c.add_1("is-target");
                     el.scroll_into_view();
+                    let _ = c.remove_1("is-target");
                 }
             }
             if plays {

@@ -126,7 +126,10 @@ export function mount(host) {
     const to = shadow.getElementById(id);
     if (!to) return;
     e.preventDefault();
+    // At the reading line (the stylesheet's scroll margin of a target step).
+    to.classList.add('is-target');
     to.scrollIntoView();
+    to.classList.remove('is-target');
     if (!to.hasAttribute('tabindex')) to.setAttribute('tabindex', '-1');
     to.focus({ preventScroll: true });
   });
