@@ -21,7 +21,6 @@ use std::fmt::Write;
 use twinstory_model::strings::{format_number, Lang};
 use twinstory_model::Color;
 use twinstory_scene::contrast::{reaching, MIN_CONTRAST};
-use twinstory_scene::palette::contrast;
 use twinstory_scene::to_rgba;
 
 /// Width of the drawing in SVG units (it scales to the card).
@@ -227,15 +226,12 @@ fn line(chart: &ChartData, lang: &str) -> (f64, String) {
 /// stays). A line in a pale `fill` (the default one, `#9db8d2`, is 2:1 on
 /// white) would otherwise fade into the card.
 fn line_colour(chart: &ChartData) -> Color {
-    let opaque = |c: Color| Color { a: 255, ..c };
-    let (colour, card) = (
-        to_rgba(opaque(chart.line_color)),
-        to_rgba(opaque(chart.background)),
-    );
-    if contrast(colour, card) >= MIN_CONTRAST {
-        return opaque(chart.line_color);
-    }
-    let c = reaching(colour, card, MIN_CONTRAST);
+    // `reaching` keeps a colour that already reaches it (made opaque).
+    let card = to_rgba(Color {
+        a: 255,
+        ..chart.background
+    });
+    let c = reaching(to_rgba(chart.line_color), card, MIN_CONTRAST);
     Color::rgb(c.r, c.g, c.b)
 }
 
@@ -315,6 +311,7 @@ fn nice_ceiling(v: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::chart::ChartRow;
+    use twinstory_scene::palette::contrast;
 
     fn chart(kind: ChartKind) -> ChartData {
         ChartData {

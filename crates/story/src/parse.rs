@@ -222,13 +222,13 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 let read = yaml::parse(&b.yaml);
                 // A block without its closing fence: what YAML says of the
                 // text it swallowed would send the author to the wrong line.
-                let unclosed = match (&b.end, &read) {
-                    (FenceEnd::Closed, _) | (FenceEnd::RunsOn { .. }, Ok(_)) => false,
-                    (FenceEnd::Open, _) | (FenceEnd::RunsOn { .. }, Err(_)) => {
-                        unclosed_block(&mut w, b, read.as_ref().err());
-                        true
-                    }
-                };
+                let unclosed = matches!(
+                    (&b.end, &read),
+                    (FenceEnd::Open, _) | (FenceEnd::RunsOn { .. }, Err(_))
+                );
+                if unclosed {
+                    unclosed_block(&mut w, b, read.as_ref().err());
+                }
                 // Its settings are not read either: the text it swallowed
                 // would be unknown settings.
                 match read {
