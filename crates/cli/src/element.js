@@ -57,8 +57,11 @@ function edges() {
   return { top: top * k, bottom: bottom * k };
 }
 const roots = new Set();
+// Read once per resize (the page's media queries may change them), not on
+// every scroll, where the player asks for its reading line.
+let seen = edges();
 function placeAll() {
-  const e = edges();
+  const e = (seen = edges());
   for (const r of roots) {
     r.classList.toggle('has-edges', e.top + e.bottom > 0);
     r.style.setProperty('--ts-top', `${e.top}px`);
@@ -72,7 +75,7 @@ if (!window[EDGES]) {
   Object.defineProperty(window, 'twinstoryView', {
     configurable: true,
     get() {
-      const e = edges();
+      const e = seen;
       return e.top + e.bottom > 0 ? { top: e.top, height: window.innerHeight - e.top - e.bottom } : undefined;
     },
   });

@@ -15,7 +15,14 @@
   // property for it, which also keeps the page's own #anchors clear of
   // them; docs/embed.md): the story sees only the rest of the window. At
   // most half the window together, so the map keeps room.
+  // Read once per resize (the page's media queries may change them), not
+  // on every scroll.
+  var covered = null;
+  window.addEventListener("resize", function () { covered = null; });
   function edges() {
+    return covered || (covered = measureEdges());
+  }
+  function measureEdges() {
     var cs = window.getComputedStyle(document.documentElement);
     var h = window.innerHeight;
     function px(v) {
