@@ -84,14 +84,18 @@ test('a dark theme with square bordered cards and a self-hosted font is what rea
       card: [card.backgroundColor, card.borderTopLeftRadius, card.boxShadow, card.borderTopWidth, card.color],
       page: story.backgroundColor,
       font: h2.fontFamily,
-      loaded: document.fonts.check('700 16px "Probe Sans"') && document.fonts.check('400 16px "Probe Sans"'),
-      faces: [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Probe Sans' && f.status === 'loaded').length,
+      loaded: (() => {
+        const family = h2.fontFamily.split(',')[0];
+        return document.fonts.check(`700 16px ${family}`) && document.fonts.check(`400 16px ${family}`);
+      })(),
+      faces: [...document.fonts].filter((f) => /^Probe Sans [0-9a-f]{8}$/.test(f.family.replace(/"/g, '')) && f.status === 'loaded').length,
       link: getComputedStyle(document.querySelector('.ts-card a')).color,
     };
   });
   assert.deepEqual(seen.card, ['rgb(29, 43, 54)', '0px', 'none', '1px', 'rgb(242, 242, 242)']);
   assert.equal(seen.page, 'rgb(16, 24, 32)');
-  assert.match(seen.font, /^"?Probe Sans"?, system-ui, sans-serif$/);
+  // The faces' family is the story's own: the font's name and a hash.
+  assert.match(seen.font, /^"?Probe Sans [0-9a-f]{8}"?, system-ui, sans-serif$/);
   assert.ok(seen.loaded && seen.faces === 2, `both font files are loaded: ${JSON.stringify(seen)}`);
   assert.equal(seen.link, 'rgb(140, 200, 255)');
   // The font came from the story's own folder, as every other request.
@@ -124,6 +128,63 @@ test('the page without JavaScript has the theme too', async () => {
     text: getComputedStyle(document.querySelector('.ts-static h1')).color,
     font: getComputedStyle(document.querySelector('.ts-static')).fontFamily,
   }));
-  assert.deepEqual(seen, { page: 'rgb(16, 24, 32)', text: 'rgb(242, 242, 242)', font: '"Probe Sans", system-ui, sans-serif' });
+  assert.equal(seen.page, 'rgb(16, 24, 32)');
+  assert.equal(seen.text, 'rgb(242, 242, 242)');
+  assert.match(seen.font, /^"Probe Sans [0-9a-f]{8}", system-ui, sans-serif$/);
+  await context.close();
+});
+
+// A city's page that embeds the story as a <twin-story> element often has
+// the same house font as the story: the story's faces, which the element
+// adds to the page's document, must not join the page's family of that name
+// (docs/embed.md). The page's "Probe Sans" here is DejaVu Serif, the
+// story's DejaVu Sans: the page's paragraph keeps its width once the story
+// and its fonts have loaded, and the story's headings use the story's font.
+test('in a <twin-story> element the story\'s font faces leave a page font of the same name alone', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  const host = `${server.url}host/`;
+  await page.route(`${host}**`, (route) => {
+    const url = route.request().url();
+    if (url.endsWith('.ttf')) return route.fulfill({ contentType: 'font/ttf', body: fs.readFileSync(path.join(FONTS, 'DejaVuSerif.ttf')) });
+    return route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title><style>
+@font-face { font-family: "Probe Sans"; src: url(house.ttf) format("truetype"); font-weight: 400; font-style: normal; }
+body { font: 18px/1.5 "Probe Sans", serif; margin: 0 auto; max-width: 60rem; }
+#p { display: inline-block; }
+</style></head><body><main><h1>Host</h1><p id="p">The page's own paragraph, in the city's house font.</p>
+<twin-story src="../design/"><a href="../design/">Design</a></twin-story></main></body></html>`,
+    });
+  });
+  await page.goto(host);
+  await page.evaluate(() => document.fonts.ready);
+  const width = () => page.evaluate(() => document.getElementById('p').getBoundingClientRect().width);
+  const before = await width();
+  assert.ok(await page.evaluate(() => document.fonts.check('400 18px "Probe Sans"')), 'the page\'s own face is loaded');
+  await page.evaluate((src) => {
+    const s = document.createElement('script');
+    s.type = 'module';
+    s.src = src;
+    document.body.append(s);
+  }, `${server.url}design/element.js`);
+  await page.waitForFunction(() => document.querySelector('twin-story')?.shadowRoot?.querySelector('.ts-canvas')?.dataset.activeStep === '0');
+  await page.waitForFunction(() => [...document.fonts].filter((f) => f.status === 'loaded').length >= 3);
+  await page.evaluate(() => document.fonts.ready);
+  const seen = await page.evaluate(() => {
+    const h2 = document.querySelector('twin-story').shadowRoot.querySelector('.ts-card h2');
+    const family = getComputedStyle(h2).fontFamily.split(',')[0];
+    return {
+      family,
+      loaded: document.fonts.check(`700 16px ${family}`),
+      pageFaces: [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Probe Sans').length,
+    };
+  });
+  assert.match(seen.family, /^"?Probe Sans [0-9a-f]{8}"?$/);
+  assert.ok(seen.loaded, 'the story\'s bold face is loaded');
+  assert.equal(seen.pageFaces, 1, 'the page\'s family "Probe Sans" has only the page\'s face');
+  assert.equal(await width(), before, 'the page\'s paragraph keeps its font');
+  assert.deepEqual(problems, []);
   await context.close();
 });

@@ -174,7 +174,7 @@ pub fn run_element(raw: &str, title: Option<&str>) -> Result<()> {
     );
     if title.is_none() {
         eprintln!(
-            "Where the story cannot start (no JavaScript, a blocked script), readers see a link              to it named `{}`; name the story with --title.",
+            "Where the story cannot start (no JavaScript, a blocked script), readers see a link to it named `{}`; name the story with --title.",
             story.slug
         );
     }

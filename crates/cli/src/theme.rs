@@ -30,10 +30,11 @@ pub struct ThemeFiles {
 pub fn write_theme(story: &mut Story, dir: &Path, out: &Path) -> Result<ThemeFiles> {
     let t = &story.theme;
     let mut css = String::new();
+    let mut files = Vec::new();
     for (key, file, weight, style) in t.font_files() {
-        let Some(family) = &t.font else {
+        if t.font.is_none() {
             bail!("`theme` has `{key}` but no `font`");
-        };
+        }
         let Ok(local) = local_file(dir, file) else {
             bail!("the font file `{file}` lies outside the story folder");
         };
@@ -48,13 +49,30 @@ pub fn write_theme(story: &mut Story, dir: &Path, out: &Path) -> Result<ThemeFil
             .iter()
             .find(|(e, _)| Some(*e) == ext.as_deref())
             .map_or("truetype", |(_, f)| f);
-        // The family name was checked by the parser: letters, digits,
-        // spaces, `-`, `_` and `.` only, so it is safe inside quotes.
-        let _ = writeln!(
-            css,
-            "@font-face {{ font-family: \"{family}\"; src: url(\"{name}\") format(\"{format}\"); font-weight: {weight}; font-style: {style}; font-display: swap; }}"
-        );
+        files.push((name, format, weight, style));
     }
+    // The faces' family is the story's own: `font` and a hash of the
+    // files, e.g. `Hamburg Sans 1f0c2b7e`. The `<twin-story>` element adds
+    // the faces to the host page's document, where faces under the font's
+    // own name would join a family the page declares with that name (a
+    // city's house font, say): the page's text could then take the story's
+    // files (another version, or none where the story's origin sends no
+    // CORS header for fonts). story.json names the family the faces have.
+    if let (Some(font), false) = (t.font.clone(), files.is_empty()) {
+        let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        let hashed = hashed_name("f", names.join(" ").as_bytes());
+        let family = format!("{font} {}", &hashed[2..10]);
+        for (name, format, weight, style) in &files {
+            // The family name was checked by the parser: letters, digits,
+            // spaces, `-`, `_` and `.` only, so it is safe inside quotes.
+            let _ = writeln!(
+                css,
+                "@font-face {{ font-family: \"{family}\"; src: url(\"{name}\") format(\"{format}\"); font-weight: {weight}; font-style: {style}; font-display: swap; }}"
+            );
+        }
+        story.theme.font = Some(family);
+    }
+    let t = &story.theme;
     let fonts = if css.is_empty() {
         None
     } else {

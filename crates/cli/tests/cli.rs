@@ -363,8 +363,19 @@ fn build_writes_the_theme_with_its_self_hosted_font() {
     assert!(css.contains("--ts-accent: #8a0f2e;"), "{css}");
     assert!(css.contains("--ts-text: #222222;"), "{css}");
     assert!(css.contains("--ts-card-radius: 0px;"), "{css}");
+    // The faces' family is the story's own (`font` and a hash of the
+    // files), so that on a host page they join no family of the page's.
+    let family = css
+        .split("font-family: \"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("an @font-face rule");
     assert!(
-        css.contains("--ts-font: \"Probe Sans\", system-ui, sans-serif;"),
+        family.starts_with("Probe Sans ") && family.len() == "Probe Sans ".len() + 8,
+        "{family}"
+    );
+    assert!(
+        css.contains(&format!("--ts-font: \"{family}\", system-ui, sans-serif;")),
         "{css}"
     );
     let font = css
@@ -393,10 +404,14 @@ fn build_writes_the_theme_with_its_self_hosted_font() {
         faces.starts_with("@font-face") && !faces.contains(":root"),
         "{faces}"
     );
+    assert!(
+        faces.contains(&format!("font-family: \"{family}\";")) && !faces.contains("\"Probe Sans\""),
+        "{faces}"
+    );
     // The player needs the family only; the files stay out of story.json.
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(site.join("story.json")).unwrap()).unwrap();
-    assert_eq!(json["theme"]["font"], "Probe Sans");
+    assert_eq!(json["theme"]["font"], family);
     assert_eq!(json["theme"]["card-style"], "flat");
     assert!(json["theme"].get("font-bold").is_none(), "{json}");
 }

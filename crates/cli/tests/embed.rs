@@ -80,7 +80,10 @@ fn prints_the_element_snippet_and_what_the_host_and_the_story_server_need() {
     ] {
         assert!(stderr.contains(needs), "{needs}: {stderr}");
     }
-    assert!(stderr.contains("name the story with --title"), "{stderr}");
+    assert!(
+        stderr.contains("readers see a link to it named `radwege`; name the story with --title"),
+        "{stderr}"
+    );
     // The title names the link readers see where the story cannot start.
     let out = twinstory(
         &[
