@@ -15,7 +15,7 @@
 //!   `quarters` (GeoJSON) and `playgrounds` (CSV).
 //! - ```` ```chart ```` — a chart block, read in a step that shows those
 //!   and `versorgung` (the example story's layer); its values against the
-//!   example story's data are checked by `crates/cli/tests/charts.rs`.
+//!   example story's data are checked by `crates/story/tests/charts.rs`.
 //!
 //! Each must read without errors and warnings, except W0006 ("layer never
 //! shown") for front-matter fragments. A block that shows a mistake names
