@@ -20,9 +20,10 @@
 //!
 //! **Invariant:** for every text the derived `Deserialize` reads, this reads
 //! the equal [`Story`], and it refuses what the derive refuses (unknown
-//! settings, wrong types, missing required values). `tests/json.rs` checks
-//! both ways over every compiled story of the story crate's cases and a
-//! story with every setting, and the `story_json` fuzz target compares the
+//! settings, wrong types, missing required values).
+//! `crates/story/tests/story_json.rs` checks both ways over every compiled
+//! story of the story crate's cases and a story with every setting, and
+//! the `story_json` fuzz target compares the
 //! two on arbitrary input. A new field goes into its type *and* here.
 
 use crate::layer::{
