@@ -11,6 +11,7 @@
 use crate::{read_geojson, DataError, DataWarning, Dataset, Feature, Position};
 use geo::Geometry;
 use serde_json::{Map, Value};
+use twinstory_model::url::encode_component;
 
 /// One page of Things: the features and the next page's address.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,10 +29,10 @@ pub struct SensorThingsPage {
 /// the page size.
 pub fn sensorthings_query(things: Option<&str>, datastreams: Option<&str>, top: u32) -> String {
     let things = things
-        .map(|f| format!("&$filter={}", encode(f)))
+        .map(|f| format!("&$filter={}", encode_component(f)))
         .unwrap_or_default();
     let streams = datastreams
-        .map(|f| format!("$filter={};", encode(f)))
+        .map(|f| format!("$filter={};", encode_component(f)))
         .unwrap_or_default();
     format!(
         "Things?$top={top}{things}&$expand=Locations($select=location),Datastreams({streams}$expand=Observations($orderby=phenomenonTime%20desc;$top=1))"
@@ -46,27 +47,6 @@ fn geometry_from_value(g: &Value) -> Option<Geometry<f64>> {
     });
     let d = read_geojson("location", fc.to_string().as_bytes()).ok()?;
     d.features.into_iter().next()?.geometry
-}
-
-/// Minimal percent-encoding for an OData expression inside a query.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'_'
-            | b'.'
-            | b'~'
-            | b'\''
-            | b'('
-            | b')' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// Reads one page of a SensorThings `Things` response.

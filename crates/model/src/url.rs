@@ -402,6 +402,96 @@ pub fn query_has(query: &str, name: &str) -> bool {
     })
 }
 
+/// `s` percent-encoded as JavaScript's `encodeURIComponent` does: every
+/// byte but ASCII letters, digits and `-_.!~*'()` becomes `%XX`, for a
+/// value inside a query (a WFS type name, a SensorThings `$filter`).
+///
+/// # Examples
+/// ```
+/// use twinstory_model::url::encode_component;
+/// assert_eq!(encode_component("name eq 'PM10'"), "name%20eq%20'PM10'");
+/// assert_eq!(encode_component("a&b=ü"), "a%26b%3D%C3%BC");
+/// ```
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// `%XX` escapes in `s` decoded; `None` when an escape is broken (`%` not
+/// followed by two hex digits) or the bytes are not UTF-8: what a server
+/// answers with 400.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::url::percent_decode;
+/// assert_eq!(percent_decode("a%20b%C3%BC").as_deref(), Some("a bü"));
+/// assert_eq!(percent_decode("100%"), None);
+/// assert_eq!(percent_decode("%FF"), None);
+/// assert_eq!(percent_decode("%+1"), None);
+/// ```
+pub fn percent_decode(s: &str) -> Option<String> {
+    String::from_utf8(unescape(s, true)?).ok()
+}
+
+/// `%XX` escapes in `s` decoded where they are whole; a broken one stays
+/// as written and bytes that are not UTF-8 become U+FFFD: for paths an
+/// author wrote (a Markdown link's `img/a%20b.png`), which are then looked
+/// up and reported as written.
+///
+/// # Examples
+/// ```
+/// use twinstory_model::url::percent_decode_lossy;
+/// assert_eq!(percent_decode_lossy("img/a%20b.png"), "img/a b.png");
+/// assert_eq!(percent_decode_lossy("100%.png"), "100%.png");
+/// assert_eq!(percent_decode_lossy("%zz%41"), "%zzA");
+/// ```
+pub fn percent_decode_lossy(s: &str) -> String {
+    match unescape(s, false) {
+        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        None => s.to_owned(),
+    }
+}
+
+/// The bytes of `s` with its `%XX` escapes decoded; a broken escape makes
+/// it `None` when `strict`, else stays as written.
+fn unescape(s: &str, strict: bool) -> Option<Vec<u8>> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            // Two hex digits (`from_str_radix` alone would take `+1`).
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+                .and_then(|h| std::str::from_utf8(h).ok());
+            match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                Some(v) => {
+                    out.push(v);
+                    i += 3;
+                    continue;
+                }
+                None if strict => return None,
+                None => {}
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

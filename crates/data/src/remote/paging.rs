@@ -6,7 +6,9 @@
 use super::{Failure, Outcome, Request, Stop};
 use crate::{read_geojson_page, read_sensorthings, sensorthings_query, Dataset};
 use std::collections::HashSet;
-use twinstory_model::url::{origin, query_has, resolve, split_query, without_fragment};
+use twinstory_model::url::{
+    encode_component, origin, query_has, resolve, split_query, without_fragment,
+};
 use twinstory_model::Source;
 
 /// The most pages one layer may take, whatever the server says.
@@ -314,27 +316,4 @@ fn wfs_page(query: &str, limit: u32, max_features: u32, start: u64) -> String {
         "{query}&COUNT={}&STARTINDEX={start}",
         page_size(limit, max_features, start)
     )
-}
-
-/// Percent-encoding as JavaScript's `encodeURIComponent`.
-fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'_'
-            | b'.'
-            | b'!'
-            | b'~'
-            | b'*'
-            | b'\''
-            | b'('
-            | b')' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
