@@ -365,11 +365,14 @@ fn build_writes_the_theme_with_its_self_hosted_font() {
     assert!(css.contains("--ts-card-radius: 0px;"), "{css}");
     // The faces' family is the story's own (`font` and a hash of the
     // files), so that on a host page they join no family of the page's.
-    let family = css
-        .split("font-family: \"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("an @font-face rule");
+    // The quoted value after `key` in the @font-face rule.
+    let quoted = |key: &str| {
+        css.split(&format!("{key}\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("an @font-face rule")
+    };
+    let family = quoted("font-family: ");
     assert!(
         family.starts_with("Probe Sans ") && family.len() == "Probe Sans ".len() + 8,
         "{family}"
@@ -378,11 +381,7 @@ fn build_writes_the_theme_with_its_self_hosted_font() {
         css.contains(&format!("--ts-font: \"{family}\", system-ui, sans-serif;")),
         "{css}"
     );
-    let font = css
-        .split("src: url(\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("an @font-face rule");
+    let font = quoted("src: url(");
     assert!(
         css.contains("font-weight: 700; font-style: normal;"),
         "{css}"
