@@ -328,7 +328,8 @@ pub struct ChartData {
     /// The layer's colour, which a line is drawn in (darkened where it
     /// does not stand out from `background`, see `chart_svg`).
     pub line_color: Color,
-    /// What the chart is drawn on: the step cards' colour (`theme.card`).
+    /// What the chart is drawn on: the step cards' colour (`theme.card`)
+    /// as readers see it (one with transparency over the page), opaque.
     pub background: Color,
 }
 

@@ -13,7 +13,8 @@
 //! the card (WCAG 1.4.11); a line and its points in the layer's colour,
 //! or the nearest shade of it that reaches 3:1 against the card. The time
 //! axis names as many periods as fit without overlapping, always the
-//! first and the last. The `viewBox` scales with the card's width.
+//! first and the last; the plot starts where the value axis' widest number
+//! (`25.000.000`) leaves room. The `viewBox` scales with the card's width.
 
 use crate::chart::{ChartData, ChartKind};
 use crate::markdown::escape;
@@ -31,6 +32,12 @@ const ROW: f64 = 38.0;
 const TICK_SIZE: f64 = 12.0;
 /// The least space between two of them, in em.
 const TICK_GAP: f64 = 0.5;
+/// Font size of the value axis' numbers.
+const VALUE_SIZE: f64 = 12.0;
+/// Space between the value axis' numbers and the plot.
+const VALUE_GAP: f64 = 6.0;
+/// The least space left of the widest of them.
+const VALUE_EDGE: f64 = 2.0;
 
 fn hex(c: Color) -> String {
     format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b)
@@ -144,10 +151,25 @@ fn bars(chart: &ChartData) -> (f64, String) {
 
 /// A line over the periods, with the axes' numbers in the story's language.
 fn line(chart: &ChartData, lang: &str) -> (f64, String) {
-    let (height, left, right, top, bottom) = (220.0, 52.0, 14.0, 12.0, 30.0);
+    let (height, right, top, bottom) = (220.0, 14.0, 12.0, 30.0);
     let values: Vec<f64> = chart.rows.iter().map(|r| r.value).collect();
     let lo = values.iter().copied().fold(0.0_f64, f64::min);
     let hi = nice_ceiling(values.iter().copied().fold(f64::MIN_POSITIVE, f64::max));
+    // The value axis: three numbers, right-aligned a little left of the
+    // plot, which starts where the widest of them leaves room (at 52 at
+    // least, room for `10.000`).
+    let decimals = if hi - lo >= 10.0 { 0 } else { 1 };
+    let ticks: Vec<(f64, String)> = (0..=2)
+        .map(|k| {
+            let v = lo + (hi - lo) * k as f64 / 2.0;
+            (v, format_number(v, decimals, lang))
+        })
+        .collect();
+    let widest = ticks
+        .iter()
+        .map(|(_, t)| text_width(t, VALUE_SIZE))
+        .fold(0.0, f64::max);
+    let left = (VALUE_EDGE + widest + VALUE_GAP).ceil().max(52.0);
     let plot_w = WIDTH - left - right;
     let plot_h = height - top - bottom;
     let count = chart.rows.len();
@@ -160,19 +182,18 @@ fn line(chart: &ChartData, lang: &str) -> (f64, String) {
     };
     let y = |v: f64| top + plot_h - (v - lo) / (hi - lo).max(f64::MIN_POSITIVE) * plot_h;
     let mut out = String::new();
-    // The value axis: three numbers and faint lines.
-    let decimals = if hi - lo >= 10.0 { 0 } else { 1 };
-    for k in 0..=2 {
-        let v = lo + (hi - lo) * k as f64 / 2.0;
+    // The value axis: its numbers and faint lines.
+    for (v, t) in &ticks {
         let _ = write!(
             out,
-            "<line x1=\"{l}\" y1=\"{y}\" x2=\"{r}\" y2=\"{y}\" stroke=\"currentColor\" stroke-opacity=\"0.3\" stroke-width=\"1\"/><text x=\"{tx}\" y=\"{ty}\" font-size=\"12\" text-anchor=\"end\" fill=\"currentColor\">{t}</text>",
+            "<line x1=\"{l}\" y1=\"{y}\" x2=\"{r}\" y2=\"{y}\" stroke=\"currentColor\" stroke-opacity=\"0.3\" stroke-width=\"1\"/><text x=\"{tx}\" y=\"{ty}\" font-size=\"{size}\" text-anchor=\"end\" fill=\"currentColor\">{t}</text>",
             l = n(left),
             r = n(WIDTH - right),
-            y = n(y(v)),
-            tx = n(left - 6.0),
-            ty = n(y(v) + 4.0),
-            t = escape(&format_number(v, decimals, lang)),
+            y = n(y(*v)),
+            tx = n(left - VALUE_GAP),
+            ty = n(y(*v) + 4.0),
+            size = n(VALUE_SIZE),
+            t = escape(t),
         );
     }
     // The time axis: the first, the last and as many periods between as
@@ -373,6 +394,95 @@ mod tests {
         assert_eq!(nice_ceiling(1500.0), 2000.0);
         assert_eq!(nice_ceiling(0.3), 0.5);
         assert_eq!(nice_ceiling(7.0), 10.0);
+    }
+
+    /// Every `<text>` of `svg`: where it starts and ends (its width
+    /// estimated as the writer does, its `text-anchor` taken into
+    /// account) and its text.
+    fn text_boxes(svg: &str) -> Vec<(f64, f64, String)> {
+        svg.split("<text ")
+            .skip(1)
+            .map(|t| {
+                let attr = |name: &str| {
+                    t.split('>')
+                        .next()
+                        .unwrap()
+                        .split(&format!("{name}=\""))
+                        .nth(1)
+                        .and_then(|v| v.split('"').next())
+                };
+                let x: f64 = attr("x").unwrap().parse().unwrap();
+                let size: f64 = attr("font-size").unwrap().parse().unwrap();
+                let text = t.split('>').nth(1).unwrap().split('<').next().unwrap();
+                let w = text_width(text, size);
+                let start = match attr("text-anchor").unwrap_or("start") {
+                    "end" => x - w,
+                    "middle" => x - w / 2.0,
+                    _ => x,
+                };
+                (start, start + w, text.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn large_values_on_the_value_axis_stay_inside_the_drawing() {
+        for (values, lang, widest) in [
+            ([1_234_567.0, 250_000.0], "de", "2.000.000"),
+            ([25_000_000.0, 3.0], "de", "25.000.000"),
+            ([-1_500_000.0, 2_400_000.0], "en", "-1,500,000"),
+            ([1500.0, 20.0], "de", "2.000"),
+        ] {
+            let mut c = chart(ChartKind::Line);
+            c.rows[0].value = values[0];
+            c.rows[1].value = values[1];
+            let svg = chart_html(&c, lang);
+            let boxes = text_boxes(&svg);
+            assert!(boxes.iter().any(|b| b.2 == widest), "{boxes:?}");
+            for (start, end, text) in &boxes {
+                assert!(
+                    *start >= 0.0 && *end <= WIDTH,
+                    "{values:?}: `{text}` runs from x {start:.1} to {end:.1}, outside 0 to {WIDTH}"
+                );
+            }
+            // The plot fills the rest of the width: from the value axis'
+            // lines (right of its numbers) to the right margin.
+            let left: f64 = svg
+                .split("<line x1=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let points = svg
+                .split("<polyline points=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            let xs: Vec<f64> = points
+                .split(' ')
+                .map(|p| p.split(',').next().unwrap().parse().unwrap())
+                .collect();
+            assert_eq!(xs, [left, WIDTH - 14.0], "{svg}");
+            let numbers_end = boxes
+                .iter()
+                .filter(|b| b.1 <= left)
+                .map(|b| b.1)
+                .fold(0.0, f64::max);
+            assert!(
+                numbers_end > 0.0 && left - numbers_end <= 6.0,
+                "{boxes:?}, plot from {left}"
+            );
+            let wide = boxes.iter().find(|b| b.2 == widest).unwrap();
+            assert!(
+                wide.0 < 10.0 || left == 52.0,
+                "room to spare left of {wide:?}: plot from {left}"
+            );
+        }
     }
 
     #[test]

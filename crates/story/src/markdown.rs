@@ -8,12 +8,14 @@ use crate::diagnostic::{Pos, Sink};
 use crate::figure::{closing_brace, Figure};
 use crate::media;
 use crate::source::LineIndex;
+use crate::walk::Walker;
 use crate::{Asset, AssetKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 use twinstory_model::url;
 
-/// The YAML of a ```step block and where it is.
+/// The YAML of a fenced block twinstory reads (```step, ```chart,
+/// ```video, ```audio) and where it is.
 #[derive(Debug)]
 pub(crate) struct Block {
     /// The YAML text.
@@ -406,7 +408,26 @@ pub(crate) fn read(
                 let kind = media::MediaKind::of_info(info.split_whitespace().next());
                 let (yaml, j) = fenced_text(&events, i);
                 let p = pos(range);
-                if let Some(kind) = kind {
+                // Without its closing fence: one error at the fence (E0047),
+                // not what YAML says of the text it swallowed.
+                let end = FenceEnd::of(&body[range.clone()], p.line);
+                let unclosed = match kind {
+                    Some(k) if end != FenceEnd::Closed => {
+                        let block = Block {
+                            yaml: yaml.clone(),
+                            first_line: p.line + 1,
+                            col_offset: p.column - 1,
+                            fence: p,
+                            end,
+                        };
+                        let read = crate::yaml::parse(&block.yaml);
+                        let mut w =
+                            Walker::new(sink, &block.yaml, block.first_line, block.col_offset);
+                        crate::parse::unclosed_block(&mut w, &block, k.name(), &read)
+                    }
+                    _ => false,
+                };
+                if let Some(kind) = kind.filter(|_| !unclosed) {
                     let html = media::read(
                         kind,
                         &yaml,

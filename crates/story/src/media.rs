@@ -49,7 +49,7 @@ impl MediaKind {
         }
     }
 
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             MediaKind::Video => "video",
             MediaKind::Audio => "audio",

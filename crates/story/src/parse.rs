@@ -222,13 +222,7 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
                 let read = yaml::parse(&b.yaml);
                 // A block without its closing fence: what YAML says of the
                 // text it swallowed would send the author to the wrong line.
-                let unclosed = matches!(
-                    (&b.end, &read),
-                    (FenceEnd::Open, _) | (FenceEnd::RunsOn { .. }, Err(_))
-                );
-                if unclosed {
-                    unclosed_block(&mut w, b, read.as_ref().err());
-                }
+                let unclosed = unclosed_block(&mut w, b, "step", &read);
                 // Its settings are not read either: the text it swallowed
                 // would be unknown settings.
                 match read {
@@ -584,13 +578,36 @@ fn parse_text(sink: &mut Sink, text: &str) -> Option<(Story, Vec<Asset>, Spans)>
     ))
 }
 
-/// Reports (E0047) a ```step block whose closing fence is missing, at its
-/// opening fence, with the line after which its settings seem to end: the
-/// text it swallowed begins with the paragraph YAML could not read
-/// (`error`; the block's last paragraph when YAML read it all), so they end
-/// at the last line with text above that paragraph (without a blank line
-/// between, right above the line YAML could not read).
-fn unclosed_block(w: &mut Walker<'_, '_>, b: &Block, error: Option<&YamlError>) {
+/// Whether the fenced block `b` of twinstory's (```step, ```chart,
+/// ```video, ```audio: `kind`), whose YAML reads as `read`, is not closed:
+/// it runs to the end of the file, or to a later block's closing fence and
+/// its YAML cannot be read. Then reports it (E0047) at its opening fence,
+/// instead of what YAML says of the text it swallowed, which would send
+/// the author to the wrong line; its settings are not read either (the
+/// text it swallowed would be unknown settings).
+pub(crate) fn unclosed_block(
+    w: &mut Walker<'_, '_>,
+    b: &Block,
+    kind: &str,
+    read: &Result<(yaml::Node, Vec<YamlError>), YamlError>,
+) -> bool {
+    let unclosed = matches!(
+        (&b.end, read),
+        (FenceEnd::Open, _) | (FenceEnd::RunsOn { .. }, Err(_))
+    );
+    if unclosed {
+        report_unclosed(w, b, kind, read.as_ref().err());
+    }
+    unclosed
+}
+
+/// Reports (E0047) a block whose closing fence is missing, at its opening
+/// fence, with the line after which its settings seem to end: the text it
+/// swallowed begins with the paragraph YAML could not read (`error`; the
+/// block's last paragraph when YAML read it all), so they end at the last
+/// line with text above that paragraph (without a blank line between,
+/// right above the line YAML could not read).
+fn report_unclosed(w: &mut Walker<'_, '_>, b: &Block, kind: &str, error: Option<&YamlError>) {
     let lines: Vec<&str> = b.yaml.lines().collect();
     let text = |l: &&str| !l.trim().is_empty();
     let stop = error.map_or(lines.len(), |e| e.line.min(lines.len()));
@@ -609,15 +626,15 @@ fn unclosed_block(w: &mut Walker<'_, '_>, b: &Block, error: Option<&YamlError>) 
             fence: at,
             closing,
         } => format!(
-            "this ```step block is not closed: it runs on to line {closing}, where the closing ``` of the {inner} on line {at} ends it, and everything between is read as its settings"
+            "this ```{kind} block is not closed: it runs on to line {closing}, where the closing ``` of the {inner} on line {at} ends it, and everything between is read as its settings"
         ),
-        _ => "this ```step block is not closed: the rest of the file is read as its settings".to_owned(),
+        _ => format!("this ```{kind} block is not closed: the rest of the file is read as its settings"),
     };
     let help = match settings_end {
         Some(line) => {
-            format!("add ``` on a line of its own after the step's settings (after line {line})")
+            format!("add ``` on a line of its own after the {kind}'s settings (after line {line})")
         }
-        None => "add ``` on a line of its own after the step's settings".to_owned(),
+        None => format!("add ``` on a line of its own after the {kind}'s settings"),
     };
     w.sink.error("E0047", b.fence, message, Some(help));
 }

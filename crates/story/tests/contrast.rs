@@ -187,6 +187,10 @@ fn theme_text_colours_are_measured_and_the_suggestion_reaches_4_5() {
         "  card: \"#1d2b36\"\n  page: \"#1d2b36\"\n",
         "  text: \"#6a6a6a\"\n", // passes alone, its muted mix does not
         "  text: \"#eeeeee\"\n  card: \"#333333\"\n  page: \"#cccccc\"\n",
+        // Colours with transparency, measured as they show.
+        "  text: \"#f2f2f2\"\n  card: \"#1d2b3640\"\n  page: \"#10182033\"\n",
+        "  text: \"#1d233040\"\n",
+        "  accent: \"#005ca94d\"\n",
     ] {
         let found = theme_warnings(bad);
         assert!(!found.is_empty(), "{bad} must warn");
@@ -226,4 +230,85 @@ fn theme_text_colours_are_measured_and_the_suggestion_reaches_4_5() {
             );
         }
     }
+}
+
+/// `(what is measured, against which setting)` of each W0019 warning of
+/// a story with `theme` settings `theme`.
+fn theme_pairs(theme: &str) -> Vec<(String, String)> {
+    theme_warnings(theme)
+        .into_iter()
+        .map(|d| {
+            let what = d.message.split(" (").next().unwrap().to_owned();
+            let against = d
+                .message
+                .split("against the `")
+                .nth(1)
+                .unwrap()
+                .split('`')
+                .next()
+                .unwrap()
+                .to_owned();
+            (what, against)
+        })
+        .collect()
+}
+
+/// Colours with transparency are measured as readers see them: a card over
+/// the page, the page over the browser's white canvas, text over what it
+/// sits on.
+#[test]
+fn translucent_theme_colours_are_measured_as_readers_see_them() {
+    let step_text = |against: &str| {
+        (
+            "the contrast of the step text".to_owned(),
+            against.to_owned(),
+        )
+    };
+    // A dark card at a quarter of its strength over the light (default)
+    // page is light: light text on it fails, as it would not on the card
+    // alone (13:1, below).
+    let light = "  text: \"#f2f2f2\"\n  card: \"#1d2b3640\"\n";
+    assert!(
+        theme_pairs(light).contains(&step_text("card")),
+        "light text on a faint dark card over a light page must warn: {:#?}",
+        theme_warnings(light)
+    );
+    let opaque =
+        "  text: \"#f2f2f2\"\n  card: \"#1d2b36\"\n  page: \"#1d2b36\"\n  accent: \"#8cc8ff\"\n";
+    assert_eq!(theme_pairs(opaque), vec![], "{:#?}", theme_warnings(opaque));
+    // A faint white card over a dark page is dark: light text passes on it,
+    // as it would not on white.
+    let faint =
+        "  text: \"#f2f2f2\"\n  card: \"#ffffff1a\"\n  page: \"#101820\"\n  accent: \"#8cc8ff\"\n";
+    assert_eq!(
+        theme_pairs(faint),
+        vec![],
+        "light text on a faint white card over a dark page must pass: {:#?}",
+        theme_warnings(faint)
+    );
+    // A page of 10 % black over white is light grey: the default text
+    // passes on it, as it would not on black.
+    let grey = "  page: \"#0000001a\"\n";
+    assert_eq!(
+        theme_pairs(grey),
+        vec![],
+        "dark text on a page of 10 % black must pass: {:#?}",
+        theme_warnings(grey)
+    );
+    assert!(theme_pairs("  page: \"#000000\"\n").contains(&(
+        "the contrast of the title and the sources".to_owned(),
+        "page".to_owned()
+    )));
+    // Text at a quarter of its strength is light grey on the white card.
+    let pale = "  text: \"#1d233040\"\n";
+    let found = theme_warnings(pale);
+    assert!(
+        theme_pairs(pale).contains(&step_text("card")),
+        "text at a quarter of its strength on white must warn: {found:#?}"
+    );
+    assert!(
+        found[0].message.contains("`text` #1d233040, seen as #"),
+        "the colour as written and as seen: {}",
+        found[0].message
+    );
 }

@@ -35,7 +35,12 @@ pub(crate) fn read(
     let mut out = Vec::new();
     for (step, b, at) in blocks {
         let mut w = Walker::new(sink, &b.yaml, b.first_line, b.col_offset);
-        let spec = match crate::yaml::parse(&b.yaml) {
+        let read = crate::yaml::parse(&b.yaml);
+        // Without its closing fence: one error at the fence (E0047).
+        if crate::parse::unclosed_block(&mut w, b, "chart", &read) {
+            continue;
+        }
+        let spec = match read {
             Ok((root, twice)) => {
                 for e in &twice {
                     crate::parse::yaml_error(&mut w, e, "```chart block", &b.yaml);
@@ -102,7 +107,8 @@ pub(crate) fn evaluate(sink: &mut Sink, parsed: &mut ParsedStory) {
             &data.dataset.features,
             &styling,
             story.theme.accent,
-            story.theme.card,
+            // The card as readers see it: one with transparency over the page.
+            super::theme::card_seen(&story.theme),
             &story.lang,
         );
         match computed {
