@@ -212,14 +212,7 @@ fn theme_text_colours_are_measured_and_the_suggestion_reaches_4_5() {
                 .map(|l| format!("{l}\n"))
                 .collect::<String>()
                 + &format!("  {key}: \"{colour}\"\n");
-            let against = d
-                .message
-                .split("against the `")
-                .nth(1)
-                .unwrap()
-                .split('`')
-                .next()
-                .unwrap();
+            let against = against(&d.message);
             let again = theme_warnings(&fixed);
             assert!(
                 !again
@@ -239,18 +232,18 @@ fn theme_pairs(theme: &str) -> Vec<(String, String)> {
         .into_iter()
         .map(|d| {
             let what = d.message.split(" (").next().unwrap().to_owned();
-            let against = d
-                .message
-                .split("against the `")
-                .nth(1)
-                .unwrap()
-                .split('`')
-                .next()
-                .unwrap()
-                .to_owned();
-            (what, against)
+            (what, against(&d.message).to_owned())
         })
         .collect()
+}
+
+/// The setting a W0019 message measures against (`card`, `page`).
+fn against(message: &str) -> &str {
+    message
+        .split("against the `")
+        .nth(1)
+        .and_then(|s| s.split('`').next())
+        .unwrap_or_else(|| panic!("no `against the` in {message}"))
 }
 
 /// Colours with transparency are measured as readers see them: a card over
