@@ -13,18 +13,21 @@ pub struct Credit {
 }
 
 impl Scene {
-    /// The credits of the layers `step` shows (top layer first), each once;
-    /// the basemap's credit is not among them (the shell adds it, always).
-    /// A layer that could not be loaded shows nothing, so the map does not
-    /// credit it (the closing sources still list it).
+    /// The credits of the layers `step` shows (top layer first, then a
+    /// compare step's `before` side), each once; the basemap's credit is
+    /// not among them (the shell adds it, always). A layer that could not
+    /// be loaded shows nothing, so the map does not credit it (the closing
+    /// sources still list it).
     pub fn step_credits(&self, step: usize) -> Vec<Credit> {
         let Some(s) = self.story.steps.get(step) else {
             return Vec::new();
         };
+        let before = s.compare.iter().flat_map(|c| c.before.iter().rev());
         let layers = s
             .show
             .iter()
             .rev()
+            .chain(before)
             .filter(|st| st.opacity > 0.0)
             .filter(|st| {
                 self.layer_index(&st.layer)

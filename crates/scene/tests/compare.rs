@@ -242,3 +242,43 @@ fn a_step_is_loading_until_every_layer_it_draws_has_arrived() {
         "a step that does not exist draws nothing"
     );
 }
+
+/// The map credits what a compare step shows on both sides of the divider:
+/// the `before` side's layers too (a licence's credit is owed while the
+/// work is shown), after the step's own.
+#[test]
+fn a_compare_step_credits_the_layers_of_both_sides() {
+    let story: Story = serde_json::from_str(
+        r##"{
+        "title": "Test",
+        "layers": [
+            {"id": "old", "source": {"type": "geojson", "url": "a.geojson"}, "attribution": "Statistikamt Nord 2014"},
+            {"id": "new", "source": {"type": "geojson", "url": "b.geojson"}, "attribution": "Statistikamt Nord 2018"},
+            {"id": "edge", "source": {"type": "geojson", "url": "c.geojson"}, "attribution": "© FHH, LGV"}
+        ],
+        "steps": [
+            {"id": "one", "title": "One", "view": {"center": [10.0, 53.5], "zoom": 8}, "show": ["new"]},
+            {"id": "two", "title": "Two", "view": {"center": [10.0, 53.5], "zoom": 8},
+             "show": ["new", "edge"], "compare": {"before": ["old", "edge"], "before-label": "2014", "after-label": "2018"}}
+        ]
+    }"##,
+    )
+    .unwrap();
+    let scene = Scene::new(story);
+    let texts = |step| -> Vec<String> {
+        scene
+            .step_credits(step)
+            .into_iter()
+            .map(|c| c.text)
+            .collect()
+    };
+    assert_eq!(texts(0), ["Statistikamt Nord 2018"]);
+    assert_eq!(
+        texts(1),
+        [
+            "© FHH, LGV",
+            "Statistikamt Nord 2018",
+            "Statistikamt Nord 2014"
+        ]
+    );
+}
