@@ -165,8 +165,8 @@ impl LegendItem {
     ///     color: None, stroke: None, radius: None, count: 3,
     ///     label: LegendLabel::Range { min: 1000.0, max: 2500.5, first: false, integers: false, decimals: 1 },
     /// };
-    /// assert_eq!(item.text("de"), "über 1.000,0 bis 2.500,5");
-    /// assert_eq!(item.text("en"), "over 1,000.0 to 2,500.5");
+    /// assert_eq!(item.text("de"), "über 1.000 bis 2.500,5");
+    /// assert_eq!(item.text("en"), "over 1,000 to 2,500.5");
     /// ```
     pub fn text(&self, lang: &str) -> String {
         let t = Lang::of(lang).strings();
@@ -192,14 +192,18 @@ impl LegendItem {
                     } else {
                         format!("{} {to} {}", n(lo, 0), n(*max, 0))
                     }
-                } else if min == max {
-                    // A class of one value, e.g. every feature with 0.
-                    n(*max, *decimals)
-                } else if *first {
-                    format!("{} {to} {}", n(*min, *decimals), n(*max, *decimals))
                 } else {
-                    let over = t.range_over;
-                    format!("{over} {} {to} {}", n(*min, *decimals), n(*max, *decimals))
+                    // A whole-number bound reads without decimals (`über 0
+                    // bis 0,90`, not `über 0,00`).
+                    let b = |x: f64| n(x, if x.fract() == 0.0 { 0 } else { *decimals });
+                    if min == max {
+                        // A class of one value, e.g. every feature with 0.
+                        b(*max)
+                    } else if *first {
+                        format!("{} {to} {}", b(*min), b(*max))
+                    } else {
+                        format!("{} {} {to} {}", t.range_over, b(*min), b(*max))
+                    }
                 }
             }
         }
@@ -241,6 +245,31 @@ pub fn legend_decimals(values: &[f64]) -> usize {
         }
     }
     3
+}
+
+/// The decimal places (at least [`legend_decimals`] of `breaks`, at most 3)
+/// at which class bounds read true for every one of `values`: a value
+/// drawn in the class `(b, c]` must read as "over `b` up to `c`" with the
+/// bounds as shown. With too few places a bound rounds past a value (a
+/// break at 12.8 shown as 13 put 12.9 in "über 13 bis 15").
+///
+/// # Examples
+/// ```
+/// use twinstory_scene::range_decimals;
+/// assert_eq!(range_decimals(&[6.1, 12.8, 15.3, 31.5], &[6.1, 12.8, 12.9, 15.3, 31.5]), 1);
+/// assert_eq!(range_decimals(&[6.0, 13.0, 15.0, 32.0], &[6.0, 12.9, 13.0, 14.5, 15.0, 32.0]), 0);
+/// ```
+pub fn range_decimals(breaks: &[f64], values: &[f64]) -> usize {
+    let fits = |d: usize| {
+        let scale = 10f64.powi(d as i32);
+        breaks.iter().all(|&b| {
+            let shown = (b * scale).round() / scale;
+            values.iter().all(|&v| (v <= b) == (v <= shown))
+        })
+    };
+    (legend_decimals(breaks)..=3)
+        .find(|&d| fits(d))
+        .unwrap_or(3)
 }
 
 /// The largest "nice" number (1, 2 or 5 times a power of ten) not above `x`.

@@ -40,7 +40,8 @@ pub use credits::Credit;
 pub use describe::DESCRIBE_VIEWPORT;
 pub use labels::{FrameLabel, LabelSpace, LayerLabels};
 pub use legend::{
-    format_number, legend_decimals, nice_floor, LegendEntry, LegendItem, LegendKind, LegendLabel,
+    format_number, legend_decimals, nice_floor, range_decimals, LegendEntry, LegendItem,
+    LegendKind, LegendLabel,
 };
 pub use playback::{Playback, PlaybackOptions};
 pub use resolution::{MotionResolution, MOVING_FRAME_BUDGET_MS};

@@ -7,7 +7,9 @@
 //! its filter and highlight on top ([`step_paint`]).
 
 use crate::classify::{self, Method};
-use crate::legend::{legend_decimals, nice_floor, LegendItem, LegendKind, LegendLabel};
+use crate::legend::{
+    legend_decimals, nice_floor, range_decimals, LegendItem, LegendKind, LegendLabel,
+};
 use crate::palette::{self, mix};
 use serde_json::{Map, Value};
 use twinstory_data::{Condition, Dataset};
@@ -214,7 +216,7 @@ fn choropleth(out: &mut LayerStyling, c: &twinstory_model::Choropleth, stroke: O
     let decimals = if integers {
         0
     } else {
-        legend_decimals(&breaks)
+        range_decimals(&breaks, &present)
     };
     for i in 0..classes {
         out.items.push(LegendItem {
@@ -628,6 +630,45 @@ mod tests {
         let s = style_layer(&l, &d);
         let labels: Vec<String> = s.items.iter().map(|i| i.text("de")).collect();
         assert_eq!(labels, ["0,5 bis 617,5", "über 617,5 bis 1.234,5"]);
+    }
+
+    /// A class's bounds read true for every feature drawn in it: quantile
+    /// breaks at 12.8 and 15.3 shown as 13 and 15 put 12.9 in "über 13 bis
+    /// 15" and 15.3 in "bis 15"; shown with the data's decimal they do not.
+    #[test]
+    fn class_bounds_read_true_for_every_feature_in_the_class() {
+        let l =
+            layer(json!({"choropleth": {"property": "p", "classes": 3, "method": "quantiles"}}));
+        let values = [6.1, 9.4, 12.8, 12.9, 14.0, 15.3, 19.9, 24.2, 31.5];
+        let d = data(&values.map(|v| json!({ "p": v })));
+        let s = style_layer(&l, &d);
+        let labels: Vec<String> = s.items.iter().map(|i| i.text("de")).collect();
+        assert_eq!(
+            labels,
+            ["6,1 bis 12,8", "über 12,8 bis 15,3", "über 15,3 bis 31,5"]
+        );
+        for (v, item) in values.iter().zip(&s.item_of) {
+            let LegendLabel::Range {
+                min,
+                max,
+                first,
+                decimals,
+                ..
+            } = s.items[item.unwrap() as usize].label
+            else {
+                panic!("a range");
+            };
+            let shown = |b: f64| {
+                let scale = 10f64.powi(decimals as i32);
+                (b * scale).round() / scale
+            };
+            let over = if first {
+                *v >= shown(min)
+            } else {
+                *v > shown(min)
+            };
+            assert!(over && *v <= shown(max), "{v} in {labels:?}");
+        }
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn german_names_the_area_the_layers_and_the_highlight() {
     let versorgung = step(&s, "versorgung");
     for part in [
         "Je dunkler die Farbe, desto höher „Spielplätze je 1.000 Kinder“.",
-        "5 Stufen: 0 (24), über 0 bis 1 (16), über 1 bis 2 (19), über 2 bis 4 (20), über 4 bis 17 (20), keine Angabe (1).",
+        "5 Stufen: 0 (24), über 0 bis 0,90 (16), über 0,90 bis 1,94 (19), über 1,94 bis 3,51 (20), über 3,51 bis 16,60 (20), keine Angabe (1).",
         "Am höchsten: HafenCity (16,6), Hamburg-Altstadt (12,3), ",
     ] {
         assert!(versorgung.contains(part), "{part} missing in: {versorgung}");
