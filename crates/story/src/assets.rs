@@ -245,7 +245,12 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                             "data file `{url}`: {}",
                             with_position(&w.message, w.position.as_ref())
                         ),
-                        w.hint.clone(),
+                        // `encoding` is a setting of a `join` only.
+                        if w.message.contains("read as Windows-1252/Latin-1") {
+                            Some("save the file as UTF-8 (in most editors: Save as… → Encoding: UTF-8)".to_owned())
+                        } else {
+                            w.hint.clone()
+                        },
                     );
                 }
                 for (j, w) in &read.table_warnings {
@@ -310,9 +315,35 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
                     crate::time::check_data(&mut sink, data, &layer.id, &fields);
                 }
                 let in_steps = parsed.spans.condition_fields.iter();
+                // Conditions told to write a name in backticks: once each.
+                let mut told: Vec<(Pos, String)> = Vec::new();
                 for (_, name, at) in in_steps.filter(|(l, _, _)| *l == layer.id) {
-                    if !layer_read.lost(name) {
-                        check_property(&mut sink, data, &layer.id, name, *at);
+                    if layer_read.lost(name) {
+                        continue;
+                    }
+                    // The condition the name is in (same line, around it).
+                    let condition = parsed.spans.conditions.iter().find(|(l, _, _, p)| {
+                        *l == layer.id
+                            && p.line == at.line
+                            && (p.column..p.column + p.len.max(1)).contains(&at.column)
+                    });
+                    match condition.and_then(|(_, _, text, p)| {
+                        unquoted_name(data, name, text).map(|(field, fixed)| (*p, field, fixed))
+                    }) {
+                        Some((p, field, _)) if told.contains(&(p, field.clone())) => {}
+                        Some((p, field, fixed)) => {
+                            sink.warning(
+                                "W0008",
+                                *at,
+                                format!(
+                                    "no feature of layer `{}` has a property `{name}`",
+                                    layer.id
+                                ),
+                                Some(format!("write the name in backticks: `` {fixed} ``")),
+                            );
+                            told.push((p, field));
+                        }
+                        None => check_property(&mut sink, data, &layer.id, name, *at),
                     }
                 }
                 // A computed field with no value anywhere: its fields are
@@ -388,14 +419,18 @@ pub fn check_assets(parsed: &mut ParsedStory, base_dir: &Path) {
             let Some(pos) = parsed.spans.step_view.get(i).copied().flatten() else {
                 continue;
             };
-            let (x, y) = match (&view.center, &view.fit) {
-                (Some([x, y]), _) => (*x, *y),
-                (None, Some(FitTarget::Bbox([w, s, e, n]))) => ((w + e) / 2.0, (s + n) / 2.0),
+            let (x, y, bbox) = match (&view.center, &view.fit) {
+                (Some([x, y]), _) => (*x, *y, None),
+                (None, Some(FitTarget::Bbox([w, s, e, n]))) => {
+                    ((w + e) / 2.0, (s + n) / 2.0, Some([*w, *s, *e, *n]))
+                }
                 _ => continue,
             };
             if !inside(x, y) {
                 let swapped = inside(y, x);
-                let help = if swapped {
+                let help = if let (true, Some([w, s, e, n])) = (swapped, bbox) {
+                    format!("the numbers look swapped: a `fit` box is [west, south, east, north], so write [{}, {}, {}, {}]", deg(s), deg(w), deg(n), deg(e))
+                } else if swapped {
                     format!("the numbers look swapped: `center` is [longitude, latitude], so write [{}, {}]", deg(y), deg(x))
                 } else {
                     format!(
@@ -505,6 +540,34 @@ fn check_property(
         format!("no feature of layer `{layer}` has a property `{name}`"),
         help,
     );
+}
+
+/// A property of `data` whose name needs backticks (it holds a space, `-`
+/// or another character that is not a letter, digit or `_`), that holds
+/// `name` (a part of it read as a field's name) and is written bare in the
+/// condition `text`: the property and the condition with it in backticks.
+fn unquoted_name(
+    data: &twinstory_data::Dataset,
+    name: &str,
+    text: &str,
+) -> Option<(String, String)> {
+    if data
+        .features
+        .iter()
+        .any(|f| f.properties.contains_key(name))
+    {
+        return None;
+    }
+    property_names(data)
+        .into_iter()
+        .filter(|p| p.contains(name) && !p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .filter(|p| !text.contains(&format!("`{p}`")))
+        .max_by_key(|p| p.len())
+        .and_then(|p| {
+            let at = text.find(p)?;
+            let fixed = format!("{}`{p}`{}", &text[..at], &text[at + p.len()..]);
+            Some((p.to_owned(), fixed.trim().to_owned()))
+        })
 }
 
 /// W0065: a computed field that no feature has a number in (the fields it

@@ -518,6 +518,25 @@ pub(crate) fn compute(
                     .take_while(|i| matches!(i.label, twinstory_scene::LegendLabel::Range { .. }))
                     .count(),
             );
+            // A misspelt `property`: every feature is in "no data".
+            if class_rows == Some(0) {
+                let mut numeric: Vec<&str> = Vec::new();
+                for f in features {
+                    for k in f.properties.keys() {
+                        if !numeric.contains(&k.as_str()) && matches!(number_of(f, k), Ok(Some(_)))
+                        {
+                            numeric.push(k);
+                        }
+                    }
+                }
+                return Err(ChartError::Empty(
+                    format!(
+                        "no feature of layer `{}` has a number in `{property}`, the property of its `choropleth`",
+                        layer.id
+                    ),
+                    crate::suggest::did_you_mean(&property, &numeric, "the fields with numbers are"),
+                ));
+            }
             for (i, _) in &matched {
                 if let Some(Some(k)) = styling.item_of.get(*i) {
                     if let Some(r) = rows.get_mut(*k as usize) {

@@ -596,6 +596,26 @@ pub(crate) fn read(
                     }
                     j += 1;
                 }
+                let source = range.start..events[j - 1].1.end;
+                for (at, image, address) in spaced_addresses(&body[source.clone()]) {
+                    let what = if image { "image" } else { "link" };
+                    let spaces = if address.matches(' ').count() > 1 {
+                        "each space"
+                    } else {
+                        "the space"
+                    };
+                    sink.warning(
+                        "W0067",
+                        pos(&(source.start + at.start..source.start + at.end)),
+                        format!(
+                            "this {what} is shown as text: its address `{address}` has a space"
+                        ),
+                        Some(format!(
+                            "an address ends at a space: write {spaces} as %20 (`{}`)",
+                            address.replace(' ', "%20")
+                        )),
+                    );
+                }
                 // Most text has no brace: copied as it is, without a copy of the run.
                 let run: String = if brace {
                     events[i..j]
@@ -610,7 +630,6 @@ pub(crate) fn read(
                     String::new()
                 };
                 if run.contains("{=") {
-                    let source = range.start..events[j - 1].1.end;
                     let place = Place {
                         body,
                         offset,
@@ -669,6 +688,65 @@ struct Place<'a, 'b> {
     offset: usize,
     lines: &'a LineIndex<'b>,
     step: Option<usize>,
+}
+
+/// What looks like an image or link in a run of text (`src`, as written)
+/// that Markdown did not read as one because its address has a space
+/// (`![Karte](img/Insel Neuwerk.png)`): where it is in `src`, whether it is
+/// an image, and the address.
+fn spaced_addresses(src: &str) -> Vec<(Range<usize>, bool, String)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(k) = src.get(from..).and_then(|r| r.find("](")).map(|k| from + k) {
+        from = k + 2;
+        // The `[` that opens the text, and the `)` that closes the address.
+        let mut depth = 0usize;
+        let open = src[..k].char_indices().rev().find(|(_, c)| {
+            match c {
+                ']' => depth += 1,
+                '[' if depth == 0 => return true,
+                '[' => depth -= 1,
+                _ => {}
+            }
+            false
+        });
+        let Some((open, _)) = open.filter(|(o, _)| !src[..*o].ends_with('\\')) else {
+            continue;
+        };
+        let mut depth = 0usize;
+        let close = src[k + 2..].char_indices().find(|(_, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => return true,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            false
+        });
+        let Some((close, _)) = close else { continue };
+        let close = k + 2 + close;
+        let inside = src[k + 2..close].trim();
+        // `<img/a b.png>` may hold spaces; a title follows a space in quotes.
+        let address = inside
+            .char_indices()
+            .find(|(i, c)| {
+                c.is_whitespace()
+                    && inside[i + c.len_utf8()..]
+                        .trim_start()
+                        .starts_with(['"', '\''])
+            })
+            .map_or(inside, |(i, _)| inside[..i].trim());
+        if !inside.starts_with('<') && address.contains(' ') {
+            let image = src[..open].ends_with('!');
+            found.push((
+                open - usize::from(image)..close + 1,
+                image,
+                address.to_owned(),
+            ));
+        }
+        from = close + 1;
+    }
+    found
 }
 
 /// Writes a run of text whose source is `source` (body bytes), with each

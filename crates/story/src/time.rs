@@ -338,6 +338,7 @@ pub(crate) fn read_play(w: &mut Walker<'_, '_>, n: &Node) -> Option<PlayRead> {
         "`play`",
         PLAY_EXAMPLE,
     )?;
+    let fields_have_step = fields.iter().any(|(key, _, _)| *key == "step");
     let (mut from, mut to, mut stride, mut duration) = (None, None, None, Some(8.0));
     let mut ok = true;
     for (key, _k, v) in fields {
@@ -389,7 +390,10 @@ pub(crate) fn read_play(w: &mut Walker<'_, '_>, n: &Node) -> Option<PlayRead> {
     }
     let (from, to, duration) = (from?, to?, duration?);
     let Some(stride) = stride else {
-        w.missing(n, "step", "`play`", PLAY_EXAMPLE);
+        // A `step` that is written but cannot be read has had its E0174.
+        if !fields_have_step {
+            w.missing(n, "step", "`play`", PLAY_EXAMPLE);
+        }
         return None;
     };
     let list = moments(&from, &to, stride, MAX_MOMENTS);

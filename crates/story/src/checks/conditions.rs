@@ -54,7 +54,17 @@ pub(crate) fn check(
                 );
                 return None;
             }
-            let help = if e.message.contains("`==`") {
+            // `Anteil in Prozent > 10`: a name with spaces, written bare.
+            let name = text
+                .find(['=', '!', '<', '>'])
+                .map(|i| text[..i].trim())
+                .filter(|n| n.contains(' ') && !n.contains(['"', '\'', '`', '(']));
+            let help = if let (Some(name), true) = (name, e.message.contains("`==`")) {
+                format!(
+                    "a field name with spaces is written in backticks: `` {} ``",
+                    text.replacen(name, &format!("`{name}`"), 1).trim()
+                )
+            } else if e.message.contains("`==`") {
                 let fixed = single_equals_fixed(text);
                 format!("write `{key}: '{fixed}'`; conditions compare with `==`, `!=`, `<`, `<=`, `>`, `>=` (see docs/styling.md, section \"Conditions\")")
             } else {
