@@ -272,3 +272,26 @@ test('without JavaScript each step shows its own state: the week, and the last w
   await page.locator('.ts-static-step[id="wochen"]').screenshot({ path: path.join(ROOT, 'target', 'e2e-time-noscript.png') });
   await context.close();
 });
+
+// The play controls arrive with their module after the player has opened a
+// link to a step, and make the playing step's card taller: a link to the
+// step after it still opens that step at the reading line, below the map on
+// a phone (it stopped about 95 px lower, the step before it still active).
+test('a link to the step after a playing step opens it at the reading line on a phone', async () => {
+  const viewport = { width: 390, height: 844 };
+  const { context, page, problems } = await open({ viewport, isMobile: true, hasTouch: true }, '#schluss');
+  await page.waitForSelector('#wochen .ts-play button');
+  await page.waitForFunction(() => document.querySelector('.ts-step.is-active')?.id === 'schluss', null, { timeout: 10_000 });
+  await page.waitForTimeout(300);
+  const m = await page.evaluate(() => ({
+    card: document.querySelector('#schluss .ts-card').getBoundingClientRect().top,
+    map: document.querySelector('.ts-map').getBoundingClientRect().bottom,
+    active: document.querySelector('.ts-step.is-active')?.id,
+  }));
+  const line = viewport.height / 2;
+  assert.ok(m.card <= line && m.card > line - 60, `the card's top at ${m.card}px, the reading line at ${line}px`);
+  assert.ok(m.card >= m.map - 6, `the card (${m.card}px) is below the map (${m.map}px), not under it`);
+  assert.equal(m.active, 'schluss');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -178,6 +178,24 @@ pub fn play_start(steps: Element, story: JsValue) {
     let (lang, plays) = plays(&value);
     let t = Lang::of(&lang).play_words();
     let sections = steps.query_selector_all(".ts-step").ok();
+    // The controls make their cards taller. The step the reader is at (the
+    // first one that reaches below the window's middle: a step a link
+    // opened, or where a reload put the reader) keeps its place on the
+    // screen: when it lies below a playing card, the page scrolls by what
+    // that card grew, as browsers' scroll anchoring would have done had
+    // the reader scrolled.
+    let window = web_sys::window();
+    let middle = window
+        .as_ref()
+        .and_then(|w| w.inner_height().ok()?.as_f64())
+        .unwrap_or(0.0)
+        / 2.0;
+    let anchor = sections.as_ref().and_then(|all| {
+        (0..all.length())
+            .filter_map(|i| all.item(i)?.dyn_into::<Element>().ok())
+            .find(|s| s.get_bounding_client_rect().bottom() > middle)
+    });
+    let top = anchor.as_ref().map(|a| a.get_bounding_client_rect().top());
     let boxes: Vec<Option<Element>> = plays
         .iter()
         .enumerate()
@@ -190,6 +208,12 @@ pub fn play_start(steps: Element, story: JsValue) {
             controls(&section, p.as_ref()?, t)
         })
         .collect();
+    if let (Some(w), Some(a), Some(top)) = (&window, &anchor, top) {
+        let moved = a.get_bounding_client_rect().top() - top;
+        if moved.abs() >= 1.0 {
+            w.scroll_by_with_x_and_y(0.0, moved);
+        }
+    }
     let counts = plays
         .iter()
         .map(|p| p.as_ref().map_or(0, |p| p.labels.len()))
