@@ -13,7 +13,7 @@
 use crate::legend::{LegendItem, LegendKind, LegendLabel};
 use crate::palette::{contrast, luminance, mix};
 use crate::scene::{LayerStatus, Scene};
-use crate::style::{to_rgba, EMPHASIS_COLOR};
+use crate::style::{to_rgba, StepConditions, EMPHASIS_COLOR};
 use twinstory_map::Rgba;
 
 /// The contrast graphics that carry meaning need (WCAG 2.1 SC 1.4.11).
@@ -310,21 +310,47 @@ impl Scene {
                     }
                 }
                 if state.highlight.is_some() {
-                    let low = used
+                    // The fills of the features the highlight marks (and
+                    // the filter shows); every fill of the step where the
+                    // condition cannot be read.
+                    let styling = &self.layers[i].styling;
+                    let conditions = StepConditions::of(state);
+                    let shown = conditions.visible(styling);
+                    let marked: Option<Vec<&LegendItem>> =
+                        conditions.highlighted(styling).map(|marks| {
+                            marks
+                                .iter()
+                                .zip(&styling.item_of)
+                                .enumerate()
+                                .filter(|(f, (m, _))| **m && shown.as_ref().is_none_or(|v| v[*f]))
+                                .filter_map(|(_, (_, k))| styling.items.get((*k)? as usize))
+                                .collect()
+                        });
+                    let items = marked.filter(|m| !m.is_empty()).unwrap_or(used.clone());
+                    let low = items
                         .iter()
-                        .filter_map(|it| it.color.map(|c| (contrast(EMPHASIS_COLOR, c), c)))
+                        .filter_map(|it| it.color.map(|c| (contrast(EMPHASIS_COLOR, c), c, *it)))
                         .min_by(|a, b| a.0.total_cmp(&b.0));
-                    if let Some((ratio, c)) = low.filter(|l| l.0 < MIN_CONTRAST) {
+                    if let Some((ratio, c, item)) = low.filter(|l| l.0 < MIN_CONTRAST) {
+                        let lighter = hex(reaching(c, EMPHASIS_COLOR, MIN_CONTRAST));
+                        let suggestion = if entry.kind == LegendKind::Single {
+                            format!("a lighter fill such as {lighter} for the highlighted areas, so the dark outline shows")
+                        } else {
+                            format!(
+                                "a lighter colour for that class (your own `colors`, e.g. {lighter}, or a lighter `scheme`), so the dark outline shows"
+                            )
+                        };
                         out.push(ContrastProblem {
                             check: ContrastCheck::Outline,
                             layer: id.clone(),
                             ratio,
                             what: format!("the highlight's outline {}", hex(EMPHASIS_COLOR)),
-                            against: format!("the fill {}", hex(c)),
-                            suggestion: format!(
-                                "a lighter fill such as {} for the highlighted areas, so the dark outline shows",
-                                hex(reaching(c, EMPHASIS_COLOR, MIN_CONTRAST))
+                            against: format!(
+                                "the fill {}{} of a highlighted area",
+                                hex(c),
+                                label(item)
                             ),
+                            suggestion,
                         });
                     }
                 }
