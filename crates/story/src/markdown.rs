@@ -690,6 +690,23 @@ struct Place<'a, 'b> {
     step: Option<usize>,
 }
 
+/// Where `close` stands in `chars` at depth 0: each `open` on the way
+/// (nested brackets) needs its own `close` first.
+fn matching(chars: impl Iterator<Item = (usize, char)>, open: char, close: char) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in chars {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            if depth == 0 {
+                return Some(i);
+            }
+            depth -= 1;
+        }
+    }
+    None
+}
+
 /// What looks like an image or link in a run of text (`src`, as written)
 /// that Markdown did not read as one because its address has a space
 /// (`![Karte](img/Insel Neuwerk.png)`): where it is in `src`, whether it is
@@ -700,30 +717,13 @@ fn spaced_addresses(src: &str) -> Vec<(Range<usize>, bool, String)> {
     while let Some(k) = src.get(from..).and_then(|r| r.find("](")).map(|k| from + k) {
         from = k + 2;
         // The `[` that opens the text, and the `)` that closes the address.
-        let mut depth = 0usize;
-        let open = src[..k].char_indices().rev().find(|(_, c)| {
-            match c {
-                ']' => depth += 1,
-                '[' if depth == 0 => return true,
-                '[' => depth -= 1,
-                _ => {}
-            }
-            false
-        });
-        let Some((open, _)) = open.filter(|(o, _)| !src[..*o].ends_with('\\')) else {
+        let open = matching(src[..k].char_indices().rev(), ']', '[');
+        let Some(open) = open.filter(|o| !src[..*o].ends_with('\\')) else {
             continue;
         };
-        let mut depth = 0usize;
-        let close = src[k + 2..].char_indices().find(|(_, c)| {
-            match c {
-                '(' => depth += 1,
-                ')' if depth == 0 => return true,
-                ')' => depth -= 1,
-                _ => {}
-            }
-            false
-        });
-        let Some((close, _)) = close else { continue };
+        let Some(close) = matching(src[k + 2..].char_indices(), '(', ')') else {
+            continue;
+        };
         let close = k + 2 + close;
         let inside = src[k + 2..close].trim();
         // `<img/a b.png>` may hold spaces; a title follows a space in quotes.
